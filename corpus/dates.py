@@ -1,0 +1,125 @@
+"""Danish dates in minutes, and which of them is the meeting's."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    "januar": 1, "jan": 1, "februar": 2, "feb": 2, "marts": 3, "mar": 3, "april": 4, "apr": 4, "maj": 5,
+    "juni": 6, "jun": 6, "juli": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_NAMED = re.compile(rf"(?<!\d)(\d{{1,2}})\s*\.?\s*({_MONTH_ALT})\b\.?(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
+_NUMERIC = re.compile(r"(?<![\d.-])(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})(?![\d-])")
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_ALT})\w*\s+(\d{{4}})\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?<![\d.,-])(20[0-4]\d|19[89]\d)(?![\d.,])")
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    day: int
+    month: int
+    year: int | None
+    start: int
+    end: int
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    """Every day-and-month date in the text, in order; year None where it is not printed."""
+    found: list[FoundDate] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, order in ((_ISO, "ymd"), (_NUMERIC, "dmy"), (_NAMED, "dMy")):
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            if order == "ymd":
+                y, mo, d = int(m[1]), int(m[2]), int(m[3])
+            elif order == "dmy":
+                d, mo, y = int(m[1]), int(m[2]), int(m[3])
+                y = y + 2000 if y < 100 else y
+            else:
+                d, mo = int(m[1]), MONTHS[m[2].lower()]
+                y = int(m[3]) if m[3] else None
+            if not _valid(y or 2000, mo, d):
+                continue
+            found.append(FoundDate(d, mo, y, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        dt.date(y, m, d)
+    except ValueError:
+        return False
+    return 1990 <= y <= 2100
+
+
+def infer_year(day: int, month: int, text: str) -> int | None:
+    """The year that puts the most of the document's other dates within a year of the meeting.
+
+    Minutes look back at recent decisions and forward to coming work; a year that makes most dated
+    references fall near the meeting is the meeting's year. Ties go to the later year.
+    """
+    refs: list[tuple[dt.date, float]] = []
+    for f in find_dates(text):
+        if f.year and _valid(f.year, f.month, f.day):
+            refs.append((dt.date(f.year, f.month, f.day), 1.0))
+    for m in _MONTH_YEAR.finditer(text):
+        key = m[1].lower()
+        if key in MONTHS:
+            refs.append((dt.date(int(m[2]), MONTHS[key], 15), 1.0))
+    for m in _YEAR.finditer(text):
+        refs.append((dt.date(int(m[1]), 7, 1), 0.5))
+    if not refs:
+        return None
+    years = {d.year for d, _ in refs}
+    candidates = range(min(years) - 1, max(years) + 2)
+    best: tuple[float, int] | None = None
+    for year in candidates:
+        if not _valid(year, month, day):
+            continue
+        meeting = dt.date(year, month, day)
+        score = sum(w for d, w in refs if -400 <= (d - meeting).days <= 365)
+        if best is None or score >= best[0]:
+            best = (score, year)
+    return best[1] if best else None
+
+
+_MEETING_WORDS = re.compile(r"\b(tid|tidspunkt|mødedato|mødetid|møde|mødet|afholdt|afholdes|dato for møde|m\S?de)\b", re.I)
+_WRITTEN_WORDS = re.compile(r"\b(dato|udsendt|udarbejdet|skrevet|referent)\b\s*[:.]?", re.I)
+_CLOCK = re.compile(r"\bkl\.?\s*\d{1,2}[.:]?\d{0,2}|\b\d{1,2}[.:]\d{2}\s*[-–]", re.I)
+
+
+def meeting_date(header: str, full_text: str) -> tuple[str | None, bool]:
+    """ISO date of the meeting and whether its year was inferred."""
+    best: tuple[float, int, FoundDate] | None = None
+    lines = header.split("\n")
+    for n, line in enumerate(lines):
+        for f in find_dates(line):
+            score = 1.0
+            if _MEETING_WORDS.search(line):
+                score += 3
+            if _CLOCK.search(line):
+                score += 2
+            if _WRITTEN_WORDS.search(line) and not _MEETING_WORDS.search(line):
+                score -= 2
+            if line.strip() == line[f.start:f.end].strip() or re.fullmatch(r"\W*", line[:f.start] + line[f.end:]):
+                score -= 1.5
+            if n < 5 and re.search(r"referat|dagsorden", line, re.I):
+                score += 1.5
+            key = (score, -n, f)
+            if best is None or key[:2] > best[:2]:
+                best = key
+    if best is None:
+        return None, False
+    found = best[2]
+    if found.year:
+        return dt.date(found.year, found.month, found.day).isoformat(), False
+    year = infer_year(found.day, found.month, full_text)
+    if year is None:
+        return None, False
+    return dt.date(year, found.month, found.day).isoformat(), True

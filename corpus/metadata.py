@@ -1,0 +1,81 @@
+"""Meeting-level facts: forum, participants and case numbers, read from the header and the items."""
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+
+from .labels import match_label
+
+_PARTICIPANTS_START = re.compile(
+    r"^(?:deltagere|deltagerliste|til stede|tilstede|inviterede|fremmødte|medlemmer)\b\s*[:.]?\s*(?P<rest>.*)$", re.I
+)
+_PARTICIPANTS_STOP = re.compile(
+    r"^(?:afbud|fraværende|referent(?:er)?|mødeleder|ordstyrer|dagsorden|indholdsfortegnelse|sted|tid|gæster)\b", re.I
+)
+_CASE_NUMBER = re.compile(
+    r"\b(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*[:.]?\s*(?P<num>[A-Za-z0-9][\w./-]*\d[\w./-]*)", re.I
+)
+
+
+@lru_cache(maxsize=1)
+def _forums() -> list[tuple[str, re.Pattern]]:
+    data = json.loads(resources.files("corpus").joinpath("data/forums.json").read_text("utf-8"))
+    return [(f["name"], re.compile(f["pattern"], re.I)) for f in data["forums"]]
+
+
+def find_forum(title_lines: list[str]) -> str | None:
+    """The forum named in the document's title lines (the first lines of the header)."""
+    for line in title_lines:
+        # OCR reads ø as @ or g; the forum patterns accept the clean forms and the common damage.
+        text = line.replace("@", "ø")
+        for name, pattern in _forums():
+            match = pattern.search(text)
+            if not match:
+                continue
+            sub = match.groupdict().get("sub")
+            if "{sub}" in name:
+                return name.replace("{sub}", _title_case(sub) if sub else "").strip()
+            return name
+    return None
+
+
+def _title_case(words: str) -> str:
+    small = {"og", "for", "i", "af", "med"}
+    return " ".join(w if w.lower() in small else w[:1].upper() + w[1:].lower() for w in words.split())
+
+
+def find_participants(lines: list[str]) -> list[str]:
+    """Lines of the participants block (Deltagere / Inviterede ...) up to Afbud or the next heading."""
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        match = _PARTICIPANTS_START.match(line.strip())
+        if not match:
+            continue
+        if match.group("rest"):
+            out.append(match.group("rest"))
+        blanks = 0
+        for nxt in lines[n + 1 : n + 80]:
+            text = nxt.strip()
+            if not text:
+                blanks += 1
+                if blanks >= 3:
+                    break
+                continue
+            blanks = 0
+            if _PARTICIPANTS_STOP.match(text) or match_label(text) or re.match(r"^(?:punkt\s*)?\d{1,2}[.:]\s", text, re.I):
+                break
+            out.append(" ".join(text.split()))
+        if out:
+            break
+    return out
+
+
+def find_case_numbers(text: str) -> list[str]:
+    seen: list[str] = []
+    for m in _CASE_NUMBER.finditer(text):
+        num = m.group("num").rstrip(".,")
+        if num not in seen:
+            seen.append(num)
+    return seen

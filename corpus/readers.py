@@ -1,0 +1,216 @@
+"""Turn a TXT, HTML or PDF file into plain lines; the segmenter never sees a file format.
+
+Each reader returns `Line`s: the text of one line and, where the source marks it, its heading level
+(HTML <h1>..<h6>), so the segmenter can trust real headings more than numbered prose.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
+
+
+class ReadError(Exception):
+    """A file that cannot be turned into text; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    heading: int = 0
+
+
+def read_lines(path: Path, data: bytes) -> list[Line]:
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        return join_hyphenated(text_lines(decode_text(data)))
+    if suffix in (".html", ".htm"):
+        return join_hyphenated(html_lines(decode_text(data, html=True)))
+    if suffix == ".pdf":
+        return join_hyphenated(pdf_lines(data))
+    raise ReadError(f"unsupported file type {suffix or '(none)'}")
+
+
+def decode_text(data: bytes, html: bool = False) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252; refuse binary data."""
+    if not data.strip():
+        raise ReadError("empty file")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise ReadError("binary data, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        declared = _declared_charset(data) if html else None
+        try:
+            text = data.decode(declared or "cp1252")
+        except (UnicodeDecodeError, LookupError):
+            text = data.decode("latin-1")
+    control = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if control > 0.02 * min(len(text), 8192):
+        raise ReadError("binary data, not text")
+    return text
+
+
+def _declared_charset(data: bytes) -> str | None:
+    match = re.search(rb"charset=['\"]?([A-Za-z0-9_-]+)", data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def text_lines(text: str) -> list[Line]:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    return [Line(line) for line in text.split("\n")]
+
+
+_DROP_TAGS = ("script", "style", "nav", "footer", "header", "noscript", "form", "button", "aside", "iframe", "svg")
+_BLOCK_TAGS = ("p", "div", "li", "tr", "section", "article", "main", "br", "dd", "dt", "blockquote", "pre",
+               "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6")
+_BANNER = re.compile(r"cookie|consent|banner|breadcrumb|skip-?link|menu|navbar", re.I)
+
+
+def html_lines(markup: str) -> list[Line]:
+    """Visible text of the page body, one line per block, headings marked with their level."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if tag.attrs is None:
+            continue
+        marks = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "") + " " + (tag.get("role") or "")
+        if _BANNER.search(marks) and tag.name not in ("body", "main", "html"):
+            tag.decompose()
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    lines: list[Line] = []
+    for block in _blocks(root):
+        lines.append(block)
+    return lines
+
+
+def _blocks(root) -> list[Line]:
+    """Walk the tree; text inside one block element becomes one line (cells joined by tabs)."""
+    from bs4 import NavigableString, Tag
+
+    out: list[Line] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = " ".join("".join(buffer).split())
+        if text:
+            out.append(Line(text))
+        buffer.clear()
+
+    def walk(node) -> None:
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if child.__class__.__name__ in ("Comment", "Doctype", "ProcessingInstruction", "Declaration"):
+                    continue
+                buffer.append(str(child))
+            elif isinstance(child, Tag):
+                name = child.name.lower()
+                if re.fullmatch(r"h[1-6]", name):
+                    flush()
+                    text = " ".join(child.get_text(" ").split())
+                    if text:
+                        out.append(Line(text, heading=int(name[1])))
+                    out.append(Line(""))
+                elif name in ("td", "th"):
+                    buffer.append(child.get_text(" ") + "\t")
+                elif name == "br":
+                    flush()
+                elif name in _BLOCK_TAGS:
+                    flush()
+                    walk(child)
+                    flush()
+                    if name in ("p", "table", "ul", "ol", "section", "div"):
+                        out.append(Line(""))
+                else:
+                    walk(child)
+
+    walk(root)
+    flush()
+    return out
+
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:af|of|/)\s*\d{1,4})?$", re.I
+)
+
+
+def pdf_lines(data: bytes) -> list[Line]:
+    """Text layer of every page, running headers/footers and page numbers removed."""
+    import logging
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    import io
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise ReadError("encrypted PDF (needs a password)")
+            except ReadError:
+                raise
+            except Exception as exc:
+                raise ReadError(f"encrypted PDF that cannot be opened ({exc})") from None
+        pages = [(page.extract_text() or "") for page in reader.pages]
+    except ReadError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
+        raise ReadError(f"damaged or truncated PDF ({exc})") from None
+    except Exception as exc:  # pypdf raises a wide range of errors on broken files
+        raise ReadError(f"damaged or truncated PDF ({type(exc).__name__}: {exc})") from None
+    if not any(p.strip() for p in pages):
+        raise ReadError("PDF has no text layer (scanned image?); run OCR first, e.g. ocrmypdf")
+    page_lines = [[" ".join(l.split()) for l in page.split("\n")] for page in pages]
+    running = _running_lines(page_lines)
+    lines: list[Line] = []
+    for page in page_lines:
+        for text in page:
+            if text in running or _PAGE_NUMBER.match(text):
+                continue
+            lines.append(Line(text))
+    return lines
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Lines that open or close at least half of the pages: running headers and footers."""
+    if len(pages) < 2:
+        return set()
+    edges: Counter[str] = Counter()
+    for page in pages:
+        nonblank = [l for l in page if l]
+        edges.update(set(nonblank[:2] + nonblank[-2:]))
+    return {line for line, n in edges.items() if n >= max(2, len(pages) // 2) and len(line) < 200}
+
+
+_NO_JOIN_NEXT = {"og", "eller", "samt", "til", "som", "men"}
+
+
+def join_hyphenated(lines: list[Line]) -> list[Line]:
+    """Rejoin words broken across line ends (`behand-` / `lingen`), but keep `sundheds- og`.
+
+    The rest of the broken word is pulled up onto the first line, so line structure stays intact.
+    """
+    texts: list[str | None] = [line.text for line in lines]
+    for i in range(len(texts) - 1):
+        if texts[i] is None or texts[i + 1] is None:
+            continue
+        nxt = texts[i + 1].lstrip()
+        if not re.search(r"[a-zæøå]-$", texts[i]) or not re.match(r"[a-zæøå]", nxt):
+            continue
+        head, _, rest = nxt.partition(" ")
+        if head in _NO_JOIN_NEXT:
+            continue
+        texts[i] = texts[i][:-1] + head
+        texts[i + 1] = rest or None
+    return [Line(text, line.heading) for text, line in zip(texts, lines) if text is not None]

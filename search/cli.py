@@ -1,0 +1,218 @@
+"""The `referat` command: a thin layer over corpus.read(), indexer.build() and search.run().
+
+Exit codes: 0 success; 1 some input files could not be read (the others were processed);
+2 usage error (bad option, malformed query, unknown or ambiguous cluster/region/forum name);
+3 no index, or a damaged one, at the index location.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+import corpus
+import indexer
+
+from . import format as fmt
+from .query import QueryError
+from .run import SORTS, run, show, stats
+
+EXIT_FILES_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NO_INDEX = 3
+
+
+class IndexProblem(click.ClickException):
+    exit_code = EXIT_NO_INDEX
+
+
+def index_option(f):
+    """--index DIR, else $REFERAT_INDEX, else the per-user data directory."""
+
+    @click.option("--index", "index_dir", envvar="REFERAT_INDEX", type=click.Path(file_okay=False),
+                  help="Index directory [env REFERAT_INDEX; default: per-user data directory].")
+    @functools.wraps(f)
+    def wrapper(*args, index_dir=None, **kwargs):
+        return f(*args, index_dir=index_dir or str(indexer.default_index_dir()), **kwargs)
+
+    return wrapper
+
+
+def registry_option(f):
+    return click.option("--registry", "registry_file", envvar="REFERAT_REGISTRY", type=click.Path(dir_okay=False),
+                        help="JSON file extending or overriding the cluster registry [env REFERAT_REGISTRY].")(f)
+
+
+def _errors_as_messages(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except QueryError as exc:
+            raise click.UsageError(str(exc)) from None
+        except corpus.RegistryError as exc:
+            raise click.UsageError(str(exc)) from None
+        except indexer.IndexMissing as exc:
+            raise IndexProblem(str(exc)) from None
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="referat")
+def main() -> None:
+    """Search the minutes of Danish health clusters.
+
+    \b
+    Example:
+      referat index --index ./ix minutes/
+      referat search --index ./ix telekol --year 2023
+    Exit codes: 0 ok, 1 some files failed, 2 usage error, 3 missing or damaged index.
+    """
+
+
+def _warn(path: str, message: str) -> None:
+    click.echo(f"referat: {path}: {message}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file (a list for several files).")
+@registry_option
+@_errors_as_messages
+def parse(files: tuple[str, ...], as_json: bool, registry_file: str | None) -> None:
+    """Split minutes into agenda items and show what was found.
+
+    \b
+    Example:
+      referat parse minutes/2024-11-27.pdf
+      referat parse --json minutes/*.txt
+    """
+    meetings, failed = [], 0
+    for path in corpus.iter_files(list(files)):
+        try:
+            meeting = corpus.read(path, registry_file)
+        except corpus.ReadError as exc:
+            _warn(str(path), str(exc))
+            failed += 1
+            continue
+        for warning in meeting.warnings:
+            _warn(str(path), f"warning: {warning}")
+        meetings.append(meeting)
+    if as_json:
+        payload = [m.to_json() for m in meetings]
+        if len(files) == 1 and len(payload) == 1 and not Path(files[0]).is_dir():
+            payload = payload[0]
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        click.echo("\n\n".join(fmt.meeting_outline(m) for m in meetings))
+    if failed:
+        sys.exit(EXIT_FILES_FAILED)
+
+
+@main.command("index")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@index_option
+@registry_option
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+@_errors_as_messages
+def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None, quiet: bool) -> None:
+    """Index minutes files and folders (recursively); re-indexing a file replaces its items.
+
+    \b
+    Example:
+      referat index --index ./ix minutes/ more/2024-11-27.pdf
+    """
+    show_bar = sys.stderr.isatty() and not quiet
+    files = [f for f in corpus.iter_files(list(paths))] if show_bar else []
+    if show_bar:
+        with click.progressbar(length=len(files), label="indexing", file=sys.stderr) as bar:
+            report = indexer.build(index_dir, list(paths), registry_file=registry_file, progress=lambda _: bar.update(1))
+    else:
+        report = indexer.build(index_dir, list(paths), registry_file=registry_file)
+    for path, reason in report.skipped:
+        _warn(path, f"skipped: {reason}")
+    for path, reason in report.failed:
+        _warn(path, f"failed: {reason}")
+    if not quiet:
+        for path, warning in report.warnings:
+            _warn(path, f"warning: {warning}")
+        click.echo(
+            f"indexed {report.files} files, {report.items} items into {index_dir}; "
+            f"{len(report.failed)} failed, {len(report.skipped)} skipped, {len(report.warnings)} warnings; "
+            f"{report.seconds:.1f} s"
+        )
+    if report.failed:
+        sys.exit(EXIT_FILES_FAILED)
+
+
+@main.command("search")
+@click.argument("query", nargs=-1, required=True)
+@index_option
+@registry_option
+@click.option("--cluster", multiple=True, help="Only this cluster (forgiving: case, æøå/ae-oe-aa, -klyngen).")
+@click.option("--region", multiple=True, help="Only this region.")
+@click.option("--forum", multiple=True, help="Only this forum.")
+@click.option("--year", help="A year or a range, e.g. 2023 or 2022-2024.")
+@click.option("--from", "date_from", help="Meetings on or after this date (YYYY-MM-DD).")
+@click.option("--to", "date_to", help="Meetings on or before this date (YYYY-MM-DD).")
+@click.option("--section", help="Match only in this section: indstilling, sagsfremstilling, referat, beslutning, bilag, tekst.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with hits and facets.")
+@_errors_as_messages
+def search_cmd(query, index_dir, registry_file, cluster, region, forum, year, date_from, date_to, section, sort,
+               limit, page, as_json) -> None:
+    """Search agenda items; facet counts cover the whole result set.
+
+    \b
+    Query language: words (all must match), "a phrase", AND / OR / NOT, -word,
+    prefix*, =exactform (no stemming), title:word, beslutning:word, cluster:Name, year:2023.
+    \b
+    Example:
+      referat search telekol --cluster gødstrup --year 2023-2024
+      referat search '"livets afslutning"' --section referat --json
+    """
+    result = run(index_dir, " ".join(query), cluster=list(cluster), region=list(region), forum=list(forum), year=year,
+                 date_from=date_from, date_to=date_to, section=section, sort=sort, limit=limit, page=page,
+                 registry_file=registry_file)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+    else:
+        click.echo(fmt.result_text(result, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+
+
+@main.command("show")
+@click.argument("item_id")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@_errors_as_messages
+def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
+    """Print one whole agenda item with its metadata.
+
+    \b
+    Example:
+      referat show 3f2a9c1b7d4e-7
+    """
+    item = show(index_dir, item_id)
+    click.echo(json.dumps(item.__dict__, ensure_ascii=False, indent=1) if as_json else fmt.item_text(item))
+
+
+@main.command("stats")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@_errors_as_messages
+def stats_cmd(index_dir: str, as_json: bool) -> None:
+    """Item counts by cluster and year.
+
+    \b
+    Example:
+      referat stats --json
+    """
+    result = stats(index_dir)
+    click.echo(json.dumps(result.__dict__, ensure_ascii=False, indent=1) if as_json else fmt.stats_text(result))

@@ -1,0 +1,86 @@
+"""Terminal rendering of results: colour on a terminal, plain text when piped."""
+from __future__ import annotations
+
+import re
+
+import click
+
+from corpus import Meeting
+
+from .run import ItemView, Result, Stats
+
+
+def highlighted(snippet: str, colour: bool) -> str:
+    if colour:
+        return re.sub(r"\*\*(.+?)\*\*", lambda m: click.style(m.group(1), fg="yellow", bold=True), snippet)
+    return snippet.replace("**", "")
+
+
+def result_text(result: Result, colour: bool) -> str:
+    out: list[str] = []
+    for note in result.notes:
+        out.append(click.style(f"note: {note}", fg="magenta") if colour else f"note: {note}")
+    if not result.total:
+        out.append(f"No items match {result.query!r}.")
+        return "\n".join(out)
+    first = (result.page - 1) * result.limit + 1
+    last = first + len(result.hits) - 1
+    out.append(f"{result.total} items match {result.query!r}" + (f"; showing {first}-{last}" if result.hits else ""))
+    for n, hit in enumerate(result.hits, start=first):
+        head = f"{n}. {hit.title}"
+        meta = " · ".join(x for x in (hit.cluster, hit.forum, hit.date, f"punkt {hit.number}") if x)
+        out.append("")
+        out.append(click.style(head, bold=True) if colour else head)
+        out.append(f"   {meta}   [{hit.id}]")
+        if hit.snippet:
+            out.append("   " + highlighted(hit.snippet, colour))
+    out.append("")
+    for name, counts in result.facets.items():
+        if counts:
+            out.append(f"{name}: " + ", ".join(f"{k} ({v})" for k, v in counts.items()))
+    return "\n".join(out)
+
+
+def item_text(item: ItemView) -> str:
+    out = [f"{item.number}. {item.title}"]
+    for label, value in (
+        ("cluster", item.cluster), ("region", item.region), ("forum", item.forum), ("date", item.date),
+        ("time", item.time), ("presenter", item.presenter), ("case numbers", ", ".join(item.case_numbers)),
+        ("file", f"{item.path} (item {item.position})"), ("id", item.id),
+    ):
+        if value:
+            out.append(f"{label + ':':14} {value}")
+    for name, text in item.sections.items():
+        out += ["", name.capitalize(), "-" * len(name), text]
+    return "\n".join(out)
+
+
+def stats_text(stats: Stats) -> str:
+    years = sorted({y for row in stats.by_cluster_year.values() for y in row})
+    width = max([len("cluster")] + [len(c) for c in stats.by_cluster_year])
+    header = f"{'cluster':<{width}} " + " ".join(f"{y:>9}" for y in years) + f" {'total':>7}"
+    rows = [header, "-" * len(header)]
+    for cluster, row in stats.by_cluster_year.items():
+        rows.append(f"{cluster:<{width}} " + " ".join(f"{row.get(y, 0):>9}" for y in years) + f" {sum(row.values()):>7}")
+    rows.append(f"{stats.items} items in {stats.files} files")
+    return "\n".join(rows)
+
+
+def meeting_outline(meeting: Meeting) -> str:
+    out = [meeting.path]
+    for label in ("cluster", "region", "forum", "date"):
+        value = getattr(meeting, label)
+        if label == "date" and value and meeting.date_inferred:
+            value += " (year inferred)"
+        out.append(f"  {label + ':':9} {value or '-'}")
+    if meeting.participants:
+        out.append(f"  participants: {len(meeting.participants)}")
+    for item in meeting.items:
+        extra = " ".join(x for x in (f"({item.time})" if item.time else "", f"v/ {item.presenter}" if item.presenter else "") if x)
+        out.append(f"  {item.number:>3}. {item.title}" + (f"  {extra}" if extra else ""))
+        sections = ", ".join(f"{name} ({len(text)})" for name, text in item.section_map().items())
+        if sections:
+            out.append(f"       {sections}")
+    for warning in meeting.warnings:
+        out.append(f"  warning: {warning}")
+    return "\n".join(out)

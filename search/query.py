@@ -1,0 +1,112 @@
+"""The user's query language, turned into a Whoosh query; malformed input comes back as a message.
+
+Words, "phrases", AND/OR/NOT, `-word`, `field:value`, `prefix*` and `=exact` (no stemming). Facet
+fields written in the query (`cluster:Midtklyngen`, `year:2023`) become filters, so they get the same
+forgiving name matching as the command-line options.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from whoosh import qparser
+from whoosh.query import NullQuery, Query
+
+MAX_QUERY_CHARS = 1000
+# Ranking weights (BM25F field boosts): a word in the title says most about an item, a word in the
+# decision more than one in the background text.
+FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "beslutning": 0.6, "indstilling": 0.3, "participants": 0.2}
+TEXT_FIELD_ALIASES = {
+    "title": "title", "titel": "title", "body": "body", "tekst": "tekst", "text": "body",
+    "indstilling": "indstilling", "sagsfremstilling": "sagsfremstilling", "referat": "referat",
+    "beslutning": "beslutning", "bilag": "bilag", "exact": "exact", "deltagere": "participants",
+    "participants": "participants", "sagsnr": "case_numbers", "case": "case_numbers", "nummer": "number",
+    "number": "number",
+}
+FILTER_FIELD_ALIASES = {
+    "cluster": "cluster", "klynge": "cluster", "region": "region", "forum": "forum", "year": "year", "år": "year",
+    "aar": "year", "section": "section", "sektion": "section",
+}
+
+
+class QueryError(Exception):
+    """A query that cannot be run; the message is one line for the user."""
+
+
+@dataclass
+class ParsedQuery:
+    query: Query
+    text: str
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    has_operators: bool = False
+    terms: int = 0
+
+
+def _outside_quotes(text: str, pattern: str, repl) -> str:
+    parts = re.split(r'("[^"]*")', text)
+    return "".join(p if p.startswith('"') and p.endswith('"') and len(p) > 1 else re.sub(pattern, repl, p) for p in parts)
+
+
+def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
+    """Repairs and rewrites before Whoosh parses: quotes, parentheses, `-word`, `=word`, filters."""
+    notes: list[str] = []
+    text = " ".join(text.split())
+    if not text:
+        raise QueryError("empty query: give one or more words to search for")
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+    text = text.replace("“", '"').replace("”", '"').replace("„", '"')
+    if text.count('"') % 2:
+        text = text[::-1].replace('"', "", 1)[::-1]
+        notes.append("unbalanced quote ignored")
+    depth, balanced = 0, True
+    for ch in _outside_quotes(text, r"[^()]", ""):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        balanced = balanced and depth >= 0
+    if depth or not balanced:
+        text = _outside_quotes(text, r"[()]", " ")
+        notes.append("unbalanced parentheses ignored")
+    filters: dict[str, list[str]] = {}
+
+    def take_filter(m: re.Match) -> str:
+        name, value = m.group(1).lower(), m.group(2).strip('"')
+        if name in FILTER_FIELD_ALIASES:
+            filters.setdefault(FILTER_FIELD_ALIASES[name], []).append(value)
+            return " "
+        if name in TEXT_FIELD_ALIASES:
+            return f"{TEXT_FIELD_ALIASES[name]}:{m.group(2)}"
+        known = ", ".join(sorted(set(TEXT_FIELD_ALIASES) | set(FILTER_FIELD_ALIASES)))
+        raise QueryError(f"unknown field '{m.group(1)}' (known fields: {known})")
+
+    text = re.sub(r'(?<![\w:])([A-Za-zæøåÆØÅ]+):("[^"]*"|[^\s()]+)', take_filter, text)
+    text = _outside_quotes(text, r'(?<![\w-])-(?=[\w"(])', "NOT ")
+    text = re.sub(r'(?<![\w=])=("[^"]*"|[\w-]+\*?)', r"exact:\1", text)
+    return text.strip(), filters, notes
+
+
+def parser_for(schema, fields: list[str], any_word: bool = False) -> qparser.QueryParser:
+    group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
+    boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
+    parser = qparser.MultifieldParser(fields, schema, fieldboosts=boosts, group=group)
+    parser.remove_plugin_class(qparser.SingleQuotePlugin)
+    return parser
+
+
+def parse(text: str, schema, fields: list[str], any_word: bool = False) -> ParsedQuery:
+    cleaned, filters, notes = normalise(text)
+    has_operators = bool(re.search(r"\b(AND|OR|NOT)\b|\"", cleaned))
+    if not cleaned:
+        if filters:
+            from whoosh.query import Every
+
+            return ParsedQuery(Every(), text, filters, notes)
+        raise QueryError("nothing to search for")
+    try:
+        query = parser_for(schema, fields, any_word).parse(cleaned)
+    except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
+        raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})") from None
+    if query is NullQuery:
+        raise QueryError(f"nothing to search for in '{text.strip()}' (only operators or stop words?)")
+    words = len([t for t in query.iter_all_terms()]) if hasattr(query, "iter_all_terms") else 0
+    return ParsedQuery(query, text, filters, notes, has_operators, words)

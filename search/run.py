@@ -1,0 +1,305 @@
+"""The search library API: `run()`, `show()` and `stats()` return dataclasses; the CLI only formats them."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass, field
+
+from whoosh import highlight, sorting
+from whoosh.query import And, NumericRange, Or, Term, TermRange
+
+from corpus import load_registry
+from indexer import SECTION_FIELDS, open_index
+from indexer.analysis import danish_analyzer, stem
+
+from .names import UnknownName, resolve
+from .query import QueryError, parse
+
+FACETS = ("cluster", "year", "forum", "section")
+SORTS = ("relevance", "date", "-date")
+SNIPPET_CHARS = 240
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    path: str
+    position: int
+    number: str
+    title: str
+    cluster: str | None
+    region: str | None
+    forum: str | None
+    date: str | None
+    score: float
+    snippet: str
+    sections: list[str]
+
+
+@dataclass(frozen=True)
+class Result:
+    query: str
+    total: int
+    fallback: bool
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]]
+    page: int = 1
+    limit: int = 10
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "fallback": self.fallback,
+            "page": self.page,
+            "notes": self.notes,
+            "hits": [h.__dict__ for h in self.hits],
+            "facets": self.facets,
+        }
+
+
+def parse_years(value: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:(?:-|–|\.\.)\s*(\d{4}))?\s*", value or "")
+    if not m:
+        raise QueryError(f"invalid year '{value}': use YYYY or a range YYYY-YYYY")
+    start, end = int(m[1]), int(m[2] or m[1])
+    if start > end:
+        raise QueryError(f"invalid year range '{value}': the first year is after the second")
+    return start, end
+
+
+def parse_day(value: str, option: str) -> str:
+    value = (value or "").strip()
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date().isoformat()
+        except ValueError:
+            continue
+    raise QueryError(f"invalid date for {option}: '{value}' (use YYYY-MM-DD)")
+
+
+def _known_values(searcher, fieldname: str) -> list[str]:
+    return [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in searcher.lexicon(fieldname)]
+
+
+def _name_filter(searcher, kind: str, values: list[str], registry_file: str | None) -> list[str]:
+    known = _known_values(searcher, kind)
+    if kind == "cluster":
+        known += [b.name for b in load_registry(registry_file).bodies]
+    elif kind == "region":
+        known += list(load_registry(registry_file).regions)
+    try:
+        return [resolve(kind, v, sorted(set(known))) for v in values]
+    except UnknownName as exc:
+        raise QueryError(str(exc)) from None
+
+
+def run(
+    index_dir: str | os.PathLike,
+    query: str,
+    *,
+    cluster: str | list[str] | None = None,
+    region: str | list[str] | None = None,
+    forum: str | list[str] | None = None,
+    year: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    section: str | None = None,
+    sort: str = "relevance",
+    limit: int = 10,
+    page: int = 1,
+    registry_file: str | None = None,
+) -> Result:
+    """Search the index. Raises QueryError for a query or filter that cannot be run."""
+    if sort not in SORTS:
+        raise QueryError(f"invalid sort '{sort}': one of {', '.join(SORTS)}")
+    if limit < 1 or page < 1:
+        raise QueryError("--limit and --page must be at least 1")
+    ix = open_index(index_dir)
+    schema = ix.schema
+    with ix.searcher() as searcher:
+        parsed = parse(query, schema, _fields(section))
+        wanted = {"cluster": _as_list(cluster), "region": _as_list(region), "forum": _as_list(forum)}
+        for kind in ("cluster", "region", "forum"):
+            wanted[kind] += parsed.filters.get(kind, [])
+        years = [year] if year else []
+        years += parsed.filters.get("year", [])
+        if parsed.filters.get("section"):
+            if section:
+                raise QueryError("give the section once, either --section or section: in the query")
+            section = parsed.filters["section"][0]
+            parsed = parse(re.sub(r"(?i)\b(section|sektion):\S+", " ", query), schema, _fields(section))
+        filters = []
+        for kind in ("cluster", "region", "forum"):
+            if wanted[kind]:
+                names = _name_filter(searcher, kind, wanted[kind], registry_file)
+                filters.append(Or([Term(kind, n) for n in names]))
+        for y in years:
+            start, end = parse_years(y)
+            filters.append(NumericRange("year", start, end))
+        if date_from or date_to:
+            lo = parse_day(date_from, "--from") if date_from else None
+            hi = parse_day(date_to, "--to") if date_to else None
+            filters.append(TermRange("date", lo, hi))
+        filt = And(filters) if filters else None
+        facets = {
+            "cluster": sorting.FieldFacet("cluster", maptype=sorting.Count),
+            "year": sorting.FieldFacet("year", maptype=sorting.Count),
+            "forum": sorting.FieldFacet("forum", maptype=sorting.Count),
+            "section": sorting.FieldFacet("sections", allow_overlap=True, maptype=sorting.Count),
+        }
+        sortedby = None
+        if sort != "relevance":
+            sortedby = [sorting.FieldFacet("date", reverse=sort == "-date"), sorting.FieldFacet("position")]
+        results = searcher.search(parsed.query, filter=filt, limit=page * limit, groupedby=facets, sortedby=sortedby,
+                                  terms=True)
+        fallback = False
+        if results.is_empty() and not parsed.has_operators and parsed.terms > 1:
+            any_word = parse(query, schema, _fields(section), any_word=True)
+            results = searcher.search(any_word.query, filter=filt, limit=page * limit, groupedby=facets,
+                                      sortedby=sortedby, terms=True)
+            fallback = not results.is_empty()
+            if fallback:
+                parsed.notes.append("no item has all the words; showing items with any of them")
+        words = _highlight_words(parsed.query) | (_highlight_words(any_word.query) if fallback else set())
+        hits = [_hit(r, words, section) for r in results[(page - 1) * limit : page * limit]]
+        facet_counts = {name: _facet(results, name) for name in FACETS}
+        return Result(query, len(results), fallback, hits, facet_counts, page, limit, parsed.notes)
+
+
+def _as_list(value) -> list[str]:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _fields(section: str | None) -> list[str]:
+    if section is None:
+        return ["title", "body", "beslutning", "indstilling", "participants"]
+    name = section.strip().lower()
+    aliases = {"det indstilles": "indstilling", "beskrivelse af sagen": "sagsfremstilling"}
+    name = aliases.get(name, name)
+    if name not in SECTION_FIELDS:
+        raise QueryError(f"unknown section '{section}'; one of {', '.join(SECTION_FIELDS)}")
+    return [name]
+
+
+def _facet(results, name: str) -> dict[str, int]:
+    try:
+        groups = results.groups(name)
+    except (KeyError, ValueError):
+        return {}
+    clean = {str(k): v for k, v in groups.items() if k not in (None, "", b"")}
+    return dict(sorted(clean.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _highlight_words(query) -> set[str]:
+    words = set()
+    for fieldname, text in query.iter_all_terms():
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", "replace")
+        words.add(stem(text) if fieldname == "exact" else text)
+    return words
+
+
+class _StarFormatter(highlight.Formatter):
+    """Matched words between ** markers; the CLI turns them into colour or drops them."""
+
+    between = " … "
+
+    def format_token(self, text, token, replace=False):
+        return "**" + highlight.get_text(text, token, replace) + "**"
+
+
+def _hit(hit, words: set[str], section: str | None) -> Hit:
+    content = json.loads(hit.get("content") or "{}")
+    if section:
+        text = content.get(_fields(section)[0], "")
+    else:
+        text = "\n".join(content.values())
+    return Hit(
+        id=hit["id"],
+        path=hit["path"],
+        position=hit["position"],
+        number=hit.get("number", ""),
+        title=hit.get("title", ""),
+        cluster=hit.get("cluster"),
+        region=hit.get("region"),
+        forum=hit.get("forum"),
+        date=hit.get("date"),
+        score=round(float(hit.score or 0.0), 4),
+        snippet=snippet(text, words),
+        sections=[s for s in (hit.get("sections") or "").split(",") if s],
+    )
+
+
+def snippet(text: str, words: set[str]) -> str:
+    """The best passages around matched words, anywhere in the text (no 32,768-character cut-off)."""
+    if not text:
+        return ""
+    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70, charlimit=None)
+    marked = ""
+    if words:
+        marked = highlight.highlight(text, frozenset(words), danish_analyzer(), fragmenter, _StarFormatter(), top=2)
+    if not marked:
+        marked = text[:SNIPPET_CHARS]
+    return " ".join(marked.split())
+
+
+@dataclass(frozen=True)
+class ItemView:
+    id: str
+    path: str
+    number: str
+    position: int
+    title: str
+    time: str | None
+    presenter: str | None
+    cluster: str | None
+    region: str | None
+    forum: str | None
+    date: str | None
+    case_numbers: list[str]
+    sections: dict[str, str]
+
+
+def show(index_dir: str | os.PathLike, item_id: str) -> ItemView:
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        stored = searcher.document(id=item_id.strip())
+    if not stored:
+        raise QueryError(f"no item with id '{item_id}' (ids are shown by referat search)")
+    return ItemView(
+        id=stored["id"], path=stored["path"], number=stored.get("number", ""), position=stored["position"],
+        title=stored.get("title", ""), time=stored.get("time"), presenter=stored.get("presenter"),
+        cluster=stored.get("cluster"), region=stored.get("region"), forum=stored.get("forum"),
+        date=stored.get("date"), case_numbers=[c for c in (stored.get("case_numbers") or "").split(",") if c],
+        sections=json.loads(stored.get("content") or "{}"),
+    )
+
+
+@dataclass(frozen=True)
+class Stats:
+    items: int
+    files: int
+    by_cluster_year: dict[str, dict[str, int]]
+
+
+def stats(index_dir: str | os.PathLike) -> Stats:
+    ix = open_index(index_dir)
+    table: dict[str, dict[str, int]] = {}
+    paths = set()
+    with ix.searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            paths.add(stored["path"])
+            row = table.setdefault(stored.get("cluster") or "(unknown)", {})
+            year = str(stored.get("year") or "(no date)")
+            row[year] = row.get(year, 0) + 1
+        total = searcher.doc_count()
+    return Stats(total, len(paths), dict(sorted(table.items())))
+
+
+
