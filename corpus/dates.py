@@ -15,7 +15,7 @@ _NAMED = re.compile(rf"(?<!\d)(\d{{1,2}})\s*\.?\s*({_MONTH_ALT})\b\.?(?:,?\s+(\d
 _NUMERIC = re.compile(r"(?<![\d.-])(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})(?![\d-])")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_ALT})\w*\s+(\d{{4}})\b", re.IGNORECASE)
-_YEAR = re.compile(r"(?<![\d.,-])(20[0-4]\d|19[89]\d)(?![\d.,])")
+_YEAR = re.compile(r"(?<![\d.,-])(20[0-4]\d|19[89]\d)(?!\d|[.,]\d)")
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,24 @@ def infer_year(day: int, month: int, text: str) -> int | None:
     references fall near the meeting is the meeting's year. Ties go to the later year.
     """
     refs: list[tuple[dt.date, float]] = []
+    spans: list[tuple[int, int]] = []
+
+    def fresh(start: int, end: int) -> bool:
+        if any(s < end and start < e for s, e in spans):
+            return False
+        spans.append((start, end))
+        return True
+
     for f in find_dates(text):
-        if f.year and _valid(f.year, f.month, f.day):
+        if f.year and fresh(f.start, f.end):
             refs.append((dt.date(f.year, f.month, f.day), 1.0))
     for m in _MONTH_YEAR.finditer(text):
         key = m[1].lower()
-        if key in MONTHS:
+        if key in MONTHS and fresh(m.start(), m.end()):
             refs.append((dt.date(int(m[2]), MONTHS[key], 15), 1.0))
     for m in _YEAR.finditer(text):
-        refs.append((dt.date(int(m[1]), 7, 1), 0.5))
+        if fresh(m.start(), m.end()):
+            refs.append((dt.date(int(m[1]), 7, 1), 0.5))
     if not refs:
         return None
     years = {d.year for d, _ in refs}

@@ -20,13 +20,20 @@ TOKEN_PATTERN = r"\w+(?:[-–]\w+)*"
 _STEMMER = snowballstemmer.stemmer("danish")
 
 
+_NEUTER_T = re.compile(r"(?<=\w{3})(al|el|ig)t$")
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "é": "e", "è": "e", "ü": "u"})
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball Danish (PyStemmer's C stemmer when installed), cached: the same words recur constantly.
 
+    Two steps after Snowball: the neuter/participle -t that Snowball keeps is dropped after -al/-el/-ig
+    (`nationalt` = `nationale`, `vigtigt` = `vigtige`), and æ/ø/å are spelled ae/oe/aa, so text typed
+    or scanned without them (`laegevagten`, `Goedstrup`) meets text with them.
     A module-level function, not a bound method, so that Whoosh can pickle the analyzer into the index.
     """
-    return _STEMMER.stemWord(word)
+    return _NEUTER_T.sub(r"\1", _STEMMER.stemWord(word)).translate(_FOLD)
 
 
 @lru_cache(maxsize=1)
