@@ -14,7 +14,7 @@ import corpus
 from corpus import Meeting, ReadError
 
 from .schema import SECTION_FIELDS, build_schema
-from .store import read_meta, write_meta
+from .store import IndexMissing, has_index, open_index, read_meta, write_meta
 
 
 @dataclass
@@ -61,11 +61,15 @@ def item_documents(meeting: Meeting) -> list[dict]:
     return docs
 
 
-def open_or_create(index_dir: str | os.PathLike):
+def open_or_create(index_dir: str | os.PathLike, report: BuildReport):
+    """The index at `index_dir`; a new one where there is none, or where the old one is damaged."""
     path = Path(index_dir)
     path.mkdir(parents=True, exist_ok=True)
-    if windex.exists_in(str(path)):
-        return windex.open_dir(str(path))
+    if has_index(path):
+        try:
+            return open_index(path)
+        except IndexMissing as exc:
+            report.warnings.append((str(path), f"{exc}; starting a new index there"))
     return windex.create_in(str(path), build_schema())
 
 
@@ -93,7 +97,7 @@ def build(
                 files.append(f)
             else:
                 report.skipped.append((str(f), f"not a minutes file ({f.suffix or 'no suffix'})"))
-    ix = open_or_create(index_dir)
+    ix = open_or_create(index_dir, report)
     with ix.writer(limitmb=256) as writer:
         for f in files:
             if progress:

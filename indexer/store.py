@@ -21,17 +21,21 @@ def default_index_dir() -> Path:
     return Path(user_data_dir("referat", appauthor=False)) / "index"
 
 
+def has_index(index_dir: str | os.PathLike) -> bool:
+    """Whether a Whoosh table of contents is there at all (damaged or not)."""
+    path = Path(index_dir)
+    return path.is_dir() and any(path.glob("_MAIN_*.toc"))
+
+
 def open_index(index_dir: str | os.PathLike):
     path = Path(index_dir)
-    if not path.is_dir() or not windex.exists_in(str(path)):
+    if not has_index(path):
         raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER")
     try:
         return windex.open_dir(str(path))
-    except (EmptyIndexError, OSError, EOFError, ValueError, KeyError) as exc:
-        raise IndexMissing(
-            f"the index at {path} is damaged ({type(exc).__name__}); rebuild it with: referat index --index {path} FOLDER"
-        ) from None
-    except Exception as exc:  # an unpickling error of a truncated TOC comes as many types
+    except EmptyIndexError:
+        raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER") from None
+    except Exception as exc:  # a damaged table of contents fails in unpickling, struct or IO code alike
         raise IndexMissing(
             f"the index at {path} is damaged ({type(exc).__name__}); rebuild it with: referat index --index {path} FOLDER"
         ) from None

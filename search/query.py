@@ -96,6 +96,8 @@ def parser_for(schema, fields: list[str], any_word: bool = False) -> qparser.Que
 def parse(text: str, schema, fields: list[str], any_word: bool = False) -> ParsedQuery:
     cleaned, filters, notes = normalise(text)
     has_operators = bool(re.search(r"\b(AND|OR|NOT)\b|\"", cleaned))
+    if cleaned and not re.sub(r"\b(AND|OR|NOT)\b|[()\s]", "", cleaned):
+        raise QueryError(f"nothing to search for in '{text.strip()}': only operators")
     if not cleaned:
         if filters:
             from whoosh.query import Every

@@ -33,7 +33,7 @@ class Hit:
     region: str | None
     forum: str | None
     date: str | None
-    score: float
+    score: float | None  # None when sorted by date
     snippet: str
     sections: list[str]
 
@@ -230,7 +230,7 @@ def _hit(hit, words: set[str], section: str | None) -> Hit:
         region=hit.get("region"),
         forum=hit.get("forum"),
         date=hit.get("date"),
-        score=round(float(hit.score or 0.0), 4),
+        score=round(float(hit.score), 4) if isinstance(hit.score, (int, float)) else None,
         snippet=snippet(text, words),
         sections=[s for s in (hit.get("sections") or "").split(",") if s],
     )
