@@ -17,6 +17,7 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         path=ID(stored=True),
         content_hash=ID(stored=True),
+        digest=ID(stored=True),
         position=NUMERIC(int, stored=True, sortable=True),
         number=ID(stored=True),
         title=TEXT(analyzer=analyzer, stored=True, phrase=True),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 from whoosh import index as windex
@@ -27,18 +28,25 @@ def has_index(index_dir: str | os.PathLike) -> bool:
     return path.is_dir() and any(path.glob("_MAIN_*.toc"))
 
 
-def open_index(index_dir: str | os.PathLike):
+def open_index(index_dir: str | os.PathLike, attempts: int = 5):
+    """Open the latest generation; a commit by a concurrent writer in the middle is retried, not an error."""
     path = Path(index_dir)
-    if not has_index(path):
-        raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER")
-    try:
-        return windex.open_dir(str(path))
-    except EmptyIndexError:
-        raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER") from None
-    except Exception as exc:  # a damaged table of contents fails in unpickling, struct or IO code alike
-        raise IndexMissing(
-            f"the index at {path} is damaged ({type(exc).__name__}); rebuild it with: referat index --index {path} FOLDER"
-        ) from None
+    for attempt in range(attempts):
+        if not has_index(path):
+            raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER")
+        try:
+            return windex.open_dir(str(path))
+        except EmptyIndexError:
+            raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER") from None
+        except FileNotFoundError:
+            if attempt + 1 < attempts:
+                time.sleep(0.05 * (attempt + 1))
+                continue
+            raise IndexMissing(f"the index at {path} is missing files; rebuild it with: referat index --index {path} FOLDER") from None
+        except Exception as exc:  # a damaged table of contents fails in unpickling, struct or IO code alike
+            raise IndexMissing(
+                f"the index at {path} is damaged ({type(exc).__name__}); rebuild it with: referat index --index {path} FOLDER"
+            ) from None
 
 
 def read_meta(index_dir: str | os.PathLike) -> dict:

@@ -2,12 +2,13 @@
 
 Exit codes: 0 success; 1 some input files could not be read (the others were processed);
 2 usage error (bad option, malformed query, unknown or ambiguous cluster/region/forum name);
-3 no index, or a damaged one, at the index location.
+3 no index, or a damaged one, at the index location; 4 another referat run is writing the index.
 """
 from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -18,16 +19,22 @@ import corpus
 import indexer
 
 from . import format as fmt
+from . import watch as watches
 from .query import QueryError
 from .run import SORTS, run, show, stats
 
 EXIT_FILES_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NO_INDEX = 3
+EXIT_LOCKED = 4
 
 
 class IndexProblem(click.ClickException):
     exit_code = EXIT_NO_INDEX
+
+
+class IndexBusy(click.ClickException):
+    exit_code = EXIT_LOCKED
 
 
 def index_option(f):
@@ -58,6 +65,8 @@ def _errors_as_messages(f):
             raise click.UsageError(str(exc)) from None
         except indexer.IndexMissing as exc:
             raise IndexProblem(str(exc)) from None
+        except indexer.IndexLocked as exc:
+            raise IndexBusy(str(exc)) from None
 
     return wrapper
 
@@ -71,7 +80,8 @@ def main() -> None:
     Example:
       referat index --index ./ix minutes/
       referat search --index ./ix telekol --year 2023
-    Exit codes: 0 ok, 1 some files failed, 2 usage error, 3 missing or damaged index.
+    Exit codes: 0 ok, 1 some files failed, 2 usage error, 3 missing or damaged index,
+    4 another run is writing the index.
     """
 
 
@@ -148,6 +158,153 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
         )
     if report.failed:
         sys.exit(EXIT_FILES_FAILED)
+
+
+def _logger(quiet: bool, log_file: str | None) -> logging.Logger:
+    """Timestamped lines on stderr (warnings only with --quiet) and, with --log, appended to a file."""
+    log = logging.getLogger("referat.reindex")
+    log.handlers.clear()
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    form = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S")
+    console = logging.StreamHandler(click.get_text_stream("stderr"))
+    console.setLevel(logging.WARNING if quiet else logging.INFO)
+    console.setFormatter(form)
+    log.addHandler(console)
+    if log_file:
+        try:
+            handler = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise click.UsageError(f"cannot open log file {log_file}: {exc.strerror}") from None
+        handler.setFormatter(form)
+        log.addHandler(handler)
+    return log
+
+
+@main.command("reindex")
+@click.argument("paths", nargs=-1, type=click.Path())
+@index_option
+@registry_option
+@click.option("--quiet", "-q", is_flag=True, help="Log only warnings and errors (for cron).")
+@click.option("--log", "log_file", type=click.Path(dir_okay=False), help="Also append the log lines to this file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary and the saved-search matches as JSON.")
+@_errors_as_messages
+def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json) -> None:
+    """Bring the index up to date: new, changed (by content hash) and deleted files.
+
+    Re-scans the roots recorded by `referat index` (or the PATHs given), then reports the new
+    or changed items that match each saved search (`referat watch`). A file that fails to read
+    keeps its previously indexed items.
+
+    \b
+    Exit codes: 0 all good, 1 some files failed, 3 missing or damaged index,
+    4 another reindex holds the lock (exits at once).
+    \b
+    Example:
+      referat reindex --index ./ix --quiet --log /var/log/referat.log
+    """
+    log = _logger(quiet, log_file)
+    log.info("reindex of %s started", index_dir)
+    try:
+        report = indexer.reindex(index_dir, list(paths) or None, registry_file=registry_file)
+    except (indexer.IndexLocked, indexer.IndexMissing) as exc:
+        log.error("%s", exc)
+        raise
+    except OSError as exc:
+        log.error("reindex stopped: %s; the index is as it was before this run", exc)
+        raise click.ClickException(f"reindex stopped: {exc}; the index is as it was before this run") from None
+    for path, reason in report.failed:
+        log.warning("%s: failed: %s", path, reason)
+    for path, reason in report.skipped:
+        log.info("%s: skipped: %s", path, reason)
+    for path, warning in report.warnings:
+        log.info("%s: warning: %s", path, warning)
+    summary = {
+        "added": len(report.added), "updated": len(report.updated), "removed": len(report.removed),
+        "unchanged": report.unchanged, "failed": len(report.failed), "items_written": report.items,
+        "items_removed": report.removed_items, "new_items": len(report.new_items), "seconds": round(report.seconds, 2),
+    }
+    log.info("reindex done: %s", ", ".join(f"{k} {v}" for k, v in summary.items()))
+    found = watches.matches(index_dir, report.new_items)
+    for name, hits in found.items():
+        if hits:
+            log.info("saved search %s: %d new or changed items", name, len(hits))
+    if as_json:
+        payload = {"summary": summary,
+                   "watches": {name: [h.__dict__ for h in hits] for name, hits in found.items()}}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+    elif not quiet or any(found.values()):
+        click.echo(fmt.watch_report_text(found))
+    if report.failed:
+        sys.exit(EXIT_FILES_FAILED)
+
+
+@main.group("watch")
+def watch_group() -> None:
+    """Saved searches, reported after each reindex for the items that are new or changed.
+
+    \b
+    Example:
+      referat watch add telekol 'telekol OR "tele-kol"' --cluster midtklyngen
+      referat watch list
+      referat watch remove telekol
+    """
+
+
+@watch_group.command("add")
+@click.argument("name")
+@click.argument("query", nargs=-1, required=True)
+@index_option
+@click.option("--cluster")
+@click.option("--region")
+@click.option("--forum")
+@click.option("--year")
+@click.option("--section")
+@_errors_as_messages
+def watch_add(name, query, index_dir, cluster, region, forum, year, section) -> None:
+    """Save a search under NAME (replacing one of the same name).
+
+    \b
+    Example:
+      referat watch add rekruttering rekruttering --region nordjylland
+    """
+    watch = watches.add_watch(index_dir, name, " ".join(query), cluster=cluster, region=region, forum=forum,
+                              year=year, section=section)
+    click.echo(f"saved search {watch.name}: {watch.query}" + "".join(f" --{k} {v}" for k, v in watch.filters.items()))
+
+
+@watch_group.command("list")
+@index_option
+@click.option("--json", "as_json", is_flag=True)
+@_errors_as_messages
+def watch_list(index_dir, as_json) -> None:
+    """List the saved searches.
+
+    \b
+    Example:
+      referat watch list --json
+    """
+    saved = watches.list_watches(index_dir)
+    if as_json:
+        click.echo(json.dumps([w.__dict__ for w in saved], ensure_ascii=False, indent=1))
+        return
+    for w in saved:
+        click.echo(f"{w.name}\t{w.query}" + "".join(f" --{k} {v}" for k, v in w.filters.items()))
+
+
+@watch_group.command("remove")
+@click.argument("name")
+@index_option
+@_errors_as_messages
+def watch_remove(name, index_dir) -> None:
+    """Delete the saved search NAME.
+
+    \b
+    Example:
+      referat watch remove rekruttering
+    """
+    watches.remove_watch(index_dir, name)
+    click.echo(f"removed saved search {name}")
 
 
 @main.command("search")

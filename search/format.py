@@ -7,7 +7,7 @@ import click
 
 from corpus import Meeting
 
-from .run import ItemView, Result, Stats
+from .run import Hit, ItemView, Result, Stats
 
 
 def highlighted(snippet: str, colour: bool) -> str:
@@ -38,6 +38,18 @@ def result_text(result: Result, colour: bool) -> str:
     for name, counts in result.facets.items():
         if counts:
             out.append(f"{name}: " + ", ".join(f"{k} ({v})" for k, v in counts.items()))
+    return "\n".join(out)
+
+
+def watch_report_text(found: dict[str, list[Hit]]) -> str:
+    if not found:
+        return "no saved searches (add one with: referat watch add NAME QUERY)"
+    out = []
+    for name, hits in found.items():
+        out.append(f"{name}: {len(hits)} new or changed items")
+        for hit in hits:
+            meta = " · ".join(x for x in (hit.cluster, hit.forum, hit.date) if x)
+            out.append(f"  {hit.number}. {hit.title}  ({meta})  [{hit.id}]")
     return "\n".join(out)
 
 

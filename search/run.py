@@ -5,6 +5,7 @@ import datetime as dt
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 
 from whoosh import highlight, sorting
@@ -112,12 +113,29 @@ def run(
     limit: int = 10,
     page: int = 1,
     registry_file: str | None = None,
+    only_ids: list[str] | None = None,
 ) -> Result:
-    """Search the index. Raises QueryError for a query or filter that cannot be run."""
+    """Search the index. Raises QueryError for a query or filter that cannot be run.
+
+    `only_ids` limits the search to those items (saved searches over a reindex's new items).
+    """
     if sort not in SORTS:
         raise QueryError(f"invalid sort '{sort}': one of {', '.join(SORTS)}")
     if limit < 1 or page < 1:
         raise QueryError("--limit and --page must be at least 1")
+    for attempt in range(5):
+        try:
+            return _run(index_dir, query, cluster, region, forum, year, date_from, date_to, section, sort, limit, page,
+                        registry_file, only_ids)
+        except FileNotFoundError:  # a concurrent commit removed a segment between opening and reading it
+            if attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _run(index_dir, query, cluster, region, forum, year, date_from, date_to, section, sort, limit, page,
+         registry_file, only_ids) -> Result:
     ix = open_index(index_dir)
     schema = ix.schema
     with ix.searcher() as searcher:
@@ -144,6 +162,8 @@ def run(
             lo = parse_day(date_from, "--from") if date_from else None
             hi = parse_day(date_to, "--to") if date_to else None
             filters.append(TermRange("date", lo, hi))
+        if only_ids is not None:
+            filters.append(Or([Term("id", i) for i in only_ids]))
         filt = And(filters) if filters else None
         facets = {
             "cluster": sorting.FieldFacet("cluster", maptype=sorting.Count),

@@ -20,19 +20,29 @@ def test_readme_starts_with_two_commands_and_ci_runs_the_test_one():
     assert commands[1] in ci
 
 
+def all_commands(group=main, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,), command
+        if hasattr(command, "commands"):
+            yield from all_commands(command, prefix + (name,))
+
+
 def test_every_command_has_help_with_an_example():
     runner = CliRunner()
-    for name, command in main.commands.items():
-        assert command.help and "Example:" in command.help, name
-        result = runner.invoke(main, [name, "--help"], catch_exceptions=False)
+    for path, command in all_commands():
+        assert command.help and "Example:" in command.help, path
+        result = runner.invoke(main, [*path, "--help"], catch_exceptions=False)
         assert result.exit_code == 0 and "Example:" in result.output
 
 
 def test_readme_documents_every_command_and_exit_code():
     text = (ROOT / "README.md").read_text("utf-8")
-    for name in main.commands:
-        assert f"referat {name}" in text
+    for path, _ in all_commands():
+        assert "referat " + " ".join(path) in text, path
+    assert "## Nightly reindex" in text
+    for unit in ("referat-reindex.service", "referat-reindex.timer", "crontab"):
+        assert (ROOT / "contrib" / unit).is_file()
     from search import cli
 
-    for code in (cli.EXIT_FILES_FAILED, cli.EXIT_USAGE, cli.EXIT_NO_INDEX):
+    for code in (cli.EXIT_FILES_FAILED, cli.EXIT_USAGE, cli.EXIT_NO_INDEX, cli.EXIT_LOCKED):
         assert f"| {code} |" in text

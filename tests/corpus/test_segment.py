@@ -290,3 +290,25 @@ def test_ids_are_stable_and_depend_on_content(tmp_path):
     assert [i.id for i in a.items] == [i.id for i in b.items]
     assert len({i.id for i in a.items}) == 2
     assert a.items[0].id != c.items[0].id
+
+
+def test_case_numbers_and_participants(tmp_path):
+    m = parse(tmp_path, """\
+        Referat Klyngestyregruppe Randers-klyngen
+        Mødedato: 5. september 2023
+
+        Deltagere:
+        Karen Holm, Randers Kommune
+        Bo Friis, Favrskov Kommune
+        Afbud:
+        Ole Lund, Syddjurs Kommune
+
+        1. Budget 2024
+        Sagsnr.: 1-30-72-18-23
+        Indstilling
+        At budgettet godkendes (Sags nr. 2023/0412).
+
+        2. Eventuelt
+        """)
+    assert m.items[0].case_numbers == ("1-30-72-18-23", "2023/0412")
+    assert m.participants == ("Karen Holm, Randers Kommune", "Bo Friis, Favrskov Kommune")

@@ -1,0 +1,77 @@
+"""Saved searches kept with the index, and which of a run's new or changed items each one matches."""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .query import QueryError
+from .run import Hit, run
+
+WATCH_FILE = "watches.json"
+FILTER_KEYS = ("cluster", "region", "forum", "year", "section")
+
+
+@dataclass(frozen=True)
+class Watch:
+    name: str
+    query: str
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+def _path(index_dir) -> Path:
+    return Path(index_dir) / WATCH_FILE
+
+
+def list_watches(index_dir: str | os.PathLike) -> list[Watch]:
+    try:
+        data = json.loads(_path(index_dir).read_text("utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        raise QueryError(f"cannot read saved searches in {_path(index_dir)}: {exc}") from None
+    return [Watch(w["name"], w["query"], dict(w.get("filters", {}))) for w in data.get("watches", [])]
+
+
+def _save(index_dir, watches: list[Watch]) -> None:
+    target = _path(index_dir)
+    tmp = target.with_name(WATCH_FILE + ".tmp")
+    tmp.write_text(json.dumps({"watches": [asdict(w) for w in watches]}, ensure_ascii=False, indent=1), "utf-8")
+    os.replace(tmp, target)
+
+
+def add_watch(index_dir: str | os.PathLike, name: str, query: str, **filters: str | None) -> Watch:
+    """Save a search; it is run once now, so a query or filter that cannot run is refused at once."""
+    if not re.fullmatch(r"[\w.æøåÆØÅ-]{1,64}", name or ""):
+        raise QueryError(f"invalid watch name '{name}': letters, digits, '-', '_' and '.' only")
+    watch = Watch(name, query, {k: v for k, v in filters.items() if v and k in FILTER_KEYS})
+    run(index_dir, query, limit=1, **_run_filters(watch))
+    watches = [w for w in list_watches(index_dir) if w.name != name] + [watch]
+    _save(index_dir, watches)
+    return watch
+
+
+def remove_watch(index_dir: str | os.PathLike, name: str) -> None:
+    watches = list_watches(index_dir)
+    if not any(w.name == name for w in watches):
+        known = ", ".join(w.name for w in watches) or "(none)"
+        raise QueryError(f"no saved search named '{name}' (saved: {known})")
+    _save(index_dir, [w for w in watches if w.name != name])
+
+
+def _run_filters(watch: Watch) -> dict:
+    return {k: watch.filters[k] for k in FILTER_KEYS if watch.filters.get(k)}
+
+
+def matches(index_dir: str | os.PathLike, item_ids: list[str]) -> dict[str, list[Hit]]:
+    """For each saved search, the hits among `item_ids` (the items a reindex found new or changed)."""
+    found: dict[str, list[Hit]] = {}
+    for watch in list_watches(index_dir):
+        if not item_ids:
+            found[watch.name] = []
+            continue
+        result = run(index_dir, watch.query, only_ids=item_ids, limit=len(item_ids), **_run_filters(watch))
+        found[watch.name] = result.hits
+    return found
