@@ -36,13 +36,15 @@ class Registry:
         return next((b for b in self.bodies if b.name == name), None)
 
 
+_FOLD_TABLE = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "’": "'", "`": "'", "´": "'",
+                              "-": " ", "‐": " ", "–": " ", "—": " ", "_": " ", "/": " "})
+
+
 def fold(text: str) -> str:
     """Lowercase, æ/ø/å spelled out, accents and hyphens dropped: the form names are compared in."""
-    text = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[’'`´]", "'", text)
-    text = re.sub(r"[-‐–—_/]+", " ", text)
+    text = text.lower().translate(_FOLD_TABLE)
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return " ".join(text.split())
 
 
@@ -85,48 +87,54 @@ def load(extra: str | None = None) -> Registry:
     return Registry(tuple(bodies), tuple(regions))
 
 
-def _pattern(names: tuple[str, ...]) -> re.Pattern | None:
-    forms = sorted({fold(n) for n in names if n.strip()}, key=len, reverse=True)
-    if not forms:
-        return None
-    return re.compile(r"(?<![\w])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
-
-
 @lru_cache(maxsize=8)
-def _patterns(registry: Registry) -> list[tuple[Body, re.Pattern | None, re.Pattern | None, re.Pattern | None, re.Pattern | None]]:
-    out = []
-    for body in registry.bodies:
-        municipality_named = tuple(f"{m} kommune" for m in body.municipalities)
-        out.append((body, _pattern(body.aliases), _pattern(body.hospitals), _pattern(municipality_named),
-                    _pattern(body.municipalities)))
-    return out
+def _matcher(registry: Registry) -> tuple[re.Pattern, dict[str, list[tuple[int, str]]]]:
+    """One alternation of every folded name, so a document is scanned once, not once per name.
+
+    Maps each folded form to the (body index, kind) pairs it stands for; a form shared by two bodies
+    (a municipality split between clusters) counts for both.
+    """
+    owners: dict[str, list[tuple[int, str]]] = {}
+    for n, body in enumerate(registry.bodies):
+        kinds = (("alias", body.aliases), ("hospital", body.hospitals),
+                 ("kommune", tuple(f"{m} kommune" for m in body.municipalities)), ("place", body.municipalities))
+        for kind, names in kinds:
+            for name in names:
+                form = fold(name)
+                if form and (n, kind) not in owners.setdefault(form, []):
+                    owners[form].append((n, kind))
+    forms = sorted(owners, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
+    return pattern, owners
 
 
 # Weights: an explicit name in the title beats everything; participants' organisations come next.
 _WEIGHTS = {"alias": (10.0, 2.0), "hospital": (3.0, 0.5), "kommune": (2.0, 0.5), "place": (1.0, 0.1)}
+_CAPS = (5, 10)  # at most this many mentions of one name count, in the header and in the body
+
+
+def _counts(pattern: re.Pattern, text: str) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for m in pattern.finditer(text):
+        found[m.group()] = found.get(m.group(), 0) + 1
+    return found
 
 
 def identify(registry: Registry, header: str, body: str) -> tuple[Body | None, list[str]]:
     """The body a document belongs to, with a note when the evidence is split between two."""
-    header_f, body_f = fold(header), fold(body)
-    scores: list[tuple[float, Body]] = []
-    for entry, *patterns in _patterns(registry):
-        score = 0.0
-        for kind, pattern in zip(_WEIGHTS, patterns):
-            if pattern is None:
-                continue
-            in_header, in_body = _WEIGHTS[kind]
-            score += in_header * min(len(pattern.findall(header_f)), 5)
-            score += in_body * min(len(pattern.findall(body_f)), 10)
-        if score > 0:
-            scores.append((score, entry))
-    scores.sort(key=lambda s: -s[0])
-    if not scores or scores[0][0] < 1.0:
+    pattern, owners = _matcher(registry)
+    scores: dict[int, float] = {}
+    for where, text in enumerate((fold(header), fold(body))):
+        for form, count in _counts(pattern, text).items():
+            for n, kind in owners[form]:
+                scores[n] = scores.get(n, 0.0) + _WEIGHTS[kind][where] * min(count, _CAPS[where])
+    ranked = sorted(((score, registry.bodies[n]) for n, score in scores.items()), key=lambda s: -s[0])
+    if not ranked or ranked[0][0] < 1.0:
         return None, []
     notes = []
-    if len(scores) > 1 and scores[1][0] >= 0.8 * scores[0][0]:
-        notes.append(f"cluster uncertain: {scores[0][1].name} or {scores[1][1].name}")
-    return scores[0][1], notes
+    if len(ranked) > 1 and ranked[1][0] >= 0.8 * ranked[0][0]:
+        notes.append(f"cluster uncertain: {ranked[0][1].name} or {ranked[1][1].name}")
+    return ranked[0][1], notes
 
 
 def find_region(registry: Registry, text: str) -> str | None:

@@ -67,7 +67,6 @@ def item_documents(meeting: Meeting) -> list[dict]:
             sections=",".join(name for name in sections if sections[name]),
             case_numbers=",".join(item.case_numbers),
             participants="\n".join(meeting.participants),
-            body="\n\n".join(sections.values()),
             exact=item.title + "\n\n" + "\n\n".join(sections.values()),
             content=json.dumps(sections, ensure_ascii=False),
         )

@@ -31,7 +31,6 @@ def build_schema() -> Schema:
         sections=KEYWORD(stored=True, commas=True, scorable=False),
         case_numbers=KEYWORD(stored=True, commas=True, lowercase=True),
         participants=TEXT(analyzer=analyzer),
-        body=TEXT(analyzer=analyzer, phrase=True),
         exact=TEXT(analyzer=exact_analyzer(), phrase=True),
         content=STORED(),
     )

@@ -15,9 +15,9 @@ from whoosh.query import NullQuery, Query
 MAX_QUERY_CHARS = 1000
 # Ranking weights (BM25F field boosts): a word in the title says most about an item, a word in the
 # decision more than one in the background text.
-FIELD_BOOSTS = {"title": 3.0, "body": 1.0, "beslutning": 0.6, "indstilling": 0.3, "participants": 0.2}
+FIELD_BOOSTS = {"title": 3.0, "beslutning": 1.6, "indstilling": 1.3, "participants": 0.2}
 TEXT_FIELD_ALIASES = {
-    "title": "title", "titel": "title", "body": "body", "tekst": "tekst", "text": "body",
+    "title": "title", "titel": "title", "tekst": "tekst",
     "indstilling": "indstilling", "sagsfremstilling": "sagsfremstilling", "referat": "referat",
     "beslutning": "beslutning", "bilag": "bilag", "exact": "exact", "deltagere": "participants",
     "participants": "participants", "sagsnr": "case_numbers", "case": "case_numbers", "nummer": "number",

@@ -198,7 +198,7 @@ def _as_list(value) -> list[str]:
 
 def _fields(section: str | None) -> list[str]:
     if section is None:
-        return ["title", "body", "beslutning", "indstilling", "participants"]
+        return ["title", *SECTION_FIELDS, "participants"]
     name = section.strip().lower()
     aliases = {"det indstilles": "indstilling", "beskrivelse af sagen": "sagsfremstilling"}
     name = aliases.get(name, name)

@@ -1,0 +1,143 @@
+"""`python -m bench`: index and query benchmarks of referat against a plain-Whoosh baseline.
+
+Every figure is measured in the same run on the same generated files, and reported as a ratio to the
+baseline, since this machine is noisy. Results are appended to bench/README.md with date and machine.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .generate import generate
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def _worker(*args: str) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run([sys.executable, "-m", "bench.worker", *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT)
+    if proc.returncode:
+        raise SystemExit(f"benchmark step {args[0]} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _size_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+def _queries(corpus: Path, count: int, seed: int) -> dict:
+    """Query classes drawn from the corpus's own words, so every query has something to find."""
+    import corpus as reader
+
+    rng = random.Random(seed)
+    files = sorted(corpus.rglob("*.txt"))
+    words, titles, meetings = [], [], []
+    for f in rng.sample(files, min(60, len(files))):
+        m = reader.read(f)
+        meetings.append(m)
+        for item in m.items:
+            titles.append(item.title)
+            words += [w.strip(".,;:()").lower() for w in item.body.split() if len(w) > 6]
+    words = sorted(set(words))
+    single = [{"query": rng.choice(words)} for _ in range(count)]
+    conj = [{"query": " ".join(rng.sample(words, rng.choice([2, 3])))} for _ in range(count)]
+    phrases = []
+    for _ in range(count):
+        title = rng.choice(titles).split()
+        start = rng.randrange(0, max(1, len(title) - 2))
+        phrases.append({"query": '"' + " ".join(title[start:start + 2]) + '"'})
+    filtered = []
+    for _ in range(count):
+        m = rng.choice(meetings)
+        filtered.append({"query": rng.choice(words), "cluster": m.cluster, "year": str(m.year)})
+    return {"single word": single, "2-3 word AND": conj, "phrase": phrases, "cluster+year filter, facets": filtered}
+
+
+def run_size(items: int, work: Path, query_count: int) -> dict:
+    corpus = work / f"corpus-{items}"
+    if not corpus.exists():
+        generate(corpus, items, seed=11)
+    input_mb = _size_mb(corpus)
+    ref_ix, base_ix = work / f"ix-referat-{items}", work / f"ix-baseline-{items}"
+    for ix in (ref_ix, base_ix):
+        shutil.rmtree(ix, ignore_errors=True)
+    ref = _worker("referat-build", str(corpus), str(ref_ix))
+    base = _worker("baseline-build", str(corpus), str(base_ix))
+    queries_file = work / f"queries-{items}.json"
+    queries_file.write_text(json.dumps(_queries(corpus, query_count, seed=5), ensure_ascii=False), "utf-8")
+    ref_q = _worker("referat-queries", str(ref_ix), str(queries_file))
+    base_q = _worker("baseline-queries", str(base_ix), str(queries_file))
+    nochange = _worker("referat-reindex", str(corpus), str(ref_ix))
+    files = sorted(corpus.rglob("*.txt"))
+    for f in random.Random(3).sample(files, max(1, len(files) // 100)):
+        f.write_text(f.read_text("utf-8") + "\nTilføjet ved genkørsel.\n", "utf-8")
+    changed = _worker("referat-reindex", str(corpus), str(ref_ix))
+    return {
+        "items": ref["items"], "input_mb": input_mb,
+        "referat_items_s": ref["items"] / ref["seconds"], "baseline_items_s": base["items"] / base["seconds"],
+        "referat_mb_s": input_mb / ref["seconds"], "referat_seconds": ref["seconds"], "baseline_seconds": base["seconds"],
+        "index_mb": _size_mb(ref_ix), "baseline_index_mb": _size_mb(base_ix), "peak_rss_mb": ref["peak_rss_mb"],
+        "queries": {k: {"referat": v, "baseline": base_q[k]} for k, v in ref_q.items() if k != "peak_rss_mb"},
+        "reindex_nochange_s": nochange["seconds"], "reindex_1pct_s": changed["seconds"],
+        "reindex_1pct_updated": changed["updated"],
+    }
+
+
+def table(results: list[dict]) -> str:
+    rows = ["| measure | " + " | ".join(f"{r['items']:,} items" for r in results) + " |",
+            "| --- |" + " --- |" * len(results)]
+
+    def row(name, fn):
+        rows.append(f"| {name} | " + " | ".join(fn(r) for r in results) + " |")
+
+    row("input text (MB)", lambda r: f"{r['input_mb']:.1f}")
+    row("full index, referat (items/s, incl. parsing)", lambda r: f"{r['referat_items_s']:.0f}")
+    row("full index, baseline (items/s, excl. parsing)", lambda r: f"{r['baseline_items_s']:.0f}")
+    row("**index speed ratio** (target ≥ 2.5×)", lambda r: f"{r['referat_items_s'] / r['baseline_items_s']:.2f}×")
+    row("referat MB/s", lambda r: f"{r['referat_mb_s']:.2f}")
+    row("index size / input (target ≤ 1.5)", lambda r: f"{r['index_mb'] / r['input_mb']:.2f} ({r['index_mb']:.0f} MB)")
+    row("peak RSS indexing (MB, target ≤ 1500)", lambda r: f"{r['peak_rss_mb']:.0f}")
+    for name in results[0]["queries"]:
+        row(f"query p50/p95 ms: {name} (referat)", lambda r, n=name: f"{r['queries'][n]['referat']['p50_ms']:.1f} / {r['queries'][n]['referat']['p95_ms']:.1f}")
+        row(f"query p50/p95 ms: {name} (baseline)", lambda r, n=name: f"{r['queries'][n]['baseline']['p50_ms']:.1f} / {r['queries'][n]['baseline']['p95_ms']:.1f}")
+    row("reindex, no change / full build (target ≤ 5 %)", lambda r: f"{100 * r['reindex_nochange_s'] / r['referat_seconds']:.1f} %")
+    row("reindex, 1 % files changed / full build (target ≤ 10 %)", lambda r: f"{100 * r['reindex_1pct_s'] / r['referat_seconds']:.1f} % ({r['reindex_1pct_updated']} files)")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="item counts, comma-separated")
+    parser.add_argument("--work", default=str(ROOT / ".bench"), help="folder for generated corpora and indexes")
+    parser.add_argument("--queries", type=int, default=100, help="queries per class")
+    parser.add_argument("--no-readme", action="store_true", help="print the table only")
+    args = parser.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        started = time.time()
+        results.append(run_size(size, work, args.queries))
+        print(f"size {size}: done in {time.time() - started:.0f} s", file=sys.stderr)
+    text = table(results)
+    print(text)
+    if not args.no_readme:
+        stamp = time.strftime("%Y-%m-%d")
+        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+        with (HERE / "README.md").open("a", encoding="utf-8") as out:
+            out.write(f"\n### Run of {stamp} ({machine})\n\n{text}\n")
+    (work / "last-results.json").write_text(json.dumps(results, indent=1), "utf-8")
+
+
+if __name__ == "__main__":
+    main()

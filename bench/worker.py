@@ -1,0 +1,120 @@
+"""One measured step of the benchmark, run in its own process so that its peak memory is its own.
+
+Prints one JSON line: {"seconds": ..., "peak_rss_mb": ..., ...}.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def referat_build(corpus: str, index: str) -> dict:
+    import indexer
+
+    started = time.perf_counter()
+    report = indexer.build(index, [corpus])
+    return {"seconds": time.perf_counter() - started, "items": report.items, "failed": len(report.failed)}
+
+
+def referat_reindex(corpus: str, index: str) -> dict:
+    import indexer
+
+    started = time.perf_counter()
+    report = indexer.reindex(index, [corpus])
+    return {"seconds": time.perf_counter() - started, "updated": len(report.updated), "unchanged": report.unchanged}
+
+
+def baseline_build(corpus: str, index: str) -> dict:
+    """Plain Whoosh: LanguageAnalyzer("da"), one default writer, one item per document.
+
+    Items come from referat's own parser, and parsing is not timed: the baseline is charged only for
+    analysing and writing, which makes the comparison harder for referat, not easier.
+    """
+    import corpus as reader
+    from whoosh import index as windex
+    from whoosh.analysis import LanguageAnalyzer
+    from whoosh.fields import ID, NUMERIC, TEXT, Schema
+
+    docs = []
+    for f in reader.iter_files([corpus]):
+        m = reader.read(f)
+        for item in m.items:
+            docs.append(dict(id=item.id, path=m.path, title=item.title, text=item.body, cluster=m.cluster or "",
+                             year=m.year or 0))
+    schema = Schema(id=ID(stored=True, unique=True), path=ID(stored=True), title=TEXT(LanguageAnalyzer("da"), stored=True),
+                    text=TEXT(LanguageAnalyzer("da")), cluster=ID(stored=True), year=NUMERIC(int, stored=True))
+    os.makedirs(index, exist_ok=True)
+    ix = windex.create_in(index, schema)
+    started = time.perf_counter()
+    writer = ix.writer()
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    return {"seconds": time.perf_counter() - started, "items": len(docs)}
+
+
+def _percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"p50_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000, "n": len(ordered)}
+
+
+def referat_queries(index: str, queries_file: str) -> dict:
+    import search
+
+    classes = json.loads(Path(queries_file).read_text("utf-8"))
+    out = {}
+    for name, queries in classes.items():
+        samples = []
+        for q in queries:
+            started = time.perf_counter()
+            search.run(index, q["query"], cluster=q.get("cluster"), year=q.get("year"), limit=10)
+            samples.append(time.perf_counter() - started)
+        out[name] = _percentiles(samples)
+    return out
+
+
+def baseline_queries(index: str, queries_file: str) -> dict:
+    from whoosh import index as windex
+    from whoosh import sorting
+    from whoosh.qparser import MultifieldParser
+    from whoosh.query import And, NumericRange, Term
+
+    classes = json.loads(Path(queries_file).read_text("utf-8"))
+    out = {}
+    for name, queries in classes.items():
+        samples = []
+        for q in queries:
+            started = time.perf_counter()
+            ix = windex.open_dir(index)
+            with ix.searcher() as searcher:
+                query = MultifieldParser(["title", "text"], ix.schema).parse(q["query"])
+                filt = None
+                if q.get("cluster"):
+                    filt = And([Term("cluster", q["cluster"]), NumericRange("year", int(q["year"]), int(q["year"]))])
+                facets = {"cluster": sorting.FieldFacet("cluster"), "year": sorting.FieldFacet("year")} if filt else None
+                results = searcher.search(query, limit=10, filter=filt, groupedby=facets)
+                [hit["id"] for hit in results]
+            samples.append(time.perf_counter() - started)
+        out[name] = _percentiles(samples)
+    return out
+
+
+def main() -> None:
+    step, *args = sys.argv[1:]
+    result = globals()[step.replace("-", "_")](*args)
+    result["peak_rss_mb"] = _rss_mb()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
