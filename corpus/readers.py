@@ -50,10 +50,13 @@ def decode_text(data: bytes, html: bool = False) -> str:
             text = data.decode(declared or "cp1252")
         except (UnicodeDecodeError, LookupError):
             text = data.decode("latin-1")
-    control = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    control = len(_CONTROL.findall(text, 0, 8192))
     if control > 0.02 * min(len(text), 8192):
         raise ReadError("binary data, not text")
     return text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def _declared_charset(data: bytes) -> str | None:

@@ -87,25 +87,34 @@ def load(extra: str | None = None) -> Registry:
     return Registry(tuple(bodies), tuple(regions))
 
 
-@lru_cache(maxsize=8)
-def _matcher(registry: Registry) -> tuple[re.Pattern, dict[str, list[tuple[int, str]]]]:
-    """One alternation of every folded name, so a document is scanned once, not once per name.
+_WORDS = re.compile(r"[\w']+")
 
-    Maps each folded form to the (body index, kind) pairs it stands for; a form shared by two bodies
-    (a municipality split between clusters) counts for both.
+
+def _words(text: str) -> list[str]:
+    """Lowercased words, apostrophes kept (OUH's), hyphens and punctuation as separators."""
+    return _WORDS.findall(text.lower().replace("’", "'"))
+
+
+@lru_cache(maxsize=8)
+def _matcher(registry: Registry) -> tuple[dict[tuple[str, ...], list[tuple[int, str]]], dict[str, int]]:
+    """Every name as a tuple of words, in its own spelling and spelled without æ/ø/å.
+
+    Returns the names mapped to the (body index, kind) pairs they stand for (a name shared by two
+    bodies counts for both), and for each first word the longest name it can start.
     """
-    owners: dict[str, list[tuple[int, str]]] = {}
+    owners: dict[tuple[str, ...], list[tuple[int, str]]] = {}
     for n, body in enumerate(registry.bodies):
         kinds = (("alias", body.aliases), ("hospital", body.hospitals),
                  ("kommune", tuple(f"{m} kommune" for m in body.municipalities)), ("place", body.municipalities))
         for kind, names in kinds:
             for name in names:
-                form = fold(name)
-                if form and (n, kind) not in owners.setdefault(form, []):
-                    owners[form].append((n, kind))
-    forms = sorted(owners, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
-    return pattern, owners
+                for form in {tuple(_words(name)), tuple(_words(fold(name)))}:
+                    if form and (n, kind) not in owners.setdefault(form, []):
+                        owners[form].append((n, kind))
+    longest: dict[str, int] = {}
+    for form in owners:
+        longest[form[0]] = max(longest.get(form[0], 0), len(form))
+    return owners, longest
 
 
 # Weights: an explicit name in the title beats everything; participants' organisations come next.
@@ -113,19 +122,30 @@ _WEIGHTS = {"alias": (10.0, 2.0), "hospital": (3.0, 0.5), "kommune": (2.0, 0.5),
 _CAPS = (5, 10)  # at most this many mentions of one name count, in the header and in the body
 
 
-def _counts(pattern: re.Pattern, text: str) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for m in pattern.finditer(text):
-        found[m.group()] = found.get(m.group(), 0) + 1
+def _counts(owners, longest, text: str) -> dict[tuple[str, ...], int]:
+    """Mentions of each name, longest match first (`Herning Kommune` is not also a bare `Herning`)."""
+    words = _words(text)
+    found: dict[tuple[str, ...], int] = {}
+    i, end = 0, len(words)
+    while i < end:
+        span = longest.get(words[i])
+        if span:
+            for size in range(min(span, end - i), 0, -1):
+                form = tuple(words[i:i + size])
+                if form in owners:
+                    found[form] = found.get(form, 0) + 1
+                    i += size - 1
+                    break
+        i += 1
     return found
 
 
 def identify(registry: Registry, header: str, body: str) -> tuple[Body | None, list[str]]:
     """The body a document belongs to, with a note when the evidence is split between two."""
-    pattern, owners = _matcher(registry)
+    owners, longest = _matcher(registry)
     scores: dict[int, float] = {}
-    for where, text in enumerate((fold(header), fold(body))):
-        for form, count in _counts(pattern, text).items():
+    for where, text in enumerate((header, body)):
+        for form, count in _counts(owners, longest, text).items():
             for n, kind in owners[form]:
                 scores[n] = scores.get(n, 0.0) + _WEIGHTS[kind][where] * min(count, _CAPS[where])
     ranked = sorted(((score, registry.bodies[n]) for n, score in scores.items()), key=lambda s: -s[0])

@@ -20,7 +20,7 @@ import corpus
 from corpus import Meeting, ReadError
 
 from .lock import WriterLock
-from .schema import SECTION_FIELDS, build_schema
+from .schema import SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
 from .store import IndexMissing, has_index, open_index, read_meta, write_meta
 
@@ -60,16 +60,18 @@ def item_documents(meeting: Meeting) -> list[dict]:
             content_hash=meeting.content_hash,
             digest=item_digest(item.number, item.title, sections),
             position=item.position,
+            order=f"{item.position:05d}",
             number=item.number,
             title=item.title,
             time=item.time,
             presenter=item.presenter,
             sections=",".join(name for name in sections if sections[name]),
-            case_numbers=",".join(item.case_numbers),
+            section_mask=section_mask([name for name in sections if sections[name]]),
             participants="\n".join(meeting.participants),
-            exact=item.title + "\n\n" + "\n\n".join(sections.values()),
-            content=json.dumps(sections, ensure_ascii=False),
+            content=pack_sections(sections),
         )
+        if item.case_numbers:
+            doc["case_numbers"] = ",".join(item.case_numbers)
         for name in SECTION_FIELDS:
             if sections.get(name):
                 doc[name] = sections[name]
@@ -129,6 +131,22 @@ def reindex(
                  progress=progress)
 
 
+PARALLEL_MIN_FILES = 200  # below this, starting sub-writers costs more than it saves
+WRITER_MB = 128  # per writer process: the memory bound of Whoosh's posting pool
+
+
+def _writer(ix, files: int):
+    """Whoosh's multiprocess writer for big batches (analysis on every core), the plain one otherwise.
+
+    Sub-writers each add their own segment (multisegment=True): Whoosh's merging variant is known to
+    crash with procs > 1.
+    """
+    procs = os.cpu_count() or 1
+    if procs > 1 and files >= PARALLEL_MIN_FILES:
+        return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB, batchsize=200)
+    return ix.writer(limitmb=WRITER_MB)
+
+
 def _under(path: str, root: Path) -> bool:
     root_s = str(root)
     return path == root_s or path.startswith(root_s.rstrip(os.sep) + os.sep)
@@ -141,76 +159,95 @@ def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, creat
     with WriterLock(index_dir):
         ix = _open(index_dir, create, report)
         state, cache_valid = load_state(ix, index_dir)
-        seen: set[str] = set()
-        todo: dict[str, tuple[bytes, str]] = {}
-        scanned_roots: list[Path] = []
-        for root in roots:
-            if not root.exists():
-                report.failed.append((str(root), "no such file or directory (its indexed items are kept)"))
-                continue
-            scanned_roots.append(root.resolve())
-            for f in corpus.iter_files([root]):
-                if f.suffix.lower() not in corpus.SUPPORTED_SUFFIXES:
-                    report.skipped.append((str(f), f"not a minutes file ({f.suffix or 'no suffix'})"))
-                    continue
-                path = str(f.resolve())
-                seen.add(path)
-                try:
-                    data = f.read_bytes()
-                except OSError as exc:
-                    report.failed.append((str(f), f"cannot read file: {exc.strerror or exc} (its indexed items are kept)"))
-                    continue
-                digest = hashlib.sha256(data).hexdigest()
-                if not force and path in state and state[path].hash == digest:
-                    report.unchanged += 1
-                    continue
-                todo[path] = (data, digest)
-        removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned_roots)]
+        todo, seen, scanned = _scan(roots, state, force, report)
+        removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned)]
         # Identical files share item ids: when one copy goes or changes, the others are written again.
-        gone_hashes = {state[p].hash for p in removed} | {state[p].hash for p in todo if p in state}
-        for path, st in state.items():
-            if st.hash in gone_hashes and path not in todo and path not in removed and Path(path).exists():
-                data = Path(path).read_bytes()
-                todo[path] = (data, hashlib.sha256(data).hexdigest())
-        meetings: list[Meeting] = []
-        for path, (data, _) in todo.items():
-            if progress:
-                progress(Path(path))
-            try:
-                meetings.append(corpus.read_bytes(path, data, registry_file))
-            except ReadError as exc:
-                report.failed.append((path, f"{exc} (its indexed items are kept)" if path in state else str(exc)))
-        if removed or meetings:
-            before = {d for p in removed + [m.path for m in meetings] if p in state for d in state[p].items}
-            written: set[str] = set()
-            with ix.writer(limitmb=256) as writer:
-                for path in removed:
-                    report.removed_items += writer.delete_by_term("path", path)
-                for meeting in meetings:
-                    writer.delete_by_term("path", meeting.path)
-                    docs = item_documents(meeting)
-                    for doc in docs:
-                        if doc["id"] in written:  # a second identical file in this run
-                            continue
-                        written.add(doc["id"])
-                        writer.update_document(**doc)
-                        if doc["digest"] not in before:
-                            report.new_items.append(doc["id"])
-                    report.items += len(docs)
-                    (report.updated if meeting.path in state else report.added).append(meeting.path)
-                    report.warnings += [(meeting.path, w) for w in meeting.warnings]
-                    state[meeting.path] = FileState(meeting.content_hash, [d["digest"] for d in docs])
-            for path in removed:
-                del state[path]
-            report.removed = removed
+        gone = {state[p].hash for p in removed} | {state[p].hash for p in todo if p in state}
+        todo += [p for p, st in state.items() if st.hash in gone and p not in todo and p not in removed
+                 and Path(p).exists()]
+        if todo or removed:
+            _write(ix, todo, removed, state, registry_file, progress, report)
             save_state(ix.refresh(), index_dir, state)
         elif not cache_valid:
             save_state(ix, index_dir, state)
         meta = read_meta(index_dir)
         recorded = meta.get("roots", [])
-        if any(str(r) not in recorded for r in scanned_roots):
-            meta["roots"] = recorded + [str(r) for r in scanned_roots if str(r) not in recorded]
+        if any(str(r) not in recorded for r in scanned):
+            meta["roots"] = recorded + [str(r) for r in scanned if str(r) not in recorded]
             write_meta(index_dir, meta)
     report.seconds = time.perf_counter() - started
     return report
 
+
+def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
+          report: BuildReport) -> tuple[list[str], set[str], list[Path]]:
+    """Files to (re)index, every file seen, and the roots that exist; unchanged files are counted."""
+    todo: list[str] = []
+    seen: set[str] = set()
+    scanned: list[Path] = []
+    for root in roots:
+        if not root.exists():
+            report.failed.append((str(root), "no such file or directory (its indexed items are kept)"))
+            continue
+        scanned.append(root.resolve())
+        for f in corpus.iter_files([root]):
+            if f.suffix.lower() not in corpus.SUPPORTED_SUFFIXES:
+                report.skipped.append((str(f), f"not a minutes file ({f.suffix or 'no suffix'})"))
+                continue
+            path = str(f.resolve())
+            if path in seen:
+                continue
+            seen.add(path)
+            if not force and path in state:
+                try:
+                    if hashlib.sha256(f.read_bytes()).hexdigest() == state[path].hash:
+                        report.unchanged += 1
+                        continue
+                except OSError:
+                    pass  # reported when the file is read for indexing
+            todo.append(path)
+    return todo, seen, scanned
+
+
+def _write(ix, todo: list[str], removed: list[str], state: dict[str, FileState], registry_file: str | None,
+           progress, report: BuildReport) -> None:
+    """One writer, one commit: deletions of removed files, then each file parsed and written in turn."""
+    before = {d for p in removed + todo if p in state for d in state[p].items}
+    indexed_hashes = {st.hash for st in state.values()}
+    written: set[str] = set()
+    with _writer(ix, len(todo)) as writer:
+        for path in removed:
+            report.removed_items += writer.delete_by_term("path", path)
+        for path in todo:
+            if progress:
+                progress(Path(path))
+            kept = " (its indexed items are kept)" if path in state else ""
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                report.failed.append((path, f"cannot read file: {exc.strerror or exc}{kept}"))
+                continue
+            try:
+                meeting = corpus.read_bytes(path, data, registry_file)
+            except ReadError as exc:
+                report.failed.append((path, f"{exc}{kept}"))
+                continue
+            writer.delete_by_term("path", path)
+            docs = item_documents(meeting)
+            for doc in docs:
+                if doc["id"] in written:  # a second identical file in this run
+                    continue
+                written.add(doc["id"])
+                if meeting.content_hash in indexed_hashes:
+                    writer.update_document(**doc)  # the same content may be indexed under another path
+                else:
+                    writer.add_document(**doc)
+                if doc["digest"] not in before:
+                    report.new_items.append(doc["id"])
+            report.items += len(docs)
+            (report.updated if path in state else report.added).append(path)
+            report.warnings += [(path, w) for w in meeting.warnings]
+            state[path] = FileState(meeting.content_hash, [d["digest"] for d in docs])
+    for path in removed:
+        del state[path]
+    report.removed = removed

@@ -1,6 +1,12 @@
-"""The one Whoosh schema: one document per agenda item."""
+"""The one Whoosh schema: one document per agenda item.
+
+Each piece of text is indexed once: the title and every section in a field of its own (searched
+together, or one alone with --section), nothing in a second all-text or unstemmed copy. Exact-form
+search (`=godkendt`) finds candidates through the stemmed fields and checks the stored text instead.
+"""
 from __future__ import annotations
 
+from whoosh import columns
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import danish_analyzer, exact_analyzer
@@ -9,6 +15,14 @@ from .analysis import danish_analyzer, exact_analyzer
 SECTION_FIELDS = ("tekst", "indstilling", "sagsfremstilling", "referat", "beslutning", "bilag")
 # Facet fields: exact values, column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = ("cluster", "region", "forum")
+SCHEMA_VERSION = 2
+
+
+def _facet_column():
+    """Few distinct values, many documents: a table of values plus a small reference per document,
+    which a searcher loads in one read (Whoosh's default variable-bytes column reads an offset per
+    document on every open)."""
+    return columns.RefBytesColumn()
 
 
 def build_schema() -> Schema:
@@ -16,24 +30,42 @@ def build_schema() -> Schema:
     fields = dict(
         id=ID(stored=True, unique=True),
         path=ID(stored=True),
-        content_hash=ID(stored=True),
-        digest=ID(stored=True),
-        position=NUMERIC(int, stored=True, sortable=True),
-        number=ID(stored=True),
+        content_hash=STORED(),
+        digest=STORED(),
+        position=STORED(),
+        order=ID(sortable=_facet_column()),  # "0007": sorts items of one meeting in their printed order
+        number=STORED(),
         title=TEXT(analyzer=analyzer, stored=True, phrase=True),
         time=STORED(),
         presenter=STORED(),
-        cluster=ID(stored=True, sortable=True),
-        region=ID(stored=True, sortable=True),
-        forum=ID(stored=True, sortable=True),
-        date=ID(stored=True, sortable=True),
+        cluster=ID(stored=True, sortable=_facet_column()),
+        region=ID(stored=True, sortable=_facet_column()),
+        forum=ID(stored=True, sortable=_facet_column()),
+        date=ID(stored=True, sortable=_facet_column()),
         year=NUMERIC(int, stored=True, sortable=True),
-        sections=KEYWORD(stored=True, commas=True, scorable=False),
+        sections=STORED(),
+        # Which sections an item has, as one column value ("010110", SECTION_FIELDS order): counting
+        # the section facet reads this column instead of walking every posting of a keyword field.
+        section_mask=ID(sortable=_facet_column()),
         case_numbers=KEYWORD(stored=True, commas=True, lowercase=True),
-        participants=TEXT(analyzer=analyzer),
+        participants=TEXT(analyzer=analyzer, phrase=True),
+        # Never written: it only gives `=word` in a query a field to parse into (see search.query).
         exact=TEXT(analyzer=exact_analyzer(), phrase=True),
         content=STORED(),
     )
     for name in SECTION_FIELDS:
         fields[name] = TEXT(analyzer=analyzer, phrase=True)
     return Schema(**fields)
+
+
+def section_mask(present) -> str:
+    return "".join("1" if name in present else "0" for name in SECTION_FIELDS)
+
+
+def pack_sections(sections: dict[str, str]) -> dict[str, str]:
+    """Stored as they are: Whoosh pickles and zlib-compresses each document's stored fields itself."""
+    return dict(sections)
+
+
+def unpack_sections(stored) -> dict[str, str]:
+    return dict(stored or {})

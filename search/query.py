@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from whoosh import qparser
 from whoosh.query import NullQuery, Query
 
+from .exact import rewrite_exact
+
 MAX_QUERY_CHARS = 1000
 # Ranking weights (BM25F field boosts): a word in the title says most about an item, a word in the
 # decision more than one in the background text.
@@ -110,5 +112,6 @@ def parse(text: str, schema, fields: list[str], any_word: bool = False) -> Parse
         raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})") from None
     if query is NullQuery:
         raise QueryError(f"nothing to search for in '{text.strip()}' (only operators or stop words?)")
+    query = rewrite_exact(query, [f for f in fields if f != "participants"])
     words = len([t for t in query.iter_all_terms()]) if hasattr(query, "iter_all_terms") else 0
     return ParsedQuery(query, text, filters, notes, has_operators, words)

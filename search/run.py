@@ -13,7 +13,8 @@ from whoosh.query import And, NumericRange, Or, Term, TermRange
 
 from corpus import load_registry
 from indexer import SECTION_FIELDS, open_index
-from indexer.analysis import danish_analyzer, stem
+from indexer.schema import unpack_sections
+from indexer.analysis import danish_analyzer
 
 from .names import UnknownName, resolve
 from .query import QueryError, parse
@@ -169,24 +170,25 @@ def _run(index_dir, query, cluster, region, forum, year, date_from, date_to, sec
             "cluster": sorting.FieldFacet("cluster", maptype=sorting.Count),
             "year": sorting.FieldFacet("year", maptype=sorting.Count),
             "forum": sorting.FieldFacet("forum", maptype=sorting.Count),
-            "section": sorting.FieldFacet("sections", allow_overlap=True, maptype=sorting.Count),
+            "section": sorting.FieldFacet("section_mask", maptype=sorting.Count),
         }
         sortedby = None
         if sort != "relevance":
-            sortedby = [sorting.FieldFacet("date", reverse=sort == "-date"), sorting.FieldFacet("position")]
-        results = searcher.search(parsed.query, filter=filt, limit=page * limit, groupedby=facets, sortedby=sortedby,
-                                  terms=True)
+            sortedby = [sorting.FieldFacet("date", reverse=sort == "-date"), sorting.FieldFacet("path"),
+                        sorting.FieldFacet("order")]
+        results = searcher.search(parsed.query, filter=filt, limit=page * limit, groupedby=facets, sortedby=sortedby)
         fallback = False
         if results.is_empty() and not parsed.has_operators and parsed.terms > 1:
             any_word = parse(query, schema, _fields(section), any_word=True)
             results = searcher.search(any_word.query, filter=filt, limit=page * limit, groupedby=facets,
-                                      sortedby=sortedby, terms=True)
+                                      sortedby=sortedby)
             fallback = not results.is_empty()
             if fallback:
                 parsed.notes.append("no item has all the words; showing items with any of them")
         words = _highlight_words(parsed.query) | (_highlight_words(any_word.query) if fallback else set())
         hits = [_hit(r, words, section) for r in results[(page - 1) * limit : page * limit]]
         facet_counts = {name: _facet(results, name) for name in FACETS}
+        facet_counts["section"] = _section_counts(facet_counts["section"])
         return Result(query, len(results), fallback, hits, facet_counts, page, limit, parsed.notes)
 
 
@@ -216,12 +218,22 @@ def _facet(results, name: str) -> dict[str, int]:
     return dict(sorted(clean.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def _section_counts(by_mask: dict[str, int]) -> dict[str, int]:
+    """Per-section counts from the counts of each combination of sections."""
+    counts: dict[str, int] = {}
+    for mask, n in by_mask.items():
+        for name, bit in zip(SECTION_FIELDS, mask):
+            if bit == "1":
+                counts[name] = counts.get(name, 0) + n
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 def _highlight_words(query) -> set[str]:
     words = set()
     for fieldname, text in query.iter_all_terms():
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
-        words.add(stem(text) if fieldname == "exact" else text)
+        words.add(text)
     return words
 
 
@@ -235,7 +247,7 @@ class _StarFormatter(highlight.Formatter):
 
 
 def _hit(hit, words: set[str], section: str | None) -> Hit:
-    content = json.loads(hit.get("content") or "{}")
+    content = unpack_sections(hit.get("content"))
     if section:
         text = content.get(_fields(section)[0], "")
     else:
@@ -297,7 +309,7 @@ def show(index_dir: str | os.PathLike, item_id: str) -> ItemView:
         title=stored.get("title", ""), time=stored.get("time"), presenter=stored.get("presenter"),
         cluster=stored.get("cluster"), region=stored.get("region"), forum=stored.get("forum"),
         date=stored.get("date"), case_numbers=[c for c in (stored.get("case_numbers") or "").split(",") if c],
-        sections=json.loads(stored.get("content") or "{}"),
+        sections=unpack_sections(stored.get("content")),
     )
 
 
