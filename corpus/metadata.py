@@ -9,11 +9,12 @@ from importlib import resources
 from .labels import match_label
 
 _PARTICIPANTS_START = re.compile(
-    r"^(?:deltagere|deltagerliste|til stede|tilstede|inviterede|fremmødte|medlemmer)\b\s*[:.]?\s*(?P<rest>.*)$", re.I
+    r"^(?:deltagere|deltagerliste|til stede|tilstede|inviterede|fremmødte|medlemmer)\s*(?:[:.]\s*(?P<rest>.*))?$", re.I
 )
 _PARTICIPANTS_STOP = re.compile(
     r"^(?:afbud|fraværende|referent(?:er)?|mødeleder|ordstyrer|dagsorden|indholdsfortegnelse|sted|tid|gæster)\b", re.I
 )
+_TOC_LINE = re.compile(r"(?:\.{3,}|…)\s*\d+\s*$")
 _CASE_NUMBER = re.compile(
     r"\b(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*[:.]?\s*(?P<num>[A-Za-z0-9][\w./-]*\d[\w./-]*)", re.I
 )
@@ -51,7 +52,7 @@ def find_participants(lines: list[str]) -> list[str]:
     out: list[str] = []
     for n, line in enumerate(lines):
         match = _PARTICIPANTS_START.match(line.strip())
-        if not match:
+        if not match or _TOC_LINE.search(line):
             continue
         if match.group("rest"):
             out.append(match.group("rest"))

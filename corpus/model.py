@@ -22,6 +22,7 @@ class AgendaItem:
     presenter: str | None = None
     case_numbers: tuple[str, ...] = ()
     sections: tuple[Section, ...] = ()
+    outcome: str | None = None  # normalised decision: godkendt, taget til efterretning, udsat, ...
 
     def section_map(self) -> dict[str, str]:
         """Canonical name -> text; repeated labels in one item are joined in order."""
@@ -73,6 +74,7 @@ class Meeting:
                     "time": item.time,
                     "presenter": item.presenter,
                     "case_numbers": list(item.case_numbers),
+                    "outcome": item.outcome,
                     "sections": item.section_map(),
                 }
                 for item in self.items

@@ -7,6 +7,8 @@ from .dates import meeting_date
 from .labels import match_label
 from .metadata import find_case_numbers, find_forum, find_participants
 from .model import AgendaItem, Meeting, Section
+from .ocr import looks_like_ocr
+from .outcome import find_outcome
 from .readers import Line
 from .registry import Registry, find_region, identify
 from .segment import clean, find_headings
@@ -22,6 +24,7 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
     for position, heading in enumerate(headings, start=1):
         stop = headings[position].start if position < len(headings) else len(texts)
         body = texts[heading.end : stop]
+        sections = split_sections(body)
         items.append(
             AgendaItem(
                 id=f"{digest[:12]}-{position}",
@@ -31,7 +34,8 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
                 time=heading.time,
                 presenter=heading.presenter,
                 case_numbers=tuple(find_case_numbers("\n".join(body))),
-                sections=split_sections(body),
+                sections=sections,
+                outcome=find_outcome({s.name: s.text for s in sections}),
             )
         )
     if not items:
@@ -42,11 +46,11 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
 
     participants = find_participants(header) or find_participants(texts)
     if not participants:
-        for item, heading in zip(items, headings):
-            if re.fullmatch(r"deltagere|deltagerliste|til stede", item.title.strip(" .:").lower()):
-                participants = [clean(t) for t in texts[heading.end:] if t.strip()][:60]
-                stop = next((n for n, t in enumerate(participants) if match_label(t)), len(participants))
-                participants = participants[:stop]
+        for n, heading in enumerate(headings):
+            if re.fullmatch(r"deltagere|deltagerliste|til stede", heading.title.strip(" .:").lower()):
+                stop = headings[n + 1].start if n + 1 < len(headings) else len(texts)
+                participants = [clean(t) for t in texts[heading.end:stop] if t.strip()]
+                participants = participants[: next((k for k, t in enumerate(participants) if match_label(t)), None)]
                 break
     title_lines = [clean(t) for t in header if t.strip()][:8]
     full_text = "\n".join(texts)
@@ -71,6 +75,7 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
         date=date,
         date_inferred=inferred,
         participants=tuple(participants),
+        ocr=looks_like_ocr(full_text),
         items=tuple(items),
         warnings=tuple(warnings),
     )

@@ -23,19 +23,37 @@ TOKEN_RE = re.compile(r"\w+(?:[-–]\w+)*")
 _HYPHEN = re.compile(r"[-–]")
 _STEMMER = snowballstemmer.stemmer("danish")
 _NEUTER_T = re.compile(r"(?<=\w{3})(al|el|ig)t$")
+_ERING = re.compile(r"(?<=\w{4})ering$")
+_DOUBLE_END = re.compile(r"([bcdfghjklmnpqrstvwxz])\1$")
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "é": "e", "è": "e", "ü": "u"})
 
 
-@lru_cache(maxsize=300_000)
-def stem(word: str) -> str:
-    """Snowball Danish, then two Danish repairs, cached: the same words recur constantly.
+@lru_cache(maxsize=1)
+def stem_exceptions() -> dict[str, str]:
+    """Snowball stems that must meet another form's stem (data/stem_exceptions.tsv)."""
+    text = resources.files("indexer").joinpath("data/stem_exceptions.tsv").read_text("utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {row[0].strip(): row[1].strip() for row in rows}
 
-    Snowball keeps the neuter/participle -t after -al/-el/-ig, so it is dropped (`nationalt` =
-    `nationale`); æ/ø/å are spelled ae/oe/aa, so text typed or scanned without them (`laegevagten`,
-    `Goedstrup`) meets text with them. A module-level function, not a bound method of the C stemmer,
-    so that Whoosh can pickle the analyzer into the index.
+
+@lru_cache(maxsize=300_000)
+def stem(word: str, exceptions: bool = True, fold: bool = True) -> str:
+    """Snowball Danish, then Danish repairs, cached: the same words recur constantly.
+
+    Repairs: a small exception table joins forms Snowball splits (`godkendes` and `godkendt`); a noun
+    in -ering meets its verb in -ere (`rekruttering` = `rekruttere`, `implementering` = `implementeres`);
+    the neuter/participle -t Snowball keeps after -al/-el/-ig is dropped (`nationalt` = `nationale`); æ/ø/å
+    are spelled ae/oe/aa, so text typed or scanned without them (`laegevagten`, `Goedstrup`) meets text
+    with them. A module-level function, not a bound method of the C stemmer, so that Whoosh can pickle
+    the analyzer into the index.
     """
-    return _NEUTER_T.sub(r"\1", _STEMMER.stemWord(word)).translate(_FOLD)
+    result = _STEMMER.stemWord(word)
+    if exceptions:
+        result = stem_exceptions().get(result, result)
+        if _ERING.search(result):  # as Snowball does for the verb: rekruttere -> rekrut
+            result = _DOUBLE_END.sub(r"\1", result[:-5])
+    result = _NEUTER_T.sub(r"\1", result)
+    return result.translate(_FOLD) if fold else result
 
 
 @lru_cache(maxsize=1)
@@ -47,14 +65,21 @@ def stop_words() -> frozenset[str]:
 class DanishTokenizer(Tokenizer):
     """Tokenize, lowercase, split or join hyphenated words, drop stop words and stem, in one pass.
 
-    `stemming=False` gives the exact-form analysis (lowercased forms, nothing dropped).
+    `stemming=False` gives the exact-form analysis (lowercased forms, nothing dropped). `fold` and
+    `exceptions` switch off æ/ø/å folding and the stem exception table (to measure what they do).
     """
 
-    def __init__(self, stemming: bool = True):
+    def __init__(self, stemming: bool = True, fold: bool = True, exceptions: bool = True):
         self.stemming = stemming
+        self.fold = fold
+        self.exceptions = exceptions
 
     def __eq__(self, other):
-        return other is not None and self.__class__ is other.__class__ and self.stemming == other.stemming
+        return (other is not None and self.__class__ is other.__class__ and self.stemming == other.stemming
+                and self.fold == other.fold and self.exceptions == other.exceptions)
+
+    def __setstate__(self, state):
+        self.__dict__.update({"fold": True, "exceptions": True, **state})
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
@@ -62,7 +87,7 @@ class DanishTokenizer(Tokenizer):
         if not tokenize:
             # Whoosh's parser hands over prefix, wildcard and range texts whole: fold, do not stem, so
             # that `børn*` meets the indexed (folded) `boern...`.
-            t.text = value.lower().translate(_FOLD) if self.stemming else value.lower()
+            t.text = value.lower().translate(_FOLD) if self.stemming and self.fold else value.lower()
             t.stopped = False
             t.boost = 1.0
             if positions:
@@ -73,6 +98,7 @@ class DanishTokenizer(Tokenizer):
             return
         stops = stop_words() if self.stemming else frozenset()
         stemming = self.stemming
+        exceptions, fold = self.exceptions, self.fold
         index_mode = mode == "index"
         pos = start_pos
         for m in TOKEN_RE.finditer(value):
@@ -89,13 +115,13 @@ class DanishTokenizer(Tokenizer):
             if t.stopped and removestops:
                 continue
             t.boost = 1.0
-            t.text = stem(word) if stemming and not t.stopped else word
+            t.text = stem(word, exceptions, fold) if stemming and not t.stopped else word
             if positions:
                 t.pos = pos
             yield t
             if index_mode and parts and len(parts) > 1:
                 for offset, part in enumerate(parts):
-                    t.text = stem(part) if stemming else part
+                    t.text = stem(part, exceptions, fold) if stemming else part
                     t.stopped = False
                     if positions:
                         t.pos = pos + offset
@@ -104,9 +130,9 @@ class DanishTokenizer(Tokenizer):
             pos += 1
 
 
-def danish_analyzer() -> DanishTokenizer:
+def danish_analyzer(fold: bool = True, exceptions: bool = True) -> DanishTokenizer:
     """Stemmed text fields: title, sections, participants."""
-    return DanishTokenizer(stemming=True)
+    return DanishTokenizer(stemming=True, fold=fold, exceptions=exceptions)
 
 
 def exact_analyzer() -> DanishTokenizer:
@@ -117,3 +143,55 @@ def exact_analyzer() -> DanishTokenizer:
 def terms(text: str, mode: str = "query") -> list[str]:
     """The terms the analyzer makes of `text` (for tests and highlighting)."""
     return [t.text for t in danish_analyzer()(text, mode=mode)]
+
+
+_OCR_TABLE = str.maketrans({"ø": "g", "ö": "g", "@": "g", "å": "a", "&": "a", "æ": "e", "z": "e", "i": "l"})
+_OCR_TOKEN = re.compile(r"[\w@&]+")
+_OCR_DIGIT = re.compile(r"(?<=[a-z])[38](?=[a-z])|(?<![\w])[38](?=[a-z]{2})|(?<![\w])0(?=[a-z])")
+
+
+@lru_cache(maxsize=200_000)
+def ocr_key(word: str) -> str:
+    """The form a word takes once every OCR confusion of Danish letters is collapsed.
+
+    ø/@ -> g, å/& -> a, æ/ae/z/ee -> e, 3/8 inside a word -> a, a leading 0 -> o, i -> l: `økonomistyring`
+    and the scanned `gkonomistyring`, `høring` and `hgring`, `lægevagten` and `lzegevagten` meet.
+    """
+    w = _OCR_DIGIT.sub(lambda m: "a" if m.group() in "38" else "o", word.lower())
+    w = w.translate(_OCR_TABLE).replace("ae", "e").replace("ee", "e")
+    return stem(w)
+
+
+class OcrTokenizer(Tokenizer):
+    """The `ocr` field of scanned documents, at index and query time alike: words reduced by ocr_key."""
+
+    def __eq__(self, other):
+        return other is not None and self.__class__ is other.__class__
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
+                 start_char=0, tokenize=True, mode="", **kwargs):
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        stops = _ocr_stop_words()
+        pos = start_pos
+        for m in (_OCR_TOKEN.finditer(value) if tokenize else [re.match(r".*", value, re.S)]):
+            word = m.group()
+            key = ocr_key(word) if tokenize else word.lower()
+            t.stopped = key in stops
+            if t.stopped and removestops:
+                continue
+            t.text, t.boost = key, 1.0
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start_char + m.start(), start_char + m.end()
+            yield t
+            pos += 1
+
+
+@lru_cache(maxsize=1)
+def _ocr_stop_words() -> frozenset[str]:
+    return frozenset(ocr_key(w) for w in stop_words())
+
+
+def ocr_analyzer() -> OcrTokenizer:
+    return OcrTokenizer()

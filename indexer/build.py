@@ -19,6 +19,7 @@ from whoosh import index as windex
 import corpus
 from corpus import Meeting, ReadError
 
+from .compounds import save_map as save_compounds
 from .lock import WriterLock
 from .schema import SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
@@ -72,6 +73,10 @@ def item_documents(meeting: Meeting) -> list[dict]:
         )
         if item.case_numbers:
             doc["case_numbers"] = ",".join(item.case_numbers)
+        if item.outcome:
+            doc["outcome"] = item.outcome
+        if meeting.ocr:
+            doc["ocr"] = item.title + "\n" + "\n".join(sections.values())
         for name in SECTION_FIELDS:
             if sections.get(name):
                 doc[name] = sections[name]
@@ -85,7 +90,7 @@ def item_documents(meeting: Meeting) -> list[dict]:
     return docs
 
 
-def _open(index_dir: Path, create: bool, report: BuildReport):
+def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | None = None):
     if has_index(index_dir):
         try:
             return open_index(index_dir)
@@ -96,7 +101,7 @@ def _open(index_dir: Path, create: bool, report: BuildReport):
     elif not create:
         raise IndexMissing(f"no index at {index_dir}; build one with: referat index --index {index_dir} FOLDER")
     index_dir.mkdir(parents=True, exist_ok=True)
-    return windex.create_in(str(index_dir), build_schema())
+    return windex.create_in(str(index_dir), build_schema(**(analysis or {})))
 
 
 def build(
@@ -105,10 +110,14 @@ def build(
     *,
     registry_file: str | None = None,
     progress: Callable[[Path], None] | None = None,
+    analysis: dict | None = None,
 ) -> BuildReport:
-    """Index every supported file under `paths` (creating the index); re-indexing a file replaces its items."""
+    """Index every supported file under `paths` (creating the index); re-indexing a file replaces its items.
+
+    `analysis` (fold=, exceptions=) applies when the index is created, and stays with it.
+    """
     return _sync(Path(index_dir), [Path(p) for p in paths], force=True, prune=False, create=True,
-                 registry_file=registry_file, progress=progress)
+                 registry_file=registry_file, progress=progress, analysis=analysis)
 
 
 def reindex(
@@ -153,11 +162,11 @@ def _under(path: str, root: Path) -> bool:
 
 
 def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, create: bool,
-          registry_file: str | None, progress) -> BuildReport:
+          registry_file: str | None, progress, analysis: dict | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     with WriterLock(index_dir):
-        ix = _open(index_dir, create, report)
+        ix = _open(index_dir, create, report, analysis)
         state, cache_valid = load_state(ix, index_dir)
         todo, seen, scanned = _scan(roots, state, force, report)
         removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned)]
@@ -168,6 +177,7 @@ def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, creat
         if todo or removed:
             _write(ix, todo, removed, state, registry_file, progress, report)
             save_state(ix.refresh(), index_dir, state)
+            save_compounds(ix.refresh(), index_dir)
         elif not cache_valid:
             save_state(ix, index_dir, state)
         meta = read_meta(index_dir)

@@ -9,13 +9,12 @@ from __future__ import annotations
 from whoosh import columns
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import danish_analyzer, exact_analyzer
+from .analysis import danish_analyzer, exact_analyzer, ocr_analyzer
 
 # Sections searched on their own with --section, in the order they are shown.
 SECTION_FIELDS = ("tekst", "indstilling", "sagsfremstilling", "referat", "beslutning", "bilag")
 # Facet fields: exact values, column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = ("cluster", "region", "forum")
-SCHEMA_VERSION = 2
 
 
 def _facet_column():
@@ -25,8 +24,9 @@ def _facet_column():
     return columns.RefBytesColumn()
 
 
-def build_schema() -> Schema:
-    analyzer = danish_analyzer()
+def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
+    """`fold` and `exceptions` switch off parts of the Danish analysis (to measure what they buy)."""
+    analyzer = danish_analyzer(fold=fold, exceptions=exceptions)
     fields = dict(
         id=ID(stored=True, unique=True),
         path=ID(stored=True),
@@ -51,6 +51,10 @@ def build_schema() -> Schema:
         participants=TEXT(analyzer=analyzer, phrase=True),
         # Never written: it only gives `=word` in a query a field to parse into (see search.query).
         exact=TEXT(analyzer=exact_analyzer(), phrase=True),
+        outcome=ID(stored=True, sortable=_facet_column()),
+        # Scanned documents only: every word reduced by ocr_key, so `høring` finds `hgring` there and
+        # nowhere else.
+        ocr=TEXT(analyzer=ocr_analyzer(), phrase=True),
         content=STORED(),
     )
     for name in SECTION_FIELDS:

@@ -314,6 +314,8 @@ def watch_remove(name, index_dir) -> None:
 @click.option("--cluster", multiple=True, help="Only this cluster (forgiving: case, æøå/ae-oe-aa, -klyngen).")
 @click.option("--region", multiple=True, help="Only this region.")
 @click.option("--forum", multiple=True, help="Only this forum.")
+@click.option("--outcome", multiple=True,
+              help="Only items with this decision: godkendt, taget til efterretning, drøftet, udsat, tiltrådt, ...")
 @click.option("--year", help="A year or a range, e.g. 2023 or 2022-2024.")
 @click.option("--from", "date_from", help="Meetings on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Meetings on or before this date (YYYY-MM-DD).")
@@ -323,8 +325,8 @@ def watch_remove(name, index_dir) -> None:
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with hits and facets.")
 @_errors_as_messages
-def search_cmd(query, index_dir, registry_file, cluster, region, forum, year, date_from, date_to, section, sort,
-               limit, page, as_json) -> None:
+def search_cmd(query, index_dir, registry_file, cluster, region, forum, outcome, year, date_from, date_to, section,
+               sort, limit, page, as_json) -> None:
     """Search agenda items; facet counts cover the whole result set.
 
     \b
@@ -335,7 +337,8 @@ def search_cmd(query, index_dir, registry_file, cluster, region, forum, year, da
       referat search telekol --cluster gødstrup --year 2023-2024
       referat search '"livets afslutning"' --section referat --json
     """
-    result = run(index_dir, " ".join(query), cluster=list(cluster), region=list(region), forum=list(forum), year=year,
+    result = run(index_dir, " ".join(query), cluster=list(cluster), region=list(region), forum=list(forum),
+                 outcome=list(outcome), year=year,
                  date_from=date_from, date_to=date_to, section=section, sort=sort, limit=limit, page=page,
                  registry_file=registry_file)
     if as_json:

@@ -10,14 +10,15 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import qparser
-from whoosh.query import NullQuery, Query
+from whoosh.query import And, DisjunctionMax, Every, NullQuery, Or, Query
 
 from .exact import rewrite_exact
+from .expand import FEATURES, LONG_QUERY_TERMS, drop_question_words, expand_synonyms, minimum_match
 
 MAX_QUERY_CHARS = 1000
 # Ranking weights (BM25F field boosts): a word in the title says most about an item, a word in the
 # decision more than one in the background text.
-FIELD_BOOSTS = {"title": 3.0, "beslutning": 1.6, "indstilling": 1.3, "participants": 0.2}
+FIELD_BOOSTS = {"title": 3.0, "beslutning": 1.6, "indstilling": 1.3, "participants": 0.2, "ocr": 0.8}
 TEXT_FIELD_ALIASES = {
     "title": "title", "titel": "title", "tekst": "tekst",
     "indstilling": "indstilling", "sagsfremstilling": "sagsfremstilling", "referat": "referat",
@@ -27,7 +28,7 @@ TEXT_FIELD_ALIASES = {
 }
 FILTER_FIELD_ALIASES = {
     "cluster": "cluster", "klynge": "cluster", "region": "region", "forum": "forum", "year": "year", "år": "year",
-    "aar": "year", "section": "section", "sektion": "section",
+    "aar": "year", "section": "section", "sektion": "section", "outcome": "outcome", "udfald": "outcome",
 }
 
 
@@ -87,6 +88,27 @@ def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
     return text.strip(), filters, notes
 
 
+def ocr_as_alternative(query: Query) -> Query:
+    """A scanned item counts a word once: the better of its ordinary and its OCR-key match, not both."""
+
+    def convert(node: Query) -> Query:
+        if isinstance(node, Or) and node.subqueries and all(hasattr(q, "fieldname") for q in node.subqueries):
+            ocr = [q for q in node.subqueries if q.fieldname == "ocr"]
+            rest = [q for q in node.subqueries if q.fieldname != "ocr"]
+            if ocr and rest:
+                return DisjunctionMax([Or(rest), *ocr])
+        return node
+
+    return query.accept(convert)
+
+
+def _parse(schema, fields: list[str], any_word: bool, cleaned: str) -> Query:
+    try:
+        return parser_for(schema, fields, any_word).parse(cleaned)
+    except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
+        raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})") from None
+
+
 def parser_for(schema, fields: list[str], any_word: bool = False) -> qparser.QueryParser:
     group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
     boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
@@ -95,23 +117,27 @@ def parser_for(schema, fields: list[str], any_word: bool = False) -> qparser.Que
     return parser
 
 
-def parse(text: str, schema, fields: list[str], any_word: bool = False) -> ParsedQuery:
+def parse(text: str, schema, fields: list[str], any_word: bool = False,
+          features: frozenset[str] = FEATURES) -> ParsedQuery:
+    """The Whoosh query for `text`; `features` names the query-time helpers that are on."""
     cleaned, filters, notes = normalise(text)
     has_operators = bool(re.search(r"\b(AND|OR|NOT)\b|\"", cleaned))
     if cleaned and not re.sub(r"\b(AND|OR|NOT)\b|[()\s]", "", cleaned):
         raise QueryError(f"nothing to search for in '{text.strip()}': only operators")
     if not cleaned:
         if filters:
-            from whoosh.query import Every
-
             return ParsedQuery(Every(), text, filters, notes)
         raise QueryError("nothing to search for")
-    try:
-        query = parser_for(schema, fields, any_word).parse(cleaned)
-    except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
-        raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})") from None
+    if "questions" in features:
+        cleaned = drop_question_words(cleaned)
+    if "synonyms" in features:
+        cleaned = expand_synonyms(cleaned)
+    query = _parse(schema, fields, any_word, cleaned)
     if query is NullQuery:
         raise QueryError(f"nothing to search for in '{text.strip()}' (only operators or stop words?)")
-    query = rewrite_exact(query, [f for f in fields if f != "participants"])
-    words = len([t for t in query.iter_all_terms()]) if hasattr(query, "iter_all_terms") else 0
+    words = len(query.subqueries) if isinstance(query, And) and not has_operators else 1
+    if "questions" in features and not has_operators and not any_word and words >= LONG_QUERY_TERMS:
+        query = minimum_match(query)
+    query = rewrite_exact(query, [f for f in fields if f not in ("participants", "ocr")])
+    query = ocr_as_alternative(query)
     return ParsedQuery(query, text, filters, notes, has_operators, words)

@@ -8,18 +8,23 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from whoosh import highlight, sorting
+from whoosh import highlight, scoring, sorting
 from whoosh.query import And, NumericRange, Or, Term, TermRange
 
 from corpus import load_registry
+from corpus.outcome import OUTCOMES
 from indexer import SECTION_FIELDS, open_index
 from indexer.schema import unpack_sections
 from indexer.analysis import danish_analyzer
 
+from indexer.compounds import load_map as load_compounds
+
+from .expand import FEATURES, Vocabulary, apply_corrections, corrections, expand_compounds
 from .names import UnknownName, resolve
 from .query import QueryError, parse
 
-FACETS = ("cluster", "year", "forum", "section")
+FACETS = ("cluster", "year", "forum", "section", "outcome")
+RANKING = scoring.BM25F()  # field weights are query boosts (search.query.FIELD_BOOSTS)
 SORTS = ("relevance", "date", "-date")
 SNIPPET_CHARS = 240
 
@@ -50,6 +55,7 @@ class Result:
     page: int = 1
     limit: int = 10
     notes: list[str] = field(default_factory=list)
+    suggestion: str | None = None  # "did you mean": the query with its unknown words corrected
 
     def to_json(self) -> dict:
         return {
@@ -58,6 +64,7 @@ class Result:
             "fallback": self.fallback,
             "page": self.page,
             "notes": self.notes,
+            "suggestion": self.suggestion,
             "hits": [h.__dict__ for h in self.hits],
             "facets": self.facets,
         }
@@ -93,10 +100,31 @@ def _name_filter(searcher, kind: str, values: list[str], registry_file: str | No
         known += [b.name for b in load_registry(registry_file).bodies]
     elif kind == "region":
         known += list(load_registry(registry_file).regions)
+    elif kind == "outcome":
+        known += [name for name, _ in OUTCOMES]
     try:
         return [resolve(kind, v, sorted(set(known))) for v in values]
     except UnknownName as exc:
         raise QueryError(str(exc)) from None
+
+
+@dataclass(frozen=True)
+class _Request:
+    query: str
+    cluster: list[str]
+    region: list[str]
+    forum: list[str]
+    outcome: list[str]
+    year: str | None
+    date_from: str | None
+    date_to: str | None
+    section: str | None
+    sort: str
+    limit: int
+    page: int
+    registry_file: str | None
+    only_ids: list[str] | None
+    features: frozenset[str]
 
 
 def run(
@@ -106,6 +134,7 @@ def run(
     cluster: str | list[str] | None = None,
     region: str | list[str] | None = None,
     forum: str | list[str] | None = None,
+    outcome: str | list[str] | None = None,
     year: str | None = None,
     date_from: str | None = None,
     date_to: str | None = None,
@@ -115,19 +144,22 @@ def run(
     page: int = 1,
     registry_file: str | None = None,
     only_ids: list[str] | None = None,
+    features: frozenset[str] | set[str] = FEATURES,
 ) -> Result:
     """Search the index. Raises QueryError for a query or filter that cannot be run.
 
-    `only_ids` limits the search to those items (saved searches over a reindex's new items).
+    `only_ids` limits the search to those items (saved searches over a reindex's new items);
+    `features` names the query-time helpers that are on (all by default; see search.expand).
     """
     if sort not in SORTS:
         raise QueryError(f"invalid sort '{sort}': one of {', '.join(SORTS)}")
     if limit < 1 or page < 1:
         raise QueryError("--limit and --page must be at least 1")
+    request = _Request(query, _as_list(cluster), _as_list(region), _as_list(forum), _as_list(outcome), year,
+                       date_from, date_to, section, sort, limit, page, registry_file, only_ids, frozenset(features))
     for attempt in range(5):
         try:
-            return _run(index_dir, query, cluster, region, forum, year, date_from, date_to, section, sort, limit, page,
-                        registry_file, only_ids)
+            return _run(index_dir, request)
         except FileNotFoundError:  # a concurrent commit removed a segment between opening and reading it
             if attempt == 4:
                 raise
@@ -135,61 +167,103 @@ def run(
     raise AssertionError("unreachable")
 
 
-def _run(index_dir, query, cluster, region, forum, year, date_from, date_to, section, sort, limit, page,
-         registry_file, only_ids) -> Result:
+def _filters(searcher, request: _Request, parsed) -> list:
+    filters = []
+    for kind in ("cluster", "region", "forum", "outcome"):
+        wanted = getattr(request, kind) + parsed.filters.get(kind, [])
+        if wanted:
+            names = _name_filter(searcher, kind, wanted, request.registry_file)
+            filters.append(Or([Term(kind, n) for n in names]))
+    for y in ([request.year] if request.year else []) + parsed.filters.get("year", []):
+        start, end = parse_years(y)
+        filters.append(NumericRange("year", start, end))
+    if request.date_from or request.date_to:
+        lo = parse_day(request.date_from, "--from") if request.date_from else None
+        hi = parse_day(request.date_to, "--to") if request.date_to else None
+        filters.append(TermRange("date", lo, hi))
+    if request.only_ids is not None:
+        filters.append(Or([Term("id", i) for i in request.only_ids]))
+    return filters
+
+
+_FACETS = {
+    "cluster": "cluster", "year": "year", "forum": "forum", "section": "section_mask", "outcome": "outcome",
+}
+
+
+def _run(index_dir, request: _Request) -> Result:
     ix = open_index(index_dir)
-    schema = ix.schema
-    with ix.searcher() as searcher:
-        parsed = parse(query, schema, _fields(section))
-        wanted = {"cluster": _as_list(cluster), "region": _as_list(region), "forum": _as_list(forum)}
-        for kind in ("cluster", "region", "forum"):
-            wanted[kind] += parsed.filters.get(kind, [])
-        years = [year] if year else []
-        years += parsed.filters.get("year", [])
+    features = request.features
+    with ix.searcher(weighting=RANKING) as searcher:
+        section = request.section
+        text = request.query
+        parsed = parse(text, ix.schema, _fields(section, features), features=features)
         if parsed.filters.get("section"):
             if section:
                 raise QueryError("give the section once, either --section or section: in the query")
             section = parsed.filters["section"][0]
-            parsed = parse(re.sub(r"(?i)\b(section|sektion):\S+", " ", query), schema, _fields(section))
-        filters = []
-        for kind in ("cluster", "region", "forum"):
-            if wanted[kind]:
-                names = _name_filter(searcher, kind, wanted[kind], registry_file)
-                filters.append(Or([Term(kind, n) for n in names]))
-        for y in years:
-            start, end = parse_years(y)
-            filters.append(NumericRange("year", start, end))
-        if date_from or date_to:
-            lo = parse_day(date_from, "--from") if date_from else None
-            hi = parse_day(date_to, "--to") if date_to else None
-            filters.append(TermRange("date", lo, hi))
-        if only_ids is not None:
-            filters.append(Or([Term("id", i) for i in only_ids]))
+            text = re.sub(r"(?i)\b(section|sektion):\S+", " ", text)
+            parsed = parse(text, ix.schema, _fields(section, features), features=features)
+        filters = _filters(searcher, request, parsed)
         filt = And(filters) if filters else None
-        facets = {
-            "cluster": sorting.FieldFacet("cluster", maptype=sorting.Count),
-            "year": sorting.FieldFacet("year", maptype=sorting.Count),
-            "forum": sorting.FieldFacet("forum", maptype=sorting.Count),
-            "section": sorting.FieldFacet("section_mask", maptype=sorting.Count),
-        }
+        facets = {name: sorting.FieldFacet(field, maptype=sorting.Count) for name, field in _FACETS.items()}
         sortedby = None
-        if sort != "relevance":
-            sortedby = [sorting.FieldFacet("date", reverse=sort == "-date"), sorting.FieldFacet("path"),
+        if request.sort != "relevance":
+            sortedby = [sorting.FieldFacet("date", reverse=request.sort == "-date"), sorting.FieldFacet("path"),
                         sorting.FieldFacet("order")]
-        results = searcher.search(parsed.query, filter=filt, limit=page * limit, groupedby=facets, sortedby=sortedby)
-        fallback = False
+        compound_map = load_compounds(index_dir) if "compounds" in features else {}
+        text_fields = set(_fields(section, frozenset()))
+        vocabulary = Vocabulary(searcher.reader(), sorted(text_fields))
+
+        def search(query):
+            if compound_map:
+                query = expand_compounds(query, compound_map, vocabulary, text_fields)
+            found = searcher.search(query, filter=filt, limit=request.page * request.limit, groupedby=facets,
+                                    sortedby=sortedby)
+            return query, found
+
+        query, results = search(parsed.query)
+        fallback, suggestion, notes = False, None, list(parsed.notes)
+        if results.is_empty() and "fuzzy" in features:
+            fixes = corrections(searcher, parsed.query, sorted(text_fields))
+            if fixes:
+                fixed_query, fixed = search(apply_corrections(parsed.query, fixes))
+                if not fixed.is_empty():
+                    query, results = fixed_query, fixed
+                    suggestion = _surface(text, fixes, results, ix.schema)
+                    notes.append(f"nothing matches {text!r}; showing results for {suggestion!r}")
         if results.is_empty() and not parsed.has_operators and parsed.terms > 1:
-            any_word = parse(query, schema, _fields(section), any_word=True)
-            results = searcher.search(any_word.query, filter=filt, limit=page * limit, groupedby=facets,
-                                      sortedby=sortedby)
+            any_word = parse(text, ix.schema, _fields(section, features), any_word=True, features=features)
+            query, results = search(any_word.query)
             fallback = not results.is_empty()
             if fallback:
-                parsed.notes.append("no item has all the words; showing items with any of them")
-        words = _highlight_words(parsed.query) | (_highlight_words(any_word.query) if fallback else set())
-        hits = [_hit(r, words, section) for r in results[(page - 1) * limit : page * limit]]
+                notes.append("no item has all the words; showing items with any of them")
+        words = _highlight_words(query)
+        first = (request.page - 1) * request.limit
+        hits = [_hit(r, words, section) for r in results[first : first + request.limit]]
         facet_counts = {name: _facet(results, name) for name in FACETS}
         facet_counts["section"] = _section_counts(facet_counts["section"])
-        return Result(query, len(results), fallback, hits, facet_counts, page, limit, parsed.notes)
+        return Result(request.query, len(results), fallback, hits, facet_counts, request.page, request.limit, notes,
+                      suggestion)
+
+
+def _surface(text: str, fixes: dict[str, str], results, schema) -> str:
+    """The query as the user would write it corrected: each unknown word replaced by a form from the
+    text of the best hit whose stem is the correction."""
+    analyzer = schema["title"].analyzer
+    best = results[0]
+    words: dict[str, str] = {}
+    source = best.get("title", "") + " " + " ".join(unpack_sections(best.get("content")).values())
+    for token in re.findall(r"\w+(?:-\w+)*", source):
+        stems = [t.text for t in analyzer(token, mode="query")]
+        if stems and stems[0] in fixes.values():
+            words.setdefault(stems[0], token.lower())
+    out = []
+    for token in text.split():
+        stems = [t.text for t in analyzer(token, mode="query")]
+        fixed = fixes.get(stems[0]) if stems else None
+        out.append(words.get(fixed, fixed) if fixed else token)
+    return " ".join(out)
 
 
 def _as_list(value) -> list[str]:
@@ -198,9 +272,9 @@ def _as_list(value) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def _fields(section: str | None) -> list[str]:
+def _fields(section: str | None, features: frozenset[str] = FEATURES) -> list[str]:
     if section is None:
-        return ["title", *SECTION_FIELDS, "participants"]
+        return ["title", *SECTION_FIELDS, "participants"] + (["ocr"] if "ocr" in features else [])
     name = section.strip().lower()
     aliases = {"det indstilles": "indstilling", "beskrivelse af sagen": "sagsfremstilling"}
     name = aliases.get(name, name)

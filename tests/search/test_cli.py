@@ -54,7 +54,7 @@ def test_search_json_shape(sample_index):
     hit = doc["hits"][0]
     assert set(hit) == {"id", "path", "position", "number", "title", "cluster", "region", "forum", "date", "score",
                         "snippet", "sections"}
-    assert set(doc["facets"]) == {"cluster", "year", "forum", "section"}
+    assert set(doc["facets"]) == {"cluster", "year", "forum", "section", "outcome"}
 
 
 def test_search_terminal_output_is_plain_when_piped(sample_index):

@@ -1,0 +1,196 @@
+"""Query-time help for what Danish users type: abbreviations, questions, compounds, typos.
+
+Each helper is a named feature so that it can be switched off and its effect measured.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+from importlib import resources
+
+from whoosh import matching
+from whoosh.query import And, DisjunctionMax, Or, Phrase, Query, Term
+
+from indexer.compounds import splits
+
+FEATURES = frozenset({"synonyms", "questions", "compounds", "ocr", "fuzzy"})
+# Query-only stop words: what questions are made of, on top of the index's stop words.
+QUESTION_WORDS = frozenset(
+    "hvordan hvornår hvorfor hvilke hvilken hvilket hvem hvad går gik gået sket sker ske status vide gerne "
+    "fortæl fortælle find finde vis vise noget nogle nogen ang angående vedrørende vedr ift omkring".split()
+)
+LONG_QUERY_TERMS = 4  # from this many words on, not all need to match
+COMPOUND_BOOST = 0.35
+PARTS_BOOST = 0.5
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[str, list[str]]:
+    data = json.loads(resources.files("search").joinpath("data/synonyms.json").read_text("utf-8"))
+    return data["synonyms"]
+
+
+def _phrase(text: str) -> str:
+    return f'"{text}"' if " " in text else text
+
+
+def expand_synonyms(text: str) -> str:
+    """`KOL` -> `(KOL OR "kronisk obstruktiv lungesygdom")`, and the long form back to its abbreviation."""
+    pieces = re.split(r'("[^"]*"|\S+:\S+)', text)
+    out = []
+    for piece in pieces:
+        if piece.startswith('"') or re.match(r"\S+:\S+", piece or ""):
+            out.append(piece)
+            continue
+        for short, longs in synonyms().items():
+            forms = [short, *longs]
+            alternatives = " OR ".join(_phrase(f) for f in forms)
+            pattern = r"(?<![\w=-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w-])"
+            piece = re.sub(pattern, lambda m, alt=alternatives: f"({alt})", piece, flags=re.IGNORECASE)
+        out.append(piece)
+    return "".join(out)
+
+
+def drop_question_words(text: str) -> str:
+    """`hvordan går det med implementeringen af telekol` -> `implementeringen telekol` (stop words go later)."""
+    if re.search(r'\b(AND|OR|NOT)\b|["():*=]', text):
+        return text
+    words = [w for w in text.split() if w.lower().strip("?.,!") not in QUESTION_WORDS]
+    return " ".join(words) if words else text
+
+
+class MinimumMatch(Query):
+    """Items where at least `minimum` of the clauses (one per query word) match, ranked as their Or.
+
+    The clauses are kept apart rather than as one Or, which Whoosh would flatten into its per-field terms.
+    """
+
+    def __init__(self, clauses: list[Query], minimum: int, boost: float = 1.0):
+        self.clauses = list(clauses)
+        self.minimum = minimum
+        self.boost = boost
+
+    def __eq__(self, other):
+        return isinstance(other, MinimumMatch) and self.clauses == other.clauses and self.minimum == other.minimum
+
+    def __hash__(self):
+        return hash((tuple(self.clauses), self.minimum))
+
+    def __repr__(self):
+        return f"MinimumMatch({self.clauses!r}, {self.minimum})"
+
+    def children(self):
+        return iter(self.clauses)
+
+    def apply(self, fn):
+        return MinimumMatch([fn(c) for c in self.clauses], self.minimum, self.boost)
+
+    def normalize(self):
+        return MinimumMatch([c.normalize() for c in self.clauses], self.minimum, self.boost)
+
+    def estimate_size(self, ixreader):
+        return max((c.estimate_size(ixreader) for c in self.clauses), default=0)
+
+    def matcher(self, searcher, context=None):
+        counts: dict[int, int] = {}
+        for clause in self.clauses:
+            for docnum in clause.matcher(searcher, context).all_ids():
+                counts[docnum] = counts.get(docnum, 0) + 1
+        allowed = frozenset(d for d, n in counts.items() if n >= self.minimum)
+        if not allowed:
+            return matching.NullMatcher()
+        return matching.FilterMatcher(Or(self.clauses, boost=self.boost).matcher(searcher, context), allowed)
+
+
+def minimum_match(query: Query) -> Query:
+    """All words of a short query must match; of a long one (a question) all but one, or 60 %.
+
+    `query` is the all-words (And) parse; its clauses are the words.
+    """
+    n = len(query.subqueries) if isinstance(query, And) else 0
+    if n >= LONG_QUERY_TERMS:
+        return MinimumMatch(list(query.subqueries), min(n - 1, max(3, math.ceil(0.6 * n))))
+    return query
+
+
+def _word_groups(node: Query, text_fields: set[str]) -> tuple[str, list[str]] | None:
+    """(term, fields) when `node` is the parser's per-word Or of one term over the text fields."""
+    if not isinstance(node, Or) or not node.subqueries:
+        return None
+    if not all(isinstance(q, Term) for q in node.subqueries):
+        return None
+    terms = [q for q in node.subqueries if q.fieldname in text_fields]
+    texts = {t.text for t in terms}
+    if len(texts) != 1:
+        return None
+    text = next(iter(texts))
+    return (text.decode("utf-8") if isinstance(text, bytes) else text), [t.fieldname for t in terms]
+
+
+def expand_compounds(query: Query, compound_map: dict[str, list[str]], vocabulary, text_fields: set[str]) -> Query:
+    """A part also finds the compounds it is in (lower); a compound also finds its parts written apart or
+    hyphenated, next to each other (lower)."""
+
+    def convert(node: Query) -> Query:
+        found = _word_groups(node, text_fields)
+        if not found:
+            return node
+        term, fields = found
+        alternatives: list[Query] = [node]
+        compounds = [c for c in compound_map.get(term, []) if c != term]
+        if compounds:
+            alternatives.append(Or([Term(f, c) for c in compounds for f in fields], boost=COMPOUND_BOOST))
+        for modifier, head in splits(term, vocabulary)[:1]:
+            alternatives.append(Or([Phrase(f, [modifier, head]) for f in fields], boost=PARTS_BOOST))
+        # The best of the alternatives, not their sum: a rare compound must not outrank the word itself.
+        return node if len(alternatives) == 1 else DisjunctionMax(alternatives)
+
+    return query.accept(convert)
+
+
+class Vocabulary:
+    """Membership of stemmed terms in the index's text fields, looked up lazily per query."""
+
+    def __init__(self, reader, fields):
+        self.reader = reader
+        self.fields = [f for f in fields if f in reader.schema]
+        self._seen: dict[str, bool] = {}
+
+    def __contains__(self, term: str) -> bool:
+        if term not in self._seen:
+            self._seen[term] = any((f, term) in self.reader for f in self.fields)
+        return self._seen[term]
+
+
+def corrections(searcher, query: Query, fields: list[str]) -> dict[str, str]:
+    """Unknown stemmed terms of the query -> the closest indexed term (edit distance 1, else 2)."""
+    reader = searcher.reader()
+    fixes: dict[str, str] = {}
+    for fieldname, text in query.iter_all_terms():
+        term = text.decode("utf-8") if isinstance(text, bytes) else text
+        if fieldname not in fields or term in fixes or len(term) < 4 or any((f, term) in reader for f in fields):
+            continue
+        for distance in (1, 2):
+            best: tuple[int, str] | None = None
+            for f in fields:
+                for candidate in reader.terms_within(f, term, distance, prefix=1):
+                    freq = reader.doc_frequency(f, candidate)
+                    if best is None or freq > best[0]:
+                        best = (freq, candidate)
+            if best:
+                fixes[term] = best[1]
+                break
+    return fixes
+
+
+def apply_corrections(query: Query, fixes: dict[str, str]) -> Query:
+    def convert(node: Query) -> Query:
+        if isinstance(node, Term):
+            text = node.text.decode("utf-8") if isinstance(node.text, bytes) else node.text
+            if text in fixes:
+                return Term(node.fieldname, fixes[text], boost=node.boost)
+        return node
+
+    return query.accept(convert)
