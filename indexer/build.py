@@ -21,7 +21,7 @@ from corpus import Meeting, ReadError
 
 from .compounds import save_map as save_compounds
 from .lock import WriterLock
-from .schema import SECTION_FIELDS, build_schema, pack_sections, section_mask
+from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
 from .store import IndexMissing, has_index, open_index, read_meta, write_meta
 
@@ -91,9 +91,13 @@ def item_documents(meeting: Meeting) -> list[dict]:
 
 
 def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | None = None):
+    """The index to write, and whether it is new: a missing index is created (by `index`), a damaged
+    one or one of an older schema is started afresh (its files are then indexed again from scratch)."""
     if has_index(index_dir):
         try:
-            return open_index(index_dir)
+            if read_meta(index_dir).get("schema") == SCHEMA_VERSION:
+                return open_index(index_dir), False
+            report.warnings.append((str(index_dir), "index written by an older referat; rebuilding it from scratch"))
         except IndexMissing as exc:
             if not create:
                 raise
@@ -101,7 +105,9 @@ def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | N
     elif not create:
         raise IndexMissing(f"no index at {index_dir}; build one with: referat index --index {index_dir} FOLDER")
     index_dir.mkdir(parents=True, exist_ok=True)
-    return windex.create_in(str(index_dir), build_schema(**(analysis or {})))
+    ix = windex.create_in(str(index_dir), build_schema(**(analysis or {})))
+    write_meta(index_dir, {**read_meta(index_dir), "schema": SCHEMA_VERSION})
+    return ix, True
 
 
 def build(
@@ -166,8 +172,10 @@ def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, creat
     started = time.perf_counter()
     report = BuildReport()
     with WriterLock(index_dir):
-        ix = _open(index_dir, create, report, analysis)
-        state, cache_valid = load_state(ix, index_dir)
+        ix, fresh = _open(index_dir, create, report, analysis)
+        state, cache_valid = ({}, False) if fresh else load_state(ix, index_dir)
+        if fresh and not create:
+            force = True  # an outdated index was started afresh: every file is indexed again
         todo, seen, scanned = _scan(roots, state, force, report)
         removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned)]
         # Identical files share item ids: when one copy goes or changes, the others are written again.

@@ -15,6 +15,8 @@ from .analysis import danish_analyzer, exact_analyzer, ocr_analyzer
 SECTION_FIELDS = ("tekst", "indstilling", "sagsfremstilling", "referat", "beslutning", "bilag")
 # Facet fields: exact values, column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = ("cluster", "region", "forum")
+# Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
+SCHEMA_VERSION = 3
 
 
 def _facet_column():

@@ -31,6 +31,11 @@ def has_index(index_dir: str | os.PathLike) -> bool:
 def open_index(index_dir: str | os.PathLike, attempts: int = 5):
     """Open the latest generation; a commit by a concurrent writer in the middle is retried, not an error."""
     path = Path(index_dir)
+    from .schema import SCHEMA_VERSION
+
+    if has_index(path) and read_meta(path).get("schema") != SCHEMA_VERSION:
+        raise IndexMissing(f"the index at {path} was written by an older referat; rebuild it with: "
+                           f"referat reindex --index {path}")
     for attempt in range(attempts):
         if not has_index(path):
             raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER")

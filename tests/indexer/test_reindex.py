@@ -248,3 +248,19 @@ def test_two_reindexers_at_once(tmp_path):
     assert time.time() - started < 5, "the second run must exit at once"
     assert first.wait(timeout=60) == 0
     assert snapshot(ix) == clean_build(folder, tmp_path)
+
+
+def test_index_of_an_older_schema_is_rebuilt_by_reindex(tmp_path, corpus_dir):
+    import json
+
+    ix = tmp_path / "ix"
+    indexer.build(ix, [corpus_dir])
+    before = snapshot(ix)
+    meta = json.loads((ix / "referat.json").read_text("utf-8"))
+    (ix / "referat.json").write_text(json.dumps({**meta, "schema": 1}), "utf-8")
+    with pytest.raises(indexer.IndexMissing, match="older referat; rebuild it with: referat reindex"):
+        search.run(ix, "telekol")
+    report = indexer.reindex(ix)
+    assert any("older referat" in w for _, w in report.warnings)
+    assert len(report.added) == 4 and snapshot(ix) == before
+    assert search.run(ix, "telekol").total == 1
