@@ -12,7 +12,7 @@ OUTCOMES = (
     ("tiltrådt", r"\btiltr(?:å|a|&)dt[e]?\b|\btiltr(?:æ|ae)de[rs]?\b"),
     ("taget til efterretning", r"\btil\s+efterretning\b"),
     ("besluttet", r"\bbesluttede\b|\bbesluttet\b|\bbeslutter\b"),
-    ("drøftet", r"\bdr(?:ø|g|@|o)ft(?:et|ede|edes|es|else)\b"),
+    ("drøftet", r"\bdr(?:ø|g|@|oe|o)ft(?:et|ede|edes|es|else)\b"),
     ("ingen bemærkninger", r"\bingen\s+bem(?:æ|ae|z)rkninger\b|^\s*intet\.?\s*$"),
 )
 _PATTERN = re.compile("|".join(f"(?P<o{n}>{p})" for n, (_, p) in enumerate(OUTCOMES)), re.IGNORECASE | re.MULTILINE)

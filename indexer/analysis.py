@@ -25,7 +25,7 @@ _STEMMER = snowballstemmer.stemmer("danish")
 _NEUTER_T = re.compile(r"(?<=\w{3})(al|el|ig)t$")
 _ERING = re.compile(r"(?<=\w{4})ering$")
 _DOUBLE_END = re.compile(r"([bcdfghjklmnpqrstvwxz])\1$")
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "é": "e", "è": "e", "ü": "u"})
+FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "é": "e", "è": "e", "ü": "u"})
 
 
 @lru_cache(maxsize=1)
@@ -40,20 +40,22 @@ def stem_exceptions() -> dict[str, str]:
 def stem(word: str, exceptions: bool = True, fold: bool = True) -> str:
     """Snowball Danish, then Danish repairs, cached: the same words recur constantly.
 
+    æ/ø/å are spelled ae/oe/aa before stemming, so every spelling of a word (`pårørende`, `paarørende`,
+    `paaroerende`) takes the same path through Snowball and ends as the same stem.
     Repairs: a small exception table joins forms Snowball splits (`godkendes` and `godkendt`); a noun
     in -ering meets its verb in -ere (`rekruttering` = `rekruttere`, `implementering` = `implementeres`);
-    the neuter/participle -t Snowball keeps after -al/-el/-ig is dropped (`nationalt` = `nationale`); æ/ø/å
-    are spelled ae/oe/aa, so text typed or scanned without them (`laegevagten`, `Goedstrup`) meets text
-    with them. A module-level function, not a bound method of the C stemmer, so that Whoosh can pickle
+    the neuter/participle -t Snowball keeps after -al/-el/-ig is dropped (`nationalt` = `nationale`).
+    A module-level function, not a bound method of the C stemmer, so that Whoosh can pickle
     the analyzer into the index.
     """
+    if fold:
+        word = word.translate(FOLD)
     result = _STEMMER.stemWord(word)
     if exceptions:
         result = stem_exceptions().get(result, result)
         if _ERING.search(result):  # as Snowball does for the verb: rekruttere -> rekrut
             result = _DOUBLE_END.sub(r"\1", result[:-5])
-    result = _NEUTER_T.sub(r"\1", result)
-    return result.translate(_FOLD) if fold else result
+    return _NEUTER_T.sub(r"\1", result)
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +89,7 @@ class DanishTokenizer(Tokenizer):
         if not tokenize:
             # Whoosh's parser hands over prefix, wildcard and range texts whole: fold, do not stem, so
             # that `børn*` meets the indexed (folded) `boern...`.
-            t.text = value.lower().translate(_FOLD) if self.stemming and self.fold else value.lower()
+            t.text = value.lower().translate(FOLD) if self.stemming and self.fold else value.lower()
             t.stopped = False
             t.boost = 1.0
             if positions:
@@ -154,11 +156,11 @@ _OCR_DIGIT = re.compile(r"(?<=[a-z])[38](?=[a-z])|(?<![\w])[38](?=[a-z]{2})|(?<!
 def ocr_key(word: str) -> str:
     """The form a word takes once every OCR confusion of Danish letters is collapsed.
 
-    ø/@ -> g, å/& -> a, æ/ae/z/ee -> e, 3/8 inside a word -> a, a leading 0 -> o, i -> l: `økonomistyring`
+    ø/oe/@ -> g, å/aa/& -> a, æ/ae/z/ee -> e, 3/8 inside a word -> a, a leading 0 -> o, i -> l: `økonomistyring`
     and the scanned `gkonomistyring`, `høring` and `hgring`, `lægevagten` and `lzegevagten` meet.
     """
     w = _OCR_DIGIT.sub(lambda m: "a" if m.group() in "38" else "o", word.lower())
-    w = w.translate(_OCR_TABLE).replace("ae", "e").replace("ee", "e")
+    w = w.translate(_OCR_TABLE).replace("ae", "e").replace("ee", "e").replace("oe", "g").replace("aa", "a")
     return stem(w)
 
 

@@ -19,6 +19,7 @@ from whoosh import index as windex
 import corpus
 from corpus import Meeting, ReadError
 
+from .analysis import FOLD, TOKEN_RE
 from .compounds import save_map as save_compounds
 from .lock import WriterLock
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
@@ -48,6 +49,14 @@ class BuildReport:
 def item_digest(number: str, title: str, sections: dict[str, str]) -> str:
     payload = json.dumps([number, title, sections], ensure_ascii=False, sort_keys=True)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+
+
+def spelling_words(meeting: Meeting) -> str:
+    """The meeting's distinct words, lowercased and folded (see the schema's `spelling` field)."""
+    words: set[str] = set()
+    for item in meeting.items:
+        words.update(TOKEN_RE.findall((item.title + " " + item.body).lower()))
+    return " ".join(sorted(w.translate(FOLD) for w in words if len(w) >= 4 and not w[0].isdigit()))
 
 
 def item_documents(meeting: Meeting) -> list[dict]:
@@ -86,6 +95,8 @@ def item_documents(meeting: Meeting) -> list[dict]:
                 doc[key] = value
         if meeting.year:
             doc["year"] = meeting.year
+        if not docs:
+            doc["spelling"] = spelling_words(meeting)
         docs.append(doc)
     return docs
 

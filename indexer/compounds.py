@@ -20,17 +20,19 @@ MIN_PART = 4
 MAX_PER_PART = 40
 
 
-def splits(term: str, vocabulary) -> list[tuple[str, str]]:
-    """Every way `term` is modifier (+ s/e) + head with both parts in `vocabulary`."""
+def splits(term: str, vocabulary, depth: int = 1) -> list[tuple[str, str]]:
+    """Every way `term` is modifier (+ s/e) + head, the modifier an indexed term and the head one too,
+    or (one level down) itself such a compound: plejehjem + s + lægeordning (læge + ordning)."""
     found = []
     for i in range(MIN_PART, len(term) - MIN_PART + 1):
         modifier, rest = term[:i], term[i:]
         if modifier not in vocabulary:
             continue
-        if rest in vocabulary:
-            found.append((modifier, rest))
-        if rest[0] in "se" and len(rest) - 1 >= MIN_PART and rest[1:] in vocabulary:
-            found.append((modifier, rest[1:]))
+        for head in (rest, rest[1:] if rest[0] in "se" else None):
+            if head and len(head) >= MIN_PART and (
+                head in vocabulary or (depth > 0 and len(head) >= 2 * MIN_PART and splits(head, vocabulary, 0))
+            ):
+                found.append((modifier, head))
     return found
 
 

@@ -13,9 +13,10 @@ from importlib import resources
 from whoosh import matching
 from whoosh.query import And, DisjunctionMax, Or, Phrase, Query, Term
 
+from indexer.analysis import FOLD, TOKEN_RE, stem
 from indexer.compounds import splits
 
-FEATURES = frozenset({"synonyms", "questions", "compounds", "ocr", "fuzzy"})
+FEATURES = frozenset({"synonyms", "questions", "compounds", "ocr", "typos"})
 # Query-only stop words: what questions are made of, on top of the index's stop words.
 QUESTION_WORDS = frozenset(
     "hvordan hvornår hvorfor hvilke hvilken hvilket hvem hvad går gik gået sket sker ske status vide gerne "
@@ -164,25 +165,34 @@ class Vocabulary:
         return self._seen[term]
 
 
-def corrections(searcher, query: Query, fields: list[str]) -> dict[str, str]:
-    """Unknown stemmed terms of the query -> the closest indexed term (edit distance 1, else 2)."""
+def corrections(searcher, text: str, vocabulary: "Vocabulary") -> tuple[dict[str, str], dict[str, str]]:
+    """For each word of the query whose stem the index does not hold, the closest word it does hold.
+
+    Distances are measured between unstemmed words (the `spelling` field: each meeting's distinct
+    words, folded), since stems of misspelt words are unreliable (`ordnigen` stems to `ordn`).
+    Returns (stem -> corrected stem, word -> corrected word).
+    """
     reader = searcher.reader()
-    fixes: dict[str, str] = {}
-    for fieldname, text in query.iter_all_terms():
-        term = text.decode("utf-8") if isinstance(text, bytes) else text
-        if fieldname not in fields or term in fixes or len(term) < 4 or any((f, term) in reader for f in fields):
+    if "spelling" not in reader.schema:
+        return {}, {}
+    stems: dict[str, str] = {}
+    words: dict[str, str] = {}
+    for word in TOKEN_RE.findall(text):
+        if word in ("AND", "OR", "NOT") or len(word) < 4 or word[0].isdigit():
             continue
+        wrong = stem(word)
+        if wrong in vocabulary or wrong in stems:
+            continue
+        folded = word.lower().translate(FOLD)
         for distance in (1, 2):
-            best: tuple[int, str] | None = None
-            for f in fields:
-                for candidate in reader.terms_within(f, term, distance, prefix=1):
-                    freq = reader.doc_frequency(f, candidate)
-                    if best is None or freq > best[0]:
-                        best = (freq, candidate)
-            if best:
-                fixes[term] = best[1]
+            candidates = [(reader.doc_frequency("spelling", c), c) for c in
+                          reader.terms_within("spelling", folded, distance, prefix=1)]
+            candidates = [(n, c) for n, c in candidates if stem(c) in vocabulary]
+            if candidates:
+                best = max(candidates)[1]
+                stems[wrong], words[word] = stem(best), best
                 break
-    return fixes
+    return stems, words
 
 
 def apply_corrections(query: Query, fixes: dict[str, str]) -> Query:

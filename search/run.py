@@ -224,13 +224,13 @@ def _run(index_dir, request: _Request) -> Result:
 
         query, results = search(parsed.query)
         fallback, suggestion, notes = False, None, list(parsed.notes)
-        if results.is_empty() and "fuzzy" in features:
-            fixes = corrections(searcher, parsed.query, sorted(text_fields))
+        if results.is_empty() and "typos" in features:
+            fixes, fixed_words = corrections(searcher, text, vocabulary)
             if fixes:
                 fixed_query, fixed = search(apply_corrections(parsed.query, fixes))
                 if not fixed.is_empty():
                     query, results = fixed_query, fixed
-                    suggestion = _surface(text, fixes, results, ix.schema)
+                    suggestion = " ".join(fixed_words.get(w, w) for w in text.split())
                     notes.append(f"nothing matches {text!r}; showing results for {suggestion!r}")
         if results.is_empty() and not parsed.has_operators and parsed.terms > 1:
             any_word = parse(text, ix.schema, _fields(section, features), any_word=True, features=features)
@@ -245,25 +245,6 @@ def _run(index_dir, request: _Request) -> Result:
         facet_counts["section"] = _section_counts(facet_counts["section"])
         return Result(request.query, len(results), fallback, hits, facet_counts, request.page, request.limit, notes,
                       suggestion)
-
-
-def _surface(text: str, fixes: dict[str, str], results, schema) -> str:
-    """The query as the user would write it corrected: each unknown word replaced by a form from the
-    text of the best hit whose stem is the correction."""
-    analyzer = schema["title"].analyzer
-    best = results[0]
-    words: dict[str, str] = {}
-    source = best.get("title", "") + " " + " ".join(unpack_sections(best.get("content")).values())
-    for token in re.findall(r"\w+(?:-\w+)*", source):
-        stems = [t.text for t in analyzer(token, mode="query")]
-        if stems and stems[0] in fixes.values():
-            words.setdefault(stems[0], token.lower())
-    out = []
-    for token in text.split():
-        stems = [t.text for t in analyzer(token, mode="query")]
-        fixed = fixes.get(stems[0]) if stems else None
-        out.append(words.get(fixed, fixed) if fixed else token)
-    return " ".join(out)
 
 
 def _as_list(value) -> list[str]:
