@@ -19,7 +19,7 @@ from whoosh import index as windex
 import corpus
 from corpus import Meeting, ReadError
 
-from .analysis import FOLD, TOKEN_RE
+from .analysis import TOKEN_RE
 from .compounds import save_map as save_compounds
 from .lock import WriterLock
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
@@ -52,11 +52,11 @@ def item_digest(number: str, title: str, sections: dict[str, str]) -> str:
 
 
 def spelling_words(meeting: Meeting) -> str:
-    """The meeting's distinct words, lowercased and folded (see the schema's `spelling` field)."""
+    """The meeting's distinct words, lowercased (see the schema's `spelling` field)."""
     words: set[str] = set()
     for item in meeting.items:
         words.update(TOKEN_RE.findall((item.title + " " + item.body).lower()))
-    return " ".join(sorted(w.translate(FOLD) for w in words if len(w) >= 4 and not w[0].isdigit()))
+    return " ".join(sorted(w for w in words if len(w) >= 4 and not w[0].isdigit()))
 
 
 def item_documents(meeting: Meeting) -> list[dict]:

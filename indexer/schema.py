@@ -57,7 +57,7 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         # Scanned documents only: every word reduced by ocr_key, so `høring` finds `hgring` there and
         # nowhere else.
         ocr=TEXT(analyzer=ocr_analyzer(), phrase=True),
-        # The distinct words of a whole meeting, unstemmed and folded, on its first item only: the
+        # The distinct words of a whole meeting, unstemmed, on its first item only: the
         # vocabulary that "did you mean" suggestions are drawn from, at a tenth of a per-item field's cost.
         spelling=KEYWORD(scorable=False),
         content=STORED(),

@@ -13,7 +13,7 @@ from importlib import resources
 from whoosh import matching
 from whoosh.query import And, DisjunctionMax, Or, Phrase, Query, Term
 
-from indexer.analysis import FOLD, TOKEN_RE, stem
+from indexer.analysis import TOKEN_RE, stem
 from indexer.compounds import splits
 
 FEATURES = frozenset({"synonyms", "questions", "compounds", "ocr", "typos"})
@@ -169,7 +169,7 @@ def corrections(searcher, text: str, vocabulary: "Vocabulary") -> tuple[dict[str
     """For each word of the query whose stem the index does not hold, the closest word it does hold.
 
     Distances are measured between unstemmed words (the `spelling` field: each meeting's distinct
-    words, folded), since stems of misspelt words are unreliable (`ordnigen` stems to `ordn`).
+    words), since stems of misspelt words are unreliable (`ordnigen` stems to `ordn`).
     Returns (stem -> corrected stem, word -> corrected word).
     """
     reader = searcher.reader()
@@ -183,10 +183,9 @@ def corrections(searcher, text: str, vocabulary: "Vocabulary") -> tuple[dict[str
         wrong = stem(word)
         if wrong in vocabulary or wrong in stems:
             continue
-        folded = word.lower().translate(FOLD)
         for distance in (1, 2):
             candidates = [(reader.doc_frequency("spelling", c), c) for c in
-                          reader.terms_within("spelling", folded, distance, prefix=1)]
+                          reader.terms_within("spelling", word.lower(), distance, prefix=1)]
             candidates = [(n, c) for n, c in candidates if stem(c) in vocabulary]
             if candidates:
                 best = max(candidates)[1]

@@ -1,0 +1,18 @@
+"""A small run of the benchmark harness (1,000 items): it works end to end. No timing is asserted."""
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_benchmark_smoke_run(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "bench", "--sizes", "1000", "--queries", "5", "--no-readme",
+                             "--work", str(tmp_path)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "| **index speed ratio** (target ≥ 2.5×) |" in result.stdout
+    assert "reindex, no change / full build" in result.stdout
+    results = json.loads((tmp_path / "last-results.json").read_text("utf-8"))
+    assert results[0]["items"] == 1000
+    assert results[0]["reindex_1pct_updated"] >= 1
+    assert set(results[0]["queries"]) == {"single word", "2-3 word AND", "phrase", "cluster+year filter, facets"}
