@@ -14,7 +14,7 @@ MIN_LETTERS = 1500
 
 def looks_like_ocr(text: str) -> bool:
     lower = text.lower()
-    letters = sum(1 for ch in lower if ch.isalpha())
+    letters = sum(map(str.isalpha, lower))
     signatures = len(_SIGNATURE.findall(lower))
     if signatures >= 3 and signatures * 10_000 >= letters:
         return True

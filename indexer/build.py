@@ -10,6 +10,7 @@ import hashlib
 import json
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,10 @@ from whoosh import index as windex
 import corpus
 from corpus import Meeting, ReadError
 
-from .analysis import TOKEN_RE
 from .compounds import save_map as save_compounds
 from .lock import WriterLock
+from .spelling import add_words as add_spelling_words
+from .spelling import meeting_words
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
 from .store import IndexMissing, has_index, open_index, read_meta, write_meta
@@ -49,14 +51,6 @@ class BuildReport:
 def item_digest(number: str, title: str, sections: dict[str, str]) -> str:
     payload = json.dumps([number, title, sections], ensure_ascii=False, sort_keys=True)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
-
-
-def spelling_words(meeting: Meeting) -> str:
-    """The meeting's distinct words, lowercased (see the schema's `spelling` field)."""
-    words: set[str] = set()
-    for item in meeting.items:
-        words.update(TOKEN_RE.findall((item.title + " " + item.body).lower()))
-    return " ".join(sorted(w for w in words if len(w) >= 4 and not w[0].isdigit()))
 
 
 def item_documents(meeting: Meeting) -> list[dict]:
@@ -95,8 +89,6 @@ def item_documents(meeting: Meeting) -> list[dict]:
                 doc[key] = value
         if meeting.year:
             doc["year"] = meeting.year
-        if not docs:
-            doc["spelling"] = spelling_words(meeting)
         docs.append(doc)
     return docs
 
@@ -158,7 +150,7 @@ def reindex(
 
 
 PARALLEL_MIN_FILES = 200  # below this, starting sub-writers costs more than it saves
-WRITER_MB = 128  # per writer process: the memory bound of Whoosh's posting pool
+WRITER_MB = 256  # per writer process: the memory bound of Whoosh's posting pool
 
 
 def _writer(ix, files: int):
@@ -194,7 +186,7 @@ def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, creat
         todo += [p for p, st in state.items() if st.hash in gone and p not in todo and p not in removed
                  and Path(p).exists()]
         if todo or removed:
-            _write(ix, todo, removed, state, registry_file, progress, report)
+            _write(ix, index_dir, todo, removed, state, registry_file, progress, report)
             save_state(ix.refresh(), index_dir, state)
             save_compounds(ix.refresh(), index_dir)
         elif not cache_valid:
@@ -238,10 +230,11 @@ def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
     return todo, seen, scanned
 
 
-def _write(ix, todo: list[str], removed: list[str], state: dict[str, FileState], registry_file: str | None,
-           progress, report: BuildReport) -> None:
+def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict[str, FileState],
+           registry_file: str | None, progress, report: BuildReport) -> None:
     """One writer, one commit: deletions of removed files, then each file parsed and written in turn."""
     before = {d for p in removed + todo if p in state for d in state[p].items}
+    vocabulary: Counter[str] = Counter()
     indexed_hashes = {st.hash for st in state.values()}
     written: set[str] = set()
     with _writer(ix, len(todo)) as writer:
@@ -262,6 +255,7 @@ def _write(ix, todo: list[str], removed: list[str], state: dict[str, FileState],
                 report.failed.append((path, f"{exc}{kept}"))
                 continue
             writer.delete_by_term("path", path)
+            vocabulary.update(meeting_words(meeting))
             docs = item_documents(meeting)
             for doc in docs:
                 if doc["id"] in written:  # a second identical file in this run
@@ -280,3 +274,4 @@ def _write(ix, todo: list[str], removed: list[str], state: dict[str, FileState],
     for path in removed:
         del state[path]
     report.removed = removed
+    add_spelling_words(index_dir, vocabulary)

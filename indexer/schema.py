@@ -16,7 +16,7 @@ SECTION_FIELDS = ("tekst", "indstilling", "sagsfremstilling", "referat", "beslut
 # Facet fields: exact values, column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = ("cluster", "region", "forum")
 # Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 def _facet_column():
@@ -57,9 +57,6 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         # Scanned documents only: every word reduced by ocr_key, so `høring` finds `hgring` there and
         # nowhere else.
         ocr=TEXT(analyzer=ocr_analyzer(), phrase=True),
-        # The distinct words of a whole meeting, unstemmed, on its first item only: the
-        # vocabulary that "did you mean" suggestions are drawn from, at a tenth of a per-item field's cost.
-        spelling=KEYWORD(scorable=False),
         content=STORED(),
     )
     for name in SECTION_FIELDS:

@@ -15,6 +15,8 @@ from whoosh.query import And, DisjunctionMax, Or, Phrase, Query, Term
 
 from indexer.analysis import TOKEN_RE, stem
 from indexer.compounds import splits
+from indexer.spelling import near
+from indexer.spelling import words as spelling_words
 
 FEATURES = frozenset({"synonyms", "questions", "compounds", "ocr", "typos"})
 # Query-only stop words: what questions are made of, on top of the index's stop words.
@@ -165,18 +167,16 @@ class Vocabulary:
         return self._seen[term]
 
 
-def corrections(searcher, text: str, vocabulary: "Vocabulary") -> tuple[dict[str, str], dict[str, str]]:
+def corrections(index_dir, text: str, vocabulary: "Vocabulary") -> tuple[dict[str, str], dict[str, str]]:
     """For each word of the query whose stem the index does not hold, the closest word it does hold.
 
-    Distances are measured between unstemmed words (the `spelling` field: each meeting's distinct
-    words), since stems of misspelt words are unreliable (`ordnigen` stems to `ordn`).
-    Returns (stem -> corrected stem, word -> corrected word).
+    Distances are measured between unstemmed words (indexer.spelling), since the stems of misspelt
+    words are unreliable (`ordnigen` stems to `ordn`). The most widespread candidate at the smallest
+    distance wins. Returns (stem -> corrected stem, word -> corrected word).
     """
-    reader = searcher.reader()
-    if "spelling" not in reader.schema:
-        return {}, {}
+    wordlist, counts = spelling_words(index_dir)
     stems: dict[str, str] = {}
-    words: dict[str, str] = {}
+    fixed: dict[str, str] = {}
     for word in TOKEN_RE.findall(text):
         if word in ("AND", "OR", "NOT") or len(word) < 4 or word[0].isdigit():
             continue
@@ -184,14 +184,12 @@ def corrections(searcher, text: str, vocabulary: "Vocabulary") -> tuple[dict[str
         if wrong in vocabulary or wrong in stems:
             continue
         for distance in (1, 2):
-            candidates = [(reader.doc_frequency("spelling", c), c) for c in
-                          reader.terms_within("spelling", word.lower(), distance, prefix=1)]
-            candidates = [(n, c) for n, c in candidates if stem(c) in vocabulary]
+            candidates = [(counts[c], c) for c in near(word.lower(), wordlist, distance) if stem(c) in vocabulary]
             if candidates:
                 best = max(candidates)[1]
-                stems[wrong], words[word] = stem(best), best
+                stems[wrong], fixed[word] = stem(best), best
                 break
-    return stems, words
+    return stems, fixed
 
 
 def apply_corrections(query: Query, fixes: dict[str, str]) -> Query:

@@ -225,7 +225,7 @@ def _run(index_dir, request: _Request) -> Result:
         query, results = search(parsed.query)
         fallback, suggestion, notes = False, None, list(parsed.notes)
         if results.is_empty() and "typos" in features:
-            fixes, fixed_words = corrections(searcher, text, vocabulary)
+            fixes, fixed_words = corrections(index_dir, text, vocabulary)
             if fixes:
                 fixed_query, fixed = search(apply_corrections(parsed.query, fixes))
                 if not fixed.is_empty():
