@@ -70,19 +70,25 @@ def _percentiles(samples: list[float]) -> dict:
     return {"p50_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000, "n": len(ordered)}
 
 
-def referat_queries(index: str, queries_file: str) -> dict:
-    import search
-
+def _time_classes(queries_file: str, run_one) -> dict:
+    """p50/p95 per query class of `run_one(query)`, which runs one query end to end."""
     classes = json.loads(Path(queries_file).read_text("utf-8"))
     out = {}
     for name, queries in classes.items():
         samples = []
         for q in queries:
             started = time.perf_counter()
-            search.run(index, q["query"], cluster=q.get("cluster"), year=q.get("year"), limit=10)
+            run_one(q)
             samples.append(time.perf_counter() - started)
         out[name] = _percentiles(samples)
     return out
+
+
+def referat_queries(index: str, queries_file: str) -> dict:
+    import search
+
+    return _time_classes(queries_file, lambda q: search.run(index, q["query"], cluster=q.get("cluster"),
+                                                            year=q.get("year"), limit=10))
 
 
 def baseline_queries(index: str, queries_file: str) -> dict:
@@ -91,24 +97,18 @@ def baseline_queries(index: str, queries_file: str) -> dict:
     from whoosh.qparser import MultifieldParser
     from whoosh.query import And, NumericRange, Term
 
-    classes = json.loads(Path(queries_file).read_text("utf-8"))
-    out = {}
-    for name, queries in classes.items():
-        samples = []
-        for q in queries:
-            started = time.perf_counter()
-            ix = windex.open_dir(index)
-            with ix.searcher() as searcher:
-                query = MultifieldParser(["title", "text"], ix.schema).parse(q["query"])
-                filt = None
-                if q.get("cluster"):
-                    filt = And([Term("cluster", q["cluster"]), NumericRange("year", int(q["year"]), int(q["year"]))])
-                facets = {"cluster": sorting.FieldFacet("cluster"), "year": sorting.FieldFacet("year")} if filt else None
-                results = searcher.search(query, limit=10, filter=filt, groupedby=facets)
-                [hit["id"] for hit in results]
-            samples.append(time.perf_counter() - started)
-        out[name] = _percentiles(samples)
-    return out
+    def run_one(q):
+        ix = windex.open_dir(index)
+        with ix.searcher() as searcher:
+            query = MultifieldParser(["title", "text"], ix.schema).parse(q["query"])
+            filt = None
+            if q.get("cluster"):
+                filt = And([Term("cluster", q["cluster"]), NumericRange("year", int(q["year"]), int(q["year"]))])
+            facets = {"cluster": sorting.FieldFacet("cluster"), "year": sorting.FieldFacet("year")} if filt else None
+            results = searcher.search(query, limit=10, filter=filt, groupedby=facets)
+            [hit["id"] for hit in results]
+
+    return _time_classes(queries_file, run_one)
 
 
 def main() -> None:

@@ -161,8 +161,8 @@ def _writer(ix, files: int):
     """
     procs = os.cpu_count() or 1
     if procs > 1 and files >= PARALLEL_MIN_FILES:
-        return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB, batchsize=200)
-    return ix.writer(limitmb=WRITER_MB)
+        return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB, batchsize=200, compound=False)
+    return ix.writer(limitmb=WRITER_MB, compound=False)
 
 
 def _under(path: str, root: Path) -> bool:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from whoosh import qparser
-from whoosh.query import And, DisjunctionMax, Every, NullQuery, Or, Query
+from whoosh.query import And, DisjunctionMax, Every, NullQuery, Or, Phrase, Query, Term
 
 from .exact import rewrite_exact
 from .expand import FEATURES, LONG_QUERY_TERMS, drop_question_words, expand_synonyms, minimum_match
@@ -88,6 +88,18 @@ def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
     return text.strip(), filters, notes
 
 
+def single_word_phrases(query: Query) -> Query:
+    """A phrase left with one word once its stop words are gone ("Status på") is that word: a term
+    query, not a position check on every item that has it."""
+
+    def convert(node: Query) -> Query:
+        if isinstance(node, Phrase) and len(node.words) == 1:
+            return Term(node.fieldname, node.words[0], boost=node.boost)
+        return node
+
+    return query.accept(convert)
+
+
 def ocr_as_alternative(query: Query) -> Query:
     """A scanned item counts a word once: the better of its ordinary and its OCR-key match, not both."""
 
@@ -139,5 +151,5 @@ def parse(text: str, schema, fields: list[str], any_word: bool = False,
     if "questions" in features and not has_operators and not any_word and words >= LONG_QUERY_TERMS:
         query = minimum_match(query)
     query = rewrite_exact(query, [f for f in fields if f not in ("participants", "ocr")])
-    query = ocr_as_alternative(query)
+    query = ocr_as_alternative(single_word_phrases(query))
     return ParsedQuery(query, text, filters, notes, has_operators, words)

@@ -109,20 +109,22 @@ def test_missing_index_says_how_to_build_it(tmp_path):
         assert "referat index --index" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_damaged_index_says_how_to_rebuild_it(tmp_path):
+@pytest.fixture
+def damaged_index(tmp_path):
     invoke("index", "--index", tmp_path / "ix", SAMPLE)
     for toc in (tmp_path / "ix").glob("_MAIN_*.toc"):
         toc.write_bytes(b"\x00garbage")
-    result = invoke("search", "--index", tmp_path / "ix", "børn")
+    return tmp_path / "ix"
+
+
+def test_damaged_index_says_how_to_rebuild_it(damaged_index):
+    result = invoke("search", "--index", damaged_index, "børn")
     assert result.exit_code == EXIT_NO_INDEX
     assert "damaged" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_indexing_over_a_damaged_index_starts_a_new_one(tmp_path):
-    invoke("index", "--index", tmp_path / "ix", SAMPLE)
-    for toc in (tmp_path / "ix").glob("_MAIN_*.toc"):
-        toc.write_bytes(b"\x00garbage")
-    result = invoke("index", "--index", tmp_path / "ix", SAMPLE)
+def test_indexing_over_a_damaged_index_starts_a_new_one(damaged_index):
+    result = invoke("index", "--index", damaged_index, SAMPLE)
     assert result.exit_code == 0
     assert "damaged" in result.stderr and "starting a new index" in result.stderr
-    assert json.loads(invoke("stats", "--index", tmp_path / "ix", "--json").stdout)["items"] == 17
+    assert json.loads(invoke("stats", "--index", damaged_index, "--json").stdout)["items"] == 17
