@@ -36,8 +36,8 @@ def splits(term: str, vocabulary, depth: int = 1) -> list[tuple[str, str]]:
     return found
 
 
-def build_map(vocabulary: dict[str, int]) -> dict[str, list[str]]:
-    """Part -> compounds containing it, most frequent first (terms with their document frequencies)."""
+def build_map(vocabulary, frequency=lambda term: 0) -> dict[str, list[str]]:
+    """Part -> compounds containing it, most frequent first; `frequency` is asked only for compounds."""
     parts: dict[str, list[str]] = {}
     for term in vocabulary:
         if len(term) < 2 * MIN_PART:
@@ -45,23 +45,24 @@ def build_map(vocabulary: dict[str, int]) -> dict[str, list[str]]:
         for modifier, head in splits(term, vocabulary):
             for part in (modifier, head):
                 parts.setdefault(part, []).append(term)
-    return {part: sorted(set(terms), key=lambda t: -vocabulary[t])[:MAX_PER_PART] for part, terms in parts.items()}
+    counts = {t: frequency(t) for terms in parts.values() for t in terms}
+    return {part: sorted(set(terms), key=lambda t: (-counts[t], t))[:MAX_PER_PART] for part, terms in parts.items()}
 
 
-def vocabulary_of(reader, fields: Iterable[str] = TEXT_FIELDS) -> dict[str, int]:
-    vocab: dict[str, int] = {}
+def vocabulary_of(reader, fields: Iterable[str] = TEXT_FIELDS) -> set[str]:
+    """Every term of the text fields (term lists only: reading term statistics here costs seconds)."""
+    vocab: set[str] = set()
     for fieldname in fields:
-        if fieldname not in reader.schema:
-            continue
-        for text, info in reader.iter_field(fieldname):
-            term = text.decode("utf-8") if isinstance(text, bytes) else text
-            vocab[term] = vocab.get(term, 0) + info.doc_frequency()
+        if fieldname in reader.schema:
+            vocab.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname))
     return vocab
 
 
 def save_map(ix, index_dir: str | os.PathLike) -> None:
     with ix.reader() as reader:
-        parts = build_map(vocabulary_of(reader))
+        fields = [f for f in TEXT_FIELDS if f in reader.schema]
+        parts = build_map(vocabulary_of(reader, fields),
+                          lambda term: sum(reader.doc_frequency(f, term) for f in fields))
     target = Path(index_dir) / COMPOUND_FILE
     tmp = target.with_name(COMPOUND_FILE + ".tmp")
     tmp.write_text(json.dumps({"generation": ix.latest_generation(), "parts": parts}, ensure_ascii=False), "utf-8")
