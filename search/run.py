@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import time
@@ -14,10 +13,9 @@ from whoosh.query import And, NumericRange, Or, Term, TermRange
 from corpus import load_registry
 from corpus.outcome import OUTCOMES
 from indexer import SECTION_FIELDS, open_index
-from indexer.schema import unpack_sections
 from indexer.analysis import danish_analyzer
-
 from indexer.compounds import load_map as load_compounds
+from indexer.schema import unpack_sections
 
 from .expand import FEATURES, Vocabulary, apply_corrections, corrections, expand_compounds
 from .names import UnknownName, resolve
