@@ -32,9 +32,6 @@ class Registry:
     bodies: tuple[Body, ...]
     regions: tuple[str, ...]
 
-    def by_name(self, name: str) -> Body | None:
-        return next((b for b in self.bodies if b.name == name), None)
-
 
 _FOLD_TABLE = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "’": "'", "`": "'", "´": "'",
                               "-": " ", "‐": " ", "–": " ", "—": " ", "_": " ", "/": " "})

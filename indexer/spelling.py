@@ -14,6 +14,7 @@ from pathlib import Path
 from corpus import Meeting
 
 from .analysis import TOKEN_RE
+from .store import write_atomic
 
 SPELLING_FILE = "spelling.txt"
 MIN_LENGTH = 4
@@ -33,9 +34,7 @@ def add_words(index_dir: str | os.PathLike, counts: Counter) -> None:
     target = Path(index_dir) / SPELLING_FILE
     merged = Counter(_read(target))
     merged.update(counts)
-    tmp = target.with_name(SPELLING_FILE + ".tmp")
-    tmp.write_text("".join(f"{w}\t{n}\n" for w, n in sorted(merged.items())), "utf-8")
-    os.replace(tmp, target)
+    write_atomic(target, "".join(f"{w}\t{n}\n" for w, n in sorted(merged.items())))
 
 
 def _read(path: Path) -> dict[str, int]:

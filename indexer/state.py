@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .store import write_atomic
+
 STATE_FILE = "files.json"
 
 
@@ -45,9 +47,6 @@ def state_from_index(ix) -> dict[str, FileState]:
 
 
 def save_state(ix, index_dir: str | os.PathLike, files: dict[str, FileState]) -> None:
-    target = Path(index_dir) / STATE_FILE
-    tmp = target.with_name(STATE_FILE + ".tmp")
     payload = {"generation": ix.latest_generation(),
                "files": {p: {"hash": s.hash, "items": s.items} for p, s in sorted(files.items())}}
-    tmp.write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
-    os.replace(tmp, target)
+    write_atomic(Path(index_dir) / STATE_FILE, json.dumps(payload, ensure_ascii=False))

@@ -61,9 +61,12 @@ def read_meta(index_dir: str | os.PathLike) -> dict:
         return {}
 
 
-def write_meta(index_dir: str | os.PathLike, meta: dict) -> None:
-    """Written to a temporary file and renamed, so a crash never leaves half a file."""
-    target = Path(index_dir) / META_FILE
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
+def write_atomic(target: Path, text: str) -> None:
+    """Written to a temporary file and renamed into place, so a crash never leaves half a file."""
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(text, "utf-8")
     os.replace(tmp, target)
+
+
+def write_meta(index_dir: str | os.PathLike, meta: dict) -> None:
+    write_atomic(Path(index_dir) / META_FILE, json.dumps(meta, ensure_ascii=False, indent=1))

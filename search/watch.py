@@ -7,6 +7,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from indexer.store import write_atomic
+
 from .query import QueryError
 from .run import Hit, run
 
@@ -36,10 +38,7 @@ def list_watches(index_dir: str | os.PathLike) -> list[Watch]:
 
 
 def _save(index_dir, watches: list[Watch]) -> None:
-    target = _path(index_dir)
-    tmp = target.with_name(WATCH_FILE + ".tmp")
-    tmp.write_text(json.dumps({"watches": [asdict(w) for w in watches]}, ensure_ascii=False, indent=1), "utf-8")
-    os.replace(tmp, target)
+    write_atomic(_path(index_dir), json.dumps({"watches": [asdict(w) for w in watches]}, ensure_ascii=False, indent=1))
 
 
 def add_watch(index_dir: str | os.PathLike, name: str, query: str, **filters: str | None) -> Watch:
