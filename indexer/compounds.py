@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .schema import SECTION_FIELDS
+from .store import write_atomic
 
-COMPOUND_FILE = "compounds.json"
+COMPOUND_FILE = "compounds-{generation}.json"
 TEXT_FIELDS = ("title", *SECTION_FIELDS)
 MIN_PART = 4
 MAX_PER_PART = 40
@@ -58,19 +59,31 @@ def vocabulary_of(reader, fields: Iterable[str] = TEXT_FIELDS) -> set[str]:
     return vocab
 
 
+def _map_of(reader) -> dict[str, list[str]]:
+    fields = [f for f in TEXT_FIELDS if f in reader.schema]
+    return build_map(vocabulary_of(reader, fields), lambda term: sum(reader.doc_frequency(f, term) for f in fields))
+
+
+def _path(index_dir, generation: int) -> Path:
+    return Path(index_dir) / COMPOUND_FILE.format(generation=generation)
+
+
 def save_map(ix, index_dir: str | os.PathLike) -> None:
+    """Written once per index generation, after its commit; the two newest are kept."""
     with ix.reader() as reader:
-        fields = [f for f in TEXT_FIELDS if f in reader.schema]
-        parts = build_map(vocabulary_of(reader, fields),
-                          lambda term: sum(reader.doc_frequency(f, term) for f in fields))
-    target = Path(index_dir) / COMPOUND_FILE
-    tmp = target.with_name(COMPOUND_FILE + ".tmp")
-    tmp.write_text(json.dumps({"generation": ix.latest_generation(), "parts": parts}, ensure_ascii=False), "utf-8")
-    os.replace(tmp, target)
+        generation = reader.generation()
+        write_atomic(_path(index_dir, generation), json.dumps(_map_of(reader), ensure_ascii=False))
+    for old in Path(index_dir).glob(COMPOUND_FILE.format(generation="*")):
+        number = old.name.split("-")[-1].split(".")[0]
+        if number.isdigit() and int(number) < generation - 1:
+            old.unlink(missing_ok=True)
 
 
-def load_map(index_dir: str | os.PathLike) -> dict[str, list[str]]:
+def load_map(index_dir: str | os.PathLike, reader) -> dict[str, list[str]]:
+    """The map of exactly the generation `reader` reads, so that a search running while a commit
+    lands never pairs one generation's items with another's compounds. A reader that comes before
+    its generation's file is written builds the map itself (the same result, a little later)."""
     try:
-        return json.loads((Path(index_dir) / COMPOUND_FILE).read_text("utf-8"))["parts"]
-    except (OSError, ValueError, KeyError):
-        return {}
+        return json.loads(_path(index_dir, reader.generation()).read_text("utf-8"))
+    except (OSError, ValueError):
+        return _map_of(reader)

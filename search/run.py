@@ -209,7 +209,7 @@ def _run(index_dir, request: _Request) -> Result:
         if request.sort != "relevance":
             sortedby = [sorting.FieldFacet("date", reverse=request.sort == "-date"), sorting.FieldFacet("path"),
                         sorting.FieldFacet("order")]
-        compound_map = load_compounds(index_dir) if "compounds" in features else {}
+        compound_map = load_compounds(index_dir, searcher.reader()) if "compounds" in features else {}
         text_fields = set(_fields(section, frozenset()))
         vocabulary = Vocabulary(searcher.reader(), sorted(text_fields))
 
