@@ -23,6 +23,13 @@ class AgendaItem:
     case_numbers: tuple[str, ...] = ()
     sections: tuple[Section, ...] = ()
     outcome: str | None = None  # normalised decision: godkendt, taget til efterretning, udsat, ...
+    closed: bool = False  # a closed (lukket) item: title only, no public text
+    listed_only: bool = False  # named in the agenda list / table of contents, no body in the document
+    group: str | None = None  # the group header of two-level numbering ("1. Sager til beslutning")
+    attachments: tuple[str, ...] = ()  # names of the item's attachments (bilag)
+    page: int | None = None  # where the item starts in its source: PDF page (1-based) ...
+    line: int | None = None  # ... or text line (1-based)
+    warnings: tuple[str, ...] = ()  # what the reader was unsure of for this item
 
     def section_map(self) -> dict[str, str]:
         """Canonical name -> text; repeated labels in one item are joined in order."""
@@ -45,6 +52,11 @@ class Meeting:
     forum: str | None
     date: str | None
     date_inferred: bool
+    body: str | None = None  # who held the meeting, as named in the header
+    body_kind: str | None = None  # cluster forum, sundhedsråd, regional committee, municipal committee, ...
+    municipality: str | None = None  # for a municipal body
+    kind: str | None = None  # dagsorden, referat or tillægsdagsorden, when the document says
+    source_format: str | None = None  # the reader that read it: txt, html, pdf, firstagenda-json, ...
     participants: tuple[str, ...] = ()
     ocr: bool = False
     items: tuple[AgendaItem, ...] = ()
@@ -63,6 +75,11 @@ class Meeting:
             "forum": self.forum,
             "date": self.date,
             "date_inferred": self.date_inferred,
+            "body": self.body,
+            "body_kind": self.body_kind,
+            "municipality": self.municipality,
+            "kind": self.kind,
+            "format": self.source_format,
             "ocr": self.ocr,
             "participants": list(self.participants),
             "items": [
@@ -75,6 +92,13 @@ class Meeting:
                     "presenter": item.presenter,
                     "case_numbers": list(item.case_numbers),
                     "outcome": item.outcome,
+                    "closed": item.closed,
+                    "listed_only": item.listed_only,
+                    "group": item.group,
+                    "attachments": list(item.attachments),
+                    "page": item.page,
+                    "line": item.line,
+                    "warnings": list(item.warnings),
                     "sections": item.section_map(),
                 }
                 for item in self.items
