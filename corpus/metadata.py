@@ -16,7 +16,8 @@ _PARTICIPANTS_STOP = re.compile(
 )
 _TOC_LINE = re.compile(r"(?:\.{3,}|…)\s*\d+\s*$")
 _CASE_NUMBER = re.compile(
-    r"\b(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*[:.]?\s*(?P<num>[A-Za-z0-9][\w./-]*\d[\w./-]*)", re.I
+    r"\b(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*[:.]?\s*(?P<num>[A-Za-z0-9][\w./-]*\d[\w./-]*)"
+    r"|\b(?P<emn>EMN-\d{2,4}-\d+)", re.I
 )
 
 
@@ -76,7 +77,7 @@ def find_participants(lines: list[str]) -> list[str]:
 def find_case_numbers(text: str) -> list[str]:
     seen: list[str] = []
     for m in _CASE_NUMBER.finditer(text):
-        num = m.group("num").rstrip(".,")
+        num = (m.group("num") or m.group("emn")).rstrip(".,")
         if num not in seen:
             seen.append(num)
     return seen

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
@@ -21,6 +21,8 @@ class ReadError(Exception):
 class Line:
     text: str
     heading: int = 0
+    page: int | None = None  # the PDF page (1-based) the line stands on
+    number: int | None = None  # its line number (1-based) in a text file
 
 
 def read_lines(path: Path, data: bytes) -> list[Line]:
@@ -66,7 +68,7 @@ def _declared_charset(data: bytes) -> str | None:
 
 def text_lines(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    return [Line(line) for line in text.split("\n")]
+    return [Line(line, number=n) for n, line in enumerate(text.split("\n"), start=1)]
 
 
 _DROP_TAGS = ("script", "style", "nav", "footer", "header", "noscript", "form", "button", "aside", "iframe", "svg")
@@ -177,11 +179,11 @@ def pdf_lines(data: bytes) -> list[Line]:
     page_lines = [[" ".join(l.split()) for l in page.split("\n")] for page in pages]
     running = _running_lines(page_lines)
     lines: list[Line] = []
-    for page in page_lines:
+    for page_number, page in enumerate(page_lines, start=1):
         for text in page:
             if text in running or _PAGE_NUMBER.match(text):
                 continue
-            lines.append(Line(text))
+            lines.append(Line(text, page=page_number))
     return lines
 
 
@@ -216,4 +218,4 @@ def join_hyphenated(lines: list[Line]) -> list[Line]:
             continue
         texts[i] = texts[i][:-1] + head
         texts[i + 1] = rest or None
-    return [Line(text, line.heading) for text, line in zip(texts, lines) if text is not None]
+    return [replace(line, text=text) for text, line in zip(texts, lines) if text is not None]

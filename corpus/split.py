@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from .dates import meeting_date
+from .kinds import document_kind
 from .labels import match_label
 from .metadata import find_case_numbers, find_forum, find_participants
 from .model import AgendaItem, Meeting, Section
@@ -36,13 +37,17 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
                 case_numbers=tuple(find_case_numbers("\n".join(body))),
                 sections=sections,
                 outcome=find_outcome({s.name: s.text for s in sections}),
+                page=lines[heading.start].page,
+                line=lines[heading.start].number,
             )
         )
     if not items:
         warnings.append("no agenda items recognised; the whole text is one item")
         title = next((clean(t) for t in texts if t.strip()), path)[:120]
+        first = lines[0] if lines else None
         items.append(AgendaItem(id=f"{digest[:12]}-1", position=1, number="1", title=title,
-                                sections=split_sections(texts)))
+                                sections=split_sections(texts), page=first and first.page,
+                                line=first and first.number))
 
     participants = find_participants(header) or find_participants(texts)
     if not participants:
@@ -75,6 +80,7 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
         date=date,
         date_inferred=inferred,
         participants=tuple(participants),
+        kind=document_kind(title_lines, items),
         ocr=looks_like_ocr(full_text),
         items=tuple(items),
         warnings=tuple(warnings),
