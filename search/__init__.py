@@ -1,5 +1,10 @@
-"""Queries, ranking, facets and the `referat` CLI. The top of the one-way flow corpus -> indexer -> search."""
-from .query import QueryError
-from .run import Hit, ItemView, Result, Stats, run, show, stats
+"""Queries, ranking, facets and the `referat` CLI. The top of the one-way flow corpus -> indexer -> search.
 
-__all__ = ["Hit", "ItemView", "QueryError", "Result", "Stats", "run", "show", "stats"]
+`search.open(dir)` gives a long-lived, thread-safe Index; `search.run(dir, ...)` is one search with it.
+"""
+from .index import Index, open
+from .query import QueryError
+from .result import Hit, ItemView, Result, Stats
+from .run import run, show, stats
+
+__all__ = ["Hit", "Index", "ItemView", "QueryError", "Result", "Stats", "open", "run", "show", "stats"]

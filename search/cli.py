@@ -21,7 +21,8 @@ import indexer
 from . import format as fmt
 from . import watch as watches
 from .query import QueryError
-from .run import SORTS, run, show, stats
+from .engine import SORTS
+from .run import run, show, stats
 
 EXIT_FILES_FAILED = 1
 EXIT_USAGE = 2
@@ -308,7 +309,7 @@ def watch_remove(name, index_dir) -> None:
 
 
 @main.command("search")
-@click.argument("query", nargs=-1, required=True)
+@click.argument("query", nargs=-1)
 @index_option
 @registry_option
 @click.option("--cluster", multiple=True, help="Only this cluster (forgiving: case, æøå/ae-oe-aa, -klyngen).")

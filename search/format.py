@@ -7,7 +7,7 @@ import click
 
 from corpus import Meeting
 
-from .run import Hit, ItemView, Result, Stats
+from .result import Hit, ItemView, Result, Stats
 
 
 def highlighted(snippet: str, colour: bool) -> str:

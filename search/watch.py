@@ -10,7 +10,8 @@ from pathlib import Path
 from indexer.store import write_atomic
 
 from .query import QueryError
-from .run import Hit, run
+from .index import open as open_index
+from .result import Hit
 
 WATCH_FILE = "watches.json"
 FILTER_KEYS = ("cluster", "region", "forum", "year", "section")
@@ -46,7 +47,8 @@ def add_watch(index_dir: str | os.PathLike, name: str, query: str, **filters: st
     if not re.fullmatch(r"[\w.æøåÆØÅ-]{1,64}", name or ""):
         raise QueryError(f"invalid watch name '{name}': letters, digits, '-', '_' and '.' only")
     watch = Watch(name, query, {k: v for k, v in filters.items() if v and k in FILTER_KEYS})
-    run(index_dir, query, limit=1, **_run_filters(watch))
+    with open_index(index_dir) as ix:
+        ix.search(query, limit=1, **_run_filters(watch))
     watches = [w for w in list_watches(index_dir) if w.name != name] + [watch]
     _save(index_dir, watches)
     return watch
@@ -66,11 +68,9 @@ def _run_filters(watch: Watch) -> dict:
 
 def matches(index_dir: str | os.PathLike, item_ids: list[str]) -> dict[str, list[Hit]]:
     """For each saved search, the hits among `item_ids` (the items a reindex found new or changed)."""
-    found: dict[str, list[Hit]] = {}
-    for watch in list_watches(index_dir):
-        if not item_ids:
-            found[watch.name] = []
-            continue
-        result = run(index_dir, watch.query, only_ids=item_ids, limit=len(item_ids), **_run_filters(watch))
-        found[watch.name] = result.hits
-    return found
+    saved = list_watches(index_dir)
+    if not item_ids or not saved:
+        return {watch.name: [] for watch in saved}
+    with open_index(index_dir) as ix:
+        return {watch.name: ix.search(watch.query, only_ids=item_ids, limit=len(item_ids), **_run_filters(watch)).hits
+                for watch in saved}

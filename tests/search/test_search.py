@@ -128,8 +128,6 @@ def test_snippets_highlight_matches(sample_index):
 
 
 @pytest.mark.parametrize("query, message", [
-    ("", "empty query"),
-    ("   ", "empty query"),
     ("AND", "only operators"),
     ("OR NOT", "only operators"),
     ("x" * 10_000, "query too long"),
@@ -153,6 +151,15 @@ def test_unbalanced_queries_are_repaired(sample_index, query, note):
 
 def test_lone_star_matches_everything(sample_index):
     assert search.run(sample_index, "*").total == 17
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_no_query_lists_items_newest_first(sample_index, query):
+    result = search.run(sample_index, query, limit=50)
+    assert result.total == 17
+    dates = [h.date for h in result.hits]
+    assert dates == sorted(dates, reverse=True)
+    assert search.run(sample_index, query, cluster="horsens").total == 6
 
 
 def test_invalid_filter_values(sample_index):

@@ -1,0 +1,172 @@
+"""The long-lived search object: `search.open(dir)` opens the index once and answers many searches.
+
+A Whoosh searcher reads its files by seek-and-read on shared handles, so it must not serve two threads
+at once. The Index keeps a small pool of searchers instead: a search takes one, uses it alone and puts
+it back, so concurrent searches from threads never share a file handle and never wait on each other.
+What derives from one index generation (the compound lexicon, the names a filter may resolve to) is
+computed once per generation and shared read-only. `refresh()` notices a new generation by listing
+the directory (cheap when nothing changed); each pooled searcher then moves to it the next time it is
+used, reusing the segment readers that did not change.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from indexer import open_index
+from indexer.compounds import load_map as load_compounds
+
+from .engine import RANKING, Request, execute, item_view, stats_of
+from .expand import FEATURES, Vocabulary
+from .result import ItemView, Result, Stats
+
+RETRIES = 5  # a commit may remove a segment between a searcher's opening and its reading a file
+
+
+class _Slot:
+    """One searcher and what is cached for its reader (term membership for compounds and typos)."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.generation = searcher.reader().generation()
+        self.vocabulary: dict[tuple[str, ...], Vocabulary] = {}
+
+    def vocabulary_for(self, fields: list[str]) -> Vocabulary:
+        key = tuple(fields)
+        if key not in self.vocabulary:
+            self.vocabulary[key] = Vocabulary(self.searcher.reader(), fields)
+        return self.vocabulary[key]
+
+    def move_to_latest(self) -> None:
+        fresh = self.searcher.refresh()
+        if fresh is not self.searcher:
+            self.searcher = fresh
+            self.generation = fresh.reader().generation()
+            self.vocabulary = {}
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+class Index:
+    """An opened index. Thread-safe; use as a context manager or call close()."""
+
+    def __init__(self, index_dir: str | os.PathLike, *, registry_file: str | None = None):
+        self.dir = Path(index_dir)
+        self.registry_file = registry_file
+        self._lock = threading.Lock()
+        self._whoosh = open_index(self.dir)
+        self._generation = self._whoosh.latest_generation()
+        self._idle: list[_Slot] = []
+        self._per_generation: dict[int, dict] = {}
+        self._closed = False
+
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle, self._closed = self._idle, [], True
+        for slot in idle:
+            slot.close()
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def refresh(self) -> bool:
+        """Follow the index to its newest generation; True when there was a new one."""
+        latest = self._whoosh.latest_generation()
+        if latest == self._generation:
+            return False
+        whoosh_ix = open_index(self.dir)  # re-checks the schema version of what is there now
+        with self._lock:
+            self._whoosh, self._generation = whoosh_ix, whoosh_ix.latest_generation()
+            self._per_generation = {g: v for g, v in self._per_generation.items() if g >= self._generation - 1}
+        return True
+
+    @contextmanager
+    def _slot(self) -> Iterator[_Slot]:
+        with self._lock:
+            if self._closed:
+                raise ValueError("the index is closed")
+            slot = self._idle.pop() if self._idle else None
+            whoosh_ix, generation = self._whoosh, self._generation
+        if slot is None:
+            slot = _Slot(whoosh_ix.searcher(weighting=RANKING))
+        elif slot.generation != generation:
+            slot.move_to_latest()
+        try:
+            yield slot
+        finally:
+            with self._lock:
+                keep = not self._closed
+                if keep:
+                    self._idle.append(slot)
+            if not keep:
+                slot.close()
+
+    def _cached(self, generation: int, key: str, make):
+        """A value derived from one generation, made once and shared read-only."""
+        with self._lock:
+            per = self._per_generation.setdefault(generation, {})
+            if key in per:
+                return per[key]
+        value = make()
+        with self._lock:
+            return self._per_generation.setdefault(generation, {}).setdefault(key, value)
+
+    def _with_retry(self, fn):
+        for attempt in range(RETRIES):
+            try:
+                with self._slot() as slot:
+                    return fn(slot)
+            except FileNotFoundError:
+                if attempt + 1 == RETRIES:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+                with self._lock:
+                    stale, self._idle = self._idle, []
+                for old in stale:
+                    old.close()
+                self.refresh()
+        raise AssertionError("unreachable")
+
+    def compound_map(self, slot: _Slot) -> dict[str, list[str]]:
+        reader = slot.searcher.reader()
+        return self._cached(slot.generation, "compounds", lambda: load_compounds(self.dir, reader))
+
+    def known_values(self, slot: _Slot, fieldname: str) -> list[str]:
+        reader = slot.searcher.reader()
+
+        def make():
+            if fieldname not in reader.schema:
+                return []
+            return [v.decode("utf-8") if isinstance(v, bytes) else str(v) for v in reader.lexicon(fieldname)]
+
+        return self._cached(slot.generation, f"values:{fieldname}", make)
+
+    def search(self, query: str = "", *, registry_file: str | None = None, features=FEATURES, **options) -> Result:
+        """Search; `options` are the filters and output options of search.run(). Raises QueryError."""
+        request = Request.make(query, registry_file=registry_file or self.registry_file,
+                               features=frozenset(features), **options)
+        return self._with_retry(lambda slot: execute(self, slot, request))
+
+    def show(self, item_id: str) -> ItemView:
+        """One whole item; QueryError when no item has that id."""
+        return self._with_retry(lambda slot: item_view(slot.searcher, item_id))
+
+    def stats(self) -> Stats:
+        return self._with_retry(lambda slot: stats_of(slot.searcher))
+
+
+def open(index_dir: str | os.PathLike, *, registry_file: str | None = None) -> Index:  # noqa: A001
+    """Open the index at `index_dir` for searching; raises IndexMissing when there is none."""
+    return Index(index_dir, registry_file=registry_file)
