@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SECTION_NAMES = ("tekst", "indstilling", "sagsfremstilling", "referat", "beslutning", "bilag")
+SECTION_NAMES = ("tekst", "resume", "indstilling", "sagsfremstilling", "referat", "beslutning", "bilag")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
-"""The cluster registry: which body a document belongs to, found from names, hospitals and municipalities.
+"""The registry: clusters, region-wide bodies, sundhedsråd, regions and the 98 municipalities.
 
 The registry is data (corpus/data/clusters.json); a user file with the same shape adds bodies or replaces
-those with the same name, so the tool keeps working when the 2027 reform renames everything.
+those with the same name, so the tool keeps working when the 2027 reform renames everything. Which
+cluster a cluster forum's document belongs to is found from names, hospitals and municipalities.
 """
 from __future__ import annotations
 
@@ -25,12 +26,29 @@ class Body:
     aliases: tuple[str, ...]
     hospitals: tuple[str, ...]
     municipalities: tuple[str, ...]
+    kind: str = "cluster"  # "cluster", or a body kind of data/body_kinds.json
 
 
 @dataclass(frozen=True)
 class Registry:
     bodies: tuple[Body, ...]
     regions: tuple[str, ...]
+    municipalities: tuple[tuple[str, str], ...] = ()  # (municipality, region)
+    municipality_aliases: tuple[tuple[str, str], ...] = ()  # (other spelling, municipality)
+    successors: tuple[tuple[str, int, str], ...] = ()  # (old region, from year, new region)
+
+    def clusters(self) -> tuple[Body, ...]:
+        return tuple(b for b in self.bodies if b.kind == "cluster")
+
+    def municipality_region(self, name: str) -> str | None:
+        return next((region for m, region in self.municipalities if m == name), None)
+
+    def region_in(self, region: str | None, year: int | None) -> str | None:
+        """The region as it was called in `year` (Sjælland and Hovedstaden are Østdanmark from 2027)."""
+        for old, start, new in self.successors:
+            if region == old and year is not None and year >= start:
+                return new
+        return region
 
 
 _FOLD_TABLE = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "’": "'", "`": "'", "´": "'",
@@ -54,19 +72,24 @@ def _parse(data: dict, origin: str) -> tuple[list[Body], list[str]]:
                 aliases=tuple(entry.get("aliases", [])) or (entry["name"],),
                 hospitals=tuple(entry.get("hospitals", [])),
                 municipalities=tuple(entry.get("municipalities", [])),
+                kind=entry.get("kind", "cluster"),
             )
             for entry in data.get("bodies", [])
         ]
-    except (KeyError, TypeError, AttributeError) as exc:
+        municipalities = [(m, region) for region, names in data.get("municipalities", {}).items() for m in names]
+        aliases = [(a, m) for m, spellings in data.get("municipality_aliases", {}).items() for a in spellings]
+        successors = [(old, int(rule["year"]), new) for new, rule in data.get("region_from", {}).items()
+                      for old in rule["replaces"]]
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise RegistryError(f"{origin}: every body needs at least a 'name' ({exc})") from None
-    return bodies, list(data.get("regions", []))
+    return bodies, list(data.get("regions", [])), municipalities, aliases, successors
 
 
 @lru_cache(maxsize=8)
 def load(extra: str | None = None) -> Registry:
     """The built-in registry, extended or overridden by the JSON file `extra`."""
     builtin = json.loads(resources.files("corpus").joinpath("data/clusters.json").read_text("utf-8"))
-    bodies, regions = _parse(builtin, "built-in registry")
+    bodies, regions, municipalities, aliases, successors = _parse(builtin, "built-in registry")
     if extra:
         try:
             user = json.loads(Path(extra).read_text("utf-8"))
@@ -76,12 +99,16 @@ def load(extra: str | None = None) -> Registry:
             raise RegistryError(f"registry file {extra} is not valid JSON: {exc}") from None
         if not isinstance(user, dict):
             raise RegistryError(f"registry file {extra} must hold an object with 'bodies'")
-        more, more_regions = _parse(user, str(extra))
+        more, more_regions, more_municipalities, more_aliases, more_successors = _parse(user, str(extra))
         names = {b.name for b in more}
         bodies = [b for b in bodies if b.name not in names] + more
         regions += [r for r in more_regions if r not in regions]
         regions += [b.region for b in more if b.region and b.region not in regions]
-    return Registry(tuple(bodies), tuple(regions))
+        known = {m for m, _ in more_municipalities}
+        municipalities = [m for m in municipalities if m[0] not in known] + more_municipalities
+        aliases += more_aliases
+        successors += more_successors
+    return Registry(tuple(bodies), tuple(regions), tuple(municipalities), tuple(aliases), tuple(successors))
 
 
 _WORDS = re.compile(r"[\w']+")
@@ -101,6 +128,8 @@ def _matcher(registry: Registry) -> tuple[dict[tuple[str, ...], list[tuple[int, 
     """
     owners: dict[tuple[str, ...], list[tuple[int, str]]] = {}
     for n, body in enumerate(registry.bodies):
+        if body.kind != "cluster":
+            continue
         kinds = (("alias", body.aliases), ("hospital", body.hospitals),
                  ("kommune", tuple(f"{m} kommune" for m in body.municipalities)), ("place", body.municipalities))
         for kind, names in kinds:
@@ -155,7 +184,8 @@ def identify(registry: Registry, header: str, body: str) -> tuple[Body | None, l
 
 
 def find_region(registry: Registry, text: str) -> str | None:
+    """The region named most often in the text, genitive forms (`Region Sjællands`) included."""
     folded = fold(text)
-    counts = [(len(re.findall(r"(?<!\w)" + re.escape(fold(r)) + r"(?!\w)", folded)), r) for r in registry.regions]
+    counts = [(len(re.findall(r"(?<!\w)" + re.escape(fold(r)) + r"s?(?!\w)", folded)), r) for r in registry.regions]
     counts = [c for c in counts if c[0]]
     return max(counts)[1] if counts else None

@@ -78,7 +78,7 @@ def _candidate(lines: list[Line], texts: list[str], i: int) -> _Candidate | None
             return None
         nospace = not match.group("space")
     rest = match.group("rest").strip()
-    if not rest or re.match(r"\d+(?:[.:,]|\s|$)", rest) or _DATE_AFTER.match(rest) or match_label(rest):
+    if not rest or re.match(r"\d+(?:[.:,]|\s|$)", rest) or _DATE_AFTER.match(rest):
         return None
     number = match.group("num")
     value = int(re.match(r"\d+", number).group())

@@ -26,6 +26,26 @@ from tests.conftest import write
     ("Bilag/link", ("bilag", "")),
     ("Bilag/links", ("bilag", "")),
     ("**Beslutning**", ("beslutning", "")),
+    ("Resume", ("resume", "")),
+    ("Resumé:", ("resume", "")),
+    ("Administrationen indstiller,", ("indstilling", "")),
+    ("Direktionen indstiller", ("indstilling", "")),
+    ("Det indstilles til Sundhedsudvalget:", ("indstilling", "")),
+    ("Forvaltningen foreslår,", ("indstilling", "")),
+    ("Administrationen indstiller over for udvalget for det nære sundhedsvæsen:", ("indstilling", "")),
+    ("Fremstilling", ("sagsfremstilling", "")),
+    ("Sagsbeskrivelse", ("sagsfremstilling", "")),
+    ("Baggrund", ("sagsfremstilling", "")),
+    ("Baggrund for sagens fremlæggelse", ("sagsfremstilling", "")),
+    ("Præsentation", ("sagsfremstilling", "")),
+    ("Økonomi", ("sagsfremstilling", "")),
+    ("Høring:", ("sagsfremstilling", "")),
+    ("Opfølgning", ("sagsfremstilling", "")),
+    ("Beslutning i Sundhedsudvalget den 04-06-2020", ("beslutning", "")),
+    ("Sundheds- og Forebyggelsesudvalgets beslutning den 04.12.2012", ("beslutning", "")),
+    ("Politisk behandling", ("beslutning", "")),
+    ("Konklusion", ("beslutning", "")),
+    ("Konklusioner:", ("beslutning", "")),
 ])
 def test_label_variants(line, expected):
     assert match_label(line) == expected
@@ -36,6 +56,10 @@ def test_label_variants(line, expected):
     "Beslutningen blev udsat",
     "Indstillingen fra arbejdsgruppen er vedlagt og skal drøftes grundigt på mødet.",
     "Referat KLYNGESTYREGRUPPEMØDE MIDTKLYNGEN",
+    "Beslutning i sagen blev udsat.",
+    "Udvalgets beslutning blev taget enstemmigt.",
+    "Økonomien er stram i år.",
+    "Baggrunden er et ønske fra kommunerne.",
 ])
 def test_prose_is_not_a_label(line):
     assert match_label(line) is None

@@ -1,0 +1,147 @@
+"""Who held a meeting: the body's kind, municipality, region and (only for a cluster's forums) cluster.
+
+A body is classified from its name as printed (`Sundheds- og Omsorgsudvalget`, `Direktørforum
+Sundhedsklynge Midt`, `Sundhedsråd Fyn`) by the kind table in data/body_kinds.json, and placed by the
+evidence of the text: a municipality named as `<X> Kommune`, a region named as `Region X(s)`, a cluster
+or its hospital. A cluster is given only when the body is a cluster or one of its forums, and then only
+from names in the text it is given (the caller passes the header and participants, never item text):
+a wrong cluster is worse than none.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .registry import Body, Registry, find_region, fold, identify
+
+CLUSTER_FORUM = "cluster forum"
+OTHER = "other"
+_EVIDENCE_DECIDES = "committee"  # a pattern kind meaning "municipal or regional, by the evidence"
+
+
+@dataclass(frozen=True)
+class BodyInfo:
+    body: str | None
+    body_kind: str | None
+    municipality: str | None
+    cluster: str | None
+    region: str | None
+
+
+@lru_cache(maxsize=1)
+def _kind_table() -> tuple[tuple[str, ...], tuple[tuple[str, re.Pattern], ...]]:
+    data = json.loads(resources.files("corpus").joinpath("data/body_kinds.json").read_text("utf-8"))
+    patterns = tuple((p["kind"], re.compile(p["pattern"], re.I)) for p in data["patterns"])
+    return tuple(data["kinds"]), patterns
+
+
+def body_kinds() -> tuple[str, ...]:
+    """Every body kind, in the order the table declares them (the facet's values)."""
+    return _kind_table()[0]
+
+
+def kind_of_name(name: str) -> str | None:
+    """The kind a body's name alone says; `committee` when only the evidence can tell; None for no body."""
+    for kind, pattern in _kind_table()[1]:
+        if pattern.search(name):
+            return kind
+    return None
+
+
+_VENUE = re.compile(r"^\s*(?:sted|mødested|m\S?dested|lokale|mødelokale|adresse|location)\b", re.I)
+
+
+def describe_body(name: str | None, text: str, registry: Registry, year: int | None = None) -> BodyInfo:
+    """Kind, municipality, cluster and region of the body called `name`, with `text` as evidence.
+
+    `text` should be what the document says about the meeting (its header, participants); a venue line
+    (`Sted: Regionshuset Viborg`) is never evidence. `year` renames regions that a reform merged.
+    """
+    evidence = "\n".join(line for line in text.split("\n") if not _VENUE.match(line))
+    name = " ".join(name.split()) if name else None
+    entry = _registry_body(registry, name, evidence)
+    kind = _kind(entry, name, evidence, registry)
+    if name is None and entry is None and kind is None:
+        region = registry.region_in(find_region(registry, evidence), year)
+        return BodyInfo(None, None, None, None, region)
+    municipality = None
+    if kind in ("municipal committee", OTHER):
+        municipality = _municipality(registry, name or "") or _municipality(registry, evidence)
+    cluster = None
+    if kind == CLUSTER_FORUM:
+        found = entry if entry is not None and entry.kind == "cluster" else None
+        if found is None:
+            found, _ = identify(registry, (name or "") + "\n" + evidence, "")
+        cluster = found.name if found else None
+    region = (
+        (entry.region if entry is not None and entry.region else None)
+        or find_region(registry, name or "")
+        or (registry.municipality_region(municipality) if municipality else None)
+        or (next((b.region for b in registry.bodies if b.name == cluster), None) if cluster else None)
+        or find_region(registry, evidence)
+    )
+    body = name or (entry.name if entry is not None else None)
+    return BodyInfo(body, kind, municipality, cluster, registry.region_in(region, year))
+
+
+def _registry_body(registry: Registry, name: str | None, evidence: str) -> Body | None:
+    """A registry body whose alias is the printed name or is named in it (or, without a name, in the text)."""
+    where = fold(name) if name else fold("\n".join(evidence.split("\n")[:12]))
+    best: tuple[int, Body] | None = None
+    for body in registry.bodies:
+        for alias in body.aliases:
+            folded = fold(alias)
+            if folded and re.search(r"(?<!\w)" + re.escape(folded) + r"(?!\w)", where):
+                if best is None or len(folded) > best[0]:
+                    best = (len(folded), body)
+    return best[1] if best else None
+
+
+def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registry) -> str | None:
+    if entry is not None:
+        return CLUSTER_FORUM if entry.kind == "cluster" else entry.kind
+    if name is None:
+        return None
+    kind = kind_of_name(name)
+    if kind != _EVIDENCE_DECIDES and kind is not None:
+        return kind
+    municipal = len(_municipality_mentions(registry, name + "\n" + evidence))
+    regional = len(re.findall(r"(?<!\w)region(?:s|en|ens)?\b|regionsr(?:aa|å)d", fold(name + "\n" + evidence)))
+    if municipal and municipal >= regional:
+        return "municipal committee"
+    if regional and re.search(r"(?<!\w)region\s+\w", fold(name + "\n" + evidence)):
+        return "regional committee"
+    return OTHER
+
+
+@lru_cache(maxsize=8)
+def _municipality_pattern(registry: Registry) -> tuple[re.Pattern, dict[str, str]]:
+    """`<X> Kommune(s)`, `<X>s Kommune`, `<X> Byråd`, `Byrådet i <X>`, folded; spelling -> municipality.
+
+    A spelling that names the council itself (`Bornholms Regionskommune`) counts on its own.
+    """
+    spellings = {fold(m): m for m, _ in registry.municipalities}
+    spellings.update({fold(a): m for a, m in registry.municipality_aliases})
+    bare = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True) if "kommune" not in s)
+    whole = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True) if "kommune" in s) or "(?!)"
+    pattern = re.compile(
+        rf"(?<!\w)(?:(?P<c>{whole})|(?P<a>{bare})s? (?:kommunes?|byraad(?:et|s)?|kommunalbestyrelse(?:n|s)?)"
+        rf"|(?:byraadet|kommunalbestyrelsen|kommune) (?:i|for) (?P<b>{bare}))(?!\w)"
+    )
+    return pattern, spellings
+
+
+def _municipality_mentions(registry: Registry, text: str) -> list[str]:
+    pattern, spellings = _municipality_pattern(registry)
+    return [spellings[m.group("a") or m.group("b") or m.group("c")] for m in pattern.finditer(fold(text))]
+
+
+def _municipality(registry: Registry, text: str) -> str | None:
+    """The municipality named most often (the first named on a tie)."""
+    mentions = _municipality_mentions(registry, text)
+    if not mentions:
+        return None
+    return max(dict.fromkeys(mentions), key=mentions.count)
