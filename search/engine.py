@@ -85,7 +85,7 @@ class Request:
 def _name_filter(index, slot, kind: str, values: list[str], registry_file: str | None) -> list[str]:
     known = list(index.known_values(slot, kind))
     if kind == "cluster":
-        known += [b.name for b in load_registry(registry_file).bodies]
+        known += [b.name for b in load_registry(registry_file).clusters()]
     elif kind == "region":
         known += list(load_registry(registry_file).regions)
     elif kind == "outcome":
