@@ -189,8 +189,9 @@ def _logger(quiet: bool, log_file: str | None) -> logging.Logger:
 @click.option("--quiet", "-q", is_flag=True, help="Log only warnings and errors (for cron).")
 @click.option("--log", "log_file", type=click.Path(dir_okay=False), help="Also append the log lines to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and the saved-search matches as JSON.")
+@click.option("--fetch", "fetch_first", is_flag=True, help="First fetch new minutes from the sources (referat fetch).")
 @_errors_as_messages
-def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json) -> None:
+def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch_first) -> None:
     """Bring the index up to date: new, changed (by content hash) and deleted files.
 
     Re-scans the roots recorded by `referat index` (or the PATHs given), then reports the new
@@ -203,8 +204,14 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json) -> No
     \b
     Example:
       referat reindex --index ./ix --quiet --log /var/log/referat.log
+      referat reindex --fetch --quiet
     """
     log = _logger(quiet, log_file)
+    fetched, fetch_failed = None, False
+    if fetch_first:
+        from .cli_fetch import fetch_before_reindex
+
+        paths, fetched, fetch_failed = fetch_before_reindex(index_dir, list(paths), log)
     log.info("reindex of %s started", index_dir)
     try:
         report = indexer.reindex(index_dir, list(paths) or None, registry_file=registry_file)
@@ -231,12 +238,12 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json) -> No
         if hits:
             log.info("saved search %s: %d new or changed items", name, len(hits))
     if as_json:
-        payload = {"summary": summary,
+        payload = {"summary": summary, "fetch": fetched,
                    "watches": {name: [h.__dict__ for h in hits] for name, hits in found.items()}}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
     elif not quiet or any(found.values()):
         click.echo(fmt.watch_report_text(found))
-    if report.failed:
+    if report.failed or fetch_failed:
         sys.exit(EXIT_FILES_FAILED)
 
 
@@ -377,3 +384,9 @@ def stats_cmd(index_dir: str, as_json: bool) -> None:
     """
     result = stats(index_dir)
     click.echo(json.dumps(result.__dict__, ensure_ascii=False, indent=1) if as_json else fmt.stats_text(result))
+
+
+from . import cli_fetch  # noqa: E402  (commands in their own module, registered here)
+
+main.add_command(cli_fetch.source_group)
+main.add_command(cli_fetch.fetch_cmd)

@@ -1,0 +1,176 @@
+"""One fetch run: for each source, list its meetings and download the new and changed ones.
+
+A meeting is fetched when its id is new, when its file is gone, when its entry in the committee list
+changed (a new name or release date), or when it is recent enough to be corrected still (`recheck_days`):
+then its content hash decides between changed and unchanged. A source that fails is reported with the
+URL and the others go on; what was fetched before a failure stays fetched.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from ..registry import fold
+from .client import Http, MeetingRef, Politeness, Portal, PortalError
+from .sources import Source, slug
+from .store import Fetched, FolderLock, SourceState, remove_partial_files, write_bytes_atomic
+
+
+@dataclass
+class SourceReport:
+    name: str
+    url: str
+    listed: int = 0
+    new: list[str] = field(default_factory=list)  # files written for new meetings (relative)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "url": self.url, "listed": self.listed, "new": len(self.new),
+                "changed": len(self.changed), "unchanged": self.unchanged, "error": self.error,
+                "warnings": self.warnings, "files": self.new + self.changed}
+
+
+@dataclass
+class FetchReport:
+    folder: str
+    sources: list[SourceReport] = field(default_factory=list)
+    requests: int = 0
+    seconds: float = 0.0
+
+    @property
+    def new(self) -> int:
+        return sum(len(s.new) for s in self.sources)
+
+    @property
+    def changed(self) -> int:
+        return sum(len(s.changed) for s in self.sources)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(s.unchanged for s in self.sources)
+
+    @property
+    def failed(self) -> list[SourceReport]:
+        return [s for s in self.sources if s.error]
+
+    def to_json(self) -> dict:
+        return {"folder": self.folder, "new": self.new, "changed": self.changed, "unchanged": self.unchanged,
+                "failed": len(self.failed), "requests": self.requests, "seconds": round(self.seconds, 2),
+                "sources": [s.to_json() for s in self.sources]}
+
+
+Progress = Callable[[str, MeetingRef, str], None]  # source name, meeting, "new" / "changed" / "unchanged"
+
+
+def content_hash(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def fetch(
+    folder: str | Path,
+    sources: list[Source],
+    *,
+    since: date | None = None,
+    recheck_days: int = 60,
+    pdf: bool = True,
+    politeness: Politeness | None = None,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> FetchReport:
+    """Download the new and changed meetings of `sources` into `folder` (source / body / date files).
+
+    Raises FetchBusy while another fetch writes the same folder.
+    """
+    started = time.perf_counter()
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    report = FetchReport(str(folder))
+    recheck_from = (today or date.today()) - timedelta(days=recheck_days)
+    with FolderLock(folder), Http(politeness) as http:
+        remove_partial_files(folder)
+        for source in sources:
+            result = SourceReport(source.name, source.url)
+            report.sources.append(result)
+            state = SourceState(folder, source.name)
+            try:
+                _fetch_source(Portal(source.url, http), source, state, folder, result, since=since,
+                              recheck_from=recheck_from, pdf=pdf, progress=progress)
+            except PortalError as exc:
+                result.error = str(exc)
+            finally:
+                state.compact()
+        report.requests = http.requests
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _selected(source: Source, portal: Portal, result: SourceReport) -> list[MeetingRef]:
+    """The meetings of the source's committees (all committees when it names none)."""
+    committees = portal.committees()
+    if not source.udvalg:
+        return [m for c in committees for m in c.meetings]
+    chosen = []
+    for wanted in source.udvalg:
+        key = fold(wanted)
+        found = [c for c in committees if c.id.lower() == wanted.lower() or fold(c.name) == key]
+        if not found:
+            result.warnings.append(f"committee {wanted!r} is not in the portal's committee list (renamed or gone?)")
+        chosen += [c for c in found if c not in chosen]
+    if not chosen:
+        raise PortalError(portal.base + "/api/agenda/udvalgsliste",
+                          "none of the source's committees is in the portal's committee list")
+    return [m for c in chosen for m in c.meetings]
+
+
+def _fetch_source(portal: Portal, source: Source, state: SourceState, folder: Path, result: SourceReport, *,
+                  since: date | None, recheck_from: date, pdf: bool, progress: Progress | None) -> None:
+    listed = list({m.id: m for m in _selected(source, portal, result)}.values())
+    meetings = sorted((m for m in listed if not since or m.date >= since), key=lambda m: (m.date, m.committee, m.id))
+    result.listed = len(listed)
+    if not listed and state.listed:
+        result.warnings.append(f"the portal lists 0 meetings where it listed {state.listed} before "
+                               "(a changed portal or committee?); nothing fetched before is removed")
+    for ref in meetings:
+        before = state.meetings.get(ref.id)
+        present = before is not None and all((folder / f).is_file() for f in before.files)
+        if present and before.fingerprint == ref.fingerprint and ref.date < recheck_from:
+            result.unchanged += 1
+            _tell(progress, source, ref, "unchanged")
+            continue
+        raw, data = portal.meeting(ref.id)
+        digest = content_hash(data)
+        if present and digest == before.hash:
+            if before.fingerprint != ref.fingerprint:
+                state.record(Fetched(**{**before.__dict__, "fingerprint": ref.fingerprint}))
+            result.unchanged += 1
+            _tell(progress, source, ref, "unchanged")
+            continue
+        stem = Path(slug(source.name)) / slug(ref.committee) / f"{ref.date.isoformat()}_{slug(ref.name)}_{ref.id[:8]}"
+        files = [str(stem) + ".json"]
+        write_bytes_atomic(folder / files[0], raw)
+        if pdf:
+            document = portal.meeting_pdf(ref.id)
+            if document is not None:
+                files.append(str(stem) + ".pdf")
+                write_bytes_atomic(folder / files[1], document)
+        state.record(Fetched(ref.id, ref.committee, ref.date.isoformat(), ref.name, digest, ref.fingerprint, files))
+        for old in (before.files if before else []):
+            if old not in files:
+                (folder / old).unlink(missing_ok=True)
+        changed = before is not None and digest != before.hash
+        (result.changed if changed else result.new).append(files[0])
+        _tell(progress, source, ref, "changed" if changed else "new")
+    state.record_listed(len(listed))
+
+
+def _tell(progress: Progress | None, source: Source, ref: MeetingRef, what: str) -> None:
+    if progress:
+        progress(source.name, ref, what)

@@ -1,0 +1,135 @@
+"""`referat source`, `referat fetch` and `referat reindex --fetch` end to end, against a portal on 127.0.0.1."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import threading
+
+from click.testing import CliRunner
+
+from search.cli import main
+from tests.conftest import SAMPLE, referat_command
+from tests.pdfwriter import make_pdf
+
+from .conftest import HEALTH, fill
+from .portal import Fault
+
+FAST_ENV = {"REFERAT_FETCH_DELAY": "0", "REFERAT_FETCH_TIMEOUT": "5", "REFERAT_FETCH_RETRIES": "1"}
+
+
+def cli(*args, env=None):
+    result = CliRunner().invoke(main, [str(a) for a in args], env={**FAST_ENV, **(env or {})})
+    return result
+
+
+def minutes_pdf() -> bytes:
+    return make_pdf([[
+        "Referat Sundhedsråd Nordvest", "", "Mødedato: 5. februar 2024 kl. 15.00-17.00", "", "Dagsorden", "",
+        "1. Godkendelse af dagsorden", "", "Beslutning", "Dagsordenen blev godkendt.", "",
+        "2. Status på telemedicinsk KOL-opfølgning", "", "Sagsfremstilling",
+        "Administrationen orienterer om hjemmemonitorering af borgere med KOL.", "",
+        "Beslutning", "Taget til efterretning.",
+    ]])
+
+
+def test_source_add_list_remove(tmp_path):
+    ix = tmp_path / "ix"
+    added = cli("source", "add", "horsens", "https://dagsorden.example.dk/?request.kriterie.udvalgId="
+                "482bb09b-7985-4a23-ac66-844c6e532f9f&request.kriterie.moedeDato=2026", "--index", ix)
+    assert added.exit_code == 0, added.output
+    assert "https://dagsorden.example.dk (482bb09b-7985-4a23-ac66-844c6e532f9f)" in added.output
+    assert cli("source", "add", "sundhedsraad-nordjylland", "--index", ix).exit_code == 0
+    listed = json.loads(cli("source", "list", "--json", "--index", ix).output)
+    assert [s["name"] for s in listed] == ["horsens", "sundhedsraad-nordjylland"]
+    assert listed[1]["url"] == "https://dagsordener.rn.dk" and len(listed[1]["udvalg"]) == 2
+    assert "sundhedsraad-midtjylland" in cli("source", "list", "--known", "--index", ix).output
+    assert cli("source", "remove", "horsens", "--index", ix).exit_code == 0
+    assert [s["name"] for s in json.loads(cli("source", "list", "--json", "--index", ix).output)] == [
+        "sundhedsraad-nordjylland"]
+    unknown = cli("source", "add", "nowhere", "--index", ix)
+    assert unknown.exit_code == 2 and "not a known portal" in unknown.output
+    assert cli("source", "add", "bad", "ftp://x", "--index", ix).exit_code == 2
+    assert cli("source", "remove", "horsens", "--index", ix).exit_code == 2
+
+
+def test_fetch_without_sources_is_a_usage_error(tmp_path):
+    result = cli("fetch", "--index", tmp_path / "ix")
+    assert result.exit_code == 2 and "referat source add" in result.output
+
+
+def test_fetch_downloads_indexes_and_reports_as_json(portal, tmp_path):
+    ids = fill(portal)
+    portal.pdfs[ids[0]] = minutes_pdf()
+    ix, into = tmp_path / "ix", tmp_path / "referater"
+    assert cli("source", "add", "nordvest", portal.url, "--index", ix).exit_code == 0
+    result = cli("fetch", "--index", ix, "--into", into, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert (payload["fetch"]["new"], payload["fetch"]["changed"], payload["fetch"]["unchanged"]) == (3, 0, 0)
+    assert payload["index"]["files"] >= 1
+    found = cli("search", "--index", ix, "hjemmemonitorering", "--json")
+    assert json.loads(found.output)["total"] >= 1
+    assert str(into.resolve()) in json.loads((ix / "referat.json").read_text("utf-8"))["roots"]
+
+    again = json.loads(cli("fetch", "--index", ix, "--json").output)  # the folder is remembered
+    assert (again["fetch"]["new"], again["fetch"]["unchanged"]) == (0, 3) and again["index"] is None
+    assert again["fetch"]["folder"] == str(into.resolve())
+
+
+def test_a_failing_source_exits_1_and_the_others_are_fetched(portal, tmp_path):
+    fill(portal)
+    ix = tmp_path / "ix"
+    cli("source", "add", "nordvest", portal.url, "--index", ix)
+    cli("source", "add", "vaek", "http://127.0.0.1:9", "--index", ix)  # nothing listens on the discard port
+    result = cli("fetch", "--index", ix, "--into", tmp_path / "dl", "--no-index")
+    assert result.exit_code == 1
+    assert "source vaek: failed: http://127.0.0.1:9/: connection failed" in result.output
+    assert "3 new" in result.output and len(list((tmp_path / "dl" / "nordvest").rglob("*.json"))) == 3
+
+
+def test_reindex_fetch_fetches_then_reindexes_and_reports_watches(portal, tmp_path):
+    ids = fill(portal)
+    portal.pdfs[ids[0]] = minutes_pdf()
+    ix = tmp_path / "ix"
+    assert cli("index", "--index", ix, SAMPLE).exit_code == 0
+    cli("source", "add", "nordvest", portal.url, "--udvalg", HEALTH[1], "--index", ix)
+    cli("watch", "add", "kol", "hjemmemonitorering", "--index", ix)
+    # the first fetch needs a folder: the default one beside the index
+    result = cli("reindex", "--fetch", "--json", "--index", ix)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output[result.output.index("{"):])
+    assert payload["fetch"]["new"] == 2 and payload["fetch"]["folder"] == str((tmp_path / "fetched").resolve())
+    assert payload["summary"]["added"] >= 1 and len(payload["watches"]["kol"]) == 1
+    assert str((tmp_path / "fetched").resolve()) in json.loads((ix / "referat.json").read_text("utf-8"))["roots"]
+
+
+def test_a_fetch_killed_mid_run_resumes_cleanly(portal, tmp_path):
+    ids = fill(portal)
+    ix, into = tmp_path / "ix", tmp_path / "dl"
+    cli("source", "add", "nordvest", portal.url, "--index", ix)
+    reached, release = threading.Event(), threading.Event()
+    portal.fault(f"/api/agenda/dagsorden/{ids[1]}", Fault(reached=reached, release=release))
+    env = {**os.environ, **FAST_ENV}
+    proc = subprocess.Popen([referat_command(), "fetch", "--index", str(ix), "--into", str(into), "--no-index"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert reached.wait(60), "the fetch never asked for the second meeting"
+        assert proc.poll() is None, "the fetch ended before it was killed"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        release.set()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    first = list((into / "nordvest").rglob("*_11111111.*"))
+    assert {p.suffix for p in first} == {".json", ".pdf"}
+    assert not list(into.rglob("*_22222222.json"))
+    result = cli("fetch", "--index", ix, "--json", "--no-index")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)["fetch"]
+    assert (payload["new"], payload["changed"], payload["unchanged"]) == (2, 0, 1)
+    assert len(list(into.rglob("*.json"))) == 3 and not list(into.rglob("*.part"))
+    assert set(json.loads(p.read_text("utf-8"))["Id"] for p in into.rglob("*.json")) == set(ids)
