@@ -1,0 +1,56 @@
+"""Cases: which agenda items are appearances of one matter, and which items are only formalities.
+
+An item with a case number (Sagsnr., SagsNummer, EMN-...) belongs to that case wherever it appears,
+across meetings and bodies. An item without one is linked by its title within the same body, so a status
+item recurring under the same title forms a case. Formalities (approving the agenda, any other business,
+...) are read from indexer/data/formalities.json, belong to no case and rank below substantive items.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from importlib import resources
+
+NUMBER_PREFIX = "sag:"
+TITLE_PREFIX = "titel:"
+
+
+@functools.cache
+def _formalities() -> tuple[tuple[str, re.Pattern], ...]:
+    data = json.loads(resources.files("indexer").joinpath("data/formalities.json").read_text("utf-8"))
+    return tuple((f["name"], re.compile(f["pattern"])) for f in data["formalities"])
+
+
+def normal_title(title: str) -> str:
+    """Lowercase words only: punctuation, dashes and spacing do not make two titles differ."""
+    text = unicodedata.normalize("NFC", title or "").lower()
+    return " ".join(re.findall(r"[\wæøå]+", text))
+
+
+def formality(title: str) -> str | None:
+    """The formality an item title names (`godkendelse af dagsorden`, `eventuelt`, ...), else None."""
+    text = normal_title(title)
+    if not text:
+        return None
+    for name, pattern in _formalities():
+        if pattern.match(text):
+            return name
+    return None
+
+
+def normal_case_number(number: str) -> str:
+    return re.sub(r"\s+", "", number).upper().rstrip(".,")
+
+
+def case_keys(title: str, case_numbers: tuple[str, ...] | list[str], body_key: str) -> list[str]:
+    """The keys that link an item to other appearances of its case: its case numbers, else its title
+    within its body (`body_key`); none for a formality or an item without a title."""
+    if formality(title):
+        return []
+    numbers = [NUMBER_PREFIX + normal_case_number(n) for n in case_numbers if n.strip()]
+    if numbers:
+        return list(dict.fromkeys(numbers))
+    text = normal_title(title)
+    return [f"{TITLE_PREFIX}{body_key}:{text}"] if text else []

@@ -1,0 +1,297 @@
+"""Meetings from documents: which files are copies or versions of one meeting, and its merged items.
+
+A meeting is a body and a date. The documents of one meeting are identical copies, the same minutes in
+other formats (PDF, HTML, TXT, an XML export), its agenda (dagsorden), additions to it
+(tillægsdagsorden) and its minutes (referat). They are merged into one list of items: each item keeps one
+set of searchable text, where the minutes supersede the agenda (decision and outcome come from them)
+and every document it appears in is listed as a source. A document without a date is never merged
+with a different document: only its identical copies join it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from corpus import AgendaItem, Meeting
+
+from .cases import case_keys, formality, normal_title
+
+# Which version's text an item shows: the minutes first, the agenda last (unknown sits in between: a
+# document that does not say what it is, but was not recognised as minutes either).
+KIND_RANK = {"referat": 0, None: 1, "tillægsdagsorden": 2, "dagsorden": 3}
+# Among documents of one kind, whose text is kept: structured exports read most exactly.
+FORMAT_RANK = {"xml": 0, "json": 0, "html": 1, "txt": 2, "pdf": 3}
+TITLE_OVERLAP = 0.6  # share of titles two documents of one date must have in common to be one meeting
+MEETING_ID_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Source:
+    """One place an item was read from."""
+    path: str
+    format: str | None
+    kind: str | None
+    content_hash: str
+    position: int
+    page: int | None = None
+    line: int | None = None
+
+    def to_list(self) -> list:
+        return [self.path, self.format, self.kind, self.content_hash, self.position, self.page, self.line]
+
+    @classmethod
+    def from_list(cls, row: list) -> Source:
+        return cls(*row)
+
+    @property
+    def where(self) -> str:
+        """`p. 3` or `line 120` (empty when the format has neither)."""
+        if self.page:
+            return f"p. {self.page}"
+        if self.line:
+            return f"line {self.line}"
+        return ""
+
+
+@dataclass(frozen=True)
+class MergedItem:
+    id: str
+    item: AgendaItem  # the text shown and searched: the best version's, sections merged over versions
+    sources: tuple[Source, ...]  # the primary source first
+    versions: tuple[str, ...]  # the kinds of document the item appears in, agenda first
+    formality: str | None
+    cases: tuple[str, ...]
+    digest: str  # changes when what a reader sees changes (text, decision), not when a copy comes or goes
+
+    @property
+    def primary(self) -> Source:
+        return self.sources[0]
+
+
+@dataclass(frozen=True)
+class MergedMeeting:
+    id: str
+    meeting: Meeting  # the primary document: the meeting's metadata come from it
+    documents: tuple[Meeting, ...]  # one per distinct content, primary first
+    paths: dict[str, tuple[str, ...]]  # content hash -> every path holding that content
+    items: tuple[MergedItem, ...] = field(default_factory=tuple)
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return _kinds(d.kind for d in self.documents)
+
+    @property
+    def files(self) -> int:
+        return sum(len(p) for p in self.paths.values())
+
+
+def fold(text: str) -> str:
+    """ASCII slug text: æ->ae, ø->oe, å->aa, accents dropped, lowercase words joined by '-'."""
+    text = (text or "").lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", text))
+
+
+def body_key(meeting: Meeting) -> str | None:
+    """Who met, as a key: the body when the document names it, else its cluster and forum."""
+    if meeting.body:
+        return fold(meeting.body)
+    parts = [fold(p) for p in (meeting.cluster, meeting.municipality, meeting.forum) if p]
+    return "-".join(parts) or None
+
+
+def meeting_key(meeting: Meeting) -> str:
+    """Body and date; a document without a date, or with no body, cluster or forum, is its own meeting."""
+    who = body_key(meeting)
+    if meeting.date and who:
+        return f"{meeting.date}-{who}"
+    return f"u-{meeting.content_hash[:16]}"
+
+
+def meeting_id(key: str) -> str:
+    """A short, readable, stable id: the key cut to length, with a hash of the whole when cut."""
+    if len(key) <= MEETING_ID_CHARS:
+        return key
+    return key[: MEETING_ID_CHARS - 7].rstrip("-") + "-" + hashlib.sha1(key.encode()).hexdigest()[:6]
+
+
+def group_documents(documents: list[Meeting]) -> list[list[Meeting]]:
+    """Documents (one per distinct content) grouped into meetings.
+
+    The same key (body + date) is one meeting. Documents of one date whose bodies are named differently
+    (an export names the committee, the PDF header its cluster) are one meeting when most of their item
+    titles are the same and their clusters do not contradict each other.
+    """
+    by_key: dict[str, list[Meeting]] = {}
+    for doc in sorted(documents, key=_priority):
+        by_key.setdefault(meeting_key(doc), []).append(doc)
+    groups = list(by_key.values())
+    merged: list[list[Meeting]] = []
+    for group in groups:
+        head = group[0]
+        target = None
+        if head.date:
+            target = next((g for g in merged if g[0].date == head.date and _same_meeting(g, group)), None)
+        if target is None:
+            merged.append(group)
+        else:
+            target.extend(group)
+            target.sort(key=_priority)
+    return merged
+
+
+def _same_meeting(a: list[Meeting], b: list[Meeting]) -> bool:
+    clusters = {d.cluster for d in a + b if d.cluster}
+    if len(clusters) > 1:
+        return False
+    titles_a = {normal_title(i.title) for d in a for i in d.items} - {""}
+    titles_b = {normal_title(i.title) for d in b for i in d.items} - {""}
+    smaller = min(len(titles_a), len(titles_b))
+    return smaller >= 2 and len(titles_a & titles_b) >= TITLE_OVERLAP * smaller
+
+
+def _priority(doc: Meeting) -> tuple:
+    return (KIND_RANK.get(doc.kind, 1), FORMAT_RANK.get(doc.source_format or "", 4), doc.path)
+
+
+def _kinds(kinds) -> tuple[str, ...]:
+    present = {k for k in kinds if k}
+    return tuple(k for k in ("dagsorden", "tillægsdagsorden", "referat") if k in present)
+
+
+def merge(documents: list[Meeting], paths: dict[str, list[str]] | None = None) -> MergedMeeting:
+    """One meeting's documents (distinct contents; `paths` adds each content's identical copies) merged.
+
+    Items are matched across documents by number and title: the same number with a similar title, or
+    the same title under another number. An item found in no earlier document is added, so the items
+    of a tillægsdagsorden join the meeting.
+    """
+    docs = sorted(documents, key=_priority)
+    primary = docs[0]
+    key = meeting_key(primary)
+    mid = meeting_id(key)
+    who = body_key(primary) or key
+    all_paths = {d.content_hash: tuple(sorted(set((paths or {}).get(d.content_hash, [])) | {d.path}, key=lambda p: (p != d.path, p)))
+                 for d in docs}
+    slots: list[list[tuple[Meeting, AgendaItem]]] = []
+    for doc in docs:
+        taken: set[int] = set()
+        for item in doc.items:
+            n = _match(slots, item, taken)
+            if n is None:
+                slots.append([(doc, item)])
+                taken.add(len(slots) - 1)
+            else:
+                slots[n].append((doc, item))
+                taken.add(n)
+    ordered = sorted(slots, key=_slot_order(docs))
+    items: list[MergedItem] = []
+    used: set[str] = set()
+    for slot in ordered:
+        items.append(_merged_item(mid, who, slot, all_paths, used))
+    return MergedMeeting(mid, primary, tuple(docs), all_paths, tuple(items))
+
+
+def _match(slots, item: AgendaItem, taken: set[int]) -> int | None:
+    number, title = _number(item.number), normal_title(item.title)
+    same_title = None
+    for n, slot in enumerate(slots):
+        if n in taken:
+            continue
+        first = slot[0][1]
+        other = normal_title(first.title)
+        if _number(first.number) == number and number and _similar(title, other):
+            return n
+        if same_title is None and title and other == title:
+            same_title = n
+    return same_title
+
+
+def _number(number: str) -> str:
+    return (number or "").strip().rstrip(".").lstrip("0").lower()
+
+
+def _similar(a: str, b: str) -> bool:
+    if not a or not b or a == b or a in b or b in a:
+        return True
+    wa, wb = set(a.split()), set(b.split())
+    return len(wa & wb) >= 0.5 * min(len(wa), len(wb))
+
+
+def _slot_order(docs: list[Meeting]):
+    """Items in the agenda's order: by position in the first document that has them, documents in
+    agenda order (the agenda, then its additions, then items found only in the minutes)."""
+    agenda_order = sorted(range(len(docs)), key=lambda k: (-KIND_RANK.get(docs[k].kind, 1), k))
+    rank = {id(docs[k]): r for r, k in enumerate(agenda_order)}
+
+    def order(slot):
+        first = min(slot, key=lambda pair: rank[id(pair[0])])
+        return (rank[id(first[0])], first[1].position)
+
+    return order
+
+
+def _merged_item(mid: str, who: str, slot, all_paths, used: set[str]) -> MergedItem:
+    doc, best = slot[0]  # docs are in priority order, so the first pair is the best version
+    sections: dict[str, str] = {}
+    for _, version in slot:
+        for name, text in version.section_map().items():
+            if name not in sections and text:
+                sections[name] = text
+    outcome = next((v.outcome for _, v in slot if v.outcome), None)
+    numbers = tuple(dict.fromkeys(n for _, v in slot for n in v.case_numbers))
+    merged = AgendaItem(
+        id="", position=best.position, number=best.number, title=best.title,
+        time=next((v.time for _, v in slot if v.time), None),
+        presenter=next((v.presenter for _, v in slot if v.presenter), None),
+        case_numbers=numbers,
+        sections=tuple(_section_objects(sections, slot)),
+        outcome=outcome, closed=all(v.closed for _, v in slot), listed_only=all(v.listed_only for _, v in slot),
+        group=best.group, attachments=tuple(dict.fromkeys(a for _, v in slot for a in v.attachments)),
+        page=best.page, line=best.line,
+    )
+    sources = tuple(
+        Source(path, d.source_format or _suffix(path), d.kind, d.content_hash, v.position, v.page, v.line)
+        for d, v in slot for path in all_paths[d.content_hash]
+    )
+    item_id = _item_id(mid, best, used)
+    merged = AgendaItem(**{**merged.__dict__, "id": item_id})
+    name = formality(best.title)
+    digest = _digest(merged)
+    return MergedItem(item_id, merged, sources, _kinds(d.kind for d, _ in slot), name,
+                      tuple(case_keys(best.title, numbers, who)), digest)
+
+
+def _section_objects(sections: dict[str, str], slot):
+    from corpus import Section
+
+    order = [s.name for _, v in slot for s in v.sections]
+    for name in dict.fromkeys(order):
+        if name in sections:
+            yield Section(name, sections[name])
+
+
+def _suffix(path: str) -> str | None:
+    m = re.search(r"\.([A-Za-z0-9]+)$", path)
+    return m.group(1).lower() if m else None
+
+
+def _item_id(mid: str, item: AgendaItem, used: set[str]) -> str:
+    """meeting id + item number; an item whose number is taken (a tillæg numbered anew) adds a title hash."""
+    number = fold(item.number) or str(item.position)
+    candidate = f"{mid}-{number}"
+    if candidate in used:
+        candidate += "-" + hashlib.sha1(normal_title(item.title).encode()).hexdigest()[:4]
+    while candidate in used:
+        candidate += "x"
+    used.add(candidate)
+    return candidate
+
+
+def _digest(item: AgendaItem) -> str:
+    payload = json.dumps([item.number, item.title, item.section_map(), item.outcome], ensure_ascii=False,
+                         sort_keys=True)
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
