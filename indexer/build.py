@@ -7,7 +7,6 @@ a run killed at any moment leaves the previous index intact; a file that fails t
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import time
 from collections import Counter
@@ -22,6 +21,8 @@ from corpus import Meeting, ReadError
 
 from .compounds import save_map as save_compounds
 from .lock import WriterLock
+from .meetings import MergedItem, MergedMeeting, merge
+from .plan import plan
 from .spelling import add_words as add_spelling_words
 from .spelling import meeting_words
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
@@ -35,7 +36,9 @@ class BuildReport:
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: int = 0
-    items: int = 0
+    items: int = 0  # items written: those of every meeting the run touched, each once however many copies
+    meetings: int = 0  # meetings written
+    copies: list[str] = field(default_factory=list)  # files that are copies of meetings already indexed
     removed_items: int = 0
     new_items: list[str] = field(default_factory=list)  # ids of items new or changed in this run
     warnings: list[tuple[str, str]] = field(default_factory=list)
@@ -48,49 +51,63 @@ class BuildReport:
         return len(self.added) + len(self.updated)
 
 
-def item_digest(number: str, title: str, sections: dict[str, str]) -> str:
-    payload = json.dumps([number, title, sections], ensure_ascii=False, sort_keys=True)
-    return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
-
-
 def item_documents(meeting: Meeting) -> list[dict]:
-    """The Whoosh documents of one meeting, one per agenda item."""
-    docs = []
-    for item in meeting.items:
-        sections = item.section_map()
-        doc = dict(
-            id=item.id,
-            path=meeting.path,
-            content_hash=meeting.content_hash,
-            digest=item_digest(item.number, item.title, sections),
-            position=item.position,
-            order=f"{item.position:05d}",
-            number=item.number,
-            title=item.title,
-            time=item.time,
-            presenter=item.presenter,
-            sections=",".join(name for name in sections if sections[name]),
-            section_mask=section_mask([name for name in sections if sections[name]]),
-            participants="\n".join(meeting.participants),
-            content=pack_sections(sections),
-        )
-        if item.case_numbers:
-            doc["case_numbers"] = ",".join(item.case_numbers)
-        if item.outcome:
-            doc["outcome"] = item.outcome
-        if meeting.ocr:
-            doc["ocr"] = item.title + "\n" + "\n".join(sections.values())
-        for name in SECTION_FIELDS:
-            if sections.get(name):
-                doc[name] = sections[name]
-        for key in ("cluster", "region", "forum", "date"):
-            value = getattr(meeting, key)
-            if value:
-                doc[key] = value
-        if meeting.year:
-            doc["year"] = meeting.year
-        docs.append(doc)
-    return docs
+    """The Whoosh documents of one document read alone, one per agenda item (see merged_documents)."""
+    return merged_documents(merge([meeting]))
+
+
+FORMALITY_BOOST = 0.5  # a formality's words weigh half: it ranks below substantive items that match as well
+
+
+def merged_documents(meeting: MergedMeeting) -> list[dict]:
+    """The Whoosh documents of one meeting, one per merged agenda item; its path and position are
+    the primary source's (the version whose text it shows)."""
+    return [_document(meeting, merged) for merged in meeting.items]
+
+
+def _document(meeting: MergedMeeting, merged: MergedItem) -> dict:
+    m, item, primary = meeting.meeting, merged.item, merged.primary
+    sections = item.section_map()
+    doc = dict(
+        id=merged.id,
+        path=primary.path,
+        content_hash=primary.content_hash,
+        digest=merged.digest,
+        position=primary.position,
+        order=f"{item.position:05d}",
+        number=item.number,
+        title=item.title,
+        time=item.time,
+        presenter=item.presenter,
+        sections=",".join(name for name in sections if sections[name]),
+        section_mask=section_mask([name for name in sections if sections[name]]),
+        participants="\n".join(m.participants),
+        content=pack_sections(sections),
+        meeting=meeting.id,
+        sources=[s.to_list() for s in merged.sources],
+        versions=",".join(merged.versions),
+    )
+    if item.case_numbers:
+        doc["case_numbers"] = ",".join(item.case_numbers)
+    if merged.cases:
+        doc["cases"] = ",".join(merged.cases)
+    if merged.formality:
+        doc["formality"] = merged.formality
+        doc["_boost"] = FORMALITY_BOOST
+    if item.outcome:
+        doc["outcome"] = item.outcome
+    if m.ocr:
+        doc["ocr"] = item.title + "\n" + "\n".join(sections.values())
+    for name in SECTION_FIELDS:
+        if sections.get(name):
+            doc[name] = sections[name]
+    for key in ("cluster", "region", "forum", "date", "body"):
+        value = getattr(m, key)
+        if value:
+            doc[key] = value
+    if m.year:
+        doc["year"] = m.year
+    return doc
 
 
 def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | None = None):
@@ -181,10 +198,6 @@ def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, creat
             force = True  # an outdated index was started afresh: every file is indexed again
         todo, seen, scanned = _scan(roots, state, force, report)
         removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned)]
-        # Identical files share item ids: when one copy goes or changes, the others are written again.
-        gone = {state[p].hash for p in removed} | {state[p].hash for p in todo if p in state}
-        todo += [p for p, st in state.items() if st.hash in gone and p not in todo and p not in removed
-                 and Path(p).exists()]
         if todo or removed:
             _write(ix, index_dir, todo, removed, state, registry_file, progress, report)
             save_state(ix.refresh(), index_dir, state)
@@ -232,46 +245,54 @@ def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
 
 def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict[str, FileState],
            registry_file: str | None, progress, report: BuildReport) -> None:
-    """One writer, one commit: deletions of removed files, then each file parsed and written in turn."""
-    before = {d for p in removed + todo if p in state for d in state[p].items}
+    """One writer, one commit: the meetings the touched files belong to (before or after) are deleted
+    and written again from all their documents (indexer.plan)."""
     vocabulary: Counter[str] = Counter()
-    indexed_hashes = {st.hash for st in state.values()}
+
+    def read(path: str, touched: bool) -> Meeting | None:
+        if touched and progress:
+            progress(Path(path))
+        kept = " (its indexed items are kept)" if path in state else ""
+        try:
+            meeting = corpus.read_bytes(path, Path(path).read_bytes(), registry_file)
+        except OSError as exc:
+            report.failed.append((path, f"cannot read file: {exc.strerror or exc}{kept}"))
+            return None
+        except ReadError as exc:
+            report.failed.append((path, f"{exc}{kept}"))
+            return None
+        if touched:
+            vocabulary.update(meeting_words(meeting))
+            report.warnings += [(path, w) for w in meeting.warnings]
+        return meeting
+
+    planned = plan(todo, removed, state, read)
+    before: dict[str, str] = {}
+    with ix.searcher() as searcher:
+        for mid in planned.stale:
+            before.update((d["id"], d.get("digest")) for d in searcher.documents(meeting=mid))
     written: set[str] = set()
     with _writer(ix, len(todo)) as writer:
-        for path in removed:
-            report.removed_items += writer.delete_by_term("path", path)
-        for path in todo:
-            if progress:
-                progress(Path(path))
-            kept = " (its indexed items are kept)" if path in state else ""
-            try:
-                data = Path(path).read_bytes()
-            except OSError as exc:
-                report.failed.append((path, f"cannot read file: {exc.strerror or exc}{kept}"))
-                continue
-            try:
-                meeting = corpus.read_bytes(path, data, registry_file)
-            except ReadError as exc:
-                report.failed.append((path, f"{exc}{kept}"))
-                continue
-            writer.delete_by_term("path", path)
-            vocabulary.update(meeting_words(meeting))
-            docs = item_documents(meeting)
-            for doc in docs:
-                if doc["id"] in written:  # a second identical file in this run
-                    continue
+        for mid in planned.stale:
+            writer.delete_by_term("meeting", mid)
+        for meeting in planned.meetings:
+            writer.delete_by_term("meeting", meeting.id)
+            for doc in merged_documents(meeting):
+                writer.add_document(**doc)
                 written.add(doc["id"])
-                if meeting.content_hash in indexed_hashes:
-                    writer.update_document(**doc)  # the same content may be indexed under another path
-                else:
-                    writer.add_document(**doc)
-                if doc["digest"] not in before:
+                if before.get(doc["id"]) != doc["digest"]:
                     report.new_items.append(doc["id"])
-            report.items += len(docs)
+            report.items += len(meeting.items)
+        report.meetings = len(planned.meetings)
+    report.removed_items = len(set(before) - written)
+    for path in planned.read:
+        if path in planned.files:
             (report.updated if path in state else report.added).append(path)
-            report.warnings += [(path, w) for w in meeting.warnings]
-            state[path] = FileState(meeting.content_hash, [d["digest"] for d in docs])
+        else:
+            report.warnings.append((path, "not indexed yet: another file of its meeting cannot be read"))
+    report.copies = planned.copies
     for path in removed:
         del state[path]
+    state.update(planned.files)
     report.removed = removed
     add_spelling_words(index_dir, vocabulary)

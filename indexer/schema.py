@@ -16,7 +16,7 @@ SECTION_FIELDS = ("tekst", "indstilling", "sagsfremstilling", "referat", "beslut
 # Facet fields: exact values, column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = ("cluster", "region", "forum")
 # Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def _facet_column():
@@ -58,6 +58,16 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         # nowhere else.
         ocr=TEXT(analyzer=ocr_analyzer(), phrase=True),
         content=STORED(),
+        # The meeting model (indexer.meetings): the item's meeting, who held it, every file it was read
+        # from ([path, format, kind, content hash, position, page, line], the primary source first), the
+        # versions it appears in (dagsorden, tillægsdagsorden, referat), its case keys, and whether it is
+        # a formality.
+        meeting=ID(stored=True),
+        body=STORED(),
+        sources=STORED(),
+        versions=STORED(),
+        cases=KEYWORD(stored=True, commas=True),
+        formality=STORED(),
     )
     for name in SECTION_FIELDS:
         fields[name] = TEXT(analyzer=analyzer, phrase=True)

@@ -1,4 +1,4 @@
-"""What the index holds, file by file: path -> content hash and item digests.
+"""What the index holds, file by file: path -> content hash, item digests and the meeting it belongs to.
 
 Kept in files.json beside the index as a cache of what a scan of the index would say. It is written
 after each commit and stamped with that commit's generation; when the stamp does not match the index
@@ -20,6 +20,8 @@ STATE_FILE = "files.json"
 class FileState:
     hash: str
     items: list[str] = field(default_factory=list)  # item digests, in order
+    meeting: str | None = None  # the id of the meeting the file is a document of
+    date: str | None = None  # that meeting's date: files of one date are merged together
 
 
 def load_state(ix, index_dir: str | os.PathLike) -> tuple[dict[str, FileState], bool]:
@@ -28,25 +30,31 @@ def load_state(ix, index_dir: str | os.PathLike) -> tuple[dict[str, FileState], 
     try:
         data = json.loads((Path(index_dir) / STATE_FILE).read_text("utf-8"))
         if data.get("generation") == generation:
-            return {p: FileState(v["hash"], list(v.get("items", []))) for p, v in data["files"].items()}, True
+            return {p: FileState(v["hash"], list(v.get("items", [])), v.get("meeting"), v.get("date"))
+                    for p, v in data["files"].items()}, True
     except (OSError, ValueError, KeyError, TypeError):
         pass
     return state_from_index(ix), False
 
 
 def state_from_index(ix) -> dict[str, FileState]:
+    """Every source of every item: an item lists all the files (copies, formats, versions) it was read from."""
+    from .meetings import Source
+
     files: dict[str, FileState] = {}
     with ix.searcher() as searcher:
-        rows = sorted(
-            (s["path"], s.get("position", 0), s.get("content_hash", ""), s.get("digest", ""))
-            for s in searcher.all_stored_fields()
-        )
-    for path, _, content_hash, digest in rows:
-        files.setdefault(path, FileState(content_hash)).items.append(digest)
+        rows = [((s.get("meeting") or "", s.get("position", 0)), s.get("meeting"), s.get("date"), s.get("digest", ""),
+                 s.get("sources") or []) for s in searcher.all_stored_fields()]
+    rows.sort(key=lambda row: row[0])
+    for _, meeting, date, digest, sources in rows:
+        for source in map(Source.from_list, sources):
+            state = files.setdefault(source.path, FileState(source.content_hash, [], meeting, date))
+            state.items.append(digest)
     return files
 
 
 def save_state(ix, index_dir: str | os.PathLike, files: dict[str, FileState]) -> None:
     payload = {"generation": ix.latest_generation(),
-               "files": {p: {"hash": s.hash, "items": s.items} for p, s in sorted(files.items())}}
+               "files": {p: {"hash": s.hash, "items": s.items, "meeting": s.meeting, "date": s.date}
+                         for p, s in sorted(files.items())}}
     write_atomic(Path(index_dir) / STATE_FILE, json.dumps(payload, ensure_ascii=False))

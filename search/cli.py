@@ -153,12 +153,18 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
         for path, warning in report.warnings:
             _warn(path, f"warning: {warning}")
         click.echo(
-            f"indexed {report.files} files, {report.items} items into {index_dir}; "
-            f"{len(report.failed)} failed, {len(report.skipped)} skipped, {len(report.warnings)} warnings; "
+            f"indexed {report.files} files, {report.meetings} meetings, {report.items} items into {index_dir}; "
+            + (f"{_copies(report)}; " if report.copies else "")
+            + f"{len(report.failed)} failed, {len(report.skipped)} skipped, {len(report.warnings)} warnings; "
             f"{report.seconds:.1f} s"
         )
     if report.failed:
         sys.exit(EXIT_FILES_FAILED)
+
+
+def _copies(report) -> str:
+    n = len(report.copies)
+    return f"{n} file{'s are' if n != 1 else ' is a'} cop{'ies' if n != 1 else 'y'} of meetings already indexed"
 
 
 def _logger(quiet: bool, log_file: str | None) -> logging.Logger:
@@ -229,10 +235,13 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch
         log.info("%s: warning: %s", path, warning)
     summary = {
         "added": len(report.added), "updated": len(report.updated), "removed": len(report.removed),
-        "unchanged": report.unchanged, "failed": len(report.failed), "items_written": report.items,
+        "unchanged": report.unchanged, "failed": len(report.failed), "copies": len(report.copies),
+        "meetings_written": report.meetings, "items_written": report.items,
         "items_removed": report.removed_items, "new_items": len(report.new_items), "seconds": round(report.seconds, 2),
     }
     log.info("reindex done: %s", ", ".join(f"{k} {v}" for k, v in summary.items()))
+    if report.copies:
+        log.info("%s", _copies(report))
     found = watches.matches(index_dir, report.new_items)
     for name, hits in found.items():
         if hits:

@@ -1,0 +1,99 @@
+"""What a run writes: the meetings touched by new, changed and removed files, merged again from all
+their documents.
+
+A changed file can move items between meetings (a referat arrives for an agenda; a copy is deleted), so
+a run rewrites every meeting a touched file belongs to, before or after, from all of its documents:
+the touched files and the indexed files of the same meetings and dates. Each distinct content is read
+once, however many copies hold it. A meeting one of whose indexed files cannot be read now is left as it
+is, so nothing indexed is lost to a bad file.
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from corpus import Meeting
+
+from .meetings import MergedMeeting, group_documents, merge
+from .state import FileState
+
+
+@dataclass
+class Plan:
+    meetings: list[MergedMeeting] = field(default_factory=list)  # to write
+    stale: set[str] = field(default_factory=set)  # meeting ids whose indexed items are replaced
+    files: dict[str, FileState] = field(default_factory=dict)  # the new state of every file written
+    read: list[str] = field(default_factory=list)  # touched files read in this run
+    copies: list[str] = field(default_factory=list)  # touched files that add nothing new to their meeting
+    frozen: set[str] = field(default_factory=set)  # meeting ids left as they are (a file failed to read)
+
+
+def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
+         read: Callable[[str, bool], Meeting | None]) -> Plan:
+    """`read(path, touched)` parses one file, or reports it and gives None."""
+    result = Plan()
+    gone = set(removed)
+    by_hash: dict[str, Meeting] = {}
+    paths: dict[str, list[str]] = {}
+    failed: set[str] = set()
+
+    def add(path: str, touched: bool) -> None:
+        known = state.get(path)
+        if not touched and known and known.hash in by_hash:
+            paths[known.hash].append(path)
+            return
+        doc = read(path, touched)
+        if doc is None:
+            failed.add(path)
+            return
+        if touched:
+            result.read.append(path)
+        if doc.content_hash not in by_hash:
+            by_hash[doc.content_hash] = doc
+        paths.setdefault(doc.content_hash, []).append(path)
+
+    for path in todo:
+        add(path, True)
+    touched = set(todo)
+    ids = {state[p].meeting for p in touched | gone if p in state and state[p].meeting}
+    dates = {state[p].date for p in touched | gone if p in state and state[p].date}
+    dates |= {d.date for d in by_hash.values() if d.date}
+    siblings: list[str] = []
+    for _ in range(2):  # a sibling found by its date can bring its meeting's other files
+        found = [p for p, st in state.items() if p not in touched and p not in gone and p not in siblings
+                 and (st.meeting in ids or (st.date and st.date in dates))]
+        siblings += found
+        ids |= {state[p].meeting for p in found if state[p].meeting}
+    for path in sorted(siblings):
+        add(path, False)
+    result.frozen = {state[p].meeting for p in failed if p in state and state[p].meeting}
+    result.stale = ids - result.frozen
+
+    documents = []
+    for content_hash, doc in by_hash.items():
+        holders = sorted(set(paths[content_hash]))
+        documents.append(dataclasses.replace(doc, path=holders[0]))
+        paths[content_hash] = holders
+    for group in group_documents(documents):
+        hashes = [d.content_hash for d in group]
+        members = [p for h in hashes for p in paths[h]]
+        if any(state[p].meeting in result.frozen for p in members if p in state):
+            continue
+        meeting = merge(group, {h: paths[h] for h in hashes})
+        if meeting.id in result.frozen:
+            continue
+        result.meetings.append(meeting)
+        digests = {h: [i.digest for i in meeting.items if any(s.content_hash == h for s in i.sources)]
+                   for h in hashes}
+        kinds = {d.content_hash: d.kind for d in group}
+        seen_kinds = {kinds[state[p].hash] for p in members if p not in touched and p in state
+                      and state[p].hash in kinds}
+        for path in sorted(members, key=lambda p: (p in touched, p)):
+            h = next(h for h in hashes if path in paths[h])
+            result.files[path] = FileState(h, digests[h], meeting.id, group[0].date)
+            if path in touched:
+                if kinds[h] in seen_kinds:
+                    result.copies.append(path)
+                seen_kinds.add(kinds[h])
+    return result

@@ -1,0 +1,87 @@
+"""The meeting model in the index: copies and formats indexed once, agenda joined to minutes, honest
+counts through index and reindex (copies, renames, deletions), saved searches once per real change."""
+import shutil
+
+import indexer
+import search
+from search import watch
+from tests.conftest import SAMPLE
+from tests.indexer.test_meetings import AGENDA, MINUTES
+
+
+def items(index_dir) -> dict[str, dict]:
+    ix = indexer.open_index(index_dir)
+    with ix.searcher() as s:
+        return {d["id"]: d for d in s.all_stored_fields()}
+
+
+def test_shared_corpus_and_its_formats_are_four_meetings(tmp_path, shared_dir):
+    report = indexer.build(tmp_path / "ix", [shared_dir / "corpus", shared_dir / "formats"])
+    assert (report.files, report.meetings, report.items, len(report.copies)) == (7, 4, 45, 3)
+    stored = items(tmp_path / "ix")
+    assert len(stored) == 45 and len({d["meeting"] for d in stored.values()}) == 4
+    telekol = next(d for d in stored.values() if d["title"] == "TeleKol")
+    formats = sorted(source[1] for source in telekol["sources"])
+    assert formats == ["html", "pdf", "txt", "txt"]
+    pdf = next(source for source in telekol["sources"] if source[1] == "pdf")
+    assert pdf[5] and pdf[5] > 1  # the page the item starts on
+    result = search.run(tmp_path / "ix", "telekol")
+    assert result.total == 2 and sum(result.facets["cluster"].values()) == 2
+
+
+def test_copies_renames_and_deletions_keep_the_counts(tmp_path):
+    folder = tmp_path / "minutes"
+    shutil.copytree(SAMPLE, folder)
+    horsens = next(folder.glob("*horsens*"))
+    for n in range(5):
+        shutil.copy(horsens, folder / f"kopi-{n}.txt")
+    ix = tmp_path / "ix"
+    built = indexer.build(ix, [folder])
+    assert (built.files, built.meetings, built.items, len(built.copies)) == (9, 4, 17, 5)
+    assert len(items(ix)) == 17 and search.stats(ix).items == 17
+
+    (folder / "kopi-0.txt").unlink()
+    (folder / "kopi-1.txt").unlink()
+    (folder / "kopi-2.txt").rename(folder / "omdoebt.txt")
+    report = indexer.reindex(ix)
+    assert (len(report.removed), len(report.added), report.meetings, report.items) == (3, 1, 1, 6)
+    assert report.new_items == [] and report.removed_items == 0 and len(report.copies) == 1
+    stored = items(ix)
+    assert len(stored) == 17
+    horsens_items = [d for d in stored.values() if "horsens" in d["meeting"]]
+    assert {len(d["sources"]) for d in horsens_items} == {4}
+    assert all("kopi-0" not in s[0] for d in stored.values() for s in d["sources"])
+
+    for path in [horsens, folder / "kopi-3.txt", folder / "kopi-4.txt", folder / "omdoebt.txt"]:
+        path.unlink()
+    gone = indexer.reindex(ix)
+    assert gone.removed_items == 6 and gone.items == 0
+    assert len(items(ix)) == 11 and search.stats(ix).items == 11
+    assert indexer.reindex(ix).unchanged == 3
+
+
+def test_minutes_join_their_agenda_and_saved_searches_report_real_changes_once(tmp_path):
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    (folder / "dagsorden.txt").write_text(AGENDA, "utf-8")
+    ix = tmp_path / "ix"
+    indexer.build(ix, [folder])
+    watch.add_watch(ix, "rekruttering", "rekruttering")
+    before = items(ix)
+    assert len(before) == 4 and all(d["versions"] == "dagsorden" for d in before.values())
+
+    (folder / "dagsorden-kopi.html").write_text(
+        "<html><body>" + "".join(f"<p>{line}</p>" for line in AGENDA.splitlines()) + "</body></html>", "utf-8")
+    copied = indexer.reindex(ix)
+    assert copied.new_items == [] and len(copied.copies) == 1
+    assert watch.matches(ix, copied.new_items) == {"rekruttering": []}
+
+    (folder / "referat.txt").write_text(MINUTES, "utf-8")
+    decided = indexer.reindex(ix)
+    after = items(ix)
+    assert sorted(after) == sorted(before)
+    recruit = next(d for d in after.values() if d["title"].startswith("Rekruttering"))
+    assert recruit["outcome"] == "godkendt" and recruit["versions"] == "dagsorden,referat"
+    assert recruit["path"].endswith("referat.txt")
+    found = watch.matches(ix, decided.new_items)
+    assert [h.id for h in found["rekruttering"]] == [recruit["id"]]
