@@ -16,7 +16,7 @@ def invoke(*args, **kwargs):
 def test_index_summary_and_recorded_roots(tmp_path):
     result = invoke("index", "--index", tmp_path / "ix", SAMPLE)
     assert result.exit_code == 0
-    assert "indexed 4 files, 17 items" in result.stdout and " s\n" in result.stdout
+    assert "indexed 4 files, 4 meetings, 17 items" in result.stdout and " s\n" in result.stdout
     meta = json.loads((tmp_path / "ix" / "referat.json").read_text("utf-8"))
     assert meta["roots"] == [str(SAMPLE.resolve())]
     again = invoke("index", "--index", tmp_path / "ix", SAMPLE)
@@ -36,7 +36,7 @@ def test_index_reports_bad_files_and_keeps_going(tmp_path):
     assert "tom.txt: failed: empty file" in result.stderr
     assert "notes.docx: skipped" in result.stderr
     assert "missing: failed: no such file or directory" in result.stderr
-    assert "indexed 1 files, 6 items" in result.stdout
+    assert "indexed 1 files, 1 meetings, 6 items" in result.stdout
 
 
 def test_index_location_from_environment(tmp_path):
