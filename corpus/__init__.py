@@ -6,23 +6,25 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from .formats import FORMATS, SUPPORTED_SUFFIXES, Source, choose
 from .model import AgendaItem, Meeting, Section, SECTION_NAMES
-from .readers import SUPPORTED_SUFFIXES, ReadError, read_lines
+from .readers import ReadError
 from .registry import RegistryError
 from .registry import load as load_registry
-from .split import split_meeting
 
 __all__ = [
-    "AgendaItem", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "ReadError", "RegistryError",
+    "AgendaItem", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "FORMATS", "ReadError", "RegistryError",
     "read", "read_bytes", "iter_files", "load_registry",
 ]
 
 
 def read(path: str | os.PathLike, registry_file: str | None = None) -> Meeting:
-    """Read one file of minutes. Raises ReadError with a one-line reason when it cannot."""
+    """Read one file of minutes in any format of corpus.formats, chosen by its suffix and content.
+
+    Raises ReadError with a one-line reason when it cannot, `not a meeting: ...` for a file that holds
+    none (a meeting list, an attachment).
+    """
     p = Path(path)
-    if p.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise ReadError(f"unsupported file type {p.suffix or '(none)'}; referat reads {', '.join(SUPPORTED_SUFFIXES)}")
     try:
         data = p.read_bytes()
     except IsADirectoryError:
@@ -33,9 +35,13 @@ def read(path: str | os.PathLike, registry_file: str | None = None) -> Meeting:
 
 
 def read_bytes(path: str, data: bytes, registry_file: str | None = None) -> Meeting:
-    lines = read_lines(Path(path), data)
+    """Read minutes already in memory; `path` names them and gives the suffix."""
+    suffix = Path(path).suffix
+    fmt = choose(suffix, data)
+    if fmt is None:
+        raise ReadError(f"unsupported file type {suffix or '(none)'}; referat reads {', '.join(SUPPORTED_SUFFIXES)}")
     digest = hashlib.sha256(data).hexdigest()
-    return split_meeting(path, digest, lines, load_registry(registry_file))
+    return fmt.read(Source(path, data, digest, load_registry(registry_file)))
 
 
 def iter_files(paths: list[str | os.PathLike]) -> Iterator[Path]:

@@ -1,4 +1,4 @@
-"""Turn a TXT, HTML or PDF file into plain lines; the segmenter never sees a file format.
+"""Turn text and HTML into plain lines; the segmenter never sees a file format (PDF: corpus.pdf).
 
 Each reader returns `Line`s: the text of one line and, where the source marks it, its heading level
 (HTML <h1>..<h6>), so the segmenter can trust real headings more than numbered prose.
@@ -6,11 +6,7 @@ Each reader returns `Line`s: the text of one line and, where the source marks it
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, replace
-from pathlib import Path
-
-SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf")
 
 
 class ReadError(Exception):
@@ -23,17 +19,6 @@ class Line:
     heading: int = 0
     page: int | None = None  # the PDF page (1-based) the line stands on
     number: int | None = None  # its line number (1-based) in a text file
-
-
-def read_lines(path: Path, data: bytes) -> list[Line]:
-    suffix = path.suffix.lower()
-    if suffix == ".txt":
-        return join_hyphenated(text_lines(decode_text(data)))
-    if suffix in (".html", ".htm"):
-        return join_hyphenated(html_lines(decode_text(data, html=True)))
-    if suffix == ".pdf":
-        return join_hyphenated(pdf_lines(data))
-    raise ReadError(f"unsupported file type {suffix or '(none)'}")
 
 
 def decode_text(data: bytes, html: bool = False) -> str:
@@ -140,62 +125,6 @@ def _blocks(root) -> list[Line]:
     walk(root)
     flush()
     return out
-
-
-_PAGE_NUMBER = re.compile(
-    r"^(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:af|of|/)\s*\d{1,4})?$", re.I
-)
-
-
-def pdf_lines(data: bytes) -> list[Line]:
-    """Text layer of every page, running headers/footers and page numbers removed."""
-    import logging
-
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
-    import io
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                if not reader.decrypt(""):
-                    raise ReadError("encrypted PDF (needs a password)")
-            except ReadError:
-                raise
-            except Exception as exc:
-                raise ReadError(f"encrypted PDF that cannot be opened ({exc})") from None
-        pages = [(page.extract_text() or "") for page in reader.pages]
-    except ReadError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError) as exc:
-        raise ReadError(f"damaged or truncated PDF ({exc})") from None
-    except Exception as exc:  # pypdf raises a wide range of errors on broken files
-        raise ReadError(f"damaged or truncated PDF ({type(exc).__name__}: {exc})") from None
-    if not any(p.strip() for p in pages):
-        raise ReadError("PDF has no text layer (scanned image?); run OCR first, e.g. ocrmypdf")
-    page_lines = [[" ".join(l.split()) for l in page.split("\n")] for page in pages]
-    running = _running_lines(page_lines)
-    lines: list[Line] = []
-    for page_number, page in enumerate(page_lines, start=1):
-        for text in page:
-            if text in running or _PAGE_NUMBER.match(text):
-                continue
-            lines.append(Line(text, page=page_number))
-    return lines
-
-
-def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Lines that open or close at least half of the pages: running headers and footers."""
-    if len(pages) < 2:
-        return set()
-    edges: Counter[str] = Counter()
-    for page in pages:
-        nonblank = [l for l in page if l]
-        edges.update(set(nonblank[:2] + nonblank[-2:]))
-    return {line for line, n in edges.items() if n >= max(2, len(pages) // 2) and len(line) < 200}
 
 
 _NO_JOIN_NEXT = {"og", "eller", "samt", "til", "som", "men"}

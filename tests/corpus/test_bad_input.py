@@ -54,7 +54,7 @@ def test_unreadable_and_unsupported_files(tmp_path):
     result = CliRunner().invoke(main, ["parse", str(missing), str(docx), str(GOOD)], catch_exceptions=False)
     assert result.exit_code == EXIT_FILES_FAILED
     assert "gone.txt: cannot read file" in result.stderr
-    assert "referat.docx: unsupported file type .docx" in result.stderr
+    assert "referat.docx: not a Word document" in result.stderr
     assert "Rekruttering og fastholdelse" in result.stdout
 
 

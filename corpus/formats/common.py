@@ -1,0 +1,178 @@
+"""What every structured reader shares: the source it reads, items and meetings built the same way.
+
+A publisher's export names its items, numbers and sections itself; these helpers turn those fields into
+the model without any reader guessing at structure from flattened text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+
+from ..dates import find_dates
+from ..kinds import document_kind
+from ..labels import match_label
+from ..model import AgendaItem, Meeting, Section
+from ..outcome import find_outcome
+from ..readers import Line, ReadError, html_lines
+from ..registry import Registry
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file to read: where it came from, its bytes and their hash, and the body registry."""
+
+    path: str
+    data: bytes
+    digest: str
+    registry: Registry
+
+
+class NotAMeeting(ReadError):
+    """A well-formed file of a known kind that holds no meeting (a meeting list, an attachment)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"not a meeting: {what}")
+
+
+_CLOSED = re.compile(r"^\s*(?:lukket(?:\s+punkt)?|fortrolig)\s*[:\-–]\s*", re.I)
+
+
+def closed_title(title: str) -> tuple[str, bool]:
+    """A title printed as `Lukket: X` is the closed item X."""
+    stripped = _CLOSED.sub("", title, count=1)
+    return " ".join(stripped.split()), stripped != title
+
+
+def export_date(text: str | None) -> str | None:
+    """The first full date in an export's date field (`2024-01-08T07:45`, `04-12-2012 13:00:00`, ...)."""
+    for found in find_dates(text or ""):
+        if found.year:
+            return dt.date(found.year, found.month, found.day).isoformat()
+    return None
+
+
+def html_to_lines(markup: str) -> list[Line]:
+    """Visible lines of an HTML fragment (headings marked), blank lines dropped."""
+    if not markup or not markup.strip():
+        return []
+    return [line for line in html_lines(markup) if line.text.strip()]
+
+
+def sections_from_lines(lines: list[Line]) -> tuple[Section, ...]:
+    """Sections by the export's own headings and label lines.
+
+    Every heading is a boundary: a heading that is a known label (corpus.labels) opens that section, any
+    other heading (`Sagsprocedure`, `Økonomiske konsekvenser`) opens a `tekst` section that keeps the
+    heading as its first line, so its text never runs on into the decision before it.
+    """
+    sections: list[Section] = []
+    name, buffer = "tekst", []
+
+    def close() -> None:
+        text = "\n".join(" ".join(line.split()) for line in buffer).strip()
+        if text or name != "tekst":
+            sections.append(Section(name, text))
+
+    for line in lines:
+        label = caption_label(line.text)
+        if label:
+            close()
+            name, inline = label
+            buffer = [inline] if inline else []
+        elif line.heading:
+            close()
+            name, buffer = "tekst", [line.text]
+        else:
+            buffer.append(line.text)
+    close()
+    return tuple(s for s in sections if s.text or s.name != "tekst")
+
+
+_DECISION_CAPTION = re.compile(
+    r"^(?:beslutning\s+i\s+\S.{0,120}?|\S.{0,120}?s\s+beslutning)\s+(?:den|d\.)\s+\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b.*$",
+    re.I,
+)
+
+
+def caption_label(text: str) -> tuple[str, str] | None:
+    """A section label (corpus.labels), or an export's dated decision caption: `Beslutning i <udvalg> den
+    10-04-2013` (Acadre), `<Udvalg>s beslutning den 04.12.2012 Punkt 2` (eDoc)."""
+    return match_label(text) or (("beslutning", "") if _DECISION_CAPTION.match(text.strip()) else None)
+
+
+def sections_from_html(markup: str) -> tuple[Section, ...]:
+    return sections_from_lines(html_to_lines(markup))
+
+
+def labelled_section(label: str, text: str) -> Section:
+    """A section under an export's field caption; a caption that is no known label stays `tekst`."""
+    match = match_label(label) if label else None
+    if match:
+        return Section(match[0], text)
+    return Section("tekst", f"{label}\n{text}".strip() if label else text)
+
+
+def make_item(
+    source: Source,
+    position: int,
+    number: str,
+    title: str,
+    *,
+    sections: tuple[Section, ...] = (),
+    case_numbers: tuple[str, ...] = (),
+    closed: bool = False,
+    group: str | None = None,
+    attachments: tuple[str, ...] = (),
+    page: int | None = None,
+) -> AgendaItem:
+    sections = tuple(s for s in sections if s.text)  # an export's empty field says nothing
+    item = AgendaItem(
+        id=f"{source.digest[:12]}-{position}",
+        position=position,
+        number=number,
+        title=" ".join(title.split()),
+        case_numbers=tuple(dict.fromkeys(c for c in case_numbers if c)),
+        sections=sections,
+        closed=closed,
+        group=group,
+        attachments=tuple(a for a in attachments if a),
+        page=page,
+    )
+    return replace(item, outcome=find_outcome(item.section_map()))
+
+
+def make_meeting(
+    source: Source,
+    fmt: str,
+    *,
+    body: str | None,
+    date: str | None,
+    items: list[AgendaItem],
+    title_lines: tuple[str, ...] = (),
+    participants: tuple[str, ...] = (),
+    warnings: tuple[str, ...] = (),
+) -> Meeting:
+    """The meeting an export describes. Its body is the committee the export names; a structured export
+    never gets a cluster guessed from the places its text mentions. `title_lines` are the export's own
+    words for the document (`Referat`, `Dagsorden`), from which with the items its kind follows."""
+    if not items:
+        raise NotAMeeting("the file names no agenda items")
+    notes = list(warnings)
+    if date is None:
+        notes.append("no meeting date found")
+    return Meeting(
+        path=source.path,
+        content_hash=source.digest,
+        cluster=None,
+        region=None,
+        forum=None,
+        date=date,
+        date_inferred=False,
+        body=body,
+        kind=document_kind(list(title_lines), items),
+        source_format=fmt,
+        participants=tuple(p for p in participants if p),
+        items=tuple(items),
+        warnings=tuple(notes),
+    )
