@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
+from ..bodies import describe_body
 from ..dates import find_dates
 from ..kinds import document_kind
 from ..labels import match_label
@@ -75,7 +76,7 @@ def sections_from_lines(lines: list[Line]) -> tuple[Section, ...]:
             sections.append(Section(name, text))
 
     for line in lines:
-        label = caption_label(line.text)
+        label = match_label(line.text)
         if label:
             close()
             name, inline = label
@@ -89,28 +90,8 @@ def sections_from_lines(lines: list[Line]) -> tuple[Section, ...]:
     return tuple(s for s in sections if s.text or s.name != "tekst")
 
 
-_DECISION_CAPTION = re.compile(
-    r"^(?:beslutning\s+i\s+\S.{0,120}?|\S.{0,120}?s\s+beslutning)\s+(?:den|d\.)\s+\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b.*$",
-    re.I,
-)
-
-
-def caption_label(text: str) -> tuple[str, str] | None:
-    """A section label (corpus.labels), or an export's dated decision caption: `Beslutning i <udvalg> den
-    10-04-2013` (Acadre), `<Udvalg>s beslutning den 04.12.2012 Punkt 2` (eDoc)."""
-    return match_label(text) or (("beslutning", "") if _DECISION_CAPTION.match(text.strip()) else None)
-
-
 def sections_from_html(markup: str) -> tuple[Section, ...]:
     return sections_from_lines(html_to_lines(markup))
-
-
-def labelled_section(label: str, text: str) -> Section:
-    """A section under an export's field caption; a caption that is no known label stays `tekst`."""
-    match = match_label(label) if label else None
-    if match:
-        return Section(match[0], text)
-    return Section("tekst", f"{label}\n{text}".strip() if label else text)
 
 
 def make_item(
@@ -150,26 +131,33 @@ def make_meeting(
     date: str | None,
     items: list[AgendaItem],
     title_lines: tuple[str, ...] = (),
+    evidence: str = "",
     participants: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
 ) -> Meeting:
     """The meeting an export describes. Its body is the committee the export names; a structured export
-    never gets a cluster guessed from the places its text mentions. `title_lines` are the export's own
-    words for the document (`Referat`, `Dagsorden`), from which with the items its kind follows."""
+    never gets a cluster guessed from the places its items mention. `title_lines` are the export's own
+    words for the document (`Referat`, `Dagsorden`), from which with the items its kind follows;
+    `evidence` is what the export says about the meeting beyond the body's name (its header fields, never
+    item text), from which corpus.bodies places the body (kind, municipality, region)."""
     if not items:
         raise NotAMeeting("the file names no agenda items")
     notes = list(warnings)
     if date is None:
         notes.append("no meeting date found")
+    evidence = "\n".join((*title_lines, evidence, *participants))
+    info = describe_body(body, evidence, source.registry, int(date[:4]) if date else None)
     return Meeting(
         path=source.path,
         content_hash=source.digest,
-        cluster=None,
-        region=None,
+        cluster=info.cluster,
+        region=info.region,
         forum=None,
         date=date,
         date_inferred=False,
-        body=body,
+        body=info.body,
+        body_kind=info.body_kind,
+        municipality=info.municipality,
         kind=document_kind(list(title_lines), items),
         source_format=fmt,
         participants=tuple(p for p in participants if p),

@@ -103,7 +103,7 @@ def read_page(source: Source) -> Meeting:
     date_text = fields.get("mødedato") or heading
     date, _ = meeting_date(f"Mødedato: {date_text}", date_text)
     return make_meeting(source, FORMAT_PAGE, body=fields.get("udvalg") or None, date=date, items=items,
-                        title_lines=(heading,))
+                        title_lines=(heading,), evidence="\n".join(f"{k}: {v}" for k, v in fields.items()))
 
 
 def _header_fields(soup) -> dict[str, str]:

@@ -20,7 +20,8 @@ import re
 
 from ..model import Meeting
 from ..readers import Line, ReadError
-from .common import NotAMeeting, Source, caption_label, closed_title, export_date, html_to_lines, make_item, \
+from ..labels import match_label
+from .common import NotAMeeting, Source, closed_title, export_date, html_to_lines, make_item, \
     make_meeting, sections_from_lines
 
 FORMAT_EDOC = "edoc-xml"
@@ -78,19 +79,33 @@ def read_edoc(source: Source) -> Meeting:
             attachments=tuple(_text(a, "Title") for a in entry.iterfind("Document/Attachments/Attachment")),
         ))
     return make_meeting(source, FORMAT_EDOC, body=committee or None, date=export_date(_text(root, "MeetingDate")),
-                        items=items, title_lines=(_text(root, "MeetingState"), _text(root, ".//AgendaType")))
+                        items=items, title_lines=(_text(root, "MeetingState"), _text(root, ".//AgendaType")),
+                        evidence=_edoc_front_page(root))
+
+
+def _edoc_front_page(root) -> str:
+    """The minutes' own front page (the meeting-level FullText up to its table of contents)."""
+    text = root.findtext("MeetingAgendaTypes/MeetingAgendaType/FullText") or ""
+    lines = [" ".join(t.split()) for t in text.replace("\r", "\n").split("\n")]
+    lines = [t for t in lines if t]
+    end = next((n for n, t in enumerate(lines) if t.lower().startswith("indholdsfortegnelse")), min(len(lines), 40))
+    return "\n".join(lines[:end])
 
 
 _CASE = re.compile(r"^Sagsnr\.?:?\s*(\S+)", re.M)
 
 
 def _edoc_item_lines(full_text: str, number: str) -> list[Line]:
-    """The item's own text, its printed title line dropped."""
+    """The item's own text, its printed title line dropped; the decision's caption
+    (`<Udvalg>s beslutning den 04.12.2012 Punkt 2`) without the item number eDoc adds to it."""
     lines = [" ".join(t.split()) for t in full_text.replace("\r", "\n").replace("\f", "\n").split("\n")]
     lines = [t for t in lines if t]
     if lines and re.match(rf"^{re.escape(number)}\.?\s", lines[0]):
         lines = lines[1:]
-    return [Line(t) for t in lines]
+    return [Line(_PUNKT_SUFFIX.sub("", t) if match_label(_PUNKT_SUFFIX.sub("", t)) else t) for t in lines]
+
+
+_PUNKT_SUFFIX = re.compile(r"\s+Punkt\s+\d+\s*$")
 
 
 def sniff_sbsys(data: bytes) -> bool:
@@ -141,7 +156,7 @@ def read_sbsys(source: Source) -> Meeting:
 
 
 def _is_label(caption: str) -> bool:
-    return caption_label(caption) is not None
+    return match_label(caption) is not None
 
 
 def sniff_acadre(data: bytes) -> bool:
@@ -188,7 +203,8 @@ def read_acadre(source: Source) -> Meeting:
     committee = " ".join((tables.get("committee") or [{}])[0].get("name", "").split())
     meeting = (tables.get("meeting") or [{}])[0]
     return make_meeting(source, FORMAT_ACADRE, body=committee or None, date=export_date(meeting.get("date")),
-                        items=items, title_lines=(agenda.get("name", ""),))
+                        items=items, title_lines=(agenda.get("name", ""),),
+                        evidence=(tables.get("committee") or [{}])[0].get("departmentName", ""))
 
 
 def read_unknown(source: Source) -> Meeting:

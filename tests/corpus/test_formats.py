@@ -209,7 +209,7 @@ def test_edoc_export_with_invalid_character_references(tmp_path):
     sections = item.section_map()
     assert sections["sagsfremstilling"] == "Pladserne er belagt 80 % af tiden."
     assert sections["beslutning"] == "Taget til efterretning" and item.outcome == "taget til efterretning"
-    assert "fire akutpladser" in sections["tekst"]
+    assert "fire akutpladser" in sections["resume"]
     assert [i.closed for i in m.items] == [False, False, True]
 
 

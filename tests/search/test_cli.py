@@ -29,12 +29,12 @@ def test_index_reports_bad_files_and_keeps_going(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "tom.txt").write_bytes(b"")
-    (folder / "notes.docx").write_bytes(b"PK")
+    (folder / "notes.odt").write_bytes(b"PK")
     (folder / "ok.txt").write_text((SAMPLE / "2024-03-14_horsens-klyngen_faglig-strategisk-gruppe.txt").read_text("utf-8"), "utf-8")
     result = invoke("index", "--index", tmp_path / "ix", folder, tmp_path / "missing")
     assert result.exit_code == EXIT_FILES_FAILED
     assert "tom.txt: failed: empty file" in result.stderr
-    assert "notes.docx: skipped" in result.stderr
+    assert "notes.odt: skipped" in result.stderr
     assert "missing: failed: no such file or directory" in result.stderr
     assert "indexed 1 files, 1 meetings, 6 items" in result.stdout
 
