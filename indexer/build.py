@@ -20,6 +20,7 @@ import corpus
 from corpus import Meeting, ReadError
 
 from .compounds import save_map as save_compounds
+from .facets import stored_values
 from .lock import WriterLock
 from .meetings import MergedItem, MergedMeeting, merge
 from .plan import plan
@@ -94,19 +95,14 @@ def _document(meeting: MergedMeeting, merged: MergedItem) -> dict:
     if merged.formality:
         doc["formality"] = merged.formality
         doc["_boost"] = FORMALITY_BOOST
-    if item.outcome:
-        doc["outcome"] = item.outcome
     if m.ocr:
         doc["ocr"] = item.title + "\n" + "\n".join(sections.values())
     for name in SECTION_FIELDS:
         if sections.get(name):
             doc[name] = sections[name]
-    for key in ("cluster", "region", "forum", "date", "body"):
-        value = getattr(m, key)
-        if value:
-            doc[key] = value
-    if m.year:
-        doc["year"] = m.year
+    if m.date:
+        doc["date"] = m.date
+    doc.update(stored_values(m, item))
     return doc
 
 

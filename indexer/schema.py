@@ -9,14 +9,17 @@ from __future__ import annotations
 from whoosh import columns
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import danish_analyzer, exact_analyzer, ocr_analyzer
+from corpus import SECTION_NAMES
 
-# Sections searched on their own with --section, in the order they are shown.
-SECTION_FIELDS = ("tekst", "indstilling", "sagsfremstilling", "referat", "beslutning", "bilag")
-# Facet fields: exact values, column-stored so that grouping and sorting are cheap.
-FACET_FIELDS = ("cluster", "region", "forum")
+from .analysis import danish_analyzer, exact_analyzer, ocr_analyzer
+from .facets import FACETS
+
+# Sections searched on their own with --section, in the order they are shown (named by corpus).
+SECTION_FIELDS = SECTION_NAMES
+# Facet fields of exact values (indexer.facets), column-stored so that grouping and sorting are cheap.
+FACET_FIELDS = tuple(f.field for f in FACETS if f.kind == "name")
 # Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 def _facet_column():
@@ -40,11 +43,7 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         title=TEXT(analyzer=analyzer, stored=True, phrase=True),
         time=STORED(),
         presenter=STORED(),
-        cluster=ID(stored=True, sortable=_facet_column()),
-        region=ID(stored=True, sortable=_facet_column()),
-        forum=ID(stored=True, sortable=_facet_column()),
         date=ID(stored=True, sortable=_facet_column()),
-        year=NUMERIC(int, stored=True, sortable=True),
         sections=STORED(),
         # Which sections an item has, as one column value ("010110", SECTION_FIELDS order): counting
         # the section facet reads this column instead of walking every posting of a keyword field.
@@ -53,7 +52,6 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         participants=TEXT(analyzer=analyzer, phrase=True),
         # Never written: it only gives `=word` in a query a field to parse into (see search.query).
         exact=TEXT(analyzer=exact_analyzer(), phrase=True),
-        outcome=ID(stored=True, sortable=_facet_column()),
         # Scanned documents only: every word reduced by ocr_key, so `høring` finds `hgring` there and
         # nowhere else.
         ocr=TEXT(analyzer=ocr_analyzer(), phrase=True),
@@ -61,9 +59,8 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         # The meeting model (indexer.meetings): the item's meeting, who held it, every file it was read
         # from ([path, format, kind, content hash, position, page, line], the primary source first), the
         # versions it appears in (dagsorden, tillægsdagsorden, referat), its case keys, and whether it is
-        # a formality.
+        # a formality. Who held it (body) is a facet (indexer.facets).
         meeting=ID(stored=True),
-        body=STORED(),
         sources=STORED(),
         versions=STORED(),
         cases=KEYWORD(stored=True, commas=True),
@@ -71,6 +68,11 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
     )
     for name in SECTION_FIELDS:
         fields[name] = TEXT(analyzer=analyzer, phrase=True)
+    for facet in FACETS:
+        if facet.kind == "name":
+            fields[facet.field] = ID(stored=True, sortable=_facet_column())
+        elif facet.kind == "year":
+            fields[facet.field] = NUMERIC(int, stored=True, sortable=True)
     return Schema(**fields)
 
 

@@ -21,6 +21,8 @@ import indexer
 from . import format as fmt
 from . import watch as watches
 from .query import QueryError
+from indexer.facets import FACETS
+
 from .engine import SORTS
 from .run import run, show, stats
 
@@ -53,6 +55,20 @@ def index_option(f):
 def registry_option(f):
     return click.option("--registry", "registry_file", envvar="REFERAT_REGISTRY", type=click.Path(dir_okay=False),
                         help="JSON file extending or overriding the cluster registry [env REFERAT_REGISTRY].")(f)
+
+
+def facet_options(multiple: bool = True):
+    """One option per facet of indexer.facets (`--cluster`, `--year`, `--body`, `--person`, ...), passed
+    on as keyword arguments named after the facet."""
+
+    def decorate(f):
+        for facet in reversed(FACETS):
+            several = multiple and facet.kind != "section"
+            f = click.option(facet.cli_option, facet.name, multiple=several, help=facet.help
+                             + (" Repeat for any of several." if several else ""))(f)
+        return f
+
+    return decorate
 
 
 def _errors_as_messages(f):
@@ -248,7 +264,7 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch
             log.info("saved search %s: %d new or changed items", name, len(hits))
     if as_json:
         payload = {"summary": summary, "fetch": fetched,
-                   "watches": {name: [h.__dict__ for h in hits] for name, hits in found.items()}}
+                   "watches": {name: [h.to_json() for h in hits] for name, hits in found.items()}}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
     elif not quiet or any(found.values()):
         click.echo(fmt.watch_report_text(found))
@@ -272,21 +288,16 @@ def watch_group() -> None:
 @click.argument("name")
 @click.argument("query", nargs=-1, required=True)
 @index_option
-@click.option("--cluster")
-@click.option("--region")
-@click.option("--forum")
-@click.option("--year")
-@click.option("--section")
+@facet_options(multiple=False)
 @_errors_as_messages
-def watch_add(name, query, index_dir, cluster, region, forum, year, section) -> None:
+def watch_add(name, query, index_dir, **filters) -> None:
     """Save a search under NAME (replacing one of the same name).
 
     \b
     Example:
       referat watch add rekruttering rekruttering --region nordjylland
     """
-    watch = watches.add_watch(index_dir, name, " ".join(query), cluster=cluster, region=region, forum=forum,
-                              year=year, section=section)
+    watch = watches.add_watch(index_dir, name, " ".join(query), **filters)
     click.echo(f"saved search {watch.name}: {watch.query}" + "".join(f" --{k} {v}" for k, v in watch.filters.items()))
 
 
@@ -328,22 +339,15 @@ def watch_remove(name, index_dir) -> None:
 @click.argument("query", nargs=-1)
 @index_option
 @registry_option
-@click.option("--cluster", multiple=True, help="Only this cluster (forgiving: case, æøå/ae-oe-aa, -klyngen).")
-@click.option("--region", multiple=True, help="Only this region.")
-@click.option("--forum", multiple=True, help="Only this forum.")
-@click.option("--outcome", multiple=True,
-              help="Only items with this decision: godkendt, taget til efterretning, drøftet, udsat, tiltrådt, ...")
-@click.option("--year", help="A year or a range, e.g. 2023 or 2022-2024.")
+@facet_options()
 @click.option("--from", "date_from", help="Meetings on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Meetings on or before this date (YYYY-MM-DD).")
-@click.option("--section", help="Match only in this section: indstilling, sagsfremstilling, referat, beslutning, bilag, tekst.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object with hits and facets.")
 @_errors_as_messages
-def search_cmd(query, index_dir, registry_file, cluster, region, forum, outcome, year, date_from, date_to, section,
-               sort, limit, page, as_json) -> None:
+def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit, page, as_json, **filters) -> None:
     """Search agenda items; facet counts cover the whole result set.
 
     \b
@@ -354,10 +358,8 @@ def search_cmd(query, index_dir, registry_file, cluster, region, forum, outcome,
       referat search telekol --cluster gødstrup --year 2023-2024
       referat search '"livets afslutning"' --section referat --json
     """
-    result = run(index_dir, " ".join(query), cluster=list(cluster), region=list(region), forum=list(forum),
-                 outcome=list(outcome), year=year,
-                 date_from=date_from, date_to=date_to, section=section, sort=sort, limit=limit, page=page,
-                 registry_file=registry_file)
+    result = run(index_dir, " ".join(query), date_from=date_from, date_to=date_to, sort=sort, limit=limit, page=page,
+                 registry_file=registry_file, **filters)
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
     else:
@@ -377,7 +379,7 @@ def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
       referat show 3f2a9c1b7d4e-7
     """
     item = show(index_dir, item_id)
-    click.echo(json.dumps(item.__dict__, ensure_ascii=False, indent=1) if as_json else fmt.item_text(item))
+    click.echo(json.dumps(item.to_json(), ensure_ascii=False, indent=1) if as_json else fmt.item_text(item))
 
 
 @main.command("stats")
@@ -392,7 +394,7 @@ def stats_cmd(index_dir: str, as_json: bool) -> None:
       referat stats --json
     """
     result = stats(index_dir)
-    click.echo(json.dumps(result.__dict__, ensure_ascii=False, indent=1) if as_json else fmt.stats_text(result))
+    click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else fmt.stats_text(result))
 
 
 from . import cli_fetch  # noqa: E402  (commands in their own module, registered here)

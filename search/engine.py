@@ -7,33 +7,21 @@ import re
 from dataclasses import dataclass
 
 from whoosh import highlight, scoring, sorting
-from whoosh.query import And, NumericRange, Or, Term, TermRange
+from whoosh.query import And, AndNot, Not, Or, Phrase, Term, TermRange
 
-from corpus import load_registry
-from corpus.outcome import OUTCOMES
 from indexer import SECTION_FIELDS
+from indexer.facets import BY_NAME
 from indexer.analysis import danish_analyzer
 from indexer.schema import unpack_sections
 
 from .expand import FEATURES, apply_corrections, corrections, expand_compounds
-from .names import UnknownName, resolve
-from .query import QueryError, parse
+from .facets import build_filters, counts, grouped_by, section_name, stored_facets
+from .query import QueryError, parse, section_prefixes
 from .result import Hit, ItemView, Result, Stats
 
-FACETS = ("cluster", "year", "forum", "section", "outcome")
 RANKING = scoring.BM25F()  # field weights are query boosts (search.query.FIELD_BOOSTS)
 SORTS = ("relevance", "date", "-date")
 SNIPPET_CHARS = 240
-
-
-def parse_years(value: str) -> tuple[int, int]:
-    m = re.fullmatch(r"\s*(\d{4})\s*(?:(?:-|–|\.\.)\s*(\d{4}))?\s*", value or "")
-    if not m:
-        raise QueryError(f"invalid year '{value}': use YYYY or a range YYYY-YYYY")
-    start, end = int(m[1]), int(m[2] or m[1])
-    if start > end:
-        raise QueryError(f"invalid year range '{value}': the first year is after the second")
-    return start, end
 
 
 def parse_day(value: str, option: str) -> str:
@@ -47,22 +35,17 @@ def parse_day(value: str, option: str) -> str:
 
 
 def _as_list(value) -> list[str]:
-    if not value:
+    if value is None or value == "" or value == ():
         return []
-    return [value] if isinstance(value, str) else list(value)
+    return [str(value)] if isinstance(value, (str, int)) else [str(v) for v in value if v not in (None, "")]
 
 
 @dataclass(frozen=True)
 class Request:
     query: str
-    cluster: list[str]
-    region: list[str]
-    forum: list[str]
-    outcome: list[str]
-    year: str | None
+    filters: dict[str, list[str]]  # facet name (indexer.facets) -> values the user gave
     date_from: str | None
     date_to: str | None
-    section: str | None
     sort: str
     limit: int
     page: int
@@ -71,41 +54,28 @@ class Request:
     features: frozenset[str]
 
     @classmethod
-    def make(cls, query: str = "", *, cluster=None, region=None, forum=None, outcome=None, year=None,
-             date_from=None, date_to=None, section=None, sort="relevance", limit=10, page=1, registry_file=None,
-             only_ids=None, features=FEATURES) -> Request:
+    def make(cls, query: str = "", *, date_from=None, date_to=None, sort="relevance", limit=10, page=1,
+             registry_file=None, only_ids=None, features=FEATURES, **facet_values) -> Request:
+        """`facet_values` are keyed by facet name (cluster=, year=, body=, person=, section=, ...)."""
+        unknown = sorted(set(facet_values) - set(BY_NAME))
+        if unknown:
+            raise TypeError(f"unknown search option(s): {', '.join(unknown)}")
         if sort not in SORTS:
             raise QueryError(f"invalid sort '{sort}': one of {', '.join(SORTS)}")
         if limit < 1 or page < 1:
             raise QueryError("--limit and --page must be at least 1")
-        return cls(query or "", _as_list(cluster), _as_list(region), _as_list(forum), _as_list(outcome), year,
-                   date_from, date_to, section, sort, limit, page, registry_file, only_ids, frozenset(features))
-
-
-def _name_filter(index, slot, kind: str, values: list[str], registry_file: str | None) -> list[str]:
-    known = list(index.known_values(slot, kind))
-    if kind == "cluster":
-        known += [b.name for b in load_registry(registry_file).clusters()]
-    elif kind == "region":
-        known += list(load_registry(registry_file).regions)
-    elif kind == "outcome":
-        known += [name for name, _ in OUTCOMES]
-    try:
-        return [resolve(kind, v, sorted(set(known))) for v in values]
-    except UnknownName as exc:
-        raise QueryError(str(exc)) from None
+        filters = {name: _as_list(v) for name, v in facet_values.items() if _as_list(v)}
+        return cls(query or "", filters, date_from, date_to, sort, limit, page, registry_file, only_ids,
+                   frozenset(features))
 
 
 def _filters(index, slot, request: Request, parsed) -> list:
-    filters = []
-    for kind in ("cluster", "region", "forum", "outcome"):
-        wanted = getattr(request, kind) + parsed.filters.get(kind, [])
-        if wanted:
-            names = _name_filter(index, slot, kind, wanted, request.registry_file)
-            filters.append(Or([Term(kind, n) for n in names]))
-    for y in ([request.year] if request.year else []) + parsed.filters.get("year", []):
-        start, end = parse_years(y)
-        filters.append(NumericRange("year", start, end))
+    values = {name: list(v) for name, v in request.filters.items() if name != "section"}
+    for name, given in parsed.filters.items():
+        if name != "section":
+            values.setdefault(name, []).extend(given)
+    filters = build_filters(values, lambda field: index.known_values(slot, field), request.registry_file,
+                            slot.searcher.schema)
     if request.date_from or request.date_to:
         lo = parse_day(request.date_from, "--from") if request.date_from else None
         hi = parse_day(request.date_to, "--to") if request.date_to else None
@@ -115,27 +85,20 @@ def _filters(index, slot, request: Request, parsed) -> list:
     return filters
 
 
-_FACETS = {
-    "cluster": "cluster", "year": "year", "forum": "forum", "section": "section_mask", "outcome": "outcome",
-}
-
-
 def execute(index, slot, request: Request) -> Result:
     searcher = slot.searcher
     schema = searcher.schema
     features = request.features
-    section = request.section
     text = request.query if request.query.strip() else "*"
+    # The section is known before parsing (it decides the fields), whether given as option or in the query.
+    sections = request.filters.get("section", []) + section_prefixes(text)
+    if len(sections) > 1:
+        raise QueryError("give one section, either --section or section: in the query")
+    section = section_name(sections[0]) if sections else None
     parsed = parse(text, schema, _fields(section, features), features=features)
-    if parsed.filters.get("section"):
-        if section:
-            raise QueryError("give the section once, either --section or section: in the query")
-        section = parsed.filters["section"][0]
-        text = re.sub(r"(?i)\b(section|sektion):\S+", " ", text)
-        parsed = parse(text, schema, _fields(section, features), features=features)
     filters = _filters(index, slot, request, parsed)
     filt = And(filters) if filters else None
-    facets = {name: sorting.FieldFacet(field, maptype=sorting.Count) for name, field in _FACETS.items()}
+    facets = grouped_by()
     sort = request.sort
     if sort == "relevance" and not request.query.strip():
         sort = "-date"  # a listing by filters alone: newest first
@@ -173,8 +136,8 @@ def execute(index, slot, request: Request) -> Result:
     words = _highlight_words(query)
     first = (request.page - 1) * request.limit
     hits = [_hit(r, words, section) for r in results[first : first + request.limit]]
-    facet_counts = {name: _facet(results, name) for name in FACETS}
-    facet_counts["section"] = _section_counts(facet_counts["section"])
+    matched = _matched_sections(searcher, query, results, section)
+    facet_counts = counts(results, matched)
     return Result(request.query, len(results), fallback, hits, facet_counts, request.page, request.limit, notes,
                   suggestion)
 
@@ -182,31 +145,49 @@ def execute(index, slot, request: Request) -> Result:
 def _fields(section: str | None, features: frozenset[str] = FEATURES) -> list[str]:
     if section is None:
         return ["title", *SECTION_FIELDS, "participants"] + (["ocr"] if "ocr" in features else [])
-    name = section.strip().lower()
-    aliases = {"det indstilles": "indstilling", "beskrivelse af sagen": "sagsfremstilling"}
-    name = aliases.get(name, name)
-    if name not in SECTION_FIELDS:
-        raise QueryError(f"unknown section '{section}'; one of {', '.join(SECTION_FIELDS)}")
-    return [name]
+    return [section]
 
 
-def _facet(results, name: str) -> dict[str, int]:
-    try:
-        groups = results.groups(name)
-    except (KeyError, ValueError):
-        return {}
-    clean = {str(k): v for k, v in groups.items() if k not in (None, "", b"")}
-    return dict(sorted(clean.items(), key=lambda kv: (-kv[1], kv[0])))
+def positive_terms(query) -> list[tuple[str, str]]:
+    """(field, text) of every term the query looks for, leaving out what it excludes (NOT)."""
+    found: list[tuple[str, str]] = []
+
+    def walk(node) -> None:
+        if isinstance(node, Not):
+            return
+        if isinstance(node, AndNot):
+            walk(node.a)
+            return
+        if isinstance(node, Term):
+            found.append((node.fieldname, node.text.decode("utf-8") if isinstance(node.text, bytes) else node.text))
+        elif isinstance(node, Phrase):
+            found.extend((node.fieldname, w) for w in node.words)
+        else:
+            for child in node.children():
+                walk(child)
+
+    walk(query)
+    return found
 
 
-def _section_counts(by_mask: dict[str, int]) -> dict[str, int]:
-    """Per-section counts from the counts of each combination of sections."""
-    counts: dict[str, int] = {}
-    for mask, n in by_mask.items():
-        for name, bit in zip(SECTION_FIELDS, mask):
-            if bit == "1":
-                counts[name] = counts.get(name, 0) + n
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+def _matched_sections(searcher, query, results, section: str | None) -> dict[str, int] | None:
+    """Per section, how many items of the result set have a query word there; None for a query without
+    words (a listing), whose items match in no section in particular."""
+    if section:
+        return {section: len(results)}
+    terms = positive_terms(query)
+    if not terms:
+        return None
+    by_field: dict[str, set[str]] = {}
+    for fieldname, text in terms:
+        if fieldname in SECTION_FIELDS:
+            by_field.setdefault(fieldname, set()).add(text)
+    docs = results.docs()
+    out = {}
+    for fieldname, texts in by_field.items():
+        having = searcher.docs_for_query(Or([Term(fieldname, t) for t in sorted(texts)]))
+        out[fieldname] = sum(1 for d in having if d in docs)
+    return out
 
 
 def _highlight_words(query) -> set[str]:
@@ -230,7 +211,7 @@ class _StarFormatter(highlight.Formatter):
 def _hit(hit, words: set[str], section: str | None) -> Hit:
     content = unpack_sections(hit.get("content"))
     if section:
-        text = content.get(_fields(section)[0], "")
+        text = content.get(section, "")
     else:
         text = "\n".join(content.values())
     return Hit(
@@ -239,13 +220,11 @@ def _hit(hit, words: set[str], section: str | None) -> Hit:
         position=hit["position"],
         number=hit.get("number", ""),
         title=hit.get("title", ""),
-        cluster=hit.get("cluster"),
-        region=hit.get("region"),
-        forum=hit.get("forum"),
         date=hit.get("date"),
         score=round(float(hit.score), 4) if isinstance(hit.score, (int, float)) else None,
         snippet=snippet(text, words),
         sections=[s for s in (hit.get("sections") or "").split(",") if s],
+        facets=stored_facets(hit.fields()),
     )
 
 
@@ -269,9 +248,8 @@ def item_view(searcher, item_id: str) -> ItemView:
     return ItemView(
         id=stored["id"], path=stored["path"], number=stored.get("number", ""), position=stored["position"],
         title=stored.get("title", ""), time=stored.get("time"), presenter=stored.get("presenter"),
-        cluster=stored.get("cluster"), region=stored.get("region"), forum=stored.get("forum"),
         date=stored.get("date"), case_numbers=[c for c in (stored.get("case_numbers") or "").split(",") if c],
-        sections=unpack_sections(stored.get("content")),
+        sections=unpack_sections(stored.get("content")), facets=stored_facets(stored),
     )
 
 

@@ -55,8 +55,9 @@ def watch_report_text(found: dict[str, list[Hit]]) -> str:
 
 def item_text(item: ItemView) -> str:
     out = [f"{item.number}. {item.title}"]
+    facets = [(name.replace("_", " "), value) for name, value in item.facets.items() if name != "year"]
     for label, value in (
-        ("cluster", item.cluster), ("region", item.region), ("forum", item.forum), ("date", item.date),
+        *facets, ("date", item.date),
         ("time", item.time), ("presenter", item.presenter), ("case numbers", ", ".join(item.case_numbers)),
         ("file", f"{item.path} (item {item.position})"), ("id", item.id),
     ):

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from whoosh import qparser
 from whoosh.query import And, DisjunctionMax, Every, NullQuery, Or, Phrase, Query, Term
 
+from indexer.facets import BY_PREFIX
+
 from .exact import rewrite_exact
 from .expand import FEATURES, LONG_QUERY_TERMS, drop_question_words, expand_synonyms, minimum_match
 
@@ -22,14 +24,12 @@ FIELD_BOOSTS = {"title": 3.0, "beslutning": 1.6, "indstilling": 1.3, "participan
 TEXT_FIELD_ALIASES = {
     "title": "title", "titel": "title", "tekst": "tekst",
     "indstilling": "indstilling", "sagsfremstilling": "sagsfremstilling", "referat": "referat",
-    "beslutning": "beslutning", "bilag": "bilag", "exact": "exact", "deltagere": "participants",
-    "participants": "participants", "sagsnr": "case_numbers", "case": "case_numbers", "nummer": "number",
-    "number": "number",
+    "beslutning": "beslutning", "bilag": "bilag", "exact": "exact", "sagsnr": "case_numbers",
+    "case": "case_numbers", "nummer": "number", "number": "number",
 }
-FILTER_FIELD_ALIASES = {
-    "cluster": "cluster", "klynge": "cluster", "region": "region", "forum": "forum", "year": "year", "år": "year",
-    "aar": "year", "section": "section", "sektion": "section", "outcome": "outcome", "udfald": "outcome",
-}
+# Facets written in the query (`cluster:Midtklyngen`, `år:2023`): every prefix of indexer.facets.
+FILTER_FIELD_ALIASES = {prefix: facet.name for prefix, facet in BY_PREFIX.items()}
+FIELD_RE = re.compile(r'(?<![\w:])([A-Za-zæøåÆØÅ_]+):("[^"]*"|[^\s()]+)')
 
 
 class QueryError(Exception):
@@ -82,10 +82,16 @@ def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
         known = ", ".join(sorted(set(TEXT_FIELD_ALIASES) | set(FILTER_FIELD_ALIASES)))
         raise QueryError(f"unknown field '{m.group(1)}' (known fields: {known})")
 
-    text = re.sub(r'(?<![\w:])([A-Za-zæøåÆØÅ]+):("[^"]*"|[^\s()]+)', take_filter, text)
+    text = FIELD_RE.sub(take_filter, text)
     text = _outside_quotes(text, r'(?<![\w-])-(?=[\w"(])', "NOT ")
     text = re.sub(r'(?<![\w=])=("[^"]*"|[\w-]+\*?)', r"exact:\1", text)
     return text.strip(), filters, notes
+
+
+def section_prefixes(text: str) -> list[str]:
+    """The sections named in the query text (`section:beslutning`)."""
+    return [m.group(2).strip('"') for m in FIELD_RE.finditer(text)
+            if FILTER_FIELD_ALIASES.get(m.group(1).lower()) == "section"]
 
 
 def single_word_phrases(query: Query) -> Query:

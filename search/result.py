@@ -1,26 +1,39 @@
-"""What the search library returns: plain dataclasses that the CLI, the web app and JSON render."""
+"""What the search library returns: plain dataclasses that the CLI, the web app and JSON render.
+
+Facet values (cluster, region, forum, body, ..., one per row of indexer.facets) travel in `facets` and
+read as attributes too (`hit.cluster`); JSON gives them as top-level keys.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from indexer.facets import BY_NAME
+
+
+class _FacetAttributes:
+    def __getattr__(self, name: str):
+        facets = self.__dict__.get("facets")
+        if facets is not None and name in BY_NAME:
+            return facets.get(name)
+        raise AttributeError(name)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        return {**{k: v for k, v in data.items() if k != "facets"}, **data["facets"]}
+
 
 @dataclass(frozen=True)
-class Hit:
+class Hit(_FacetAttributes):
     id: str
     path: str
     position: int
     number: str
     title: str
-    cluster: str | None
-    region: str | None
-    forum: str | None
     date: str | None
     score: float | None  # None when sorted by date
     snippet: str
     sections: list[str]
-
-    def to_json(self) -> dict:
-        return asdict(self)
+    facets: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,7 @@ class Result:
 
 
 @dataclass(frozen=True)
-class ItemView:
+class ItemView(_FacetAttributes):
     id: str
     path: str
     number: str
@@ -57,15 +70,10 @@ class ItemView:
     title: str
     time: str | None
     presenter: str | None
-    cluster: str | None
-    region: str | None
-    forum: str | None
     date: str | None
     case_numbers: list[str]
     sections: dict[str, str]
-
-    def to_json(self) -> dict:
-        return asdict(self)
+    facets: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

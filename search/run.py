@@ -6,13 +6,9 @@ from __future__ import annotations
 
 import os
 
-from .engine import SORTS, parse_day, parse_years, snippet
 from .expand import FEATURES
 from .index import open as open_index
-from .result import Hit, ItemView, Result, Stats
-
-__all__ = ["SORTS", "Hit", "ItemView", "Result", "Stats", "parse_day", "parse_years", "run", "show", "snippet",
-           "stats"]
+from .result import ItemView, Result, Stats
 
 
 def run(index_dir: str | os.PathLike, query: str = "", *, registry_file: str | None = None, features=FEATURES,

@@ -7,6 +7,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from indexer.facets import FACETS
 from indexer.store import write_atomic
 
 from .query import QueryError
@@ -14,7 +15,7 @@ from .index import open as open_index
 from .result import Hit
 
 WATCH_FILE = "watches.json"
-FILTER_KEYS = ("cluster", "region", "forum", "year", "section")
+FILTER_KEYS = tuple(f.name for f in FACETS if f.watched)
 
 
 @dataclass(frozen=True)

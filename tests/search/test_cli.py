@@ -4,6 +4,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from indexer.facets import FACETS
 from search.cli import EXIT_FILES_FAILED, EXIT_NO_INDEX, EXIT_USAGE, main
 from search.format import highlighted
 from tests.conftest import SAMPLE
@@ -52,9 +53,10 @@ def test_search_json_shape(sample_index):
     assert set(doc) >= {"query", "total", "fallback", "hits", "facets"}
     assert doc["query"] == "rekruttering" and doc["total"] == 2 and doc["fallback"] is False
     hit = doc["hits"][0]
-    assert set(hit) == {"id", "path", "position", "number", "title", "cluster", "region", "forum", "date", "score",
-                        "snippet", "sections"}
-    assert set(doc["facets"]) == {"cluster", "year", "forum", "section", "outcome"}
+    stored = {f.name for f in FACETS if f.kind in ("name", "year")}
+    assert set(hit) == {"id", "path", "position", "number", "title", "date", "score", "snippet", "sections"} | stored
+    assert {"cluster", "region", "forum", "body", "body_kind", "municipality", "year", "outcome"} <= stored
+    assert set(doc["facets"]) == {f.name for f in FACETS if f.counted}
 
 
 def test_search_terminal_output_is_plain_when_piped(sample_index):

@@ -19,7 +19,42 @@ def test_facets_match_a_hand_count(sample_index):
     assert result.facets["year"] == {"2023": 2, "2022": 1, "2024": 1}
     assert result.facets["forum"] == {"Direktørforum": 1, "Faglig Operativ Gruppe Børn og Unge": 1,
                                       "Faglig Strategisk Gruppe": 1, "Klyngestyregruppe": 1}
-    assert result.facets["section"] == {"beslutning": 3, "indstilling": 1, "referat": 1}
+    assert result.facets["section"] == {}  # the word is in the titles, in no section
+
+
+def test_the_section_facet_counts_the_sections_that_matched(sample_index):
+    result = search.run(sample_index, "rekruttering")
+    assert [len(h.sections) for h in result.hits] == [4, 3]  # the hits have more sections than matched
+    assert result.facets["section"] == {"indstilling": 1, "sagsfremstilling": 1}
+    assert search.run(sample_index, "rekruttering", section="indstilling").facets["section"] == {"indstilling": 1}
+    listing = search.run(sample_index, "", cluster="horsens")
+    assert sum(listing.facets["section"].values()) >= listing.total  # no words: the sections the items have
+
+
+def test_every_facet_of_the_table_filters_and_counts(tmp_path):
+    minutes = tmp_path / "m"
+    minutes.mkdir()
+    write(minutes / "a.txt", """Referat
+Sundhedsrådet, Horsens-klyngen
+Dato: 12. marts 2024
+
+Deltagere: Anne Holm (AH), Bo Berg
+
+1. Genoptræning efter hofteoperation
+Beslutning
+Godkendt.
+""")
+    ix = tmp_path / "ix"
+    indexer.build(ix, [minutes])
+    with search.open(ix) as index:
+        everything = index.search()
+        assert everything.total == 1 and everything.facets["year"] == {"2024": 1}
+        assert index.search(person="Anne Holm").total == 1
+        assert index.search(person="Bo Holm").total == 0  # a name, not words from two names
+        assert index.search("participant:AH").total == 1
+        assert index.search(year=["2020", "2024"]).total == 1
+        with pytest.raises(TypeError, match="unknown search option"):
+            index.search(colour="red")
 
 
 def test_facets_count_the_whole_result_set_not_the_page(sample_index):

@@ -1,0 +1,122 @@
+"""Filters and counts for the facets of indexer.facets: how each kind of facet turns a user's values
+into a Whoosh filter, and how the facet counts of a result set are made."""
+from __future__ import annotations
+
+import re
+
+from whoosh import sorting
+from whoosh.query import NumericRange, Or, Phrase, Query, Term
+
+from indexer.facets import BY_NAME, FACETS, Facet
+from indexer.schema import SECTION_FIELDS
+
+from .names import UnknownName, resolve
+from .query import QueryError
+
+COUNTED = tuple(f for f in FACETS if f.counted)
+# Counted by a column each: exact values and years. Sections are counted from what matched.
+COLUMN_COUNTED = tuple(f for f in COUNTED if f.kind in ("name", "year"))
+SECTION_ALIASES = {"det indstilles": "indstilling", "beskrivelse af sagen": "sagsfremstilling"}
+
+
+def parse_years(value: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:(?:-|–|\.\.)\s*(\d{4}))?\s*", str(value or ""))
+    if not m:
+        raise QueryError(f"invalid year '{value}': use YYYY or a range YYYY-YYYY")
+    start, end = int(m[1]), int(m[2] or m[1])
+    if start > end:
+        raise QueryError(f"invalid year range '{value}': the first year is after the second")
+    return start, end
+
+
+def section_name(value: str) -> str:
+    """The canonical section a user means: its name or one of its labels (corpus.labels)."""
+    from corpus.labels import match_label
+
+    name = " ".join(str(value).strip().lower().split())
+    if name in SECTION_FIELDS:
+        return name
+    label = match_label(name)
+    if label and not label[1]:
+        return label[0]
+    raise QueryError(f"unknown section '{value}'; one of {', '.join(SECTION_FIELDS)}")
+
+
+def _text_filter(facet: Facet, value: str, schema) -> Query:
+    words = [t.text for t in schema[facet.field].analyzer(value, mode="query")]
+    if not words:
+        raise QueryError(f"nothing to look for in {facet.name} '{value}'")
+    return Term(facet.field, words[0]) if len(words) == 1 else Phrase(facet.field, words)
+
+
+def build_filters(values: dict[str, list[str]], known, registry_file: str | None, schema) -> list[Query]:
+    """One Whoosh filter per facet given (its values or'ed; facets and'ed). `known(field)` lists the
+    values the index holds for a field."""
+    filters: list[Query] = []
+    for name, wanted in values.items():
+        if not wanted:
+            continue
+        facet = BY_NAME[name]
+        if facet.kind == "name":
+            candidates = sorted(set(known(facet.field)) | set(facet.candidates(registry_file)))
+            try:
+                resolved = [resolve(name.replace("_", " "), v, candidates) for v in wanted]
+            except UnknownName as exc:
+                raise QueryError(str(exc)) from None
+            filters.append(Or([Term(facet.field, v) for v in resolved]))
+        elif facet.kind == "year":
+            ranges = [parse_years(v) for v in wanted]
+            filters.append(Or([NumericRange(facet.field, lo, hi) for lo, hi in ranges]))
+        elif facet.kind == "text":
+            filters.append(Or([_text_filter(facet, v, schema) for v in wanted]))
+    return filters
+
+
+def grouped_by() -> dict[str, sorting.FieldFacet]:
+    """The Whoosh facets that count the column-stored facets of a whole result set."""
+    facets = {f.name: sorting.FieldFacet(f.field, maptype=sorting.Count) for f in COLUMN_COUNTED}
+    facets["section"] = sorting.FieldFacet("section_mask", maptype=sorting.Count)
+    return facets
+
+
+def _sorted_counts(counts: dict) -> dict[str, int]:
+    clean = {str(k): v for k, v in counts.items() if k not in (None, "", b"") and v}
+    return dict(sorted(clean.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def counts(results, matched_sections: dict[str, int] | None) -> dict[str, dict[str, int]]:
+    """Counts per facet value over the whole result set, in the table's order.
+
+    `matched_sections` are the per-section counts of items whose query words matched there; without
+    words to match (a listing by filters), the sections the items have are counted.
+    """
+    out: dict[str, dict[str, int]] = {}
+    for facet in COUNTED:
+        if facet.kind == "section":
+            out[facet.name] = _sorted_counts(matched_sections if matched_sections is not None
+                                             else _sections_present(_groups(results, "section")))
+        else:
+            out[facet.name] = _sorted_counts(_groups(results, facet.name))
+    return out
+
+
+def _groups(results, name: str) -> dict:
+    try:
+        return results.groups(name)
+    except (KeyError, ValueError):
+        return {}
+
+
+def _sections_present(by_mask: dict[str, int]) -> dict[str, int]:
+    """Per-section counts from the counts of each combination of sections (the section_mask column)."""
+    present: dict[str, int] = {}
+    for mask, n in by_mask.items():
+        for name, bit in zip(SECTION_FIELDS, mask):
+            if bit == "1":
+                present[name] = present.get(name, 0) + n
+    return present
+
+
+def stored_facets(stored: dict) -> dict[str, object]:
+    """An item's facet values by facet name, from its stored fields."""
+    return {f.name: stored.get(f.field) for f in FACETS if f.kind in ("name", "year")}
