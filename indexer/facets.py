@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from corpus import SECTION_NAMES, AgendaItem, Meeting, load_registry
+from corpus.bodies import body_kinds
 from corpus.outcome import OUTCOMES
 
 
@@ -63,8 +64,8 @@ FACETS: tuple[Facet, ...] = (
     Facet("forum", "forum", "name", "Only this forum.", _meeting("forum")),
     Facet("body", "body", "name", "Only meetings of this body (as named in the minutes' header).",
           _meeting("body"), aliases=("organ", "udvalg")),
-    Facet("body_kind", "body_kind", "name", "Only this kind of body: cluster forum, sundhedsråd, committee, ...",
-          _meeting("body_kind"), aliases=("kind", "type")),
+    Facet("body_kind", "body_kind", "name", "Only this kind of body: " + ", ".join(body_kinds()) + ".",
+          _meeting("body_kind"), aliases=("kind", "type"), candidates=lambda registry_file: list(body_kinds())),
     Facet("municipality", "municipality", "name", "Only this municipality's bodies.", _meeting("municipality"),
           aliases=("kommune",)),
     Facet("year", "year", "year", "A year or a range, e.g. 2023 or 2022-2024.", _meeting("year"),
