@@ -229,12 +229,16 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
     report = run_fetch(index_dir, names, into, since=since.date() if since else None, recheck_days=recheck_days,
                        pdf=not no_pdf, manners=politeness(delay, timeout, retries), progress=progress)
     _report_problems(report, say)
-    indexed = None
-    if not no_index and (report.new or report.changed or str(report.folder) not in indexer.read_meta(index_dir).get("roots", [])):
+    indexed, busy = None, None
+    if not no_index and (report.new or report.changed or report.folder not in indexer.read_meta(index_dir).get("roots", [])):
         build = indexer.reindex if has_index(index_dir) else indexer.build
-        indexed = build(index_dir, [report.folder])
-        for path, reason in indexed.failed:
-            _warn(path, f"failed: {reason}")
+        try:
+            indexed = build(index_dir, [report.folder])
+        except indexer.IndexLocked as exc:
+            busy = f"{exc}; the fetched files are indexed by the next reindex"
+        else:
+            for path, reason in indexed.failed:
+                _warn(path, f"failed: {reason}")
     if as_json:
         payload = {"fetch": report.to_json(), "index": None if indexed is None else {
             "files": indexed.files, "items": indexed.items, "failed": len(indexed.failed),
@@ -245,5 +249,7 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
         if indexed is not None:
             click.echo(f"indexed {indexed.files} files, {indexed.items} items into {index_dir}; "
                        f"{len(indexed.failed)} failed, {len(indexed.skipped)} skipped")
+    if busy:
+        raise IndexBusy(busy)
     if report.failed or (indexed is not None and indexed.failed):
         sys.exit(EXIT_FILES_FAILED)

@@ -48,6 +48,10 @@ class PortalError(Exception):
         self.problem = problem
 
 
+class MeetingGone(PortalError):
+    """A listed meeting the portal does not give (404 or 403): that meeting is skipped, not the source."""
+
+
 @dataclass(frozen=True)
 class Politeness:
     delay: float = 1.0  # seconds between the end of one request and the start of the next, per host
@@ -210,7 +214,10 @@ class Portal:
 
     def committees(self) -> list[Committee]:
         url = self.base + "/api/agenda/udvalgsliste"
-        return parse_committees(url, self._api("/api/agenda/udvalgsliste"))
+        try:
+            return parse_committees(url, self._api("/api/agenda/udvalgsliste"))
+        except MeetingGone as exc:
+            raise PortalError(exc.url, exc.problem + " for the committee list (not a FirstAgenda portal?)") from None
 
     def meeting(self, meeting_id: str) -> tuple[bytes, dict]:
         """The meeting's JSON as published (bytes) and parsed; its shape is checked."""
@@ -221,7 +228,7 @@ class Portal:
 
     def meeting_pdf(self, meeting_id: str) -> bytes | None:
         """The published PDF of the whole meeting, or None where the portal offers none (404, or a
-        page instead of a PDF)."""
+        page instead of a PDF). Raises PortalError when the portal fails to answer."""
         url = f"{self.base}/vis/pdf/dagsorden/{quote(meeting_id, safe='')}?redirectDirectlyToPdf=true"
         response = self.http.get(url, follow=True, accept="application/pdf")
         if response.status_code != 200 or not response.content.startswith(b"%PDF-"):
@@ -230,6 +237,8 @@ class Portal:
 
 
 def _json(url: str, response: httpx.Response) -> object:
+    if response.status_code in (403, 404, 410):
+        raise MeetingGone(url, f"HTTP {response.status_code}")
     if response.status_code != 200:
         raise PortalError(url, f"HTTP {response.status_code}")
     kind = response.headers.get("content-type", "").split(";")[0].strip() or "no content type"

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..registry import fold
-from .client import Http, MeetingRef, Politeness, Portal, PortalError
+from .client import Http, MeetingGone, MeetingRef, Politeness, Portal, PortalError
 from .sources import Source, slug
 from .store import Fetched, FolderLock, SourceState, remove_partial_files, write_bytes_atomic
 
@@ -145,7 +145,11 @@ def _fetch_source(portal: Portal, source: Source, state: SourceState, folder: Pa
             result.unchanged += 1
             _tell(progress, source, ref, "unchanged")
             continue
-        raw, data = portal.meeting(ref.id)
+        try:
+            raw, data = portal.meeting(ref.id)
+        except MeetingGone as exc:
+            result.warnings.append(f"{exc} (listed, but not given; skipped, what was fetched before is kept)")
+            continue
         digest = content_hash(data)
         if present and digest == before.hash:
             if before.fingerprint != ref.fingerprint:
@@ -157,7 +161,11 @@ def _fetch_source(portal: Portal, source: Source, state: SourceState, folder: Pa
         files = [str(stem) + ".json"]
         write_bytes_atomic(folder / files[0], raw)
         if pdf:
-            document = portal.meeting_pdf(ref.id)
+            try:
+                document = portal.meeting_pdf(ref.id)
+            except PortalError as exc:
+                result.warnings.append(f"no PDF: {exc}")
+                document = None
             if document is not None:
                 files.append(str(stem) + ".pdf")
                 write_bytes_atomic(folder / files[1], document)

@@ -9,6 +9,7 @@ import threading
 
 from click.testing import CliRunner
 
+from indexer.lock import WriterLock
 from search.cli import main
 from tests.conftest import SAMPLE, referat_command
 from tests.pdfwriter import make_pdf
@@ -133,3 +134,17 @@ def test_a_fetch_killed_mid_run_resumes_cleanly(portal, tmp_path):
     assert (payload["new"], payload["changed"], payload["unchanged"]) == (2, 0, 1)
     assert len(list(into.rglob("*.json"))) == 3 and not list(into.rglob("*.part"))
     assert set(json.loads(p.read_text("utf-8"))["Id"] for p in into.rglob("*.json")) == set(ids)
+
+
+def test_fetch_while_the_index_is_being_written_keeps_the_files_and_exits_4(portal, tmp_path):
+    ids = fill(portal)
+    portal.pdfs[ids[0]] = minutes_pdf()
+    ix, into = tmp_path / "ix", tmp_path / "dl"
+    cli("source", "add", "nordvest", portal.url, "--index", ix)
+    with WriterLock(ix):
+        result = cli("fetch", "--index", ix, "--into", into)
+    assert result.exit_code == 4 and "indexed by the next reindex" in result.output
+    assert "3 new" in result.output and len(list(into.rglob("*.json"))) == 3
+    after = cli("fetch", "--index", ix)  # nothing new, but the folder is not indexed yet: it is now
+    assert after.exit_code == 0 and "0 new" in after.output and "indexed" in after.output
+    assert str(into.resolve()) in json.loads((ix / "referat.json").read_text("utf-8"))["roots"]

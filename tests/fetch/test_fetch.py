@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import replace
 from datetime import date
+from email.utils import formatdate
 
 import httpx
 import pytest
 
 from corpus.fetch import FetchBusy, Http, Politeness, Source, fetch
+from corpus.fetch.client import _retry_after
 from corpus.fetch.store import FolderLock
 
 from .conftest import FAST, HEALTH, fill, invented
@@ -219,3 +222,28 @@ def test_a_second_fetch_into_the_same_folder_is_refused(portal, tmp_path):
     with FolderLock(tmp_path), pytest.raises(FetchBusy, match="another referat fetch"):
         run(portal, tmp_path)
     assert run(portal, tmp_path).new == 3
+
+
+def test_a_listed_meeting_the_portal_does_not_give_is_skipped_with_a_warning(portal, tmp_path):
+    ids = fill(portal)
+    del portal.meetings[ids[1]]
+    report = run(portal, tmp_path)
+    source = report.sources[0]
+    assert source.error is None and len(source.new) == 2
+    assert any(f"/api/agenda/dagsorden/{ids[1]}: HTTP 404" in w for w in source.warnings)
+
+
+def test_a_pdf_the_portal_fails_to_give_is_a_warning_and_the_meeting_is_kept(portal, tmp_path):
+    ids = fill(portal)
+    for _ in range(3):
+        portal.fault(f"/vis/pdf/dagsorden/{ids[0]}?redirectDirectlyToPdf=true", Fault(status=502))
+    report = run(portal, tmp_path)
+    source = report.sources[0]
+    assert source.error is None and report.new == 3
+    assert any(w.startswith("no PDF: ") and "502" in w for w in source.warnings)
+
+
+def test_retry_after_as_an_http_date():
+    assert _retry_after("7") == 7.0
+    assert 20 <= _retry_after(formatdate(time.time() + 30, usegmt=True)) <= 31
+    assert _retry_after("soon") is None
