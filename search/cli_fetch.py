@@ -241,13 +241,13 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
                 _warn(path, f"failed: {reason}")
     if as_json:
         payload = {"fetch": report.to_json(), "index": None if indexed is None else {
-            "files": indexed.files, "items": indexed.items, "failed": len(indexed.failed),
+            "files": indexed.files, "meetings": indexed.meetings, "items": indexed.items, "failed": len(indexed.failed),
             "skipped": len(indexed.skipped), "seconds": round(indexed.seconds, 2)}}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
     elif not quiet:
         click.echo(summary_line(report) + f"; into {report.folder}")
         if indexed is not None:
-            click.echo(f"indexed {indexed.files} files, {indexed.items} items into {index_dir}; "
+            click.echo(f"indexed {indexed.files} files ({indexed.meetings} meetings, {indexed.items} items) into {index_dir}; "
                        f"{len(indexed.failed)} failed, {len(indexed.skipped)} skipped")
     if busy:
         raise IndexBusy(busy)
