@@ -6,6 +6,7 @@ which the segmenter finds no agenda item at all is not a meeting (an attachment,
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from ..model import Meeting
 from ..readers import Line, decode_text, html_lines, join_hyphenated, text_lines
@@ -37,7 +38,7 @@ def read_html(source: Source) -> Meeting:
 def read_pdf(source: Source) -> Meeting:
     from ..pdf import pdf_text
 
-    text = pdf_text(source.data, source.path)
+    text = pdf_text(source.data, Path(source.path).name)
     meeting = _split(source, join_hyphenated(text.lines), FORMAT_PDF)
     return replace(_meeting_or_refuse(meeting, "a PDF"), ocr=text.ocr)
 

@@ -27,7 +27,7 @@ BAD_FILES = {
     "garbage.txt": (bytes(range(256)) * 64, "binary data"),
     "truncated.pdf": (make_pdf([["1. Punkt", "Referat", "Tekst"]] * 3)[:300], "damaged or truncated PDF"),
     "locked.pdf": (None, "encrypted PDF"),
-    "scanned.pdf": (make_pdf([[], []], footer=False), "no text layer"),
+    "scanned.pdf": (make_pdf([[], []], footer=False), "scanned PDF"),  # blank: OCR finds nothing (or no Tesseract)
 }
 
 
