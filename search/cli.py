@@ -71,6 +71,39 @@ def facet_options(multiple: bool = True):
     return decorate
 
 
+class QueryCommand(click.Command):
+    """A command whose QUERY words may begin with '-': `referat search telekol -horsens` excludes a word.
+
+    Known options (and their values) go to click; every other argument that is not a `--long` option
+    is a query word, passed after `--` so that click does not read `-horsens` as `-h -o ...`.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value = {}
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                for name in param.opts + param.secondary_opts:
+                    takes_value[name] = not param.is_flag and not param.count
+        options, words = [], []
+        rest = iter(args)
+        for arg in rest:
+            if arg == "--":
+                words.extend(rest)
+                break
+            name = arg.split("=", 1)[0]
+            if name in takes_value:
+                options.append(arg)
+                if takes_value[name] and "=" not in arg:
+                    value = next(rest, None)
+                    if value is not None:
+                        options.append(value)
+            elif arg.startswith("--"):
+                options.append(arg)  # an unknown option: click says so
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, options + (["--", *words] if words else []))
+
+
 def _errors_as_messages(f):
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
@@ -284,7 +317,7 @@ def watch_group() -> None:
     """
 
 
-@watch_group.command("add")
+@watch_group.command("add", cls=QueryCommand)
 @click.argument("name")
 @click.argument("query", nargs=-1, required=True)
 @index_option
@@ -335,7 +368,7 @@ def watch_remove(name, index_dir) -> None:
     click.echo(f"removed saved search {name}")
 
 
-@main.command("search")
+@main.command("search", cls=QueryCommand)
 @click.argument("query", nargs=-1)
 @index_option
 @registry_option

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from whoosh import highlight, scoring, sorting
-from whoosh.query import And, AndNot, Not, Or, Phrase, Term, TermRange
+from whoosh.query import And, AndNot, Not, Or, PatternQuery, Phrase, Term, TermRange
 
 from indexer import SECTION_FIELDS
 from indexer.facets import BY_NAME
@@ -100,8 +100,9 @@ def execute(index, slot, request: Request) -> Result:
     filt = And(filters) if filters else None
     facets = grouped_by()
     sort = request.sort
-    if sort == "relevance" and not request.query.strip():
-        sort = "-date"  # a listing by filters alone: newest first
+    listing = not positive_terms(parsed.query)
+    if sort == "relevance" and listing:
+        sort = "-date"  # no words to rank by (filters alone, `*`, NOT word): newest first
     sortedby = None
     if sort != "relevance":
         sortedby = [sorting.FieldFacet("date", reverse=sort == "-date"), sorting.FieldFacet("path"),
@@ -119,8 +120,18 @@ def execute(index, slot, request: Request) -> Result:
 
     query, results = search(parsed.query)
     fallback, suggestion, notes = False, None, list(parsed.notes)
+    if results.is_empty() and not listing and (filt is not None or section):
+        unfiltered = parse(text, schema, _fields(None, features), features=features).query
+        if compound_map:
+            unfiltered = expand_compounds(unfiltered, compound_map, vocabulary, text_fields)
+        elsewhere = len(searcher.search(unfiltered, limit=1))
+        if elsewhere:
+            given = ", ".join(_given_filters(request, parsed, section))
+            notes.append(f"{elsewhere} items match {text!r}, but none with {given}")
+            return Result(request.query, 0, False, [], counts(results, {}), request.page, request.limit, notes)
     if results.is_empty() and "typos" in features:
-        fixes, fixed_words = corrections(index.dir, text, vocabulary)
+        known = slot.vocabulary_for(sorted(_fields(None, FEATURES)))
+        fixes, fixed_words = corrections(index.dir, text, known)
         if fixes:
             fixed_query, fixed = search(apply_corrections(parsed.query, fixes))
             if not fixed.is_empty():
@@ -140,6 +151,19 @@ def execute(index, slot, request: Request) -> Result:
     facet_counts = counts(results, matched)
     return Result(request.query, len(results), fallback, hits, facet_counts, request.page, request.limit, notes,
                   suggestion)
+
+
+def _given_filters(request: Request, parsed, section: str | None) -> list[str]:
+    given = [f"{BY_NAME[name].cli_option} {' / '.join(values)}" for name, values in request.filters.items()
+             if name != "section"]
+    given += [f"{name}:{' / '.join(values)}" for name, values in parsed.filters.items() if name != "section"]
+    if section:
+        given.append(f"--section {section}")
+    if request.date_from or request.date_to:
+        given.append("the date range")
+    if request.only_ids is not None:
+        given.append("the items asked for")
+    return given
 
 
 def _fields(section: str | None, features: frozenset[str] = FEATURES) -> list[str]:

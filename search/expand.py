@@ -13,7 +13,7 @@ from importlib import resources
 from whoosh import matching
 from whoosh.query import And, DisjunctionMax, Or, Phrase, Query, Term
 
-from indexer.analysis import TOKEN_RE, stem
+from indexer.analysis import TOKEN_RE, ocr_key, stem
 from indexer.compounds import splits
 from indexer.spelling import near
 from indexer.spelling import words as spelling_words
@@ -167,29 +167,58 @@ class Vocabulary:
         return self._seen[term]
 
 
-def corrections(index_dir, text: str, vocabulary: "Vocabulary") -> tuple[dict[str, str], dict[str, str]]:
-    """For each word of the query whose stem the index does not hold, the closest word it does hold.
+def _looks_scanned(word: str) -> bool:
+    """An OCR misreading rather than a word: its OCR key is that of a different, more common spelling
+    with æ/ø/å (`pargrende` for `pårørende`), or it holds OCR debris (`m@de`, digits inside letters)."""
+    return bool(re.search(r"[@&]|[a-zæøå][038][a-zæøå]", word))
 
-    Distances are measured between unstemmed words (indexer.spelling), since the stems of misspelt
-    words are unreliable (`ordnigen` stems to `ordn`). The most widespread candidate at the smallest
+
+def corrections(index_dir, text: str, vocabulary: "Vocabulary") -> tuple[dict[str, str], dict[str, str]]:
+    """For each word of the query that the index holds in no form, the closest word it does hold.
+
+    `vocabulary` covers every text field, so a word that occurs anywhere (stemmed, folded) is never
+    replaced, whatever filter emptied the result. Distances are measured between unstemmed words
+    (indexer.spelling), since the stems of misspelt words are unreliable (`ordnigen` stems to `ordn`).
+    Field names and OCR misreadings are never offered. The most widespread candidate at the smallest
     distance wins. Returns (stem -> corrected stem, word -> corrected word).
     """
+    from .query import FILTER_FIELD_ALIASES, TEXT_FIELD_ALIASES
+
+    fields = set(FILTER_FIELD_ALIASES) | set(TEXT_FIELD_ALIASES)
     wordlist, counts = spelling_words(index_dir)
     stems: dict[str, str] = {}
     fixed: dict[str, str] = {}
-    for word in TOKEN_RE.findall(text):
-        if word in ("AND", "OR", "NOT") or len(word) < 4 or word[0].isdigit():
+    for word in TOKEN_RE.findall(re.sub(r"\S+:\S*", " ", text)):
+        if word in ("AND", "OR", "NOT") or len(word) < 4 or word[0].isdigit() or word.lower() in fields:
             continue
         wrong = stem(word)
-        if wrong in vocabulary or wrong in stems:
+        if wrong in vocabulary or wrong in stems or word.lower() in counts:
             continue
         for distance in (1, 2):
-            candidates = [(counts[c], c) for c in near(word.lower(), wordlist, distance) if stem(c) in vocabulary]
+            candidates = [(counts[c], c) for c in near(word.lower(), wordlist, distance)
+                          if stem(c) in vocabulary and c not in fields and not _looks_scanned(c)
+                          and not _ocr_variant(c, counts)]
             if candidates:
                 best = max(candidates)[1]
                 stems[wrong], fixed[word] = stem(best), best
                 break
     return stems, fixed
+
+
+_OCR_KEYS: dict[int, dict[str, str]] = {}
+
+
+def _ocr_variant(word: str, counts: dict[str, int]) -> bool:
+    """Whether `word` is the scanned misreading (`pargrende`) of an indexed word with æ/ø/å
+    (`pårørende`): the same OCR key, and the word itself without æ/ø/å."""
+    if re.search("[æøå]", word):
+        return False
+    keys = _OCR_KEYS.get(id(counts))
+    if keys is None:
+        keys = {ocr_key(w): w for w in counts if re.search("[æøå]", w)}
+        _OCR_KEYS.clear()
+        _OCR_KEYS[id(counts)] = keys
+    return ocr_key(word) in keys
 
 
 def apply_corrections(query: Query, fixes: dict[str, str]) -> Query:

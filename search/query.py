@@ -82,10 +82,53 @@ def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
         known = ", ".join(sorted(set(TEXT_FIELD_ALIASES) | set(FILTER_FIELD_ALIASES)))
         raise QueryError(f"unknown field '{m.group(1)}' (known fields: {known})")
 
+    empty = re.search(r'(?<![\w:])([A-Za-zæøåÆØÅ_]+):(?=\s|$|\))', _outside_quotes(text, r'"', " "))
+    if empty:
+        raise QueryError(f"'{empty.group(1)}:' needs a value after it, e.g. {empty.group(1)}:telekol")
     text = FIELD_RE.sub(take_filter, text)
     text = _outside_quotes(text, r'(?<![\w-])-(?=[\w"(])', "NOT ")
     text = re.sub(r'(?<![\w=])=("[^"]*"|[\w-]+\*?)', r"exact:\1", text)
     return text.strip(), filters, notes
+
+
+OPERATORS = ("AND", "OR", "NOT")
+
+
+def check_operators(text: str) -> str:
+    """A query whose operators lack a word on either side is a usage error with a hint; a query that
+    starts with NOT (or -word) means "every item except"."""
+    tokens = re.findall(r'"[^"]*"|[()]|[^\s()]+', text)
+    hint = "put a word on both sides, or write the word in lower case to search for it"
+    for i, token in enumerate(tokens):
+        if token not in OPERATORS:
+            continue
+        before = tokens[i - 1] if i else None
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if after is None or after == ")" or (after in OPERATORS and not (token != "NOT" and after == "NOT")):
+            raise QueryError(f"'{token}' has nothing after it in '{text}': {hint}")
+        if token != "NOT" and (before is None or before == "(" or before in OPERATORS):
+            raise QueryError(f"'{token}' has nothing before it in '{text}': {hint}")
+    if tokens and tokens[0] == "NOT":
+        return "* " + text
+    return text
+
+
+def every_for_star(query: Query) -> Query:
+    """`*` is every item: one Every() over the document list, not one per field walking every posting."""
+
+    def convert(node: Query) -> Query:
+        if isinstance(node, Every):
+            return Every()
+        if isinstance(node, Or) and node.subqueries and all(isinstance(q, Every) for q in node.subqueries):
+            return Every()
+        return node
+
+    return query.accept(convert)
+
+
+def is_listing(query: Query) -> bool:
+    """Whether the query has no words: every item (`*`, or filters alone)."""
+    return isinstance(query, Every)
 
 
 def section_prefixes(text: str) -> list[str]:
@@ -146,11 +189,12 @@ def parse(text: str, schema, fields: list[str], any_word: bool = False,
         if filters:
             return ParsedQuery(Every(), text, filters, notes)
         raise QueryError("nothing to search for")
+    cleaned = check_operators(cleaned)
     if "questions" in features:
         cleaned = drop_question_words(cleaned)
     if "synonyms" in features:
         cleaned = expand_synonyms(cleaned)
-    query = _parse(schema, fields, any_word, cleaned)
+    query = every_for_star(_parse(schema, fields, any_word, cleaned))
     if query is NullQuery:
         raise QueryError(f"nothing to search for in '{text.strip()}' (only operators or stop words?)")
     words = len(query.subqueries) if isinstance(query, And) and not has_operators else 1

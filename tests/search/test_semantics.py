@@ -1,0 +1,90 @@
+"""Query semantics: `-word` as shell arguments, no query, `*`, dangling operators, empty fields, and a
+typo retry that never "corrects" a word the index holds."""
+from textwrap import dedent
+
+import pytest
+from click.testing import CliRunner
+from whoosh.query import Every
+
+import indexer
+import search
+from search import QueryError
+from search.cli import EXIT_USAGE, main
+from search.query import parse
+from tests.conftest import write
+from tests.search.test_danish import CLEAN, SCANNED
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def mixed_index(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("semantics")
+    write(folder / "clean.txt", dedent(CLEAN))
+    write(folder / "scanned.txt", dedent(SCANNED))
+    indexer.build(folder / "ix", [folder])
+    return folder / "ix"
+
+
+def test_minus_word_as_its_own_shell_argument_excludes_it(sample_index):
+    both = invoke("search", "--index", sample_index, "--json", "børn")
+    without = invoke("search", "--index", sample_index, "børn", "-overvægt", "--json")
+    assert without.exit_code == 0, without.output
+    assert '"total": 1' in without.output and '"total": 2' in both.output
+    alone = invoke("search", "--index", sample_index, "-overvægt", "--json")
+    assert alone.exit_code == 0 and '"total": 16' in alone.output  # every item but the one
+
+
+def test_an_unknown_long_option_is_still_a_usage_error(sample_index):
+    result = invoke("search", "--index", sample_index, "telekol", "--clustr", "horsens")
+    assert result.exit_code == EXIT_USAGE and "No such option" in result.output
+
+
+@pytest.mark.parametrize("query, message", [
+    ("telekol OR", "'OR' has nothing after it"),
+    ("telekol NOT", "'NOT' has nothing after it"),
+    ("telekol AND", "'AND' has nothing after it"),
+    ("OR telekol", "'OR' has nothing before it"),
+    ("telekol AND OR børn", "'AND' has nothing after it"),
+    ("(telekol OR) børn", "'OR' has nothing after it"),
+    ("title:", "'title:' needs a value"),
+    ("telekol beslutning:", "'beslutning:' needs a value"),
+])
+def test_dangling_operators_and_empty_fields_are_usage_errors(sample_index, query, message):
+    with pytest.raises(QueryError, match=message):
+        search.run(sample_index, query)
+    result = invoke("search", "--index", sample_index, query)
+    assert result.exit_code == EXIT_USAGE
+    assert message.split(" ")[0] in result.output and "Traceback" not in result.output
+
+
+def test_operators_with_words_on_both_sides_still_work(sample_index):
+    assert search.run(sample_index, "børn OR NOT overvægt").total >= 1
+    assert search.run(sample_index, "NOT overvægt").total == 16
+
+
+def test_star_and_filters_alone_are_one_cheap_listing(sample_index):
+    schema = indexer.build_schema()
+    assert parse("*", schema, ["title", "tekst", "referat"]).query == Every()
+    listing = search.run(sample_index, "*", limit=50)
+    assert [h.date for h in listing.hits] == sorted((h.date for h in listing.hits), reverse=True)
+    assert search.run(sample_index, "cluster:horsens").total == 6
+
+
+def test_typo_retry_leaves_an_indexed_word_alone_and_names_the_filter(mixed_index):
+    result = search.run(mixed_index, "pårørende", section="beslutning")
+    assert result.total == 0 and result.suggestion is None
+    assert any("--section beslutning" in note and "items match 'pårørende'" in note for note in result.notes)
+    clustered = search.run(mixed_index, "genoptræningsplaner", cluster="midtklyngen")
+    assert clustered.total == 0 and clustered.suggestion is None
+    assert any("--cluster midtklyngen" in note for note in clustered.notes)
+
+
+def test_typo_retry_never_offers_an_ocr_misreading_or_a_field_name(mixed_index):
+    result = search.run(mixed_index, "pårørnde")
+    assert result.suggestion == "pårørende"
+    assert search.run(mixed_index, "hgringen").suggestion != "hgring"
+    for query in ("titel", "klynge"):
+        assert search.run(mixed_index, query).suggestion is None
