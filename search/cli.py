@@ -434,3 +434,7 @@ from . import cli_fetch  # noqa: E402  (commands in their own module, registered
 
 main.add_command(cli_fetch.source_group)
 main.add_command(cli_fetch.fetch_cmd)
+
+from .cli_serve import serve  # noqa: E402
+
+main.add_command(serve)

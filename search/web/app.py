@@ -1,0 +1,260 @@
+"""The web app of `referat serve`: server-rendered pages, an Atom feed and a JSON API over `search.open()`.
+
+Read-only by construction: every route is GET. The index is opened on first use and followed to each
+new generation on every request (`Index.refresh()` only lists the directory when nothing changed), so
+a reindex that commits is seen by the next page. Errors are pages with a message: 400 for parameters
+the search cannot use, 404 for an unknown item, 503 with the command that builds a missing index.
+"""
+from __future__ import annotations
+
+import contextlib
+import inspect
+import logging
+import mimetypes
+import os
+import threading
+from http import HTTPStatus
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+import search
+from indexer import IndexMissing
+
+from ..engine import Request as SearchRequest
+from ..query import QueryError
+from .feed import atom
+from .params import FILTERS, MAX_PAGE, BadRequest, SearchForm, parse_form
+from .render import environment, facet_label
+
+STATIC = Path(__file__).resolve().parent / "static"
+FACET_VALUES_SHOWN = 12  # the rest of a long facet folds into "Vis alle"
+FEED_ITEMS = 50
+log = logging.getLogger("referat.web")
+
+# Filters the search library takes as keyword arguments; a facet outside these is shown without links.
+FILTERABLE = frozenset(FILTERS) & frozenset(inspect.signature(SearchRequest.make).parameters)
+
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                               "base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+# A source file is shown as it was published, but never runs on this origin: HTML sources are sandboxed.
+SOURCE_HEADERS = {"Content-Security-Policy": "sandbox", "X-Content-Type-Options": "nosniff",
+                  "Referrer-Policy": "no-referrer"}
+
+
+class ItemNotFound(LookupError):
+    pass
+
+
+class Library:
+    """The index the app serves: opened on first use, refreshed per request, reopened after it went missing."""
+
+    def __init__(self, index_dir: str | os.PathLike):
+        self.dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._ix = None
+
+    def index(self):
+        with self._lock:
+            ix = self._ix
+            if ix is None:
+                self._ix = ix = search.open(self.dir)
+                return ix
+        try:
+            ix.refresh()
+        except (IndexMissing, OSError) as exc:
+            with self._lock:
+                if self._ix is ix:
+                    self._ix = None
+            ix.close()
+            if isinstance(exc, IndexMissing):
+                raise
+            raise IndexMissing(f"no index at {self.dir}; build one with: referat index --index {self.dir} FOLDER") \
+                from None
+        return ix
+
+    def item(self, item_id: str):
+        if len(item_id) > 200:
+            raise ItemNotFound(item_id)
+        try:
+            return self.index().show(item_id)
+        except QueryError:
+            raise ItemNotFound(item_id) from None
+
+    def close(self) -> None:
+        with self._lock:
+            ix, self._ix = self._ix, None
+        if ix is not None:
+            ix.close()
+
+
+def create_app(index_dir: str | os.PathLike) -> Starlette:
+    """The ASGI app serving the index at `index_dir` (which may not exist yet: its pages say how to build it)."""
+    library = Library(index_dir)
+    templates = Jinja2Templates(env=environment())
+
+    def page(request: Request, name: str, status_code: int = 200, **context) -> Response:
+        context.setdefault("form", SearchForm())
+        return templates.TemplateResponse(request, name, context, status_code=status_code, headers=PAGE_HEADERS)
+
+    def run_search(form: SearchForm, **override):
+        kwargs = form.search_kwargs(FILTERABLE)
+        kwargs.update(override)
+        return library.index().search(form.q, **kwargs)
+
+    def search_page(request: Request) -> Response:
+        form = parse_form(request.query_params)
+        result = run_search(form)
+        return page(request, "search.html", form=form, result=result, facets=_facets(form, result),
+                    pages=_pages(form, result), first=(form.page - 1) * form.limit + 1)
+
+    def item_page(request: Request) -> Response:
+        item = library.item(request.path_params["item_id"])
+        return page(request, "item.html", item=item, source_name=Path(item.path).name, item_page=_page_of(item))
+
+    def source(request: Request) -> Response:
+        """The indexed file of an item: looked up by the item, never by a path from the request."""
+        item = library.item(request.path_params["item_id"])
+        path = Path(item.path)
+        if not path.is_file():
+            raise HTTPException(404, f"kildefilen {path.name} findes ikke længere på serveren")
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if media_type.startswith("text/"):
+            media_type += "; charset=utf-8" if _is_utf8(path) else ""
+        return FileResponse(path, media_type=media_type, headers=SOURCE_HEADERS, content_disposition_type="inline",
+                            filename=path.name)
+
+    def feed(request: Request) -> Response:
+        form = parse_form(request.query_params)
+        result = run_search(form, sort="-date", page=1, limit=min(FEED_ITEMS, form.limit * 5))
+        query = form.query_string()
+        body = atom(result, title=f"referat: {form.q or 'nye punkter'}", self_url=f"{request.url_for('feed')}?{query}",
+                    page_url=f"{request.url_for('search')}?{query}",
+                    item_url=lambda hit: str(request.url_for("item", item_id=hit.id)))
+        return Response(body, media_type="application/atom+xml; charset=utf-8",
+                        headers={"X-Content-Type-Options": "nosniff"})
+
+    def api_search(request: Request) -> Response:
+        form = parse_form(request.query_params)
+        return JSONResponse(run_search(form).to_json())
+
+    def api_item(request: Request) -> Response:
+        return JSONResponse(library.item(request.path_params["item_id"]).__dict__)
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/")
+
+    def error(request: Request, status: int, message: str, **context) -> Response:
+        if wants_json(request):
+            return JSONResponse({"error": message}, status_code=status)
+        return page(request, "error.html", status, status=status, message=message, **context)
+
+    def bad_request(request: Request, exc: Exception) -> Response:
+        return error(request, 400, str(exc))
+
+    def not_found(request: Request, exc: ItemNotFound) -> Response:
+        return error(request, 404, f"der findes intet punkt med id '{exc.args[0]}'")
+
+    def missing(request: Request, exc: IndexMissing) -> Response:
+        build = f"referat index --index {library.dir} FOLDER"
+        return error(request, 503, f"Der er intet søgeindeks i {library.dir}.", build=build)
+
+    def http_error(request: Request, exc: HTTPException) -> Response:
+        messages = {404: "siden findes ikke", 405: "her kan kun læses (GET)"}
+        detail = exc.detail if exc.detail and exc.detail != _reason(exc.status_code) else None
+        return error(request, exc.status_code, detail or messages.get(exc.status_code, _reason(exc.status_code)))
+
+    def crash(request: Request, exc: Exception) -> Response:
+        log.exception("error serving %s", request.url.path)
+        return error(request, 500, "der opstod en fejl på serveren; prøv igen, eller se serverens log")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        library.close()
+
+    routes = [
+        Route("/", search_page, name="search"),
+        Route("/item/{item_id}", item_page, name="item"),
+        Route("/source/{item_id}", source, name="source"),
+        Route("/feed", feed, name="feed"),
+        Route("/api/search", api_search, name="api_search"),
+        Route("/api/item/{item_id}", api_item, name="api_item"),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={
+        BadRequest: bad_request, QueryError: bad_request, ItemNotFound: not_found, IndexMissing: missing,
+        HTTPException: http_error, Exception: crash,
+    })
+    app.state.library = library
+    # Links as paths (the Host header chooses nothing); only the feed, read elsewhere, has absolute URLs.
+    templates.env.globals["url_for"] = lambda name, /, **params: app.url_path_for(name, **params)
+    return app
+
+
+def _reason(status: int) -> str:
+    return HTTPStatus(status).phrase
+
+
+def _is_utf8(path: Path) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _page_of(item) -> int | None:
+    """The PDF page an item starts on, when the index knows it."""
+    return getattr(item, "page", None)
+
+
+def _facets(form: SearchForm, result) -> list[dict]:
+    """Each facet of the result with its values, counts and the URL that adds or removes each value."""
+    order = [n for n in FILTERS if n in result.facets] + [n for n in result.facets if n not in FILTERS]
+    out = []
+    for name in order:
+        counts = result.facets.get(name) or {}
+        if not counts:
+            continue
+        items = list(counts.items())
+        if name == "year":
+            items.sort(key=lambda kv: kv[0], reverse=True)
+        chosen = set(form.filters.get(name, ()))
+        values = []
+        for value, count in items:
+            active = value in chosen
+            url = None
+            if name in FILTERABLE:
+                url = "?" + (form.removing(name, value) if active else form.adding(name, value)).query_string()
+            values.append({"value": value, "count": count, "url": url, "active": active})
+        out.append({"name": name, "label": facet_label(name), "values": values[:FACET_VALUES_SHOWN],
+                    "more": values[FACET_VALUES_SHOWN:]})
+    return out
+
+
+def _pages(form: SearchForm, result) -> dict:
+    """Previous/next and a window of page numbers, as URLs of the same search."""
+    last = min(MAX_PAGE, max(1, -(-result.total // form.limit)))
+    window = range(max(1, form.page - 3), min(last, form.page + 3) + 1)
+
+    def url(n: int) -> str:
+        return "?" + form.with_page(n).query_string()
+
+    return {
+        "current": form.page, "last": last,
+        "prev": url(form.page - 1) if form.page > 1 else None,
+        "next": url(form.page + 1) if form.page < last else None,
+        "numbers": [(n, url(n)) for n in window],
+    }

@@ -1,0 +1,147 @@
+"""The search form as data: the query string of a search page, checked and bounded, and back to URLs.
+
+Every page that searches (`/`, `/feed`, `/api/search`) reads its parameters here, so the limits and
+the filters are declared once. A parameter that cannot be used is a `BadRequest` with a message for
+the user (shown with status 400), never a traceback.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+MAX_QUERY_CHARS = 500
+MAX_VALUE_CHARS = 200
+MAX_VALUES = 20  # values of one filter (OR-ed), e.g. cluster=A&cluster=B
+MAX_LIMIT = 50
+DEFAULT_LIMIT = 10
+MAX_PAGE = 200
+
+
+class BadRequest(ValueError):
+    """A parameter the search cannot use; the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    label: str  # Danish, as shown above the facet and on the active filter
+    multiple: bool  # several values are OR-ed (cluster=A&cluster=B); else one value replaces the other
+
+
+# Facets that narrow a search, in the order they are shown. A facet the Result has but this table
+# does not name is still shown with its counts (under its own name), without links.
+FILTERS: dict[str, Filter] = {
+    "body": Filter("Organ", True),
+    "cluster": Filter("Klynge", True),
+    "region": Filter("Region", True),
+    "year": Filter("År", False),
+    "forum": Filter("Forum", True),
+    "section": Filter("Afsnit", False),
+    "outcome": Filter("Beslutning", True),
+}
+
+SORTS = {"relevance": "Relevans", "-date": "Nyeste først", "date": "Ældste først"}
+
+
+@dataclass(frozen=True)
+class SearchForm:
+    q: str = ""
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    date_from: str = ""
+    date_to: str = ""
+    sort: str = "relevance"
+    page: int = 1
+    limit: int = DEFAULT_LIMIT
+
+    def search_kwargs(self, accepted: frozenset[str]) -> dict:
+        """Keyword arguments for `Index.search`; a filter the library does not take is a BadRequest."""
+        kwargs: dict = {"sort": self.sort, "page": self.page, "limit": self.limit}
+        for name, values in self.filters.items():
+            if name not in accepted:
+                raise BadRequest(f"der kan ikke filtreres på '{name}' i dette indeks")
+            kwargs[name] = list(values) if FILTERS[name].multiple else values[0]
+        if self.date_from:
+            kwargs["date_from"] = self.date_from
+        if self.date_to:
+            kwargs["date_to"] = self.date_to
+        return kwargs
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """The form as query-string pairs, defaults left out so URLs stay short."""
+        out = [("q", self.q)]
+        for name, values in self.filters.items():
+            out += [(name, v) for v in values]
+        if self.date_from:
+            out.append(("from", self.date_from))
+        if self.date_to:
+            out.append(("to", self.date_to))
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        if self.limit != DEFAULT_LIMIT:
+            out.append(("limit", str(self.limit)))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        return out
+
+    def query_string(self) -> str:
+        return urlencode(self.pairs())
+
+    def with_query(self, q: str) -> SearchForm:
+        return replace(self, q=q, page=1)
+
+    def with_page(self, page: int) -> SearchForm:
+        return replace(self, page=page)
+
+    def adding(self, name: str, value: str) -> SearchForm:
+        """The form narrowed by one facet value, from the first page."""
+        current = self.filters.get(name, ())
+        values = (*current, value) if FILTERS[name].multiple and value not in current else (value,)
+        return replace(self, filters={**self.filters, name: values}, page=1)
+
+    def removing(self, name: str, value: str) -> SearchForm:
+        rest = tuple(v for v in self.filters.get(name, ()) if v != value)
+        filters = {k: v for k, v in self.filters.items() if k != name}
+        if rest:
+            filters[name] = rest
+        return replace(self, filters=filters, page=1)
+
+    def active(self) -> list[tuple[str, str]]:
+        return [(name, v) for name, values in self.filters.items() for v in values]
+
+
+def _one(params, name: str, default: str = "") -> str:
+    values = params.getlist(name)
+    if len(values) > 1:
+        raise BadRequest(f"parameteren '{name}' må kun angives én gang")
+    value = (values[0] if values else default).strip()
+    limit = MAX_QUERY_CHARS if name == "q" else MAX_VALUE_CHARS
+    if len(value) > limit:
+        raise BadRequest(f"'{name}' er for lang: højst {limit} tegn")
+    return value
+
+
+def _number(params, name: str, default: int, highest: int) -> int:
+    text = _one(params, name, str(default))
+    if not text.isdigit() or not 1 <= int(text) <= highest:
+        raise BadRequest(f"'{name}' skal være et helt tal fra 1 til {highest}")
+    return int(text)
+
+
+def parse_form(params) -> SearchForm:
+    """The SearchForm of a request's query parameters (a Starlette QueryParams or any multi-dict)."""
+    filters: dict[str, tuple[str, ...]] = {}
+    for name, spec in FILTERS.items():
+        values = [v.strip() for v in params.getlist(name) if v.strip()]
+        if not values:
+            continue
+        if len(values) > (MAX_VALUES if spec.multiple else 1):
+            raise BadRequest(f"for mange værdier af '{name}'")
+        if any(len(v) > MAX_VALUE_CHARS for v in values):
+            raise BadRequest(f"en værdi af '{name}' er for lang: højst {MAX_VALUE_CHARS} tegn")
+        filters[name] = tuple(dict.fromkeys(values))
+    sort = _one(params, "sort", "relevance") or "relevance"
+    if sort not in SORTS:
+        raise BadRequest(f"ukendt sortering '{sort}': brug en af {', '.join(SORTS)}")
+    return SearchForm(
+        q=_one(params, "q"), filters=filters, date_from=_one(params, "from"), date_to=_one(params, "to"), sort=sort,
+        page=_number(params, "page", 1, MAX_PAGE), limit=_number(params, "limit", DEFAULT_LIMIT, MAX_LIMIT),
+    )

@@ -1,0 +1,29 @@
+"""`referat serve` for real: a subprocess on loopback answering HTTP, and its usage errors."""
+from __future__ import annotations
+
+import socket
+import subprocess
+import urllib.request
+
+from tests.conftest import referat_command
+
+from .live import serving
+
+
+def test_serve_answers_on_loopback(web_index):
+    with serving(web_index) as base:
+        assert base.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(f"{base}/?q=telekol") as r:
+            assert r.status == 200 and "<mark>TeleKOL</mark>" in r.read().decode("utf-8")
+
+
+def test_serve_on_a_taken_port_is_a_usage_error(web_index):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        r = subprocess.run([referat_command(), "serve", "--index", str(web_index), "--port", str(port)],
+                           check=False, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in r.stderr and "--port" in r.stderr
+    assert "Traceback" not in r.stderr
