@@ -8,7 +8,6 @@ the search cannot use, 404 for an unknown item, 503 with the command that builds
 from __future__ import annotations
 
 import contextlib
-import inspect
 import logging
 import mimetypes
 import os
@@ -27,10 +26,9 @@ from starlette.templating import Jinja2Templates
 import search
 from indexer import IndexMissing
 
-from ..engine import Request as SearchRequest
 from ..query import QueryError
 from .feed import atom
-from .params import FILTERS, MAX_PAGE, BadRequest, SearchForm, parse_form
+from .params import LABELS, MAX_PAGE, BadRequest, SearchForm, parse_form
 from .render import environment, facet_label
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -38,8 +36,6 @@ FACET_VALUES_SHOWN = 12  # the rest of a long facet folds into "Vis alle"
 FEED_ITEMS = 50
 log = logging.getLogger("referat.web")
 
-# Filters the search library takes as keyword arguments; a facet outside these is shown without links.
-FILTERABLE = frozenset(FILTERS) & frozenset(inspect.signature(SearchRequest.make).parameters)
 
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -109,7 +105,7 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         return templates.TemplateResponse(request, name, context, status_code=status_code, headers=PAGE_HEADERS)
 
     def run_search(form: SearchForm, **override):
-        kwargs = form.search_kwargs(FILTERABLE)
+        kwargs = form.search_kwargs()
         kwargs.update(override)
         return library.index().search(form.q, **kwargs)
 
@@ -150,7 +146,7 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         return JSONResponse(run_search(form).to_json())
 
     def api_item(request: Request) -> Response:
-        return JSONResponse(library.item(request.path_params["item_id"]).__dict__)
+        return JSONResponse(library.item(request.path_params["item_id"]).to_json())
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -222,7 +218,7 @@ def _page_of(item) -> int | None:
 
 def _facets(form: SearchForm, result) -> list[dict]:
     """Each facet of the result with its values, counts and the URL that adds or removes each value."""
-    order = [n for n in FILTERS if n in result.facets] + [n for n in result.facets if n not in FILTERS]
+    order = [n for n in LABELS if n in result.facets] + [n for n in result.facets if n not in LABELS]
     out = []
     for name in order:
         counts = result.facets.get(name) or {}
@@ -235,9 +231,7 @@ def _facets(form: SearchForm, result) -> list[dict]:
         values = []
         for value, count in items:
             active = value in chosen
-            url = None
-            if name in FILTERABLE:
-                url = "?" + (form.removing(name, value) if active else form.adding(name, value)).query_string()
+            url = "?" + (form.removing(name, value) if active else form.adding(name, value)).query_string()
             values.append({"value": value, "count": count, "url": url, "active": active})
         out.append({"name": name, "label": facet_label(name), "values": values[:FACET_VALUES_SHOWN],
                     "more": values[FACET_VALUES_SHOWN:]})

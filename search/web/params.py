@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from indexer.facets import FACETS
+
 MAX_QUERY_CHARS = 500
 MAX_VALUE_CHARS = 200
 MAX_VALUES = 20  # values of one filter (OR-ed), e.g. cluster=A&cluster=B
@@ -21,23 +23,15 @@ class BadRequest(ValueError):
     """A parameter the search cannot use; the message is shown to the user."""
 
 
-@dataclass(frozen=True)
-class Filter:
-    label: str  # Danish, as shown above the facet and on the active filter
-    multiple: bool  # several values are OR-ed (cluster=A&cluster=B); else one value replaces the other
-
-
-# Facets that narrow a search, in the order they are shown. A facet the Result has but this table
-# does not name is still shown with its counts (under its own name), without links.
-FILTERS: dict[str, Filter] = {
-    "body": Filter("Organ", True),
-    "cluster": Filter("Klynge", True),
-    "region": Filter("Region", True),
-    "year": Filter("År", False),
-    "forum": Filter("Forum", True),
-    "section": Filter("Afsnit", False),
-    "outcome": Filter("Beslutning", True),
+# Danish names of the facets (indexer.facets declares which there are), in the order they are shown.
+# A facet without a name here shows under its own name, after these.
+LABELS = {
+    "body": "Organ", "body_kind": "Type af organ", "cluster": "Klynge", "region": "Region",
+    "municipality": "Kommune", "year": "År", "forum": "Forum", "section": "Afsnit", "outcome": "Beslutning",
+    "person": "Deltager",
 }
+# Facets whose values are OR-ed when several are chosen (cluster=A&cluster=B); a year or a section replaces.
+MULTIPLE = frozenset(f.name for f in FACETS if f.kind in ("name", "text"))
 
 SORTS = {"relevance": "Relevans", "-date": "Nyeste først", "date": "Ældste først"}
 
@@ -52,13 +46,11 @@ class SearchForm:
     page: int = 1
     limit: int = DEFAULT_LIMIT
 
-    def search_kwargs(self, accepted: frozenset[str]) -> dict:
-        """Keyword arguments for `Index.search`; a filter the library does not take is a BadRequest."""
+    def search_kwargs(self) -> dict:
+        """Keyword arguments for `Index.search`."""
         kwargs: dict = {"sort": self.sort, "page": self.page, "limit": self.limit}
         for name, values in self.filters.items():
-            if name not in accepted:
-                raise BadRequest(f"der kan ikke filtreres på '{name}' i dette indeks")
-            kwargs[name] = list(values) if FILTERS[name].multiple else values[0]
+            kwargs[name] = list(values) if name in MULTIPLE else values[0]
         if self.date_from:
             kwargs["date_from"] = self.date_from
         if self.date_to:
@@ -94,7 +86,7 @@ class SearchForm:
     def adding(self, name: str, value: str) -> SearchForm:
         """The form narrowed by one facet value, from the first page."""
         current = self.filters.get(name, ())
-        values = (*current, value) if FILTERS[name].multiple and value not in current else (value,)
+        values = (*current, value) if name in MULTIPLE and value not in current else (value,)
         return replace(self, filters={**self.filters, name: values}, page=1)
 
     def removing(self, name: str, value: str) -> SearchForm:
@@ -129,11 +121,12 @@ def _number(params, name: str, default: int, highest: int) -> int:
 def parse_form(params) -> SearchForm:
     """The SearchForm of a request's query parameters (a Starlette QueryParams or any multi-dict)."""
     filters: dict[str, tuple[str, ...]] = {}
-    for name, spec in FILTERS.items():
+    for facet in FACETS:
+        name = facet.name
         values = [v.strip() for v in params.getlist(name) if v.strip()]
         if not values:
             continue
-        if len(values) > (MAX_VALUES if spec.multiple else 1):
+        if len(values) > (MAX_VALUES if name in MULTIPLE else 1):
             raise BadRequest(f"for mange værdier af '{name}'")
         if any(len(v) > MAX_VALUE_CHARS for v in values):
             raise BadRequest(f"en værdi af '{name}' er for lang: højst {MAX_VALUE_CHARS} tegn")

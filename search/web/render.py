@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from corpus.dates import MONTHS
 
-from .params import FILTERS, SORTS
+from .params import LABELS, SORTS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The full Danish name of each month, derived from the date parser's table (its longest spelling).
@@ -47,8 +47,7 @@ def filename(path: str | None) -> str:
 
 
 def facet_label(name: str) -> str:
-    spec = FILTERS.get(name)
-    return spec.label if spec else name.capitalize()
+    return LABELS.get(name, name.replace("_", " ").capitalize())
 
 
 def value_label(name: str, value: str) -> str:
