@@ -5,6 +5,8 @@ import pytest
 
 from corpus.fetch import Politeness
 
+from tests.pdfwriter import make_pdf
+
 from .portal import Portal, meeting_json
 
 FAST = Politeness(delay=0.0, timeout=2.0, retries=2, backoff=0.01)
@@ -33,12 +35,23 @@ def portal():
     assert {r.host for r in server.requests} == {server.netloc}
 
 
+def minutes_pdf() -> bytes:
+    """The published PDF of the first invented meeting."""
+    return make_pdf([[
+        "Referat Sundhedsråd Nordvest", "", "Mødedato: 5. februar 2024 kl. 15.00-17.00", "", "Dagsorden", "",
+        "1. Godkendelse af dagsorden", "", "Beslutning", "Dagsordenen blev godkendt.", "",
+        "2. Status på telemedicinsk KOL-opfølgning", "", "Sagsfremstilling",
+        "Administrationen orienterer om hjemmemonitorering af borgere med KOL.", "",
+        "Beslutning", "Taget til efterretning.",
+    ]])
+
+
 def fill(portal: Portal) -> list[str]:
     """Three meetings of two committees; the first has a published PDF."""
     ids = ["11111111-aaaa-4aaa-8aaa-000000000001", "22222222-bbbb-4bbb-8bbb-000000000002",
            "33333333-cccc-4ccc-8ccc-000000000003"]
     portal.add_meeting(*HEALTH, ids[0], invented(ids[0], HEALTH[1], "2024-02-05", "telemedicinsk KOL-opfølgning"),
-                       pdf=b"%PDF-1.4\n% invented minutes\n")
+                       pdf=minutes_pdf())
     portal.add_meeting(*HEALTH, ids[1], invented(ids[1], HEALTH[1], "2024-05-13", "rekruttering af sygeplejersker"))
     portal.add_meeting(*PRAKSIS, ids[2], invented(ids[2], PRAKSIS[1], "2024-06-03", "lægedækning i yderområder"))
     return ids

@@ -6,15 +6,15 @@ import os
 import signal
 import subprocess
 import threading
+from datetime import date, timedelta
 
 from click.testing import CliRunner
 
 from indexer.lock import WriterLock
 from search.cli import main
 from tests.conftest import SAMPLE, referat_command
-from tests.pdfwriter import make_pdf
 
-from .conftest import HEALTH, fill
+from .conftest import HEALTH, fill, invented
 from .portal import Fault
 
 FAST_ENV = {"REFERAT_FETCH_DELAY": "0", "REFERAT_FETCH_TIMEOUT": "5", "REFERAT_FETCH_RETRIES": "1"}
@@ -23,16 +23,6 @@ FAST_ENV = {"REFERAT_FETCH_DELAY": "0", "REFERAT_FETCH_TIMEOUT": "5", "REFERAT_F
 def cli(*args, env=None):
     result = CliRunner().invoke(main, [str(a) for a in args], env={**FAST_ENV, **(env or {})})
     return result
-
-
-def minutes_pdf() -> bytes:
-    return make_pdf([[
-        "Referat Sundhedsråd Nordvest", "", "Mødedato: 5. februar 2024 kl. 15.00-17.00", "", "Dagsorden", "",
-        "1. Godkendelse af dagsorden", "", "Beslutning", "Dagsordenen blev godkendt.", "",
-        "2. Status på telemedicinsk KOL-opfølgning", "", "Sagsfremstilling",
-        "Administrationen orienterer om hjemmemonitorering af borgere med KOL.", "",
-        "Beslutning", "Taget til efterretning.",
-    ]])
 
 
 def test_source_add_list_remove(tmp_path):
@@ -61,8 +51,7 @@ def test_fetch_without_sources_is_a_usage_error(tmp_path):
 
 
 def test_fetch_downloads_indexes_and_reports_as_json(portal, tmp_path):
-    ids = fill(portal)
-    portal.pdfs[ids[0]] = minutes_pdf()
+    fill(portal)
     ix, into = tmp_path / "ix", tmp_path / "referater"
     assert cli("source", "add", "nordvest", portal.url, "--index", ix).exit_code == 0
     result = cli("fetch", "--index", ix, "--into", into, "--json")
@@ -91,8 +80,7 @@ def test_a_failing_source_exits_1_and_the_others_are_fetched(portal, tmp_path):
 
 
 def test_reindex_fetch_fetches_then_reindexes_and_reports_watches(portal, tmp_path):
-    ids = fill(portal)
-    portal.pdfs[ids[0]] = minutes_pdf()
+    fill(portal)
     ix = tmp_path / "ix"
     assert cli("index", "--index", ix, SAMPLE).exit_code == 0
     cli("source", "add", "nordvest", portal.url, "--udvalg", HEALTH[1], "--index", ix)
@@ -137,8 +125,7 @@ def test_a_fetch_killed_mid_run_resumes_cleanly(portal, tmp_path):
 
 
 def test_fetch_while_the_index_is_being_written_keeps_the_files_and_exits_4(portal, tmp_path):
-    ids = fill(portal)
-    portal.pdfs[ids[0]] = minutes_pdf()
+    fill(portal)
     ix, into = tmp_path / "ix", tmp_path / "dl"
     cli("source", "add", "nordvest", portal.url, "--index", ix)
     with WriterLock(ix):
@@ -148,3 +135,33 @@ def test_fetch_while_the_index_is_being_written_keeps_the_files_and_exits_4(port
     after = cli("fetch", "--index", ix)  # nothing new, but the folder is not indexed yet: it is now
     assert after.exit_code == 0 and "0 new" in after.output and "indexed" in after.output
     assert str(into.resolve()) in json.loads((ix / "referat.json").read_text("utf-8"))["roots"]
+
+
+def test_fetched_meetings_are_indexed_and_a_corrected_one_is_indexed_again(portal, tmp_path, shared_dir):
+    fill(portal)
+    for path in sorted((shared_dir / "real").glob("firstagenda_greve_*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        portal.add_meeting(data["Udvalg"]["Id"], data["Udvalg"]["Navn"], data["Id"], data, name=data["Moede"]["Navn"])
+    recent = "66666666-ffff-4fff-8fff-000000000006"
+    when = (date.today() - timedelta(days=6)).isoformat()
+    portal.add_meeting(*HEALTH, recent, invented(recent, HEALTH[1], when, "svangreomsorg"))
+    ix = tmp_path / "ix"
+    cli("source", "add", "nordvest", portal.url, "--index", ix)
+    first = cli("fetch", "--index", ix, "--into", tmp_path / "dl", "--json", "--no-pdf")
+    assert first.exit_code == 0, first.output
+    payload = json.loads(first.output)
+    assert payload["fetch"]["new"] == 7 and payload["index"]["meetings"] == 7
+    assert payload["index"]["items"] == 4 * 3 + 3 + 9 + 11
+
+    def hits(query):
+        return json.loads(cli("search", "--index", ix, query, "--json").output)["hits"]
+
+    found = hits("lægedækning")
+    assert (found[0]["body"], found[0]["date"], found[0]["title"]) == (
+        "Praksisplanudvalget", "2024-06-03", "Status på lægedækning i yderområder")
+    assert hits("svangreomsorg") and not hits("fødselsforberedelse")
+
+    portal.add_meeting(*HEALTH, recent, invented(recent, HEALTH[1], when, "fødselsforberedelse"))
+    second = json.loads(cli("fetch", "--index", ix, "--json", "--no-pdf").output)
+    assert (second["fetch"]["new"], second["fetch"]["changed"], second["fetch"]["unchanged"]) == (0, 1, 6)
+    assert hits("fødselsforberedelse") and not hits("svangreomsorg")
