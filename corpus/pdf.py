@@ -36,6 +36,7 @@ class TextLine:
     top: float
     bottom: float
     left: float
+    right: float
     size: float
     bold: bool
 
@@ -94,7 +95,7 @@ def _page_lines(page) -> list[TextLine]:
     handle = textpage.raw
     pieces: list[TextLine] = []
     chars: list[str] = []
-    boxes: list[tuple[float, float, float]] = []
+    boxes: list[tuple[float, float, float, float]] = []
     sizes: list[float] = []
     first = -1
     name = ctypes.create_string_buffer(128)
@@ -107,7 +108,7 @@ def _page_lines(page) -> list[TextLine]:
             weight = raw.FPDFText_GetFontWeight(handle, first)
             bold = bool(_BOLD_NAME.search(name.value) or flags.value & _FORCE_BOLD or weight >= 600)
             pieces.append(TextLine(text, max(b[0] for b in boxes), min(b[1] for b in boxes),
-                                   min(b[2] for b in boxes), statistics.median(sizes), bold))
+                                   min(b[2] for b in boxes), max(b[3] for b in boxes), statistics.median(sizes), bold))
         chars.clear(), boxes.clear(), sizes.clear()
 
     for i in range(textpage.count_chars()):
@@ -124,7 +125,7 @@ def _page_lines(page) -> list[TextLine]:
                 flush()  # a new baseline that PDFium ran on (after a line-end hyphen, say)
             if not boxes:
                 first = i
-            boxes.append((top, bottom, left))
+            boxes.append((top, bottom, left, right))
             sizes.append(round(raw.FPDFText_GetFontSize(handle, i), 1))
         chars.append(chr(code))
     flush()
@@ -146,7 +147,7 @@ def _rows(pieces: list[TextLine]) -> list[TextLine]:
         row.sort(key=lambda p: p.left)
         head = row[0]
         out.append(TextLine(" ".join(p.text for p in row), max(p.top for p in row), min(p.bottom for p in row),
-                            head.left, max(p.size for p in row), all(p.bold for p in row)))
+                            head.left, max(p.right for p in row), max(p.size for p in row), all(p.bold for p in row)))
     return out
 
 
@@ -166,15 +167,16 @@ def page_lines(pages: list[list[TextLine]]) -> list[Line]:
     body_size = _body_size(pages)
     lines: list[Line] = []
     for number, page in enumerate(pages, start=1):
-        kept = [l for l in page if l.text not in running and not _PAGE_NUMBER.match(l.text)]
+        kept = [l for l in page if _furniture(l.text) not in running and not _PAGE_NUMBER.match(l.text)]
         step, height = _line_step(kept)
+        margin = max((l.right for l in kept), default=0.0)
         previous: TextLine | None = None
         for line in kept:
             heading = 2 if line.bold or line.size >= body_size * 1.15 else 0
             if previous is not None and height and previous.bottom - line.top > step + 0.5 * height:
                 lines.append(Line("", page=number))
             if (heading and previous is not None and lines and lines[-1].heading and lines[-1].page == number
-                    and _wraps(previous, line)):
+                    and _wraps(previous, line, margin)):
                 lines[-1] = Line(lines[-1].text + " " + line.text, heading=heading, page=number)
             else:
                 lines.append(Line(line.text, heading=heading, page=number))
@@ -191,9 +193,12 @@ def scanned_page_lines(pages: list[str]) -> list[Line]:
             for text in page if text not in running and not _PAGE_NUMBER.match(text)]
 
 
-def _wraps(previous: TextLine, line: TextLine) -> bool:
-    """A heading line continued on the next: same style, no gap, and not a label or a new number."""
-    return (abs(previous.size - line.size) < 0.5 and previous.bold == line.bold
+def _wraps(previous: TextLine, line: TextLine, margin: float) -> bool:
+    """A heading line continued on the next: it ran to the right margin, the next has its style, follows
+    without a gap, and is neither a label nor a new number."""
+    width = margin - previous.left
+    return (previous.right >= previous.left + 0.7 * width and not previous.text.endswith((".", ":"))
+            and abs(previous.size - line.size) < 0.5 and previous.bold == line.bold
             and previous.bottom - line.top < 0.6 * (previous.top - previous.bottom)
             and not match_label(line.text) and not re.match(r"^(?:\d+(?:\.\d+)*[.):]?|pkt\.?|punkt)\s", line.text, re.I))
 
@@ -210,12 +215,21 @@ def _line_step(page: list[TextLine]) -> tuple[float, float]:
     return (statistics.median(gaps) if gaps else 0.0), (statistics.median(heights) if heights else 0.0)
 
 
+def _furniture(text: str) -> str:
+    """A line as page furniture compares: its page number (`Side 2`, `2 af 5`) left out."""
+    return _PAGE_REF.sub("#", text)
+
+
+_PAGE_REF = re.compile(r"\b(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?\b|\b\d{1,4}\s*(?:af|of|/)\s*\d{1,4}\b", re.I)
+
+
 def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Lines that open or close at least half of the pages: running headers and footers."""
+    """Lines that open or close at least half of the pages (page numbers aside): running headers and
+    footers."""
     if len(pages) < 2:
         return set()
     edges: Counter[str] = Counter()
     for page in pages:
-        nonblank = [l for l in page if l]
+        nonblank = [_furniture(l) for l in page if l]
         edges.update(set(nonblank[:2] + nonblank[-2:]))
     return {line for line, n in edges.items() if n >= max(2, len(pages) // 2) and len(line) < 200}

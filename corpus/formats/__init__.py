@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Meeting
-from . import docx, firstagenda, plain, xml
+from . import docx, edoc_html, firstagenda, plain, xml
 from .common import NotAMeeting, Source
 
 
@@ -27,6 +27,7 @@ class Format:
 FORMATS: tuple[Format, ...] = (
     Format(firstagenda.FORMAT_JSON, (".json",), firstagenda.sniff_json, firstagenda.read_json),
     Format(firstagenda.FORMAT_PAGE, (".html", ".htm"), firstagenda.sniff_page, firstagenda.read_page),
+    Format(edoc_html.FORMAT, (".html", ".htm"), edoc_html.sniff, edoc_html.read),
     Format(xml.FORMAT_EDOC, (".xml",), xml.sniff_edoc, xml.read_edoc),
     Format(xml.FORMAT_SBSYS, (".xml",), xml.sniff_sbsys, xml.read_sbsys),
     Format(xml.FORMAT_ACADRE, (".xml",), xml.sniff_acadre, xml.read_acadre),

@@ -50,6 +50,6 @@ def _split(source: Source, lines: list[Line], fmt: str) -> Meeting:
 
 def _meeting_or_refuse(meeting: Meeting, what: str) -> Meeting:
     """A publisher's document in which the segmenter found no agenda item is not minutes."""
-    if any(w.startswith("no agenda items") for w in meeting.warnings):
+    if not meeting.items or any(w.startswith(("no agenda items", "not a meeting")) for w in meeting.warnings):
         raise NotAMeeting(f"{what} without agenda items (an attachment or a list?)")
     return meeting

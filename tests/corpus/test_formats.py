@@ -332,3 +332,47 @@ def test_docx(tmp_path):
     sections = m.items[1].section_map()
     assert "nattedækningen" in sections["indstilling"] and "Nord 412" in sections["indstilling"]
     assert sections["beslutning"] == "Drøftet."
+
+
+def _edoc_item(anchor, number, title, facts, fields):
+    body = "".join(f'<div class="xsltHeader">{caption}: </div><div class="{caption}">{text}</div>'
+                   for caption, text in fields)
+    cells = "".join(f'<td><div class="xsltSubTitle">{fact}</div></td>' for fact in facts)
+    return (f'<table class="xsltTitleTableBegin"><tr><td><div class="xsltTitle"><a name="{anchor}"></a>{number}. '
+            f'</div></td><td class="xsltTitleText"><div class="xsltTitle">{title}</div></td></tr></table>'
+            f'<table class="xsltTitleTableEnd"><tr>{cells}</tr></table>{body}')
+
+
+EDOC_PAGE = (
+    '<html xmlns:edoc="http://www.fujitsu.dk/agenda/xml/schemas/2009/03/31/"><head>'
+    "<title>Sundhedsudvalget - Dagsorden - 3. juni 2025 kl. 15:00</title></head><body>"
+    '<div class="xsltPrint"><div class="xsltOuter">'
+    '<div class="xsltAgendaTitle">Dagsorden Sundhedsudvalget</div>'
+    '<div class="xsltDateAndLocation">3. juni 2025 kl. 15:00 Mødested: Mødelokale 4</div>'
+    '<table class="xsltListOfContentBegin"><tr><td><span class="xsltContentHeader">1. </span></td>'
+    '<td><span class="xsltContentHeader"><a href="#a1">Træningstilbud til ældre</a></span></td></tr>'
+    '<tr><td><span class="xsltContentHeader">2. </span></td>'
+    '<td><span class="xsltContentHeader"><a href="#a2">Personalesag</a></span></td></tr></table>'
+    '<div class="xsltItemsHeader">Åbne sager</div>'
+    + _edoc_item("a1", 1, "Træningstilbud til ældre", ["Sagsnr.: 2025-001122", "Sagsbehandler: Eva Ny", "Åben"],
+                 [("Præsentation", "Et nyt tilbud om holdtræning."), ("Forvaltningen foreslår", "At tilbuddet godkendes."),
+                  ("Sagsbeskrivelse", "Tilbuddet gives i tre lokalcentre."),
+                  ("Bilag", '<a class="xsltAttachment" href="x">Kravspecifikation.pdf</a>')])
+    + '<div class="xsltItemsHeader">Lukkede sager</div>'
+    + _edoc_item("a2", 2, "Personalesag", ["Sagsnr.: 2025-003344", "Sagsbehandler: Eva Ny", "Lukket"], [])
+    + "</div></div></body></html>"
+)
+
+
+def test_edoc_agenda_page(tmp_path):
+    path = tmp_path / "dagsorden.html"
+    path.write_text(EDOC_PAGE, "utf-8")
+    m = corpus.read(path)
+    assert outline(m) == [("1", "Træningstilbud til ældre"), ("2", "Personalesag")]
+    assert (m.body, m.date, m.kind, m.source_format) == ("Sundhedsudvalget", "2025-06-03", "dagsorden", "edoc-html")
+    item = m.items[0]
+    assert item.case_numbers == ("2025-001122",) and item.attachments == ("Kravspecifikation.pdf",)
+    sections = item.section_map()
+    assert sections["indstilling"] == "At tilbuddet godkendes."
+    assert "tre lokalcentre" in sections["sagsfremstilling"]
+    assert [i.closed for i in m.items] == [False, True]

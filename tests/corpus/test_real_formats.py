@@ -79,3 +79,12 @@ def test_acadre_xml(real):
 def test_attachment_pdf_is_not_a_meeting(real):
     with pytest.raises(ReadError, match="^not a meeting"):
         corpus.read(real / "aarhus_sager-paa-vej_bilag.pdf")
+
+
+def test_edoc_agenda_page(real):
+    m = corpus.read(real / "edoc-fujitsu_middelfart_testudvalg_2017-05-02_dagsorden.html")
+    assert [i.number for i in m.items] == ["1", "2", "3", "4", "5", "6"]
+    assert [i.closed for i in m.items] == [False] * 4 + [True] * 2
+    assert m.items[2].case_numbers == ("2013-003869",)
+    assert "indstilling" in m.items[2].section_map()
+    assert (m.date, m.kind) == ("2017-05-02", "dagsorden")
