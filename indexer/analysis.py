@@ -4,7 +4,10 @@ Both times: tokens are runs of letters and digits, joined by inner hyphens (`Tel
 they are lowercased, Danish stop words are dropped, and the rest is stemmed (Snowball Danish through
 PyStemmer's C stemmer, cached) and spelled without æ/ø/å.
 Index time only: a hyphenated token is indexed whole (`telekol`) and as its parts (`tele`, `kol`), the
-parts one position apart so that phrases across them still match.
+parts one position apart so that phrases across them still match. A suspended hyphen in a coordinated
+compound (`tvangs- og genindlæggelser`, `social-, sundheds- og ældreområdet`) also indexes the full forms
+it stands for (`tvangsindlæggelser`, `socialområdet`): the modifier joined to each tail of the last
+word (the head is not known without a lexicon; the tails that are not words cost a term each, no more).
 Query time only: a hyphenated token is searched whole, so `Tele-KOL`, `TeleKOL` and `telekol` agree.
 
 It is a single tokenizer rather than a chain of filters: the chain's per-token generator hops were the
@@ -20,6 +23,9 @@ import snowballstemmer
 from whoosh.analysis import Token, Tokenizer
 
 TOKEN_RE = re.compile(r"\w+(?:[-–]\w+)*")
+# `tvangs- og genindlæggelser`: a modifier with a suspended hyphen, and the word that completes it.
+COORDINATED_RE = re.compile(r"(\w+)[-–](?=(?:\s*,\s*\w+[-–])*\s*,?\s*(?:og|eller|samt|&)\s+(\w+))")
+MIN_HEAD = 5
 _HYPHEN = re.compile(r"[-–]")
 _STEMMER = snowballstemmer.stemmer("danish")
 _NEUTER_T = re.compile(r"(?<=\w{3})(al|el|ig)t$")
@@ -55,7 +61,10 @@ def stem(word: str, exceptions: bool = True, fold: bool = True) -> str:
         result = stem_exceptions().get(result, result)
         if _ERING.search(result):  # as Snowball does for the verb: rekruttere -> rekrut
             result = _DOUBLE_END.sub(r"\1", result[:-5])
-    return _NEUTER_T.sub(r"\1", result)
+    result = _NEUTER_T.sub(r"\1", result)
+    if result != word and result in stop_words():
+        return word  # `demens` must not become the stop word `dem`, which would match and highlight it
+    return result
 
 
 @lru_cache(maxsize=1)
@@ -102,6 +111,7 @@ class DanishTokenizer(Tokenizer):
         stemming = self.stemming
         exceptions, fold = self.exceptions, self.fold
         index_mode = mode == "index"
+        coordinated = _coordinated_forms(value) if index_mode and stemming else {}
         pos = start_pos
         for m in TOKEN_RE.finditer(value):
             word = m.group().lower()
@@ -121,6 +131,9 @@ class DanishTokenizer(Tokenizer):
             if positions:
                 t.pos = pos
             yield t
+            for form in coordinated.get(m.start(), ()):
+                t.text = stem(form, exceptions, fold)
+                yield t
             if index_mode and parts and len(parts) > 1:
                 for offset, part in enumerate(parts):
                     t.text = stem(part, exceptions, fold) if stemming else part
@@ -130,6 +143,17 @@ class DanishTokenizer(Tokenizer):
                     yield t
                 pos += len(parts) - 1
             pos += 1
+
+
+def _coordinated_forms(text: str) -> dict[int, list[str]]:
+    """Start of each suspended modifier -> the full forms it may stand for (modifier + tails of the
+    completing word)."""
+    forms: dict[int, list[str]] = {}
+    for m in COORDINATED_RE.finditer(text):
+        modifier, head = m.group(1).lower(), m.group(2).lower()
+        tails = [head[i:] for i in range(2, len(head) - MIN_HEAD + 1)]
+        forms[m.start()] = [modifier + tail for tail in tails]
+    return forms
 
 
 def danish_analyzer(fold: bool = True, exceptions: bool = True) -> DanishTokenizer:

@@ -19,7 +19,7 @@ SECTION_FIELDS = SECTION_NAMES
 # Facet fields of exact values (indexer.facets), column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = tuple(f.field for f in FACETS if f.kind == "name")
 # Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 def _facet_column():

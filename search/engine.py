@@ -7,11 +7,12 @@ import re
 from dataclasses import dataclass
 
 from whoosh import highlight, scoring, sorting
+from whoosh.analysis import Tokenizer
 from whoosh.query import And, AndNot, Not, Or, PatternQuery, Phrase, Term, TermRange
 
 from indexer import SECTION_FIELDS
+from indexer.analysis import danish_analyzer, ocr_key
 from indexer.facets import BY_NAME
-from indexer.analysis import danish_analyzer
 from indexer.schema import unpack_sections
 
 from .expand import FEATURES, apply_corrections, corrections, expand_compounds
@@ -214,13 +215,32 @@ def _matched_sections(searcher, query, results, section: str | None) -> dict[str
     return out
 
 
-def _highlight_words(query) -> set[str]:
-    words = set()
-    for fieldname, text in query.iter_all_terms():
-        if isinstance(text, bytes):
-            text = text.decode("utf-8", "replace")
-        words.add(text)
-    return words
+def _highlight_words(query) -> tuple[frozenset[str], frozenset[str]]:
+    """(terms of the stemmed fields, OCR keys of the `ocr` field) that the query looks for."""
+    words, keys = set(), set()
+    for fieldname, text in positive_terms(query):
+        (keys if fieldname == "ocr" else words).add(text)
+    return frozenset(words), frozenset(keys)
+
+
+class _MatchTokenizer(Tokenizer):
+    """The Danish analysis for highlighting: a word is marked when its stem is a query term, or, in a
+    scanned item, when its OCR key is one (`høring` marks `Hgring`). Stop words are never marked."""
+
+    def __init__(self, ocr_keys: frozenset[str]):
+        self.ocr_keys = ocr_keys
+        self.danish = danish_analyzer()
+
+    def __call__(self, value, **kwargs):
+        kwargs.update(keeporiginal=True, removestops=False)
+        for token in self.danish(value, **kwargs):
+            if token.stopped:
+                token.text = ""
+            elif self.ocr_keys and token.text not in self.ocr_keys:
+                key = ocr_key(token.original)
+                if key in self.ocr_keys:
+                    token.text = key
+            yield token
 
 
 class _StarFormatter(highlight.Formatter):
@@ -232,7 +252,7 @@ class _StarFormatter(highlight.Formatter):
         return "**" + highlight.get_text(text, token, replace) + "**"
 
 
-def _hit(hit, words: set[str], section: str | None) -> Hit:
+def _hit(hit, words: tuple[frozenset[str], frozenset[str]], section: str | None) -> Hit:
     content = unpack_sections(hit.get("content"))
     if section:
         text = content.get(section, "")
@@ -252,14 +272,16 @@ def _hit(hit, words: set[str], section: str | None) -> Hit:
     )
 
 
-def snippet(text: str, words: set[str]) -> str:
-    """The best passages around matched words, anywhere in the text (no 32,768-character cut-off)."""
+def snippet(text: str, words: tuple[frozenset[str], frozenset[str]]) -> str:
+    """The best passages for the query (most matched words), anywhere in the text (no 32,768-character
+    cut-off), with what matched marked: stemmed words and, in scanned items, OCR-key matches."""
     if not text:
         return ""
+    stems, keys = words
     fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70, charlimit=None)
     marked = ""
-    if words:
-        marked = highlight.highlight(text, frozenset(words), danish_analyzer(), fragmenter, _StarFormatter(), top=2)
+    if stems or keys:
+        marked = highlight.highlight(text, stems | keys, _MatchTokenizer(keys), fragmenter, _StarFormatter(), top=2)
     if not marked:
         marked = text[:SNIPPET_CHARS]
     return " ".join(marked.split())

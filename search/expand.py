@@ -24,7 +24,9 @@ QUESTION_WORDS = frozenset(
     "hvordan hvornår hvorfor hvilke hvilken hvilket hvem hvad går gik gået sket sker ske status vide gerne "
     "fortæl fortælle find finde vis vise noget nogle nogen ang angående vedrørende vedr ift omkring".split()
 )
-LONG_QUERY_TERMS = 4  # from this many words on, not all need to match
+GRADED_TERMS = 3  # from this many words on, an item missing one word still matches (ranked lower)
+LONG_QUERY_TERMS = 4  # from this many words on (a question), all but one or 60 % must match
+COORDINATION_POWER = 2  # an item with m of n words scores (m/n)² of its BM25F sum
 COMPOUND_BOOST = 0.35
 PARTS_BOOST = 0.5
 
@@ -44,7 +46,13 @@ def expand_synonyms(text: str) -> str:
     pieces = re.split(r'("[^"]*"|\S+:\S+)', text)
     out = []
     for piece in pieces:
-        if piece.startswith('"') or re.match(r"\S+:\S+", piece or ""):
+        if piece.startswith('"'):
+            inner = " ".join(piece.strip('"').split()).lower()
+            group = next(([short, *longs] for short, longs in synonyms().items()
+                          if inner in (f.lower() for f in [short, *longs])), None)
+            out.append(f"({' OR '.join(_phrase(f) for f in group)})" if group else piece)
+            continue
+        if re.match(r"\S+:\S+", piece or ""):
             out.append(piece)
             continue
         for short, longs in synonyms().items():
@@ -64,8 +72,25 @@ def drop_question_words(text: str) -> str:
     return " ".join(words) if words else text
 
 
+class _Coordinated(matching.WrappingMatcher):
+    """Scores of the child scaled by the share of the query's words the item has."""
+
+    def __init__(self, child, matched: dict[int, int], total: int):
+        super().__init__(child)
+        self.matched = matched
+        self.total = total
+
+    def _replacement(self, newchild):
+        return _Coordinated(newchild, self.matched, self.total)
+
+    def score(self):
+        share = self.matched.get(self.child.id(), self.total) / self.total
+        return self.child.score() * share ** COORDINATION_POWER
+
+
 class MinimumMatch(Query):
-    """Items where at least `minimum` of the clauses (one per query word) match, ranked as their Or.
+    """Items where at least `minimum` of the clauses (one per query word) match, ranked as their Or
+    times a coordination factor: an item with every word first, one missing a word lower, not dropped.
 
     The clauses are kept apart rather than as one Or, which Whoosh would flatten into its per-field terms.
     """
@@ -104,17 +129,21 @@ class MinimumMatch(Query):
         allowed = frozenset(d for d, n in counts.items() if n >= self.minimum)
         if not allowed:
             return matching.NullMatcher()
-        return matching.FilterMatcher(Or(self.clauses, boost=self.boost).matcher(searcher, context), allowed)
+        union = Or(self.clauses, boost=self.boost).matcher(searcher, context)
+        return _Coordinated(matching.FilterMatcher(union, allowed), counts, len(self.clauses))
 
 
-def minimum_match(query: Query) -> Query:
-    """All words of a short query must match; of a long one (a question) all but one, or 60 %.
+def minimum_match(query: Query, questions: bool = True) -> Query:
+    """Graded AND: both words of a two-word query must match; of three, two; of a longer one (a question)
+    all but one, or 60 %. Items are ranked with a coordination factor, so every word still comes first.
 
     `query` is the all-words (And) parse; its clauses are the words.
     """
     n = len(query.subqueries) if isinstance(query, And) else 0
-    if n >= LONG_QUERY_TERMS:
+    if n >= LONG_QUERY_TERMS and questions:
         return MinimumMatch(list(query.subqueries), min(n - 1, max(3, math.ceil(0.6 * n))))
+    if n >= GRADED_TERMS:
+        return MinimumMatch(list(query.subqueries), n - 1)
     return query
 
 

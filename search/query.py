@@ -15,12 +15,12 @@ from whoosh.query import And, DisjunctionMax, Every, NullQuery, Or, Phrase, Quer
 from indexer.facets import BY_PREFIX
 
 from .exact import rewrite_exact
-from .expand import FEATURES, LONG_QUERY_TERMS, drop_question_words, expand_synonyms, minimum_match
+from .expand import FEATURES, GRADED_TERMS, drop_question_words, expand_synonyms, minimum_match
 
 MAX_QUERY_CHARS = 1000
 # Ranking weights (BM25F field boosts): a word in the title says most about an item, a word in the
 # decision more than one in the background text.
-FIELD_BOOSTS = {"title": 3.0, "beslutning": 1.6, "indstilling": 1.3, "participants": 0.2, "ocr": 0.8}
+FIELD_BOOSTS = {"title": 3.0, "beslutning": 1.6, "indstilling": 1.3, "participants": 0.1, "ocr": 0.8}
 TEXT_FIELD_ALIASES = {
     "title": "title", "titel": "title", "tekst": "tekst",
     "indstilling": "indstilling", "sagsfremstilling": "sagsfremstilling", "referat": "referat",
@@ -198,8 +198,8 @@ def parse(text: str, schema, fields: list[str], any_word: bool = False,
     if query is NullQuery:
         raise QueryError(f"nothing to search for in '{text.strip()}' (only operators or stop words?)")
     words = len(query.subqueries) if isinstance(query, And) and not has_operators else 1
-    if "questions" in features and not has_operators and not any_word and words >= LONG_QUERY_TERMS:
-        query = minimum_match(query)
+    if not has_operators and not any_word and words >= GRADED_TERMS:
+        query = minimum_match(query, questions="questions" in features)
     query = rewrite_exact(query, [f for f in fields if f not in ("participants", "ocr")])
     query = ocr_as_alternative(single_word_phrases(query))
     return ParsedQuery(query, text, filters, notes, has_operators, words)

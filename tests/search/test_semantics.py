@@ -88,3 +88,28 @@ def test_typo_retry_never_offers_an_ocr_misreading_or_a_field_name(mixed_index):
     assert search.run(mixed_index, "hgringen").suggestion != "hgring"
     for query in ("titel", "klynge"):
         assert search.run(mixed_index, query).suggestion is None
+
+
+def test_snippets_mark_what_matched_and_never_a_stop_word(tmp_path):
+    minutes = tmp_path / "m"
+    minutes.mkdir()
+    write(minutes / "a.txt", dedent("""\
+        Referat Klyngestyregruppe Horsens-klyngen
+        Mødedato: 3. marts 2023
+
+        1. Indsats for borgere med demens
+
+        Sagsfremstilling
+        Vi skal hjælpe dem bedre. Borgere med demens og deres pårørende skal kende dem, der hjælper.
+        """))
+    indexer.build(tmp_path / "ix", [minutes])
+    hit = search.run(tmp_path / "ix", "demens").hits[0]
+    assert "**demens**" in hit.snippet and "**dem**" not in hit.snippet
+    with pytest.raises(QueryError, match="stop words"):
+        search.run(tmp_path / "ix", "dem")
+
+
+def test_snippets_of_scanned_items_mark_their_ocr_matches(mixed_index):
+    result = search.run(mixed_index, "pårørende")
+    scanned = [h for h in result.hits if h.title.startswith("Hgring")]
+    assert scanned and "**pargrende**" in scanned[0].snippet
