@@ -2,9 +2,22 @@
 from .build import BuildReport, build, item_documents, reindex
 from .lock import IndexLocked
 from .schema import FACET_FIELDS, SECTION_FIELDS, build_schema
-from .store import IndexMissing, default_index_dir, open_index, read_meta
+from .store import IndexMissing, IndexWriteFailed, Interrupted, default_index_dir, open_index, os_error_text, read_meta
 
 __all__ = [
-    "BuildReport", "build", "item_documents", "reindex", "IndexLocked", "FACET_FIELDS", "SECTION_FIELDS",
-    "build_schema", "IndexMissing", "default_index_dir", "open_index", "read_meta",
+                    "FACET_FIELDS",
+                    "SECTION_FIELDS",
+                    "BuildReport",
+                    "IndexLocked",
+                    "IndexMissing",
+                    "IndexWriteFailed",
+                    "Interrupted",
+                    "build",
+                    "build_schema",
+                    "default_index_dir",
+                    "item_documents",
+                    "open_index",
+                    "os_error_text",
+                    "read_meta",
+                    "reindex",
 ]

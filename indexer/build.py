@@ -8,27 +8,32 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as windex
+from whoosh.index import LockError
 
 import corpus
 from corpus import Meeting, ReadError
 
+from . import faults
 from .compounds import save_map as save_compounds
 from .facets import stored_values
-from .lock import WriterLock
+from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
 from .meetings import MergedItem, MergedMeeting, merge
 from .plan import plan
 from .spelling import add_words as add_spelling_words
 from .spelling import meeting_words
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
-from .store import IndexMissing, has_index, open_index, read_meta, write_meta
+from .store import (IndexMissing, IndexWriteFailed, Interrupted, has_index, open_index, os_error_text, read_meta,
+                    write_meta)
 
 
 @dataclass
@@ -46,6 +51,7 @@ class BuildReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    committed: bool = False  # this run's new generation became current
 
     @property
     def files(self) -> int:
@@ -178,6 +184,47 @@ def _writer(ix, files: int):
     return ix.writer(limitmb=WRITER_MB, compound=False)
 
 
+@contextmanager
+def _writing(ix, index_dir: Path, files: int) -> Iterator:
+    """A writer that commits when the block ends and otherwise cancels, its worker processes with it.
+
+    Whoosh's own cancel only flags its workers in the parent's memory: a worker blocked on the job queue
+    would live on, so they are killed here. Whoosh's WRITELOCK descriptor is registered so that forked
+    workers close it (see indexer.lock).
+    """
+    try:
+        writer = _writer(ix, files)
+    except LockError:
+        who = describe_holder(index_dir / "WRITELOCK")
+        raise IndexLocked(f"another process ({who}) holds Whoosh's write lock of the index at {index_dir}") from None
+    lock_fd = getattr(getattr(writer, "writelock", None), "fd", None)
+    if lock_fd is not None:
+        hold_descriptor(lock_fd)
+    try:
+        try:
+            yield writer
+            faults.point("before-commit")
+            writer.commit()
+        except BaseException:
+            _stop_workers(writer)
+            raise
+    finally:
+        if lock_fd is not None:
+            release_descriptor(lock_fd)
+
+
+def _stop_workers(writer) -> None:
+    for task in getattr(writer, "tasks", []):
+        if task.is_alive():
+            task.kill()
+        task.join()
+    for queue in (getattr(writer, "jobqueue", None), getattr(writer, "resultqueue", None)):
+        if queue is not None:
+            queue.cancel_join_thread()
+    with suppress(OSError, ValueError):  # a writer stopped in the middle of its commit has little left to cancel
+        writer.cancel()
+
+
 def _under(path: str, root: Path) -> bool:
     root_s = str(root)
     return path == root_s or path.startswith(root_s.rstrip(os.sep) + os.sep)
@@ -187,6 +234,24 @@ def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, creat
           registry_file: str | None, progress, analysis: dict | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
+    try:
+        _locked_sync(index_dir, roots, report, force=force, prune=prune, create=create,
+                     registry_file=registry_file, progress=progress, analysis=analysis)
+    except OSError as exc:
+        if report.committed:
+            after = ("the index was updated, but not all of its side files were written: "
+                     "the next reindex completes them and reports this run's saved-search matches")
+        else:
+            after = "nothing was committed, the index is as it was before this run"
+        raise IndexWriteFailed(f"{os_error_text(exc, index_dir)}; {after}") from None
+    except KeyboardInterrupt as exc:
+        raise Interrupted(getattr(exc, "signum", signal.SIGINT), report.committed) from None
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, *, force: bool, prune: bool,
+                 create: bool, registry_file: str | None, progress, analysis: dict | None) -> None:
     with WriterLock(index_dir):
         ix, fresh = _open(index_dir, create, report, analysis)
         state, cache_valid = ({}, False) if fresh else load_state(ix, index_dir)
@@ -205,8 +270,6 @@ def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, creat
         if any(str(r) not in recorded for r in scanned):
             meta["roots"] = recorded + [str(r) for r in scanned if str(r) not in recorded]
             write_meta(index_dir, meta)
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
@@ -268,10 +331,12 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
         for mid in planned.stale:
             before.update((d["id"], d.get("digest")) for d in searcher.documents(meeting=mid))
     written: set[str] = set()
-    with _writer(ix, len(todo)) as writer:
+    with _writing(ix, index_dir, len(todo)) as writer:
         for mid in planned.stale:
             writer.delete_by_term("meeting", mid)
         for meeting in planned.meetings:
+            if getattr(writer, "tasks", None):
+                faults.point("parallel-writer")
             writer.delete_by_term("meeting", meeting.id)
             for doc in merged_documents(meeting):
                 writer.add_document(**doc)
@@ -280,6 +345,8 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
                     report.new_items.append(doc["id"])
             report.items += len(meeting.items)
         report.meetings = len(planned.meetings)
+    report.committed = True
+    faults.point("after-commit")
     report.removed_items = len(set(before) - written)
     for path in planned.read:
         if path in planned.files:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -14,6 +15,31 @@ META_FILE = "referat.json"
 
 class IndexMissing(Exception):
     """No usable index at the location; the message says how to build one."""
+
+
+class IndexWriteFailed(Exception):
+    """A run stopped by an operating-system error (disk full, permission denied, a read-only index);
+    the message names the path, the cause and what became of the index."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by SIGINT or SIGTERM; `committed` says whether its new generation became current."""
+
+    def __init__(self, signum: int = signal.SIGINT, committed: bool = False):
+        super().__init__(signum, committed)
+        self.signum = signum
+        self.committed = committed
+
+    def __str__(self) -> str:
+        if self.committed:
+            return ("interrupted after the index was updated; the next reindex completes its side files "
+                    "and reports its saved-search matches")
+        return "interrupted; nothing was written, the index is as it was before this run"
+
+
+def os_error_text(exc: OSError, where: str | os.PathLike) -> str:
+    """`path: cause` for an OSError, naming `where` when the error carries no file name."""
+    return f"{exc.filename or where}: {exc.strerror or exc}"
 
 
 def default_index_dir() -> Path:

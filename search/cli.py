@@ -2,7 +2,9 @@
 
 Exit codes: 0 success; 1 some input files could not be read (the others were processed);
 2 usage error (bad option, malformed query, unknown or ambiguous cluster/region/forum name);
-3 no index, or a damaged one, at the index location; 4 another referat run is writing the index.
+3 no index, or a damaged one, at the index location; 4 another referat run is writing the index;
+5 the index could not be written (disk full, permission denied, read-only); 130 / 143 interrupted by
+SIGINT / SIGTERM (one line says whether the index changed).
 """
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ import functools
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -30,6 +34,7 @@ EXIT_FILES_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NO_INDEX = 3
 EXIT_LOCKED = 4
+EXIT_WRITE_FAILED = 5
 
 
 class IndexProblem(click.ClickException):
@@ -38,6 +43,21 @@ class IndexProblem(click.ClickException):
 
 class IndexBusy(click.ClickException):
     exit_code = EXIT_LOCKED
+
+
+class WriteFailed(click.ClickException):
+    exit_code = EXIT_WRITE_FAILED
+
+
+def _terminated(signum, frame) -> None:
+    raise indexer.Interrupted(signum)
+
+
+def _stop(exc: KeyboardInterrupt) -> None:
+    """One line and 128 + the signal's number, the shell's convention."""
+    signum = getattr(exc, "signum", signal.SIGINT)
+    click.echo(f"referat: {exc if isinstance(exc, indexer.Interrupted) else indexer.Interrupted(signum)}", err=True)
+    sys.exit(128 + signum)
 
 
 def index_option(f):
@@ -117,6 +137,12 @@ def _errors_as_messages(f):
             raise IndexProblem(str(exc)) from None
         except indexer.IndexLocked as exc:
             raise IndexBusy(str(exc)) from None
+        except indexer.IndexWriteFailed as exc:
+            raise WriteFailed(str(exc)) from None
+        except OSError as exc:
+            raise WriteFailed(indexer.os_error_text(exc, "the index")) from None
+        except KeyboardInterrupt as exc:
+            _stop(exc)
 
     return wrapper
 
@@ -131,8 +157,10 @@ def main() -> None:
       referat index --index ./ix minutes/
       referat search --index ./ix telekol --year 2023
     Exit codes: 0 ok, 1 some files failed, 2 usage error, 3 missing or damaged index,
-    4 another run is writing the index.
+    4 another run is writing the index, 5 the index could not be written, 130/143 interrupted.
     """
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminated)
 
 
 def _warn(path: str, message: str) -> None:
@@ -270,12 +298,10 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch
     log.info("reindex of %s started", index_dir)
     try:
         report = indexer.reindex(index_dir, list(paths) or None, registry_file=registry_file)
-    except (indexer.IndexLocked, indexer.IndexMissing) as exc:
-        log.error("%s", exc)
+    except (indexer.IndexLocked, indexer.IndexMissing, indexer.IndexWriteFailed, KeyboardInterrupt) as exc:
+        log.removeHandler(log.handlers[0])  # the error line below goes to stderr once, not twice
+        log.error("reindex stopped: %s", exc)
         raise
-    except OSError as exc:
-        log.error("reindex stopped: %s; the index is as it was before this run", exc)
-        raise click.ClickException(f"reindex stopped: {exc}; the index is as it was before this run") from None
     for path, reason in report.failed:
         log.warning("%s: failed: %s", path, reason)
     for path, reason in report.skipped:

@@ -1,8 +1,10 @@
 """Shared fixtures: the repository's sample minutes, a built index, and ../shared when present."""
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -13,14 +15,21 @@ SAMPLE = ROOT / "sample"
 SHARED = ROOT.parent / "shared"
 
 
+@functools.cache
 def referat_command() -> str:
-    """The installed `referat` next to this Python, else the one on PATH."""
+    """The `referat` command next to this Python (else on PATH), checked to run this checkout's code, so
+    tests in a subprocess test the same code as tests in process (README installs with `pip install -e`)."""
     beside = Path(sys.executable).parent / "referat"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("referat")
+    found = str(beside) if beside.exists() else shutil.which("referat")
     if not found:
         pytest.fail("no 'referat' command installed; install the project first (see README)")
+    python = Path(found).parent / "python"
+    probe = subprocess.run([str(python) if python.exists() else sys.executable, "-c",
+                            "import search, indexer, corpus; print(search.__file__, indexer.__file__, corpus.__file__)"],
+                           capture_output=True, text=True, cwd="/", check=False)
+    if any(not Path(f).resolve().is_relative_to(ROOT) for f in probe.stdout.split()) or probe.returncode:
+        pytest.fail(f"{found} does not run this checkout's code ({probe.stdout.strip() or probe.stderr.strip()}); "
+                    f"install it editable: pip install -e '.[test]'")
     return found
 
 

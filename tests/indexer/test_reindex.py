@@ -3,7 +3,6 @@ concurrent searches, one writer at a time, and saved searches over the new items
 import fcntl
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -184,23 +183,6 @@ def _touch_all(folder: Path, marker: str) -> None:
             f.write_text(f.read_text("utf-8") + f"\nTilføjet {marker}.\n", "utf-8")
     (folder / "ny").mkdir(exist_ok=True)
     generate(folder / "ny", 40, seed=int(time.time()) % 1000)
-
-
-@pytest.mark.parametrize("delay", [0.05, 0.4, 0.9, 1.6, 2.5])
-def test_sigkill_during_reindex_then_a_normal_run_gives_a_clean_index(tmp_path, delay):
-    folder = _big_corpus(tmp_path)
-    ix = tmp_path / "ix"
-    indexer.build(ix, [folder])
-    _touch_all(folder, "efter")
-    proc = subprocess.Popen([referat_command(), "reindex", "--index", str(ix), "--quiet"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    assert search.run(ix, "*").total > 0  # searchable right after the kill
-    report = indexer.reindex(ix)
-    assert report.failed == []
-    assert snapshot(ix) == clean_build(folder, tmp_path)
 
 
 def test_searches_in_another_process_never_fail_during_reindex(tmp_path):
