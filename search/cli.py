@@ -283,7 +283,8 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch
 
     \b
     Exit codes: 0 all good, 1 some files failed, 3 missing or damaged index,
-    4 another reindex holds the lock (exits at once).
+    4 another reindex holds the lock (exits at once), 5 the index could not be written,
+    130/143 interrupted.
     \b
     Example:
       referat reindex --index ./ix --quiet --log /var/log/referat.log
