@@ -35,6 +35,7 @@ class Fault:
     headers: dict = field(default_factory=dict)
     reached: threading.Event | None = None  # set when the request arrives
     release: threading.Event | None = None  # the answer waits for this
+    stall_after: int | None = None  # send this many bytes of `body` (announcing all), then wait for release
 
 
 class Portal:
@@ -100,6 +101,8 @@ class Portal:
                     portal.requests.append(Request(time.monotonic(), self.path, self.headers.get("Host", ""), has_cookie))
                     queued = portal.faults.get(self.path)
                     fault = queued.pop(0) if queued else None
+                if fault is not None and fault.stall_after is not None:
+                    return self._stall(fault)
                 if fault is not None:
                     if fault.reached is not None:
                         fault.reached.set()
@@ -122,6 +125,17 @@ class Portal:
                     self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+
+            def _stall(self, fault):
+                """Half an answer: the headers and the first bytes, then nothing until released."""
+                self.send_response(fault.status or 200)
+                self.send_header("Content-Type", fault.content_type)
+                self.send_header("Content-Length", str(len(fault.body)))
+                self.end_headers()
+                self.wfile.write(fault.body[:fault.stall_after])
+                self.wfile.flush()
+                fault.reached.set()
+                fault.release.wait(30)
 
             def _route(self, has_cookie):
                 path = urlsplit(self.path).path

@@ -8,6 +8,7 @@ import subprocess
 import threading
 from datetime import date, timedelta
 
+import pytest
 from click.testing import CliRunner
 
 from indexer.lock import WriterLock
@@ -94,17 +95,24 @@ def test_reindex_fetch_fetches_then_reindexes_and_reports_watches(portal, tmp_pa
     assert str((tmp_path / "fetched").resolve()) in json.loads((ix / "referat.json").read_text("utf-8"))["roots"]
 
 
-def test_a_fetch_killed_mid_run_resumes_cleanly(portal, tmp_path):
+@pytest.mark.parametrize("where", ["between meetings", "in the middle of a PDF"])
+def test_a_fetch_killed_mid_run_resumes_cleanly(portal, tmp_path, where):
     ids = fill(portal)
     ix, into = tmp_path / "ix", tmp_path / "dl"
     cli("source", "add", "nordvest", portal.url, "--index", ix)
     reached, release = threading.Event(), threading.Event()
-    portal.fault(f"/api/agenda/dagsorden/{ids[1]}", Fault(reached=reached, release=release))
+    if where == "between meetings":
+        portal.fault(f"/api/agenda/dagsorden/{ids[1]}", Fault(reached=reached, release=release))
+    else:
+        pdf = portal.pdfs[ids[0]]
+        portal.fault(f"/Pdf/Dagsorden/{ids[0]}.pdf", Fault(status=200, body=pdf, content_type="application/pdf",
+                                                            stall_after=len(pdf) // 2, reached=reached,
+                                                            release=release))
     env = {**os.environ, **FAST_ENV}
     proc = subprocess.Popen([referat_command(), "fetch", "--index", str(ix), "--into", str(into), "--no-index"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        assert reached.wait(60), "the fetch never asked for the second meeting"
+        assert reached.wait(60), f"the fetch never got {where}"
         assert proc.poll() is None, "the fetch ended before it was killed"
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
@@ -113,15 +121,18 @@ def test_a_fetch_killed_mid_run_resumes_cleanly(portal, tmp_path):
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == -signal.SIGKILL
-    first = list((into / "nordvest").rglob("*_11111111.*"))
-    assert {p.suffix for p in first} == {".json", ".pdf"}
+    first = {p.suffix for p in (into / "nordvest").rglob("*_11111111.*")}
+    assert first == ({".json", ".pdf"} if where == "between meetings" else {".json"})
     assert not list(into.rglob("*_22222222.json"))
     result = cli("fetch", "--index", ix, "--json", "--no-index")
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)["fetch"]
-    assert (payload["new"], payload["changed"], payload["unchanged"]) == (2, 0, 1)
+    expected = (2, 0, 1) if where == "between meetings" else (3, 0, 0)  # unrecorded until its PDF was in
+    assert (payload["new"], payload["changed"], payload["unchanged"]) == expected
     assert len(list(into.rglob("*.json"))) == 3 and not list(into.rglob("*.part"))
     assert set(json.loads(p.read_text("utf-8"))["Id"] for p in into.rglob("*.json")) == set(ids)
+    pdfs = list(into.rglob("*.pdf"))
+    assert len(pdfs) == 1 and pdfs[0].read_bytes() == portal.pdfs[ids[0]]
 
 
 def test_fetch_while_the_index_is_being_written_keeps_the_files_and_exits_4(portal, tmp_path):
