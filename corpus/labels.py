@@ -62,3 +62,18 @@ def match_label(line: str) -> tuple[str, str] | None:
     if name == "bilag" and re.match(r"\d{1,2}\s*[:.]", rest):
         return name, rest
     return None
+
+
+_INLINE_RE = re.compile(
+    r"(?<=[\wæøå.,;)!?])\s+(?=(?:" + "|".join(f"(?:{p})" for p, _ in LABELS) + r")\s*:)", re.IGNORECASE
+)
+
+
+_INLINE_HINT = re.compile(r"[a-zæøå]\s*:")
+
+
+def inline_label_starts(text: str) -> list[int]:
+    """Where labels followed by a colon begin inside running text (PDF text flattened onto one line)."""
+    if ":" not in text or not _INLINE_HINT.search(text):
+        return []
+    return [m.end() for m in _INLINE_RE.finditer(text)]

@@ -183,9 +183,17 @@ def identify(registry: Registry, header: str, body: str) -> tuple[Body | None, l
     return ranked[0][1], notes
 
 
+@lru_cache(maxsize=8)
+def _region_pattern(regions: tuple[str, ...]) -> tuple[re.Pattern, dict[str, str]]:
+    names = {fold(r): r for r in regions}
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(" + alternation + r")s?(?!\w)"), names
+
+
 def find_region(registry: Registry, text: str) -> str | None:
     """The region named most often in the text, genitive forms (`Region Sjællands`) included."""
-    folded = fold(text)
-    counts = [(len(re.findall(r"(?<!\w)" + re.escape(fold(r)) + r"s?(?!\w)", folded)), r) for r in registry.regions]
-    counts = [c for c in counts if c[0]]
-    return max(counts)[1] if counts else None
+    if not registry.regions:
+        return None
+    pattern, names = _region_pattern(registry.regions)
+    found = [names[m.group(1)] for m in pattern.finditer(fold(text))]
+    return max(set(found), key=lambda r: (found.count(r), r)) if found else None

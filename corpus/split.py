@@ -12,20 +12,30 @@ from .ocr import looks_like_ocr
 from .outcome import find_outcome
 from .readers import Line
 from .registry import Registry, find_region, identify
-from .segment import clean, find_headings
+from .segment import Heading, clean, prepare, segment
+
+_CASE_LINE = re.compile(r"^\s*(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*:?\s*[\w./-]*\d", re.IGNORECASE)
+_CLOSED_LINE = re.compile(r"^\s*(?:lukket punkt|lukket sag|punktet er lukket|lukket)\s*[.:]?\s*$|\blukket\s*$", re.IGNORECASE)
 
 
 def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry) -> Meeting:
+    lines = prepare(lines)
     texts = [line.text.rstrip() for line in lines]
-    headings = find_headings(lines)
-    warnings: list[str] = []
+    seg = segment(lines)
+    headings = seg.headings
+    warnings: list[str] = list(seg.warnings)
     items: list[AgendaItem] = []
-    header_end = headings[0].start if headings else min(len(texts), 40)
+    header_end = seg.header_end
     header = texts[:header_end]
-    for position, heading in enumerate(headings, start=1):
-        stop = headings[position].start if position < len(headings) else len(texts)
-        body = texts[heading.end : stop]
+    for position, (heading, (start, stop)) in enumerate(zip(headings, _body_ranges(headings, texts)), start=1):
+        body = texts[start:stop]
+        lead = _case_line_before(heading, texts)
         sections = split_sections(body)
+        cases = list(heading.case_numbers)
+        for case in find_case_numbers("\n".join(([texts[lead]] if lead is not None else []) + body)):
+            if case not in cases:
+                cases.append(case)
+        closed = heading.closed or any(_CLOSED_LINE.search(t) for t in body[:4] if t.strip() and len(t) < 200)
         items.append(
             AgendaItem(
                 id=f"{digest[:12]}-{position}",
@@ -34,13 +44,21 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
                 title=heading.title,
                 time=heading.time,
                 presenter=heading.presenter,
-                case_numbers=tuple(find_case_numbers("\n".join(body))),
+                case_numbers=tuple(cases),
                 sections=sections,
                 outcome=find_outcome({s.name: s.text for s in sections}),
+                closed=closed,
+                listed_only=heading.listed_only,
+                group=heading.group,
                 page=lines[heading.start].page,
                 line=lines[heading.start].number,
+                warnings=heading.warnings,
             )
         )
+    if not items:
+        items = _unheaded_items(texts, lines, digest)
+        if items:
+            warnings.append("no item headings printed; items start where the section labels start again")
     if not items:
         warnings.append("no agenda items recognised; the whole text is one item")
         title = next((clean(t) for t in texts if t.strip()), path)[:120]
@@ -85,6 +103,59 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
         items=tuple(items),
         warnings=tuple(warnings),
     )
+
+
+def _body_ranges(headings: list[Heading], texts: list[str]) -> list[tuple[int, int]]:
+    """Each item's lines: from its heading to the next item's heading (or the case-number line above it)."""
+    real = [h for h in headings if not h.listed_only]
+    stops: dict[int, int] = {}
+    for n, head in enumerate(real):
+        nxt = real[n + 1] if n + 1 < len(real) else None
+        stop = len(texts) if nxt is None else nxt.start
+        lead = _case_line_before(nxt, texts) if nxt is not None else None
+        stops[head.start] = lead if lead is not None and lead >= head.end else stop
+    return [(h.end, h.end) if h.listed_only else (h.end, stops[h.start]) for h in headings]
+
+
+def _case_line_before(heading: Heading, texts: list[str]) -> int | None:
+    """The `Sagsnr. 24/1234` line printed just above an item's heading belongs to that item."""
+    k = heading.start - 1
+    while k >= 0 and not texts[k].strip():
+        k -= 1
+    return k if k >= 0 and heading.start - k <= 2 and _CASE_LINE.match(texts[k]) else None
+
+
+def _unheaded_items(texts: list[str], lines: list[Line], digest: str) -> list[AgendaItem]:
+    """Minutes without item headings: a new item begins where the first label of the last one recurs."""
+    groups: list[tuple[int, int]] = []
+    first_name, seen, start = None, set(), None
+    for i, text in enumerate(texts):
+        label = match_label(text)
+        if not label:
+            continue
+        name = label[0]
+        if start is None:
+            first_name, seen, start = name, {name}, i
+        elif name == first_name and len(seen) > 1:
+            groups.append((start, i))
+            seen, start = {name}, i
+        else:
+            seen.add(name)
+    if start is None or not groups:
+        return []
+    groups.append((start, len(texts)))
+    items = []
+    for position, (a, b) in enumerate(groups, start=1):
+        sections = split_sections(texts[a:b])
+        first_text = next((s.text for s in sections if s.text), "")
+        title = " ".join(first_text.split())[:80] or f"Punkt {position}"
+        items.append(AgendaItem(
+            id=f"{digest[:12]}-{position}", position=position, number=str(position), title=title,
+            sections=sections, outcome=find_outcome({s.name: s.text for s in sections}),
+            page=lines[a].page, line=lines[a].number,
+            warnings=("no printed heading; the title is the item's first words",),
+        ))
+    return items
 
 
 def split_sections(body: list[str]) -> tuple[Section, ...]:
