@@ -29,6 +29,7 @@ class BodyInfo:
     municipality: str | None
     cluster: str | None
     region: str | None
+    notes: tuple[str, ...] = ()  # what was uncertain (two clusters with nearly equal evidence)
 
 
 @lru_cache(maxsize=1)
@@ -70,11 +71,11 @@ def describe_body(name: str | None, text: str, registry: Registry, year: int | N
     municipality = None
     if kind in ("municipal committee", OTHER):
         municipality = _municipality(registry, name or "") or _municipality(registry, evidence)
-    cluster = None
+    cluster, notes = None, []
     if kind == CLUSTER_FORUM:
         found = entry if entry is not None and entry.kind == "cluster" else None
         if found is None:
-            found, _ = identify(registry, (name or "") + "\n" + evidence, "")
+            found, notes = identify(registry, (name or "") + "\n" + evidence, "")
         cluster = found.name if found else None
     region = (
         (entry.region if entry is not None and entry.region else None)
@@ -84,7 +85,7 @@ def describe_body(name: str | None, text: str, registry: Registry, year: int | N
         or find_region(registry, evidence)
     )
     body = name or (entry.name if entry is not None else None)
-    return BodyInfo(body, kind, municipality, cluster, registry.region_in(region, year))
+    return BodyInfo(body, kind, municipality, cluster, registry.region_in(region, year), tuple(notes))
 
 
 def _registry_body(registry: Registry, name: str | None, evidence: str) -> Body | None:
@@ -145,3 +146,64 @@ def _municipality(registry: Registry, text: str) -> str | None:
     if not mentions:
         return None
     return max(dict.fromkeys(mentions), key=mentions.count)
+
+
+_DOC_WORDS = re.compile(
+    r"^(?:(?:åbent|åben|lukket|endelig|foreløbig|ny)\s+)?(?:dagsordner|dagsordener|dagsorden|referater|referat"
+    r"|beslutningsprotokol|mødeprotokol|tillægsdagsorden|indkaldelse|protokol)(?:\s+og\s+(?:referater|referat|dagsorden))?"
+    r"(?:\s+(?:for|fra|til|af))?(?:\s+(?:mødet|møde|møder))?(?:\s+i)?\b[\s:.\-–]*",
+    re.IGNORECASE,
+)
+_NAME_FIELD = re.compile(r"^(?:udvalg|forum|gruppe|organ|mødeforum|råd|sagen afgøres i)\s*:\s*(?P<name>.+)$", re.IGNORECASE)
+_MOEDE_I = re.compile(r"^(?:ordinært\s+|ekstraordinært\s+)?møde(?:t)?\s+i\s+(?P<name>.+)$", re.IGNORECASE)
+_DASHED = re.compile(r"^(?P<name>.+?)\s+[-–]\s+(?:referat|dagsorden|beslutningsprotokol)\b", re.IGNORECASE)
+_TAIL = re.compile(
+    r"\s*(?:[,\-–]\s*)?(?:(?:den|d\.)\s+)?(?:(?:man|tirs|ons|tors|fre|lør|søn)dag[,\s]+)?(?:den\s+)?\d{1,2}[.\-/ ].*$"
+    r"|\s+(?:den|d\.)\s*$|\s*\bkl\.?\s*\d.*$|\s+(?:mødedato|mødested|tid|sted)\b.*$",
+    re.IGNORECASE,
+)
+_ADDRESS = re.compile(r"^\s*(?:til|fra|cc|emne|modtager(?:e)?|afsender|kopi)\s*:", re.IGNORECASE)
+_DECIDED_BY = re.compile(
+    r"^(?P<name>(?-i:[A-ZÆØÅ])[\wæøåÆØÅ\-. ]{2,70}?)s\s+beslutning\s+den\b|^beslutning\s+i\s+(?P<name2>.{3,80}?)\s+den\s+\d",
+    re.IGNORECASE,
+)
+
+
+def find_body_name(header_lines: list[str], text_lines: list[str]) -> tuple[str | None, bool]:
+    """The body named by the header (`Udvalg: X`, `Møde i X`, `X - Referat - <date>`, `Referat X <date>`,
+    a line that is a body's name), or else guessed from the decision labels (`Xs beslutning den ...`).
+
+    Returns the name and whether it was guessed.
+    """
+    lines = [" ".join(line.split()) for line in header_lines if line.strip() and not _ADDRESS.match(line)][:15]
+    for line in lines:
+        for pattern in (_NAME_FIELD, _MOEDE_I, _DASHED):
+            match = pattern.match(line)
+            if match and (name := _tidy(match.group("name"))):
+                return name, False
+    for line in lines[:8]:
+        rest = _DOC_WORDS.sub("", line, count=1) if _DOC_WORDS.match(line) else None
+        candidate = _tidy(rest if rest is not None else line)
+        if candidate and kind_of_name(candidate):
+            return candidate, False
+    counts: dict[str, int] = {}
+    for line in text_lines:
+        if "eslutning" not in line:
+            continue
+        match = _DECIDED_BY.match(line.strip())
+        if match:
+            name = _tidy(match.group("name") or match.group("name2"))
+            if name and kind_of_name(name):
+                name = name[0].upper() + name[1:]
+                counts[name] = counts.get(name, 0) + 1
+    if counts:
+        return max(counts, key=counts.get), True
+    return None, False
+
+
+def _tidy(name: str) -> str | None:
+    """A body's name without the date, time and place printed after it."""
+    name = _TAIL.sub("", " ".join(name.split())).strip(" .,:;-–")
+    if not name or len(name) > 90 or len(name.split()) > 12 or not any(ch.isalpha() for ch in name):
+        return None
+    return name

@@ -100,7 +100,12 @@ def infer_year(day: int, month: int, text: str) -> int | None:
 
 _MEETING_WORDS = re.compile(r"\b(tid|tidspunkt|mødedato|mødetid|møde|mødet|afholdt|afholdes|dato for møde|m\S?de)\b", re.I)
 _WRITTEN_WORDS = re.compile(r"\b(dato|udsendt|udarbejdet|skrevet|referent)\b\s*[:.]?", re.I)
+# Dates that are never the meeting's: when the document was updated, sent or printed.
+_NOT_MEETING = re.compile(r"\b(ajourført|opdateret|revideret|udskrevet|udsendt|udarbejdet|printet|offentliggjort)\b", re.I)
 _CLOCK = re.compile(r"\bkl\.?\s*\d{1,2}[.:]?\d{0,2}|\b\d{1,2}[.:]\d{2}\s*[-–]", re.I)
+
+
+_TOP_LINES = 8
 
 
 def meeting_date(header: str, full_text: str) -> tuple[str | None, bool]:
@@ -108,6 +113,8 @@ def meeting_date(header: str, full_text: str) -> tuple[str | None, bool]:
     best: tuple[float, int, FoundDate] | None = None
     lines = header.split("\n")
     for n, line in enumerate(lines):
+        if _NOT_MEETING.search(line) and not _MEETING_WORDS.search(line):
+            continue
         for f in find_dates(line):
             score = 1.0
             if _MEETING_WORDS.search(line):
@@ -120,6 +127,8 @@ def meeting_date(header: str, full_text: str) -> tuple[str | None, bool]:
                 score -= 1.5
             if n < 5 and re.search(r"referat|dagsorden", line, re.I):
                 score += 1.5
+            if score < 2 and n >= _TOP_LINES:
+                continue  # a bare date deep in the header is no evidence of the meeting's
             key = (score, -n, f)
             if best is None or key[:2] > best[:2]:
                 best = key

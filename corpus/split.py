@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 
+from dataclasses import replace
+
+from .bodies import CLUSTER_FORUM, describe_body, find_body_name
 from .dates import meeting_date
 from .kinds import document_kind
 from .labels import match_label
@@ -11,7 +14,7 @@ from .model import AgendaItem, Meeting, Section
 from .ocr import looks_like_ocr
 from .outcome import find_outcome
 from .readers import Line
-from .registry import Registry, find_region, identify
+from .registry import Registry
 from .segment import Heading, clean, prepare, segment
 
 _CASE_LINE = re.compile(r"^\s*(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*:?\s*[\w./-]*\d", re.IGNORECASE)
@@ -59,14 +62,6 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
         items = _unheaded_items(texts, lines, digest)
         if items:
             warnings.append("no item headings printed; items start where the section labels start again")
-    if not items:
-        warnings.append("no agenda items recognised; the whole text is one item")
-        title = next((clean(t) for t in texts if t.strip()), path)[:120]
-        first = lines[0] if lines else None
-        items.append(AgendaItem(id=f"{digest[:12]}-1", position=1, number="1", title=title,
-                                sections=split_sections(texts), page=first and first.page,
-                                line=first and first.number))
-
     participants = find_participants(header) or find_participants(texts)
     if not participants:
         for n, heading in enumerate(headings):
@@ -78,22 +73,42 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
     title_lines = [clean(t) for t in header if t.strip()][:8]
     full_text = "\n".join(texts)
     header_text = "\n".join(header)
-    body_evidence = "\n".join(texts[header_end:])
-    body, notes = identify(registry, header_text + "\n" + "\n".join(participants), body_evidence)
-    warnings += notes
-    region = body.region if body else find_region(registry, header_text + "\n" + full_text)
     date, inferred = meeting_date(header_text, full_text)
     if date is None:
-        date, inferred = meeting_date("\n".join(texts[:60]), full_text)
-    if date is None:
-        warnings.append("no meeting date found")
-    if body is None:
+        warnings.append("no meeting date in the header")
+    year = int(date[:4]) if date else None
+    name, guessed = find_body_name(header, texts[header_end:])
+    evidence = header_text + "\n" + "\n".join(participants)
+    info = describe_body(name, evidence, registry, year)
+    if info.body_kind in ("municipal committee", "other") and info.municipality is None or info.region is None:
+        wider = describe_body(name, evidence + "\n" + full_text, registry, year)
+        info = replace(wider, cluster=info.cluster, body_kind=info.body_kind if info.body_kind != "other" else wider.body_kind,
+                       region=info.region or wider.region)
+    warnings += info.notes
+    if guessed:
+        warnings.append(f"body not named in the header; guessed from the decisions: {info.body}")
+    if info.body is None:
+        warnings.append("body not recognised (name it in the header, or extend the registry with --registry)")
+    elif info.body_kind == CLUSTER_FORUM and info.cluster is None:
         warnings.append("cluster not recognised (extend the registry with --registry)")
+    if not items:
+        if info.body is None and date is None:
+            warnings.append("not a meeting: no agenda items, no body and no meeting date; nothing to index")
+        else:
+            warnings.append("no agenda items recognised; the whole text is one item")
+            title = next((clean(t) for t in texts if t.strip()), path)[:120]
+            first = lines[0] if lines else None
+            items.append(AgendaItem(id=f"{digest[:12]}-1", position=1, number="1", title=title,
+                                    sections=split_sections(texts), page=first and first.page,
+                                    line=first and first.number))
     return Meeting(
         path=path,
         content_hash=digest,
-        cluster=body.name if body else None,
-        region=region,
+        cluster=info.cluster,
+        region=info.region,
+        body=info.body,
+        body_kind=info.body_kind,
+        municipality=info.municipality,
         forum=find_forum(title_lines),
         date=date,
         date_inferred=inferred,

@@ -58,16 +58,19 @@ def test_unreadable_and_unsupported_files(tmp_path):
     assert "Rekruttering og fastholdelse" in result.stdout
 
 
-def test_document_without_items_is_one_item_with_a_warning(tmp_path):
+def test_document_that_is_not_a_meeting_gets_a_warning_and_no_invented_items(tmp_path):
     note = tmp_path / "notat.txt"
     note.write_text("Notat om samarbejde\nLøbende tekst uden punkter.\n", "utf-8")
     result = CliRunner().invoke(main, ["parse", "--json", str(note)], catch_exceptions=False)
     assert result.exit_code == 0
     parsed = json.loads(result.stdout)
-    assert len(parsed["items"]) == 1
-    assert "no agenda items recognised" in result.stderr
-    assert parsed["warnings"] == ["no agenda items recognised; the whole text is one item",
-                                  "no meeting date found", "cluster not recognised (extend the registry with --registry)"]
+    assert parsed["items"] == []
+    assert "not a meeting" in result.stderr
+    assert parsed["warnings"] == [
+        "no meeting date in the header",
+        "body not recognised (name it in the header, or extend the registry with --registry)",
+        "not a meeting: no agenda items, no body and no meeting date; nothing to index",
+    ]
 
 
 def test_parse_json_shape(tmp_path):

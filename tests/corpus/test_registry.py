@@ -49,8 +49,10 @@ def test_nordjylland_participants_give_sundhedsklynge_midt(tmp_path):
 def test_unknown_body_warns_and_user_registry_adds_it(tmp_path):
     header = "Referat Sundhedsråd Vestfyn\nMødedato: 3. marts 2027\n"
     plain = meeting(tmp_path, header)
-    assert plain.cluster is None
-    assert any("cluster not recognised" in w for w in plain.warnings)
+    assert (plain.cluster, plain.body, plain.body_kind) == (None, "Sundhedsråd Vestfyn", "sundhedsråd")
+    unknown = meeting(tmp_path, "Referat Direktørforum\nMødedato: 3. marts 2024\n")
+    assert unknown.cluster is None
+    assert any("cluster not recognised" in w for w in unknown.warnings)
     registry = tmp_path / "extra.json"
     registry.write_text(json.dumps({"bodies": [
         {"name": "Sundhedsråd Fyn", "region": "Region Syddanmark", "aliases": ["Sundhedsråd Vestfyn"]}

@@ -274,6 +274,7 @@ def test_dates_and_times_in_text_are_not_headings(tmp_path):
 def test_no_recognisable_items_gives_one_item_and_a_warning(tmp_path):
     m = parse(tmp_path, """\
         Notat om samarbejdet
+        Mødedato: 3. marts 2024
         Dette notat har ingen dagsordenspunkter, kun løbende tekst om samarbejdet.
         """)
     assert len(m.items) == 1
