@@ -600,7 +600,7 @@ def _with_groups(headings: list[Heading], texts: list[str], closed_at: list[bool
                     key=lambda e: e[0])
     for _, event in events:
         if isinstance(event, tuple):
-            group = f"{event[0]} {event[1]}"
+            group = f"{event[0]}. {event[1]}"
         elif event in lone:
             out.append(event)
             group = None

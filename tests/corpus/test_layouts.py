@@ -164,8 +164,8 @@ def test_two_level_numbering_groups_are_context_not_items(tmp_path):
         """)
     assert titles(m) == [("1.1", "Godkendelse af puljeprojekt"), ("1.2", "Høring om akutplan"),
                          ("2.1", "Status på rekruttering"), ("3", "Eventuelt")]
-    assert [i.group for i in m.items] == ["1 Sager til beslutning", "1 Sager til beslutning",
-                                          "2 Sager til orientering", None]
+    assert [i.group for i in m.items] == ["1. Sager til beslutning", "1. Sager til beslutning",
+                                          "2. Sager til orientering", None]
 
 
 def test_running_case_numbers_glued_to_titles(tmp_path):

@@ -48,7 +48,7 @@ def test_copies_renames_and_deletions_keep_the_counts(tmp_path):
     assert report.new_items == [] and report.removed_items == 0 and len(report.copies) == 1
     stored = items(ix)
     assert len(stored) == 17
-    horsens_items = [d for d in stored.values() if "horsens" in d["meeting"]]
+    horsens_items = [d for d in stored.values() if d["meeting"].startswith("2024-03-14")]  # the Horsens meeting
     assert {len(d["sources"]) for d in horsens_items} == {4}
     assert all("kopi-0" not in s[0] for d in stored.values() for s in d["sources"])
 
