@@ -228,7 +228,7 @@ def _agenda_lists(texts: list[str], closed_at: list[bool], first_label: int) -> 
                 lines.add(j)
                 j += 1
                 continue
-            if nxt is None and _continues_entry(texts, j) and j not in lines:
+            if nxt is None and j not in lines and (_continues_entry(texts, j) or _toc_wrap(texts, j, block[-1])):
                 last = block[-1]
                 block[-1] = replace(last, title=last.title + " " + _strip_toc(texts[j])[0])
                 lines.add(j)
@@ -305,6 +305,12 @@ def _strip_page_numbers(block: list[_Entry], texts: list[str]) -> list[_Entry]:
         title = entry.title[: entry.title.rfind(page)].strip() if page is not None else entry.title
         out.append(replace(entry, title=title or entry.title))
     return out
+
+
+def _toc_wrap(texts: list[str], j: int, last: _Entry) -> bool:
+    """The second line of a wrapped table-of-contents entry carries the dot leader and page number."""
+    match = _TOC_TAIL.search(texts[j])
+    return bool(match and match.group("dotted")) and not _TOC_TAIL.search(last.title) and len(texts[j]) < 200
 
 
 def _continues_entry(texts: list[str], j: int) -> bool:
@@ -656,8 +662,9 @@ def _reconcile(headings: list[Heading], entries: list[_Entry], warnings: list[st
         if head.number != entry.number:
             notes.append(f"numbered {entry.number} in the agenda list, {head.number} in the text")
         title = head.title
-        if fold(head.title).startswith(fold(entry.title)) and len(head.title) > len(entry.title) + 3:
-            title = entry.title  # the body heading ran on into its first sentence
+        tail = head.title[len(entry.title):]
+        if head.title.startswith(entry.title) and tail and (tail[0].isupper() or len(tail.split()) >= 5):
+            title = entry.title  # the body heading ran on into its first sentence (`VelkomstMødet blev ...`)
         out.append(replace(head, title=title, closed=head.closed or entry.closed, warnings=tuple(notes)))
         next_body = h + 1
     while next_body < len(headings):
