@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import socket
 
 import click
@@ -30,7 +31,10 @@ def _check_free(host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Loopback by default; 0.0.0.0 serves every network the machine is on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
-def serve(index_dir: str, host: str, port: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Server processes. A search holds one core while it runs: give one per core to serve "
+                   "several users at once.")
+def serve(index_dir: str, host: str, port: int, workers: int) -> None:
     """Serve search, items, sources, an Atom feed and a JSON API in the browser (read-only).
 
     The pages follow the index: a reindex that commits is seen by the next page, without a restart.
@@ -43,9 +47,14 @@ def serve(index_dir: str, host: str, port: int) -> None:
     """
     import uvicorn
 
-    from .web import create_app
+    from .web.app import create_app
 
     _check_free(host, port)
     click.echo(f"referat: serving {index_dir} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run(create_app(index_dir), host=host, port=port, log_level="warning", server_header=False,
-                proxy_headers=False, access_log=False)
+    options = {"host": host, "port": port, "log_level": "warning", "server_header": False,
+               "proxy_headers": False, "access_log": False}
+    if workers == 1:
+        uvicorn.run(create_app(index_dir), **options)
+    else:  # each process imports the app by name and finds the index in the environment
+        os.environ["REFERAT_INDEX"] = str(index_dir)
+        uvicorn.run("search.web.app:app_from_environment", factory=True, workers=workers, **options)

@@ -199,6 +199,11 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
     return app
 
 
+def app_from_environment() -> Starlette:
+    """The app of one worker process of `referat serve --workers N`: the index is in $REFERAT_INDEX."""
+    return create_app(os.environ["REFERAT_INDEX"])
+
+
 def _reason(status: int) -> str:
     return HTTPStatus(status).phrase
 

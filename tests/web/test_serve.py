@@ -1,6 +1,7 @@
 """`referat serve` for real: a subprocess on loopback answering HTTP, and its usage errors."""
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import urllib.request
@@ -27,3 +28,10 @@ def test_serve_on_a_taken_port_is_a_usage_error(web_index):
     assert r.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in r.stderr and "--port" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_serve_with_several_worker_processes(web_index):
+    with serving(web_index, "--workers", "2") as base:
+        for _ in range(4):
+            with urllib.request.urlopen(f"{base}/api/search?q=telekol") as r:
+                assert json.loads(r.read())["total"] == 1
