@@ -226,8 +226,12 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
         if show and what != "unchanged":
             click.echo(f"{source}: {ref.date} {ref.committee} {ref.name}: {what}", err=True)
 
-    report = run_fetch(index_dir, names, into, since=since.date() if since else None, recheck_days=recheck_days,
-                       pdf=not no_pdf, manners=politeness(delay, timeout, retries), progress=progress)
+    try:
+        report = run_fetch(index_dir, names, into, since=since.date() if since else None,
+                           recheck_days=recheck_days, pdf=not no_pdf, manners=politeness(delay, timeout, retries),
+                           progress=progress)
+    except OSError as exc:  # a full disk, a folder that cannot be written
+        raise click.ClickException(f"fetch stopped: {exc}; what was fetched before is kept") from None
     _report_problems(report, say)
     indexed, busy = None, None
     if not no_index and (report.new or report.changed or report.folder not in indexer.read_meta(index_dir).get("roots", [])):

@@ -176,3 +176,13 @@ def test_fetched_meetings_are_indexed_and_a_corrected_one_is_indexed_again(porta
     second = json.loads(cli("fetch", "--index", ix, "--json", "--no-pdf").output)
     assert (second["fetch"]["new"], second["fetch"]["changed"], second["fetch"]["unchanged"]) == (0, 1, 6)
     assert hits("fødselsforberedelse") and not hits("svangreomsorg")
+
+
+def test_a_folder_that_cannot_be_written_is_one_line_and_exit_1(portal, tmp_path):
+    fill(portal)
+    ix, into = tmp_path / "ix", tmp_path / "dl"
+    cli("source", "add", "nordvest", portal.url, "--index", ix)
+    into.mkdir()
+    (into / "nordvest").write_text("in the way")
+    result = cli("fetch", "--index", ix, "--into", into)
+    assert result.exit_code == 1 and "fetch stopped:" in result.output and "Traceback" not in result.output
