@@ -129,7 +129,7 @@ def _municipality_pattern(registry: Registry) -> tuple[re.Pattern, dict[str, str
     bare = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True) if "kommune" not in s)
     whole = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True) if "kommune" in s) or "(?!)"
     pattern = re.compile(
-        rf"(?<!\w)(?:(?P<c>{whole})|(?P<a>{bare})s? (?:kommunes?|byraad(?:et|s)?|kommunalbestyrelse(?:n|s)?)"
+        rf"(?<!\w)(?:(?P<c>{whole})|(?P<a>{bare})s? (?:kommunes?|byraad(?:et|s)?|kommunalbestyrelse(?:n|s)?|raadhus(?:et)?)"
         rf"|(?:byraadet|kommunalbestyrelsen|kommune) (?:i|for) (?P<b>{bare}))(?!\w)"
     )
     return pattern, spellings
@@ -162,6 +162,7 @@ _TAIL = re.compile(
     r"|\s+(?:den|d\.)\s*$|\s*\bkl\.?\s*\d.*$|\s+(?:mødedato|mødested|tid|sted)\b.*$",
     re.IGNORECASE,
 )
+_FIELD = re.compile(r"^[\wæøåÆØÅ.\- ]{2,25}:")  # `Deltagere: ...`, `Sted: ...`: a field, not a title
 _ADDRESS = re.compile(r"^\s*(?:til|fra|cc|emne|modtager(?:e)?|afsender|kopi)\s*:", re.IGNORECASE)
 _DECIDED_BY = re.compile(
     r"^(?P<name>(?-i:[A-ZÆØÅ])[\wæøåÆØÅ\-. ]{2,70}?)s\s+beslutning\s+den\b|^beslutning\s+i\s+(?P<name2>.{3,80}?)\s+den\s+\d",
@@ -182,6 +183,8 @@ def find_body_name(header_lines: list[str], text_lines: list[str]) -> tuple[str 
             if match and (name := _tidy(match.group("name"))):
                 return name, False
     for line in lines[:8]:
+        if _FIELD.match(line):
+            continue
         rest = _DOC_WORDS.sub("", line, count=1) if _DOC_WORDS.match(line) else None
         candidate = _tidy(rest if rest is not None else line)
         if candidate and kind_of_name(candidate):

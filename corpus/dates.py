@@ -14,6 +14,7 @@ _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _NAMED = re.compile(rf"(?<!\d)(\d{{1,2}})\s*\.?\s*({_MONTH_ALT})\b\.?(?:,?\s+(\d{{4}}))?", re.IGNORECASE)
 _NUMERIC = re.compile(r"(?<![\d.-])(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})(?![\d-])")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_MONTH_FIRST = re.compile(rf"\b({_MONTH_ALT})\w*\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_ALT})\w*\s+(\d{{4}})\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d.,-])(20[0-4]\d|19[89]\d)(?!\d|[.,]\d)")
 
@@ -31,7 +32,7 @@ def find_dates(text: str) -> list[FoundDate]:
     """Every day-and-month date in the text, in order; year None where it is not printed."""
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
-    for pattern, order in ((_ISO, "ymd"), (_NUMERIC, "dmy"), (_NAMED, "dMy")):
+    for pattern, order in ((_ISO, "ymd"), (_NUMERIC, "dmy"), (_MONTH_FIRST, "Mdy"), (_NAMED, "dMy")):
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
@@ -40,6 +41,11 @@ def find_dates(text: str) -> list[FoundDate]:
             elif order == "dmy":
                 d, mo, y = int(m[1]), int(m[2]), int(m[3])
                 y = y + 2000 if y < 100 else y
+            elif order == "Mdy":
+                key = next((k for k in (m[1].lower(), m[1].lower()[:3]) if k in MONTHS), None)
+                if key is None:
+                    continue
+                d, mo, y = int(m[2]), MONTHS[key], int(m[3])
             else:
                 d, mo = int(m[1]), MONTHS[m[2].lower()]
                 y = int(m[3]) if m[3] else None
@@ -137,7 +143,7 @@ def meeting_date(header: str, full_text: str) -> tuple[str | None, bool]:
     found = best[2]
     if found.year:
         return dt.date(found.year, found.month, found.day).isoformat(), False
-    year = infer_year(found.day, found.month, full_text)
+    year = infer_year(found.day, found.month, header) or infer_year(found.day, found.month, full_text)
     if year is None:
         return None, False
     return dt.date(year, found.month, found.day).isoformat(), True

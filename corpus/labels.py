@@ -24,7 +24,7 @@ LABELS: tuple[tuple[str, str], ...] = (
      r"|høring|opfølgning|lovgrundlag|retsgrundlag", "sagsfremstilling"),
     (r"referat(?:\s+af\s+drøftelsen)?|drøftelse", "referat"),
     (rf"beslutning(?:er)?(?:\s+i\s+{_BODY}(?:\s+den\s+{_DATE}|(?=\s*:?\s*$)))?(?:\s+den\s+{_DATE})?"
-     rf"|{_BODY}s\s+beslutning(?:\s+den\s+{_DATE})?"
+     rf"|{_BODY}s\s+beslutning(?:\s+den\s+{_DATE})?(?:\s+(?:punkt|pkt\.?)\s*\d{{1,3}})?"
      r"|politisk\s+behandling|konklusion(?:er)?", "beslutning"),
     (r"bilag(?:\s*/\s*links?)?|bilagsliste|vedlagte\s+bilag", "bilag"),
 )

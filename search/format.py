@@ -80,20 +80,32 @@ def stats_text(stats: Stats) -> str:
 
 
 def meeting_outline(meeting: Meeting) -> str:
+    """What `referat parse` shows: the meeting's metadata, then each item with its marks and warnings."""
     out = [meeting.path]
-    for label in ("cluster", "region", "forum", "date"):
-        value = getattr(meeting, label)
+    body = meeting.body
+    if body and meeting.body_kind:
+        body += f" ({meeting.body_kind}" + (f", {meeting.municipality} Kommune" if meeting.municipality else "") + ")"
+    for label, value in (("body", body), ("cluster", meeting.cluster), ("region", meeting.region),
+                         ("forum", meeting.forum), ("date", meeting.date)):
         if label == "date" and value and meeting.date_inferred:
             value += " (year inferred)"
         out.append(f"  {label + ':':9} {value or '-'}")
     if meeting.participants:
         out.append(f"  participants: {len(meeting.participants)}")
+    group = None
     for item in meeting.items:
+        if item.group and item.group != group:
+            out.append(f"  [{item.group}]")
+        group = item.group
         extra = " ".join(x for x in (f"({item.time})" if item.time else "", f"v/ {item.presenter}" if item.presenter else "") if x)
-        out.append(f"  {item.number:>3}. {item.title}" + (f"  {extra}" if extra else ""))
+        marks = " ".join(x for x in ("[lukket]" if item.closed else "", "[kun på dagsordenslisten]" if item.listed_only else "",
+                                     f"[sagsnr. {', '.join(item.case_numbers)}]" if item.case_numbers else "") if x)
+        out.append(f"  {item.number:>3}. {item.title}" + (f"  {extra}" if extra else "") + (f"  {marks}" if marks else ""))
         sections = ", ".join(f"{name} ({len(text)})" for name, text in item.section_map().items())
         if sections:
             out.append(f"       {sections}")
+        for warning in item.warnings:
+            out.append(f"       warning: {warning}")
     for warning in meeting.warnings:
         out.append(f"  warning: {warning}")
     return "\n".join(out)

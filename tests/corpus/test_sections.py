@@ -43,6 +43,7 @@ from tests.conftest import write
     ("Opfølgning", ("sagsfremstilling", "")),
     ("Beslutning i Sundhedsudvalget den 04-06-2020", ("beslutning", "")),
     ("Sundheds- og Forebyggelsesudvalgets beslutning den 04.12.2012", ("beslutning", "")),
+    ("Sundheds- og Forebyggelsesudvalgets beslutning den 04.12.2012 Punkt 3", ("beslutning", "")),
     ("Politisk behandling", ("beslutning", "")),
     ("Konklusion", ("beslutning", "")),
     ("Konklusioner:", ("beslutning", "")),
