@@ -6,8 +6,10 @@ a run killed at any moment leaves the previous index intact; a file that fails t
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
+import shutil
 import signal
 import time
 from collections import Counter
@@ -22,18 +24,25 @@ from whoosh.index import LockError
 import corpus
 from corpus import Meeting, ReadError
 
-from . import faults
+from . import compounds, faults, outbox, spelling
 from .compounds import save_map as save_compounds
 from .facets import stored_values
 from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
 from .meetings import MergedItem, MergedMeeting, merge
 from .plan import plan
-from .spelling import add_words as add_spelling_words
-from .spelling import meeting_words
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
-from .store import (IndexMissing, IndexWriteFailed, Interrupted, has_index, open_index, os_error_text, read_meta,
-                    write_meta)
+from .store import (
+    IndexMissing,
+    IndexWriteFailed,
+    Interrupted,
+    fsync_dir,
+    has_index,
+    open_index,
+    os_error_text,
+    read_meta,
+    write_meta,
+)
 
 
 @dataclass
@@ -112,24 +121,84 @@ def _document(meeting: MergedMeeting, merged: MergedItem) -> dict:
     return doc
 
 
+STAGING_DIR = ".rebuild"  # a rebuilt index is written here, beside the live one, then swapped in
+
+
 def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | None = None):
-    """The index to write, and whether it is new: a missing index is created (by `index`), a damaged
-    one or one of an older schema is started afresh (its files are then indexed again from scratch)."""
+    """(the index to write into, the live index it replaces or None).
+
+    A missing index is created (by `index`). An index of an older schema, or (for `index`) one whose
+    table of contents is damaged, is rebuilt beside the live one and swapped in by `_swap_in`, so that
+    searches see the old index until the new one is complete. A damaged meta file is an error: the
+    index is never rebuilt over because its metadata cannot be read.
+    """
     if has_index(index_dir):
-        try:
-            if read_meta(index_dir).get("schema") == SCHEMA_VERSION:
-                return open_index(index_dir), False
-            report.warnings.append((str(index_dir), "index written by an older referat; rebuilding it from scratch"))
-        except IndexMissing as exc:
-            if not create:
-                raise
-            report.warnings.append((str(index_dir), f"{exc}; starting a new index there"))
-    elif not create:
+        meta = read_meta(index_dir, required=True)
+        if meta.get("schema") == SCHEMA_VERSION:
+            try:
+                return open_index(index_dir), None
+            except IndexMissing as exc:
+                if not create:
+                    raise
+                report.warnings.append((str(index_dir), f"{exc}; starting a new index there"))
+        else:
+            report.warnings.append((str(index_dir), ("index written by an older referat; rebuilding it beside "
+                                                     "the live one, which searches use until the new one is complete")))
+        return _staging(index_dir, build_schema(**(analysis or {}))), index_dir
+    if not create:
         raise IndexMissing(f"no index at {index_dir}; build one with: referat index --index {index_dir} FOLDER")
     index_dir.mkdir(parents=True, exist_ok=True)
     ix = windex.create_in(str(index_dir), build_schema(**(analysis or {})))
+    write_meta(index_dir, {"schema": SCHEMA_VERSION})
+    return ix, None
+
+
+def _staging(index_dir: Path, schema):
+    """An empty index in STAGING_DIR whose next commit has the live index's next generation number."""
+    from whoosh.filedb.filestore import FileStorage
+
+    staging = index_dir / STAGING_DIR
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    storage = FileStorage(str(staging))
+    live = windex.TOC._latest_generation(FileStorage(str(index_dir)), windex._DEF_INDEX_NAME)
+    windex.TOC(schema, [], max(live, 0)).write(storage, windex._DEF_INDEX_NAME)
+    return windex.FileIndex(storage, schema, windex._DEF_INDEX_NAME)
+
+
+def _swap_in(staging, index_dir: Path):
+    """Move a complete rebuilt index into the live directory: its segment files first (new names, so
+    searchers of the old index are undisturbed), then its table of contents, whose rename makes the new
+    generation current in one step; the old generation's files are removed after."""
+    from whoosh.filedb.filestore import FileStorage
+
+    name = windex._DEF_INDEX_NAME
+    source = Path(staging.storage.folder)
+    generation = staging.latest_generation()
+    toc = windex.TOC._filename(name, generation)
+    segments = windex.TOC._segment_pattern(name)
+    faults.point("rebuild")
+    for f in source.iterdir():
+        if segments.match(f.name):
+            os.replace(f, index_dir / f.name)
+    fsync_dir(index_dir)
+    os.replace(source / toc, index_dir / toc)
+    fsync_dir(index_dir)
     write_meta(index_dir, {**read_meta(index_dir), "schema": SCHEMA_VERSION})
-    return ix, True
+    shutil.rmtree(source, ignore_errors=True)
+    live = FileStorage(str(index_dir))
+    windex.clean_files(live, name, generation, windex.TOC.read(live, name, generation).segments)
+    return windex.open_dir(str(index_dir))
+
+
+def _stored_digests(index_dir: Path) -> dict[str, str]:
+    """id -> digest of every item of the live index, whatever its schema, if it can still be read (so a
+    rebuild alerts saved searches only to items that are really new)."""
+    try:
+        with windex.open_dir(str(index_dir)).searcher() as searcher:
+            return {d["id"]: d.get("digest") for d in searcher.all_stored_fields() if "id" in d}
+    except Exception:  # noqa: BLE001 -- an index too damaged to read in any way: every item counts as new
+        return {}
 
 
 def build(
@@ -154,18 +223,21 @@ def reindex(
     *,
     registry_file: str | None = None,
     progress: Callable[[Path], None] | None = None,
+    deliver: Callable[[BuildReport], None] | None = None,
 ) -> BuildReport:
     """Bring the index up to date with the recorded roots (or `paths`): new, changed and deleted files.
 
-    Changes are found by content hash. Raises IndexMissing without an index, IndexLocked while another
-    run writes it.
+    Changes are found by content hash. `deliver(report)` is called, still holding the lock, with the
+    report whose `new_items` are every item owed to saved searches: this run's and those of an earlier
+    run that died after its commit (indexer.outbox); they are owed until `deliver` returns. Raises
+    IndexMissing without an index, IndexLocked while another run writes it.
     """
     index_dir = Path(index_dir)
     if not has_index(index_dir):
         raise IndexMissing(f"no index at {index_dir}; build one with: referat index --index {index_dir} FOLDER")
     roots = [Path(p) for p in paths] if paths else [Path(r) for r in read_meta(index_dir).get("roots", [])]
     return _sync(index_dir, roots, force=False, prune=True, create=False, registry_file=registry_file,
-                 progress=progress)
+                 progress=progress, deliver=deliver or (lambda report: None))
 
 
 PARALLEL_MIN_FILES = 200  # below this, starting sub-writers costs more than it saves
@@ -231,12 +303,13 @@ def _under(path: str, root: Path) -> bool:
 
 
 def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, create: bool,
-          registry_file: str | None, progress, analysis: dict | None = None) -> BuildReport:
+          registry_file: str | None, progress, analysis: dict | None = None,
+          deliver: Callable[[BuildReport], None] | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     try:
-        _locked_sync(index_dir, roots, report, force=force, prune=prune, create=create,
-                     registry_file=registry_file, progress=progress, analysis=analysis)
+        _locked_sync(index_dir, roots, report, started, force=force, prune=prune, create=create,
+                     registry_file=registry_file, progress=progress, analysis=analysis, deliver=deliver)
     except OSError as exc:
         if report.committed:
             after = ("the index was updated, but not all of its side files were written: "
@@ -246,30 +319,73 @@ def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, creat
         raise IndexWriteFailed(f"{os_error_text(exc, index_dir)}; {after}") from None
     except KeyboardInterrupt as exc:
         raise Interrupted(getattr(exc, "signum", signal.SIGINT), report.committed) from None
-    report.seconds = time.perf_counter() - started
     return report
 
 
-def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, *, force: bool, prune: bool,
-                 create: bool, registry_file: str | None, progress, analysis: dict | None) -> None:
+def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, started: float, *, force: bool,
+                 prune: bool, create: bool, registry_file: str | None, progress, analysis: dict | None,
+                 deliver: Callable[[BuildReport], None] | None) -> None:
+    """The run under the lock. The order makes the index change as one unit: the outbox of alerts is
+    written before the commit; files.json, compounds-N.json and spelling.txt after it are each stamped
+    with the generation they describe, so one missing or stale after a crash is derived again by the
+    next run (`_complete_side_files`), which also delivers the outbox."""
     with WriterLock(index_dir):
-        ix, fresh = _open(index_dir, create, report, analysis)
-        state, cache_valid = ({}, False) if fresh else load_state(ix, index_dir)
-        if fresh and not create:
-            force = True  # an outdated index was started afresh: every file is indexed again
+        ix, replaces = _open(index_dir, create, report, analysis)
+        generation = ix.latest_generation()
+        owed = outbox.pending(index_dir, generation) if deliver else []
+        if replaces:
+            state, cache_valid, previous = {}, False, _stored_digests(index_dir) if deliver else {}
+            force = True  # a rebuilt index: every file is indexed again
+        else:
+            (state, cache_valid), previous = load_state(ix, index_dir), {}
         todo, seen, scanned = _scan(roots, state, force, report)
         removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned)]
-        if todo or removed:
-            _write(ix, index_dir, todo, removed, state, registry_file, progress, report)
-            save_state(ix.refresh(), index_dir, state)
-            save_compounds(ix.refresh(), index_dir)
+        if todo or removed or replaces:
+            counts = None if replaces else spelling.load_counts(index_dir, generation)
+
+            def before_commit() -> None:
+                if deliver:
+                    outbox.save(index_dir, generation + 1, _unique(owed + report.new_items))
+
+            _write(ix, index_dir, todo, removed, state, registry_file, progress, report, previous, counts,
+                   before_commit)
+            if replaces:
+                ix = _swap_in(ix, index_dir)
+            ix = ix.refresh()
+            save_state(ix, index_dir, state)
+            faults.point("after-state")
+            save_compounds(ix, index_dir)
+            faults.point("after-compounds")
+            if counts is not None:
+                spelling.save(index_dir, ix.latest_generation(), counts)
         elif not cache_valid:
             save_state(ix, index_dir, state)
-        meta = read_meta(index_dir)
+        _complete_side_files(ix, index_dir)
+        meta = read_meta(index_dir, required=True)
         recorded = meta.get("roots", [])
-        if any(str(r) not in recorded for r in scanned):
-            meta["roots"] = recorded + [str(r) for r in scanned if str(r) not in recorded]
-            write_meta(index_dir, meta)
+        meta["roots"] = recorded + [str(r) for r in scanned if str(r) not in recorded]
+        meta["last_reindex" if deliver else "last_index"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        write_meta(index_dir, meta)
+        faults.point("after-meta")
+        report.seconds = time.perf_counter() - started
+        if deliver:
+            report.new_items = _unique(owed + report.new_items)
+            deliver(report)
+            outbox.clear(index_dir)
+
+
+def _complete_side_files(ix, index_dir: Path) -> None:
+    """Write whichever side file of the current generation is missing, damaged or stale."""
+    generation = ix.latest_generation()
+    if not compounds.is_sound(index_dir, generation):
+        save_compounds(ix, index_dir)
+    if spelling.load_counts(index_dir, generation) is None:
+        with ix.reader() as reader:
+            spelling.save(index_dir, generation, spelling.derive(reader))
+
+
+def _unique(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
 
 
 def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
@@ -303,10 +419,12 @@ def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
 
 
 def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict[str, FileState],
-           registry_file: str | None, progress, report: BuildReport) -> None:
+           registry_file: str | None, progress, report: BuildReport, previous: dict[str, str],
+           counts: Counter | None, before_commit: Callable[[], None]) -> None:
     """One writer, one commit: the meetings the touched files belong to (before or after) are deleted
-    and written again from all their documents (indexer.plan)."""
-    vocabulary: Counter[str] = Counter()
+    and written again from all their documents (indexer.plan). `previous` (id -> digest) decides which
+    items are new when the index is rebuilt; `counts` (spelling) loses the words of the meetings
+    replaced and gains those of the meetings written."""
 
     def read(path: str, touched: bool) -> Meeting | None:
         if touched and progress:
@@ -321,15 +439,18 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
             report.failed.append((path, f"{exc}{kept}"))
             return None
         if touched:
-            vocabulary.update(meeting_words(meeting))
             report.warnings += [(path, w) for w in meeting.warnings]
         return meeting
 
     planned = plan(todo, removed, state, read)
     before: dict[str, str] = {}
     with ix.searcher() as searcher:
-        for mid in planned.stale:
-            before.update((d["id"], d.get("digest")) for d in searcher.documents(meeting=mid))
+        for mid in planned.stale | {m.id for m in planned.meetings}:
+            docs = list(searcher.documents(meeting=mid))
+            before.update((d["id"], d.get("digest")) for d in docs)
+            if counts is not None:
+                counts.subtract(spelling.document_words(docs))
+    known = previous or before
     written: set[str] = set()
     with _writing(ix, index_dir, len(todo)) as writer:
         for mid in planned.stale:
@@ -338,13 +459,17 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
             if getattr(writer, "tasks", None):
                 faults.point("parallel-writer")
             writer.delete_by_term("meeting", meeting.id)
-            for doc in merged_documents(meeting):
+            docs = merged_documents(meeting)
+            for doc in docs:
                 writer.add_document(**doc)
                 written.add(doc["id"])
-                if before.get(doc["id"]) != doc["digest"]:
+                if known.get(doc["id"]) != doc["digest"]:
                     report.new_items.append(doc["id"])
+            if counts is not None:
+                counts.update(spelling.document_words(docs))
             report.items += len(meeting.items)
         report.meetings = len(planned.meetings)
+        before_commit()
     report.committed = True
     faults.point("after-commit")
     report.removed_items = len(set(before) - written)
@@ -358,4 +483,3 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
         del state[path]
     state.update(planned.files)
     report.removed = removed
-    add_spelling_words(index_dir, vocabulary)

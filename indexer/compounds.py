@@ -79,11 +79,23 @@ def save_map(ix, index_dir: str | os.PathLike) -> None:
             old.unlink(missing_ok=True)
 
 
+def is_sound(index_dir: str | os.PathLike, generation: int) -> bool:
+    """Whether the map of `generation` is there and reads as a map."""
+    try:
+        data = json.loads(_path(index_dir, generation).read_text("utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict)
+
+
 def load_map(index_dir: str | os.PathLike, reader) -> dict[str, list[str]]:
     """The map of exactly the generation `reader` reads, so that a search running while a commit
     lands never pairs one generation's items with another's compounds. A reader that comes before
     its generation's file is written builds the map itself (the same result, a little later)."""
     try:
-        return json.loads(_path(index_dir, reader.generation()).read_text("utf-8"))
+        data = json.loads(_path(index_dir, reader.generation()).read_text("utf-8"))
+        if isinstance(data, dict):
+            return data
     except (OSError, ValueError):
-        return _map_of(reader)
+        pass
+    return _map_of(reader)

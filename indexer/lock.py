@@ -15,6 +15,8 @@ import ctypes
 import fcntl
 import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 LOCK_FILE = "referat.lock"
@@ -119,6 +121,17 @@ def describe_holder(path: Path) -> str:
     if pid is None:
         return f"process(es) {others}"
     return f"pid {pid}, no longer running, but process(es) {others} still hold the lock; stop them to free the index"
+
+
+@contextmanager
+def exclusive(path: str | os.PathLike) -> Iterator[None]:
+    """A blocking exclusive lock on `path` for a short read-modify-write (concurrent ones wait their turn)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 class WriterLock:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 import os
 import signal
+import tempfile
 import time
+from contextlib import suppress
 from pathlib import Path
 
 from whoosh import index as windex
@@ -59,9 +61,11 @@ def open_index(index_dir: str | os.PathLike, attempts: int = 5):
     path = Path(index_dir)
     from .schema import SCHEMA_VERSION
 
-    if has_index(path) and read_meta(path).get("schema") != SCHEMA_VERSION:
-        raise IndexMissing(f"the index at {path} was written by an older referat; rebuild it with: "
-                           f"referat reindex --index {path}")
+    if has_index(path):
+        meta = read_meta(path, required=True)
+        if meta.get("schema") != SCHEMA_VERSION:
+            raise IndexMissing(f"the index at {path} was written by an older referat; rebuild it with: "
+                               f"referat reindex --index {path}")
     for attempt in range(attempts):
         if not has_index(path):
             raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER")
@@ -80,18 +84,73 @@ def open_index(index_dir: str | os.PathLike, attempts: int = 5):
             ) from None
 
 
-def read_meta(index_dir: str | os.PathLike) -> dict:
+def meta_problem(index_dir: str | os.PathLike) -> str | None:
+    """What is wrong with the meta file, or None when it is sound (or absent beside no index)."""
+    target = Path(index_dir) / META_FILE
+    try:
+        text = target.read_text("utf-8")
+    except FileNotFoundError:
+        return "it is missing" if has_index(index_dir) else None
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"it cannot be read: {getattr(exc, 'strerror', None) or exc}"
+    if not text.strip():
+        return "it is empty"
+    try:
+        meta = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"it is not valid JSON ({exc.msg} at line {exc.lineno})"
+    if not isinstance(meta, dict):
+        return "it is not a JSON object"
+    if not isinstance(meta.get("schema"), int):
+        return "it records no schema version"
+    if not isinstance(meta.get("roots", []), list):
+        return "its roots are not a list"
+    return None
+
+
+def read_meta(index_dir: str | os.PathLike, required: bool = False) -> dict:
+    """The meta file: {} when there is none (and `required` is false); a damaged one is an error that
+    says so, never taken for an empty or an older index (a reindex would then rebuild over it)."""
+    problem = meta_problem(index_dir)
+    if problem == "it is missing" and not required:
+        return {}
+    if problem:
+        where = Path(index_dir)
+        raise IndexMissing(f"the index metadata {where / META_FILE} is damaged: {problem}; the index is kept. "
+                           f"Repair it with: referat check --repair --index {where}")
     try:
         return json.loads((Path(index_dir) / META_FILE).read_text("utf-8"))
-    except (OSError, json.JSONDecodeError):
+    except FileNotFoundError:
         return {}
 
 
 def write_atomic(target: Path, text: str) -> None:
-    """Written to a temporary file and renamed into place, so a crash never leaves half a file."""
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, target)
+    """Written to a temporary file of its own (concurrent writers never share one), flushed to disk and
+    renamed into place, so a crash or a full disk never leaves half a file; the temporary file is
+    removed when writing fails."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(target.parent)
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable."""
+    with suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def write_meta(index_dir: str | os.PathLike, meta: dict) -> None:

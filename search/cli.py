@@ -297,37 +297,43 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch
 
         paths, fetched, fetch_failed = fetch_before_reindex(index_dir, list(paths), log)
     log.info("reindex of %s started", index_dir)
+
+    def deliver(report: indexer.BuildReport) -> None:
+        """The summary and the saved-search matches, printed before the run's outbox is cleared."""
+        for path, reason in report.failed:
+            log.warning("%s: failed: %s", path, reason)
+        for path, reason in report.skipped:
+            log.info("%s: skipped: %s", path, reason)
+        for path, warning in report.warnings:
+            log.info("%s: warning: %s", path, warning)
+        summary = {
+            "added": len(report.added), "updated": len(report.updated), "removed": len(report.removed),
+            "unchanged": report.unchanged, "failed": len(report.failed), "copies": len(report.copies),
+            "meetings_written": report.meetings, "items_written": report.items,
+            "items_removed": report.removed_items, "new_items": len(report.new_items),
+            "seconds": round(report.seconds, 2),
+        }
+        log.info("reindex done: %s", ", ".join(f"{k} {v}" for k, v in summary.items()))
+        if report.copies:
+            log.info("%s", _copies(report))
+        found = watches.matches(index_dir, report.new_items)
+        for name, hits in found.items():
+            if hits:
+                log.info("saved search %s: %d new or changed items", name, len(hits))
+        if as_json:
+            payload = {"summary": summary, "fetch": fetched,
+                       "watches": {name: [h.to_json() for h in hits] for name, hits in found.items()}}
+            click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        elif not quiet or any(found.values()):
+            click.echo(fmt.watch_report_text(found))
+        sys.stdout.flush()
+
     try:
-        report = indexer.reindex(index_dir, list(paths) or None, registry_file=registry_file)
+        report = indexer.reindex(index_dir, list(paths) or None, registry_file=registry_file, deliver=deliver)
     except (indexer.IndexLocked, indexer.IndexMissing, indexer.IndexWriteFailed, KeyboardInterrupt) as exc:
         log.removeHandler(log.handlers[0])  # the error line below goes to stderr once, not twice
         log.error("reindex stopped: %s", exc)
         raise
-    for path, reason in report.failed:
-        log.warning("%s: failed: %s", path, reason)
-    for path, reason in report.skipped:
-        log.info("%s: skipped: %s", path, reason)
-    for path, warning in report.warnings:
-        log.info("%s: warning: %s", path, warning)
-    summary = {
-        "added": len(report.added), "updated": len(report.updated), "removed": len(report.removed),
-        "unchanged": report.unchanged, "failed": len(report.failed), "copies": len(report.copies),
-        "meetings_written": report.meetings, "items_written": report.items,
-        "items_removed": report.removed_items, "new_items": len(report.new_items), "seconds": round(report.seconds, 2),
-    }
-    log.info("reindex done: %s", ", ".join(f"{k} {v}" for k, v in summary.items()))
-    if report.copies:
-        log.info("%s", _copies(report))
-    found = watches.matches(index_dir, report.new_items)
-    for name, hits in found.items():
-        if hits:
-            log.info("saved search %s: %d new or changed items", name, len(hits))
-    if as_json:
-        payload = {"summary": summary, "fetch": fetched,
-                   "watches": {name: [h.to_json() for h in hits] for name, hits in found.items()}}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
-    elif not quiet or any(found.values()):
-        click.echo(fmt.watch_report_text(found))
     if report.failed or fetch_failed:
         sys.exit(EXIT_FILES_FAILED)
 

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from indexer.facets import FACETS
+from indexer.lock import exclusive
 from indexer.store import write_atomic
 
 from .query import QueryError
@@ -15,6 +16,7 @@ from .index import open as open_index
 from .result import Hit
 
 WATCH_FILE = "watches.json"
+WATCH_LOCK = "watches.lock"  # held while the list is read, changed and written back
 FILTER_KEYS = tuple(f.name for f in FACETS if f.watched)
 
 
@@ -50,17 +52,18 @@ def add_watch(index_dir: str | os.PathLike, name: str, query: str, **filters: st
     watch = Watch(name, query, {k: v for k, v in filters.items() if v and k in FILTER_KEYS})
     with open_index(index_dir) as ix:
         ix.search(query, limit=1, **_run_filters(watch))
-    watches = [w for w in list_watches(index_dir) if w.name != name] + [watch]
-    _save(index_dir, watches)
+    with exclusive(Path(index_dir) / WATCH_LOCK):
+        _save(index_dir, [w for w in list_watches(index_dir) if w.name != name] + [watch])
     return watch
 
 
 def remove_watch(index_dir: str | os.PathLike, name: str) -> None:
-    watches = list_watches(index_dir)
-    if not any(w.name == name for w in watches):
-        known = ", ".join(w.name for w in watches) or "(none)"
-        raise QueryError(f"no saved search named '{name}' (saved: {known})")
-    _save(index_dir, [w for w in watches if w.name != name])
+    with exclusive(Path(index_dir) / WATCH_LOCK):
+        watches = list_watches(index_dir)
+        if not any(w.name == name for w in watches):
+            known = ", ".join(w.name for w in watches) or "(none)"
+            raise QueryError(f"no saved search named '{name}' (saved: {known})")
+        _save(index_dir, [w for w in watches if w.name != name])
 
 
 def _run_filters(watch: Watch) -> dict:

@@ -1,14 +1,22 @@
 """A run killed, interrupted or stopped at each named point of its work: no process outlives it, no lock is
 left held, and the next run ends with exactly the index a clean build gives."""
+import json
+import multiprocessing
 import os
 import signal
 import subprocess
 import sys
 
 import pytest
+from click.testing import CliRunner
 
 import indexer
+from indexer import compounds, spelling
 from indexer.lock import holder
+from indexer.schema import SCHEMA_VERSION
+from indexer.store import write_atomic
+from search import watch
+from search.cli import main
 from tests.indexer.faults import children, clean_build, one_item_minutes, running, snapshot, start_at_fault, wait_for
 
 parallel = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the parallel writer needs two cores")
@@ -90,3 +98,149 @@ def test_interrupt_of_the_parallel_writer_is_one_line_and_changes_nothing(tmp_pa
     assert err.strip().splitlines() == ["referat: interrupted; nothing was written, the index is as it was before this run"]
     wait_for(lambda: not any(running(w) for w in workers), "the workers to stop", 15)
     assert holder(ix) is None and snapshot(ix) == before
+
+
+def spelling_words(index_dir) -> list[str]:
+    return [line for line in (index_dir / spelling.SPELLING_FILE).read_text("utf-8").splitlines()
+            if not line.startswith("#")]
+
+
+@pytest.fixture
+def watched(tmp_path):
+    """An index with a saved search, and three new files it matches."""
+    folder = tmp_path / "minutes"
+    one_item_minutes(folder / "a", 5)
+    ix = tmp_path / "ix"
+    indexer.build(ix, [folder])
+    watch.add_watch(ix, "tele", "telemedicin")
+    one_item_minutes(folder / "b", 3, start=100, word="telemedicin")
+    return folder, ix
+
+
+def alerts(ix) -> list[str]:
+    got: list[str] = []
+    report = indexer.reindex(ix, deliver=lambda r: got.extend(h.id for h in watch.matches(ix, r.new_items)["tele"]))
+    assert report.failed == []
+    return sorted(got)
+
+
+@pytest.mark.parametrize("point", ["before-commit", "after-commit", "after-state", "after-compounds", "after-meta"])
+def test_kill_9_at_each_point_then_every_alert_is_delivered_once(tmp_path, watched, point):
+    folder, ix = watched
+    proc = start_at_fault(["reindex", "--index", str(ix), "--quiet", "--json"], point, tmp_path)
+    proc.kill()
+    proc.communicate()
+    assert holder(ix) is None
+    delivered = alerts(ix)
+    assert len(delivered) == 3
+    assert alerts(ix) == []  # never twice
+    clean = tmp_path / "clean"
+    assert snapshot(ix) == clean_build([folder], clean)
+    assert spelling_words(ix) == spelling_words(clean)
+    assert compounds.is_sound(ix, indexer.open_index(ix).latest_generation())
+
+
+def test_spelling_counts_do_not_grow_when_files_are_indexed_again(tmp_path):
+    folder = tmp_path / "minutes"
+    one_item_minutes(folder, 6)
+    ix = tmp_path / "ix"
+    indexer.build(ix, [folder])
+    first = spelling_words(ix)
+    indexer.build(ix, [folder])
+    indexer.build(ix, [folder])
+    assert spelling_words(ix) == first
+    (folder / "m00000.txt").unlink()
+    one_item_minutes(folder, 1, start=50, word="hjerte")
+    indexer.reindex(ix)
+    clean = tmp_path / "clean"
+    clean_build([folder], clean)
+    assert spelling_words(ix) == spelling_words(clean)
+
+
+def test_fifty_concurrent_watch_adds_lose_nothing(tmp_path):
+    folder = tmp_path / "minutes"
+    one_item_minutes(folder, 3)
+    ix = tmp_path / "ix"
+    indexer.build(ix, [folder])
+    with multiprocessing.get_context("fork").Pool(8) as pool:
+        pool.starmap(watch.add_watch, [(ix, f"w{n}", "sag") for n in range(50)])
+    assert sorted(w.name for w in watch.list_watches(ix)) == sorted(f"w{n}" for n in range(50))
+
+
+def test_write_atomic_leaves_no_temporary_file_when_it_fails(tmp_path, monkeypatch):
+    target = tmp_path / "side.json"
+    write_atomic(target, "old")
+
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with pytest.raises(OSError):
+        write_atomic(target, "new")
+    assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["side.json"]
+
+
+DAMAGES = {
+    "deleted": lambda f: f.unlink(),
+    "emptied": lambda f: f.write_bytes(b""),
+    "truncated": lambda f: f.write_bytes(f.read_bytes()[: max(1, f.stat().st_size // 2)]),
+    "garbage": lambda f: f.write_bytes(b"\x00\xff garbage {[\n\tx\n"),
+}
+
+
+def side_file(ix, name: str):
+    if name == "compounds":
+        return ix / compounds.COMPOUND_FILE.format(generation=indexer.open_index(ix).latest_generation())
+    return ix / name
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+@pytest.mark.parametrize("name", ["files.json", "compounds", "spelling.txt"])
+def test_a_damaged_side_file_is_harmless_and_healed_by_the_next_run(tmp_path, name, damage):
+    folder = tmp_path / "minutes"
+    one_item_minutes(folder, 6)
+    ix = tmp_path / "ix"
+    indexer.build(ix, [folder])
+    expected, words = snapshot(ix), spelling_words(ix)
+    DAMAGES[damage](side_file(ix, name))
+    result = CliRunner().invoke(main, ["search", "--index", str(ix), "sag", "--json"])
+    assert result.exit_code == 0 and '"total": 6' in result.output
+    assert indexer.reindex(ix).failed == []
+    assert snapshot(ix) == expected and spelling_words(ix) == words
+    assert side_file(ix, name).exists() and compounds.is_sound(ix, indexer.open_index(ix).latest_generation())
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_meta_file_is_an_error_that_says_how_to_repair_and_nothing_is_rebuilt_over_it(tmp_path, damage):
+    folder = tmp_path / "minutes"
+    one_item_minutes(folder, 6)
+    ix = tmp_path / "ix"
+    indexer.build(ix, [folder])
+    expected = snapshot(ix)
+    DAMAGES[damage](ix / "referat.json")
+    for args in (["search", "--index", str(ix), "sag"], ["reindex", "--index", str(ix)],
+                 ["index", "--index", str(ix), str(folder)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 3, result.output
+        assert "referat.json is damaged" in result.output and "referat check --repair" in result.output
+        assert "older" not in result.output
+    (ix / "referat.json").write_text(json.dumps({"schema": SCHEMA_VERSION, "roots": []}))
+    assert snapshot(ix) == expected
+
+
+def test_a_schema_rebuild_is_written_beside_the_live_index_and_old_items_do_not_alert_again(tmp_path, watched):
+    folder, ix = watched
+    indexer.reindex(ix)  # the three telemedicin items are delivered once, before the upgrade
+    meta = json.loads((ix / "referat.json").read_text("utf-8"))
+    (ix / "referat.json").write_text(json.dumps({**meta, "schema": SCHEMA_VERSION - 1}), "utf-8")
+    live = sorted(p.name for p in ix.iterdir() if p.name.startswith(("_MAIN", "MAIN")))
+    proc = start_at_fault(["reindex", "--index", str(ix), "--quiet"], "rebuild", tmp_path)
+    assert sorted(p.name for p in ix.iterdir() if p.name.startswith(("_MAIN", "MAIN"))) == live
+    proc.kill()
+    proc.communicate()
+    assert sorted(p.name for p in ix.iterdir() if p.name.startswith(("_MAIN", "MAIN"))) == live
+    one_item_minutes(folder / "c", 1, start=200, word="telemedicin")
+    delivered = alerts(ix)  # the rebuild: only the one new item is news
+    assert len(delivered) == 1 and not (ix / ".rebuild").exists()
+    assert snapshot(ix) == clean_build([folder], tmp_path / "clean")
+    assert json.loads((ix / "referat.json").read_text("utf-8"))["schema"] == SCHEMA_VERSION
