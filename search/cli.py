@@ -28,6 +28,7 @@ from .query import QueryError
 from indexer.facets import FACETS
 
 from .engine import SORTS
+from .output import output_options
 from .run import run, show, stats
 
 EXIT_FILES_FAILED = 1
@@ -147,7 +148,24 @@ def _errors_as_messages(f):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+EXIT_INTERRUPTED = 128 + signal.SIGINT
+
+
+class _Main(click.Group):
+    """Ctrl-C anywhere in any command ends it as _stop says (one line, 130); a closed pipe
+    (`referat search x | head`) ends it quietly."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            _stop(exc)
+        except BrokenPipeError:
+            sys.stderr.close()
+            ctx.exit(0)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="referat")
 def main() -> None:
     """Search the minutes of Danish health clusters.
@@ -411,9 +429,9 @@ def watch_remove(name, index_dir) -> None:
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with hits and facets.")
+@output_options
 @_errors_as_messages
-def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit, page, as_json, **filters) -> None:
+def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit, page, output, **filters) -> None:
     """Search agenda items; facet counts cover the whole result set.
 
     \b
@@ -426,10 +444,7 @@ def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit,
     """
     result = run(index_dir, " ".join(query), date_from=date_from, date_to=date_to, sort=sort, limit=limit, page=page,
                  registry_file=registry_file, **filters)
-    if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
-    else:
-        click.echo(fmt.result_text(result, colour=sys.stdout.isatty() and "NO_COLOR" not in os.environ))
+    output.show(result)
 
 
 @main.command("show")
@@ -450,17 +465,16 @@ def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
 
 @main.command("stats")
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@output_options
 @_errors_as_messages
-def stats_cmd(index_dir: str, as_json: bool) -> None:
+def stats_cmd(index_dir: str, output) -> None:
     """Item counts by cluster and year.
 
     \b
     Example:
       referat stats --json
     """
-    result = stats(index_dir)
-    click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else fmt.stats_text(result))
+    output.show(stats(index_dir))
 
 
 from . import cli_fetch  # noqa: E402  (commands in their own module, registered here)

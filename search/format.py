@@ -1,6 +1,10 @@
-"""Terminal rendering of results: colour on a terminal, plain text when piped."""
+"""Rendering of results in every output format: text (coloured on a terminal, wrapped to its width),
+json, ndjson, csv and tsv. `render(obj, fmt, ...)` is the one entry point for search and stats."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 
 import click
@@ -16,7 +20,63 @@ def highlighted(snippet: str, colour: bool) -> str:
     return snippet.replace("**", "")
 
 
-def result_text(result: Result, colour: bool) -> str:
+FORMATS = ("text", "json", "ndjson", "csv", "tsv")
+
+
+def wrap(text: str, width: int | None, indent: str = "   ") -> list[str]:
+    """Lines of at most `width` visible characters (the ** markers do not count), broken between words
+    only: a long word or id stays whole on a line of its own."""
+    if not width:
+        return [indent + text]
+    lines, line, used = [], [], len(indent)
+    for word in text.split():
+        size = len(word.replace("**", ""))
+        if line and used + 1 + size > width:
+            lines.append(indent + " ".join(line))
+            line, used = [], len(indent)
+        used += size + (1 if line else 0)
+        line.append(word)
+    if line:
+        lines.append(indent + " ".join(line))
+    return lines
+
+
+def _hit_row(hit: Hit) -> dict:
+    row = hit.to_json()
+    row["snippet"] = hit.snippet.replace("**", "")
+    row["sections"] = ",".join(hit.sections)
+    return row
+
+
+def _table(rows: list[dict], delimiter: str) -> str:
+    if not rows:
+        return ""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=delimiter, lineterminator="\n",
+                            extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().rstrip("\n")
+
+
+def _stats_rows(stats: Stats) -> list[dict]:
+    return [{"cluster": cluster, "year": year, "items": n}
+            for cluster, row in stats.by_cluster_year.items() for year, n in row.items()]
+
+
+def render(obj: Result | Stats, fmt: str, colour: bool = False, width: int | None = None) -> str:
+    """`obj` in output format `fmt`; text is coloured when `colour` and wrapped to `width` when given."""
+    if fmt == "json":
+        return json.dumps(obj.to_json(), ensure_ascii=False, indent=1)
+    rows = [_hit_row(h) for h in obj.hits] if isinstance(obj, Result) else _stats_rows(obj)
+    if fmt == "ndjson":
+        return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
+    if fmt in ("csv", "tsv"):
+        return _table(rows, "," if fmt == "csv" else "\t")
+    return result_text(obj, colour, width) if isinstance(obj, Result) else stats_text(obj)
+
+
+def result_text(result: Result, colour: bool, width: int | None = None) -> str:
     out: list[str] = []
     for note in result.notes:
         out.append(click.style(f"note: {note}", fg="magenta") if colour else f"note: {note}")
@@ -30,14 +90,15 @@ def result_text(result: Result, colour: bool) -> str:
         head = f"{n}. {hit.title}"
         meta = " · ".join(x for x in (hit.cluster, hit.forum, hit.date, f"punkt {hit.number}") if x)
         out.append("")
-        out.append(click.style(head, bold=True) if colour else head)
-        out.append(f"   {meta}   [{hit.id}]")
+        out += [click.style(line, bold=True) if colour else line for line in wrap(head, width, "")]
+        out += wrap(f"{meta}   [{hit.id}]", width)
         if hit.snippet:
-            out.append("   " + highlighted(hit.snippet, colour))
+            out += [highlighted(line, colour) for line in wrap(hit.snippet, width)]
     out.append("")
     for name, counts in result.facets.items():
         if counts:
-            out.append(f"{name}: " + ", ".join(f"{k} ({v})" for k, v in counts.items()))
+            listing = ", ".join(f"{k} ({v})" for k, v in counts.items())
+            out += wrap(f"{name}: {listing}", width, "")
     return "\n".join(out)
 
 
