@@ -13,7 +13,7 @@ import corpus.fetch as fetching
 import indexer
 from indexer.store import has_index
 
-from .cli import EXIT_FILES_FAILED, IndexBusy, _errors_as_messages, _warn, index_option
+from .cli import EXIT_FILES_FAILED, IndexBusy, _errors_as_messages, _warn, index_option, registry_option
 
 
 def _source_errors(f):
@@ -164,6 +164,8 @@ def source_list(index_dir, known, as_json) -> None:
       referat source list --known
     """
     sources = fetching.known_sources() if known else fetching.load_sources(index_dir).sources
+    if not sources and not as_json:
+        _warn("source", "no sources yet; add one with: referat source add NAME [URL] (known ones: referat source list --known)")
     if as_json:
         click.echo(json.dumps([s.to_json() for s in sources], ensure_ascii=False, indent=1))
         return
@@ -202,10 +204,11 @@ def source_remove(name, index_dir) -> None:
               help="Meetings this recent are downloaded again to catch corrections (older ones when their listing changes).")
 @click.option("--no-pdf", is_flag=True, help="Do not download the published PDFs.")
 @click.option("--no-index", is_flag=True, help="Only download; do not index what was fetched.")
+@registry_option
 @_errors_as_messages
 @_source_errors
 def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, retries, recheck_days, no_pdf,
-              no_index) -> None:
+              no_index, registry_file) -> None:
     """Fetch new and changed minutes from the sources, then index them.
 
     Each meeting is saved as the portal's JSON (and its PDF where the portal offers one) under
@@ -237,7 +240,7 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
     if not no_index and (report.new or report.changed or report.folder not in indexer.read_meta(index_dir).get("roots", [])):
         build = indexer.reindex if has_index(index_dir) else indexer.build
         try:
-            indexed = build(index_dir, [report.folder])
+            indexed = build(index_dir, [report.folder], registry_file=registry_file)
         except indexer.IndexLocked as exc:
             busy = f"{exc}; the fetched files are indexed by the next reindex"
         else:

@@ -138,6 +138,9 @@ def _fetch_source(portal: Portal, source: Source, state: SourceState, folder: Pa
     if not listed and state.listed:
         result.warnings.append(f"the portal lists 0 meetings where it listed {state.listed} before "
                                "(a changed portal or committee?); nothing fetched before is removed")
+    elif not listed:
+        result.warnings.append("the portal lists no meetings for this source (a wrong committee, or a portal that "
+                               "no longer lists meetings with its committees?)")
     for ref in meetings:
         before = state.meetings.get(ref.id)
         present = before is not None and all((folder / f).is_file() for f in before.files)

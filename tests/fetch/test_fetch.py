@@ -177,6 +177,8 @@ def test_zero_meetings_where_there_were_some_is_warned_about(portal, tmp_path):
     report = run(portal, tmp_path)
     assert any("0 meetings where it listed 3" in w for w in report.sources[0].warnings)
     assert len([p for p in tmp_path.rglob("*.json") if ".referat-fetch" not in p.parts]) == 3
+    never = run(portal, tmp_path / "elsewhere")
+    assert any("lists no meetings for this source" in w for w in never.sources[0].warnings)
 
 
 def test_the_delay_between_requests_measured_by_the_server(portal, tmp_path):
