@@ -56,6 +56,7 @@ _LIST_TITLE = re.compile(
     r"|oversigt over (?:punkter|sager)|sager på dagsordenen|dagsordenens punkter|punktliste)\s*[:.]?$|^pkt\.?\s+tekst\b",
     re.IGNORECASE,
 )
+_PAGE_TYPE = re.compile(r"^(?:åbent\s+|lukket\s+)?(?:referat|dagsorden)\s*:?$", re.IGNORECASE)  # the page's type, not a section
 _TOC_TAIL = re.compile(r"(?:\s*(?:\.{2,}|…+|_{2,})\s*(?P<dotted>\d{1,4})|\s+(?P<plain>\d{1,4}))\s*$")
 _RUN_ON = re.compile(r"(?<=[a-zæøå])(?=[A-ZÆØÅ][a-zæøå]+\s+\w+\s+\w+)")
 _FUNCTION_WORDS = {
@@ -113,7 +114,7 @@ def segment(lines: list[Line]) -> Segmentation:
     """Items of a meeting: body headings chosen by the programme, reconciled with its agenda lists."""
     texts = [clean(line.text) for line in lines]
     closed_at = _closed_sections(texts)
-    first_label = next((i for i, t in enumerate(texts) if t and match_label(t)), len(texts))
+    first_label = next((i for i, t in enumerate(texts) if t and match_label(t) and not _PAGE_TYPE.match(t)), len(texts))
     entries, list_lines = _agenda_lists(texts, closed_at, first_label)
     listed_titles = {fold(e.title) for e in entries}
     candidates = [

@@ -185,7 +185,9 @@ def split_sections(body: list[str]) -> tuple[Section, ...]:
 
     for line in body:
         label = match_label(line)
-        if label:
+        if label and label[0] == name and not any(b.strip() for b in buffer):
+            buffer = [label[1]] if label[1] else []  # `Indstilling` / `Administrationen indstiller,`: one label
+        elif label:
             close()
             name, inline = label
             buffer = [inline] if inline else []

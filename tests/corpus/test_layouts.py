@@ -364,3 +364,49 @@ def test_gaps_and_repeats_in_numbers_are_warned_per_item(tmp_path):
     assert any("jump" in w for w in m.items[1].warnings)
     data = m.to_json()["items"][1]
     assert data["warnings"] and data["closed"] is False and data["listed_only"] is False
+
+
+def test_regional_portal_page_with_list_case_lines_and_folding_text(tmp_path):
+    m = parse(tmp_path, """\
+        Gå til indhold
+        Region Nordjylland
+
+        Udvalget for det nære sundhedsvæsen - Referat - 12. marts 2019
+
+        Mødedato
+        12-03-2019 kl. 14:00 - 16:00
+
+          Luk alle punkter Referat
+
+          1. Godkendelse af dagsorden
+          2. Status på akutplanen
+          3. Meddelelser
+          4. Eventuelt
+
+          Sagsnr. 19/1201
+          1. Godkendelse af dagsorden
+          fold dette punkt ind Resume
+          Dagsordenen forelægges til godkendelse.
+          fold dette punkt ind Beslutning
+          Godkendt.
+
+          Sagsnr. 19/1202
+          2. Status på akutplanenKlik her for at folde ud og læse mere om Status på akutplanen
+          fold dette punkt ind Indstilling
+          Administrationen indstiller,
+          at orienteringen tages til efterretning.
+          fold dette punkt ind Beslutning
+          Taget til efterretning, jf. beslutning på mødet den 14. januar 2019.
+
+          Sagsnr. 19/1204
+          4. Eventuelt
+          fold dette punkt ind Beslutning
+          Intet.
+        """)
+    assert titles(m) == [("1", "Godkendelse af dagsorden"), ("2", "Status på akutplanen"), ("3", "Meddelelser"),
+                         ("4", "Eventuelt")]
+    assert [i.listed_only for i in m.items] == [False, False, True, False]
+    assert [i.case_numbers for i in m.items] == [("19/1201",), ("19/1202",), (), ("19/1204",)]
+    assert m.items[1].section_map()["indstilling"] == "at orienteringen tages til efterretning."
+    assert (m.body, m.body_kind, m.region, m.cluster, m.date) == (
+        "Udvalget for det nære sundhedsvæsen", "regional committee", "Region Nordjylland", None, "2019-03-12")
