@@ -117,8 +117,18 @@ def _document(meeting: MergedMeeting, merged: MergedItem) -> dict:
             doc[name] = sections[name]
     if m.date:
         doc["date"] = m.date
+    marks = item_marks(item)
+    if marks:
+        doc["marks"] = marks
     doc.update(stored_values(m, item))
     return doc
+
+
+def item_marks(item) -> dict:
+    """The reader's notes on an item that `show` repeats (only those that are set)."""
+    marks = {"closed": item.closed, "listed_only": item.listed_only, "group": item.group,
+             "warnings": list(item.warnings)}
+    return {key: value for key, value in marks.items() if value}
 
 
 STAGING_DIR = ".rebuild"  # a rebuilt index is written here, beside the live one, then swapped in

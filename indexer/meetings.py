@@ -251,7 +251,7 @@ def _merged_item(mid: str, who: str, slot, all_paths, used: set[str]) -> MergedI
         sections=tuple(_section_objects(sections, slot)),
         outcome=outcome, closed=all(v.closed for _, v in slot), listed_only=all(v.listed_only for _, v in slot),
         group=best.group, attachments=tuple(dict.fromkeys(a for _, v in slot for a in v.attachments)),
-        page=best.page, line=best.line,
+        page=best.page, line=best.line, warnings=best.warnings,
     )
     sources = tuple(
         Source(path, d.source_format or _suffix(path), d.kind, d.content_hash, v.position, v.page, v.line)

@@ -19,7 +19,7 @@ SECTION_FIELDS = SECTION_NAMES
 # Facet fields of exact values (indexer.facets), column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = tuple(f.field for f in FACETS if f.kind == "name")
 # Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 def _facet_column():
@@ -65,6 +65,9 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         versions=STORED(),
         cases=KEYWORD(stored=True, commas=True),
         formality=STORED(),
+        # What the reader noted about the item (corpus.model.AgendaItem): closed, listed only in the
+        # agenda list, its group header, and its warnings, so `show` can say them.
+        marks=STORED(),
     )
     for name in SECTION_FIELDS:
         fields[name] = TEXT(analyzer=analyzer, phrase=True)

@@ -296,6 +296,7 @@ def item_view(searcher, item_id: str) -> ItemView:
         title=stored.get("title", ""), time=stored.get("time"), presenter=stored.get("presenter"),
         date=stored.get("date"), case_numbers=[c for c in (stored.get("case_numbers") or "").split(",") if c],
         sections=unpack_sections(stored.get("content")), facets=stored_facets(stored),
+        marks=dict(stored.get("marks") or {}),
     )
 
 

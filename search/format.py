@@ -121,9 +121,13 @@ def item_text(item: ItemView) -> str:
         *facets, ("date", item.date),
         ("time", item.time), ("presenter", item.presenter), ("case numbers", ", ".join(item.case_numbers)),
         ("file", f"{item.path} (item {item.position})"), ("id", item.id),
+        ("group", item.marks.get("group")), ("closed", "yes (lukket punkt)" if item.marks.get("closed") else None),
+        ("listed only", "yes: in the agenda list, no text" if item.marks.get("listed_only") else None),
     ):
         if value:
             out.append(f"{label + ':':14} {value}")
+    for warning in item.marks.get("warnings", []):
+        out.append(f"{'warning:':14} {warning}")
     for name, text in item.sections.items():
         out += ["", name.capitalize(), "-" * len(name), text]
     return "\n".join(out)

@@ -74,6 +74,7 @@ class ItemView(_FacetAttributes):
     case_numbers: list[str]
     sections: dict[str, str]
     facets: dict[str, object] = field(default_factory=dict)
+    marks: dict[str, object] = field(default_factory=dict)  # closed, listed_only, group, warnings
 
 
 @dataclass(frozen=True)

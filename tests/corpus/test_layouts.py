@@ -410,3 +410,38 @@ def test_regional_portal_page_with_list_case_lines_and_folding_text(tmp_path):
     assert m.items[1].section_map()["indstilling"] == "at orienteringen tages til efterretning."
     assert (m.body, m.body_kind, m.region, m.cluster, m.date) == (
         "Udvalget for det nære sundhedsvæsen", "regional committee", "Region Nordjylland", None, "2019-03-12")
+
+
+def test_item_marks_and_warnings_are_kept_in_the_index_for_show(tmp_path):
+    import indexer
+    import search
+    from search.format import item_text
+
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    write(folder / "m.txt", dedent("""\
+        Referat Sundhedsudvalget
+        Region Midtjylland
+        Mødedato: 3. juni 2024
+
+        Dagsorden
+        1. Godkendelse af dagsorden
+        2. Personalesag (Lukket)
+        3. Eventuelt
+
+        1. Godkendelse af dagsorden
+        Beslutning
+        Godkendt.
+
+        2. Personalesag
+        Beslutning
+        Godkendt.
+        """))
+    indexer.build(tmp_path / "ix", [folder])
+    ix = search.open(tmp_path / "ix")
+    ids = {hit.title: hit.id for hit in ix.search("", limit=10).hits}
+    closed = ix.show(ids["Personalesag"])
+    assert closed.marks == {"closed": True}
+    listed = ix.show(ids["Eventuelt"])
+    assert listed.marks["listed_only"] is True and listed.marks["warnings"]
+    assert "warning:" in item_text(listed) and "listed only" in item_text(listed)
