@@ -92,29 +92,40 @@ def _openers(path: Path) -> list[int]:
 
 def holder(index_dir: str | os.PathLike) -> str | None:
     """None when nobody writes the index, else who holds its lock, whether alive, as a sentence."""
+    state = holder_state(index_dir)
+    return state[0] if state else None
+
+
+def holder_state(index_dir: str | os.PathLike) -> tuple[str, bool] | None:
+    """None when the lock is free, else (who holds it, whether that is a running referat run)."""
     path = Path(index_dir) / LOCK_FILE
     try:
-        fd = os.open(path, os.O_RDONLY)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
         return None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except BlockingIOError:
-            return describe_holder(path)
+            pid = _recorded_pid(path)
+            return describe_holder(path), pid is not None and alive(pid)
         fcntl.flock(fd, fcntl.LOCK_UN)
         return None
     finally:
         os.close(fd)
 
 
-def describe_holder(path: Path) -> str:
-    """Who holds the lock file `path`: the pid recorded in it and whether it runs, else who has it open."""
+def _recorded_pid(path: Path) -> int | None:
     try:
         text = path.read_text("ascii", "replace").strip()
     except OSError:
-        text = ""
-    pid = int(text) if text.isdigit() else None
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def describe_holder(path: Path) -> str:
+    """Who holds the lock file `path`: the pid recorded in it and whether it runs, else who has it open."""
+    pid = _recorded_pid(path)
     if pid is not None and alive(pid):
         return f"pid {pid}, running"
     others = ", ".join(map(str, _openers(path))) or "unknown"

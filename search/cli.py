@@ -3,7 +3,8 @@
 Exit codes: 0 success; 1 some input files could not be read (the others were processed);
 2 usage error (bad option, malformed query, unknown or ambiguous cluster/region/forum name);
 3 no index, or a damaged one, at the index location; 4 another referat run is writing the index;
-5 the index could not be written (disk full, permission denied, read-only); 130 / 143 interrupted by
+5 the index could not be written (disk full, permission denied, read-only); 6 `check --repair`
+repaired every problem it found; 130 / 143 interrupted by
 SIGINT / SIGTERM (one line says whether the index changed).
 """
 from __future__ import annotations
@@ -466,15 +467,27 @@ def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
 @main.command("stats")
 @index_option
 @output_options
+@click.option("--stale-days", type=click.FloatRange(min=0), default=2, show_default=True, envvar="REFERAT_STALE_DAYS",
+              help="Warn when the last successful reindex is older than this [env REFERAT_STALE_DAYS].")
 @_errors_as_messages
-def stats_cmd(index_dir: str, output) -> None:
-    """Item counts by cluster and year.
+def stats_cmd(index_dir: str, output, stale_days: float) -> None:
+    """Item counts by cluster and year, and when the index was last brought up to date.
 
     \b
     Example:
       referat stats --json
+      referat stats --stale-days 1
     """
+    from indexer.health import freshness
+
     output.show(stats(index_dir))
+    fresh = freshness(index_dir)
+    if output.fmt == "text":
+        click.echo(f"last successful reindex: {fresh.last_reindex or 'never'}"
+                   + (f" (last index: {fresh.last_index})" if fresh.last_index else ""))
+    if fresh.stale(stale_days):
+        _warn(index_dir, f"warning: the index was last brought up to date {fresh.days:.1f} days ago (more than "
+                         f"{stale_days:g}): is the nightly reindex failing? see `referat check`")
 
 
 from . import cli_fetch  # noqa: E402  (commands in their own module, registered here)
@@ -485,3 +498,7 @@ main.add_command(cli_fetch.fetch_cmd)
 from .cli_serve import serve  # noqa: E402
 
 main.add_command(serve)
+
+from .cli_check import check_cmd  # noqa: E402
+
+main.add_command(check_cmd)

@@ -44,5 +44,8 @@ def test_readme_documents_every_command_and_exit_code():
         assert (ROOT / "contrib" / unit).is_file()
     from search import cli
 
-    for code in (cli.EXIT_FILES_FAILED, cli.EXIT_USAGE, cli.EXIT_NO_INDEX, cli.EXIT_LOCKED, cli.EXIT_WRITE_FAILED):
+    from search.cli_check import EXIT_REPAIRED
+
+    for code in (cli.EXIT_FILES_FAILED, cli.EXIT_USAGE, cli.EXIT_NO_INDEX, cli.EXIT_LOCKED, cli.EXIT_WRITE_FAILED,
+                 EXIT_REPAIRED):
         assert f"| {code} |" in text

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import indexer
 from indexer import compounds, spelling
-from indexer.lock import holder
+from indexer.lock import holder, holder_state
 from indexer.schema import SCHEMA_VERSION
 from indexer.store import write_atomic
 from search import watch
@@ -79,6 +79,7 @@ def test_a_forked_child_of_a_killed_writer_cannot_hold_the_lock(tmp_path):
     assert len(child) == 1 and proc.poll() is None
     with pytest.raises(indexer.IndexLocked, match=f"pid {proc.pid}, running"):
         indexer.build(ix, [tmp_path])
+    assert holder_state(ix) == (f"pid {proc.pid}, running", True)
     proc.kill()
     proc.wait()
     wait_for(lambda: not running(child[0]), "the forked child to die with its parent", 15)
@@ -202,12 +203,19 @@ def test_a_damaged_side_file_is_harmless_and_healed_by_the_next_run(tmp_path, na
     ix = tmp_path / "ix"
     indexer.build(ix, [folder])
     expected, words = snapshot(ix), spelling_words(ix)
-    DAMAGES[damage](side_file(ix, name))
-    result = CliRunner().invoke(main, ["search", "--index", str(ix), "sag", "--json"])
-    assert result.exit_code == 0 and '"total": 6' in result.output
-    assert indexer.reindex(ix).failed == []
-    assert snapshot(ix) == expected and spelling_words(ix) == words
-    assert side_file(ix, name).exists() and compounds.is_sound(ix, indexer.open_index(ix).latest_generation())
+    damaged = side_file(ix, name)
+    for heal in ("reindex", "check --repair"):
+        DAMAGES[damage](damaged)
+        result = CliRunner().invoke(main, ["search", "--index", str(ix), "sag", "--json"])
+        assert result.exit_code == 0 and '"total": 6' in result.output
+        result = CliRunner().invoke(main, ["check", "--index", str(ix)])
+        assert result.exit_code == 3 and damaged.name in result.output and "damaged" in result.output
+        if heal == "reindex":
+            assert indexer.reindex(ix).failed == []
+        else:
+            assert CliRunner().invoke(main, ["check", "--index", str(ix), "--repair"]).exit_code == 6
+        assert CliRunner().invoke(main, ["check", "--index", str(ix)]).exit_code == 0
+        assert snapshot(ix) == expected and spelling_words(ix) == words
 
 
 @pytest.mark.parametrize("damage", DAMAGES)
@@ -224,8 +232,27 @@ def test_a_damaged_meta_file_is_an_error_that_says_how_to_repair_and_nothing_is_
         assert result.exit_code == 3, result.output
         assert "referat.json is damaged" in result.output and "referat check --repair" in result.output
         assert "older" not in result.output
-    (ix / "referat.json").write_text(json.dumps({"schema": SCHEMA_VERSION, "roots": []}))
-    assert snapshot(ix) == expected
+    result = CliRunner().invoke(main, ["check", "--index", str(ix), "--repair"])
+    assert result.exit_code == 6 and "referat.json" in result.output
+    assert json.loads((ix / "referat.json").read_text("utf-8"))["roots"] == [str(folder.resolve())]
+    assert indexer.reindex(ix).unchanged == 6 and snapshot(ix) == expected
+
+
+def test_stats_warns_when_the_last_reindex_is_too_old(tmp_path):
+    folder = tmp_path / "minutes"
+    one_item_minutes(folder, 2)
+    ix = tmp_path / "ix"
+    indexer.build(ix, [folder])
+    indexer.reindex(ix)
+    fresh = CliRunner().invoke(main, ["stats", "--index", str(ix)])
+    assert fresh.exit_code == 0 and "last successful reindex: 20" in fresh.output and "warning" not in fresh.output
+    meta = json.loads((ix / "referat.json").read_text("utf-8"))
+    old = "2020-01-01T02:30:00+00:00"
+    (ix / "referat.json").write_text(json.dumps({**meta, "last_reindex": old, "last_index": old}), "utf-8")
+    stale = CliRunner().invoke(main, ["stats", "--index", str(ix)])
+    assert "warning: the index was last brought up to date" in stale.stderr
+    assert "warning" not in CliRunner().invoke(main, ["stats", "--index", str(ix)],
+                                               env={"REFERAT_STALE_DAYS": "100000"}).stderr
 
 
 def test_a_schema_rebuild_is_written_beside_the_live_index_and_old_items_do_not_alert_again(tmp_path, watched):

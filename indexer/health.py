@@ -1,0 +1,209 @@
+"""`referat check`: is the index whole? It opens, every side file belongs to its current generation and
+agrees with it, the per-file state matches the items, and whoever holds the lock is alive.
+
+`check(repair=True)` mends what can be derived from the index itself (side files, the meta file, the
+leftovers of a killed run), under the writer lock so no run writes meanwhile. What cannot be derived (a
+damaged table of contents, a lock held by a process that outlived its run) is reported with what to do.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as windex
+
+from . import compounds, outbox, spelling
+from .build import STAGING_DIR
+from .lock import LOCK_FILE, IndexLocked, WriterLock, holder_state
+from .schema import SCHEMA_VERSION, build_schema
+from .state import STATE_FILE, load_state, save_state, state_from_index
+from .store import META_FILE, has_index, meta_problem, read_meta, write_meta
+
+
+@dataclass
+class Finding:
+    subject: str  # the file or part of the index concerned
+    problem: str
+    fix: str  # what --repair does, or (not repairable) what the operator must do
+    repairable: bool = True
+    repaired: bool = False
+
+
+@dataclass
+class Health:
+    index_dir: str
+    generation: int | None = None
+    items: int = 0
+    files: int = 0
+    last_reindex: str | None = None
+    notes: list[str] = field(default_factory=list)  # facts that are not problems (a run is writing, alerts owed)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.findings
+
+    @property
+    def damaged(self) -> bool:
+        return any(not f.repaired for f in self.findings)
+
+    def to_json(self) -> dict:
+        return {"index": self.index_dir, "generation": self.generation, "items": self.items, "files": self.files,
+                "last_reindex": self.last_reindex, "notes": self.notes,
+                "findings": [f.__dict__ for f in self.findings],
+                "status": "healthy" if self.healthy else "damaged" if self.damaged else "repaired"}
+
+
+def check(index_dir: str | os.PathLike, repair: bool = False) -> Health:
+    index_dir = Path(index_dir)
+    health = Health(str(index_dir))
+    if not has_index(index_dir):
+        health.findings.append(Finding("index", "there is no index here",
+                                       f"build one with: referat index --index {index_dir} FOLDER", repairable=False))
+        return health
+    held = holder_state(index_dir)
+    if held and held[1]:
+        health.notes.append(f"a run is writing the index now ({held[0]}); side files are checked, not repaired")
+        repair = False
+    elif held:
+        health.findings.append(Finding(LOCK_FILE, f"the lock is held by {held[0]}",
+                                       "stop those processes; nothing else can free the lock", repairable=False))
+        repair = False
+    if not repair:
+        _inspect(index_dir, health, repair=False)
+        return health
+    try:
+        with WriterLock(index_dir):
+            _inspect(index_dir, health, repair=True)
+    except IndexLocked as exc:
+        health.notes.append(f"not repaired: {exc}")
+        _inspect(index_dir, health, repair=False)
+    return health
+
+
+def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
+    try:
+        ix = windex.open_dir(str(index_dir))
+        generation = ix.latest_generation()
+        with ix.searcher() as searcher:
+            health.items = searcher.doc_count()
+    except Exception as exc:  # noqa: BLE001 -- a damaged table of contents fails in many ways
+        health.findings.append(Finding("index", f"Whoosh's table of contents cannot be read ({type(exc).__name__})",
+                                       f"rebuild it with: referat index --index {index_dir} FOLDER", repairable=False))
+        return
+    health.generation = generation
+
+    def found(subject: str, problem: str, fix: str, mend) -> None:
+        finding = Finding(subject, problem, fix)
+        if repair:
+            mend()
+            finding.repaired = True
+        health.findings.append(finding)
+
+    problem = meta_problem(index_dir)
+    if problem:
+        found(META_FILE, f"damaged: {problem}", "written again from the index (schema, roots from the indexed "
+              "files' folders)", lambda: write_meta(index_dir, _derived_meta(ix, index_dir)))
+    else:
+        meta = read_meta(index_dir)
+        health.last_reindex = meta.get("last_reindex")
+        if meta.get("schema") != SCHEMA_VERSION:
+            health.notes.append("written by an older referat: the next reindex rebuilds it beside the live one")
+
+    truth = state_from_index(ix)
+    health.files = len(truth)
+    cached, sound = load_state(ix, index_dir)
+    if not sound:
+        found(STATE_FILE, "missing, damaged or of another generation", "written again from the index",
+              lambda: save_state(ix, index_dir, truth))
+    elif _comparable(cached) != _comparable(truth):
+        found(STATE_FILE, "its items per file disagree with the index", "written again from the index",
+              lambda: save_state(ix, index_dir, truth))
+
+    name = compounds.COMPOUND_FILE.format(generation=generation)
+    if not compounds.is_sound(index_dir, generation):
+        found(name, "missing or damaged (every search rebuilds the lexicon meanwhile)", "written again",
+              lambda: compounds.save_map(ix, index_dir))
+
+    with ix.reader() as reader:
+        derived = spelling.derive(reader)
+    counts = spelling.load_counts(index_dir, generation)
+    if counts is None:
+        found(spelling.SPELLING_FILE, "missing, damaged or of another generation", "derived again from the index",
+              lambda: spelling.save(index_dir, generation, derived))
+    elif +counts != derived:
+        found(spelling.SPELLING_FILE, "its word counts disagree with the index", "derived again from the index",
+              lambda: spelling.save(index_dir, generation, derived))
+
+    owed = outbox.read(index_dir)
+    if owed is None and (index_dir / outbox.OUTBOX_FILE).exists():
+        found(outbox.OUTBOX_FILE, "damaged: the alerts a killed run owed cannot be read", "removed",
+              lambda: outbox.clear(index_dir))
+    elif owed and owed[0] <= generation:
+        health.notes.append(f"{len(owed[1])} saved-search alerts of a killed run are owed; the next reindex "
+                            f"delivers them")
+
+    if (index_dir / STAGING_DIR).exists():
+        found(STAGING_DIR, "left by a schema rebuild that did not finish (the live index is unaffected)", "removed",
+              lambda: _remove_tree(index_dir / STAGING_DIR))
+    strays = [p for p in index_dir.glob(".*.tmp") if p.is_file()]
+    if strays:
+        found(", ".join(p.name for p in strays), "temporary files of a run that was killed", "removed",
+              lambda: [p.unlink(missing_ok=True) for p in strays])
+
+
+def _comparable(state) -> dict:
+    return {p: (s.hash, list(s.items)) for p, s in state.items()}
+
+
+def _derived_meta(ix, index_dir: Path) -> dict:
+    """The meta file as far as the index tells it: its schema version if its fields are today's, and as
+    roots the folders of the indexed files (the outermost of them)."""
+    same = set(ix.schema.names()) == set(build_schema().names())
+    folders = sorted({str(Path(p).parent) for p in state_from_index(ix)})
+    roots = [f for f in folders if not any(f != r and f.startswith(r.rstrip(os.sep) + os.sep) for r in folders)]
+    return {"schema": SCHEMA_VERSION if same else 0, "roots": roots}
+
+
+def _remove_tree(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    last_reindex: str | None  # ISO time of the last successful reindex
+    last_index: str | None  # ... and of the last successful `referat index`
+    days: float | None  # since the later of the two
+
+    def stale(self, limit_days: float) -> bool:
+        return self.days is not None and self.days > limit_days
+
+
+def freshness(index_dir: str | os.PathLike, now: dt.datetime | None = None) -> Freshness:
+    """When the index was last brought up to date: the signal that a nightly job fails quietly."""
+    meta = read_meta(index_dir)
+    times = [t for t in (meta.get("last_reindex"), meta.get("last_index")) if t]
+    days = None
+    if times:
+        latest = max(dt.datetime.fromisoformat(t) for t in times)
+        days = ((now or dt.datetime.now(dt.UTC)) - latest).total_seconds() / 86400
+    return Freshness(meta.get("last_reindex"), meta.get("last_index"), days)
+
+
+def describe(health: Health) -> str:
+    """What `referat check` prints."""
+    lines = [f"index {health.index_dir}: generation {health.generation}, {health.items} items from "
+             f"{health.files} files; last reindex {health.last_reindex or 'never'}"]
+    lines += [f"note: {n}" for n in health.notes]
+    for f in health.findings:
+        action = (f"repaired: {f.fix}" if f.repaired else f"referat check --repair: {f.fix}" if f.repairable
+                  else f.fix)
+        lines.append(f"{f.subject}: {f.problem}; {action}")
+    lines.append("healthy" if health.healthy else "damaged" if health.damaged else "repaired")
+    return "\n".join(lines)
+
+
