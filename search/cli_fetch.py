@@ -165,7 +165,8 @@ def source_list(index_dir, known, as_json) -> None:
     """
     sources = fetching.known_sources() if known else fetching.load_sources(index_dir).sources
     if not sources and not as_json:
-        _warn("source", "no sources yet; add one with: referat source add NAME [URL] (known ones: referat source list --known)")
+        _warn("source", "no sources yet; add one with: referat source add NAME [URL] "
+                        "(known ones: referat source list --known)")
     if as_json:
         click.echo(json.dumps([s.to_json() for s in sources], ensure_ascii=False, indent=1))
         return
@@ -197,11 +198,13 @@ def source_remove(name, index_dir) -> None:
               help="Download folder (remembered); default: the last one, else 'fetched' beside the index.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
-@click.option("--delay", type=click.FloatRange(0), help="Seconds between requests to one portal [default 1; env REFERAT_FETCH_DELAY].")
+@click.option("--delay", type=click.FloatRange(0),
+              help="Seconds between requests to one portal [default 1; env REFERAT_FETCH_DELAY].")
 @click.option("--timeout", type=click.FloatRange(0.01), help="Seconds to wait for an answer [default 30].")
 @click.option("--retries", type=click.IntRange(0), help="Retries after a 5xx or a timeout [default 3].")
 @click.option("--recheck-days", type=click.IntRange(0), default=60, show_default=True,
-              help="Meetings this recent are downloaded again to catch corrections (older ones when their listing changes).")
+              help="Meetings this recent are downloaded again to catch corrections "
+                   "(older ones when their listing changes).")
 @click.option("--no-pdf", is_flag=True, help="Do not download the published PDFs.")
 @click.option("--no-index", is_flag=True, help="Only download; do not index what was fetched.")
 @registry_option
@@ -237,7 +240,8 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
         raise click.ClickException(f"fetch stopped: {exc}; what was fetched before is kept") from None
     _report_problems(report, say)
     indexed, busy = None, None
-    if not no_index and (report.new or report.changed or report.folder not in indexer.read_meta(index_dir).get("roots", [])):
+    unindexed = report.folder not in indexer.read_meta(index_dir).get("roots", [])
+    if not no_index and (report.new or report.changed or unindexed):
         build = indexer.reindex if has_index(index_dir) else indexer.build
         try:
             indexed = build(index_dir, [report.folder], registry_file=registry_file)
@@ -254,7 +258,8 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
     elif not quiet:
         click.echo(summary_line(report) + f"; into {report.folder}")
         if indexed is not None:
-            click.echo(f"indexed {indexed.files} files ({indexed.meetings} meetings, {indexed.items} items) into {index_dir}; "
+            click.echo(f"indexed {indexed.files} files ({indexed.meetings} meetings, {indexed.items} items) "
+                       f"into {index_dir}; "
                        f"{len(indexed.failed)} failed, {len(indexed.skipped)} skipped")
     if busy:
         raise IndexBusy(busy)

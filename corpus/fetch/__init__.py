@@ -7,12 +7,20 @@ this one borrows only its atomic write and its lock.
 """
 from .client import Committee, Http, MeetingRef, Politeness, Portal, PortalError
 from .run import FetchReport, SourceReport, fetch
-from .sources import (Source, SourceError, SourceList, add_source, known_sources, load_sources, remove_source,
-                      save_sources)
+from .sources import (
+    Source,
+    SourceError,
+    SourceList,
+    add_source,
+    known_sources,
+    load_sources,
+    remove_source,
+    save_sources,
+)
 from .store import FetchBusy
 
 __all__ = [
-    "Committee", "Http", "MeetingRef", "Politeness", "Portal", "PortalError", "FetchReport", "SourceReport",
-    "fetch", "Source", "SourceError", "SourceList", "add_source", "known_sources", "load_sources",
-    "remove_source", "save_sources", "FetchBusy",
+    "Committee", "FetchBusy", "FetchReport", "Http", "MeetingRef", "Politeness", "Portal", "PortalError",
+    "Source", "SourceError", "SourceList", "SourceReport", "add_source", "fetch", "known_sources", "load_sources",
+    "remove_source", "save_sources",
 ]

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
+from typing import Self
 from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
@@ -77,7 +78,7 @@ class Http:
         self._hosts: dict[str, _Host] = {}
         self.requests = 0
 
-    def __enter__(self) -> "Http":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -142,7 +143,8 @@ class Http:
                     raise PortalError(url, f"{problem} (after {attempt + 1} attempts)")
                 pause = retry_after if retry_after is not None else p.backoff * 2 ** attempt
                 if pause > p.max_wait:
-                    raise PortalError(url, f"{problem}; the portal asks to wait {pause:.0f} s, more than {p.max_wait:.0f} s")
+                    raise PortalError(url, f"{problem}; the portal asks to wait {pause:.0f} s, "
+                                           f"more than {p.max_wait:.0f} s")
                 time.sleep(max(pause, 0.0))
                 attempt += 1
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -145,8 +145,7 @@ def _fetch_source(portal: Portal, source: Source, state: SourceState, folder: Pa
         before = state.meetings.get(ref.id)
         present = before is not None and all((folder / f).is_file() for f in before.files)
         if present and before.fingerprint == ref.fingerprint and ref.date < recheck_from:
-            result.unchanged += 1
-            _tell(progress, source, ref, "unchanged")
+            _unchanged(portal, ref, before, state, folder, result, pdf, progress, source)
             continue
         try:
             raw, data = portal.meeting(ref.id)
@@ -156,23 +155,18 @@ def _fetch_source(portal: Portal, source: Source, state: SourceState, folder: Pa
         digest = content_hash(data)
         if present and digest == before.hash:
             if before.fingerprint != ref.fingerprint:
-                state.record(Fetched(**{**before.__dict__, "fingerprint": ref.fingerprint}))
-            result.unchanged += 1
-            _tell(progress, source, ref, "unchanged")
+                before = replace(before, fingerprint=ref.fingerprint)
+                state.record(before)
+            _unchanged(portal, ref, before, state, folder, result, pdf, progress, source)
             continue
-        stem = Path(slug(source.name)) / slug(ref.committee) / f"{ref.date.isoformat()}_{slug(ref.name)}_{ref.id[:8]}"
-        files = [str(stem) + ".json"]
+        name = f"{ref.date.isoformat()}_{slug(ref.name)}_{ref.id[:8]}"
+        stem = str(Path(slug(source.name)) / slug(ref.committee) / name)
+        files = [stem + ".json"]
         write_bytes_atomic(folder / files[0], raw)
-        if pdf:
-            try:
-                document = portal.meeting_pdf(ref.id)
-            except PortalError as exc:
-                result.warnings.append(f"no PDF: {exc}")
-                document = None
-            if document is not None:
-                files.append(str(stem) + ".pdf")
-                write_bytes_atomic(folder / files[1], document)
-        state.record(Fetched(ref.id, ref.committee, ref.date.isoformat(), ref.name, digest, ref.fingerprint, files))
+        document, pending = _pdf(portal, ref, stem, folder, result) if pdf else (None, False)
+        files += [document] if document else []
+        state.record(Fetched(ref.id, ref.committee, ref.date.isoformat(), ref.name, digest, ref.fingerprint, files,
+                             pending))
         for old in (before.files if before else []):
             if old not in files:
                 (folder / old).unlink(missing_ok=True)
@@ -180,6 +174,29 @@ def _fetch_source(portal: Portal, source: Source, state: SourceState, folder: Pa
         (result.changed if changed else result.new).append(files[0])
         _tell(progress, source, ref, "changed" if changed else "new")
     state.record_listed(len(listed))
+
+
+def _pdf(portal: Portal, ref: MeetingRef, stem: str, folder: Path, result: SourceReport) -> tuple[str | None, bool]:
+    """The meeting's published PDF saved beside its JSON: its file, and whether the portal failed to give it."""
+    try:
+        document = portal.meeting_pdf(ref.id)
+    except PortalError as exc:
+        result.warnings.append(f"no PDF: {exc} (asked again next time)")
+        return None, True
+    if document is None:
+        return None, False
+    write_bytes_atomic(folder / (stem + ".pdf"), document)
+    return stem + ".pdf", False
+
+
+def _unchanged(portal: Portal, ref: MeetingRef, before: Fetched, state: SourceState, folder: Path,
+               result: SourceReport, pdf: bool, progress: Progress | None, source: Source) -> None:
+    """An unchanged meeting; a PDF the portal failed to give last time is asked for again."""
+    if pdf and before.pdf_pending:
+        document, pending = _pdf(portal, ref, before.files[0].removesuffix(".json"), folder, result)
+        state.record(replace(before, files=before.files + ([document] if document else []), pdf_pending=pending))
+    result.unchanged += 1
+    _tell(progress, source, ref, "unchanged")
 
 
 def _tell(progress: Progress | None, source: Source, ref: MeetingRef, what: str) -> None:

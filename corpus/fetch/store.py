@@ -11,6 +11,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Self
 
 from indexer.lock import IndexLocked, WriterLock
 from indexer.store import write_atomic
@@ -33,6 +34,7 @@ class Fetched:
     hash: str  # of the meeting's JSON, canonical form
     fingerprint: str  # the committee list's entry for it when fetched
     files: list[str] = field(default_factory=list)  # relative to the download folder
+    pdf_pending: bool = False  # the portal failed to give the PDF: asked again on the next run
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:
@@ -111,7 +113,7 @@ class FolderLock(WriterLock):
         super().__init__(folder / STATE_DIR)
         self.folder = folder
 
-    def __enter__(self) -> "FolderLock":
+    def __enter__(self) -> Self:
         try:
             super().__enter__()
         except IndexLocked:

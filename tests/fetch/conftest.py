@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from corpus.fetch import Politeness
-
 from tests.pdfwriter import make_pdf
 
 from .portal import Portal, meeting_json

@@ -59,7 +59,7 @@ class Portal:
     def netloc(self) -> str:
         return urlsplit(self.url).netloc
 
-    def start(self) -> "Portal":
+    def start(self) -> Portal:
         self._thread.start()
         return self
 
@@ -98,7 +98,8 @@ class Portal:
             def do_GET(self):
                 has_cookie = f"{COOKIE}=" in (self.headers.get("Cookie") or "")
                 with portal._lock:
-                    portal.requests.append(Request(time.monotonic(), self.path, self.headers.get("Host", ""), has_cookie))
+                    host = self.headers.get("Host", "")
+                    portal.requests.append(Request(time.monotonic(), self.path, host, has_cookie))
                     queued = portal.faults.get(self.path)
                     fault = queued.pop(0) if queued else None
                 if fault is not None and fault.stall_after is not None:

@@ -130,7 +130,7 @@ def test_a_fetch_killed_mid_run_resumes_cleanly(portal, tmp_path, where):
     expected = (2, 0, 1) if where == "between meetings" else (3, 0, 0)  # unrecorded until its PDF was in
     assert (payload["new"], payload["changed"], payload["unchanged"]) == expected
     assert len(list(into.rglob("*.json"))) == 3 and not list(into.rglob("*.part"))
-    assert set(json.loads(p.read_text("utf-8"))["Id"] for p in into.rglob("*.json")) == set(ids)
+    assert {json.loads(p.read_text("utf-8"))["Id"] for p in into.rglob("*.json")} == set(ids)
     pdfs = list(into.rglob("*.pdf"))
     assert len(pdfs) == 1 and pdfs[0].read_bytes() == portal.pdfs[ids[0]]
 

@@ -76,7 +76,8 @@ def test_new_changed_and_unchanged_meetings_across_runs(portal, tmp_path):
     portal.requests.clear()
     third = run(portal, tmp_path)
     assert (third.new, third.changed, third.unchanged) == (0, 1, 3)
-    assert sorted(portal.paths("/api/agenda/dagsorden/")) == sorted(f"/api/agenda/dagsorden/{i}" for i in (ids[1], recent))
+    expected = sorted(f"/api/agenda/dagsorden/{i}" for i in (ids[1], recent))
+    assert sorted(portal.paths("/api/agenda/dagsorden/")) == expected
     text = (tmp_path / third.sources[0].changed[0]).read_text("utf-8")
     assert "døgnpladser" in text
 
@@ -109,8 +110,8 @@ def test_retries_give_up_with_the_url_and_the_next_source_goes_on(portal, tmp_pa
     fill(portal)
     other = Portal().start()
     try:
-        other.add_meeting(*HEALTH, "55555555-eeee-4eee-8eee-000000000005",
-                          invented("55555555-eeee-4eee-8eee-000000000005", HEALTH[1], "2024-03-04", "hjerterehabilitering"))
+        fifth = "55555555-eeee-4eee-8eee-000000000005"
+        other.add_meeting(*HEALTH, fifth, invented(fifth, HEALTH[1], "2024-03-04", "hjerterehabilitering"))
         for _ in range(3):
             portal.fault("/api/agenda/udvalgsliste", Fault(status=503))
         report = fetch(tmp_path, [Source("first", portal.url), Source("second", other.url)], politeness=FAST,
@@ -134,7 +135,8 @@ def test_retry_after_is_honoured(portal, tmp_path):
 
 def test_html_instead_of_json_is_a_source_error_naming_the_url(portal, tmp_path):
     fill(portal)
-    portal.fault("/api/agenda/udvalgsliste", Fault(status=200, body=b"<!DOCTYPE html><html><body>Vedligehold</body></html>"))
+    page = b"<!DOCTYPE html><html><body>Vedligehold</body></html>"
+    portal.fault("/api/agenda/udvalgsliste", Fault(status=200, body=page))
     report = run(portal, tmp_path)
     error = report.sources[0].error
     assert error.startswith(portal.url + "/api/agenda/udvalgsliste") and "expected JSON, got text/html" in error
@@ -243,6 +245,13 @@ def test_a_pdf_the_portal_fails_to_give_is_a_warning_and_the_meeting_is_kept(por
     source = report.sources[0]
     assert source.error is None and report.new == 3
     assert any(w.startswith("no PDF: ") and "502" in w for w in source.warnings)
+    assert not list(tmp_path.rglob("*.pdf"))
+    again = run(portal, tmp_path)  # the portal gives it now: fetched, the meeting stays unchanged
+    assert again.unchanged == 3 and again.sources[0].warnings == []
+    assert [p.read_bytes() for p in tmp_path.rglob("*.pdf")] == [portal.pdfs[ids[0]]]
+    portal.requests.clear()
+    run(portal, tmp_path)
+    assert portal.paths("/vis/pdf/") == []
 
 
 def test_retry_after_as_an_http_date():
