@@ -131,11 +131,17 @@ def segment(lines: list[Line]) -> Segmentation:
             best = (total, style, chosen)
     _, style, chosen = best
     headings = [c.heading for c in chosen]
+    if not headings and not entries:
+        headings = _unnumbered_headings(lines, texts, closed_at)
+        if headings:
+            style = "unnumbered"
     if style == "two":
         headings = _with_groups(headings, texts, closed_at)
     warnings: list[str] = []
     if style == "ones":
         warnings.append("every item is printed as number 1; items are counted by position")
+    if style == "unnumbered":
+        warnings.append("items have no printed numbers; they are numbered by position")
     headings = _reconcile(headings, entries, warnings)
     real = [h for h in headings if not h.listed_only]
     header_end = real[0].start if real else (min(list_lines) if list_lines else min(len(texts), 40))
@@ -506,6 +512,24 @@ def _prev_nonblank(texts: list[str], j: int) -> int | None:
             return j
         j -= 1
     return None
+
+
+def _unnumbered_headings(lines: list[Line], texts: list[str], closed_at: list[bool]) -> list[Heading]:
+    """Real headings (HTML <h2>, a PDF's bold lines) without numbers, each followed by a section label."""
+    found: list[Heading] = []
+    for i, line in enumerate(lines):
+        if not line.heading or not texts[i] or match_label(texts[i]) or len(texts[i]) > 200:
+            continue
+        after = _next_nonblank(texts, i + 1)
+        skipped = 0
+        while after is not None and skipped < 3 and _META_LINE.match(texts[after]):
+            after, skipped = _next_nonblank(texts, after + 1), skipped + 1
+        if after is None or not match_label(texts[after]):
+            continue
+        title, time, presenter = split_heading(texts[i])
+        if title:
+            found.append(Heading(i, i + 1, str(len(found) + 1), title, time, presenter, closed=closed_at[i]))
+    return found if len(found) >= 2 else []
 
 
 def _all_ones(candidates: list[_Candidate]) -> bool:

@@ -3,14 +3,7 @@ from textwrap import dedent
 
 import corpus
 from tests.conftest import write
-
-
-def parse(tmp_path, text, name="m.txt"):
-    return corpus.read(write(tmp_path / name, dedent(text)))
-
-
-def titles(meeting):
-    return [(i.number, i.title) for i in meeting.items]
+from tests.corpus.test_segment import parse, titles
 
 
 def test_agenda_list_first_bodies_later_and_an_item_only_listed(tmp_path):
@@ -445,3 +438,14 @@ def test_item_marks_and_warnings_are_kept_in_the_index_for_show(tmp_path):
     listed = ix.show(ids["Eventuelt"])
     assert listed.marks["listed_only"] is True and listed.marks["warnings"]
     assert "warning:" in item_text(listed) and "listed only" in item_text(listed)
+
+
+def test_html_headings_without_numbers(tmp_path):
+    page = ("<html><body><h1>Ældre- og Sundhedsudvalget - Referat - 3. juni 2024</h1>"
+            "<h2>Godkendelse af dagsorden</h2><h3>Beslutning</h3><p>Godkendt.</p>"
+            "<h2>Budgetopfølgning</h2><h3>Indstilling</h3><p>At opfølgningen tages til efterretning.</p>"
+            "<h3>Beslutning</h3><p>Taget til efterretning.</p></body></html>")
+    m = corpus.read(write(tmp_path / "m.html", page))
+    assert titles(m) == [("1", "Godkendelse af dagsorden"), ("2", "Budgetopfølgning")]
+    assert m.items[1].section_map()["beslutning"] == "Taget til efterretning."
+    assert any("no printed numbers" in w for w in m.warnings)
