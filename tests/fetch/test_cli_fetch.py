@@ -59,7 +59,7 @@ def test_fetch_downloads_indexes_and_reports_as_json(portal, tmp_path):
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
     assert (payload["fetch"]["new"], payload["fetch"]["changed"], payload["fetch"]["unchanged"]) == (3, 0, 0)
-    assert payload["index"]["files"] >= 1
+    assert (payload["index"]["files"], payload["index"]["meetings"]) == (4, 3)  # a meeting's JSON and PDF are one
     found = cli("search", "--index", ix, "hjemmemonitorering", "--json")
     assert json.loads(found.output)["total"] >= 1
     assert str(into.resolve()) in json.loads((ix / "referat.json").read_text("utf-8"))["roots"]
