@@ -29,6 +29,7 @@ from .compounds import save_map as save_compounds
 from .facets import stored_values
 from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
 from .meetings import MergedItem, MergedMeeting, merge
+from .parallel import ParallelWriter
 from .plan import plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
@@ -258,11 +259,11 @@ def _writer(ix, files: int):
     """Whoosh's multiprocess writer for big batches (analysis on every core), the plain one otherwise.
 
     Sub-writers each add their own segment (multisegment=True): Whoosh's merging variant is known to
-    crash with procs > 1.
+    crash with procs > 1. A failed sub-writer stops the commit (indexer.parallel).
     """
     procs = os.cpu_count() or 1
     if procs > 1 and files >= PARALLEL_MIN_FILES:
-        return ix.writer(procs=procs, multisegment=True, limitmb=WRITER_MB, batchsize=200, compound=False)
+        return ParallelWriter(ix, procs=procs, multisegment=True, limitmb=WRITER_MB, batchsize=200, compound=False)
     return ix.writer(limitmb=WRITER_MB, compound=False)
 
 
@@ -342,6 +343,8 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
     with WriterLock(index_dir):
         ix, replaces = _open(index_dir, create, report, analysis)
         generation = ix.latest_generation()
+        if not replaces:
+            _remove_debris(ix, index_dir)
         owed = outbox.pending(index_dir, generation) if deliver else []
         if replaces:
             state, cache_valid, previous = {}, False, _stored_digests(index_dir) if deliver else {}
@@ -382,6 +385,17 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
             report.new_items = _unique(owed + report.new_items)
             deliver(report)
             outbox.clear(index_dir)
+
+
+def _remove_debris(ix, index_dir: Path) -> None:
+    """What a run that failed or was killed before its commit left: segment files no table of contents
+    names, the writer's temporary folder, temporary side files. Only a writer makes these, and this run
+    holds the lock."""
+    name = windex._DEF_INDEX_NAME
+    windex.clean_files(ix.storage, name, ix.latest_generation(), ix._read_toc().segments)
+    shutil.rmtree(index_dir / f"{name}.tmp", ignore_errors=True)
+    for stray in index_dir.glob(".*.tmp"):
+        stray.unlink(missing_ok=True)
 
 
 def _complete_side_files(ix, index_dir: Path) -> None:

@@ -13,6 +13,7 @@ import signal
 
 POINTS = (
     "parallel-writer",   # inside Whoosh's multiprocess writer, its workers running
+    "parallel-worker",   # in a worker process of that writer, before its first job
     "before-commit",     # every document written, nothing committed
     "after-commit",      # the new generation is current, no side file written yet
     "after-state",       # files.json written

@@ -196,8 +196,9 @@ def freshness(index_dir: str | os.PathLike, now: dt.datetime | None = None) -> F
 
 def describe(health: Health) -> str:
     """What `referat check` prints."""
-    lines = [f"index {health.index_dir}: generation {health.generation}, {health.items} items from "
-             f"{health.files} files; last reindex {health.last_reindex or 'never'}"]
+    summary = (f"index {health.index_dir}: generation {health.generation}, {health.items} items from "
+               f"{health.files} files; last reindex {health.last_reindex or 'never'}")
+    lines = [summary]
     lines += [f"note: {n}" for n in health.notes]
     for f in health.findings:
         action = (f"repaired: {f.fix}" if f.repaired else f"referat check --repair: {f.fix}" if f.repairable

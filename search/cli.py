@@ -350,7 +350,7 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch
     try:
         report = indexer.reindex(index_dir, list(paths) or None, registry_file=registry_file, deliver=deliver)
     except (indexer.IndexLocked, indexer.IndexMissing, indexer.IndexWriteFailed, KeyboardInterrupt) as exc:
-        log.removeHandler(log.handlers[0])  # the error line below goes to stderr once, not twice
+        log.handlers[0].setLevel(logging.CRITICAL + 1)  # the error line below goes to stderr once, not twice
         log.error("reindex stopped: %s", exc)
         raise
     if report.failed or fetch_failed:
