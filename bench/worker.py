@@ -85,28 +85,66 @@ def _time_classes(queries_file: str, run_one) -> dict:
 
 
 def referat_queries(index: str, queries_file: str) -> dict:
+    """Through one `search.open()` Index, as a long-lived process (a web server, the watch loop) does;
+    a few warm-up searches first load what every later search reuses."""
     import search
 
-    return _time_classes(queries_file, lambda q: search.run(index, q["query"], cluster=q.get("cluster"),
-                                                            year=q.get("year"), limit=10))
+    ix = search.open(index)
+    classes = json.loads(Path(queries_file).read_text("utf-8"))
+    for group in classes.values():
+        for q in group[:2]:
+            ix.search(q["query"], cluster=q.get("cluster"), year=q.get("year"), limit=10)
+    return _time_classes(queries_file, lambda q: ix.search(q["query"], cluster=q.get("cluster"), year=q.get("year"),
+                                                           limit=10))
+
+
+CLI_QUERIES = 10  # per class: each one is a whole process
+
+
+def referat_cli(index: str, queries_file: str) -> dict:
+    """Whole `referat search` processes (start-up, opening the index, one search, printing), and the
+    start-up alone (`referat --version`)."""
+    import subprocess
+
+    referat = str(Path(sys.executable).parent / "referat")
+
+    def run_one(q):
+        args = [referat, "search", "--index", index, "--limit", "10", "--format", "json"]
+        for key in ("cluster", "year"):
+            if q.get(key):
+                args += [f"--{key}", q[key]]
+        subprocess.run(args + ["--", q["query"]] if q["query"] else args, capture_output=True, check=True)
+
+    classes = json.loads(Path(queries_file).read_text("utf-8"))
+    sample = Path(queries_file).with_suffix(".cli.json")
+    sample.write_text(json.dumps({k: v[:CLI_QUERIES] for k, v in classes.items()}), "utf-8")
+    out = _time_classes(str(sample), run_one)
+    startup = []
+    for _ in range(7):
+        started = time.perf_counter()
+        subprocess.run([referat, "--version"], capture_output=True, check=True)
+        startup.append(time.perf_counter() - started)
+    out["startup_ms"] = statistics.median(startup) * 1000
+    return out
 
 
 def baseline_queries(index: str, queries_file: str) -> dict:
     from whoosh import index as windex
     from whoosh import sorting
     from whoosh.qparser import MultifieldParser
-    from whoosh.query import And, NumericRange, Term
+    from whoosh.query import And, Every, NumericRange, Term
+
+    ix = windex.open_dir(index)
+    searcher = ix.searcher()  # long-lived, as referat's Index
 
     def run_one(q):
-        ix = windex.open_dir(index)
-        with ix.searcher() as searcher:
-            query = MultifieldParser(["title", "text"], ix.schema).parse(q["query"])
-            filt = None
-            if q.get("cluster"):
-                filt = And([Term("cluster", q["cluster"]), NumericRange("year", int(q["year"]), int(q["year"]))])
-            facets = {"cluster": sorting.FieldFacet("cluster"), "year": sorting.FieldFacet("year")} if filt else None
-            results = searcher.search(query, limit=10, filter=filt, groupedby=facets)
-            [hit["id"] for hit in results]
+        query = Every() if not q["query"] else MultifieldParser(["title", "text"], ix.schema).parse(q["query"])
+        filt = None
+        if q.get("cluster"):
+            filt = And([Term("cluster", q["cluster"]), NumericRange("year", int(q["year"]), int(q["year"]))])
+        facets = {"cluster": sorting.FieldFacet("cluster"), "year": sorting.FieldFacet("year")} if filt else None
+        results = searcher.search(query, limit=10, filter=filt, groupedby=facets)
+        [hit["id"] for hit in results]
 
     return _time_classes(queries_file, run_one)
 

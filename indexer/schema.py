@@ -34,7 +34,7 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
     analyzer = danish_analyzer(fold=fold, exceptions=exceptions)
     fields = dict(
         id=ID(stored=True, unique=True),
-        path=ID(stored=True),
+        path=ID(stored=True, sortable=_facet_column()),
         content_hash=STORED(),
         digest=STORED(),
         position=STORED(),

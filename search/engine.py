@@ -3,10 +3,10 @@ facet counts, hits and snippets. search.index.Index supplies the searcher and th
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
-from whoosh import highlight, scoring, sorting
+import numpy as np
+from whoosh import highlight, scoring
 from whoosh.analysis import Tokenizer
 from whoosh.query import And, AndNot, Not, Or, PatternQuery, Phrase, Term, TermRange
 
@@ -16,7 +16,7 @@ from indexer.facets import BY_NAME
 from indexer.schema import unpack_sections
 
 from .expand import FEATURES, apply_corrections, corrections, expand_compounds
-from .facets import build_filters, counts, grouped_by, section_name, stored_facets
+from .facets import build_filters, counts, section_name, stored_facets
 from .query import QueryError, parse, section_prefixes
 from .result import Hit, ItemView, Result, Stats
 
@@ -87,9 +87,12 @@ def _filters(index, slot, request: Request, parsed) -> list:
 
 
 def execute(index, slot, request: Request) -> Result:
+    """One search. Which items match, how many, and the facet counts come from numpy sets of document
+    numbers (search.docsets); Whoosh ranks only the page asked for."""
     searcher = slot.searcher
     schema = searcher.schema
     features = request.features
+    docsets = index.docsets(slot)
     text = request.query if request.query.strip() else "*"
     # The section is known before parsing (it decides the fields), whether given as option or in the query.
     sections = request.filters.get("section", []) + section_prefixes(text)
@@ -98,60 +101,67 @@ def execute(index, slot, request: Request) -> Result:
     section = section_name(sections[0]) if sections else None
     parsed = parse(text, schema, _fields(section, features), features=features)
     filters = _filters(index, slot, request, parsed)
-    filt = And(filters) if filters else None
-    facets = grouped_by()
+    allowed = docsets.docs(searcher, And(filters)) if filters else None
     sort = request.sort
     listing = not positive_terms(parsed.query)
     if sort == "relevance" and listing:
         sort = "-date"  # no words to rank by (filters alone, `*`, NOT word): newest first
-    sortedby = None
-    if sort != "relevance":
-        sortedby = [sorting.FieldFacet("date", reverse=sort == "-date"), sorting.FieldFacet("path"),
-                    sorting.FieldFacet("order")]
     compound_map = index.compound_map(slot) if "compounds" in features else {}
     text_fields = set(_fields(section, frozenset()))
     vocabulary = slot.vocabulary_for(sorted(text_fields))
 
-    def search(query):
-        if compound_map:
-            query = expand_compounds(query, compound_map, vocabulary, text_fields)
-        found = searcher.search(query, filter=filt, limit=request.page * request.limit, groupedby=facets,
-                                sortedby=sortedby)
-        return query, found
+    def expanded(query):
+        return expand_compounds(query, compound_map, vocabulary, text_fields) if compound_map else query
 
-    query, results = search(parsed.query)
+    def matching(query):
+        query = expanded(query)
+        found = docsets.docs(searcher, query)
+        return query, (found if allowed is None else np.intersect1d(found, allowed, assume_unique=True))
+
+    query, docs = matching(parsed.query)
     fallback, suggestion, notes = False, None, list(parsed.notes)
-    if results.is_empty() and not listing and (filt is not None or section):
-        unfiltered = parse(text, schema, _fields(None, features), features=features).query
-        if compound_map:
-            unfiltered = expand_compounds(unfiltered, compound_map, vocabulary, text_fields)
-        elsewhere = len(searcher.search(unfiltered, limit=1))
+    if not len(docs) and not listing and (allowed is not None or section):
+        unfiltered = expanded(parse(text, schema, _fields(None, features), features=features).query)
+        elsewhere = len(docsets.docs(searcher, unfiltered))
         if elsewhere:
             given = ", ".join(_given_filters(request, parsed, section))
             notes.append(f"{elsewhere} items match {text!r}, but none with {given}")
-            return Result(request.query, 0, False, [], counts(results, {}), request.page, request.limit, notes)
-    if results.is_empty() and "typos" in features:
+            return Result(request.query, 0, False, [], _counts(docsets, searcher, docs, {}), request.page,
+                          request.limit, notes)
+    if not len(docs) and "typos" in features:
         known = slot.vocabulary_for(sorted(_fields(None, FEATURES)))
         fixes, fixed_words = corrections(index.dir, text, known)
         if fixes:
-            fixed_query, fixed = search(apply_corrections(parsed.query, fixes))
-            if not fixed.is_empty():
-                query, results = fixed_query, fixed
+            fixed_query, fixed = matching(apply_corrections(parsed.query, fixes))
+            if len(fixed):
+                query, docs = fixed_query, fixed
                 suggestion = " ".join(fixed_words.get(w, w) for w in text.split())
                 notes.append(f"nothing matches {text!r}; showing results for {suggestion!r}")
-    if results.is_empty() and not parsed.has_operators and parsed.terms > 1:
+    if not len(docs) and not parsed.has_operators and parsed.terms > 1:
         any_word = parse(text, schema, _fields(section, features), any_word=True, features=features)
-        query, results = search(any_word.query)
-        fallback = not results.is_empty()
+        query, docs = matching(any_word.query)
+        fallback = bool(len(docs))
         if fallback:
             notes.append("no item has all the words; showing items with any of them")
     words = _highlight_words(query)
     first = (request.page - 1) * request.limit
-    hits = [_hit(r, words, section) for r in results[first : first + request.limit]]
-    matched = _matched_sections(searcher, query, results, section)
-    facet_counts = counts(results, matched)
-    return Result(request.query, len(results), fallback, hits, facet_counts, request.page, request.limit, notes,
-                  suggestion)
+    if not len(docs) or first >= len(docs):
+        page = []
+    elif sort == "relevance":
+        chosen = None if allowed is None and len(docs) == docsets.live.size else set(docs.tolist())
+        ranked = searcher.search(query, filter=chosen, limit=first + request.limit)
+        page = [(hit.fields(), hit.score) for hit in ranked[first:first + request.limit]]
+    else:
+        order = docsets.by_date(searcher, docs, newest_first=sort == "-date")
+        page = [(searcher.stored_fields(int(d)), None) for d in order[first:first + request.limit]]
+    hits = [_hit(stored, score, words, section) for stored, score in page]
+    matched = _matched_sections(docsets, searcher, query, docs, section)
+    return Result(request.query, int(len(docs)), fallback, hits, _counts(docsets, searcher, docs, matched),
+                  request.page, request.limit, notes, suggestion)
+
+
+def _counts(docsets, searcher, docs, matched: dict[str, int] | None) -> dict[str, dict[str, int]]:
+    return counts(lambda field: docsets.counts(searcher, field, docs), matched)
 
 
 def _given_filters(request: Request, parsed, section: str | None) -> list[str]:
@@ -195,11 +205,11 @@ def positive_terms(query) -> list[tuple[str, str]]:
     return found
 
 
-def _matched_sections(searcher, query, results, section: str | None) -> dict[str, int] | None:
+def _matched_sections(docsets, searcher, query, docs, section: str | None) -> dict[str, int] | None:
     """Per section, how many items of the result set have a query word there; None for a query without
     words (a listing), whose items match in no section in particular."""
     if section:
-        return {section: len(results)}
+        return {section: int(len(docs))} if len(docs) else {}
     terms = positive_terms(query)
     if not terms:
         return None
@@ -207,11 +217,10 @@ def _matched_sections(searcher, query, results, section: str | None) -> dict[str
     for fieldname, text in terms:
         if fieldname in SECTION_FIELDS:
             by_field.setdefault(fieldname, set()).add(text)
-    docs = results.docs()
     out = {}
     for fieldname, texts in by_field.items():
-        having = searcher.docs_for_query(Or([Term(fieldname, t) for t in sorted(texts)]))
-        out[fieldname] = sum(1 for d in having if d in docs)
+        having = np.unique(np.concatenate([docsets.term(searcher, fieldname, t) for t in texts]))
+        out[fieldname] = int(len(np.intersect1d(having, docs, assume_unique=True)))
     return out
 
 
@@ -252,7 +261,7 @@ class _StarFormatter(highlight.Formatter):
         return "**" + highlight.get_text(text, token, replace) + "**"
 
 
-def _hit(hit, words: tuple[frozenset[str], frozenset[str]], section: str | None) -> Hit:
+def _hit(hit: dict, score, words: tuple[frozenset[str], frozenset[str]], section: str | None) -> Hit:
     content = unpack_sections(hit.get("content"))
     if section:
         text = content.get(section, "")
@@ -265,10 +274,10 @@ def _hit(hit, words: tuple[frozenset[str], frozenset[str]], section: str | None)
         number=hit.get("number", ""),
         title=hit.get("title", ""),
         date=hit.get("date"),
-        score=round(float(hit.score), 4) if isinstance(hit.score, (int, float)) else None,
+        score=round(float(score), 4) if isinstance(score, (int, float)) else None,
         snippet=snippet(text, words),
         sections=[s for s in (hit.get("sections") or "").split(",") if s],
-        facets=stored_facets(hit.fields()),
+        facets=stored_facets(hit),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from whoosh import sorting
 from whoosh.query import NumericRange, Or, Phrase, Query, Term
 
 from indexer.facets import BY_NAME, FACETS, Facet
@@ -72,39 +71,26 @@ def build_filters(values: dict[str, list[str]], known, registry_file: str | None
     return filters
 
 
-def grouped_by() -> dict[str, sorting.FieldFacet]:
-    """The Whoosh facets that count the column-stored facets of a whole result set."""
-    facets = {f.name: sorting.FieldFacet(f.field, maptype=sorting.Count) for f in COLUMN_COUNTED}
-    facets["section"] = sorting.FieldFacet("section_mask", maptype=sorting.Count)
-    return facets
-
-
-def _sorted_counts(counts: dict) -> dict[str, int]:
-    clean = {str(k): v for k, v in counts.items() if k not in (None, "", b"") and v}
-    return dict(sorted(clean.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-def counts(results, matched_sections: dict[str, int] | None) -> dict[str, dict[str, int]]:
-    """Counts per facet value over the whole result set, in the table's order.
+def counts(count, matched_sections: dict[str, int] | None) -> dict[str, dict[str, int]]:
+    """Counts per facet value over the whole result set, in the table's order; `count(field)` gives
+    {value: items} for a column-stored field.
 
     `matched_sections` are the per-section counts of items whose query words matched there; without
-    words to match (a listing by filters), the sections the items have are counted.
+    words to match (a listing), the sections the items have are counted.
     """
     out: dict[str, dict[str, int]] = {}
     for facet in COUNTED:
         if facet.kind == "section":
             out[facet.name] = _sorted_counts(matched_sections if matched_sections is not None
-                                             else _sections_present(_groups(results, "section")))
+                                             else _sections_present(count("section_mask")))
         else:
-            out[facet.name] = _sorted_counts(_groups(results, facet.name))
+            out[facet.name] = _sorted_counts(count(facet.field))
     return out
 
 
-def _groups(results, name: str) -> dict:
-    try:
-        return results.groups(name)
-    except (KeyError, ValueError):
-        return {}
+def _sorted_counts(counts: dict) -> dict[str, int]:
+    clean = {str(k): v for k, v in counts.items() if k not in (None, "", b"") and v}
+    return dict(sorted(clean.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _sections_present(by_mask: dict[str, int]) -> dict[str, int]:

@@ -143,6 +143,12 @@ class Index:
         reader = slot.searcher.reader()
         return self._cached(slot.generation, "compounds", lambda: load_compounds(self.dir, reader))
 
+    def docsets(self, slot: _Slot):
+        """The document-set machinery of the slot's generation (search.docsets)."""
+        from .docsets import DocSets
+
+        return self._cached(slot.generation, "docsets", lambda: DocSets(slot.searcher))
+
     def known_values(self, slot: _Slot, fieldname: str) -> list[str]:
         reader = slot.searcher.reader()
 

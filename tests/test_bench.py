@@ -15,4 +15,7 @@ def test_benchmark_smoke_run(tmp_path):
     results = json.loads((tmp_path / "last-results.json").read_text("utf-8"))
     assert results[0]["items"] == 1000
     assert results[0]["reindex_1pct_updated"] >= 1
-    assert set(results[0]["queries"]) == {"single word", "2-3 word AND", "phrase", "cluster+year filter, facets"}
+    assert set(results[0]["queries"]) == {"single word", "2-3 word AND", "phrase", "cluster+year filter, facets",
+                                          "filters only (listing)", "long question"}
+    assert all({"referat", "baseline", "cli"} <= set(q) for q in results[0]["queries"].values())
+    assert results[0]["cli_startup_ms"] > 0
