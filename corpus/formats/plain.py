@@ -32,7 +32,7 @@ def read_text(source: Source) -> Meeting:
 
 def read_html(source: Source) -> Meeting:
     meeting = _split(source, join_hyphenated(html_lines(decode_text(source.data, html=True))), FORMAT_HTML)
-    return _meeting_or_refuse(meeting, "an HTML page")
+    return meeting_or_refuse(meeting, "an HTML page")
 
 
 def read_pdf(source: Source) -> Meeting:
@@ -40,7 +40,7 @@ def read_pdf(source: Source) -> Meeting:
 
     text = pdf_text(source.data, Path(source.path).name)
     meeting = _split(source, join_hyphenated(text.lines), FORMAT_PDF)
-    return replace(_meeting_or_refuse(meeting, "a PDF"), ocr=text.ocr)
+    return replace(meeting_or_refuse(meeting, "a PDF"), ocr=text.ocr)
 
 
 def _split(source: Source, lines: list[Line], fmt: str) -> Meeting:
@@ -48,7 +48,7 @@ def _split(source: Source, lines: list[Line], fmt: str) -> Meeting:
     return replace(meeting, source_format=fmt)
 
 
-def _meeting_or_refuse(meeting: Meeting, what: str) -> Meeting:
+def meeting_or_refuse(meeting: Meeting, what: str) -> Meeting:
     """A publisher's document in which the segmenter found no agenda item is not minutes."""
     if not meeting.items or any(w.startswith(("no agenda items", "not a meeting")) for w in meeting.warnings):
         raise NotAMeeting(f"{what} without agenda items (an attachment or a list?)")

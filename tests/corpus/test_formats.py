@@ -376,3 +376,37 @@ def test_edoc_agenda_page(tmp_path):
     assert sections["indstilling"] == "At tilbuddet godkendes."
     assert "tre lokalcentre" in sections["sagsfremstilling"]
     assert [i.closed for i in m.items] == [False, True]
+
+
+def test_docx_automatic_numbering_is_printed(tmp_path):
+    """Items numbered by Word's list numbering carry no number in their text; the reader puts it back."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Referat Ældrerådet")
+    document.add_paragraph("Mødedato: 2. april 2025")
+    document.add_paragraph("Godkendelse af dagsorden", style="List Number")
+    document.add_paragraph("Beslutning")
+    document.add_paragraph("Godkendt.")
+    document.add_paragraph("Madservice", style="List Number")
+    document.add_paragraph("Beslutning")
+    document.add_paragraph("Rådet ønsker flere valgmuligheder:")
+    document.add_paragraph("varm mad hver dag", style="List Bullet")
+    document.add_paragraph("Eventuelt", style="List Number")
+    document.add_paragraph("Beslutning")
+    document.add_paragraph("Intet.")
+    path = tmp_path / "aeldreraad.docx"
+    document.save(path)
+    m = corpus.read(path)
+    assert outline(m) == [("1", "Godkendelse af dagsorden"), ("2", "Madservice"), ("3", "Eventuelt")]
+    assert "varm mad hver dag" in m.items[1].section_map()["beslutning"]
+
+
+def test_docx_that_is_another_zip(tmp_path):
+    import zipfile
+
+    path = tmp_path / "referat.docx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("noter.txt", "1. Godkendelse af dagsorden")
+    with pytest.raises(ReadError, match="^not a Word document"):
+        corpus.read(path)
