@@ -14,9 +14,9 @@ import re
 
 from ..dates import meeting_date
 from ..model import Meeting
-from ..readers import ReadError, decode_text
-from .common import NotAMeeting, Source, closed_title, export_date, make_item, make_meeting, \
-    sections_from_html
+from ..readers import Line, ReadError, decode_text
+from .common import NotAMeeting, Source, closed_title, export_date, html_to_lines, make_item, make_meeting, \
+    sections_from_html, sections_from_lines
 
 FORMAT_JSON = "firstagenda-json"
 FORMAT_PAGE = "firstagenda-html"
@@ -39,10 +39,17 @@ def read_json(source: Source) -> Meeting:
     items = []
     for position, point in enumerate((p for p in doc["Dagsordenpunkter"] if isinstance(p, dict)), start=1):
         title, closed = closed_title(str(point.get("Navn") or point.get("Caption") or ""))
-        html = "\n".join(str(f.get("Html") or f.get("Tekst") or "") for f in _dicts(point.get("Felter")))
+        lines: list[Line] = []
+        for field in _dicts(point.get("Felter")):
+            caption = " ".join(str(field.get("Navn") or "").split())
+            content = html_to_lines(str(field.get("Html") or "")) or [
+                Line(t) for t in str(field.get("Tekst") or "").split("\n") if t.strip()]
+            if caption and content:
+                lines.append(Line(caption, heading=3))
+            lines += content
         items.append(make_item(
             source, position, str(point.get("Punktnummer") or point.get("Number") or position), title,
-            sections=sections_from_html(html),
+            sections=sections_from_lines(lines),
             case_numbers=(str(point.get("SagsNummer") or point.get("CaseNumber") or ""),),
             closed=closed,
             attachments=tuple(str(b.get("Navn") or "") for b in _dicts(point.get("Bilag"))),
@@ -96,7 +103,8 @@ def read_page(source: Source) -> Meeting:
             source, position, number, title,
             sections=sections_from_html(str(body)) if body else (),
             case_numbers=(_text(row.select_one(".sagsnummer")),),
-            closed=closed or bool(row.select_one(".lukket, .closed")),
+            closed=closed or bool(row.select_one(".lukket, .closed")) or any(
+                _text(tag).lower() in _CLOSED_MARKS for tag in row.select("span.label, span.badge")),
             attachments=tuple(_text(a) for a in row.select("a.bilag-link")),
         ))
     heading = _text(soup.select_one("h1.dato, .title h1, h1"))
@@ -104,6 +112,9 @@ def read_page(source: Source) -> Meeting:
     date, _ = meeting_date(f"Mødedato: {date_text}", date_text)
     return make_meeting(source, FORMAT_PAGE, body=fields.get("udvalg") or None, date=date, items=items,
                         title_lines=(heading,), evidence="\n".join(f"{k}: {v}" for k, v in fields.items()))
+
+
+_CLOSED_MARKS = ("lukket", "lukket punkt")
 
 
 def _header_fields(soup) -> dict[str, str]:

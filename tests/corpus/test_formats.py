@@ -40,6 +40,9 @@ def firstagenda_json() -> dict:
                  <h3>Økonomiske konsekvenser</h3><div>Ingen.</div></span>"""))]},
             {"Punktnummer": "3", "Navn": "Lukket: Personsag", "SagsNummer": "25-000555", "Bilag": [],
              "Felter": [felt("")]},
+            {"Punktnummer": "4", "Navn": "Eventuelt", "SagsNummer": "25-000102", "Bilag": [],
+             "Felter": [{"Navn": "Beslutning", "Html": "<p>Intet.</p>", "Tekst": ""},
+                        {"Navn": "Indstilling", "Html": "", "Tekst": "At punktet drøftes."}]},
         ],
     }
 
@@ -48,7 +51,9 @@ def test_firstagenda_json(tmp_path):
     path = tmp_path / "moede.json"
     path.write_text(json.dumps(firstagenda_json(), ensure_ascii=False), "utf-8")
     m = corpus.read(path)
-    assert outline(m) == [("1", "Godkendelse af dagsorden"), ("2", "Demensstrategi 2025-2028"), ("3", "Personsag")]
+    assert outline(m) == [("1", "Godkendelse af dagsorden"), ("2", "Demensstrategi 2025-2028"), ("3", "Personsag"),
+                          ("4", "Eventuelt")]
+    assert m.items[3].section_map() == {"beslutning": "Intet.", "indstilling": "At punktet drøftes."}
     assert (m.body, m.date, m.kind, m.source_format) == ("Ældre- og Sundhedsudvalget", "2025-02-10", "referat",
                                                         "firstagenda-json")
     assert m.cluster is None and m.participants == ("Karen Holm",)

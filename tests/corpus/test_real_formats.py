@@ -88,3 +88,18 @@ def test_edoc_agenda_page(real):
     assert m.items[2].case_numbers == ("2013-003869",)
     assert "indstilling" in m.items[2].section_map()
     assert (m.date, m.kind) == ("2017-05-02", "dagsorden")
+
+
+@pytest.mark.parametrize("stem", ["sbsys_aarhus_moedesystemgruppen_2016-10-06", "acadre_syddjurs_puk_2013-06-20"])
+def test_pdf_and_xml_of_one_meeting_give_the_same_items(real, stem):
+    xml = corpus.read(real / f"{stem}.xml")
+    pdf = corpus.read(real / f"{stem}.pdf")
+    assert outline(pdf) == outline(xml)
+    assert [i.group for i in pdf.items] == [i.group for i in xml.items]
+    assert pdf.date == xml.date and not pdf.ocr and pdf.cluster is None
+
+
+def test_acadre_pdf_cover_page_is_no_item(real):
+    m = corpus.read(real / "acadre_syddjurs_puk_2013-06-20.pdf")
+    assert outline(m) == [("715", "Kulturkommune 2017. Politiske fokusområder")]
+    assert m.items[0].case_numbers == ("12/27845",)
