@@ -115,3 +115,29 @@ def test_pdf_with_a_text_layer_is_never_ocr(tmp_path):
     path = tmp_path / "m.pdf"
     path.write_bytes(make_pdf([lines]))
     assert corpus.read(path).ocr is False
+
+
+def test_ocr_shows_progress_on_a_terminal(tmp_path, ocr_cache):
+    """On a terminal (stderr a tty), OCR says which page it is reading; piped, it stays quiet."""
+    import pty
+
+    _tesseract_or_fail()
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(make_scanned_pdf(SCANNED))
+    env = {**os.environ, "REFERAT_OCR_CACHE": str(ocr_cache)}
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([referat_command(), "parse", str(path)], stdout=subprocess.PIPE, stderr=follower, env=env)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    proc.wait(timeout=120)
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"OCR scan.pdf: page 1/1" in shown
