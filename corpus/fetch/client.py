@@ -129,7 +129,7 @@ class Http:
                     response = host.client.get(url, headers={"Accept": accept})
                 except httpx.TimeoutException:
                     problem = f"no answer within {p.timeout:g} s"
-                except httpx.TransportError as exc:
+                except httpx.RequestError as exc:  # connection refused or reset, a broken answer
                     problem = f"connection failed ({type(exc).__name__}: {exc})"
                 else:
                     if response.status_code not in RETRY_STATUS:
