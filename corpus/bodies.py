@@ -163,6 +163,7 @@ _TAIL = re.compile(
     re.IGNORECASE,
 )
 _FIELD = re.compile(r"^[\wæøåÆØÅ.\- ]{2,25}:")  # `Deltagere: ...`, `Sted: ...`: a field, not a title
+_PLACE_ONLY = re.compile(r"^(?:region\s+\S+|[\wæøåÆØÅ\-]+(?:\s[\wæøåÆØÅ\-]+)?\s+(?:kommune|regionskommune))$", re.IGNORECASE)
 _ADDRESS = re.compile(r"^\s*(?:til|fra|cc|emne|modtager(?:e)?|afsender|kopi)\s*:", re.IGNORECASE)
 _DECIDED_BY = re.compile(
     r"^(?P<name>(?-i:[A-ZÆØÅ])[\wæøåÆØÅ\-. ]{2,70}?)s\s+beslutning\s+den\b|^beslutning\s+i\s+(?P<name2>.{3,80}?)\s+den\s+\d",
@@ -187,7 +188,7 @@ def find_body_name(header_lines: list[str], text_lines: list[str]) -> tuple[str 
             continue
         rest = _DOC_WORDS.sub("", line, count=1) if _DOC_WORDS.match(line) else None
         candidate = _tidy(rest if rest is not None else line)
-        if candidate and kind_of_name(candidate):
+        if candidate and kind_of_name(candidate) and not _PLACE_ONLY.match(candidate):
             return candidate, False
     counts: dict[str, int] = {}
     for line in text_lines:

@@ -286,6 +286,9 @@ def _list_entry(text: str, i: int, closed: bool) -> _Entry | None:
     if status:
         closed = (status.group("status") or status.group("status2")).lower() == "lukket"
         rest = (rest[: status.start()] + " " + rest[status.end():]).strip()
+    prefix = _CLOSED_PREFIX.match(rest)
+    if prefix:
+        closed, rest = True, rest[prefix.end():]
     title = split_heading(_strip_toc(rest)[0])[0]
     if not title:
         return None

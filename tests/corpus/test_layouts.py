@@ -449,3 +449,29 @@ def test_html_headings_without_numbers(tmp_path):
     assert titles(m) == [("1", "Godkendelse af dagsorden"), ("2", "Budgetopfølgning")]
     assert m.items[1].section_map()["beslutning"] == "Taget til efterretning."
     assert any("no printed numbers" in w for w in m.warnings)
+
+
+def test_municipality_line_above_the_body_and_a_closed_toc_entry(tmp_path):
+    m = parse(tmp_path, """\
+        Greve Kommune
+        Referat
+        Social- og Sundhedsudvalget
+        Mandag den 4. november 2024 kl. 16:00
+
+        Indholdsfortegnelse
+        1. Godkendelse af dagsorden .......... 3
+        2. Lukket punkt: Personalesag ...... 5
+
+        1. Godkendelse af dagsorden
+        Sagsnummer: 24/1234
+        Beslutning
+        Godkendt.
+
+        2. Personalesag
+        Beslutning
+        Godkendt.
+        """)
+    assert titles(m) == [("1", "Godkendelse af dagsorden"), ("2", "Personalesag")]
+    assert [i.closed for i in m.items] == [False, True] and not any(i.listed_only for i in m.items)
+    assert (m.body, m.municipality, m.region, m.date) == (
+        "Social- og Sundhedsudvalget", "Greve", "Region Sjælland", "2024-11-04")
