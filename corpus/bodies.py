@@ -91,14 +91,21 @@ def describe_body(name: str | None, text: str, registry: Registry, year: int | N
 def _registry_body(registry: Registry, name: str | None, evidence: str) -> Body | None:
     """A registry body whose alias is the printed name or is named in it (or, without a name, in the text)."""
     where = fold(name) if name else fold("\n".join(evidence.split("\n")[:12]))
-    best: tuple[int, Body] | None = None
+    pattern, owners = _alias_pattern(registry)
+    found = [m.group(1) for m in pattern.finditer(where)]
+    return owners[max(found, key=len)] if found else None
+
+
+@lru_cache(maxsize=8)
+def _alias_pattern(registry: Registry) -> tuple[re.Pattern, dict[str, Body]]:
+    """Every body's aliases, folded, in one pattern (longest first); alias -> body (the first that has it)."""
+    owners: dict[str, Body] = {}
     for body in registry.bodies:
         for alias in body.aliases:
-            folded = fold(alias)
-            if folded and re.search(r"(?<!\w)" + re.escape(folded) + r"(?!\w)", where):
-                if best is None or len(folded) > best[0]:
-                    best = (len(folded), body)
-    return best[1] if best else None
+            owners.setdefault(fold(alias), body)
+    owners.pop("", None)
+    alternation = "|".join(re.escape(a) for a in sorted(owners, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(" + alternation + r")(?!\w)"), owners
 
 
 def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registry) -> str | None:
