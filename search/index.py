@@ -41,12 +41,14 @@ class _Slot:
             self.vocabulary[key] = Vocabulary(self.searcher.reader(), fields)
         return self.vocabulary[key]
 
-    def move_to_latest(self) -> None:
-        fresh = self.searcher.refresh()
-        if fresh is not self.searcher:
-            self.searcher = fresh
-            self.generation = fresh.reader().generation()
-            self.vocabulary = {}
+    def move_to(self, whoosh_ix) -> None:
+        """Onto the index's newest generation with a searcher opened afresh: Whoosh's `refresh()` reuses
+        segment readers by segment id alone, so a reused reader keeps the segment's old deletions and
+        the items of a reindexed or removed file would still be found."""
+        self.searcher.close()
+        self.searcher = whoosh_ix.searcher(weighting=RANKING)
+        self.generation = self.searcher.reader().generation()
+        self.vocabulary = {}
 
     def close(self) -> None:
         self.searcher.close()
@@ -102,7 +104,7 @@ class Index:
         if slot is None:
             slot = _Slot(whoosh_ix.searcher(weighting=RANKING))
         elif slot.generation != generation:
-            slot.move_to_latest()
+            slot.move_to(whoosh_ix)
         try:
             yield slot
         finally:

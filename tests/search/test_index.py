@@ -44,8 +44,9 @@ def test_refresh_picks_up_a_new_generation_and_is_a_no_op_otherwise(own_index):
         before = ix.search("*").total
         assert ix.refresh() is False
         extra = corpus / "extra.txt"
+        # the same group's next meeting (another date), so its items are new ones
         extra.write_bytes((SAMPLE / "2023-02-02_aarhus-klyngen_faglig-operativ-gruppe.txt").read_bytes()
-                          + b"\nEkstra linje.\n")
+                          .replace(b"Tid: 2.februar", b"Tid: 9.marts") + b"\nEkstra linje.\n")
         indexer.reindex(ix_dir)
         assert ix.search("*").total == before  # still the generation it was opened on
         assert ix.refresh() is True
