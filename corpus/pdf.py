@@ -46,10 +46,18 @@ _BOLD_NAME = re.compile(rb"bold|black|heavy|semibold|demi", re.I)
 _FORCE_BOLD = 1 << 18  # PDF font descriptor flag
 
 
+MIN_PAGE_TEXT = 40  # letters a page's text layer needs, page numbers and stamps aside, to be text
+
+
 def pdf_text(data: bytes, name: str = "") -> PdfText:
-    """The lines of a PDF: from its text layer, or, for a scan without one, from OCR of its pages."""
+    """The lines of a PDF: from its text layer, or, for a scan, from OCR of its pages.
+
+    A scan is a PDF most of whose pages have no text of their own: none at all, or only what a scanner
+    or an archive stamps on the image (`Side 2 af 9`, a case number); a typed cover sheet in front of
+    scanned pages does not make it a text PDF.
+    """
     pages = read_pages(data)
-    if any(line.text.strip() for page in pages for line in page):
+    if not _is_scan(pages):
         return PdfText(page_lines(pages), False)
     from .scan import ocr_pages
 
@@ -86,6 +94,14 @@ def read_pages(data: bytes) -> list[list[TextLine]]:
         return pages
     finally:
         document.close()
+
+
+def _is_scan(pages: list[list[TextLine]]) -> bool:
+    def letters(page: list[TextLine]) -> int:
+        return sum(ch.isalpha() for line in page for ch in _furniture(line.text))
+
+    bare = sum(letters(page) < MIN_PAGE_TEXT for page in pages)
+    return bool(pages) and 2 * bare > len(pages)
 
 
 def _page_lines(page) -> list[TextLine]:

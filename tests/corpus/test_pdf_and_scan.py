@@ -141,3 +141,22 @@ def test_ocr_shows_progress_on_a_terminal(tmp_path, ocr_cache):
     os.close(leader)
     assert proc.returncode == 0
     assert b"OCR scan.pdf: page 1/1" in shown
+
+
+def test_scan_behind_a_typed_cover_sheet_is_read_through_ocr(tmp_path, ocr_cache):
+    """Most pages without text of their own (only a stamped page number): the PDF is a scan."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    _tesseract_or_fail()
+    writer = PdfWriter()
+    for part in (make_pdf([["Ældreudvalget", "Referat fra mødet den 9. september 2025", "Journalnr. 25/4711"]]),
+                 make_scanned_pdf(SCANNED + [["Underskrifter", "Hanne Krog", "Per Smed"]])):
+        writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    path = tmp_path / "forside-og-scanning.pdf"
+    path.write_bytes(out.getvalue())
+    m = corpus.read(path)
+    assert m.ocr and [i.title for i in m.items][1] == "Plan for sygeplejeklinikker"
