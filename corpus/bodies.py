@@ -77,8 +77,11 @@ def describe_body(name: str | None, text: str, registry: Registry, year: int | N
         if found is None:
             found, notes = identify(registry, (name or "") + "\n" + evidence, "")
         cluster = found.name if found else None
+    certain = entry is not None and entry.region and entry.kind != "sundhedsråd"  # those names: best knowledge
     region = (
-        (entry.region if entry is not None and entry.region else None)
+        (entry.region if certain else None)
+        or (find_region(registry, evidence) if entry is not None and entry.kind == "sundhedsråd" else None)
+        or (entry.region if entry is not None and entry.region else None)
         or find_region(registry, name or "")
         or (registry.municipality_region(municipality) if municipality else None)
         or (next((b.region for b in registry.bodies if b.name == cluster), None) if cluster else None)

@@ -62,6 +62,8 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
         items = _unheaded_items(texts, lines, digest)
         if items:
             warnings.append("no item headings printed; items start where the section labels start again")
+            header_end = next(i for i, t in enumerate(texts) if match_label(t))
+            header = texts[:header_end]
     participants = find_participants(header) or find_participants(texts)
     if not participants:
         for n, heading in enumerate(headings):
