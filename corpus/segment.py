@@ -114,7 +114,7 @@ def segment(lines: list[Line]) -> Segmentation:
     """Items of a meeting: body headings chosen by the programme, reconciled with its agenda lists."""
     texts = [clean(line.text) for line in lines]
     closed_at = _closed_sections(texts)
-    first_label = next((i for i, t in enumerate(texts) if t and match_label(t) and not _PAGE_TYPE.match(t)), len(texts))
+    first_label = next((i for i, t in enumerate(texts) if t and match_label(t) and not is_page_type(t)), len(texts))
     entries, list_lines = _agenda_lists(texts, closed_at, first_label)
     listed_titles = {fold(e.title) for e in entries}
     candidates = [
@@ -148,6 +148,11 @@ def segment(lines: list[Line]) -> Segmentation:
     if entries and list_lines:
         header_end = min(header_end, min(list_lines))
     return Segmentation(_number_warnings(headings), header_end, warnings)
+
+
+def is_page_type(text: str) -> bool:
+    """`Referat` / `Dagsorden` alone on a line: the document's type, not a section."""
+    return bool(_PAGE_TYPE.match(text.strip()))
 
 
 def clean(text: str) -> str:

@@ -15,7 +15,7 @@ from .ocr import looks_like_ocr
 from .outcome import find_outcome
 from .readers import Line
 from .registry import Registry
-from .segment import Heading, clean, prepare, segment
+from .segment import Heading, clean, is_page_type, prepare, segment
 
 _CASE_LINE = re.compile(r"^\s*(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*:?\s*[\w./-]*\d", re.IGNORECASE)
 _CLOSED_LINE = re.compile(r"^\s*(?:lukket punkt|lukket sag|punktet er lukket|lukket)\s*[.:]?\s*$|\blukket\s*$", re.IGNORECASE)
@@ -62,7 +62,7 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
         items = _unheaded_items(texts, lines, digest)
         if items:
             warnings.append("no item headings printed; items start where the section labels start again")
-            header_end = next(i for i, t in enumerate(texts) if match_label(t))
+            header_end = next(i for i, t in enumerate(texts) if match_label(t) and not is_page_type(t))
             header = texts[:header_end]
     participants = find_participants(header) or find_participants(texts)
     if not participants:
@@ -148,7 +148,7 @@ def _unheaded_items(texts: list[str], lines: list[Line], digest: str) -> list[Ag
     first_name, seen, start = None, set(), None
     for i, text in enumerate(texts):
         label = match_label(text)
-        if not label:
+        if not label or start is None and is_page_type(text):
             continue
         name = label[0]
         if start is None:

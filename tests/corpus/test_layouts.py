@@ -293,7 +293,8 @@ def test_page_number_printed_before_the_item_number(tmp_path):
 
 def test_items_with_no_printed_heading(tmp_path):
     m = parse(tmp_path, """\
-        Referat Ældrerådet
+        Referat
+        Ældrerådet
         Mødedato: 3. juni 2024
 
         Indstilling
