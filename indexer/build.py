@@ -29,7 +29,7 @@ from .compounds import save_map as save_compounds
 from .facets import stored_values
 from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
 from .meetings import MergedItem, MergedMeeting, merge
-from .parallel import ParallelWriter
+from .writers import ParallelWriter, Writer, clean_files
 from .plan import plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
@@ -198,7 +198,7 @@ def _swap_in(staging, index_dir: Path):
     write_meta(index_dir, {**read_meta(index_dir), "schema": SCHEMA_VERSION})
     shutil.rmtree(source, ignore_errors=True)
     live = FileStorage(str(index_dir))
-    windex.clean_files(live, name, generation, windex.TOC.read(live, name, generation).segments)
+    clean_files(live, name, generation, windex.TOC.read(live, name, generation).segments)
     return windex.open_dir(str(index_dir))
 
 
@@ -259,12 +259,12 @@ def _writer(ix, files: int):
     """Whoosh's multiprocess writer for big batches (analysis on every core), the plain one otherwise.
 
     Sub-writers each add their own segment (multisegment=True): Whoosh's merging variant is known to
-    crash with procs > 1. A failed sub-writer stops the commit (indexer.parallel).
+    crash with procs > 1. A failed sub-writer stops the commit (indexer.writers).
     """
     procs = os.cpu_count() or 1
     if procs > 1 and files >= PARALLEL_MIN_FILES:
         return ParallelWriter(ix, procs=procs, multisegment=True, limitmb=WRITER_MB, batchsize=200, compound=False)
-    return ix.writer(limitmb=WRITER_MB, compound=False)
+    return Writer(ix, limitmb=WRITER_MB, compound=False)
 
 
 @contextmanager
@@ -392,7 +392,7 @@ def _remove_debris(ix, index_dir: Path) -> None:
     names, the writer's temporary folder, temporary side files. Only a writer makes these, and this run
     holds the lock."""
     name = windex._DEF_INDEX_NAME
-    windex.clean_files(ix.storage, name, ix.latest_generation(), ix._read_toc().segments)
+    clean_files(ix.storage, name, ix.latest_generation(), ix._read_toc().segments)
     shutil.rmtree(index_dir / f"{name}.tmp", ignore_errors=True)
     for stray in index_dir.glob(".*.tmp"):
         stray.unlink(missing_ok=True)
