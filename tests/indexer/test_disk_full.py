@@ -95,3 +95,26 @@ def test_a_worker_of_the_parallel_writer_that_fails_stops_the_commit(tmp_path):
     assert run(["reindex", "--index", str(ix), "--quiet"]).returncode == 0
     assert snapshot(ix) == clean_build([folder], tmp_path / "clean")
     assert not [p for p in ix.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="remounting a tmpfs read-only needs root (as in CI)")
+def test_a_read_only_index_is_one_line_for_every_writing_command_and_searches_still_work(tmp_path, small_disk):
+    disk, mounted = small_disk
+    if not mounted:
+        pytest.skip("no tmpfs could be mounted")
+    folder = tmp_path / "minutes"
+    one_item_minutes(folder, 4)
+    ix = disk / "ix"
+    indexer.build(ix, [folder])
+    before = snapshot(ix)
+    one_item_minutes(folder, 2, start=50)
+    subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+    for args in (["reindex", "--index", str(ix), "--quiet"], ["index", "--index", str(ix), "--quiet", str(folder)],
+                 ["watch", "add", "--index", str(ix), "w", "sag"], ["check", "--index", str(ix), "--repair"]):
+        result = run(args)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == EXIT_WRITE_FAILED and len(lines) == 1, (args, result.stderr)
+        assert "Read-only file system" in lines[0] and str(ix) in lines[0]
+    assert run(["search", "--index", str(ix), "sag"]).returncode == 0
+    assert run(["check", "--index", str(ix)]).returncode == 0
+    assert snapshot(ix) == before
