@@ -125,14 +125,15 @@ def read_sbsys(source: Source) -> Meeting:
     enclosures: dict[str, list[str]] = {}
     for enclosure in agenda.iterfind("Enclosures/Enclosure"):
         enclosures.setdefault(_text(enclosure, "ItemNumber"), []).append(_text(enclosure, "Name"))
-    items, groups = [], {}
+    items, groups, documents = [], {}, []
     for item, number in zip(entries, numbers):
         caption = _text(item, "Caption")
         if number in parents:
             groups[number] = f"{number}. {caption}"
             continue
         if not number.strip("0."):
-            continue  # `0 Åbent referat` / `0 Lukket referat`: the minutes documents, not agenda items
+            documents.append(caption)  # `0 Åbent referat` / `0 Lukket referat`: the minutes, not agenda items
+            continue
         title, marked = closed_title(caption)
         lines: list[Line] = []
         for field in item.iterfind("Fields/ItemField"):
@@ -152,6 +153,7 @@ def read_sbsys(source: Source) -> Meeting:
         ))
     when = _text(agenda, "Meeting/When") or _text(agenda, "Meeting/Date")
     return make_meeting(source, FORMAT_SBSYS, body=committee or None, date=export_date(when), items=items,
+                        title_lines=tuple(documents),
                         participants=tuple(_text(m, "Name") for m in agenda.iterfind("Meeting/Members/MeetingMember")))
 
 

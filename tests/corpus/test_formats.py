@@ -262,6 +262,7 @@ def test_sbsys_two_level_numbering_and_minutes_markers(tmp_path):
     assert outline(m) == [("1.1", "Fælles datagrundlag"), ("1.2", "Adgang til journaler"), ("2", "Eventuelt")]
     assert [i.group for i in m.items] == ["1. Sager til beslutning", "1. Sager til beslutning", None]
     assert (m.body, m.date, m.source_format) == ("Styregruppe for sundhedsdata", "2025-03-12", "sbsys-xml")
+    assert m.kind == "referat"  # the published minutes are listed as `0 Åbent referat`
     assert m.items[0].section_map() == {"tekst": "Oplæg om datagrundlaget.", "beslutning": "Godkendt."}
     assert m.items[0].attachments == ("Datamodel",)
 
