@@ -78,3 +78,13 @@ def test_broken_registry_file_is_a_clear_error(tmp_path):
     bad.write_text("{not json", "utf-8")
     with pytest.raises(corpus.RegistryError, match="not valid JSON"):
         meeting(tmp_path, "Referat\n", str(bad))
+
+
+def test_user_registry_adds_a_body_of_another_kind(tmp_path):
+    registry = tmp_path / "extra.json"
+    registry.write_text(json.dumps({"bodies": [
+        {"name": "Sundhedsråd Vesterhavet", "kind": "sundhedsråd", "region": "Region Syddanmark",
+         "aliases": ["Sundhedsråd Vesterhavet", "SR Vesterhavet"]}
+    ]}), "utf-8")
+    m = meeting(tmp_path, "Referat SR Vesterhavet\nMødedato: 3. marts 2027\n", str(registry))
+    assert (m.body_kind, m.region, m.cluster) == ("sundhedsråd", "Region Syddanmark", None)
