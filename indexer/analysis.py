@@ -23,8 +23,9 @@ import snowballstemmer
 from whoosh.analysis import Token, Tokenizer
 
 TOKEN_RE = re.compile(r"\w+(?:[-–]\w+)*")
-# `tvangs- og genindlæggelser`: a modifier with a suspended hyphen, and the word that completes it.
-COORDINATED_RE = re.compile(r"(\w+)[-–](?=(?:\s*,\s*\w+[-–])*\s*,?\s*(?:og|eller|samt|&)\s+(\w+))")
+# `tvangs- og genindlæggelser`: a hyphen that ends a word (a suspended modifier), then what completes it.
+_SUSPENDED = re.compile(r"(?<=\w)[-–](?=[\s,])")
+_COMPLETED_BY = re.compile(r"(?:\s*,\s*\w+[-–])*\s*,?\s*(?:og|eller|samt|&)\s+(\w+)")
 MIN_HEAD = 5
 _HYPHEN = re.compile(r"[-–]")
 _STEMMER = snowballstemmer.stemmer("danish")
@@ -149,10 +150,17 @@ def _coordinated_forms(text: str) -> dict[int, list[str]]:
     """Start of each suspended modifier -> the full forms it may stand for (modifier + tails of the
     completing word)."""
     forms: dict[int, list[str]] = {}
-    for m in COORDINATED_RE.finditer(text):
-        modifier, head = m.group(1).lower(), m.group(2).lower()
-        tails = [head[i:] for i in range(2, len(head) - MIN_HEAD + 1)]
-        forms[m.start()] = [modifier + tail for tail in tails]
+    if "- " not in text and "-," not in text and "– " not in text and "-\n" not in text:
+        return forms
+    for hyphen in _SUSPENDED.finditer(text):
+        completed = _COMPLETED_BY.match(text, hyphen.end())
+        if not completed:
+            continue
+        start = hyphen.start()
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            start -= 1
+        modifier, head = text[start:hyphen.start()].lower(), completed.group(1).lower()
+        forms[start] = [modifier + head[i:] for i in range(2, len(head) - MIN_HEAD + 1)]
     return forms
 
 
