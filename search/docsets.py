@@ -92,6 +92,76 @@ class DocSets:
         keys = (self.rank(searcher, "order")[docs], self.rank(searcher, "path")[docs], -date if newest_first else date)
         return docs[np.lexsort(keys)]
 
+    # -- ranking -------------------------------------------------------------------------------
+    def lengths(self, searcher, fieldname: str) -> np.ndarray:
+        """Each document's length in a field, as Whoosh's BM25F sees it (its one-byte encoding)."""
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        key = "\0len:" + fieldname
+        with self._lock:
+            found = self._columns.get(key)
+        if found is not None:
+            return found[0]
+        table = _length_table()
+        parts = []
+        for segment, offset in searcher.reader().leaf_readers():
+            count = segment.doc_count_all()
+            perdoc = getattr(segment, "_perdoc", None)
+            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
+            if column is None:
+                parts.append(np.ones(count))
+            else:
+                raw = np.fromiter(iter(column), dtype=np.int64, count=count)
+                parts.append(np.where(raw > 0, table[raw], 1.0))
+        lengths = np.concatenate(parts) if parts else np.empty(0)
+        with self._lock:
+            self._columns[key] = (lengths, [])
+        return lengths
+
+    def scores(self, searcher, weighting, node: Query) -> tuple[np.ndarray, np.ndarray] | None:
+        """(documents, BM25F scores) of a query made of terms under Or / DisjunctionMax / And, computed
+        as Whoosh's matchers would; None for a query with any other part (Whoosh ranks those)."""
+        if isinstance(node, Term):
+            ids, tf = _weighted_postings(searcher, node.fieldname, node.text)
+            if not len(ids):
+                return EMPTY, np.empty(0)
+            if not searcher.schema[node.fieldname].scorable:
+                return None
+            scorer = weighting.scorer(searcher, node.fieldname, node.text)
+            length = self.lengths(searcher, node.fieldname)[ids]
+            b, k1 = scorer.B, scorer.K1
+            score = scorer.idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / scorer.avgfl))
+            return ids, score * node.boost
+        from .expand import COORDINATION_POWER, MinimumMatch
+
+        graded = isinstance(node, MinimumMatch)
+        if (graded or isinstance(node, (Or, DisjunctionMax, And))) and node.subqueries:
+            parts = [self.scores(searcher, weighting, q) for q in node.subqueries]
+            if any(p is None for p in parts):
+                return None
+            if isinstance(node, DisjunctionMax) and node.tiebreak:
+                return None
+            ids = np.concatenate([p[0] for p in parts])
+            values = np.concatenate([p[1] for p in parts])
+            size = self.doc_count
+            present = np.bincount(ids, minlength=size)  # each part lists a document once
+            docs = np.nonzero(present)[0]
+            if isinstance(node, DisjunctionMax):
+                best = np.zeros(size)
+                np.maximum.at(best, ids, values)
+                total = best[docs]
+            else:
+                total = np.bincount(ids, weights=values, minlength=size)[docs]
+            total = total * node.boost
+            if isinstance(node, And) or graded:
+                hits = present[docs]
+                keep = hits >= (node.minimum if graded else len(parts))
+                if graded:
+                    total = total * (hits / len(parts)) ** COORDINATION_POWER
+                return docs[keep], total[keep]
+            return docs, total
+        return None
+
     # -- queries -------------------------------------------------------------------------------
     def docs(self, searcher, query: Query) -> np.ndarray:
         """The sorted document numbers `query` matches (deleted documents left out)."""
@@ -142,6 +212,42 @@ class DocSets:
         return np.fromiter(searcher.docs_for_query(node), dtype=np.int64)
 
 
+def _leaf(matcher):
+    """The file postings under Whoosh's wrappers (a segment with deletions wraps them in a filter; the
+    deleted documents are dropped later, against the live documents)."""
+    while not hasattr(matcher, "_read_ids") and hasattr(matcher, "child"):
+        matcher = matcher.child
+    return matcher
+
+
+def _length_table() -> np.ndarray:
+    from whoosh.codec.whoosh3 import byte_to_length
+
+    return np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _weighted_postings(searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+    """A term's document numbers and term frequencies (the posting weights)."""
+    reader = searcher.reader()
+    ids, weights = [], []
+    if (fieldname, text) in reader:
+        for segment, offset in reader.leaf_readers():
+            if (fieldname, text) not in segment:
+                continue
+            matcher = _leaf(segment.postings(fieldname, text))
+            while matcher.is_active():
+                if matcher._ids is None:
+                    matcher._read_ids()
+                if matcher._weights is None:
+                    matcher._read_weights()
+                ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+                weights.append(np.asarray(matcher._weights, dtype=np.float64))
+                matcher._next_block()
+    if not ids:
+        return EMPTY, np.empty(0)
+    return np.concatenate(ids), np.concatenate(weights)
+
+
 def _postings(searcher, fieldname: str, text) -> np.ndarray:
     """A term's document numbers, read a block at a time from each segment."""
     reader = searcher.reader()
@@ -151,7 +257,7 @@ def _postings(searcher, fieldname: str, text) -> np.ndarray:
     for segment, offset in reader.leaf_readers():
         if (fieldname, text) not in segment:
             continue
-        matcher = segment.postings(fieldname, text)
+        matcher = _leaf(segment.postings(fieldname, text))
         ids_of_block = getattr(matcher, "_read_ids", None)
         if ids_of_block is None:  # not Whoosh's file postings: walk them
             pieces.append(np.fromiter(matcher.all_ids(), dtype=np.int64) + offset)

@@ -147,7 +147,13 @@ def execute(index, slot, request: Request) -> Result:
     first = (request.page - 1) * request.limit
     if not len(docs) or first >= len(docs):
         page = []
-    elif sort == "relevance":
+    elif sort == "relevance" and (scored := docsets.scores(searcher, RANKING, query)) is not None:
+        ids, score = scored  # BM25F of every matching item, in numpy: exact, and no collector
+        keep = np.isin(ids, docs, assume_unique=True)
+        ids, score = ids[keep], score[keep]
+        best = np.lexsort((ids, -score))[first:first + request.limit]
+        page = [(searcher.stored_fields(int(ids[i])), float(score[i])) for i in best]
+    elif sort == "relevance":  # phrases, exact forms: Whoosh's matchers know positions and stored text
         chosen = None if allowed is None and len(docs) == docsets.live.size else set(docs.tolist())
         ranked = searcher.search(query, filter=chosen, limit=first + request.limit)
         page = [(hit.fields(), hit.score) for hit in ranked[first:first + request.limit]]

@@ -97,6 +97,7 @@ class MinimumMatch(Query):
 
     def __init__(self, clauses: list[Query], minimum: int, boost: float = 1.0):
         self.clauses = list(clauses)
+        self.subqueries = self.clauses  # as Whoosh's compound queries name them
         self.minimum = minimum
         self.boost = boost
 
