@@ -29,7 +29,6 @@ from .compounds import save_map as save_compounds
 from .facets import stored_values
 from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
 from .meetings import MergedItem, MergedMeeting, merge
-from .writers import ParallelWriter, Writer, clean_files
 from .plan import plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
@@ -44,6 +43,7 @@ from .store import (
     read_meta,
     write_meta,
 )
+from .writers import ParallelWriter, Writer, clean_files
 
 
 @dataclass
@@ -278,7 +278,7 @@ def _writing(ix, index_dir: Path, files: int) -> Iterator:
     try:
         writer = _writer(ix, files)
     except LockError:
-        who = describe_holder(index_dir / "WRITELOCK")
+        who = describe_holder(index_dir / f"{windex._DEF_INDEX_NAME}_WRITELOCK")
         raise IndexLocked(f"another process ({who}) holds Whoosh's write lock of the index at {index_dir}") from None
     lock_fd = getattr(getattr(writer, "writelock", None), "fd", None)
     if lock_fd is not None:
@@ -389,13 +389,19 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
 
 def _remove_debris(ix, index_dir: Path) -> None:
     """What a run that failed or was killed before its commit left: segment files no table of contents
-    names, the writer's temporary folder, temporary side files. Only a writer makes these, and this run
-    holds the lock."""
+    names, the writer's temporary folder, temporary side files. Only a writer makes these: this run
+    holds referat's lock, and Whoosh's is taken too (a writer that bypassed referat keeps its files)."""
     name = windex._DEF_INDEX_NAME
-    clean_files(ix.storage, name, ix.latest_generation(), ix._read_toc().segments)
-    shutil.rmtree(index_dir / f"{name}.tmp", ignore_errors=True)
-    for stray in index_dir.glob(".*.tmp"):
-        stray.unlink(missing_ok=True)
+    whoosh_lock = ix.lock("WRITELOCK")
+    if not whoosh_lock.acquire():
+        return
+    try:
+        clean_files(ix.storage, name, ix.latest_generation(), ix._read_toc().segments)
+        shutil.rmtree(index_dir / f"{name}.tmp", ignore_errors=True)
+        for stray in index_dir.glob(".*.tmp"):
+            stray.unlink(missing_ok=True)
+    finally:
+        whoosh_lock.release()
 
 
 def _complete_side_files(ix, index_dir: Path) -> None:

@@ -27,6 +27,15 @@ def one_item_minutes(folder: Path, count: int, start: int = 0, word: str = "sag"
     return paths
 
 
+def indexed(tmp_path: Path, count: int, sub: str = "", word: str = "sag", at: Path | None = None):
+    """(folder, index): `count` one-item minutes in tmp_path/minutes[/sub], indexed into (at or tmp_path)/ix."""
+    folder = tmp_path / "minutes"
+    one_item_minutes(folder / sub if sub else folder, count, word=word)
+    ix = (at or tmp_path) / "ix"
+    indexer.build(ix, [folder])
+    return folder, ix
+
+
 def snapshot(index_dir) -> list[tuple]:
     """Everything that identifies the index's content: each item's id, file, position and digest."""
     ix = indexer.open_index(index_dir)

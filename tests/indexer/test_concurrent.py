@@ -6,7 +6,7 @@ import sys
 
 import indexer
 from tests.conftest import ROOT
-from tests.indexer.faults import one_item_minutes, wait_for
+from tests.indexer.faults import indexed, one_item_minutes, wait_for
 
 SEARCHER = """
 import json, os, sys
@@ -29,10 +29,7 @@ while True:
 
 
 def test_searches_in_four_processes_during_twenty_commits_never_fail_or_mix_generations(tmp_path):
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder, 30, word="kvartal")
-    ix = tmp_path / "ix"
-    indexer.build(ix, [folder])
+    folder, ix = indexed(tmp_path, 30, word="kvartal")
     stop = tmp_path / "stop"
     procs = []
     for n in range(4):

@@ -6,9 +6,8 @@ import subprocess
 
 import pytest
 
-import indexer
 from tests.conftest import referat_command
-from tests.indexer.faults import clean_build, one_item_minutes, snapshot, start_at_fault
+from tests.indexer.faults import clean_build, indexed, one_item_minutes, snapshot, start_at_fault
 
 EXIT_WRITE_FAILED = 5
 FREE_BYTES = 96 * 1024
@@ -43,10 +42,7 @@ def run(args, **kwargs) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("command", ["reindex", "index"])
 def test_a_full_disk_while_writing_is_one_line_and_the_index_is_intact(tmp_path, small_disk, command):
     disk, mounted = small_disk
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder / "a", 5)
-    ix = disk / "ix"
-    indexer.build(ix, [folder])
+    folder, ix = indexed(tmp_path, 5, sub="a", at=disk)
     before = snapshot(ix)
     one_item_minutes(folder / "b", 260, start=100, word="overbelægning")
     limits = fill(disk, mounted)
@@ -64,10 +60,7 @@ def test_a_full_disk_while_writing_is_one_line_and_the_index_is_intact(tmp_path,
 
 
 def test_a_failure_after_the_commit_says_so_and_the_next_run_completes(tmp_path):
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder / "a", 5)
-    ix = tmp_path / "ix"
-    indexer.build(ix, [folder])
+    folder, ix = indexed(tmp_path, 5, sub="a")
     one_item_minutes(folder / "b", 3, start=100)
     proc = start_at_fault(["reindex", "--index", str(ix), "--quiet"], "after-state", tmp_path, action="enospc")
     _, err = proc.communicate(timeout=60)
@@ -81,10 +74,7 @@ def test_a_failure_after_the_commit_says_so_and_the_next_run_completes(tmp_path)
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the parallel writer needs two cores")
 def test_a_worker_of_the_parallel_writer_that_fails_stops_the_commit(tmp_path):
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder / "a", 5)
-    ix = tmp_path / "ix"
-    indexer.build(ix, [folder])
+    folder, ix = indexed(tmp_path, 5, sub="a")
     before = snapshot(ix)
     one_item_minutes(folder / "b", 450, start=100)
     result = run(["reindex", "--index", str(ix), "--quiet"],
@@ -102,10 +92,7 @@ def test_a_read_only_index_is_one_line_for_every_writing_command_and_searches_st
     disk, mounted = small_disk
     if not mounted:
         pytest.skip("no tmpfs could be mounted")
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder, 4)
-    ix = disk / "ix"
-    indexer.build(ix, [folder])
+    folder, ix = indexed(tmp_path, 4, at=disk)
     before = snapshot(ix)
     one_item_minutes(folder, 2, start=50)
     subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)

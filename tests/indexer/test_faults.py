@@ -17,7 +17,16 @@ from indexer.schema import SCHEMA_VERSION
 from indexer.store import write_atomic
 from search import watch
 from search.cli import main
-from tests.indexer.faults import children, clean_build, one_item_minutes, running, snapshot, start_at_fault, wait_for
+from tests.indexer.faults import (
+    children,
+    clean_build,
+    indexed,
+    one_item_minutes,
+    running,
+    snapshot,
+    start_at_fault,
+    wait_for,
+)
 
 parallel = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the parallel writer needs two cores")
 
@@ -25,10 +34,7 @@ parallel = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the parallel wr
 @pytest.fixture
 def grown(tmp_path):
     """An index of 5 files whose folder then gets 240 more: the next run takes the parallel writer."""
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder / "a", 5)
-    ix = tmp_path / "ix"
-    indexer.build(ix, [folder])
+    folder, ix = indexed(tmp_path, 5, sub="a")
     before = snapshot(ix)
     one_item_minutes(folder / "b", 240, start=100)
     return folder, ix, before
@@ -109,10 +115,7 @@ def spelling_words(index_dir) -> list[str]:
 @pytest.fixture
 def watched(tmp_path):
     """An index with a saved search, and three new files it matches."""
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder / "a", 5)
-    ix = tmp_path / "ix"
-    indexer.build(ix, [folder])
+    folder, ix = indexed(tmp_path, 5, sub="a")
     watch.add_watch(ix, "tele", "telemedicin")
     one_item_minutes(folder / "b", 3, start=100, word="telemedicin")
     return folder, ix
@@ -142,10 +145,7 @@ def test_kill_9_at_each_point_then_every_alert_is_delivered_once(tmp_path, watch
 
 
 def test_spelling_counts_do_not_grow_when_files_are_indexed_again(tmp_path):
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder, 6)
-    ix = tmp_path / "ix"
-    indexer.build(ix, [folder])
+    folder, ix = indexed(tmp_path, 6)
     first = spelling_words(ix)
     indexer.build(ix, [folder])
     indexer.build(ix, [folder])
@@ -159,10 +159,7 @@ def test_spelling_counts_do_not_grow_when_files_are_indexed_again(tmp_path):
 
 
 def test_fifty_concurrent_watch_adds_lose_nothing(tmp_path):
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder, 3)
-    ix = tmp_path / "ix"
-    indexer.build(ix, [folder])
+    _, ix = indexed(tmp_path, 3)
     with multiprocessing.get_context("fork").Pool(8) as pool:
         pool.starmap(watch.add_watch, [(ix, f"w{n}", "sag") for n in range(50)])
     assert sorted(w.name for w in watch.list_watches(ix)) == sorted(f"w{n}" for n in range(50))
@@ -198,10 +195,7 @@ def side_file(ix, name: str):
 @pytest.mark.parametrize("damage", DAMAGES)
 @pytest.mark.parametrize("name", ["files.json", "compounds", "spelling.txt"])
 def test_a_damaged_side_file_is_harmless_and_healed_by_the_next_run(tmp_path, name, damage):
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder, 6)
-    ix = tmp_path / "ix"
-    indexer.build(ix, [folder])
+    _, ix = indexed(tmp_path, 6)
     expected, words = snapshot(ix), spelling_words(ix)
     damaged = side_file(ix, name)
     for heal in ("reindex", "check --repair"):
@@ -220,10 +214,7 @@ def test_a_damaged_side_file_is_harmless_and_healed_by_the_next_run(tmp_path, na
 
 @pytest.mark.parametrize("damage", DAMAGES)
 def test_a_damaged_meta_file_is_an_error_that_says_how_to_repair_and_nothing_is_rebuilt_over_it(tmp_path, damage):
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder, 6)
-    ix = tmp_path / "ix"
-    indexer.build(ix, [folder])
+    folder, ix = indexed(tmp_path, 6)
     expected = snapshot(ix)
     DAMAGES[damage](ix / "referat.json")
     for args in (["search", "--index", str(ix), "sag"], ["reindex", "--index", str(ix)],
@@ -239,10 +230,7 @@ def test_a_damaged_meta_file_is_an_error_that_says_how_to_repair_and_nothing_is_
 
 
 def test_stats_warns_when_the_last_reindex_is_too_old(tmp_path):
-    folder = tmp_path / "minutes"
-    one_item_minutes(folder, 2)
-    ix = tmp_path / "ix"
-    indexer.build(ix, [folder])
+    _, ix = indexed(tmp_path, 2)
     indexer.reindex(ix)
     fresh = CliRunner().invoke(main, ["stats", "--index", str(ix)])
     assert fresh.exit_code == 0 and "last successful reindex: 20" in fresh.output and "warning" not in fresh.output
@@ -271,3 +259,15 @@ def test_a_schema_rebuild_is_written_beside_the_live_index_and_old_items_do_not_
     assert len(delivered) == 1 and not (ix / ".rebuild").exists()
     assert snapshot(ix) == clean_build([folder], tmp_path / "clean")
     assert json.loads((ix / "referat.json").read_text("utf-8"))["schema"] == SCHEMA_VERSION
+
+
+def test_whooshs_own_write_lock_held_elsewhere_is_named_not_a_traceback(tmp_path):
+    folder, ix = indexed(tmp_path, 2)
+    one_item_minutes(folder, 1, start=9)
+    other = indexer.open_index(ix).writer()
+    try:
+        with pytest.raises(indexer.IndexLocked, match="holds Whoosh's write lock"):
+            indexer.reindex(ix)
+    finally:
+        other.cancel()
+    assert indexer.reindex(ix).added
