@@ -18,7 +18,11 @@ from .registry import Registry
 from .segment import Heading, clean, is_page_type, prepare, segment
 
 _CASE_LINE = re.compile(r"^\s*(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*:?\s*[\w./-]*\d", re.IGNORECASE)
-_CLOSED_LINE = re.compile(r"^\s*(?:lukket punkt|lukket sag|punktet er lukket|lukket)\s*[.:]?\s*$|\blukket\s*$", re.IGNORECASE)
+_CLOSED_LINE = re.compile(
+    r"^\s*(?:lukket punkt|lukket sag|punktet er lukket|lukket)\s*[.:]?\s*$"
+    r"|^\s*(?:sags?\s*nr|sagsnummer|sagsbehandler|status)\b.*\blukket\s*$",  # `Sagsnr.: 2016-1 Sagsbehandler: X Lukket`
+    re.IGNORECASE,
+)
 
 
 def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry) -> Meeting:

@@ -476,3 +476,21 @@ def test_municipality_line_above_the_body_and_a_closed_toc_entry(tmp_path):
     assert [i.closed for i in m.items] == [False, True] and not any(i.listed_only for i in m.items)
     assert (m.body, m.municipality, m.region, m.date) == (
         "Social- og Sundhedsudvalget", "Greve", "Region Sjælland", "2024-11-04")
+
+
+def test_prose_ending_in_lukket_does_not_close_an_item(tmp_path):
+    m = parse(tmp_path, """\
+        Referat Sundhedsudvalget
+        Mødedato: 3. juni 2024
+
+        1. Status på akutklinikken
+        Klinikken i Grenaa er nu lukket
+        Beslutning
+        Taget til efterretning.
+
+        2. Personalesag
+        Sagsnr.: 2016-003798 Sagsbehandler: Anne Holm Lukket
+        Beslutning
+        Godkendt.
+        """)
+    assert [i.closed for i in m.items] == [False, True]
