@@ -2,14 +2,19 @@
 
 Test-only: with `REFERAT_FAULT=<point>` in the environment, a run reaching that point writes its pid to
 the file `REFERAT_FAULT_MARKER` (when set) and then does `REFERAT_FAULT_ACTION`: `hang` (the default:
-wait to be killed, so a test can `kill -9` a process it knows is still running), `kill` (SIGKILL
-itself), `enospc` (raise a disk-full error there). Without the variable every point is a no-op.
+wait to be killed, so a test can `kill -9` a process it knows is still running; a signal's handler
+still runs, and after HANG_SECONDS the process exits by itself, so a test runner that died first leaves
+nothing behind), `kill` (SIGKILL itself), `enospc` (raise a disk-full error there). Without the
+variable every point is a no-op.
 """
 from __future__ import annotations
 
 import errno
 import os
 import signal
+import time
+
+HANG_SECONDS = 300
 
 POINTS = (
     "parallel-writer",   # inside Whoosh's multiprocess writer, its workers running
@@ -35,5 +40,7 @@ def point(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
     if action == "enospc":
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), f"(injected at {name})")
-    while True:
-        signal.pause()
+    deadline = time.monotonic() + HANG_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(1)
+    os._exit(70)

@@ -1,7 +1,9 @@
 """Helpers for crash tests: small generated minutes, runs stopped at a named fault point, process checks."""
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -65,11 +67,16 @@ def start_at_fault(args: list[str], point: str, tmp_path: Path, action: str = "h
     full_env = {**os.environ, **(env or {}), "REFERAT_FAULT": point, "REFERAT_FAULT_MARKER": str(marker),
                 "REFERAT_FAULT_ACTION": action}
     proc = subprocess.Popen([referat_command(), *args], env=full_env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_die_with_test)
     wait_for(lambda: marker.exists() or proc.poll() is not None, f"the run to reach {point}")
     assert marker.exists(), f"the run ended before {point}: {proc.communicate()}"
     assert proc.poll() is None, "the run must still be running at the fault point"
     return proc
+
+
+def _die_with_test() -> None:
+    """In the child before exec: the kernel kills it if the test process dies first."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 def children(pid: int) -> list[int]:
