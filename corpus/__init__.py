@@ -6,11 +6,13 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from .formats import FORMATS, SUPPORTED_SUFFIXES, Source, choose
+from .lazy import lazy_exports
 from .model import AgendaItem, Meeting, Section, SECTION_NAMES
 from .readers import ReadError
 from .registry import RegistryError
 from .registry import load as load_registry
+
+lazy_exports(__name__, {"FORMATS": ".formats", "SUPPORTED_SUFFIXES": ".formats"})
 
 __all__ = [
     "AgendaItem", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "FORMATS", "ReadError", "RegistryError",
@@ -36,6 +38,8 @@ def read(path: str | os.PathLike, registry_file: str | None = None) -> Meeting:
 
 def read_bytes(path: str, data: bytes, registry_file: str | None = None) -> Meeting:
     """Read minutes already in memory; `path` names them and gives the suffix."""
+    from .formats import SUPPORTED_SUFFIXES, Source, choose
+
     suffix = Path(path).suffix
     fmt = choose(suffix, data)
     if fmt is None:

@@ -2,9 +2,12 @@
 
 `search.open(dir)` gives a long-lived, thread-safe Index; `search.run(dir, ...)` is one search with it.
 """
-from .index import Index, open
-from .query import QueryError
-from .result import Hit, ItemView, Result, Stats
-from .run import run, show, stats
+from corpus.lazy import lazy_exports
+
+lazy_exports(__name__, {
+    "Index": ".index", "open": ".index", "QueryError": ".query",
+    **dict.fromkeys(["Hit", "ItemView", "Result", "Stats"], ".result"),
+    **dict.fromkeys(["run", "show", "stats"], ".run"),
+})
 
 __all__ = ["Hit", "Index", "ItemView", "QueryError", "Result", "Stats", "open", "run", "show", "stats"]

@@ -24,13 +24,10 @@ import corpus
 import indexer
 
 from . import format as fmt
-from . import watch as watches
-from .query import QueryError
 from indexer.facets import FACETS
 
-from .engine import SORTS
+from .result import SORTS
 from .output import output_options
-from .run import run, show, stats
 
 EXIT_FILES_FAILED = 1
 EXIT_USAGE = 2
@@ -129,6 +126,8 @@ class QueryCommand(click.Command):
 def _errors_as_messages(f):
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
+        from .query import QueryError
+
         try:
             return f(*args, **kwargs)
         except QueryError as exc:
@@ -335,6 +334,8 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch
         log.info("reindex done: %s", ", ".join(f"{k} {v}" for k, v in summary.items()))
         if report.copies:
             log.info("%s", _copies(report))
+        from . import watch as watches
+
         found = watches.matches(index_dir, report.new_items)
         for name, hits in found.items():
             if hits:
@@ -382,6 +383,8 @@ def watch_add(name, query, index_dir, **filters) -> None:
     Example:
       referat watch add rekruttering rekruttering --region nordjylland
     """
+    from . import watch as watches
+
     watch = watches.add_watch(index_dir, name, " ".join(query), **filters)
     click.echo(f"saved search {watch.name}: {watch.query}" + "".join(f" --{k} {v}" for k, v in watch.filters.items()))
 
@@ -397,6 +400,8 @@ def watch_list(index_dir, as_json) -> None:
     Example:
       referat watch list --json
     """
+    from . import watch as watches
+
     saved = watches.list_watches(index_dir)
     if as_json:
         click.echo(json.dumps([w.__dict__ for w in saved], ensure_ascii=False, indent=1))
@@ -416,6 +421,8 @@ def watch_remove(name, index_dir) -> None:
     Example:
       referat watch remove rekruttering
     """
+    from . import watch as watches
+
     watches.remove_watch(index_dir, name)
     click.echo(f"removed saved search {name}")
 
@@ -443,6 +450,8 @@ def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit,
       referat search telekol --cluster gødstrup --year 2023-2024
       referat search '"livets afslutning"' --section referat --json
     """
+    from .run import run
+
     result = run(index_dir, " ".join(query), date_from=date_from, date_to=date_to, sort=sort, limit=limit, page=page,
                  registry_file=registry_file, **filters)
     output.show(result)
@@ -460,6 +469,8 @@ def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
     Example:
       referat show 3f2a9c1b7d4e-7
     """
+    from .run import show
+
     item = show(index_dir, item_id)
     click.echo(json.dumps(item.to_json(), ensure_ascii=False, indent=1) if as_json else fmt.item_text(item))
 
@@ -479,6 +490,8 @@ def stats_cmd(index_dir: str, output, stale_days: float) -> None:
       referat stats --stale-days 1
     """
     from indexer.health import freshness
+
+    from .run import stats
 
     output.show(stats(index_dir))
     fresh = freshness(index_dir)

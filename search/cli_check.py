@@ -6,8 +6,6 @@ import sys
 
 import click
 
-from indexer import health as checking
-
 from .cli import EXIT_NO_INDEX, _errors_as_messages, index_option
 
 EXIT_REPAIRED = 6
@@ -30,6 +28,8 @@ def check_cmd(index_dir: str, repair: bool, as_json: bool) -> None:
       referat check --index ./ix
       referat check --index ./ix --repair
     """
+    from indexer import health as checking
+
     found = checking.check(index_dir, repair=repair)
     click.echo(json.dumps(found.to_json(), ensure_ascii=False, indent=1) if as_json else checking.describe(found))
     if found.damaged:

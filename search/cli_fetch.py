@@ -11,7 +11,6 @@ import click
 
 import corpus.fetch as fetching
 import indexer
-from indexer.store import has_index
 
 from .cli import EXIT_FILES_FAILED, IndexBusy, _errors_as_messages, _warn, index_option, registry_option
 
@@ -242,6 +241,8 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
     indexed, busy = None, None
     unindexed = report.folder not in indexer.read_meta(index_dir).get("roots", [])
     if not no_index and (report.new or report.changed or unindexed):
+        from indexer.store import has_index
+
         build = indexer.reindex if has_index(index_dir) else indexer.build
         try:
             indexed = build(index_dir, [report.folder], registry_file=registry_file)

@@ -18,10 +18,9 @@ from indexer.schema import unpack_sections
 from .expand import FEATURES, apply_corrections, corrections, expand_compounds
 from .facets import build_filters, counts, section_name, stored_facets
 from .query import QueryError, parse, section_prefixes
-from .result import Hit, ItemView, Result, Stats
+from .result import SORTS, Hit, ItemView, Result, Stats
 
 RANKING = scoring.BM25F()  # field weights are query boosts (search.query.FIELD_BOOSTS)
-SORTS = ("relevance", "date", "-date")
 SNIPPET_CHARS = 240
 
 

@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 
 from indexer.facets import BY_NAME
 
+SORTS = ("relevance", "date", "-date")  # the orders a Result can come in
+
 
 class _FacetAttributes:
     def __getattr__(self, name: str):

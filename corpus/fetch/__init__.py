@@ -5,19 +5,15 @@ one, its PDF) into a folder a person can browse; the sources are data (`sources.
 fetched is the caller's step (`referat fetch` runs indexer.reindex on the folder); from the index package
 this one borrows only its atomic write and its lock.
 """
-from .client import Committee, Http, MeetingRef, Politeness, Portal, PortalError
-from .run import FetchReport, SourceReport, fetch
-from .sources import (
-    Source,
-    SourceError,
-    SourceList,
-    add_source,
-    known_sources,
-    load_sources,
-    remove_source,
-    save_sources,
-)
-from .store import FetchBusy
+from ..lazy import lazy_exports
+
+lazy_exports(__name__, {
+    **dict.fromkeys(["Committee", "Http", "MeetingRef", "Politeness", "Portal", "PortalError"], ".client"),
+    **dict.fromkeys(["FetchReport", "SourceReport", "fetch"], ".run"),
+    **dict.fromkeys(["Source", "SourceError", "SourceList", "add_source", "known_sources", "load_sources",
+                     "remove_source", "save_sources"], ".sources"),
+    "FetchBusy": ".store",
+})
 
 __all__ = [
     "Committee", "FetchBusy", "FetchReport", "Http", "MeetingRef", "Politeness", "Portal", "PortalError",

@@ -1,0 +1,21 @@
+"""`referat --version` and `--help` must start fast: loading the CLI imports none of the heavy libraries
+that only one command or one document format needs (the ≤ 250 ms figure is measured by `python -m bench`)."""
+import subprocess
+import sys
+
+HEAVY = ("numpy", "whoosh", "httpx", "lxml", "docx", "pypdfium2", "PIL", "bs4", "starlette", "indexer.build",
+         "corpus.formats", "corpus.fetch.client", "search.engine")
+
+
+def test_loading_the_cli_imports_no_heavy_library():
+    probe = f"import sys, search.cli; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert loaded == []
+
+
+def test_the_package_exports_still_resolve_to_the_library():
+    probe = ("import corpus, indexer, search, corpus.fetch, indexer.build, search.run;"
+             "print(callable(indexer.build), callable(search.run), '.pdf' in corpus.SUPPORTED_SUFFIXES,"
+             " callable(corpus.fetch.fetch), search.open.__module__, indexer.IndexLocked.__module__)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True", "True", "True", "search.index", "indexer.lock"]
