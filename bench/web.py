@@ -16,6 +16,7 @@ import http.client
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -81,10 +82,14 @@ def load(port: int, paths: list[str], clients: int, deadline: float) -> tuple[li
             started = time.perf_counter()
             try:
                 status = _get(conn, path)
-            except OSError:
+            except (OSError, http.client.HTTPException):  # an idle keep-alive closed by the server: once more
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                status = 0
+                started = time.perf_counter()
+                try:
+                    status = _get(conn, path)
+                except (OSError, http.client.HTTPException):
+                    status = 0
             elapsed = (time.perf_counter() - started) * 1000
             with lock:
                 if status == 200:
@@ -130,7 +135,10 @@ def run(items: int, work: Path, clients: int, requests: int, max_seconds: float,
     if not corpus.exists():
         generate(corpus, items, seed=11)
     index_dir = work / f"ix-web-{items}"
-    if not (index_dir / "referat.json").exists():
+    try:
+        search.open(index_dir).close()
+    except indexer.IndexMissing:  # none yet, or one written by an older referat
+        shutil.rmtree(index_dir, ignore_errors=True)
         started = time.time()
         indexer.build(index_dir, [corpus])
         print(f"indexed {items} items in {time.time() - started:.0f} s", file=sys.stderr)
@@ -138,7 +146,10 @@ def run(items: int, work: Path, clients: int, requests: int, max_seconds: float,
     classes = _queries(corpus, per_class, seed=5)
     mix = [q for group in zip(*classes.values()) for q in group][:requests]  # classes interleaved
     class_of = {_url(q): name for name, group in classes.items() for q in group}
-    paths = [_url(q) for q in mix]
+    # Distinct searches only: a repeated one would be answered from the server's memory of results.
+    paths = list(dict.fromkeys(_url(q) for q in mix))
+    warmup = [f"/?q={word}" for word in ("godkendt", "borger", "kommune", "hospital", "data", "plan", "status",
+                                         "aftale")]
 
     # Baseline 1: the library alone, one search at a time, in this process (index opened once).
     library_ms: list[float] = []
@@ -152,10 +163,7 @@ def run(items: int, work: Path, clients: int, requests: int, max_seconds: float,
     port = _free_port()
     server = _serve(index_dir, port, workers)
     try:
-        warm = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        for path in paths[:10]:
-            _get(warm, path)
-        warm.close()
+        load(port, warmup, clients, time.monotonic() + 60)  # searchers opened, nothing of the measured set
         deadline = time.monotonic() + max_seconds
         started = time.monotonic()
         timings, errors = load(port, paths, clients, deadline)

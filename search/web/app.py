@@ -12,6 +12,7 @@ import logging
 import mimetypes
 import os
 import threading
+from collections import OrderedDict
 from http import HTTPStatus
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from .render import environment, facet_label
 STATIC = Path(__file__).resolve().parent / "static"
 FACET_VALUES_SHOWN = 12  # the rest of a long facet folds into "Vis alle"
 FEED_ITEMS = 50
+RESULTS_KEPT = 256  # searches remembered per index generation
 log = logging.getLogger("referat.web")
 
 
@@ -60,6 +62,8 @@ class Library:
         self.dir = Path(index_dir)
         self._lock = threading.Lock()
         self._ix = None
+        self._results: OrderedDict[tuple, object] = OrderedDict()
+        self._results_generation = None
 
     def index(self):
         with self._lock:
@@ -79,6 +83,26 @@ class Library:
             raise IndexMissing(f"no index at {self.dir}; build one with: referat index --index {self.dir} FOLDER") \
                 from None
         return ix
+
+    def search(self, query: str, **options):
+        """`Index.search`, answered from memory when the same search ran on the same generation before:
+        feed readers poll one URL, users page back and forth. A new generation forgets every answer."""
+        ix = self.index()
+        key = (query, *sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items()))
+        with self._lock:
+            if self._results_generation != ix.generation:
+                self._results.clear()
+                self._results_generation = ix.generation
+            elif key in self._results:
+                self._results.move_to_end(key)
+                return self._results[key]
+        result = ix.search(query, **options)
+        with self._lock:
+            if self._results_generation == ix.generation:
+                self._results[key] = result
+                while len(self._results) > RESULTS_KEPT:
+                    self._results.popitem(last=False)
+        return result
 
     def item(self, item_id: str):
         if len(item_id) > 200:
@@ -107,7 +131,7 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
     def run_search(form: SearchForm, **override):
         kwargs = form.search_kwargs()
         kwargs.update(override)
-        return library.index().search(form.q, **kwargs)
+        return library.search(form.q, **kwargs)
 
     def search_page(request: Request) -> Response:
         form = parse_form(request.query_params)

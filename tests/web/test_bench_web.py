@@ -11,7 +11,7 @@ def test_web_load_test_smoke_run(tmp_path):
                              "--no-record", "--work", str(tmp_path)],
                             check=False, capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
-    assert "| **search page, all classes** (target p95 ≤ 100) | 40 |" in result.stdout
+    assert "| **search page, all classes** (target p95 ≤ 100) |" in result.stdout
     assert "baseline: library search alone" in result.stdout and "baseline: static stylesheet" in result.stdout
     measured = json.loads((tmp_path / "last-web-results.json").read_text("utf-8"))
-    assert measured["answered"] == 40 and measured["errors"] == 0
+    assert 20 <= measured["sent"] <= 40 and measured["answered"] == measured["sent"] and measured["errors"] == 0

@@ -220,6 +220,26 @@ def test_a_reindex_that_commits_is_seen_by_the_next_request(tmp_path):
         assert client.get("/api/search", params={"q": "hjemmeside"}).json()["total"] == 1
 
 
+def test_a_repeated_search_is_answered_from_memory_until_the_index_changes(tmp_path, monkeypatch):
+    corpus = make_corpus(tmp_path / "minutes")
+    indexer.build(tmp_path / "ix", [corpus])
+    app = create_app(tmp_path / "ix")
+    with TestClient(app) as client:
+        ix = app.state.library.index()
+        calls = []
+        original = ix.search
+        monkeypatch.setattr(ix, "search", lambda *a, **k: calls.append(a) or original(*a, **k))
+        first = client.get("/", params={"q": "telemedicin"}).text
+        assert client.get("/", params={"q": "telemedicin"}).text == first
+        client.get("/feed", params={"q": "telemedicin"})
+        client.get("/feed", params={"q": "telemedicin"})
+        assert len(calls) == 2  # the page once, the feed (newest first, more items) once
+        (corpus / HOSTILE_FILE).unlink()
+        indexer.reindex(tmp_path / "ix")
+        assert client.get("/", params={"q": "telemedicin"}).text != first
+        assert len(calls) == 3
+
+
 def test_there_are_no_write_endpoints(client):
     for path in ("/", "/feed", "/api/search", "/item/x", "/source/x"):
         for method in ("POST", "PUT", "DELETE", "PATCH"):
