@@ -1,14 +1,14 @@
 """Big batches are parsed ahead in worker processes: the index, the failures and the progress are the
 same as when one process reads every file."""
 import os
-import sys
+import importlib
 
 import corpus
 import indexer
 from bench.generate import generate
 from tests.indexer.test_reindex import snapshot
 
-build_module = sys.modules["indexer.build"]
+build_module = importlib.import_module("indexer.build")
 
 
 def _build(tmp_path, folder, name, min_files, monkeypatch):
