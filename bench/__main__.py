@@ -83,6 +83,7 @@ def run_size(items: int, work: Path, query_count: int) -> dict:
     ref_q = _worker("referat-queries", str(ref_ix), str(queries_file))
     base_q = _worker("baseline-queries", str(base_ix), str(queries_file))
     cli_q = _worker("referat-cli", str(ref_ix), str(queries_file))
+    meetings = _worker("referat-meetings", str(ref_ix))
     nochange = _worker("referat-reindex", str(corpus), str(ref_ix))
     files = sorted(corpus.rglob("*.txt"))
     for f in random.Random(3).sample(files, max(1, len(files) // 100)):
@@ -98,6 +99,8 @@ def run_size(items: int, work: Path, query_count: int) -> dict:
         "cli_startup_ms": cli_q["startup_ms"],
         "reindex_nochange_s": nochange["seconds"], "reindex_1pct_s": changed["seconds"],
         "reindex_1pct_updated": changed["updated"],
+        "meetings": meetings["meetings"], "meetings_first_ms": meetings["first_ms"],
+        "meetings_p50_ms": meetings["p50_ms"],
     }
 
 
@@ -121,6 +124,8 @@ def table(results: list[dict]) -> str:
         row(f"query p95 ratio referat / baseline: {name}", lambda r, n=name: f"{r['queries'][n]['referat']['p95_ms'] / max(r['queries'][n]['baseline']['p95_ms'], 0.001):.2f}×")
         row(f"query p50/p95 ms: {name} (referat CLI, whole process)", lambda r, n=name: f"{r['queries'][n]['cli']['p50_ms']:.0f} / {r['queries'][n]['cli']['p95_ms']:.0f}")
     row("CLI start-up ms, `referat --version` median (target ≤ 250)", lambda r: f"{r['cli_startup_ms']:.0f}")
+    row("referat meetings: first listing / filtered p50 ms (target ≤ 200)",
+        lambda r: f"{r['meetings_first_ms']:.0f} / {r['meetings_p50_ms']:.1f} ({r['meetings']:,} meetings)")
     row("reindex, no change / full build (target ≤ 5 %)", lambda r: f"{100 * r['reindex_nochange_s'] / r['referat_seconds']:.1f} %")
     row("reindex, 1 % files changed / full build (target ≤ 10 %)", lambda r: f"{100 * r['reindex_1pct_s'] / r['referat_seconds']:.1f} % ({r['reindex_1pct_updated']} files)")
     return "\n".join(rows)

@@ -128,6 +128,23 @@ def referat_cli(index: str, queries_file: str) -> dict:
     return out
 
 
+def referat_meetings(index: str) -> dict:
+    """`referat meetings` as the library answers it: the first listing in a fresh process (which reads the
+    meetings table) and repeated filtered listings (years, a cluster) on the open index."""
+    import search
+
+    started = time.perf_counter()
+    with search.open(index) as ix:
+        first = ix.meetings(limit=50)
+        first_s = time.perf_counter() - started
+        samples = []
+        for year in [None, *range(2015, 2027)]:
+            begun = time.perf_counter()
+            ix.meetings(year=str(year) if year else None, limit=50)
+            samples.append(time.perf_counter() - begun)
+    return {"meetings": first.total, "first_ms": first_s * 1000, **_percentiles(samples)}
+
+
 def baseline_queries(index: str, queries_file: str) -> dict:
     from whoosh import index as windex
     from whoosh import sorting

@@ -30,8 +30,9 @@ from . import compounds, faults, outbox, spelling
 from .compounds import save_map as save_compounds
 from .facets import stored_values
 from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
-from .meetings import MergedItem, MergedMeeting, merge
-from .plan import plan
+from .meeting_table import ensure_table, load_table, save_table
+from .meetings import MergedItem, MergedMeeting, merge, pack_sources
+from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
 from .store import (
@@ -81,10 +82,10 @@ FORMALITY_BOOST = 0.5  # a formality's words weigh half: it ranks below substant
 def merged_documents(meeting: MergedMeeting) -> list[dict]:
     """The Whoosh documents of one meeting, one per merged agenda item; its path and position are
     the primary source's (the version whose text it shows)."""
-    return [_document(meeting, merged) for merged in meeting.items]
+    return [_document(meeting, merged, slot) for slot, merged in enumerate(meeting.items, start=1)]
 
 
-def _document(meeting: MergedMeeting, merged: MergedItem) -> dict:
+def _document(meeting: MergedMeeting, merged: MergedItem, slot: int) -> dict:
     m, item, primary = meeting.meeting, merged.item, merged.primary
     sections = item.section_map()
     doc = dict(
@@ -93,7 +94,7 @@ def _document(meeting: MergedMeeting, merged: MergedItem) -> dict:
         content_hash=primary.content_hash,
         digest=merged.digest,
         position=primary.position,
-        order=f"{item.position:05d}",
+        order=f"{slot:05d}",
         number=item.number,
         title=item.title,
         time=item.time,
@@ -103,15 +104,11 @@ def _document(meeting: MergedMeeting, merged: MergedItem) -> dict:
         participants="\n".join(m.participants),
         content=pack_sections(sections),
         meeting=meeting.id,
-        sources=[s.to_list() for s in merged.sources],
-        versions=",".join(merged.versions),
+        sources=pack_sources(merged.sources, primary.path, primary.content_hash),
     )
     if item.case_numbers:
         doc["case_numbers"] = ",".join(item.case_numbers)
-    if merged.cases:
-        doc["cases"] = ",".join(merged.cases)
     if merged.formality:
-        doc["formality"] = merged.formality
         doc["_boost"] = FORMALITY_BOOST
     if m.ocr:
         doc["ocr"] = item.title + "\n" + "\n".join(sections.values())
@@ -390,18 +387,20 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
         removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned)]
         if todo or removed or replaces:
             counts = None if replaces else spelling.load_counts(index_dir, generation)
+            table = {} if replaces else load_table(ix, index_dir)
 
             def before_commit() -> None:
                 if deliver:
                     outbox.save(index_dir, generation + 1, _unique(owed + report.new_items))
 
-            _write(ix, index_dir, todo, removed, state, registry_file, progress, report, previous, counts,
-                   before_commit)
+            planned = _write(ix, index_dir, todo, removed, state, registry_file, progress, report, previous,
+                             counts, before_commit)
             if replaces:
                 ix = _swap_in(ix, index_dir)
             ix = ix.refresh()
             save_state(ix, index_dir, state)
             faults.point("after-state")
+            save_table(ix, index_dir, table, planned.meetings, planned.stale)
             save_compounds(ix, index_dir)
             faults.point("after-compounds")
             if counts is not None:
@@ -447,6 +446,7 @@ def _complete_side_files(ix, index_dir: Path) -> None:
     if spelling.load_counts(index_dir, generation) is None:
         with ix.reader() as reader:
             spelling.save(index_dir, generation, spelling.derive(reader))
+    ensure_table(ix, index_dir)
 
 
 def _unique(ids: list[str]) -> list[str]:
@@ -485,7 +485,7 @@ def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
 
 def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict[str, FileState],
            registry_file: str | None, progress, report: BuildReport, previous: dict[str, str],
-           counts: Counter | None, before_commit: Callable[[], None]) -> None:
+           counts: Counter | None, before_commit: Callable[[], None]) -> Plan:
     """One writer, one commit: the meetings the touched files belong to (before or after) are deleted
     and written again from all their documents (indexer.plan). `previous` (id -> digest) decides which
     items are new when the index is rebuilt; `counts` (spelling) loses the words of the meetings
@@ -546,3 +546,4 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
         del state[path]
     state.update(planned.files)
     report.removed = removed
+    return planned

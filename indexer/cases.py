@@ -44,13 +44,15 @@ def normal_case_number(number: str) -> str:
     return re.sub(r"\s+", "", number).upper().rstrip(".,")
 
 
-def case_keys(title: str, case_numbers: tuple[str, ...] | list[str], body_key: str) -> list[str]:
-    """The keys that link an item to other appearances of its case: its case numbers, else its title
-    within its body (`body_key`); none for a formality or an item without a title."""
+def case_keys(title: str, case_numbers: tuple[str, ...] | list[str], who: str | None) -> tuple[str, ...]:
+    """What links an item to the other appearances of its case: its case numbers (`sag:NUMBER`), else
+    its title within its body (`titel:WHO:TITLE`, `who` from indexer.meetings.who_key); nothing for a
+    formality or an untitled item. Computed from stored fields when asked, never indexed as such: the
+    case numbers are indexed in `case_numbers`, titles in `title`."""
     if formality(title):
-        return []
+        return ()
     numbers = [NUMBER_PREFIX + normal_case_number(n) for n in case_numbers if n.strip()]
     if numbers:
-        return list(dict.fromkeys(numbers))
+        return tuple(dict.fromkeys(numbers))
     text = normal_title(title)
-    return [f"{TITLE_PREFIX}{body_key}:{text}"] if text else []
+    return (f"{TITLE_PREFIX}{who}:{text}",) if text and who else ()

@@ -13,7 +13,9 @@ import hashlib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
 
 from corpus import AgendaItem, Meeting
 
@@ -25,6 +27,7 @@ KIND_RANK = {"referat": 0, None: 1, "tillægsdagsorden": 2, "dagsorden": 3}
 # Among documents of one kind, whose text is kept: structured exports read most exactly.
 FORMAT_RANK = {"xml": 0, "json": 0, "html": 1, "txt": 2, "pdf": 3}
 TITLE_OVERLAP = 0.6  # share of titles two documents of one date must have in common to be one meeting
+SIMILAR_TITLE = 0.9  # similarity (difflib ratio) of one item's title as two documents read it
 MEETING_ID_CHARS = 40
 
 
@@ -39,21 +42,33 @@ class Source:
     page: int | None = None
     line: int | None = None
 
-    def to_list(self) -> list:
-        return [self.path, self.format, self.kind, self.content_hash, self.position, self.page, self.line]
-
-    @classmethod
-    def from_list(cls, row: list) -> Source:
-        return cls(*row)
-
     @property
     def where(self) -> str:
         """`p. 3` or `line 120` (empty when the format has neither)."""
-        if self.page:
-            return f"p. {self.page}"
-        if self.line:
-            return f"line {self.line}"
-        return ""
+        return f"p. {self.page}" if self.page else f"line {self.line}" if self.line else ""
+
+    @property
+    def uri(self) -> str:
+        """The file's URI, at the item's page in a PDF (`#page=N`, which PDF viewers open at)."""
+        uri = Path(self.path).absolute().as_uri()
+        return f"{uri}#page={self.page}" if self.page and self.format == "pdf" else uri
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "uri": self.uri}
+
+
+def pack_sources(sources, path: str, content_hash: str) -> list[list]:
+    """Sources as stored with an item: lists, the item's own path and content hash (its primary
+    source's, stored in fields of their own) left out as None."""
+    return [[None if s.path == path else s.path, s.format, s.kind,
+             None if s.content_hash == content_hash else s.content_hash, s.position, s.page, s.line]
+            for s in sources]
+
+
+def unpack_sources(stored: dict) -> list[Source]:
+    """The sources of an item's stored fields (see pack_sources)."""
+    return [Source(row[0] or stored.get("path"), row[1], row[2], row[3] or stored.get("content_hash"), *row[4:])
+            for row in stored.get("sources") or []]
 
 
 @dataclass(frozen=True)
@@ -61,14 +76,17 @@ class MergedItem:
     id: str
     item: AgendaItem  # the text shown and searched: the best version's, sections merged over versions
     sources: tuple[Source, ...]  # the primary source first
-    versions: tuple[str, ...]  # the kinds of document the item appears in, agenda first
     formality: str | None
-    cases: tuple[str, ...]
+    cases: tuple[str, ...]  # indexer.cases.case_keys
     digest: str  # changes when what a reader sees changes (text, decision), not when a copy comes or goes
 
     @property
     def primary(self) -> Source:
         return self.sources[0]
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return versions_of(self.sources)
 
 
 @dataclass(frozen=True)
@@ -81,7 +99,7 @@ class MergedMeeting:
 
     @property
     def versions(self) -> tuple[str, ...]:
-        return _kinds(d.kind for d in self.documents)
+        return versions_of(self.documents)
 
     @property
     def files(self) -> int:
@@ -95,12 +113,16 @@ def fold(text: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", text))
 
 
-def body_key(meeting: Meeting) -> str | None:
+def who_key(body: str | None, cluster: str | None, municipality: str | None, forum: str | None) -> str | None:
     """Who met, as a key: the body when the document names it, else its cluster and forum."""
-    if meeting.body:
-        return fold(meeting.body)
-    parts = [fold(p) for p in (meeting.cluster, meeting.municipality, meeting.forum) if p]
+    if body:
+        return fold(body)
+    parts = [fold(p) for p in (cluster, municipality, forum) if p]
     return "-".join(parts) or None
+
+
+def body_key(meeting: Meeting) -> str | None:
+    return who_key(meeting.body, meeting.cluster, meeting.municipality, meeting.forum)
 
 
 def meeting_key(meeting: Meeting) -> str:
@@ -121,72 +143,94 @@ def meeting_id(key: str) -> str:
 def group_documents(documents: list[Meeting]) -> list[list[Meeting]]:
     """Documents (one per distinct content) grouped into meetings.
 
-    The same key (body + date) is one meeting. Documents of one date whose bodies are named differently
-    (an export names the committee, the PDF header its cluster) are one meeting when most of their item
-    titles are the same and their clusters do not contradict each other.
+    Documents of one key (body + date) are one meeting when they share most of their item titles or one
+    adds to the other (a tillægsdagsorden); two different meetings of one body on one day stay apart.
+    Documents of one date whose bodies are named differently (an export names the committee, the PDF
+    header something else) are one meeting when most of their substantive item titles are the same and
+    their clusters do not contradict each other. A document without a date joins nothing.
     """
-    by_key: dict[str, list[Meeting]] = {}
+    groups: list[list[Meeting]] = []
+    by_date: dict[str, list[list[Meeting]]] = {}
     for doc in sorted(documents, key=_priority):
-        by_key.setdefault(meeting_key(doc), []).append(doc)
-    groups = list(by_key.values())
-    merged: list[list[Meeting]] = []
-    for group in groups:
-        head = group[0]
         target = None
-        if head.date:
-            target = next((g for g in merged if g[0].date == head.date and _same_meeting(g, group)), None)
+        if doc.date:
+            key = meeting_key(doc)
+            same_day = by_date.setdefault(doc.date, [])
+            target = next((g for g in same_day if meeting_key(g[0]) == key
+                           and (_adds_to(g, doc) or _shared_titles(g, doc))), None)
+            if target is None:
+                target = next((g for g in same_day if _compatible(g, doc) and _shared_titles(g, doc)), None)
         if target is None:
-            merged.append(group)
+            groups.append([doc])
+            if doc.date:
+                by_date[doc.date].append(groups[-1])
         else:
-            target.extend(group)
-            target.sort(key=_priority)
-    return merged
+            target.append(doc)
+    return groups
 
 
-def _same_meeting(a: list[Meeting], b: list[Meeting]) -> bool:
-    clusters = {d.cluster for d in a + b if d.cluster}
-    if len(clusters) > 1:
-        return False
-    titles_a = {normal_title(i.title) for d in a for i in d.items} - {""}
-    titles_b = {normal_title(i.title) for d in b for i in d.items} - {""}
-    smaller = min(len(titles_a), len(titles_b))
-    return smaller >= 2 and len(titles_a & titles_b) >= TITLE_OVERLAP * smaller
+def _adds_to(group: list[Meeting], doc: Meeting) -> bool:
+    return doc.kind == "tillægsdagsorden" or any(d.kind == "tillægsdagsorden" for d in group)
+
+
+def _compatible(group: list[Meeting], doc: Meeting) -> bool:
+    return len({d.cluster for d in [*group, doc] if d.cluster}) <= 1
+
+
+def _substantive_titles(docs) -> set[str]:
+    return {t for d in docs for i in d.items if (t := normal_title(i.title)) and not formality(i.title)}
+
+
+def _shared_titles(group: list[Meeting], doc: Meeting) -> bool:
+    """Most substantive titles of the smaller side are on the other: formalities do not count, since
+    every meeting approves its agenda."""
+    mine, theirs = _substantive_titles([doc]), _substantive_titles(group)
+    smaller = min(len(mine), len(theirs))
+    if smaller == 0:
+        return not mine and not theirs and meeting_key(doc) == meeting_key(group[0])
+    return len(mine & theirs) >= TITLE_OVERLAP * smaller
 
 
 def _priority(doc: Meeting) -> tuple:
     return (KIND_RANK.get(doc.kind, 1), FORMAT_RANK.get(doc.source_format or "", 4), doc.path)
 
 
-def _kinds(kinds) -> tuple[str, ...]:
-    present = {k for k in kinds if k}
+def versions_of(documents) -> tuple[str, ...]:
+    """The kinds of document (sources or meetings) present, in agenda order: dagsorden, tillæg, referat."""
+    present = {d.kind for d in documents if d.kind}
     return tuple(k for k in ("dagsorden", "tillægsdagsorden", "referat") if k in present)
 
 
-def merge(documents: list[Meeting], paths: dict[str, list[str]] | None = None) -> MergedMeeting:
+def merge(documents: list[Meeting], paths: dict[str, list[str]] | None = None,
+          taken: set[str] | None = None) -> MergedMeeting:
     """One meeting's documents (distinct contents; `paths` adds each content's identical copies) merged.
 
     Items are matched across documents by number and title: the same number with a similar title, or
     the same title under another number. An item found in no earlier document is added, so the items
-    of a tillægsdagsorden join the meeting.
+    of a tillægsdagsorden join the meeting. `taken` holds the ids of other meetings of this run: a
+    second meeting of one body on one day gets an id of its own.
     """
     docs = sorted(documents, key=_priority)
     primary = docs[0]
     key = meeting_key(primary)
-    mid = meeting_id(key)
+    mid = meeting_id(key if not taken or meeting_id(key) not in taken else f"{key}-{primary.content_hash[:6]}")
     who = body_key(primary) or key
     all_paths = {d.content_hash: tuple(sorted(set((paths or {}).get(d.content_hash, [])) | {d.path}, key=lambda p: (p != d.path, p)))
                  for d in docs}
     slots: list[list[tuple[Meeting, AgendaItem]]] = []
+    keys: list[tuple[str, str]] = []  # (number, normal title) of each slot's first version
     for doc in docs:
-        taken: set[int] = set()
+        taken_slots: set[int] = set()
         for item in doc.items:
-            n = _match(slots, item, taken)
+            mine = (_number(item.number), normal_title(item.title))
+            n = _match(keys, mine, taken_slots)
             if n is None:
                 slots.append([(doc, item)])
-                taken.add(len(slots) - 1)
+                keys.append(mine)
+                n = len(slots) - 1
             else:
                 slots[n].append((doc, item))
-                taken.add(n)
+            taken_slots.add(n)
     ordered = sorted(slots, key=_slot_order(docs))
     items: list[MergedItem] = []
     used: set[str] = set()
@@ -195,17 +239,17 @@ def merge(documents: list[Meeting], paths: dict[str, list[str]] | None = None) -
     return MergedMeeting(mid, primary, tuple(docs), all_paths, tuple(items))
 
 
-def _match(slots, item: AgendaItem, taken: set[int]) -> int | None:
-    number, title = _number(item.number), normal_title(item.title)
+def _match(keys: list[tuple[str, str]], mine: tuple[str, str], taken: set[int]) -> int | None:
+    """The slot an item joins: the same number with the same title (allowing a little reading damage),
+    else the same title under another number."""
+    number, title = mine
     same_title = None
-    for n, slot in enumerate(slots):
+    for n, (other_number, other_title) in enumerate(keys):
         if n in taken:
             continue
-        first = slot[0][1]
-        other = normal_title(first.title)
-        if _number(first.number) == number and number and _similar(title, other):
+        if number and other_number == number and _similar(title, other_title):
             return n
-        if same_title is None and title and other == title:
+        if same_title is None and title and other_title == title:
             same_title = n
     return same_title
 
@@ -215,10 +259,11 @@ def _number(number: str) -> str:
 
 
 def _similar(a: str, b: str) -> bool:
-    if not a or not b or a == b or a in b or b in a:
+    """One title, read twice: equal, one cut short of the other, or a few characters apart (OCR,
+    hyphenation); `Status på telekol` and `Status på økonomi` are not."""
+    if a == b or (a and b and (a.startswith(b) or b.startswith(a))):
         return True
-    wa, wb = set(a.split()), set(b.split())
-    return len(wa & wb) >= 0.5 * min(len(wa), len(wb))
+    return bool(a and b) and SequenceMatcher(None, a, b, autojunk=False).ratio() >= SIMILAR_TITLE
 
 
 def _slot_order(docs: list[Meeting]):
@@ -235,7 +280,7 @@ def _slot_order(docs: list[Meeting]):
 
 
 def _merged_item(mid: str, who: str, slot, all_paths, used: set[str]) -> MergedItem:
-    doc, best = slot[0]  # docs are in priority order, so the first pair is the best version
+    best = slot[0][1]  # documents are in priority order, so the first version is the best
     sections: dict[str, str] = {}
     for _, version in slot:
         for name, text in version.section_map().items():
@@ -261,8 +306,7 @@ def _merged_item(mid: str, who: str, slot, all_paths, used: set[str]) -> MergedI
     merged = AgendaItem(**{**merged.__dict__, "id": item_id})
     name = formality(best.title)
     digest = _digest(merged)
-    return MergedItem(item_id, merged, sources, _kinds(d.kind for d, _ in slot), name,
-                      tuple(case_keys(best.title, numbers, who)), digest)
+    return MergedItem(item_id, merged, sources, name, case_keys(best.title, numbers, who), digest)
 
 
 def _section_objects(sections: dict[str, str], slot):

@@ -75,12 +75,14 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
         holders = sorted(set(paths[content_hash]))
         documents.append(dataclasses.replace(doc, path=holders[0]))
         paths[content_hash] = holders
+    taken: set[str] = set()
     for group in group_documents(documents):
         hashes = [d.content_hash for d in group]
         members = [p for h in hashes for p in paths[h]]
         if any(state[p].meeting in result.frozen for p in members if p in state):
             continue
-        meeting = merge(group, {h: paths[h] for h in hashes})
+        meeting = merge(group, {h: paths[h] for h in hashes}, taken)
+        taken.add(meeting.id)
         if meeting.id in result.frozen:
             continue
         result.meetings.append(meeting)

@@ -19,7 +19,7 @@ SECTION_FIELDS = SECTION_NAMES
 # Facet fields of exact values (indexer.facets), column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = tuple(f.field for f in FACETS if f.kind == "name")
 # Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 def _facet_column():
@@ -56,15 +56,12 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         # nowhere else.
         ocr=TEXT(analyzer=ocr_analyzer(), phrase=True),
         content=STORED(),
-        # The meeting model (indexer.meetings): the item's meeting, who held it, every file it was read
-        # from ([path, format, kind, content hash, position, page, line], the primary source first), the
-        # versions it appears in (dagsorden, tillægsdagsorden, referat), its case keys, and whether it is
-        # a formality. Who held it (body) is a facet (indexer.facets).
+        # The meeting model (indexer.meetings): the item's meeting and every file it was read from
+        # (indexer.meetings.pack_sources: format, version, position, page or line; the primary source
+        # first). Versions, case keys and formality derive from these and the fields above when asked;
+        # `order` is the item's place in the merged agenda.
         meeting=ID(stored=True),
         sources=STORED(),
-        versions=STORED(),
-        cases=KEYWORD(stored=True, commas=True),
-        formality=STORED(),
         # What the reader noted about the item (corpus.model.AgendaItem): closed, listed only in the
         # agenda list, its group header, and its warnings, so `show` can say them.
         marks=STORED(),

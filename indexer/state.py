@@ -39,15 +39,15 @@ def load_state(ix, index_dir: str | os.PathLike) -> tuple[dict[str, FileState], 
 
 def state_from_index(ix) -> dict[str, FileState]:
     """Every source of every item: an item lists all the files (copies, formats, versions) it was read from."""
-    from .meetings import Source
+    from .meetings import unpack_sources
 
     files: dict[str, FileState] = {}
     with ix.searcher() as searcher:
         rows = [((s.get("meeting") or "", s.get("position", 0)), s.get("meeting"), s.get("date"), s.get("digest", ""),
-                 s.get("sources") or []) for s in searcher.all_stored_fields()]
+                 unpack_sources(s)) for s in searcher.all_stored_fields()]
     rows.sort(key=lambda row: row[0])
     for _, meeting, date, digest, sources in rows:
-        for source in map(Source.from_list, sources):
+        for source in sources:
             state = files.setdefault(source.path, FileState(source.content_hash, [], meeting, date))
             state.items.append(digest)
     return files

@@ -259,7 +259,7 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
 
 def _copies(report) -> str:
     n = len(report.copies)
-    return f"{n} file{'s are' if n != 1 else ' is a'} cop{'ies' if n != 1 else 'y'} of meetings already indexed"
+    return f"{n} files are copies of meetings already indexed" if n != 1 else "1 file is a copy of a meeting already indexed"
 
 
 def _logger(quiet: bool, log_file: str | None) -> logging.Logger:
@@ -463,16 +463,22 @@ def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit,
 @click.option("--json", "as_json", is_flag=True)
 @_errors_as_messages
 def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
-    """Print one whole agenda item with its metadata.
+    """Print one whole agenda item with its metadata, its sources and its meeting's agenda.
 
     \b
     Example:
       referat show 3f2a9c1b7d4e-7
     """
-    from .run import show
+    from .index import open as search_open
 
-    item = show(index_dir, item_id)
-    click.echo(json.dumps(item.to_json(), ensure_ascii=False, indent=1) if as_json else fmt.item_text(item))
+    with search_open(index_dir) as ix:
+        item = ix.show(item_id)
+        meeting = ix.meeting(item.meeting) if item.meeting else None
+    if as_json:
+        payload = {**item.to_json(), "meeting_context": meeting and meeting.outline()}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+    else:
+        click.echo(fmt.item_text(item, meeting))
 
 
 @main.command("stats")
@@ -515,3 +521,10 @@ main.add_command(serve)
 from .cli_check import check_cmd  # noqa: E402
 
 main.add_command(check_cmd)
+
+from . import cli_meetings  # noqa: E402  (the meeting model's commands; they import this module's options)
+
+main.add_command(cli_meetings.meeting_cmd)
+main.add_command(cli_meetings.meetings_cmd)
+main.add_command(cli_meetings.case_cmd)
+main.add_command(cli_meetings.open_cmd)

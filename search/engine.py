@@ -12,7 +12,9 @@ from whoosh.query import And, AndNot, Not, Or, PatternQuery, Phrase, Term, TermR
 
 from indexer import SECTION_FIELDS
 from indexer.analysis import danish_analyzer, ocr_key
+from indexer.cases import formality
 from indexer.facets import BY_NAME
+from indexer.meetings import unpack_sources, versions_of
 from indexer.schema import unpack_sections
 
 from .expand import FEATURES, apply_corrections, corrections, expand_compounds
@@ -283,6 +285,9 @@ def _hit(hit: dict, score, words: tuple[frozenset[str], frozenset[str]], section
         snippet=snippet(text, words),
         sections=[s for s in (hit.get("sections") or "").split(",") if s],
         facets=stored_facets(hit),
+        meeting=hit.get("meeting"),
+        versions=list(versions_of(sources := unpack_sources(hit))),
+        sources=sources,
     )
 
 
@@ -311,15 +316,20 @@ def item_view(searcher, item_id: str) -> ItemView:
         date=stored.get("date"), case_numbers=[c for c in (stored.get("case_numbers") or "").split(",") if c],
         sections=unpack_sections(stored.get("content")), facets=stored_facets(stored),
         marks=dict(stored.get("marks") or {}),
+        meeting=stored.get("meeting"),
+        versions=list(versions_of(sources := unpack_sources(stored))), sources=sources,
+        formality=formality(stored.get("title", "")),
     )
 
 
 def stats_of(searcher) -> Stats:
     table: dict[str, dict[str, int]] = {}
-    paths = set()
+    paths, meetings = set(), set()
     for stored in searcher.all_stored_fields():
         paths.add(stored["path"])
+        paths.update(source.path for source in unpack_sources(stored))
+        meetings.add(stored.get("meeting"))
         row = table.setdefault(stored.get("cluster") or "(unknown)", {})
         year = str(stored.get("year") or "(no date)")
         row[year] = row.get(year, 0) + 1
-    return Stats(searcher.doc_count(), len(paths), dict(sorted(table.items())))
+    return Stats(searcher.doc_count(), len(paths), dict(sorted(table.items())), len(meetings - {None}))

@@ -48,6 +48,15 @@ def _text_filter(facet: Facet, value: str, schema) -> Query:
     return Term(facet.field, words[0]) if len(words) == 1 else Phrase(facet.field, words)
 
 
+def resolve_names(facet: Facet, wanted: list[str], known, registry_file: str | None) -> list[str]:
+    """The exact values a user's forgiving names mean, among `known` and the facet's candidates."""
+    candidates = sorted(set(known) | set(facet.candidates(registry_file)))
+    try:
+        return [resolve(facet.name.replace("_", " "), v, candidates) for v in wanted]
+    except UnknownName as exc:
+        raise QueryError(str(exc)) from None
+
+
 def build_filters(values: dict[str, list[str]], known, registry_file: str | None, schema) -> list[Query]:
     """One Whoosh filter per facet given (its values or'ed; facets and'ed). `known(field)` lists the
     values the index holds for a field."""
@@ -57,11 +66,7 @@ def build_filters(values: dict[str, list[str]], known, registry_file: str | None
             continue
         facet = BY_NAME[name]
         if facet.kind == "name":
-            candidates = sorted(set(known(facet.field)) | set(facet.candidates(registry_file)))
-            try:
-                resolved = [resolve(name.replace("_", " "), v, candidates) for v in wanted]
-            except UnknownName as exc:
-                raise QueryError(str(exc)) from None
+            resolved = resolve_names(facet, wanted, known(facet.field), registry_file)
             filters.append(Or([Term(facet.field, v) for v in resolved]))
         elif facet.kind == "year":
             ranges = [parse_years(v) for v in wanted]

@@ -6,11 +6,13 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import click
 
 from corpus import Meeting
 
+from .meetings import MeetingList
 from .result import Hit, ItemView, Result, Stats
 
 
@@ -45,7 +47,13 @@ def _hit_row(hit: Hit) -> dict:
     row = hit.to_json()
     row["snippet"] = hit.snippet.replace("**", "")
     row["sections"] = ",".join(hit.sections)
+    row["versions"] = ",".join(hit.versions)
+    row["sources"] = " ".join(s.path for s in hit.sources)
     return row
+
+
+def _meeting_rows(listing: MeetingList) -> list[dict]:
+    return [{**r.to_json(), "versions": ",".join(r.versions), "formats": ",".join(r.formats)} for r in listing.rows]
 
 
 def _table(rows: list[dict], delimiter: str) -> str:
@@ -64,16 +72,34 @@ def _stats_rows(stats: Stats) -> list[dict]:
             for cluster, row in stats.by_cluster_year.items() for year, n in row.items()]
 
 
-def render(obj: Result | Stats, fmt: str, colour: bool = False, width: int | None = None) -> str:
+def render(obj: Result | Stats | MeetingList, fmt: str, colour: bool = False, width: int | None = None) -> str:
     """`obj` in output format `fmt`; text is coloured when `colour` and wrapped to `width` when given."""
     if fmt == "json":
         return json.dumps(obj.to_json(), ensure_ascii=False, indent=1)
-    rows = [_hit_row(h) for h in obj.hits] if isinstance(obj, Result) else _stats_rows(obj)
+    if isinstance(obj, MeetingList):
+        rows = _meeting_rows(obj)
+    else:
+        rows = [_hit_row(h) for h in obj.hits] if isinstance(obj, Result) else _stats_rows(obj)
     if fmt == "ndjson":
         return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
     if fmt in ("csv", "tsv"):
         return _table(rows, "," if fmt == "csv" else "\t")
+    if isinstance(obj, MeetingList):
+        return meetings_text(obj)
     return result_text(obj, colour, width) if isinstance(obj, Result) else stats_text(obj)
+
+
+def meetings_text(listing: MeetingList) -> str:
+    if not listing.total:
+        return "No meetings match."
+    first = (listing.page - 1) * listing.limit + 1
+    noun = "meeting" if listing.total == 1 else "meetings"
+    out = [f"{listing.total} {noun}" + (f"; showing {first}-{first + len(listing.rows) - 1}" if listing.rows else "")]
+    width = min(max((len(r.name) for r in listing.rows), default=0), 60)
+    for r in listing.rows:
+        versions = ",".join(r.versions) or "-"
+        out.append(f"{r.date or '(no date)':<10}  {r.name[:60]:<{width}}  {r.items:>3} items  {versions:<26}  {r.id}")
+    return "\n".join(out)
 
 
 def result_text(result: Result, colour: bool, width: int | None = None) -> str:
@@ -92,6 +118,8 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
         out.append("")
         out += [click.style(line, bold=True) if colour else line for line in wrap(head, width, "")]
         out += wrap(f"{meta}   [{hit.id}]", width)
+        if hit.sources:
+            out += wrap(source_line(hit.sources, hit.versions), width)
         if hit.snippet:
             out += [highlighted(line, colour) for line in wrap(hit.snippet, width)]
     out.append("")
@@ -100,6 +128,19 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
             listing = ", ".join(f"{k} ({v})" for k, v in counts.items())
             out += wrap(f"{name}: {listing}", width, "")
     return "\n".join(out)
+
+
+def source_line(sources: list, versions: list[str]) -> str:
+    """`file: NAME p. 3 · 2 more files · versions: dagsorden, referat`: where a hit comes from (the file's
+    name; `referat show` gives every path)."""
+    first = sources[0]
+    text = f"file: {Path(first.path).name}" + (f" {first.where}" if first.where else "")
+    others = len({s.path for s in sources}) - 1
+    if others:
+        text += f" · {others} more file{'s' if others > 1 else ''}"
+    if len(versions) > 1:
+        text += f" · versions: {', '.join(versions)}"
+    return text
 
 
 def watch_report_text(found: dict[str, list[Hit]]) -> str:
@@ -111,16 +152,20 @@ def watch_report_text(found: dict[str, list[Hit]]) -> str:
         for hit in hits:
             meta = " · ".join(x for x in (hit.cluster, hit.forum, hit.date) if x)
             out.append(f"  {hit.number}. {hit.title}  ({meta})  [{hit.id}]")
+            if hit.sources:
+                out.append("    " + source_line(hit.sources, hit.versions))
     return "\n".join(out)
 
 
-def item_text(item: ItemView) -> str:
+def item_text(item: ItemView, meeting=None) -> str:
+    """The whole item; with `meeting` (search.meetings.MeetingView) its place in the meeting's agenda."""
     out = [f"{item.number}. {item.title}"]
     facets = [(name.replace("_", " "), value) for name, value in item.facets.items() if name != "year"]
     for label, value in (
         *facets, ("date", item.date),
         ("time", item.time), ("presenter", item.presenter), ("case numbers", ", ".join(item.case_numbers)),
-        ("file", f"{item.path} (item {item.position})"), ("id", item.id),
+        ("outcome", item.outcome), ("versions", ", ".join(item.versions)), ("formality", item.formality),
+        ("meeting", item.meeting), ("id", item.id),
         ("group", item.marks.get("group")), ("closed", "yes (lukket punkt)" if item.marks.get("closed") else None),
         ("listed only", "yes: in the agenda list, no text" if item.marks.get("listed_only") else None),
     ):
@@ -128,8 +173,21 @@ def item_text(item: ItemView) -> str:
             out.append(f"{label + ':':14} {value}")
     for warning in item.marks.get("warnings", []):
         out.append(f"{'warning:':14} {warning}")
+    sources = item.sources or []
+    if not sources:
+        out.append(f"{'file:':14} {item.path} (item {item.position})")
+    for n, source in enumerate(sources, start=1):
+        where = ", ".join(x for x in (source.format, source.kind, source.where, f"item {source.position}") if x)
+        out.append(f"{'source ' + str(n) + ':':14} {source.path} ({where})")
     for name, text in item.sections.items():
         out += ["", name.capitalize(), "-" * len(name), text]
+    if meeting is not None:
+        head = f"Meeting {meeting.date or '(no date)'} {meeting.name} ({len(meeting.items)} items)"
+        out += ["", head, "-" * len(head)]
+        for entry in meeting.items:
+            mark = "→" if entry.id == item.id else " "
+            outcome = f"  [{entry.outcome}]" if entry.outcome else ""
+            out.append(f"{mark} {entry.number:>3}. {entry.title}{outcome}")
     return "\n".join(out)
 
 
@@ -140,7 +198,7 @@ def stats_text(stats: Stats) -> str:
     rows = [header, "-" * len(header)]
     for cluster, row in stats.by_cluster_year.items():
         rows.append(f"{cluster:<{width}} " + " ".join(f"{row.get(y, 0):>9}" for y in years) + f" {sum(row.values()):>7}")
-    rows.append(f"{stats.items} items in {stats.files} files")
+    rows.append(f"{stats.items} items of {stats.meetings} meetings in {stats.files} files")
     return "\n".join(rows)
 
 

@@ -19,9 +19,14 @@ from pathlib import Path
 
 from indexer import open_index
 from indexer.compounds import load_map as load_compounds
+from indexer.meeting_table import MEETING_FACETS, load_table
+from indexer.meetings import Source
 
 from .engine import RANKING, Request, execute, item_view, stats_of
 from .expand import FEATURES, Vocabulary
+from .facets import resolve_names
+from .meetings import CaseView, MeetingList, MeetingView, case_view, list_meetings, meeting_view, source_of
+from .query import QueryError
 from .result import ItemView, Result, Stats
 
 RETRIES = 5  # a commit may remove a segment between a searcher's opening and its reading a file
@@ -173,6 +178,40 @@ class Index:
 
     def stats(self) -> Stats:
         return self._with_retry(lambda slot: stats_of(slot.searcher))
+
+    def meeting(self, meeting_id: str) -> MeetingView:
+        """A meeting's agenda with outcomes, by meeting id or the id of one of its items; QueryError if none."""
+        return self._with_retry(lambda slot: meeting_view(slot.searcher, meeting_id))
+
+    def meetings(self, *, year: str | None = None, date_from: str | None = None, date_to: str | None = None,
+                 sort: str = "-date", limit: int = 50, page: int = 1, **facets) -> MeetingList:
+        """Meetings passing the filters, newest first: `facets` are the meeting facets of indexer.facets
+        (cluster=, body=, ...; forgiving names, a value or a list), plus year and a date range."""
+        unknown = set(facets) - {f.name for f in MEETING_FACETS}
+        if unknown:
+            raise QueryError(f"meetings cannot be filtered by {', '.join(sorted(unknown))}")
+
+        def run(slot):
+            table = self._cached(slot.generation, "meetings", lambda: load_table(self._whoosh, self.dir))
+            names = {}
+            for facet in MEETING_FACETS:
+                wanted = facets.get(facet.name)
+                if wanted:
+                    wanted = [wanted] if isinstance(wanted, str) else list(wanted)
+                    known = {r.get(facet.field) for r in table.values()} - {None}
+                    names[facet.field] = resolve_names(facet, wanted, known, self.registry_file)
+            return list_meetings(table, names=names, year=year, date_from=date_from, date_to=date_to, sort=sort,
+                                 limit=limit, page=page)
+
+        return self._with_retry(run)
+
+    def case(self, item_or_number: str) -> CaseView:
+        """Every appearance of an item's case (or of a case number), by date; QueryError if none."""
+        return self._with_retry(lambda slot: case_view(slot.searcher, item_or_number))
+
+    def source(self, item_id: str, choice: int | None = None) -> Source:
+        """The file (and page) `referat open` opens for an item."""
+        return self._with_retry(lambda slot: source_of(slot.searcher, item_id, choice))
 
 
 def open(index_dir: str | os.PathLike, *, registry_file: str | None = None) -> Index:  # noqa: A001

@@ -36,6 +36,9 @@ class Hit(_FacetAttributes):
     snippet: str
     sections: list[str]
     facets: dict[str, object] = field(default_factory=dict)
+    meeting: str | None = None  # the meeting id (referat meeting ID)
+    versions: list[str] = field(default_factory=list)  # dagsorden, tillægsdagsorden, referat: where the item appears
+    sources: list = field(default_factory=list)  # search.meetings.SourceView: every file, the primary first
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,10 @@ class ItemView(_FacetAttributes):
     sections: dict[str, str]
     facets: dict[str, object] = field(default_factory=dict)
     marks: dict[str, object] = field(default_factory=dict)  # closed, listed_only, group, warnings
+    meeting: str | None = None
+    versions: list[str] = field(default_factory=list)
+    sources: list = field(default_factory=list)  # indexer.meetings.Source: every file, the primary first
+    formality: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class Stats:
     items: int
     files: int
     by_cluster_year: dict[str, dict[str, int]]
+    meetings: int = 0
 
     def to_json(self) -> dict:
         return asdict(self)

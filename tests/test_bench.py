@@ -19,3 +19,4 @@ def test_benchmark_smoke_run(tmp_path):
                                           "filters only (listing)", "long question"}
     assert all({"referat", "baseline", "cli"} <= set(q) for q in results[0]["queries"].values())
     assert results[0]["cli_startup_ms"] > 0
+    assert results[0]["meetings"] >= 90 and "referat meetings: first listing" in result.stdout

@@ -4,6 +4,7 @@ import shutil
 
 import indexer
 import search
+from indexer.meetings import unpack_sources, versions_of
 from search import watch
 from tests.conftest import SAMPLE
 from tests.indexer.test_meetings import AGENDA, MINUTES
@@ -21,10 +22,10 @@ def test_shared_corpus_and_its_formats_are_four_meetings(tmp_path, shared_dir):
     stored = items(tmp_path / "ix")
     assert len(stored) == 45 and len({d["meeting"] for d in stored.values()}) == 4
     telekol = next(d for d in stored.values() if d["title"] == "TeleKol")
-    formats = sorted(source[1] for source in telekol["sources"])
+    formats = sorted(source.format for source in unpack_sources(telekol))
     assert formats == ["html", "pdf", "txt", "txt"]
-    pdf = next(source for source in telekol["sources"] if source[1] == "pdf")
-    assert pdf[5] and pdf[5] > 1  # the page the item starts on
+    pdf = next(source for source in unpack_sources(telekol) if source.format == "pdf")
+    assert pdf.page and pdf.page > 1  # the page the item starts on
     result = search.run(tmp_path / "ix", "telekol")
     assert result.total == 2 and sum(result.facets["cluster"].values()) == 2
 
@@ -50,7 +51,7 @@ def test_copies_renames_and_deletions_keep_the_counts(tmp_path):
     assert len(stored) == 17
     horsens_items = [d for d in stored.values() if d["meeting"].startswith("2024-03-14")]  # the Horsens meeting
     assert {len(d["sources"]) for d in horsens_items} == {4}
-    assert all("kopi-0" not in s[0] for d in stored.values() for s in d["sources"])
+    assert all("kopi-0" not in s.path for d in stored.values() for s in unpack_sources(d))
 
     for path in [horsens, folder / "kopi-3.txt", folder / "kopi-4.txt", folder / "omdoebt.txt"]:
         path.unlink()
@@ -68,7 +69,7 @@ def test_minutes_join_their_agenda_and_saved_searches_report_real_changes_once(t
     indexer.build(ix, [folder])
     watch.add_watch(ix, "rekruttering", "rekruttering")
     before = items(ix)
-    assert len(before) == 4 and all(d["versions"] == "dagsorden" for d in before.values())
+    assert len(before) == 4 and all(versions_of(unpack_sources(d)) == ("dagsorden",) for d in before.values())
 
     (folder / "dagsorden-kopi.html").write_text(
         "<html><body>" + "".join(f"<p>{line}</p>" for line in AGENDA.splitlines()) + "</body></html>", "utf-8")
@@ -81,7 +82,7 @@ def test_minutes_join_their_agenda_and_saved_searches_report_real_changes_once(t
     after = items(ix)
     assert sorted(after) == sorted(before)
     recruit = next(d for d in after.values() if d["title"].startswith("Rekruttering"))
-    assert recruit["outcome"] == "godkendt" and recruit["versions"] == "dagsorden,referat"
+    assert recruit["outcome"] == "godkendt" and versions_of(unpack_sources(recruit)) == ("dagsorden", "referat")
     assert recruit["path"].endswith("referat.txt")
     found = watch.matches(ix, decided.new_items)
     assert [h.id for h in found["rekruttering"]] == [recruit["id"]]

@@ -114,7 +114,27 @@ def test_formalities(title, name):
 
 
 def test_case_keys():
-    assert case_keys("Eventuelt", (), "b") == []
-    assert case_keys("Budget", ("27.00.00-a00-1-24", "27.00.00-A00-1-24 "), "b") == ["sag:27.00.00-A00-1-24"]
+    assert case_keys("Eventuelt", (), "b") == ()
+    assert case_keys("Budget", ("27.00.00-a00-1-24", "27.00.00-A00-1-24 "), "b") == ("sag:27.00.00-A00-1-24",)
     assert case_keys("Status på TeleKOL", (), "horsens") == case_keys("Status på  TeleKOL.", (), "horsens")
     assert case_keys("Status på TeleKOL", (), "horsens") != case_keys("Status på TeleKOL", (), "randers")
+
+
+def test_two_meetings_of_one_body_on_one_day_stay_apart(tmp_path):
+    morning = read(tmp_path, "a.txt", AGENDA)
+    afternoon = read(tmp_path, "b.txt", AGENDA.replace("Rekruttering af sygeplejersker på tværs af sektorer",
+                                                       "Budget for genoptræning").replace(
+        "Status på TeleKOL", "Status på økonomien"))
+    assert meeting_key(morning) == meeting_key(afternoon)
+    groups = group_documents([morning, afternoon])
+    assert len(groups) == 2
+    first, second = merge(groups[0], taken=set()), merge(groups[1], taken={merge(groups[0]).id})
+    assert first.id != second.id and len(second.items) == 4
+
+
+def test_similar_titles_under_one_number_are_different_items(tmp_path):
+    agenda = read(tmp_path, "d.txt", AGENDA)
+    changed = read(tmp_path, "r.txt", MINUTES.replace("Status på TeleKOL", "Status på økonomien"))
+    meeting = merge([agenda, changed])
+    titles = [i.item.title for i in meeting.items]
+    assert "Status på TeleKOL" in titles and "Status på økonomien" in titles

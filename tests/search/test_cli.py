@@ -54,7 +54,9 @@ def test_search_json_shape(sample_index):
     assert doc["query"] == "rekruttering" and doc["total"] == 2 and doc["fallback"] is False
     hit = doc["hits"][0]
     stored = {f.name for f in FACETS if f.kind in ("name", "year")}
-    assert set(hit) == {"id", "path", "position", "number", "title", "date", "score", "snippet", "sections"} | stored
+    assert set(hit) == {"id", "path", "position", "number", "title", "date", "score", "snippet", "sections",
+                        "meeting", "versions", "sources"} | stored
+    assert hit["sources"][0]["path"] == hit["path"] and hit["versions"] == ["referat"]
     assert {"cluster", "region", "forum", "body", "body_kind", "municipality", "year", "outcome"} <= stored
     assert set(doc["facets"]) == {f.name for f in FACETS if f.counted}
 
@@ -99,7 +101,7 @@ def test_show_and_stats(sample_index):
     missing = invoke("show", "--index", sample_index, "nope-1")
     assert missing.exit_code == EXIT_USAGE and "no item with id" in missing.stderr
     table = invoke("stats", "--index", sample_index).stdout
-    assert "Horsens-klyngen" in table and "17 items in 4 files" in table
+    assert "Horsens-klyngen" in table and "17 items of 4 meetings in 4 files" in table
     stats = json.loads(invoke("stats", "--index", sample_index, "--json").stdout)
     assert stats["by_cluster_year"]["Sundhedsklynge Nord"] == {"2022": 4}
 

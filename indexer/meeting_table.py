@@ -1,0 +1,83 @@
+"""The table of meetings (one row each: date, body, items, files, versions), kept beside the index.
+
+Listing 10,000 meetings must not read 100,000 items' stored text, so every run that writes meetings
+also updates this small table. Like files.json it is stamped with the index generation it describes;
+when the stamp does not match (a run was killed between the commit and this file), it is rebuilt from
+the items' stored fields, which are the truth.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from corpus import Meeting
+
+from .facets import FACETS
+from .meetings import MergedMeeting, unpack_sources, versions_of
+from .store import write_atomic
+
+TABLE_FILE = "meetings.json"
+# The facets that describe a whole meeting (cluster, body, ...): the meeting list filters by them.
+MEETING_FACETS = tuple(f for f in FACETS if f.kind == "name" and f.field in Meeting.__dataclass_fields__)
+FIELDS = ("date", *(f.field for f in MEETING_FACETS))
+
+
+def row(meeting: MergedMeeting) -> dict:
+    m = meeting.meeting
+    formats = sorted({s.format for i in meeting.items for s in i.sources if s.format})
+    return {
+        "id": meeting.id, **{k: getattr(m, k) for k in FIELDS}, "items": len(meeting.items),
+        "files": meeting.files, "versions": list(meeting.versions), "formats": formats,
+    }
+
+
+def _stored(index_dir: str | os.PathLike, generation: int) -> dict[str, dict] | None:
+    """The table on disk when it describes `generation` (None when missing, damaged or stale)."""
+    try:
+        data = json.loads((Path(index_dir) / TABLE_FILE).read_text("utf-8"))
+        if data.get("generation") == generation:
+            return dict(data["meetings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def load_table(ix, index_dir: str | os.PathLike) -> dict[str, dict]:
+    """meeting id -> row, for the index generation `ix` is at."""
+    table = _stored(index_dir, ix.latest_generation())
+    return table if table is not None else table_from_index(ix)
+
+
+def ensure_table(ix, index_dir: str | os.PathLike) -> None:
+    """Derive the table again when the one on disk is missing, damaged or of another generation."""
+    if _stored(index_dir, ix.latest_generation()) is None:
+        save_table(ix, index_dir, table_from_index(ix), [], set())
+
+
+def table_from_index(ix) -> dict[str, dict]:
+    rows: dict[str, dict] = {}
+    sources: dict[str, list] = {}
+    with ix.searcher() as searcher:
+        for stored in searcher.all_stored_fields():
+            mid = stored.get("meeting")
+            if not mid:
+                continue
+            entry = rows.setdefault(mid, {"id": mid, **{k: stored.get(k) for k in FIELDS}, "items": 0})
+            entry["items"] += 1
+            sources.setdefault(mid, []).extend(unpack_sources(stored))
+    for mid, entry in rows.items():
+        entry["files"] = len({s.path for s in sources[mid]})
+        entry["versions"] = list(versions_of(sources[mid]))
+        entry["formats"] = sorted({s.format for s in sources[mid] if s.format})
+    return rows
+
+
+def save_table(ix, index_dir: str | os.PathLike, old: dict[str, dict], written: list[MergedMeeting],
+               stale: set[str]) -> None:
+    """The table after a commit: `old` (the table before it) without the replaced meetings, plus those written."""
+    table = {mid: r for mid, r in old.items() if mid not in stale}
+    for meeting in written:
+        table[meeting.id] = row(meeting)
+    payload = {"generation": ix.latest_generation(), "meetings": dict(sorted(table.items()))}
+    write_atomic(Path(index_dir) / TABLE_FILE, json.dumps(payload, ensure_ascii=False))
