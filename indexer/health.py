@@ -14,7 +14,7 @@ from pathlib import Path
 
 from whoosh import index as windex
 
-from . import compounds, outbox, spelling
+from . import compounds, meeting_table, outbox, spelling
 from .build import STAGING_DIR
 from .lock import LOCK_FILE, IndexLocked, WriterLock, holder_state
 from .schema import SCHEMA_VERSION, build_schema
@@ -136,6 +136,15 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
     elif +counts != derived:
         found(spelling.SPELLING_FILE, "its word counts disagree with the index", "derived again from the index",
               lambda: spelling.save(index_dir, generation, derived))
+
+    table = meeting_table.table_from_index(ix)
+    stored = meeting_table.stored_table(index_dir, generation)
+    if stored is None:
+        found(meeting_table.TABLE_FILE, "missing, damaged or of another generation", "derived again from the index",
+              lambda: meeting_table.save_table(ix, index_dir, table, [], set()))
+    elif stored != table:
+        found(meeting_table.TABLE_FILE, "its meetings disagree with the index", "derived again from the index",
+              lambda: meeting_table.save_table(ix, index_dir, table, [], set()))
 
     owed = outbox.read(index_dir)
     if owed is None and (index_dir / outbox.OUTBOX_FILE).exists():

@@ -32,7 +32,7 @@ def row(meeting: MergedMeeting) -> dict:
     }
 
 
-def _stored(index_dir: str | os.PathLike, generation: int) -> dict[str, dict] | None:
+def stored_table(index_dir: str | os.PathLike, generation: int) -> dict[str, dict] | None:
     """The table on disk when it describes `generation` (None when missing, damaged or stale)."""
     try:
         data = json.loads((Path(index_dir) / TABLE_FILE).read_text("utf-8"))
@@ -45,13 +45,13 @@ def _stored(index_dir: str | os.PathLike, generation: int) -> dict[str, dict] | 
 
 def load_table(ix, index_dir: str | os.PathLike) -> dict[str, dict]:
     """meeting id -> row, for the index generation `ix` is at."""
-    table = _stored(index_dir, ix.latest_generation())
+    table = stored_table(index_dir, ix.latest_generation())
     return table if table is not None else table_from_index(ix)
 
 
 def ensure_table(ix, index_dir: str | os.PathLike) -> None:
     """Derive the table again when the one on disk is missing, damaged or of another generation."""
-    if _stored(index_dir, ix.latest_generation()) is None:
+    if stored_table(index_dir, ix.latest_generation()) is None:
         save_table(ix, index_dir, table_from_index(ix), [], set())
 
 
