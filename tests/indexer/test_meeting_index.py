@@ -86,3 +86,24 @@ def test_minutes_join_their_agenda_and_saved_searches_report_real_changes_once(t
     assert recruit["path"].endswith("referat.txt")
     found = watch.matches(ix, decided.new_items)
     assert [h.id for h in found["rekruttering"]] == [recruit["id"]]
+
+
+def test_a_file_that_fails_to_read_keeps_its_meeting_as_it_was(tmp_path):
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    (folder / "dagsorden.txt").write_text(AGENDA, "utf-8")
+    (folder / "referat.txt").write_text(MINUTES, "utf-8")
+    ix = tmp_path / "ix"
+    indexer.build(ix, [folder])
+    before = items(ix)
+    (folder / "referat.txt").write_bytes(b"\x00\x01\x02 not text \x00" * 50)
+    (folder / "dagsorden.txt").write_text(AGENDA.replace("fælles rekrutteringsindsats", "ny plan"), "utf-8")
+    report = indexer.reindex(ix)
+    assert [p for p, _ in report.failed] == [str((folder / "referat.txt").resolve())]
+    assert any("not indexed yet" in w for _, w in report.warnings)
+    assert items(ix) == before
+    (folder / "referat.txt").write_text(MINUTES, "utf-8")
+    healed = indexer.reindex(ix)
+    assert healed.failed == [] and len(items(ix)) == 4
+    assert healed.updated == [str((folder / "dagsorden.txt").resolve())] and healed.unchanged == 1
+    assert indexer.reindex(ix).unchanged == 2
