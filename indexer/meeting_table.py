@@ -11,15 +11,10 @@ import json
 import os
 from pathlib import Path
 
-from corpus import Meeting
-
-from .facets import FACETS
-from .meetings import MergedMeeting, unpack_sources, versions_of
+from .meetings import MEETING_FACETS, MergedMeeting, unpack_sources, versions_of
 from .store import write_atomic
 
 TABLE_FILE = "meetings.json"
-# The facets that describe a whole meeting (cluster, body, ...): the meeting list filters by them.
-MEETING_FACETS = tuple(f for f in FACETS if f.kind == "name" and f.field in Meeting.__dataclass_fields__)
 FIELDS = ("date", *(f.field for f in MEETING_FACETS))
 
 

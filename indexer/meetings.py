@@ -20,6 +20,7 @@ from pathlib import Path
 from corpus import AgendaItem, Meeting
 
 from .cases import case_keys, formality, normal_title
+from .facets import FACETS
 
 # Which version's text an item shows: the minutes first, the agenda last (unknown sits in between: a
 # document that does not say what it is, but was not recognised as minutes either).
@@ -29,6 +30,8 @@ FORMAT_RANK = {"xml": 0, "json": 0, "html": 1, "txt": 2, "pdf": 3}
 TITLE_OVERLAP = 0.6  # share of titles two documents of one date must have in common to be one meeting
 SIMILAR_TITLE = 0.9  # similarity (difflib ratio) of one item's title as two documents read it
 MEETING_ID_CHARS = 40
+# The facets that describe a whole meeting (cluster, body, ...): the meeting list filters by them.
+MEETING_FACETS = tuple(f for f in FACETS if f.kind == "name" and f.field in Meeting.__dataclass_fields__)
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import click
 
-from indexer.meeting_table import MEETING_FACETS
+from indexer.meetings import MEETING_FACETS
 
 from .cli import _errors_as_messages, index_option, registry_option
-from .index import open as open_index
-from .meetings import CaseView, MeetingView
 from .output import output_options
 
 OPENER_SECONDS = 15  # a desktop opener hands the file to the viewer and returns
@@ -26,7 +24,7 @@ def _json(payload) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=1)
 
 
-def meeting_text(meeting: MeetingView) -> str:
+def meeting_text(meeting) -> str:
     out = [f"{meeting.date or '(no date)'}  {meeting.name}",
            f"  {len(meeting.items)} items · versions: {', '.join(meeting.versions) or '-'} · id {meeting.id}"]
     for path in meeting.files:
@@ -42,7 +40,7 @@ def meeting_text(meeting: MeetingView) -> str:
     return "\n".join(out)
 
 
-def case_text(case: CaseView) -> str:
+def case_text(case) -> str:
     numbers = f" ({', '.join(case.case_numbers)})" if case.case_numbers else ""
     n = len(case.appearances)
     out = [f"{case.title}{numbers}: {n} appearance{'s' if n != 1 else ''} (linked by {case.linked_by})"]
@@ -70,6 +68,8 @@ def meeting_cmd(meeting_id: str, index_dir: str, as_json: bool) -> None:
     Example:
       referat meeting 2024-03-14-horsens-klyngen-faglig-97014c
     """
+    from .index import open as open_index
+
     with open_index(index_dir) as ix:
         meeting = ix.meeting(meeting_id)
     click.echo(_json(meeting.to_json()) if as_json else meeting_text(meeting))
@@ -102,6 +102,8 @@ def meetings_cmd(index_dir, registry_file, year, date_from, date_to, sort, limit
       referat meetings --cluster horsens --year 2024
       referat meetings --format tsv > meetings.tsv
     """
+    from .index import open as open_index
+
     with open_index(index_dir, registry_file=registry_file) as ix:
         listing = ix.meetings(year=year, date_from=date_from, date_to=date_to, sort=sort, limit=limit, page=page,
                               **{name: list(values) for name, values in facets.items() if values})
@@ -124,6 +126,8 @@ def case_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
       referat case 2024-03-14-horsens-klyngen-faglig-97014c-2
       referat case EMN-2024-00417 --json
     """
+    from .index import open as open_index
+
     with open_index(index_dir) as ix:
         case = ix.case(item_id)
     click.echo(_json(case.to_json()) if as_json else case_text(case))
@@ -145,6 +149,8 @@ def open_cmd(item_id: str, index_dir: str, choice: int | None, print_only: bool)
     Example:
       referat open 2022-11-30-sundhedsklynge-nord-di-67cfa1-3
     """
+    from .index import open as open_index
+
     with open_index(index_dir) as ix:
         source = ix.source(item_id, choice)
     opener = None if print_only else desktop_opener()

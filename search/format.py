@@ -12,8 +12,7 @@ import click
 
 from corpus import Meeting
 
-from .meetings import MeetingList
-from .result import Hit, ItemView, Result, Stats
+from .result import Hit, ItemView, MeetingList, Result, Stats
 
 
 def highlighted(snippet: str, colour: bool) -> str:

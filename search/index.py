@@ -19,8 +19,8 @@ from pathlib import Path
 
 from indexer import open_index
 from indexer.compounds import load_map as load_compounds
-from indexer.meeting_table import MEETING_FACETS, load_table
-from indexer.meetings import Source
+from indexer.meeting_table import load_table
+from indexer.meetings import MEETING_FACETS, Source
 
 from .engine import RANKING, Request, execute, item_view, stats_of
 from .expand import FEATURES, Vocabulary

@@ -12,6 +12,7 @@ from indexer.meetings import Source, unpack_sources, versions_of, who_key
 from indexer.schema import unpack_sections
 
 from .query import QueryError
+from .result import MeetingList, MeetingRow
 
 DECISION_SECTIONS = ("beslutning", "referat")
 DECISION_CHARS = 300
@@ -169,35 +170,6 @@ def _by_title(searcher, item: dict) -> list[dict]:
     title, who = normal_title(item.get("title", "")), _who(item)
     docs = [searcher.stored_fields(n) for n in searcher.search(query, limit=None).docs()]
     return [d for d in docs if not _numbers(d) and normal_title(d.get("title", "")) == title and _who(d) == who]
-
-
-@dataclass(frozen=True)
-class MeetingRow:
-    id: str
-    date: str | None
-    name: str
-    body: str | None
-    cluster: str | None
-    region: str | None
-    forum: str | None
-    items: int
-    files: int
-    versions: list[str]
-    formats: list[str]
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class MeetingList:
-    total: int
-    rows: list[MeetingRow]
-    page: int = 1
-    limit: int = 50
-
-    def to_json(self) -> dict:
-        return {"total": self.total, "page": self.page, "meetings": [r.to_json() for r in self.rows]}
 
 
 def list_meetings(table: dict[str, dict], *, names: dict[str, list[str]] | None = None, year: str | None = None,

@@ -95,3 +95,32 @@ class Stats:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    id: str
+    date: str | None
+    name: str
+    body: str | None
+    cluster: str | None
+    region: str | None
+    forum: str | None
+    items: int
+    files: int
+    versions: list[str]
+    formats: list[str]
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class MeetingList:
+    total: int
+    rows: list[MeetingRow]
+    page: int = 1
+    limit: int = 50
+
+    def to_json(self) -> dict:
+        return {"total": self.total, "page": self.page, "meetings": [r.to_json() for r in self.rows]}
