@@ -29,7 +29,7 @@ from indexer import IndexMissing
 
 from ..query import QueryError
 from .feed import atom
-from .params import LABELS, MAX_PAGE, BadRequest, SearchForm, parse_form
+from .params import LABELS, MAX_PAGE, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
 from .render import environment, facet_label
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -51,8 +51,8 @@ SOURCE_HEADERS = {"Content-Security-Policy": "sandbox", "X-Content-Type-Options"
                   "Referrer-Policy": "no-referrer"}
 
 
-class ItemNotFound(LookupError):
-    pass
+class NotFound(LookupError):
+    """An item or meeting id the index does not hold; the message is shown with status 404."""
 
 
 class Library:
@@ -105,12 +105,29 @@ class Library:
         return result
 
     def item(self, item_id: str):
-        if len(item_id) > 200:
-            raise ItemNotFound(item_id)
         try:
+            if len(item_id) > MAX_VALUE_CHARS:
+                raise QueryError(item_id)
             return self.index().show(item_id)
         except QueryError:
-            raise ItemNotFound(item_id) from None
+            raise NotFound(f"der findes intet punkt med id '{item_id[:MAX_VALUE_CHARS]}'") from None
+
+    def meeting(self, meeting_id: str):
+        try:
+            if len(meeting_id) > MAX_VALUE_CHARS:
+                raise QueryError(meeting_id)
+            return self.index().meeting(meeting_id)
+        except QueryError:
+            raise NotFound(f"der findes intet møde med id '{meeting_id[:MAX_VALUE_CHARS]}'") from None
+
+    def case(self, item):
+        """The case history of an item, or None for an item of no case (a formality such as 'Eventuelt')."""
+        if not item.cases:
+            return None
+        try:
+            return self.index().case(item.id)
+        except QueryError:
+            return None
 
     def close(self) -> None:
         with self._lock:
@@ -141,12 +158,25 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
 
     def item_page(request: Request) -> Response:
         item = library.item(request.path_params["item_id"])
-        return page(request, "item.html", item=item, source_name=Path(item.path).name, item_page=_page_of(item))
+        meeting = library.meeting(item.meeting) if item.meeting else None
+        return page(request, "item.html", item=item, meeting=meeting, case=library.case(item))
+
+    def meeting_page(request: Request) -> Response:
+        return page(request, "meeting.html", meeting=library.meeting(request.path_params["meeting_id"]))
+
+    def meetings_page(request: Request) -> Response:
+        form = parse_form(request.query_params)
+        listing = library.index().meetings(**meetings_kwargs(form))
+        return page(request, "meetings.html", form=form, listing=listing, pages=_pages(form, listing),
+                    first=(form.page - 1) * form.limit + 1)
 
     def source(request: Request) -> Response:
-        """The indexed file of an item: looked up by the item, never by a path from the request."""
+        """An indexed file of an item (`?kopi=N`: its N-th source): looked up by the item, never by a path."""
         item = library.item(request.path_params["item_id"])
-        path = Path(item.path)
+        copy = request.query_params.get("kopi")
+        if copy is not None and not (copy.isdigit() and 1 <= int(copy) <= len(item.sources)):
+            raise BadRequest(f"'kopi' skal være et tal fra 1 til {len(item.sources)} for dette punkt")
+        path = Path(library.index().source(item.id, int(copy) if copy else None).path)
         if not path.is_file():
             raise HTTPException(404, f"kildefilen {path.name} findes ikke længere på serveren")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -172,6 +202,12 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
     def api_item(request: Request) -> Response:
         return JSONResponse(library.item(request.path_params["item_id"]).to_json())
 
+    def api_meetings(request: Request) -> Response:
+        return JSONResponse(library.index().meetings(**meetings_kwargs(parse_form(request.query_params))).to_json())
+
+    def api_meeting(request: Request) -> Response:
+        return JSONResponse(library.meeting(request.path_params["meeting_id"]).to_json())
+
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
 
@@ -183,8 +219,8 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
     def bad_request(request: Request, exc: Exception) -> Response:
         return error(request, 400, str(exc))
 
-    def not_found(request: Request, exc: ItemNotFound) -> Response:
-        return error(request, 404, f"der findes intet punkt med id '{exc.args[0]}'")
+    def not_found(request: Request, exc: NotFound) -> Response:
+        return error(request, 404, str(exc))
 
     def missing(request: Request, exc: IndexMissing) -> Response:
         build = f"referat index --index {library.dir} FOLDER"
@@ -208,13 +244,17 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         Route("/", search_page, name="search"),
         Route("/item/{item_id}", item_page, name="item"),
         Route("/source/{item_id}", source, name="source"),
+        Route("/meeting/{meeting_id}", meeting_page, name="meeting"),
+        Route("/meetings", meetings_page, name="meetings"),
         Route("/feed", feed, name="feed"),
         Route("/api/search", api_search, name="api_search"),
         Route("/api/item/{item_id}", api_item, name="api_item"),
+        Route("/api/meetings", api_meetings, name="api_meetings"),
+        Route("/api/meeting/{meeting_id}", api_meeting, name="api_meeting"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={
-        BadRequest: bad_request, QueryError: bad_request, ItemNotFound: not_found, IndexMissing: missing,
+        BadRequest: bad_request, QueryError: bad_request, NotFound: not_found, IndexMissing: missing,
         HTTPException: http_error, Exception: crash,
     })
     app.state.library = library
@@ -238,11 +278,6 @@ def _is_utf8(path: Path) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _page_of(item) -> int | None:
-    """The PDF page an item starts on, when the index knows it."""
-    return getattr(item, "page", None)
 
 
 def _facets(form: SearchForm, result) -> list[dict]:

@@ -100,6 +100,20 @@ class SearchForm:
         return [(name, v) for name, values in self.filters.items() for v in values]
 
 
+def meetings_kwargs(form: SearchForm) -> dict:
+    """Keyword arguments for `Index.meetings` from a search form: its filters, dates and paging (no words)."""
+    if form.q:
+        raise BadRequest("møder søges ikke på ord: brug filtrene, eller søg i punkterne")
+    kwargs: dict = {"sort": "date" if form.sort == "date" else "-date", "page": form.page, "limit": form.limit}
+    for name, values in form.filters.items():
+        kwargs[name] = values[0] if name == "year" else list(values)
+    if form.date_from:
+        kwargs["date_from"] = form.date_from
+    if form.date_to:
+        kwargs["date_to"] = form.date_to
+    return kwargs
+
+
 def _one(params, name: str, default: str = "") -> str:
     values = params.getlist(name)
     if len(values) > 1:

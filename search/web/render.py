@@ -46,6 +46,11 @@ def filename(path: str | None) -> str:
     return Path(path or "").name
 
 
+def page_anchor(source) -> str:
+    """`#page=N` for a source with pages (a PDF viewer opens there), else nothing."""
+    return f"#page={source.page}" if source.page and source.format == "pdf" else ""
+
+
 def facet_label(name: str) -> str:
     return LABELS.get(name, name.replace("_", " ").capitalize())
 
@@ -59,6 +64,6 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(danish_date=danish_date, marked=marked, plain=plain, filename=filename, facet_label=facet_label,
-                       value_label=value_label)
+                       value_label=value_label, page_anchor=page_anchor)
     env.globals.update(SORTS=SORTS)
     return env

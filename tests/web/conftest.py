@@ -1,5 +1,6 @@
-"""An index of the sample minutes plus an invented meeting whose text carries markup (<script>, <img>),
-built once for the web tests; `make_corpus` writes that meeting anywhere a test needs a fresh index."""
+"""An index of the sample minutes plus two invented meetings, built once for the web tests: one whose
+text carries markup (<script>, <img>), and its follow-up, where a case comes back. `make_corpus` writes
+them anywhere a test needs a fresh index."""
 from __future__ import annotations
 
 import shutil
@@ -40,7 +41,7 @@ Leverandøren har fjernet <img src=x onerror=alert(1)> fra siden. Telemedicin sk
 Beslutning
 Taget til efterretning.
 
-3. Telemedicin i hjemmeplejen
+3. Telemedicin i hjemmeplejen (sagsnr. 24/01234)
 
 Indstilling
 At gruppen godkender planen for telemedicin i hjemmeplejen.
@@ -49,12 +50,39 @@ Beslutning
 Godkendt.
 """
 HOSTILE_FILE = "2025-01-20_goedstrup-klyngen_klyngestyregruppe.txt"
+# The same body two months later: the case of item 3 comes back, so the item has a case history.
+FOLLOW_UP_MEETING = """Referat Klyngestyregruppe, Gødstrup-klyngen
+
+Mødedato: 24. marts 2025 kl. 9.00-10.30
+Sted: Mødelokale 1, Regionshospitalet Gødstrup
+
+Deltagere:
+Karen Holm, direktør, Herning Kommune (formand)
+Ole Bech, hospitalsdirektør, Regionshospitalet Gødstrup
+
+Dagsorden
+
+1. Godkendelse af dagsorden
+
+Beslutning:
+Godkendt.
+
+2. Telemedicin i hjemmeplejen, status efter tre måneder (sagsnr. 24/01234)
+
+Sagsfremstilling
+Planen er taget i brug i to kommuner. Borgerne er tilfredse med videoopkaldene.
+
+Beslutning
+Taget til efterretning.
+"""
+FOLLOW_UP_FILE = "2025-03-24_goedstrup-klyngen_klyngestyregruppe.txt"
 
 
 def make_corpus(folder: Path) -> Path:
     """The sample minutes and the invented meeting, copied into `folder`."""
     shutil.copytree(SAMPLE, folder, dirs_exist_ok=True)
     write(folder / HOSTILE_FILE, HOSTILE_MEETING)
+    write(folder / FOLLOW_UP_FILE, FOLLOW_UP_MEETING)
     return folder
 
 
@@ -65,7 +93,7 @@ def web_index(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("web")
     index_dir = root / "ix"
     report = indexer.build(index_dir, [make_corpus(root / "minutes")])
-    assert report.failed == [] and report.files == 5
+    assert report.failed == [] and report.files == 6
     return index_dir
 
 
