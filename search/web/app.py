@@ -121,13 +121,15 @@ class Library:
             raise NotFound(f"der findes intet møde med id '{meeting_id[:MAX_VALUE_CHARS]}'") from None
 
     def case(self, item):
-        """The case history of an item, or None for an item of no case (a formality such as 'Eventuelt')."""
-        if not item.cases:
+        """The case history of an item: None for a formality ('Eventuelt'), an item of no case, or a case
+        that appears nowhere else."""
+        if item.formality:
             return None
         try:
-            return self.index().case(item.id)
+            case = self.index().case(item.id)
         except QueryError:
             return None
+        return case if len(case.appearances) > 1 else None
 
     def close(self) -> None:
         with self._lock:

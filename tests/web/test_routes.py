@@ -40,7 +40,7 @@ def test_search_page_lists_hits_with_highlighted_snippets_and_source_links(clien
     assert "<mark>TeleKOL</mark>" in html
     assert '<time datetime="2024-03-14">14. marts 2024</time>' in html
     (item_id,) = hit_ids(html)
-    assert f'href="/source/{item_id}"' in html
+    assert f'href="/source/{item_id}?kopi=1"' in html
     assert '<label for="q">' in html and '<label for="from">' in html and '<label for="sort">' in html
 
 
@@ -115,7 +115,7 @@ def test_item_page_shows_the_whole_item_with_its_sections_and_source(client):
     for name in item.sections:
         assert f"<h2>{name.capitalize()}</h2>" in r.text
     assert "Orienteringen blev taget til efterretning" in r.text
-    assert f'href="/source/{hit.id}"' in r.text and Path(item.path).name in r.text
+    assert f'href="/source/{hit.id}?kopi=1"' in r.text and Path(item.path).name in r.text
 
 
 def test_unknown_item_is_a_404_page(client):
@@ -156,7 +156,7 @@ def test_document_markup_is_shown_as_text_everywhere(client):
     page = client.get(f"/item/{item_id}").text
     assert "<script>" not in page and "<img" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert page.count("&lt;script&gt;") == 3  # title (heading and <title>) and Indstilling
+    assert page.count("&lt;script&gt;") == 4  # title (heading, <title>, the meeting's agenda) and Indstilling
     assert "script-src" not in page and "'unsafe-inline'" not in client.get("/").headers["content-security-policy"]
 
 
