@@ -15,10 +15,11 @@ from .browser import chromium
 from .conftest import make_corpus
 from .live import serving
 
-ITEM_OF = "/?q=telekol"  # the item shot is of this search's first hit
+ITEM_OF = "/?q=title:hjemmeplejen&sort=date"  # the item and meeting shots are of this search's first hit
 SHOTS = [  # file, window width, height, path
     ("search.png", 1280, 1100, "/?q=godkendt"),
-    ("item.png", 1280, 1000, None),
+    ("item.png", 1280, 1400, None),
+    ("meeting.png", 1280, 1000, "meeting"),
     ("phone.png", 390, 1300, "/?q=telemedicin"),
 ]
 
@@ -34,6 +35,10 @@ def main(out: Path) -> None:
                     if path is None:
                         driver.get(base + ITEM_OF)
                         path = driver.find_element("css selector", ".hit h3 a").get_attribute("href")[len(base):]
+                    elif path == "meeting":  # the meeting of that item
+                        driver.get(base + ITEM_OF)
+                        driver.find_element("css selector", ".hit h3 a").click()
+                        path = driver.find_element("css selector", "#moedet a").get_attribute("href")[len(base):]
                     driver.get(base + path)
                     driver.save_screenshot(str(out / name))
                     print(out / name)
