@@ -105,20 +105,19 @@ class Library:
         return result
 
     def item(self, item_id: str):
-        try:
-            if len(item_id) > MAX_VALUE_CHARS:
-                raise QueryError(item_id)
-            return self.index().show(item_id)
-        except QueryError:
-            raise NotFound(f"der findes intet punkt med id '{item_id[:MAX_VALUE_CHARS]}'") from None
+        return self._find("punkt", item_id, lambda key: self.index().show(key))
 
     def meeting(self, meeting_id: str):
+        return self._find("møde", meeting_id, lambda key: self.index().meeting(key))
+
+    @staticmethod
+    def _find(what: str, key: str, find):
         try:
-            if len(meeting_id) > MAX_VALUE_CHARS:
-                raise QueryError(meeting_id)
-            return self.index().meeting(meeting_id)
+            if len(key) > MAX_VALUE_CHARS:
+                raise QueryError(key)
+            return find(key)
         except QueryError:
-            raise NotFound(f"der findes intet møde med id '{meeting_id[:MAX_VALUE_CHARS]}'") from None
+            raise NotFound(f"der findes intet {what} med id '{key[:MAX_VALUE_CHARS]}'") from None
 
     def case(self, item):
         """The case history of an item: None for a formality ('Eventuelt'), an item of no case, or a case
