@@ -52,6 +52,20 @@ def _terminated(signum, frame) -> None:
     raise indexer.Interrupted(signum)
 
 
+def _default_sigterm_in_child() -> None:
+    """Forked workers (the parse pool, Whoosh's writers) must die of SIGTERM as workers do: with this
+    CLI's handler they raised instead, printed a traceback, and could leave Pool.terminate() waiting
+    forever for a worker blocked on the task queue's lock."""
+    if signal.getsignal(signal.SIGTERM) is _terminated:
+        try:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        except ValueError:  # not the main thread: nothing was inherited there to undo
+            pass
+
+
+os.register_at_fork(after_in_child=_default_sigterm_in_child)
+
+
 def _stop(exc: KeyboardInterrupt) -> None:
     """One line and 128 + the signal's number, the shell's convention."""
     signum = getattr(exc, "signum", signal.SIGINT)
