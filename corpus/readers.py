@@ -128,6 +128,8 @@ def _blocks(root) -> list[Line]:
 
 
 _NO_JOIN_NEXT = {"og", "eller", "samt", "til", "som", "men"}
+_BROKEN_END = re.compile(r"[a-zæøå]-$")
+_LOWER_START = re.compile(r"[a-zæøå]")
 
 
 def join_hyphenated(lines: list[Line]) -> list[Line]:
@@ -140,11 +142,12 @@ def join_hyphenated(lines: list[Line]) -> list[Line]:
         if texts[i] is None or texts[i + 1] is None:
             continue
         nxt = texts[i + 1].lstrip()
-        if not re.search(r"[a-zæøå]-$", texts[i]) or not re.match(r"[a-zæøå]", nxt):
+        if not _BROKEN_END.search(texts[i]) or not _LOWER_START.match(nxt):
             continue
         head, _, rest = nxt.partition(" ")
         if head in _NO_JOIN_NEXT:
             continue
         texts[i] = texts[i][:-1] + head
         texts[i + 1] = rest or None
-    return [replace(line, text=text) for text, line in zip(texts, lines) if text is not None]
+    return [line if text == line.text else replace(line, text=text)
+            for text, line in zip(texts, lines) if text is not None]

@@ -288,7 +288,8 @@ def _parsing(paths: list[str], registry_file: str | None) -> Iterator[Callable[[
     if procs < 2 or len(paths) < PARALLEL_MIN_FILES:
         yield lambda path: _parse(path, registry_file)
         return
-    with multiprocessing.get_context("fork").Pool(procs) as pool:
+    pool = multiprocessing.get_context("fork").Pool(procs, initializer=_parse_worker)
+    try:
         ahead = zip(paths, pool.imap(partial(_parse, registry_file=registry_file), paths, chunksize=4))
 
         def parsed(path: str) -> Meeting | str:
@@ -297,6 +298,15 @@ def _parsing(paths: list[str], registry_file: str | None) -> Iterator[Callable[[
             return result
 
         yield parsed
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def _parse_worker() -> None:
+    """A parse worker dies quietly when the pool stops it, not through the CLI's SIGTERM handler."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @contextmanager
