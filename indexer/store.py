@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 import os
 import signal
-import tempfile
 import time
-from contextlib import suppress
 from pathlib import Path
 
 from whoosh import index as windex
 from whoosh.index import EmptyIndexError
+
+from corpus.files import fsync_dir, write_atomic  # noqa: F401  (used here and by indexer's modules)
 
 META_FILE = "referat.json"
 
@@ -122,35 +122,6 @@ def read_meta(index_dir: str | os.PathLike, required: bool = False) -> dict:
         return json.loads((Path(index_dir) / META_FILE).read_text("utf-8"))
     except FileNotFoundError:
         return {}
-
-
-def write_atomic(target: Path, text: str) -> None:
-    """Written to a temporary file of its own (concurrent writers never share one), flushed to disk and
-    renamed into place, so a crash or a full disk never leaves half a file; the temporary file is
-    removed when writing fails."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-    fsync_dir(target.parent)
-
-
-def fsync_dir(directory: Path) -> None:
-    """Make a rename in `directory` durable."""
-    with suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def write_meta(index_dir: str | os.PathLike, meta: dict) -> None:

@@ -2,8 +2,8 @@
 
 `fetch(folder, sources)` downloads each new or changed meeting (its JSON and, where the portal offers
 one, its PDF) into a folder a person can browse; the sources are data (`sources.py`). Indexing what was
-fetched is the caller's step (`referat fetch` runs indexer.reindex on the folder); from the index package
-this one borrows only its atomic write and its lock.
+fetched is the caller's step (`referat fetch` reindexes the folder); its atomic writes
+and its lock are corpus.files, which the index uses too.
 """
 from ..lazy import lazy_exports
 

@@ -13,8 +13,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from indexer.store import write_atomic
-
+from ..files import write_atomic
 from ..registry import fold
 
 SOURCES_FILE = "sources.json"

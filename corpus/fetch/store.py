@@ -1,6 +1,6 @@
 """The download folder: meeting files a person can browse (source / body / date) and what was fetched.
 
-What was fetched lives in the folder itself (`.referat-fetch/`, hidden, so the indexer skips it): per
+What was fetched lives in the folder itself (`.referat-fetch/`, hidden, so indexing skips it): per
 source an append-only journal, one JSON line per meeting written after its files are in place, compacted
 at the end of a run. A run killed at any moment leaves whole files (each written to a temporary name and
 renamed) and a journal that at worst lacks the last meeting, which the next run fetches again.
@@ -13,10 +13,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Self
 
-from indexer.lock import IndexLocked, WriterLock
-from indexer.store import write_atomic
+from ..files import FileLock, Locked, write_atomic
 
 STATE_DIR = ".referat-fetch"
+LOCK_FILE = "referat.lock"
 TMP_SUFFIX = ".part"
 
 
@@ -105,17 +105,17 @@ class SourceState:
         write_atomic(self.path, "".join(line + "\n" for line in lines))
 
 
-class FolderLock(WriterLock):
+class FolderLock(FileLock):
     """One fetch per download folder at a time: the index writer's kind of lock (released by the kernel
     when its process dies), kept in the folder's state directory."""
 
     def __init__(self, folder: Path):
-        super().__init__(folder / STATE_DIR)
+        super().__init__(folder / STATE_DIR / LOCK_FILE)
         self.folder = folder
 
     def __enter__(self) -> Self:
         try:
             super().__enter__()
-        except IndexLocked:
+        except Locked:
             raise FetchBusy(f"another referat fetch is downloading into {self.folder}") from None
         return self
