@@ -67,14 +67,6 @@ SCANNED = """\
     """
 
 
-@pytest.fixture(scope="module")
-def danish_index(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("danish")
-    write(folder / "clean.txt", dedent(CLEAN))
-    write(folder / "scanned.txt", dedent(SCANNED))
-    indexer.build(folder / "ix", [folder])
-    return folder / "ix"
-
 
 def titles(result):
     return [h.title for h in result.hits]

@@ -12,20 +12,11 @@ from search import QueryError
 from search.cli import EXIT_USAGE, main
 from search.query import parse
 from tests.conftest import write
-from tests.search.test_danish import CLEAN, SCANNED
 
 
 def invoke(*args):
     return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
 
-
-@pytest.fixture(scope="module")
-def mixed_index(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("semantics")
-    write(folder / "clean.txt", dedent(CLEAN))
-    write(folder / "scanned.txt", dedent(SCANNED))
-    indexer.build(folder / "ix", [folder])
-    return folder / "ix"
 
 
 def test_minus_word_as_its_own_shell_argument_excludes_it(sample_index):
@@ -73,21 +64,21 @@ def test_star_and_filters_alone_are_one_cheap_listing(sample_index):
     assert search.run(sample_index, "cluster:horsens").total == 6
 
 
-def test_typo_retry_leaves_an_indexed_word_alone_and_names_the_filter(mixed_index):
-    result = search.run(mixed_index, "pårørende", section="beslutning")
+def test_typo_retry_leaves_an_indexed_word_alone_and_names_the_filter(danish_index):
+    result = search.run(danish_index, "pårørende", section="beslutning")
     assert result.total == 0 and result.suggestion is None
     assert any("--section beslutning" in note and "items match 'pårørende'" in note for note in result.notes)
-    clustered = search.run(mixed_index, "genoptræningsplaner", cluster="midtklyngen")
+    clustered = search.run(danish_index, "genoptræningsplaner", cluster="midtklyngen")
     assert clustered.total == 0 and clustered.suggestion is None
     assert any("--cluster midtklyngen" in note for note in clustered.notes)
 
 
-def test_typo_retry_never_offers_an_ocr_misreading_or_a_field_name(mixed_index):
-    result = search.run(mixed_index, "pårørnde")
+def test_typo_retry_never_offers_an_ocr_misreading_or_a_field_name(danish_index):
+    result = search.run(danish_index, "pårørnde")
     assert result.suggestion == "pårørende"
-    assert search.run(mixed_index, "hgringen").suggestion != "hgring"
+    assert search.run(danish_index, "hgringen").suggestion != "hgring"
     for query in ("titel", "klynge"):
-        assert search.run(mixed_index, query).suggestion is None
+        assert search.run(danish_index, query).suggestion is None
 
 
 def test_snippets_mark_what_matched_and_never_a_stop_word(tmp_path):
@@ -109,7 +100,7 @@ def test_snippets_mark_what_matched_and_never_a_stop_word(tmp_path):
         search.run(tmp_path / "ix", "dem")
 
 
-def test_snippets_of_scanned_items_mark_their_ocr_matches(mixed_index):
-    result = search.run(mixed_index, "pårørende")
+def test_snippets_of_scanned_items_mark_their_ocr_matches(danish_index):
+    result = search.run(danish_index, "pårørende")
     scanned = [h for h in result.hits if h.title.startswith("Hgring")]
     assert scanned and "**pargrende**" in scanned[0].snippet
