@@ -14,10 +14,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from . import faults
+from .files import write_atomic
 from .readers import ReadError
 
 LANGUAGE = "dan"
@@ -75,6 +76,7 @@ def _recognise(data: bytes, pages: list[int], name: str) -> dict[int, str]:
         for done, index in enumerate(pages, start=1):
             _progress(f"OCR {name}: page {done}/{len(pages)}")
             image = document[index].render(scale=DPI / 72, grayscale=True).to_pil()
+            faults.point("ocr")
             try:
                 texts[index] = pytesseract.image_to_string(image, lang=LANGUAGE, config="--psm 4")
             except pytesseract.TesseractError as exc:
@@ -88,13 +90,10 @@ def _recognise(data: bytes, pages: list[int], name: str) -> dict[int, str]:
 
 
 def _store(path: Path, text: str) -> None:
-    """Write the cache entry atomically; a cache that cannot be written only costs a later OCR."""
+    """Write the cache entry whole or not at all; a cache that cannot be written only costs a later OCR."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".ocr-")
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, path)
+        write_atomic(path, text)
     except OSError:
         pass
 

@@ -24,9 +24,9 @@ from whoosh import index as windex
 from whoosh.index import LockError
 
 import corpus
-from corpus import Meeting, ReadError
+from corpus import Meeting, ReadError, faults
 
-from . import compounds, faults, outbox, spelling
+from . import compounds, outbox, spelling
 from .compounds import save_map as save_compounds
 from .facets import stored_values
 from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor

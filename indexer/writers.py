@@ -25,7 +25,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.util import random_name
 from whoosh.writing import SegmentWriter
 
-from . import faults
+from corpus import faults
 
 GRACE_SECONDS = 600
 

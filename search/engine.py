@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh import highlight, scoring
 from whoosh.analysis import Tokenizer
-from whoosh.query import And, AndNot, Not, Or, PatternQuery, Phrase, Term, TermRange
+from whoosh.query import And, AndNot, Not, Or, Phrase, Term, TermRange
 
 from indexer import SECTION_FIELDS
 from indexer.analysis import danish_analyzer, ocr_key

@@ -43,6 +43,23 @@ def shared_dir() -> Path:
     return SHARED
 
 
+@pytest.fixture
+def tesseract():
+    """Tesseract with its Danish model: a skip without it locally, a failure under CI (.ci/run installs it)."""
+    if shutil.which("tesseract") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true but Tesseract is missing: .ci/run installs tesseract-ocr tesseract-ocr-dan")
+        pytest.skip("Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-dan)")
+
+
+@pytest.fixture
+def ocr_cache(tmp_path, monkeypatch) -> Path:
+    """A fresh OCR cache of this test's own (in process and in the subprocesses it starts)."""
+    cache = tmp_path / "ocr-cache"
+    monkeypatch.setenv("REFERAT_OCR_CACHE", str(cache))
+    return cache
+
+
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory) -> Path:
     import indexer

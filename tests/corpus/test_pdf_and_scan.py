@@ -1,17 +1,12 @@
 """Publishers' PDFs read from their layout, and scanned PDFs read through Tesseract."""
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
 import corpus
-from corpus import scan
-from search.cli import EXIT_FILES_FAILED, main
+from search.cli import EXIT_FILES_FAILED
 from tests.conftest import SAMPLE, referat_command
 from tests.pdfwriter import Bold, make_pdf, make_scanned_pdf
 
@@ -64,22 +59,7 @@ SCANNED = [["Referat", "Ældreudvalget", "Mødedato: 9. september 2025", "",
             "2. Plan for sygeplejeklinikker", "Beslutning", "Planen blev godkendt."]]
 
 
-@pytest.fixture
-def ocr_cache(tmp_path, monkeypatch):
-    cache = tmp_path / "ocr-cache"
-    monkeypatch.setenv("REFERAT_OCR_CACHE", str(cache))
-    return cache
-
-
-def _tesseract_or_fail():
-    if shutil.which("tesseract") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI=true but Tesseract is missing: .ci/run installs tesseract-ocr tesseract-ocr-dan")
-        pytest.skip("Tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-dan)")
-
-
-def test_scanned_pdf_is_read_through_tesseract_and_cached(tmp_path, ocr_cache):
-    _tesseract_or_fail()
+def test_scanned_pdf_is_read_through_tesseract_and_cached(tmp_path, ocr_cache, tesseract):
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_scanned_pdf(SCANNED))
     m = corpus.read(path)
@@ -117,11 +97,10 @@ def test_pdf_with_a_text_layer_is_never_ocr(tmp_path):
     assert corpus.read(path).ocr is False
 
 
-def test_ocr_shows_progress_on_a_terminal(tmp_path, ocr_cache):
+def test_ocr_shows_progress_on_a_terminal(tmp_path, ocr_cache, tesseract):
     """On a terminal (stderr a tty), OCR says which page it is reading; piped, it stays quiet."""
     import pty
 
-    _tesseract_or_fail()
     path = tmp_path / "scan.pdf"
     path.write_bytes(make_scanned_pdf(SCANNED))
     env = {**os.environ, "REFERAT_OCR_CACHE": str(ocr_cache)}
@@ -143,13 +122,12 @@ def test_ocr_shows_progress_on_a_terminal(tmp_path, ocr_cache):
     assert b"OCR scan.pdf: page 1/1" in shown
 
 
-def test_scan_behind_a_typed_cover_sheet_is_read_through_ocr(tmp_path, ocr_cache):
+def test_scan_behind_a_typed_cover_sheet_is_read_through_ocr(tmp_path, ocr_cache, tesseract):
     """Most pages without text of their own (only a stamped page number): the PDF is a scan."""
     import io
 
     from pypdf import PdfReader, PdfWriter
 
-    _tesseract_or_fail()
     writer = PdfWriter()
     for part in (make_pdf([["Ældreudvalget", "Referat fra mødet den 9. september 2025", "Journalnr. 25/4711"]]),
                  make_scanned_pdf(SCANNED + [["Underskrifter", "Hanne Krog", "Per Smed"]])):

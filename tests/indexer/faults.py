@@ -62,7 +62,8 @@ def wait_for(condition, what: str, deadline: float = DEADLINE):
 
 def start_at_fault(args: list[str], point: str, tmp_path: Path, action: str = "hang",
                    env: dict | None = None) -> subprocess.Popen:
-    """Start `referat ARGS` and return once it has reached `point` (it is then still running)."""
+    """Start `referat ARGS` and return once it has reached `point` (it is then still running); the pid of
+    the process that reached it (the run or one of its workers) is `proc.at_fault`."""
     marker = tmp_path / f"reached-{point}-{time.monotonic_ns()}"
     full_env = {**os.environ, **(env or {}), "REFERAT_FAULT": point, "REFERAT_FAULT_MARKER": str(marker),
                 "REFERAT_FAULT_ACTION": action}
@@ -71,6 +72,7 @@ def start_at_fault(args: list[str], point: str, tmp_path: Path, action: str = "h
     wait_for(lambda: marker.exists() or proc.poll() is not None, f"the run to reach {point}")
     assert marker.exists(), f"the run ended before {point}: {proc.communicate()}"
     assert proc.poll() is None, "the run must still be running at the fault point"
+    proc.at_fault = int(wait_for(marker.read_text, "the marker's pid"))
     return proc
 
 

@@ -27,6 +27,7 @@ from tests.indexer.faults import (
     start_at_fault,
     wait_for,
 )
+from tests.pdfwriter import make_scanned_pdf
 
 parallel = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the parallel writer needs two cores")
 
@@ -65,6 +66,31 @@ def test_kill_9_at_a_point_then_the_next_run_completes(tmp_path, grown, point):
     assert holder(ix) is None
     assert indexer.reindex(ix).failed == []
     assert snapshot(ix) == clean_build([folder], tmp_path / "clean")
+
+
+SCANNED = [["Referat", "Chefforum Køge-klyngen", "Mødedato: 3. marts 2026", "",
+            "1. Opfølgning på udskrivningsforløb", "Beslutning", "Drøftet.", "",
+            "2. Fælles plan for hjemmebehandling", "Beslutning", "Godkendt."]]
+
+
+@parallel
+def test_kill_9_during_ocr_in_a_parse_worker_then_the_next_run_completes(tmp_path, grown, tesseract, ocr_cache):
+    """A scanned PDF among 240 new files is read by OCR in a parse worker when the run is killed."""
+    folder, ix, before = grown
+    scan = folder / "b" / "scan.pdf"
+    scan.write_bytes(make_scanned_pdf(SCANNED))
+    proc = start_at_fault(["reindex", "--index", str(ix), "--quiet"], "ocr", tmp_path)
+    assert proc.at_fault != proc.pid and running(proc.at_fault), "OCR runs in a parse worker of the run"
+    proc.kill()
+    proc.communicate()
+    wait_for(lambda: not running(proc.at_fault), "the parse worker to die with its parent", 15)
+    assert holder(ix) is None and snapshot(ix) == before
+    assert not list(ocr_cache.glob("*.json")), "nothing half-read is cached"
+    report = indexer.reindex(ix)
+    assert report.failed == [] and str(scan.resolve()) in report.added
+    after = snapshot(ix)
+    assert after == clean_build([folder], tmp_path / "clean")
+    assert sum(path == str(scan.resolve()) for _, path, *_ in after) == 2  # both items of the scanned minutes
 
 
 def test_a_forked_child_of_a_killed_writer_cannot_hold_the_lock(tmp_path):

@@ -1,5 +1,7 @@
 """Named points in a run where tests inject a fault, so crash tests synchronise on events, not timing.
 
+They live in corpus, the lowest layer, so that reading (OCR) has points as well as writing the index.
+
 Test-only: with `REFERAT_FAULT=<point>` in the environment, a run reaching that point writes its pid to
 the file `REFERAT_FAULT_MARKER` (when set) and then does `REFERAT_FAULT_ACTION`: `hang` (the default:
 wait to be killed, so a test can `kill -9` a process it knows is still running; a signal's handler
@@ -17,6 +19,7 @@ import time
 HANG_SECONDS = 300
 
 POINTS = (
+    "ocr",               # a scanned page about to be read by Tesseract (corpus.scan)
     "parallel-writer",   # inside Whoosh's multiprocess writer, its workers running
     "parallel-worker",   # in a worker process of that writer, before its first job
     "before-commit",     # every document written, nothing committed
