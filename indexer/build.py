@@ -60,6 +60,9 @@ class BuildReport:
     copies: list[str] = field(default_factory=list)  # files that are copies of meetings already indexed
     removed_items: int = 0
     new_items: list[str] = field(default_factory=list)  # ids of items new or changed in this run
+    # Records of the alerts journal (indexer.outbox) to print: this run's, and those of runs killed after
+    # recording theirs, before printing them.
+    alerts: list[dict] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
@@ -233,21 +236,23 @@ def reindex(
     *,
     registry_file: str | None = None,
     progress: Callable[[Path], None] | None = None,
-    deliver: Callable[[BuildReport], None] | None = None,
+    alerts: Callable[[list[str]], dict[str, list]] | None = None,
 ) -> BuildReport:
     """Bring the index up to date with the recorded roots (or `paths`): new, changed and deleted files.
 
-    Changes are found by content hash. `deliver(report)` is called, still holding the lock, with the
-    report whose `new_items` are every item owed to saved searches: this run's and those of an earlier
-    run that died after its commit (indexer.outbox); they are owed until `deliver` returns. Raises
-    IndexMissing without an index, IndexLocked while another run writes it.
+    Changes are found by content hash. With `alerts` (item ids -> {saved search: [hit as JSON]}) the run
+    owes saved-search alerts for the items new or changed in it, and in earlier runs killed after their
+    commit: they are matched once and recorded in the alerts journal exactly once (indexer.outbox).
+    `report.alerts` are the records to print (this run's, and any a killed run recorded but never
+    printed), `report.new_items` every item this run's record covers. Raises IndexMissing without an
+    index, IndexLocked while another run writes it.
     """
     index_dir = Path(index_dir)
     if not has_index(index_dir):
         raise IndexMissing(f"no index at {index_dir}; build one with: referat index --index {index_dir} FOLDER")
     roots = [Path(p) for p in paths] if paths else [Path(r) for r in read_meta(index_dir).get("roots", [])]
     return _sync(index_dir, roots, force=False, prune=True, create=False, registry_file=registry_file,
-                 progress=progress, deliver=deliver or (lambda report: None))
+                 progress=progress, alerts=alerts)
 
 
 PARALLEL_MIN_FILES = 200  # below this, starting sub-writers costs more than it saves
@@ -357,12 +362,12 @@ def _under(path: str, root: Path) -> bool:
 
 def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, create: bool,
           registry_file: str | None, progress, analysis: dict | None = None,
-          deliver: Callable[[BuildReport], None] | None = None) -> BuildReport:
+          alerts: Callable[[list[str]], dict[str, list]] | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     try:
         _locked_sync(index_dir, roots, report, started, force=force, prune=prune, create=create,
-                     registry_file=registry_file, progress=progress, analysis=analysis, deliver=deliver)
+                     registry_file=registry_file, progress=progress, analysis=analysis, alerts=alerts)
     except OSError as exc:
         if report.committed:
             after = ("the index was updated, but not all of its side files were written: "
@@ -377,19 +382,19 @@ def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, creat
 
 def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, started: float, *, force: bool,
                  prune: bool, create: bool, registry_file: str | None, progress, analysis: dict | None,
-                 deliver: Callable[[BuildReport], None] | None) -> None:
+                 alerts: Callable[[list[str]], dict[str, list]] | None) -> None:
     """The run under the lock. The order makes the index change as one unit: the outbox of alerts is
     written before the commit; files.json, compounds-N.json and spelling.txt after it are each stamped
     with the generation they describe, so one missing or stale after a crash is derived again by the
-    next run (`_complete_side_files`), which also delivers the outbox."""
+    next run (`_complete_side_files`), which also records the alerts still owed."""
     with WriterLock(index_dir):
         ix, replaces = _open(index_dir, create, report, analysis)
         generation = ix.latest_generation()
         if not replaces:
             _remove_debris(ix, index_dir)
-        owed = outbox.pending(index_dir, generation) if deliver else []
+        owed, late = outbox.owed(index_dir, generation) if alerts else ([], [])
         if replaces:
-            state, cache_valid, previous = {}, False, _stored_digests(index_dir) if deliver else {}
+            state, cache_valid, previous = {}, False, _stored_digests(index_dir) if alerts else {}
             force = True  # a rebuilt index: every file is indexed again
         else:
             (state, cache_valid), previous = load_state(ix, index_dir), {}
@@ -400,8 +405,8 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
             table = {} if replaces else load_table(ix, index_dir)
 
             def before_commit() -> None:
-                if deliver:
-                    outbox.save(index_dir, generation + 1, _unique(owed + report.new_items))
+                if alerts:
+                    outbox.save(index_dir, [*owed, outbox.Owed(generation + 1, tuple(report.new_items))])
 
             planned = _write(ix, index_dir, todo, removed, state, registry_file, progress, report, previous,
                              counts, before_commit)
@@ -421,14 +426,15 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
         meta = read_meta(index_dir, required=True)
         recorded = meta.get("roots", [])
         meta["roots"] = recorded + [str(r) for r in scanned if str(r) not in recorded]
-        meta["last_reindex" if deliver else "last_index"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        meta["last_index" if create else "last_reindex"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
         write_meta(index_dir, meta)
         faults.point("after-meta")
+        if alerts:
+            entries = [*owed, outbox.Owed(generation + 1, tuple(report.new_items))] if report.committed else owed
+            report.new_items = _unique([i for e in entries for i in e.items])
+            written = outbox.record(index_dir, entries, alerts) if entries or late else None
+            report.alerts = late + ([written] if written else [])
         report.seconds = time.perf_counter() - started
-        if deliver:
-            report.new_items = _unique(owed + report.new_items)
-            deliver(report)
-            outbox.clear(index_dir)
 
 
 def _remove_debris(ix, index_dir: Path) -> None:

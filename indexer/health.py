@@ -146,13 +146,18 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
         found(meeting_table.TABLE_FILE, "its meetings disagree with the index", "derived again from the index",
               lambda: meeting_table.save_table(ix, index_dir, table, [], set()))
 
-    owed = outbox.read(index_dir)
-    if owed is None and (index_dir / outbox.OUTBOX_FILE).exists():
+    if outbox.read(index_dir) is None:
         found(outbox.OUTBOX_FILE, "damaged: the alerts a killed run owed cannot be read", "removed",
               lambda: outbox.clear(index_dir))
-    elif owed and owed[0] <= generation:
-        health.notes.append(f"{len(owed[1])} saved-search alerts of a killed run are owed; the next reindex "
-                            f"delivers them")
+    else:
+        items = sum(len(e.items) for e in outbox.owed(index_dir, generation)[0])
+        if items:
+            health.notes.append(f"saved-search alerts for {items} items of a killed run are owed; the next "
+                                f"reindex records them")
+    bad = outbox.damaged_lines(index_dir)
+    if bad:
+        found(outbox.JOURNAL_FILE, f"damaged: {bad} lines cannot be read", "written again with its readable records",
+              lambda: outbox.rewrite_journal(index_dir))
 
     if (index_dir / STAGING_DIR).exists():
         found(STAGING_DIR, "left by a schema rebuild that did not finish (the live index is unaffected)", "removed",
@@ -187,9 +192,6 @@ class Freshness:
     last_reindex: str | None  # ISO time of the last successful reindex
     last_index: str | None  # ... and of the last successful `referat index`
     days: float | None  # since the later of the two
-
-    def stale(self, limit_days: float) -> bool:
-        return self.days is not None and self.days > limit_days
 
 
 def freshness(index_dir: str | os.PathLike, now: dt.datetime | None = None) -> Freshness:

@@ -283,7 +283,7 @@ def _logger(quiet: bool, log_file: str | None) -> logging.Logger:
     log.setLevel(logging.INFO)
     log.propagate = False
     form = logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S")
-    console = logging.StreamHandler(click.get_text_stream("stderr"))
+    console = logging.StreamHandler(sys.stderr)
     console.setLevel(logging.WARNING if quiet else logging.INFO)
     console.setFormatter(form)
     log.addHandler(console)
@@ -330,44 +330,41 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch
         paths, fetched, fetch_failed = fetch_before_reindex(index_dir, list(paths), log)
     log.info("reindex of %s started", index_dir)
 
-    def deliver(report: indexer.BuildReport) -> None:
-        """The summary and the saved-search matches, printed before the run's outbox is cleared."""
-        for path, reason in report.failed:
-            log.warning("%s: failed: %s", path, reason)
-        for path, reason in report.skipped:
-            log.info("%s: skipped: %s", path, reason)
-        for path, warning in report.warnings:
-            log.info("%s: warning: %s", path, warning)
-        summary = {
-            "added": len(report.added), "updated": len(report.updated), "removed": len(report.removed),
-            "unchanged": report.unchanged, "failed": len(report.failed), "copies": len(report.copies),
-            "meetings_written": report.meetings, "items_written": report.items,
-            "items_removed": report.removed_items, "new_items": len(report.new_items),
-            "seconds": round(report.seconds, 2),
-        }
-        log.info("reindex done: %s", ", ".join(f"{k} {v}" for k, v in summary.items()))
-        if report.copies:
-            log.info("%s", _copies(report))
-        from . import watch as watches
-
-        found = watches.matches(index_dir, report.new_items)
-        for name, hits in found.items():
-            if hits:
-                log.info("saved search %s: %d new or changed items", name, len(hits))
-        if as_json:
-            payload = {"summary": summary, "fetch": fetched,
-                       "watches": {name: [h.to_json() for h in hits] for name, hits in found.items()}}
-            click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
-        elif not quiet or any(found.values()):
-            click.echo(fmt.watch_report_text(found))
-        sys.stdout.flush()
+    from . import watch as watches
 
     try:
-        report = indexer.reindex(index_dir, list(paths) or None, registry_file=registry_file, deliver=deliver)
+        report = indexer.reindex(index_dir, list(paths) or None, registry_file=registry_file,
+                                 alerts=watches.matcher(index_dir))
     except (indexer.IndexLocked, indexer.IndexMissing, indexer.IndexWriteFailed, KeyboardInterrupt) as exc:
         log.handlers[0].setLevel(logging.CRITICAL + 1)  # the error line below goes to stderr once, not twice
         log.error("reindex stopped: %s", exc)
         raise
+    for path, reason in report.failed:
+        log.warning("%s: failed: %s", path, reason)
+    for path, reason in report.skipped:
+        log.info("%s: skipped: %s", path, reason)
+    for path, warning in report.warnings:
+        log.info("%s: warning: %s", path, warning)
+    summary = {
+        "added": len(report.added), "updated": len(report.updated), "removed": len(report.removed),
+        "unchanged": report.unchanged, "failed": len(report.failed), "copies": len(report.copies),
+        "meetings_written": report.meetings, "items_written": report.items,
+        "items_removed": report.removed_items, "new_items": len(report.new_items),
+        "seconds": round(report.seconds, 2),
+    }
+    log.info("reindex done: %s", ", ".join(f"{k} {v}" for k, v in summary.items()))
+    if report.copies:
+        log.info("%s", _copies(report))
+    found = watches.found_by(index_dir, report.alerts)
+    for name, hits in found.items():
+        if hits:
+            log.info("saved search %s: %d new or changed items", name, len(hits))
+    if as_json:
+        payload = {"summary": summary, "fetch": fetched,
+                   "watches": {name: [h.to_json() for h in hits] for name, hits in found.items()}}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+    elif not quiet or any(found.values()):
+        click.echo(fmt.watch_report_text(found))
     if report.failed or fetch_failed:
         sys.exit(EXIT_FILES_FAILED)
 
@@ -380,6 +377,7 @@ def watch_group() -> None:
     Example:
       referat watch add telekol 'telekol OR "tele-kol"' --cluster midtklyngen
       referat watch list
+      referat watch alerts telekol
       referat watch remove telekol
     """
 
@@ -422,6 +420,37 @@ def watch_list(index_dir, as_json) -> None:
         return
     for w in saved:
         click.echo(f"{w.name}\t{w.query}" + "".join(f" --{k} {v}" for k, v in w.filters.items()))
+
+
+@watch_group.command("alerts")
+@click.argument("name", required=False)
+@index_option
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="How many of the newest reindex runs that found something.")
+@click.option("--json", "as_json", is_flag=True)
+@_errors_as_messages
+def watch_alerts(name, index_dir, limit, as_json) -> None:
+    """What the saved searches found in past reindex runs (all, or saved search NAME), newest first.
+
+    Every run's alerts are kept in the index's alerts journal exactly once, also those of a run that was
+    killed before it could print them.
+
+    \b
+    Example:
+      referat watch alerts
+      referat watch alerts rekruttering --limit 3 --json
+    """
+    from . import watch as watches
+
+    found = watches.alerts(index_dir, limit=limit, name=name)
+    if as_json:
+        click.echo(json.dumps([a.to_json() for a in found], ensure_ascii=False, indent=1))
+        return
+    if not found:
+        click.echo("no alerts recorded" + (f" for {name}" if name else ""))
+    for n, entry in enumerate(found):
+        click.echo(("\n" if n else "") + f"reindex of {entry.time} ({entry.items} new or changed items):")
+        click.echo(fmt.watch_report_text({k: v for k, v in entry.found.items() if v}))
 
 
 @watch_group.command("remove")
@@ -509,17 +538,13 @@ def stats_cmd(index_dir: str, output, stale_days: float) -> None:
       referat stats --json
       referat stats --stale-days 1
     """
-    from indexer.health import freshness
-
     from .run import stats
 
-    output.show(stats(index_dir))
-    fresh = freshness(index_dir)
-    if output.fmt == "text":
-        click.echo(f"last successful reindex: {fresh.last_reindex or 'never'}"
-                   + (f" (last index: {fresh.last_index})" if fresh.last_index else ""))
-    if fresh.stale(stale_days):
-        _warn(index_dir, f"warning: the index was last brought up to date {fresh.days:.1f} days ago (more than "
+    counts = stats(index_dir)
+    output.show(counts)
+    days = counts.days_since_update
+    if days is not None and days > stale_days:
+        _warn(index_dir, f"warning: the index was last brought up to date {days:.1f} days ago (more than "
                          f"{stale_days:g}): is the nightly reindex failing? see `referat check`")
 
 

@@ -198,6 +198,8 @@ def stats_text(stats: Stats) -> str:
     for cluster, row in stats.by_cluster_year.items():
         rows.append(f"{cluster:<{width}} " + " ".join(f"{row.get(y, 0):>9}" for y in years) + f" {sum(row.values()):>7}")
     rows.append(f"{stats.items} items of {stats.meetings} meetings in {stats.files} files")
+    rows.append(f"last successful reindex: {stats.last_reindex or 'never'}"
+                + (f" (last index: {stats.last_index})" if stats.last_index else ""))
     return "\n".join(rows)
 
 

@@ -177,7 +177,15 @@ class Index:
         return self._with_retry(lambda slot: item_view(slot.searcher, item_id))
 
     def stats(self) -> Stats:
-        return self._with_retry(lambda slot: stats_of(slot.searcher))
+        """Counts by cluster and year, and when the index was last brought up to date."""
+        from dataclasses import replace
+
+        from indexer.health import freshness
+
+        fresh = freshness(self.dir)
+        days = None if fresh.days is None else round(fresh.days, 2)
+        return replace(self._with_retry(lambda slot: stats_of(slot.searcher)), last_reindex=fresh.last_reindex,
+                       last_index=fresh.last_index, days_since_update=days)
 
     def meeting(self, meeting_id: str) -> MeetingView:
         """A meeting's agenda with outcomes, by meeting id or the id of one of its items; QueryError if none."""

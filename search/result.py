@@ -5,9 +5,10 @@ read as attributes too (`hit.cluster`); JSON gives them as top-level keys.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 from indexer.facets import BY_NAME
+from indexer.meetings import Source
 
 SORTS = ("relevance", "date", "-date")  # the orders a Result can come in
 
@@ -38,7 +39,15 @@ class Hit(_FacetAttributes):
     facets: dict[str, object] = field(default_factory=dict)
     meeting: str | None = None  # the meeting id (referat meeting ID)
     versions: list[str] = field(default_factory=list)  # dagsorden, tillægsdagsorden, referat: where the item appears
-    sources: list = field(default_factory=list)  # search.meetings.SourceView: every file, the primary first
+    sources: list = field(default_factory=list)  # indexer.meetings.Source: every file, the primary first
+
+    @classmethod
+    def from_json(cls, data: dict) -> Hit:
+        """The hit `to_json()` gave (as kept in the alerts journal)."""
+        own = {f.name for f in fields(cls)} - {"facets", "sources"}
+        sources = [Source(**{k: v for k, v in s.items() if k != "uri"}) for s in data.get("sources") or []]
+        return cls(**{k: data[k] for k in own if k in data},
+                   facets={k: data.get(k) for k in BY_NAME if k in data}, sources=sources)
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,9 @@ class Stats:
     files: int
     by_cluster_year: dict[str, dict[str, int]]
     meetings: int = 0
+    last_reindex: str | None = None  # ISO time of the last successful reindex (indexer.health.freshness)
+    last_index: str | None = None  # ... and of the last successful `referat index`
+    days_since_update: float | None = None  # since the later of the two
 
     def to_json(self) -> dict:
         return asdict(self)

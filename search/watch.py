@@ -70,6 +70,55 @@ def _run_filters(watch: Watch) -> dict:
     return {k: watch.filters[k] for k in FILTER_KEYS if watch.filters.get(k)}
 
 
+def matcher(index_dir: str | os.PathLike):
+    """What a reindex records in its alerts journal (indexer.outbox): item ids -> {saved search: [hit as JSON]}."""
+    return lambda item_ids: {name: [hit.to_json() for hit in hits] for name, hits in matches(index_dir, item_ids).items()}
+
+
+@dataclass(frozen=True)
+class Alerts:
+    """One record of the alerts journal: what a reindex found for the saved searches."""
+    seq: int
+    time: str
+    items: int  # new or changed items checked against the saved searches
+    found: dict[str, list[Hit]]
+
+    @classmethod
+    def from_record(cls, record: dict) -> Alerts:
+        return cls(int(record.get("seq", 0)), str(record.get("time", "")), int(record.get("items", 0)),
+                   {name: [Hit.from_json(h) for h in hits] for name, hits in (record.get("watches") or {}).items()})
+
+    def to_json(self) -> dict:
+        return {"seq": self.seq, "time": self.time, "items": self.items,
+                "watches": {name: [h.to_json() for h in hits] for name, hits in self.found.items()}}
+
+
+def found_by(index_dir: str | os.PathLike, records: list[dict]) -> dict[str, list[Hit]]:
+    """The hits of journal records by saved search (every saved search named, found or not)."""
+    found: dict[str, list[Hit]] = {w.name: [] for w in list_watches(index_dir)}
+    for record in records:
+        for name, hits in Alerts.from_record(record).found.items():
+            found.setdefault(name, []).extend(hits)
+    return found
+
+
+def alerts(index_dir: str | os.PathLike, limit: int = 20, name: str | None = None) -> list[Alerts]:
+    """The newest records of the alerts journal that found something (for saved search `name` only, if
+    given), newest first."""
+    from indexer.outbox import journal
+
+    found = []
+    for record in reversed(journal(index_dir)):
+        entry = Alerts.from_record(record)
+        if name is not None:
+            entry = Alerts(entry.seq, entry.time, entry.items, {name: entry.found.get(name, [])})
+        if any(entry.found.values()):
+            found.append(entry)
+        if len(found) == limit:
+            break
+    return found
+
+
 def matches(index_dir: str | os.PathLike, item_ids: list[str]) -> dict[str, list[Hit]]:
     """For each saved search, the hits among `item_ids` (the items a reindex found new or changed)."""
     saved = list_watches(index_dir)

@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 import indexer
-from indexer import compounds, spelling
+import search
+from indexer import compounds, outbox, spelling
 from indexer.lock import holder, holder_state
 from indexer.schema import SCHEMA_VERSION
 from indexer.store import write_atomic
@@ -148,26 +149,76 @@ def watched(tmp_path):
 
 
 def alerts(ix) -> list[str]:
-    got: list[str] = []
-    report = indexer.reindex(ix, deliver=lambda r: got.extend(h.id for h in watch.matches(ix, r.new_items)["tele"]))
+    """The ids a reindex reports to the saved search `tele`."""
+    report = indexer.reindex(ix, alerts=watch.matcher(ix))
     assert report.failed == []
-    return sorted(got)
+    return sorted(h["id"] for record in report.alerts for h in record["watches"]["tele"])
 
 
-@pytest.mark.parametrize("point", ["before-commit", "after-commit", "after-state", "after-compounds", "after-meta"])
+def journaled(ix) -> list[str]:
+    """Every id the alerts journal holds for `tele`, as often as it holds it."""
+    return sorted(h["id"] for record in outbox.journal(ix) for h in record["watches"].get("tele", []))
+
+
+@pytest.mark.parametrize("point", ["before-commit", "after-commit", "after-state", "after-compounds", "after-meta",
+                                   "after-journal"])
 def test_kill_9_at_each_point_then_every_alert_is_delivered_once(tmp_path, watched, point):
     folder, ix = watched
     proc = start_at_fault(["reindex", "--index", str(ix), "--quiet", "--json"], point, tmp_path)
     proc.kill()
-    proc.communicate()
-    assert holder(ix) is None
+    out, _ = proc.communicate()
+    assert out == "" and holder(ix) is None  # killed before it printed anything
     delivered = alerts(ix)
     assert len(delivered) == 3
     assert alerts(ix) == []  # never twice
+    assert journaled(ix) == delivered  # recorded once, whether the killed run recorded them or the next one
     clean = tmp_path / "clean"
     assert snapshot(ix) == clean_build([folder], clean)
     assert spelling_words(ix) == spelling_words(clean)
     assert compounds.is_sound(ix, indexer.open_index(ix).latest_generation())
+
+
+def test_alerts_of_a_committed_run_survive_a_later_run_killed_before_its_commit(tmp_path, watched):
+    folder, ix = watched
+    first = start_at_fault(["reindex", "--index", str(ix), "--quiet"], "after-commit", tmp_path)
+    first.kill()
+    first.communicate()
+    one_item_minutes(folder / "c", 2, start=300, word="telemedicin")
+    second = start_at_fault(["reindex", "--index", str(ix), "--quiet"], "before-commit", tmp_path)
+    second.kill()
+    second.communicate()
+    delivered = alerts(ix)
+    assert len(delivered) == 5  # the first run's three, committed, and the two the second never committed
+    assert alerts(ix) == [] and journaled(ix) == delivered
+
+
+def test_the_cli_prints_the_alerts_a_killed_run_recorded_and_the_journal_lists_them(tmp_path, watched):
+    _, ix = watched
+    proc = start_at_fault(["reindex", "--index", str(ix), "--quiet"], "after-journal", tmp_path)
+    proc.kill()
+    proc.communicate()
+    result = CliRunner().invoke(main, ["reindex", "--index", str(ix), "--quiet"])
+    assert result.exit_code == 0 and result.output.count("telemedicin") == 3
+    assert "tele: 3 new or changed items" in result.output
+    assert "tele: 0 new or changed items" in CliRunner().invoke(main, ["reindex", "--index", str(ix)]).output
+    listed = CliRunner().invoke(main, ["watch", "alerts", "--index", str(ix), "--json"])
+    assert listed.exit_code == 0
+    records = json.loads(listed.output)
+    assert len(records) == 1 and records[0]["items"] == 3 and len(records[0]["watches"]["tele"]) == 3
+    text = CliRunner().invoke(main, ["watch", "alerts", "tele", "--index", str(ix)]).output
+    assert text.startswith("reindex of 20") and text.count("Telemedicin nummer") == 3
+
+
+def test_a_damaged_alerts_journal_is_reported_and_repaired_keeping_its_readable_records(tmp_path, watched):
+    _, ix = watched
+    assert len(alerts(ix)) == 3
+    journal = ix / outbox.JOURNAL_FILE
+    journal.write_bytes(journal.read_bytes() + b'{"seq": 2, "generat\n\x00\xff\n')
+    result = CliRunner().invoke(main, ["check", "--index", str(ix)])
+    assert result.exit_code == 3 and "alerts.jsonl: damaged: 2 lines cannot be read" in result.output
+    assert CliRunner().invoke(main, ["check", "--index", str(ix), "--repair"]).exit_code == 6
+    assert CliRunner().invoke(main, ["check", "--index", str(ix)]).exit_code == 0
+    assert len(journaled(ix)) == 3 and alerts(ix) == []
 
 
 def test_spelling_counts_do_not_grow_when_files_are_indexed_again(tmp_path):
@@ -260,11 +311,15 @@ def test_stats_warns_when_the_last_reindex_is_too_old(tmp_path):
     indexer.reindex(ix)
     fresh = CliRunner().invoke(main, ["stats", "--index", str(ix)])
     assert fresh.exit_code == 0 and "last successful reindex: 20" in fresh.output and "warning" not in fresh.output
+    as_json = json.loads(CliRunner().invoke(main, ["stats", "--index", str(ix), "--json"]).stdout)
+    assert as_json["last_reindex"].startswith("20") and 0 <= as_json["days_since_update"] < 1
     meta = json.loads((ix / "referat.json").read_text("utf-8"))
     old = "2020-01-01T02:30:00+00:00"
     (ix / "referat.json").write_text(json.dumps({**meta, "last_reindex": old, "last_index": old}), "utf-8")
     stale = CliRunner().invoke(main, ["stats", "--index", str(ix)])
     assert "warning: the index was last brought up to date" in stale.stderr
+    with search.open(ix) as opened:
+        assert opened.stats().days_since_update > 2000
     assert "warning" not in CliRunner().invoke(main, ["stats", "--index", str(ix)],
                                                env={"REFERAT_STALE_DAYS": "100000"}).stderr
 
