@@ -255,20 +255,17 @@ def reindex(
                  progress=progress, alerts=alerts)
 
 
-PARALLEL_MIN_FILES = 200  # below this, starting sub-writers costs more than it saves
-WRITER_MB = 256  # per writer process: the memory bound of Whoosh's posting pool
+PARALLEL_MIN_FILES = 200  # below this, parsing and writing on every core costs more than it saves
 
 
 def _writer(ix, files: int):
-    """Whoosh's multiprocess writer for big batches (analysis on every core), the plain one otherwise.
-
-    Sub-writers each add their own segment (multisegment=True): Whoosh's merging variant is known to
-    crash with procs > 1. A failed sub-writer stops the commit (indexer.writers).
-    """
+    """The parallel writer for big batches (analysis and writing on every core), the plain one otherwise
+    (indexer.writers). Segments are written as separate files: Whoosh's compound file is copied into
+    memory whenever a searcher opens it."""
     procs = os.cpu_count() or 1
     if procs > 1 and files >= PARALLEL_MIN_FILES:
-        return ParallelWriter(ix, procs=procs, multisegment=True, limitmb=WRITER_MB, batchsize=200, compound=False)
-    return Writer(ix, limitmb=WRITER_MB, compound=False)
+        return ParallelWriter(ix, procs=procs, compound=False)
+    return Writer(ix, compound=False)
 
 
 def _parse(path: str, registry_file: str | None) -> Meeting | str:
@@ -318,9 +315,9 @@ def _parse_worker() -> None:
 def _writing(ix, index_dir: Path, files: int) -> Iterator:
     """A writer that commits when the block ends and otherwise cancels, its worker processes with it.
 
-    Whoosh's own cancel only flags its workers in the parent's memory: a worker blocked on the job queue
-    would live on, so they are killed here. Whoosh's WRITELOCK descriptor is registered so that forked
-    workers close it (see indexer.lock).
+    A writer's worker processes (they run during the commit) are killed here, so that an interrupted or
+    failed commit leaves none behind. Whoosh's WRITELOCK descriptor is registered so that forked workers
+    close it (see indexer.lock).
     """
     try:
         writer = _writer(ix, files)
@@ -348,9 +345,6 @@ def _stop_workers(writer) -> None:
         if task.is_alive():
             task.kill()
         task.join()
-    for queue in (getattr(writer, "jobqueue", None), getattr(writer, "resultqueue", None)):
-        if queue is not None:
-            queue.cancel_join_thread()
     with suppress(OSError, ValueError):  # a writer stopped in the middle of its commit has little left to cancel
         writer.cancel()
 
@@ -535,8 +529,6 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
         for mid in planned.stale:
             writer.delete_by_term("meeting", mid)
         for meeting in planned.meetings:
-            if getattr(writer, "tasks", None):
-                faults.point("parallel-writer")
             writer.delete_by_term("meeting", meeting.id)
             docs = merged_documents(meeting)
             for doc in docs:

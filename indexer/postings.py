@@ -1,0 +1,152 @@
+"""A new segment's postings, gathered in memory and written in bulk in Whoosh's own format.
+
+Whoosh's writer makes every posting a tuple in a sorting pool, sorts them all at commit, looks up the
+field length of each posting's document in a column, and hands them to its block writer one call at a
+time: about three quarters of an index build. Documents are numbered in the order they are added, so a
+term's postings arrive in document order already. Here they are appended to compact per-term arrays,
+the terms are sorted once, and each block of 128 postings is handed to Whoosh's own block writer whole
+(ids, weights, encoded positions, length bounds), so the bytes on disk are the ones Whoosh writes.
+"""
+from __future__ import annotations
+
+from array import array
+
+from whoosh.formats import Positions
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+BLOCK = 128  # postings per block: W3Codec's blocklimit
+
+
+class _Term:
+    """One term's postings: document numbers, weights, and the encoded values one after another."""
+
+    __slots__ = ("ids", "weights", "values", "ends")
+
+    def __init__(self):
+        self.ids = array("I")
+        self.weights = array("f")
+        self.values = bytearray()
+        self.ends = array("I")
+
+
+class Postings:
+    """The postings and field lengths of the documents of one segment being written."""
+
+    def __init__(self):
+        self.fields: dict[str, dict[bytes, _Term]] = {}
+        self.lengths: dict[str, bytearray] = {}  # field -> each document's length as Whoosh's length byte
+        self.unordered: set[str] = set()  # fields where a term got a document number out of order
+
+    def add(self, fieldname: str, btext: bytes, docnum: int, weight: float, value: bytes | None) -> None:
+        """One posting, as Whoosh's pool takes it."""
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        entry = terms.get(btext)
+        if entry is None:
+            entry = terms[btext] = _Term()
+        if entry.ids and docnum < entry.ids[-1]:
+            self.unordered.add(fieldname)
+        entry.ids.append(docnum)
+        entry.weights.append(weight)
+        if value:
+            entry.values += value
+        entry.ends.append(len(entry.values))
+
+    def add_text(self, fieldname: str, field, value: str, docnum: int, boost: float) -> int:
+        """The postings of a text field with positions, analysed once; returns the field's length (how
+        many terms it has), as Whoosh counts it."""
+        positions: dict[str, list[int]] = {}
+        for token in field.analyzer(value, positions=True, boosts=True, mode="index"):
+            found = positions.get(token.text)
+            if found is None:
+                positions[token.text] = [token.pos]
+            else:
+                found.append(token.pos)
+        terms = self.fields.get(fieldname)
+        if terms is None:
+            terms = self.fields[fieldname] = {}
+        encode = field.format.encode
+        factor = field.format.field_boost * boost
+        length = 0
+        for text, where in positions.items():
+            btext = text.encode("utf-8")
+            entry = terms.get(btext)
+            if entry is None:
+                entry = terms[btext] = _Term()
+            count = len(where)
+            length += count
+            entry.ids.append(docnum)
+            entry.weights.append(count * factor)
+            entry.values += encode(where)
+            entry.ends.append(len(entry.values))
+        return length
+
+    def set_length(self, fieldname: str, docnum: int, length: int) -> None:
+        lengths = self.lengths.get(fieldname)
+        if lengths is None:
+            lengths = self.lengths[fieldname] = bytearray()
+        if len(lengths) <= docnum:
+            lengths.extend(bytes(docnum + 1 - len(lengths)))
+        lengths[docnum] = length_to_byte(length)
+
+    def write(self, fieldwriter, schema) -> None:
+        """Every term of every field, in the order Whoosh's terms table wants (field name, then term)."""
+        for fieldname in sorted(self.fields):
+            fieldobj = schema[fieldname]
+            terms = self.fields[fieldname]
+            lengths = self.lengths.get(fieldname) if fieldobj.scorable else None
+            fieldwriter.start_field(fieldname, fieldobj)
+            writer = fieldwriter._postwriter
+            for btext in sorted(terms):
+                entry = terms[btext]
+                if fieldname in self.unordered:
+                    entry = _in_order(entry)
+                fieldwriter.start_term(btext)
+                _write_blocks(writer, entry, lengths)
+                fieldwriter.finish_term()
+            fieldwriter.finish_field()
+
+
+def _write_blocks(writer, entry: _Term, lengths: bytearray | None) -> None:
+    """A term's postings as Whoosh's block writer would have buffered them, block by block; the last
+    block is left for finish_term to write."""
+    ids, weights, values, ends = entry.ids, entry.weights, entry.values, entry.ends
+    count = len(ids)
+    for start in range(0, count, BLOCK):
+        stop = min(start + BLOCK, count)
+        if start:
+            writer._write_block()
+        block_ids = ids[start:stop]
+        writer._ids = block_ids
+        writer._weights = weights[start:stop]
+        first = ends[start - 1] if start else 0
+        if ends[stop - 1] > first:
+            cuts = ends[start:stop]
+            writer._values = [bytes(values[a:b]) for a, b in zip((first, *cuts[:-1]), cuts)]
+        else:
+            writer._values = []
+        writer._maxweight = max(0, max(writer._weights))
+        block_lengths = [byte_to_length(lengths[d]) if d < len(lengths) else 0 for d in block_ids] if lengths else ()
+        nonzero = [n for n in block_lengths if n]
+        writer._minlength = min(nonzero) if nonzero else None
+        writer._maxlength = max(nonzero, default=0)
+
+
+def _in_order(entry: _Term) -> _Term:
+    """The postings sorted by document number (merged segments can add them out of order)."""
+    order = sorted(range(len(entry.ids)), key=entry.ids.__getitem__)
+    ordered = _Term()
+    for i in order:
+        ordered.ids.append(entry.ids[i])
+        ordered.weights.append(entry.weights[i])
+        start = entry.ends[i - 1] if i else 0
+        ordered.values += entry.values[start:entry.ends[i]]
+        ordered.ends.append(len(ordered.values))
+    return ordered
+
+
+def has_positions(field) -> bool:
+    """A text field whose postings Postings.add_text writes (positions, no characters or vectors)."""
+    return type(field.format) is Positions and not field.vector
+

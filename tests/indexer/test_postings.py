@@ -1,0 +1,91 @@
+"""The bulk posting writer writes exactly the segment files Whoosh's own writer writes, byte for byte."""
+import hashlib
+import random
+from pathlib import Path
+
+import pytest
+from whoosh import index as windex
+from whoosh.writing import SegmentWriter
+
+from corpus import AgendaItem, Meeting, Section
+from indexer import item_documents
+from indexer.schema import build_schema
+from indexer.writers import ParallelWriter, Writer
+
+WORDS = ("sundhedsklynge", "genoptræning", "lægevagt", "pårørende", "udskrivning", "hjemmesygepleje",
+         "Tele-KOL", "lænde-rygsmerter", "tvangs- og genindlæggelser", "samarbejdsaftale", "demens", "økonomi")
+
+
+def _meeting(n: int, rng: random.Random) -> Meeting:
+    """An invented meeting of three items; every few a formality, a scanned one, a case number."""
+    items = []
+    for k in range(1, 4):
+        words = [rng.choice(WORDS) for _ in range(rng.randrange(3, 60))]
+        sections = (Section("sagsfremstilling", " ".join(words)),
+                    Section("beslutning", "Godkendt." if k % 2 else "Drøftet og taget til efterretning."))
+        title = "Godkendelse af dagsorden" if k == 1 and n % 4 == 0 else f"Status på {rng.choice(WORDS)} {n}"
+        items.append(AgendaItem(id=f"m{n}-{k}", position=k, number=str(k), title=title, sections=sections,
+                                case_numbers=(f"24/{n:05d}",) if k == 2 else ()))
+    return Meeting(path=f"/m/{n}.txt", content_hash=f"{n:064x}", cluster="Horsens-klyngen",
+                   region="Region Midtjylland", forum=None, date=f"20{20 + n % 6}-0{1 + n % 9}-1{n % 10}",
+                   date_inferred=False, participants=("Mette Lund (ML)", "Per Smed"), items=tuple(items),
+                   ocr=n % 7 == 0)
+
+
+def _documents(count: int, seed: int) -> list[dict]:
+    rng = random.Random(seed)
+    return [doc for n in range(count) for doc in item_documents(_meeting(n, rng))]
+
+
+def _segment_bytes(ix_dir: Path) -> list[str]:
+    """A digest of every segment file, sorted: equal for equal segments whatever their random ids."""
+    files = []
+    for segment in windex.open_dir(str(ix_dir))._read_toc().segments:
+        named = sorted(ix_dir.glob(segment.segment_id() + ".*"))
+        assert {p.suffix for p in named} >= {".pst", ".trm", ".col"}
+        files += [f"{p.suffix} {hashlib.sha256(p.read_bytes()).hexdigest()}" for p in named]
+    return sorted(files)
+
+
+def _write(ix_dir: Path, make_writer, batches: list[list[dict]], optimize: bool = False) -> Path:
+    ix_dir.mkdir()
+    ix = windex.create_in(str(ix_dir), build_schema())
+    for n, batch in enumerate(batches):
+        writer = make_writer(ix)
+        for doc in batch:
+            writer.add_document(**doc)
+        writer.commit(optimize=optimize and n == len(batches) - 1)
+    return ix_dir
+
+
+def whoosh_writer(ix):
+    return SegmentWriter(ix, compound=False)
+
+
+def test_one_segment_is_written_byte_for_byte_as_whoosh_writes_it(tmp_path):
+    docs = _documents(150, seed=1)  # 450 items: common terms span several blocks of 128 postings
+    ours = _write(tmp_path / "ours", lambda ix: Writer(ix, compound=False), [docs])
+    theirs = _write(tmp_path / "whoosh", whoosh_writer, [docs])
+    assert _segment_bytes(ours) == _segment_bytes(theirs)
+
+
+def test_merged_segments_are_written_byte_for_byte_as_whoosh_merges_them(tmp_path):
+    batches = [_documents(30, seed=s) for s in range(4)]
+    ours = _write(tmp_path / "ours", lambda ix: Writer(ix, compound=False), batches, optimize=True)
+    theirs = _write(tmp_path / "whoosh", whoosh_writer, batches, optimize=True)
+    assert len(windex.open_dir(str(ours))._read_toc().segments) == 1
+    assert _segment_bytes(ours) == _segment_bytes(theirs)
+
+
+@pytest.mark.parametrize("procs", [1, 2, 3])
+def test_the_parallel_writer_writes_contiguous_shares_in_order(tmp_path, procs):
+    docs = _documents(40, seed=2)
+    ix = _write(tmp_path / "ix", lambda ix: ParallelWriter(ix, procs=procs, compound=False), [docs])
+    with windex.open_dir(str(ix)).searcher() as searcher:
+        assert [d["id"] for d in searcher.all_stored_fields()] == [d["id"] for d in docs]
+        assert len(windex.open_dir(str(ix))._read_toc().segments) == procs
+    # Its segments merged into one are the segment Whoosh writes and merges.
+    merged = _write(tmp_path / "merged", lambda ix: ParallelWriter(ix, procs=procs, compound=False), [docs, []],
+                    optimize=True)
+    theirs = _write(tmp_path / "whoosh", whoosh_writer, [docs, []], optimize=True)
+    assert _segment_bytes(merged) == _segment_bytes(theirs)
