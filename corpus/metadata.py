@@ -75,6 +75,9 @@ def find_participants(lines: list[str]) -> list[str]:
 
 
 def find_case_numbers(text: str) -> list[str]:
+    lower = text.lower()
+    if "nr" not in lower and "sagsnummer" not in lower and "emn-" not in lower:
+        return []  # what every case number pattern needs; most items have none
     seen: list[str] = []
     for m in _CASE_NUMBER.finditer(text):
         num = (m.group("num") or m.group("emn")).rstrip(".,")

@@ -14,12 +14,14 @@ MIN_LETTERS = 1500
 
 def looks_like_ocr(text: str) -> bool:
     lower = text.lower()
-    letters = sum(map(str.isalpha, lower))
     signatures = len(_SIGNATURE.findall(lower))
+    special = sum(lower.count(ch) for ch in "æøå")
+    if signatures < 3 and special * 1000 >= 3 * len(lower):
+        return False  # æ/ø/å as typed Danish has them (the letter count below could only be smaller)
+    letters = sum(map(str.isalpha, lower))
     if signatures >= 3 and signatures * 10_000 >= letters:
         return True
     if letters < MIN_LETTERS:
         return False
     danish = len(_DANISH.findall(lower)) * 1000 >= 20 * letters / 5  # ~2 function words per 100 words
-    special = sum(lower.count(ch) for ch in "æøå")
     return danish and special * 1000 < 3 * letters

@@ -74,6 +74,10 @@ def stop_words() -> frozenset[str]:
     return frozenset(w.strip() for w in text.split() if w.strip())
 
 
+FORMS_CACHE = 300_000  # tokens whose analysis is kept (see DanishTokenizer._forms); then it starts afresh
+_FORMS: dict[tuple[bool, bool, bool], dict[str, tuple[bool, str, tuple[str, ...]]]] = {}
+
+
 class DanishTokenizer(Tokenizer):
     """Tokenize, lowercase, split or join hyphenated words, drop stop words and stem, in one pass.
 
@@ -93,6 +97,30 @@ class DanishTokenizer(Tokenizer):
     def __setstate__(self, state):
         self.__dict__.update({"fold": True, "exceptions": True, **state})
 
+    def _forms(self) -> dict[str, tuple[bool, str, tuple[str, ...]]]:
+        """This analysis's cache: lowercased token -> (a stop word?, its term, the terms of its
+        hyphenated parts). Module-level, so that it is never pickled into the index with the analyzer."""
+        key = (self.stemming, self.fold, self.exceptions)
+        cache = _FORMS.get(key)
+        if cache is None or len(cache) >= FORMS_CACHE:
+            cache = _FORMS[key] = {}
+        return cache
+
+    def _analyse(self, word: str, cache: dict) -> tuple[bool, str, tuple[str, ...]]:
+        """What a lowercased token becomes (see _forms); the same words recur constantly."""
+        found = cache.get(word)
+        if found is None:
+            parts = tuple(p for p in _HYPHEN.split(word) if p) if ("-" in word or "–" in word) else ()
+            joined = "".join(parts) if parts else word
+            stopped = self.stemming and joined in stop_words()
+            if self.stemming:
+                text = joined if stopped else stem(joined, self.exceptions, self.fold)
+                parts = tuple(stem(p, self.exceptions, self.fold) for p in parts)
+            else:
+                text = joined
+            found = cache[word] = (stopped, text, parts if len(parts) > 1 else ())
+        return found
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
@@ -108,42 +136,60 @@ class DanishTokenizer(Tokenizer):
                 t.startchar, t.endchar = start_char, start_char + len(value)
             yield t
             return
-        stops = stop_words() if self.stemming else frozenset()
-        stemming = self.stemming
-        exceptions, fold = self.exceptions, self.fold
+        cache = self._forms()
         index_mode = mode == "index"
-        coordinated = _coordinated_forms(value) if index_mode and stemming else {}
+        coordinated = _coordinated_forms(value) if index_mode and self.stemming else {}
         pos = start_pos
         for m in TOKEN_RE.finditer(value):
-            word = m.group().lower()
+            stopped, text, parts = self._analyse(m.group().lower(), cache)
+            if stopped and removestops:
+                continue
             if keeporiginal:
                 t.original = m.group()
             if chars:
                 t.startchar, t.endchar = start_char + m.start(), start_char + m.end()
-            parts = _HYPHEN.split(word) if ("-" in word or "–" in word) else None
-            if parts:
-                parts = [p for p in parts if p]
-                word = "".join(parts)
-            t.stopped = word in stops
-            if t.stopped and removestops:
-                continue
-            t.boost = 1.0
-            t.text = stem(word, exceptions, fold) if stemming and not t.stopped else word
+            t.stopped, t.boost, t.text = stopped, 1.0, text
             if positions:
                 t.pos = pos
             yield t
             for form in coordinated.get(m.start(), ()):
-                t.text = stem(form, exceptions, fold)
+                t.text = stem(form, self.exceptions, self.fold)
                 yield t
-            if index_mode and parts and len(parts) > 1:
+            if index_mode and parts:
                 for offset, part in enumerate(parts):
-                    t.text = stem(part, exceptions, fold) if stemming else part
-                    t.stopped = False
+                    t.text, t.stopped = part, False
                     if positions:
                         t.pos = pos + offset
                     yield t
                 pos += len(parts) - 1
             pos += 1
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each index-time term of `value` with its positions: what `__call__(value, positions=True,
+        mode="index")` yields, gathered per term without a token object per word (the writer's path)."""
+        found: dict[str, list[int]] = {}
+        cache = self._forms()
+        analyse = self._analyse
+        coordinated = _coordinated_forms(value) if self.stemming else {}
+        pos = 0
+        for m in TOKEN_RE.finditer(value):
+            stopped, text, parts = analyse(m.group().lower(), cache)
+            if stopped:
+                continue
+            at = found.get(text)
+            if at is None:
+                found[text] = [pos]
+            else:
+                at.append(pos)
+            if coordinated:
+                for form in coordinated.get(m.start(), ()):
+                    found.setdefault(stem(form, self.exceptions, self.fold), []).append(pos)
+            if parts:
+                for offset, part in enumerate(parts):
+                    found.setdefault(part, []).append(pos + offset)
+                pos += len(parts) - 1
+            pos += 1
+        return found
 
 
 def _coordinated_forms(text: str) -> dict[int, list[str]]:

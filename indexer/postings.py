@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from array import array
 
-from whoosh.formats import Positions
+from whoosh.analysis import IDTokenizer
+from whoosh.formats import Existence, Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 BLOCK = 128  # postings per block: W3Codec's blocklimit
+_ONE_POSITION: dict[int, bytes] = {}  # the encoded positions of a term that occurs once, by its position
 
 
 class _Term:
@@ -56,13 +58,13 @@ class Postings:
     def add_text(self, fieldname: str, field, value: str, docnum: int, boost: float) -> int:
         """The postings of a text field with positions, analysed once; returns the field's length (how
         many terms it has), as Whoosh counts it."""
-        positions: dict[str, list[int]] = {}
-        for token in field.analyzer(value, positions=True, boosts=True, mode="index"):
-            found = positions.get(token.text)
-            if found is None:
-                positions[token.text] = [token.pos]
-            else:
-                found.append(token.pos)
+        analyzer = field.analyzer
+        if hasattr(analyzer, "positions"):  # indexer.analysis: the terms gathered without token objects
+            positions = analyzer.positions(value)
+        else:
+            positions = {}
+            for token in analyzer(value, positions=True, boosts=True, mode="index"):
+                positions.setdefault(token.text, []).append(token.pos)
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
@@ -78,9 +80,20 @@ class Postings:
             length += count
             entry.ids.append(docnum)
             entry.weights.append(count * factor)
-            entry.values += encode(where)
+            if count == 1:  # most terms occur once in a field: their encodings are few and recur
+                value = _ONE_POSITION.get(where[0])
+                if value is None:
+                    value = _ONE_POSITION[where[0]] = encode(where)
+                entry.values += value
+            else:
+                entry.values += encode(where)
             entry.ends.append(len(entry.values))
         return length
+
+    def add_id(self, fieldname: str, field, value: str, docnum: int, boost: float) -> None:
+        """The one posting of an untokenized field (Existence format, the value as its term): what
+        Whoosh's ID field indexes, without its analysis pipeline."""
+        self.add(fieldname, value.encode("utf-8"), docnum, field.format.field_boost * boost, None)
 
     def set_length(self, fieldname: str, docnum: int, length: int) -> None:
         lengths = self.lengths.get(fieldname)
@@ -146,7 +159,14 @@ def _in_order(entry: _Term) -> _Term:
     return ordered
 
 
-def has_positions(field) -> bool:
-    """A text field whose postings Postings.add_text writes (positions, no characters or vectors)."""
-    return type(field.format) is Positions and not field.vector
+def kind_of(field) -> str | None:
+    """How Postings takes a field's values: `text` (add_text: positions, no characters or vectors),
+    `id` (add_id: the whole value one term) or None (Whoosh's own field.index)."""
+    if field.vector:
+        return None
+    if type(field.format) is Positions:
+        return "text"
+    if type(field.format) is Existence and type(field.analyzer) is IDTokenizer:
+        return "id"
+    return None
 

@@ -27,7 +27,7 @@ from whoosh.writing import SegmentWriter
 
 from corpus import faults
 
-from .postings import Postings, has_positions
+from .postings import Postings, kind_of
 
 GRACE_SECONDS = 600
 
@@ -79,7 +79,7 @@ class Writer(_GraceCommit, SegmentWriter):
         odd = [name for name, field in self.schema.items() if field.vector or field.separate_spelling()]
         if odd:
             raise ValueError(f"fields with vectors or spelling are not supported: {', '.join(odd)}")
-        self._text = {name: has_positions(field) for name, field in self.schema.items()}
+        self._kinds = {name: kind_of(field) for name, field in self.schema.items()}
 
     def add_document(self, **fields) -> None:
         """Whoosh's add_document (stored values, lengths, columns through its per-document writer), with
@@ -99,8 +99,11 @@ class Writer(_GraceCommit, SegmentWriter):
                 length = 0
                 if field.indexed:
                     boost = self._field_boost(fields, name, docboost)
-                    if self._text[name] and isinstance(value, str):
+                    kind = self._kinds[name] if isinstance(value, str) else None
+                    if kind == "text":
                         length = postings.add_text(name, field, value, docnum, boost)
+                    elif kind == "id":
+                        postings.add_id(name, field, value, docnum, boost)
                     else:
                         for btext, freq, weight, vbytes in field.index(value):
                             postings.add(name, btext, docnum, weight * boost, vbytes)
