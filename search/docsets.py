@@ -6,7 +6,11 @@ common word at 100,000 items). Here a query's documents are computed from the te
 block at a time, and combined with numpy set operations following the query's tree; each facet is a
 per-document array of value codes, so counting is one `bincount`. Postings and facet columns are read
 once per index generation and shared (read-only) by every search of that generation. A query part this
-module does not know (a phrase, an exact form, a range over terms) is asked of Whoosh for its documents.
+module does not know (an exact form, a range over terms) is asked of Whoosh for its documents.
+
+Phrases too are sets: the documents having every word first, then the positions of only their postings,
+as (document, position) pairs in one int64 each, so "the next word one position on" is one intersection.
+Whoosh's phrase matcher checks positions in Python, about 70 µs per candidate document.
 """
 from __future__ import annotations
 
@@ -14,11 +18,14 @@ from collections import OrderedDict
 from threading import Lock
 
 import numpy as np
-from whoosh.query import (And, AndNot, DisjunctionMax, Every, NullQuery, NumericRange, Or, Prefix, Query,
+from whoosh.query import (And, AndNot, DisjunctionMax, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query,
                           Term)
 
-TERM_CACHE = 4096  # postings arrays kept per generation, least recently used dropped
+TERM_CACHE_BYTES = 256 * 2**20  # postings arrays kept per generation, least recently used dropped
+PHRASE_CACHE = 512  # phrases' document arrays kept per generation
+POSITION_CACHE = 50_000  # decoded position lists kept (the encodings recur: most terms occur once)
 EMPTY = np.empty(0, dtype=np.int64)
+SHIFT = 24  # a (document, position) pair as one int64: document << SHIFT | position
 
 
 class DocSets:
@@ -30,23 +37,103 @@ class DocSets:
         self.live.sort()
         self.doc_count = reader.doc_count_all()
         self._columns: dict[str, tuple[np.ndarray, list]] = {}
-        self._terms: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._term_bytes = 0
+        self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._lock = Lock()
+
+    # -- set operations ------------------------------------------------------------------------
+    # On a mask of every document number: linear in the sizes, where numpy's sorted-array set
+    # functions sort their inputs (most of the time of a query for a word that most items have).
+    def mask(self, docs: np.ndarray) -> np.ndarray:
+        marked = np.zeros(self.doc_count, dtype=bool)
+        marked[docs] = True
+        return marked
+
+    def union(self, parts: list[np.ndarray]) -> np.ndarray:
+        """Of sorted arrays each listing a document once."""
+        if not parts:
+            return EMPTY
+        if len(parts) == 1:
+            return parts[0]
+        marked = np.zeros(self.doc_count, dtype=bool)
+        for part in parts:
+            marked[part] = True
+        return np.flatnonzero(marked)
+
+    def intersect(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if len(a) > len(b):
+            a, b = b, a
+        return a[self.mask(b)[a]] if len(a) else EMPTY
+
+    def minus(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a[~self.mask(b)[a]] if len(a) and len(b) else a
+
+    def at_least(self, parts: list[np.ndarray], minimum: int) -> np.ndarray:
+        """The documents in at least `minimum` of `parts` (each part lists a document once)."""
+        hits = np.zeros(self.doc_count, dtype=np.int32)
+        for part in parts:
+            hits[part] += 1
+        return np.flatnonzero(hits >= minimum)
 
     # -- postings ------------------------------------------------------------------------------
     def term(self, searcher, fieldname: str, text) -> np.ndarray:
+        """The sorted document numbers of a term's postings (deleted documents not left out)."""
+        return self.weighted(searcher, fieldname, text)[0]
+
+    def weighted(self, searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term frequencies) of a term's postings, read once and kept while there is
+        room (TERM_CACHE_BYTES), since the common words are in most queries."""
         key = (fieldname, text)
         with self._lock:
             found = self._terms.get(key)
             if found is not None:
                 self._terms.move_to_end(key)
                 return found
-        ids = _postings(searcher, fieldname, text)
+        found = _postings(searcher, fieldname, text)
         with self._lock:
-            self._terms[key] = ids
-            while len(self._terms) > TERM_CACHE:
-                self._terms.popitem(last=False)
-        return ids
+            if key not in self._terms:
+                self._terms[key] = found
+                self._term_bytes += found[0].nbytes + found[1].nbytes
+            while self._term_bytes > TERM_CACHE_BYTES and len(self._terms) > 1:
+                _, (ids, weights) = self._terms.popitem(last=False)
+                self._term_bytes -= ids.nbytes + weights.nbytes
+        return found
+
+    def phrase(self, searcher, node: Phrase) -> np.ndarray | None:
+        """The live documents where the phrase's words stand in order, each at most `slop` positions
+        after the one before (as Whoosh's SpanNear2 has it), from the positions in their postings:
+        the documents having every word are found first, and only their postings' positions are read.
+        None for a field without positions (Whoosh decides)."""
+        field = searcher.schema[node.fieldname] if node.fieldname in searcher.schema else None
+        if field is None or not field.format or not field.format.supports("positions"):
+            return None
+        key = (node.fieldname, tuple(node.words), node.slop)
+        with self._lock:
+            found = self._phrases.get(key)
+            if found is not None:
+                self._phrases.move_to_end(key)
+                return found
+        words = list(node.words)
+        docs = self.live
+        for word in sorted(set(words), key=lambda w: len(self.term(searcher, node.fieldname, w))):
+            docs = self.intersect(docs, self.term(searcher, node.fieldname, word))
+            if not len(docs):
+                break
+        candidates = self.mask(docs)
+        keys = _position_keys(searcher, field, node.fieldname, words[0], candidates) if len(docs) else EMPTY
+        for word in words[1:]:
+            if not len(keys):
+                break
+            following = _position_keys(searcher, field, node.fieldname, word, candidates)
+            keys = np.unique(np.concatenate([np.intersect1d(keys + gap, following, assume_unique=True)
+                                             for gap in range(1, max(1, node.slop) + 1)]))
+        found = np.unique(keys >> SHIFT)  # keys are sorted: so are their documents
+        with self._lock:
+            self._phrases[key] = found
+            while len(self._phrases) > PHRASE_CACHE:
+                self._phrases.popitem(last=False)
+        return found
 
     # -- facet columns -------------------------------------------------------------------------
     def column(self, searcher, fieldname: str) -> tuple[np.ndarray, list]:
@@ -121,8 +208,17 @@ class DocSets:
     def scores(self, searcher, weighting, node: Query) -> tuple[np.ndarray, np.ndarray] | None:
         """(documents, BM25F scores) of a query made of terms under Or / DisjunctionMax / And, computed
         as Whoosh's matchers would; None for a query with any other part (Whoosh ranks those)."""
+        if isinstance(node, Phrase):  # Whoosh scores a phrase as the sum of its words' scores
+            docs = self.phrase(searcher, node)
+            if docs is None:
+                return None
+            words = self.scores(searcher, weighting, And([Term(node.fieldname, w) for w in node.words]))
+            if words is None:
+                return None
+            keep = self.mask(docs)[words[0]]
+            return words[0][keep], words[1][keep] * node.boost
         if isinstance(node, Term):
-            ids, tf = _weighted_postings(searcher, node.fieldname, node.text)
+            ids, tf = self.weighted(searcher, node.fieldname, node.text)
             if not len(ids):
                 return EMPTY, np.empty(0)
             if not searcher.schema[node.fieldname].scorable:
@@ -165,7 +261,7 @@ class DocSets:
     # -- queries -------------------------------------------------------------------------------
     def docs(self, searcher, query: Query) -> np.ndarray:
         """The sorted document numbers `query` matches (deleted documents left out)."""
-        return np.intersect1d(self._docs(searcher, query), self.live, assume_unique=True)
+        return self.intersect(self._docs(searcher, query), self.live)
 
     def _docs(self, searcher, node: Query) -> np.ndarray:
         from .exact import ExactForm
@@ -178,35 +274,32 @@ class DocSets:
         if node is NullQuery or type(node).__name__ == "_NullQuery":
             return EMPTY
         if isinstance(node, (Or, DisjunctionMax)):
-            parts = [self._docs(searcher, q) for q in node.subqueries]
-            return np.unique(np.concatenate(parts)) if parts else EMPTY
+            return self.union([self._docs(searcher, q) for q in node.subqueries])
         if isinstance(node, And):
             parts = sorted((self._docs(searcher, q) for q in node.subqueries), key=len)
             out = parts[0] if parts else EMPTY
             for part in parts[1:]:
                 if not len(out):
                     break
-                out = np.intersect1d(out, part, assume_unique=True)
+                out = self.intersect(out, part)
             return out
         if isinstance(node, AndNot):
-            return np.setdiff1d(self._docs(searcher, node.a), self._docs(searcher, node.b), assume_unique=True)
+            return self.minus(self._docs(searcher, node.a), self._docs(searcher, node.b))
         if type(node).__name__ == "Not":
-            return np.setdiff1d(self.live, self._docs(searcher, node.query), assume_unique=True)
+            return self.minus(self.live, self._docs(searcher, node.query))
         if isinstance(node, MinimumMatch):
             parts = [self._docs(searcher, q) for q in node.clauses]
-            if not parts:
-                return EMPTY
-            ids, hits = np.unique(np.concatenate(parts), return_counts=True)
-            return ids[hits >= node.minimum]
+            return self.at_least(parts, node.minimum) if parts else EMPTY
         if isinstance(node, NumericRange) and searcher.reader().has_column(node.fieldname):
             codes, values = self.column(searcher, node.fieldname)
             wanted = [i for i, v in enumerate(values)
                       if (node.start is None or v >= node.start) and (node.end is None or v <= node.end)]
             return np.nonzero(np.isin(codes, wanted))[0].astype(np.int64)
+        if isinstance(node, Phrase) and (found := self.phrase(searcher, node)) is not None:
+            return found
         if isinstance(node, Prefix):
             terms = list(searcher.reader().expand_prefix(node.fieldname, node.text))
-            parts = [self.term(searcher, node.fieldname, t) for t in terms]
-            return np.unique(np.concatenate(parts)) if parts else EMPTY
+            return self.union([self.term(searcher, node.fieldname, t) for t in terms])
         if isinstance(node, ExactForm):
             pass  # the stored text decides: Whoosh's matcher below
         return np.fromiter(searcher.docs_for_query(node), dtype=np.int64)
@@ -226,49 +319,80 @@ def _length_table() -> np.ndarray:
     return np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
-def _weighted_postings(searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-    """A term's document numbers and term frequencies (the posting weights)."""
+def _position_keys(searcher, field, fieldname: str, text: str, candidates: np.ndarray) -> np.ndarray:
+    """Sorted (document << SHIFT | position) of every position of a term in the documents marked in
+    `candidates`; only the blocks holding one of them are decoded."""
     reader = searcher.reader()
-    ids, weights = [], []
-    if (fieldname, text) in reader:
-        for segment, offset in reader.leaf_readers():
-            if (fieldname, text) not in segment:
-                continue
-            matcher = _leaf(segment.postings(fieldname, text))
-            while matcher.is_active():
-                if matcher._ids is None:
-                    matcher._read_ids()
-                if matcher._weights is None:
-                    matcher._read_weights()
-                ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-                weights.append(np.asarray(matcher._weights, dtype=np.float64))
-                matcher._next_block()
-    if not ids:
-        return EMPTY, np.empty(0)
-    return np.concatenate(ids), np.concatenate(weights)
-
-
-def _postings(searcher, fieldname: str, text) -> np.ndarray:
-    """A term's document numbers, read a block at a time from each segment."""
-    reader = searcher.reader()
-    if (fieldname, text) not in reader:
-        return EMPTY
-    pieces = []
+    keys: list[int] = []
+    decode = field.format.decode_positions
     for segment, offset in reader.leaf_readers():
         if (fieldname, text) not in segment:
             continue
         matcher = _leaf(segment.postings(fieldname, text))
-        ids_of_block = getattr(matcher, "_read_ids", None)
-        if ids_of_block is None:  # not Whoosh's file postings: walk them
-            pieces.append(np.fromiter(matcher.all_ids(), dtype=np.int64) + offset)
+        if not hasattr(matcher, "_read_ids"):  # not Whoosh's file postings: walk them
+            while matcher.is_active():
+                doc = matcher.id() + offset
+                if candidates[doc]:
+                    keys += [doc << SHIFT | p for p in matcher.value_as("positions")]
+                matcher.next()
             continue
         while matcher.is_active():
             if matcher._ids is None:
-                ids_of_block()
-            pieces.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+                matcher._read_ids()
+            ids = np.asarray(matcher._ids, dtype=np.int64) + offset
+            wanted = np.flatnonzero(candidates[ids])
+            if len(wanted):
+                if matcher._values is None:
+                    matcher._read_values()
+                values = matcher._values
+                for i in wanted.tolist():
+                    base = int(ids[i]) << SHIFT
+                    keys += [base | p for p in _decoded(decode, values[i])]
             matcher._next_block()
-    if not pieces:
-        return EMPTY
-    ids = np.concatenate(pieces)
-    ids.sort()
-    return ids
+    out = np.array(keys, dtype=np.int64)
+    out.sort()
+    return out
+
+
+_POSITIONS: dict[bytes, tuple[int, ...]] = {}
+
+
+def _decoded(decode, value: bytes) -> tuple[int, ...]:
+    """A posting's positions; the encodings recur (a term at the same place in many items), so the
+    decoded lists are kept, up to POSITION_CACHE of them."""
+    found = _POSITIONS.get(value)
+    if found is None:
+        if len(_POSITIONS) >= POSITION_CACHE:
+            _POSITIONS.clear()
+        found = _POSITIONS[value] = tuple(decode(value))
+    return found
+
+
+def _postings(searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+    """A term's document numbers and weights (term frequencies), read a block at a time from each
+    segment, in document order."""
+    reader = searcher.reader()
+    if (fieldname, text) not in reader:
+        return EMPTY, np.empty(0)
+    ids, weights = [], []
+    for segment, offset in reader.leaf_readers():
+        if (fieldname, text) not in segment:
+            continue
+        matcher = _leaf(segment.postings(fieldname, text))
+        if not hasattr(matcher, "_read_ids"):  # not Whoosh's file postings: walk them
+            while matcher.is_active():
+                ids.append(np.array([matcher.id() + offset], dtype=np.int64))
+                weights.append(np.array([matcher.weight()]))
+                matcher.next()
+            continue
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            if matcher._weights is None:
+                matcher._read_weights()
+            ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
+            weights.append(np.asarray(matcher._weights, dtype=np.float64))
+            matcher._next_block()
+    if not ids:
+        return EMPTY, np.empty(0)
+    return np.concatenate(ids), np.concatenate(weights)

@@ -117,7 +117,7 @@ def execute(index, slot, request: Request) -> Result:
     def matching(query):
         query = expanded(query)
         found = docsets.docs(searcher, query)
-        return query, (found if allowed is None else np.intersect1d(found, allowed, assume_unique=True))
+        return query, (found if allowed is None else docsets.intersect(found, allowed))
 
     query, docs = matching(parsed.query)
     fallback, suggestion, notes = False, None, list(parsed.notes)
@@ -150,7 +150,7 @@ def execute(index, slot, request: Request) -> Result:
         page = []
     elif sort == "relevance" and (scored := docsets.scores(searcher, RANKING, query)) is not None:
         ids, score = scored  # BM25F of every matching item, in numpy: exact, and no collector
-        keep = np.isin(ids, docs, assume_unique=True)
+        keep = docsets.mask(docs)[ids]
         ids, score = ids[keep], score[keep]
         best = np.lexsort((ids, -score))[first:first + request.limit]
         page = [(searcher.stored_fields(int(ids[i])), float(score[i])) for i in best]
@@ -226,8 +226,8 @@ def _matched_sections(docsets, searcher, query, docs, section: str | None) -> di
             by_field.setdefault(fieldname, set()).add(text)
     out = {}
     for fieldname, texts in by_field.items():
-        having = np.unique(np.concatenate([docsets.term(searcher, fieldname, t) for t in texts]))
-        out[fieldname] = int(len(np.intersect1d(having, docs, assume_unique=True)))
+        having = docsets.union([docsets.term(searcher, fieldname, t) for t in texts])
+        out[fieldname] = int(len(docsets.intersect(having, docs)))
     return out
 
 

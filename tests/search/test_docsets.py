@@ -1,0 +1,71 @@
+"""Result sets and ranking in numpy (search.docsets) agree with Whoosh's own matchers, phrases included,
+on an index of several segments with deleted items."""
+import pytest
+from whoosh import index as windex
+from whoosh.query import And, Or, Phrase, Term
+
+from indexer.schema import build_schema
+from indexer.writers import Writer
+from search.docsets import DocSets
+from search.engine import RANKING
+from tests.indexer.test_postings import _documents
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("docsets")
+    ix = windex.create_in(str(folder), build_schema())
+    for seed in (1, 2, 3):
+        writer = Writer(ix, compound=False)
+        if seed == 3:
+            for n in range(0, 40, 3):
+                writer.delete_by_term("meeting", _documents(40, seed=1)[3 * n]["meeting"])
+        for doc in _documents(40, seed=seed):
+            writer.add_document(**doc)
+        writer.commit(merge=False)
+    with ix.searcher(weighting=RANKING) as s:
+        assert len(s.reader().leaf_readers()) == 3 and s.reader().has_deletions()
+        yield s
+
+
+def _stems(searcher, text: str) -> list[str]:
+    return [t.text for t in searcher.schema["sagsfremstilling"].analyzer(text, mode="query")]
+
+
+PHRASES = [
+    ("sagsfremstilling", "lægevagt pårørende", 1),
+    ("sagsfremstilling", "demens økonomi genoptræning", 1),
+    ("sagsfremstilling", "demens demens", 1),  # a word after itself
+    ("sagsfremstilling", "udskrivning hjemmesygepleje", 2),  # within two positions
+    ("sagsfremstilling", "tele kol", 1),  # the parts of Tele-KOL, one position apart
+    ("sagsfremstilling", "samarbejdsaftale ukendtord", 1),  # a word the index lacks
+    ("title", "status på demens", 1),
+    ("beslutning", "taget efterretning", 1),
+]
+
+
+@pytest.mark.parametrize("fieldname, text, slop", PHRASES)
+def test_a_phrase_finds_and_ranks_the_documents_whooshs_matcher_does(searcher, fieldname, text, slop):
+    phrase = Phrase(fieldname, _stems(searcher, text), slop=slop)
+    sets = DocSets(searcher)
+    whoosh_docs = sorted(searcher.docs_for_query(phrase))
+    assert sets.docs(searcher, phrase).tolist() == whoosh_docs
+    ids, scores = sets.scores(searcher, RANKING, phrase)
+    ranked = {hit.docnum: hit.score for hit in searcher.search(phrase, limit=None)}
+    assert ids.tolist() == sorted(ranked)
+    assert scores.tolist() == pytest.approx([ranked[d] for d in ids.tolist()], rel=1e-9)
+
+
+def test_enough_phrases_match_for_the_comparison_to_mean_something(searcher):
+    matched = [len(list(searcher.docs_for_query(Phrase(f, _stems(searcher, t), slop=s)))) for f, t, s in PHRASES]
+    assert sum(1 for n in matched if n) >= 5 and max(matched) >= 20
+
+
+def test_a_phrase_inside_a_query_tree_scores_as_whoosh_does(searcher):
+    query = Or([And([Phrase("sagsfremstilling", _stems(searcher, "lægevagt pårørende"), boost=2.0),
+                     Term("beslutning", _stems(searcher, "godkendt")[0])]),
+                Phrase("title", _stems(searcher, "status på demens"))])
+    ids, scores = DocSets(searcher).scores(searcher, RANKING, query)
+    ranked = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+    assert ids.tolist() == sorted(ranked) and len(ranked) > 5
+    assert scores.tolist() == pytest.approx([ranked[d] for d in ids.tolist()], rel=1e-9)
