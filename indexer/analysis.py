@@ -121,6 +121,10 @@ class DanishTokenizer(Tokenizer):
             found = cache[word] = (stopped, text, parts if len(parts) > 1 else ())
         return found
 
+    def analyse_word(self, word: str) -> tuple[bool, str, tuple[str, ...]]:
+        """(a stop word?, its term, the terms of its hyphenated parts) of one lowercased token."""
+        return self._analyse(word, self._forms())
+
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)

@@ -164,7 +164,7 @@ def kind_of(field) -> str | None:
     `id` (add_id: the whole value one term) or None (Whoosh's own field.index)."""
     if field.vector:
         return None
-    if type(field.format) is Positions:
+    if isinstance(field.format, Positions) and not field.format.supports("characters"):
         return "text"
     if type(field.format) is Existence and type(field.analyzer) is IDTokenizer:
         return "id"

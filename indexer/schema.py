@@ -6,8 +6,12 @@ search (`=godkendt`) finds candidates through the stemmed fields and checks the 
 """
 from __future__ import annotations
 
+import sys
+from array import array
+
 from whoosh import columns
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Positions
 
 from corpus import SECTION_NAMES
 
@@ -19,7 +23,49 @@ SECTION_FIELDS = SECTION_NAMES
 # Facet fields of exact values (indexer.facets), column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = tuple(f.field for f in FACETS if f.kind == "name")
 # Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
+
+
+_UINT32 = next(code for code in "IL" if array(code).itemsize == 4)
+
+
+class PackedPositions(Positions):
+    """Word positions kept as raw little-endian 32-bit integers, where Whoosh's Positions pickles each
+    posting's list of gaps: a block's positions then decode in one numpy call (search.docsets checks
+    phrases that way), writing them is a copy, and a position is 4 bytes instead of a pickle's 12 for
+    the usual single one."""
+
+    def encode(self, poslist) -> bytes:
+        packed = array(_UINT32, poslist)
+        if sys.byteorder == "big":
+            packed.byteswap()
+        return packed.tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        packed = array(_UINT32)
+        packed.frombytes(valuestring)
+        if sys.byteorder == "big":
+            packed.byteswap()
+        return packed.tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return len(valuestring) // 4
+
+    def decode_weight(self, valuestring: bytes) -> float:
+        return self.decode_frequency(valuestring) * self.field_boost
+
+    def decode_position_boosts(self, valuestring: bytes) -> list[tuple[int, float]]:
+        return [(pos, 1) for pos in self.decode_positions(valuestring)]
+
+    def combine(self, vs) -> bytes:
+        return self.encode(sorted({pos for v in vs for pos in self.decode_positions(v)}))
+
+
+def _text(analyzer, **options) -> TEXT:
+    """A text field with positions (for phrases), kept as PackedPositions."""
+    field = TEXT(analyzer=analyzer, phrase=True, **options)
+    field.format = PackedPositions(field_boost=field.format.field_boost)
+    return field
 
 
 def _facet_column():
@@ -40,7 +86,7 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         position=STORED(),
         order=ID(sortable=_facet_column()),  # "0007": sorts items of one meeting in their printed order
         number=STORED(),
-        title=TEXT(analyzer=analyzer, stored=True, phrase=True),
+        title=_text(analyzer, stored=True),
         time=STORED(),
         presenter=STORED(),
         date=ID(stored=True, sortable=_facet_column()),
@@ -49,12 +95,12 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         # the section facet reads this column instead of walking every posting of a keyword field.
         section_mask=ID(sortable=_facet_column()),
         case_numbers=KEYWORD(stored=True, commas=True, lowercase=True),
-        participants=TEXT(analyzer=analyzer, phrase=True),
+        participants=_text(analyzer),
         # Never written: it only gives `=word` in a query a field to parse into (see search.query).
-        exact=TEXT(analyzer=exact_analyzer(), phrase=True),
+        exact=_text(exact_analyzer()),
         # Scanned documents only: every word reduced by ocr_key, so `høring` finds `hgring` there and
         # nowhere else.
-        ocr=TEXT(analyzer=ocr_analyzer(), phrase=True),
+        ocr=_text(ocr_analyzer()),
         content=STORED(),
         # The meeting model (indexer.meetings): the item's meeting and every file it was read from
         # (indexer.meetings.pack_sources: format, version, position, page or line; the primary source
@@ -67,7 +113,7 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         marks=STORED(),
     )
     for name in SECTION_FIELDS:
-        fields[name] = TEXT(analyzer=analyzer, phrase=True)
+        fields[name] = _text(analyzer)
     for facet in FACETS:
         if facet.kind == "name":
             fields[facet.field] = ID(stored=True, sortable=_facet_column())

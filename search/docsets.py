@@ -15,6 +15,7 @@ Whoosh's phrase matcher checks positions in Python, about 70 µs per candidate d
 from __future__ import annotations
 
 from collections import OrderedDict
+from math import log
 from threading import Lock
 
 import numpy as np
@@ -23,9 +24,8 @@ from whoosh.query import (And, AndNot, DisjunctionMax, Every, NullQuery, Numeric
 
 TERM_CACHE_BYTES = 256 * 2**20  # postings arrays kept per generation, least recently used dropped
 PHRASE_CACHE = 512  # phrases' document arrays kept per generation
-POSITION_CACHE = 50_000  # decoded position lists kept (the encodings recur: most terms occur once)
 EMPTY = np.empty(0, dtype=np.int64)
-SHIFT = 24  # a (document, position) pair as one int64: document << SHIFT | position
+SHIFT = 32  # a (document, position) pair as one int64: document << SHIFT | position
 
 
 class DocSets:
@@ -121,11 +121,11 @@ class DocSets:
             if not len(docs):
                 break
         candidates = self.mask(docs)
-        keys = _position_keys(searcher, field, node.fieldname, words[0], candidates) if len(docs) else EMPTY
+        keys = _position_keys(searcher, node.fieldname, words[0], candidates) if len(docs) else EMPTY
         for word in words[1:]:
             if not len(keys):
                 break
-            following = _position_keys(searcher, field, node.fieldname, word, candidates)
+            following = _position_keys(searcher, node.fieldname, word, candidates)
             keys = np.unique(np.concatenate([np.intersect1d(keys + gap, following, assume_unique=True)
                                              for gap in range(1, max(1, node.slop) + 1)]))
         found = np.unique(keys >> SHIFT)  # keys are sorted: so are their documents
@@ -205,6 +205,16 @@ class DocSets:
             self._columns[key] = (lengths, [])
         return lengths
 
+    def average_length(self, searcher, fieldname: str) -> float:
+        key = "\0avg:" + fieldname
+        with self._lock:
+            found = self._columns.get(key)
+        if found is None:
+            found = (searcher.avg_field_length(fieldname) or 1, [])
+            with self._lock:
+                self._columns[key] = found
+        return found[0]
+
     def scores(self, searcher, weighting, node: Query) -> tuple[np.ndarray, np.ndarray] | None:
         """(documents, BM25F scores) of a query made of terms under Or / DisjunctionMax / And, computed
         as Whoosh's matchers would; None for a query with any other part (Whoosh ranks those)."""
@@ -223,10 +233,13 @@ class DocSets:
                 return EMPTY, np.empty(0)
             if not searcher.schema[node.fieldname].scorable:
                 return None
-            scorer = weighting.scorer(searcher, node.fieldname, node.text)
+            # Whoosh's BM25F: idf from the term's document frequency (its postings, deleted documents
+            # included) among all documents, lengths against the field's average length.
+            idf = log(self.doc_count / (len(ids) + 1)) + 1
+            b, k1 = weighting._field_B.get(node.fieldname, weighting.B), weighting.K1
             length = self.lengths(searcher, node.fieldname)[ids]
-            b, k1 = scorer.B, scorer.K1
-            score = scorer.idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / scorer.avgfl))
+            score = idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / self.average_length(searcher,
+                                                                                                   node.fieldname)))
             return ids, score * node.boost
         from .expand import COORDINATION_POWER, MinimumMatch
 
@@ -319,12 +332,12 @@ def _length_table() -> np.ndarray:
     return np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
-def _position_keys(searcher, field, fieldname: str, text: str, candidates: np.ndarray) -> np.ndarray:
+def _position_keys(searcher, fieldname: str, text: str, candidates: np.ndarray) -> np.ndarray:
     """Sorted (document << SHIFT | position) of every position of a term in the documents marked in
-    `candidates`; only the blocks holding one of them are decoded."""
+    `candidates`. Only the blocks holding one of them are read, and each block's positions are decoded
+    at once: they are raw 32-bit integers (indexer.schema.PackedPositions)."""
     reader = searcher.reader()
-    keys: list[int] = []
-    decode = field.format.decode_positions
+    keys: list[np.ndarray] = []
     for segment, offset in reader.leaf_readers():
         if (fieldname, text) not in segment:
             continue
@@ -333,7 +346,7 @@ def _position_keys(searcher, field, fieldname: str, text: str, candidates: np.nd
             while matcher.is_active():
                 doc = matcher.id() + offset
                 if candidates[doc]:
-                    keys += [doc << SHIFT | p for p in matcher.value_as("positions")]
+                    keys.append(np.array([doc << SHIFT | p for p in matcher.value_as("positions")], dtype=np.int64))
                 matcher.next()
             continue
         while matcher.is_active():
@@ -344,38 +357,23 @@ def _position_keys(searcher, field, fieldname: str, text: str, candidates: np.nd
             if len(wanted):
                 if matcher._values is None:
                     matcher._read_values()
-                values = matcher._values
-                for i in wanted.tolist():
-                    base = int(ids[i]) << SHIFT
-                    keys += [base | p for p in _decoded(decode, values[i])]
+                values = [matcher._values[i] for i in wanted.tolist()]
+                positions = np.frombuffer(b"".join(values), dtype="<u4").astype(np.int64)
+                owners = np.repeat(ids[wanted], [len(v) // 4 for v in values])
+                keys.append(owners << SHIFT | positions)
             matcher._next_block()
-    out = np.array(keys, dtype=np.int64)
+    if not keys:
+        return EMPTY
+    out = np.concatenate(keys)
     out.sort()
     return out
-
-
-_POSITIONS: dict[bytes, tuple[int, ...]] = {}
-
-
-def _decoded(decode, value: bytes) -> tuple[int, ...]:
-    """A posting's positions; the encodings recur (a term at the same place in many items), so the
-    decoded lists are kept, up to POSITION_CACHE of them."""
-    found = _POSITIONS.get(value)
-    if found is None:
-        if len(_POSITIONS) >= POSITION_CACHE:
-            _POSITIONS.clear()
-        found = _POSITIONS[value] = tuple(decode(value))
-    return found
 
 
 def _postings(searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
     """A term's document numbers and weights (term frequencies), read a block at a time from each
     segment, in document order."""
-    reader = searcher.reader()
-    if (fieldname, text) not in reader:
-        return EMPTY, np.empty(0)
     ids, weights = [], []
-    for segment, offset in reader.leaf_readers():
+    for segment, offset in searcher.reader().leaf_readers():
         if (fieldname, text) not in segment:
             continue
         matcher = _leaf(segment.postings(fieldname, text))

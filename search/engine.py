@@ -6,12 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
-from whoosh import highlight, scoring
-from whoosh.analysis import Tokenizer
+from whoosh import scoring
 from whoosh.query import And, AndNot, Not, Or, Phrase, Term, TermRange
 
 from indexer import SECTION_FIELDS
-from indexer.analysis import danish_analyzer, ocr_key
 from indexer.cases import formality
 from indexer.facets import BY_NAME
 from indexer.meetings import unpack_sources, versions_of
@@ -21,9 +19,9 @@ from .expand import FEATURES, apply_corrections, corrections, expand_compounds
 from .facets import build_filters, counts, section_name, stored_facets
 from .query import QueryError, parse, section_prefixes
 from .result import SORTS, Hit, ItemView, Result, Stats
+from .snippets import snippet
 
 RANKING = scoring.BM25F()  # field weights are query boosts (search.query.FIELD_BOOSTS)
-SNIPPET_CHARS = 240
 
 
 def parse_day(value: str, option: str) -> str:
@@ -239,35 +237,6 @@ def _highlight_words(query) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(words), frozenset(keys)
 
 
-class _MatchTokenizer(Tokenizer):
-    """The Danish analysis for highlighting: a word is marked when its stem is a query term, or, in a
-    scanned item, when its OCR key is one (`høring` marks `Hgring`). Stop words are never marked."""
-
-    def __init__(self, ocr_keys: frozenset[str]):
-        self.ocr_keys = ocr_keys
-        self.danish = danish_analyzer()
-
-    def __call__(self, value, **kwargs):
-        kwargs.update(keeporiginal=True, removestops=False)
-        for token in self.danish(value, **kwargs):
-            if token.stopped:
-                token.text = ""
-            elif self.ocr_keys and token.text not in self.ocr_keys:
-                key = ocr_key(token.original)
-                if key in self.ocr_keys:
-                    token.text = key
-            yield token
-
-
-class _StarFormatter(highlight.Formatter):
-    """Matched words between ** markers; the CLI turns them into colour or drops them."""
-
-    between = " … "
-
-    def format_token(self, text, token, replace=False):
-        return "**" + highlight.get_text(text, token, replace) + "**"
-
-
 def _hit(hit: dict, score, words: tuple[frozenset[str], frozenset[str]], section: str | None) -> Hit:
     content = unpack_sections(hit.get("content"))
     if section:
@@ -289,21 +258,6 @@ def _hit(hit: dict, score, words: tuple[frozenset[str], frozenset[str]], section
         versions=list(versions_of(sources := unpack_sources(hit))),
         sources=sources,
     )
-
-
-def snippet(text: str, words: tuple[frozenset[str], frozenset[str]]) -> str:
-    """The best passages for the query (most matched words), anywhere in the text (no 32,768-character
-    cut-off), with what matched marked: stemmed words and, in scanned items, OCR-key matches."""
-    if not text:
-        return ""
-    stems, keys = words
-    fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=70, charlimit=None)
-    marked = ""
-    if stems or keys:
-        marked = highlight.highlight(text, stems | keys, _MatchTokenizer(keys), fragmenter, _StarFormatter(), top=2)
-    if not marked:
-        marked = text[:SNIPPET_CHARS]
-    return " ".join(marked.split())
 
 
 def item_view(searcher, item_id: str) -> ItemView:

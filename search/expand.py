@@ -184,12 +184,13 @@ def expand_compounds(query: Query, compound_map: dict[str, list[str]], vocabular
 
 
 class Vocabulary:
-    """Membership of stemmed terms in the index's text fields, looked up lazily per query."""
+    """Membership of stemmed terms in the index's text fields, looked up lazily; `known` remembers the
+    answers (shared by the searches of one index generation)."""
 
-    def __init__(self, reader, fields):
+    def __init__(self, reader, fields, known: dict[str, bool] | None = None):
         self.reader = reader
         self.fields = [f for f in fields if f in reader.schema]
-        self._seen: dict[str, bool] = {}
+        self._seen: dict[str, bool] = {} if known is None else known
 
     def __contains__(self, term: str) -> bool:
         if term not in self._seen:

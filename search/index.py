@@ -33,18 +33,18 @@ RETRIES = 5  # a commit may remove a segment between a searcher's opening and it
 
 
 class _Slot:
-    """One searcher and what is cached for its reader (term membership for compounds and typos)."""
+    """One searcher, and the Index whose per-generation caches it shares."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, index: Index):
         self.searcher = searcher
         self.generation = searcher.reader().generation()
-        self.vocabulary: dict[tuple[str, ...], Vocabulary] = {}
+        self.index = index
 
     def vocabulary_for(self, fields: list[str]) -> Vocabulary:
-        key = tuple(fields)
-        if key not in self.vocabulary:
-            self.vocabulary[key] = Vocabulary(self.searcher.reader(), fields)
-        return self.vocabulary[key]
+        """Term membership in `fields` (for compounds and typos), looked up with this slot's reader and
+        remembered for the generation by every slot."""
+        known = self.index._cached(self.generation, f"vocabulary:{','.join(fields)}", dict)
+        return Vocabulary(self.searcher.reader(), fields, known)
 
     def move_to(self, whoosh_ix) -> None:
         """Onto the index's newest generation with a searcher opened afresh: Whoosh's `refresh()` reuses
@@ -53,7 +53,6 @@ class _Slot:
         self.searcher.close()
         self.searcher = whoosh_ix.searcher(weighting=RANKING)
         self.generation = self.searcher.reader().generation()
-        self.vocabulary = {}
 
     def close(self) -> None:
         self.searcher.close()
@@ -107,7 +106,7 @@ class Index:
             slot = self._idle.pop() if self._idle else None
             whoosh_ix, generation = self._whoosh, self._generation
         if slot is None:
-            slot = _Slot(whoosh_ix.searcher(weighting=RANKING))
+            slot = _Slot(whoosh_ix.searcher(weighting=RANKING), self)
         elif slot.generation != generation:
             slot.move_to(whoosh_ix)
         try:

@@ -1,0 +1,79 @@
+"""The passage of an item shown with a hit: where the query's words are, with what matched marked.
+
+A word is marked when the Danish analysis makes it a query term (its stem, or the stem of one of its
+hyphenated parts), or, in a scanned item, when its OCR key is one (`høring` marks `Hgring`); stop words
+never are. The passages are windows of at most SNIPPET_CHARS around matches; the two that match the
+most (distinct words counting most) are shown in the order of the text. The whole text is looked at
+(no cut-off), one cached analysis per word: Whoosh's highlighter made a token object per word and
+cost more than the search itself.
+"""
+from __future__ import annotations
+
+from indexer.analysis import TOKEN_RE, danish_analyzer, ocr_key
+
+SNIPPET_CHARS = 240
+SURROUND = 70  # context before the first and after the last match of a passage
+PASSAGES = 2
+BETWEEN = " … "
+
+_ANALYZER = danish_analyzer()
+
+
+def matches(text: str, stems: frozenset[str], keys: frozenset[str]) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every word of `text` that the query matched."""
+    found = []
+    analyse = _ANALYZER.analyse_word
+    for m in TOKEN_RE.finditer(text):
+        stopped, term, parts = analyse(m.group().lower())
+        if stopped:
+            continue
+        if term in stems:
+            found.append((m.start(), m.end(), term))
+        elif parts and (hit := next((p for p in parts if p in stems), None)):
+            found.append((m.start(), m.end(), hit))
+        elif keys and (key := ocr_key(m.group())) in keys:
+            found.append((m.start(), m.end(), key))
+    return found
+
+
+def _passages(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, list]]:
+    """Windows of at most SNIPPET_CHARS, each around a run of matches, cut between words."""
+    passages = []
+    i = 0
+    while i < len(found):
+        start = max(0, found[i][0] - SURROUND)
+        run = [found[i]]
+        i += 1
+        while i < len(found) and found[i][1] - start <= SNIPPET_CHARS - SURROUND // 2:
+            run.append(found[i])
+            i += 1
+        end = min(len(text), max(run[-1][1] + SURROUND, start + SNIPPET_CHARS // 2), start + SNIPPET_CHARS)
+        if start:
+            space = text.find(" ", start, run[0][0])
+            start = space + 1 if space >= 0 else run[0][0]
+        if end < len(text):
+            space = text.rfind(" ", run[-1][1], end)
+            end = space if space >= 0 else run[-1][1]
+        passages.append((start, end, run))
+    return passages
+
+
+def snippet(text: str, words: tuple[frozenset[str], frozenset[str]]) -> str:
+    """The best passages of `text` for the query terms `words` (stems, OCR keys), matches between **."""
+    if not text:
+        return ""
+    stems, keys = words
+    found = matches(text, stems, keys) if stems or keys else []
+    if not found:
+        return " ".join(text[:SNIPPET_CHARS].split())
+    passages = _passages(text, found)
+    best = sorted(passages, key=lambda p: (-len({t for _, _, t in p[2]}), -len(p[2]), p[0]))[:PASSAGES]
+    out = []
+    for start, end, run in sorted(best):
+        pieces, at = [], start
+        for s, e, _ in run:
+            pieces += [text[at:s], "**", text[s:e], "**"]
+            at = e
+        pieces.append(text[at:end])
+        out.append(" ".join("".join(pieces).split()))
+    return BETWEEN.join(out)
