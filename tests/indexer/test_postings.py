@@ -17,7 +17,7 @@ WORDS = ("sundhedsklynge", "genoptræning", "lægevagt", "pårørende", "udskriv
 
 
 def _meeting(n: int, rng: random.Random) -> Meeting:
-    """An invented meeting of three items; every few a formality, a scanned one, a case number."""
+    """An invented meeting of three items; every few a formality, a scanned one, a case number, no date."""
     items = []
     for k in range(1, 4):
         words = [rng.choice(WORDS) for _ in range(rng.randrange(3, 60))]
@@ -27,7 +27,8 @@ def _meeting(n: int, rng: random.Random) -> Meeting:
         items.append(AgendaItem(id=f"m{n}-{k}", position=k, number=str(k), title=title, sections=sections,
                                 case_numbers=(f"24/{n:05d}",) if k == 2 else ()))
     return Meeting(path=f"/m/{n}.txt", content_hash=f"{n:064x}", cluster="Horsens-klyngen",
-                   region="Region Midtjylland", forum=None, date=f"20{20 + n % 6}-0{1 + n % 9}-1{n % 10}",
+                   region="Region Midtjylland", forum=None,
+                   date=None if n % 11 == 5 else f"20{20 + n % 6}-0{1 + n % 9}-1{n % 10}",
                    date_inferred=False, participants=("Mette Lund (ML)", "Per Smed"), items=tuple(items),
                    ocr=n % 7 == 0)
 

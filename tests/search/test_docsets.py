@@ -69,3 +69,30 @@ def test_a_phrase_inside_a_query_tree_scores_as_whoosh_does(searcher):
     ranked = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
     assert ids.tolist() == sorted(ranked) and len(ranked) > 5
     assert scores.tolist() == pytest.approx([ranked[d] for d in ids.tolist()], rel=1e-9)
+
+
+COLUMNS = ["cluster", "region", "forum", "outcome", "year", "date", "order", "path", "section_mask"]
+
+
+@pytest.mark.parametrize("fieldname", COLUMNS)
+def test_a_column_read_whole_gives_whooshs_value_of_every_document(searcher, fieldname):
+    """Whoosh's value, document by document; none for a document without one (Whoosh reads a numeric
+    column's default there: an undated item is not of the year 2147483647)."""
+    codes, values = DocSets(searcher).column(searcher, fieldname)
+    expected = []
+    for segment, offset in searcher.reader().leaf_readers():
+        column = segment.column_reader(fieldname) if segment.has_column(fieldname) else {}
+        for d in range(segment.doc_count_all()):
+            given = fieldname not in searcher.schema.stored_names() or fieldname in searcher.stored_fields(offset + d)
+            value = column[d] if column and given else None
+            expected.append(value if value not in (None, "", b"") else None)
+    assert [values[c] if c >= 0 else None for c in codes.tolist()] == expected
+    if fieldname == "year":
+        assert None in expected and len(set(expected)) > 3
+
+
+@pytest.mark.parametrize("fieldname", ["title", "sagsfremstilling", "beslutning", "participants"])
+def test_field_lengths_read_whole_are_whooshs(searcher, fieldname):
+    lengths = DocSets(searcher).lengths(searcher, fieldname)
+    assert lengths.tolist() == [float(searcher.doc_field_length(d, fieldname, 1) or 1)
+                                for d in range(searcher.doc_count_all())]

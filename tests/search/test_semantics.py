@@ -104,3 +104,17 @@ def test_snippets_of_scanned_items_mark_their_ocr_matches(danish_index):
     result = search.run(danish_index, "pårørende")
     scanned = [h for h in result.hits if h.title.startswith("Hgring")]
     assert scanned and "**pargrende**" in scanned[0].snippet
+
+
+def test_an_undated_meeting_has_no_year_in_the_counts_and_sorts_after_the_dated(tmp_path):
+    minutes = tmp_path / "m"
+    minutes.mkdir()
+    write(minutes / "dated.txt", "Referat Klyngestyregruppe Horsens-klyngen\nMødedato: 3. marts 2023\n\n"
+                                 "1. Demensindsats\n\nBeslutning\nGodkendt.\n")
+    write(minutes / "undated.txt", "Referat Klyngestyregruppe Horsens-klyngen\n\n1. Demensindsats i kommunerne\n\n"
+                                   "Beslutning\nGodkendt.\n")
+    indexer.build(tmp_path / "ix", [minutes])
+    result = search.run(tmp_path / "ix", "demensindsats", sort="-date")
+    assert result.total == 2 and result.facets["year"] == {"2023": 1}
+    assert [h.date for h in result.hits] == ["2023-03-03", None]
+    assert search.run(tmp_path / "ix", "demensindsats", year="2023").total == 1
