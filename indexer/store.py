@@ -1,13 +1,17 @@
 """Where the index lives and what is recorded beside it (the roots it was built from)."""
 from __future__ import annotations
 
+import io
 import json
+import mmap
 import os
 import signal
 import time
 from pathlib import Path
 
 from whoosh import index as windex
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import EmptyIndexError
 
 from corpus.files import fsync_dir, write_atomic  # noqa: F401  (used here and by indexer's modules)
@@ -56,6 +60,29 @@ def has_index(index_dir: str | os.PathLike) -> bool:
     return path.is_dir() and any(path.glob("_MAIN_*.toc"))
 
 
+class MappedFile(StructFile):
+    """An index file read through a memory map: a read at a position is a slice of the mapping, where
+    Whoosh's file does a seek and a read (two system calls) for each of the thousands of small reads of
+    a search. Index files are never changed in place (each commit writes new ones), and a mapping stays
+    valid after its file is deleted."""
+
+    def __init__(self, path: str, name: str):
+        with open(path, "rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(f.fileno()).st_size else None
+        super().__init__(self._map if self._map is not None else io.BytesIO(b""), name=name)
+        self.is_real = False
+
+    def get(self, position: int, length: int) -> bytes:
+        return self._map[position:position + length] if self._map is not None else b""
+
+
+class MappedStorage(FileStorage):
+    """Whoosh's file storage, its files read through memory maps (MappedFile)."""
+
+    def open_file(self, name, **kwargs):
+        return MappedFile(self._fpath(name), name)
+
+
 def open_index(index_dir: str | os.PathLike, attempts: int = 5):
     """Open the latest generation; a commit by a concurrent writer in the middle is retried, not an error."""
     path = Path(index_dir)
@@ -70,7 +97,7 @@ def open_index(index_dir: str | os.PathLike, attempts: int = 5):
         if not has_index(path):
             raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER")
         try:
-            return windex.open_dir(str(path))
+            return MappedStorage(str(path)).open_index(windex._DEF_INDEX_NAME)
         except EmptyIndexError:
             raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER") from None
         except FileNotFoundError:

@@ -61,7 +61,8 @@ def value_label(name: str, value: str) -> str:
 
 
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+    """The templates, loaded once: without auto_reload Jinja2 stats every template file on each page."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, auto_reload=False,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(danish_date=danish_date, marked=marked, plain=plain, filename=filename, facet_label=facet_label,
                        value_label=value_label, page_anchor=page_anchor)
