@@ -15,6 +15,9 @@ from whoosh.analysis import IDTokenizer
 from whoosh.formats import Existence, Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from .flat import FlatWriter
+from .schema import PackedPositions
+
 BLOCK = 128  # postings per block: W3Codec's blocklimit
 _ONE_POSITION: dict[int, bytes] = {}  # the encoded positions of a term that occurs once, by its position
 
@@ -103,12 +106,14 @@ class Postings:
             lengths.extend(bytes(docnum + 1 - len(lengths)))
         lengths[docnum] = length_to_byte(length)
 
-    def write(self, fieldwriter, schema) -> None:
-        """Every term of every field, in the order Whoosh's terms table wants (field name, then term)."""
+    def write(self, fieldwriter, schema, flat: FlatWriter) -> None:
+        """Every term of every field, in the order Whoosh's terms table wants (field name, then term);
+        the common terms of text fields also to `flat` (indexer.flat)."""
         for fieldname in sorted(self.fields):
             fieldobj = schema[fieldname]
             terms = self.fields[fieldname]
             lengths = self.lengths.get(fieldname) if fieldobj.scorable else None
+            text = isinstance(fieldobj.format, PackedPositions)
             fieldwriter.start_field(fieldname, fieldobj)
             writer = fieldwriter._postwriter
             for btext in sorted(terms):
@@ -118,6 +123,8 @@ class Postings:
                 fieldwriter.start_term(btext)
                 _write_blocks(writer, entry, lengths)
                 fieldwriter.finish_term()
+                if text:
+                    flat.add(fieldname, btext, entry.ids, entry.weights, entry.values, entry.ends)
             fieldwriter.finish_field()
 
 

@@ -27,6 +27,8 @@ from whoosh.writing import SegmentWriter
 
 from corpus import faults
 
+from .flat import EXTENSION as FLAT_EXTENSION
+from .flat import FlatWriter
 from .postings import Postings, kind_of
 
 GRACE_SECONDS = 600
@@ -140,8 +142,14 @@ class Writer(_GraceCommit, SegmentWriter):
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
-        self.postings.write(self.fieldwriter, self.schema)
+        flat = FlatWriter()
+        self.postings.write(self.fieldwriter, self.schema, flat)
         self.fieldwriter.close()
+        out = self.newsegment.create_file(self.storage, FLAT_EXTENSION)
+        try:
+            flat.write(out)
+        finally:
+            out.close()
 
 
 class WorkerFailed:

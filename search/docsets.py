@@ -23,10 +23,13 @@ from whoosh.columns import NumericColumn, RefBytesColumn
 from whoosh.query import (And, AndNot, DisjunctionMax, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query,
                           Term)
 
+from indexer.flat import open_flat
+
 TERM_CACHE_BYTES = 256 * 2**20  # postings arrays kept per generation, least recently used dropped
 PHRASE_CACHE = 512  # phrases' document arrays kept per generation
 EMPTY = np.empty(0, dtype=np.int64)
 SHIFT = 32  # a (document, position) pair as one int64: document << SHIFT | position
+SORT_COLUMNS = ("date", "path", "order")  # the columns `by_date` sorts by
 
 
 class DocSets:
@@ -91,7 +94,7 @@ class DocSets:
             if found is not None:
                 self._terms.move_to_end(key)
                 return found
-        found = _postings(searcher, fieldname, text)
+        found = self._postings(searcher, fieldname, text)
         with self._lock:
             if key not in self._terms:
                 self._terms[key] = found
@@ -100,6 +103,55 @@ class DocSets:
                 _, (ids, weights) = self._terms.popitem(last=False)
                 self._term_bytes -= ids.nbytes + weights.nbytes
         return found
+
+    def _postings(self, searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+        """A term's document numbers and weights (term frequencies) in document order: a common term's
+        from each segment's flat postings (indexer.flat), any other's from Whoosh's blocks."""
+        ids, weights = [], []
+        for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self._flat(searcher)):
+            found = flat.get(fieldname, text) if flat is not None else None
+            if found is None:
+                found = _block_postings(segment, fieldname, text)
+            if len(found[0]):
+                ids.append(found[0].astype(np.int64) + offset)
+                weights.append(found[1].astype(np.float64))
+        if not ids:
+            return EMPTY, np.empty(0)
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def _flat(self, searcher) -> list:
+        """Each segment's flat postings (None where it has none), opened once per generation."""
+        with self._lock:
+            found = self._columns.get("\0flat")
+        if found is None:
+            found = ([open_flat(segment._storage, segment._segment) for segment, _ in searcher.reader().leaf_readers()],
+                     [])
+            with self._lock:
+                found = self._columns.setdefault("\0flat", found)
+        return found[0]
+
+    def _position_keys(self, searcher, fieldname: str, text: str, candidates: np.ndarray) -> np.ndarray:
+        """Sorted (document << SHIFT | position) of every position of a term in the documents marked in
+        `candidates`: from the flat postings of a segment that has them, else from Whoosh's blocks (only
+        those holding a candidate, each block's positions decoded at once: they are raw 32-bit integers,
+        indexer.schema.PackedPositions)."""
+        keys: list[np.ndarray] = []
+        for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self._flat(searcher)):
+            found = flat.positions(fieldname, text) if flat is not None else None
+            if found is not None:
+                ids, counts, positions = found
+                ids = ids.astype(np.int64) + offset
+                wanted = candidates[ids]
+                if wanted.any():
+                    owners = np.repeat(ids[wanted], counts[wanted])
+                    keys.append(owners << SHIFT | positions[np.repeat(wanted, counts)].astype(np.int64))
+            else:
+                keys += _block_positions(segment, offset, fieldname, text, candidates)
+        if not keys:
+            return EMPTY
+        out = np.concatenate(keys)
+        out.sort()
+        return out
 
     def phrase(self, searcher, node: Phrase) -> np.ndarray | None:
         """The live documents where the phrase's words stand in order, each at most `slop` positions
@@ -122,11 +174,11 @@ class DocSets:
             if not len(docs):
                 break
         candidates = self.mask(docs)
-        keys = _position_keys(searcher, node.fieldname, words[0], candidates) if len(docs) else EMPTY
+        keys = self._position_keys(searcher, node.fieldname, words[0], candidates) if len(docs) else EMPTY
         for word in words[1:]:
             if not len(keys):
                 break
-            following = _position_keys(searcher, node.fieldname, word, candidates)
+            following = self._position_keys(searcher, node.fieldname, word, candidates)
             keys = np.unique(np.concatenate([np.intersect1d(keys + gap, following, assume_unique=True)
                                              for gap in range(1, max(1, node.slop) + 1)]))
         found = np.unique(keys >> SHIFT)  # keys are sorted: so are their documents
@@ -179,8 +231,10 @@ class DocSets:
 
     def by_date(self, searcher, docs: np.ndarray, newest_first: bool) -> np.ndarray:
         """`docs` by meeting date (then file and item order), oldest or newest first."""
-        date = self.rank(searcher, "date")[docs]
-        keys = (self.rank(searcher, "order")[docs], self.rank(searcher, "path")[docs], -date if newest_first else date)
+        date_field, path_field, order_field = SORT_COLUMNS
+        date = self.rank(searcher, date_field)[docs]
+        keys = (self.rank(searcher, order_field)[docs], self.rank(searcher, path_field)[docs],
+                -date if newest_first else date)
         return docs[np.lexsort(keys)]
 
     # -- ranking -------------------------------------------------------------------------------
@@ -364,65 +418,57 @@ def _length_table() -> np.ndarray:
     return np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
 
-def _position_keys(searcher, fieldname: str, text: str, candidates: np.ndarray) -> np.ndarray:
-    """Sorted (document << SHIFT | position) of every position of a term in the documents marked in
-    `candidates`. Only the blocks holding one of them are read, and each block's positions are decoded
-    at once: they are raw 32-bit integers (indexer.schema.PackedPositions)."""
-    reader = searcher.reader()
-    keys: list[np.ndarray] = []
-    for segment, offset in reader.leaf_readers():
-        if (fieldname, text) not in segment:
-            continue
-        matcher = _leaf(segment.postings(fieldname, text))
-        if not hasattr(matcher, "_read_ids"):  # not Whoosh's file postings: walk them
-            while matcher.is_active():
-                doc = matcher.id() + offset
-                if candidates[doc]:
-                    keys.append(np.array([doc << SHIFT | p for p in matcher.value_as("positions")], dtype=np.int64))
-                matcher.next()
-            continue
+def _block_positions(segment, offset: int, fieldname: str, text: str, candidates: np.ndarray) -> list[np.ndarray]:
+    """The (document << SHIFT | position) keys of a term's candidate postings in one segment, from
+    Whoosh's blocks."""
+    if (fieldname, text) not in segment:
+        return []
+    keys = []
+    matcher = _leaf(segment.postings(fieldname, text))
+    if not hasattr(matcher, "_read_ids"):  # not Whoosh's file postings: walk them
         while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            ids = np.asarray(matcher._ids, dtype=np.int64) + offset
-            wanted = np.flatnonzero(candidates[ids])
-            if len(wanted):
-                if matcher._values is None:
-                    matcher._read_values()
-                values = [matcher._values[i] for i in wanted.tolist()]
-                positions = np.frombuffer(b"".join(values), dtype="<u4").astype(np.int64)
-                owners = np.repeat(ids[wanted], [len(v) // 4 for v in values])
-                keys.append(owners << SHIFT | positions)
-            matcher._next_block()
-    if not keys:
-        return EMPTY
-    out = np.concatenate(keys)
-    out.sort()
-    return out
+            doc = matcher.id() + offset
+            if candidates[doc]:
+                keys.append(np.array([doc << SHIFT | p for p in matcher.value_as("positions")], dtype=np.int64))
+            matcher.next()
+        return keys
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        ids = np.asarray(matcher._ids, dtype=np.int64) + offset
+        wanted = np.flatnonzero(candidates[ids])
+        if len(wanted):
+            if matcher._values is None:
+                matcher._read_values()
+            values = [matcher._values[i] for i in wanted.tolist()]
+            positions = np.frombuffer(b"".join(values), dtype="<u4").astype(np.int64)
+            owners = np.repeat(ids[wanted], [len(v) // 4 for v in values])
+            keys.append(owners << SHIFT | positions)
+        matcher._next_block()
+    return keys
 
 
-def _postings(searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-    """A term's document numbers and weights (term frequencies), read a block at a time from each
-    segment, in document order."""
+def _block_postings(segment, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
+    """A term's document numbers (within the segment) and weights, read a block at a time from
+    Whoosh's postings."""
+    if (fieldname, text) not in segment:
+        return EMPTY, EMPTY
+    matcher = _leaf(segment.postings(fieldname, text))
     ids, weights = [], []
-    for segment, offset in searcher.reader().leaf_readers():
-        if (fieldname, text) not in segment:
-            continue
-        matcher = _leaf(segment.postings(fieldname, text))
-        if not hasattr(matcher, "_read_ids"):  # not Whoosh's file postings: walk them
-            while matcher.is_active():
-                ids.append(np.array([matcher.id() + offset], dtype=np.int64))
-                weights.append(np.array([matcher.weight()]))
-                matcher.next()
-            continue
+    if not hasattr(matcher, "_read_ids"):  # not Whoosh's file postings: walk them
         while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            if matcher._weights is None:
-                matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-            weights.append(np.asarray(matcher._weights, dtype=np.float64))
-            matcher._next_block()
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        if matcher._weights is None:
+            matcher._read_weights()
+        ids.append(np.asarray(matcher._ids, dtype=np.int64))
+        weights.append(np.asarray(matcher._weights, dtype=np.float64))
+        matcher._next_block()
     if not ids:
-        return EMPTY, np.empty(0)
+        return EMPTY, EMPTY
     return np.concatenate(ids), np.concatenate(weights)

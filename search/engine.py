@@ -113,11 +113,14 @@ def execute(index, slot, request: Request) -> Result:
         return expand_compounds(query, compound_map, vocabulary, text_fields) if compound_map else query
 
     def matching(query):
+        """(the query with its compounds, the documents it matches, their BM25F scores when it is ranked
+        in numpy: then its documents are those it scores, and the tree is walked once)."""
         query = expanded(query)
-        found = docsets.docs(searcher, query)
-        return query, (found if allowed is None else docsets.intersect(found, allowed))
+        scored = docsets.scores(searcher, RANKING, query) if sort == "relevance" else None
+        found = docsets.docs(searcher, query) if scored is None else docsets.intersect(scored[0], docsets.live)
+        return query, (found if allowed is None else docsets.intersect(found, allowed)), scored
 
-    query, docs = matching(parsed.query)
+    query, docs, scored = matching(parsed.query)
     fallback, suggestion, notes = False, None, list(parsed.notes)
     if not len(docs) and not listing and (allowed is not None or section):
         unfiltered = expanded(parse(text, schema, _fields(None, features), features=features).query)
@@ -131,14 +134,14 @@ def execute(index, slot, request: Request) -> Result:
         known = slot.vocabulary_for(sorted(_fields(None, FEATURES)))
         fixes, fixed_words = corrections(index.dir, text, known)
         if fixes:
-            fixed_query, fixed = matching(apply_corrections(parsed.query, fixes))
+            fixed_query, fixed, fixed_scores = matching(apply_corrections(parsed.query, fixes))
             if len(fixed):
-                query, docs = fixed_query, fixed
+                query, docs, scored = fixed_query, fixed, fixed_scores
                 suggestion = " ".join(fixed_words.get(w, w) for w in text.split())
                 notes.append(f"nothing matches {text!r}; showing results for {suggestion!r}")
     if not len(docs) and not parsed.has_operators and parsed.terms > 1:
         any_word = parse(text, schema, _fields(section, features), any_word=True, features=features)
-        query, docs = matching(any_word.query)
+        query, docs, scored = matching(any_word.query)
         fallback = bool(len(docs))
         if fallback:
             notes.append("no item has all the words; showing items with any of them")
@@ -146,7 +149,7 @@ def execute(index, slot, request: Request) -> Result:
     first = (request.page - 1) * request.limit
     if not len(docs) or first >= len(docs):
         page = []
-    elif sort == "relevance" and (scored := docsets.scores(searcher, RANKING, query)) is not None:
+    elif scored is not None:
         ids, score = scored  # BM25F of every matching item, in numpy: exact, and no collector
         keep = docsets.mask(docs)[ids]
         ids, score = ids[keep], score[keep]
@@ -180,6 +183,11 @@ def _given_filters(request: Request, parsed, section: str | None) -> list[str]:
     if request.only_ids is not None:
         given.append("the items asked for")
     return given
+
+
+def ranked_fields() -> list[str]:
+    """Every field a query's words can be found in (and ranked by)."""
+    return _fields(None, FEATURES)
 
 
 def _fields(section: str | None, features: frozenset[str] = FEATURES) -> list[str]:

@@ -239,17 +239,27 @@ def corrections(index_dir, text: str, vocabulary: "Vocabulary") -> tuple[dict[st
 _OCR_KEYS: dict[int, dict[str, str]] = {}
 
 
-def _ocr_variant(word: str, counts: dict[str, int]) -> bool:
-    """Whether `word` is the scanned misreading (`pargrende`) of an indexed word with æ/ø/å
-    (`pårørende`): the same OCR key, and the word itself without æ/ø/å."""
-    if re.search("[æøå]", word):
-        return False
+def _ocr_keys(counts: dict[str, int]) -> dict[str, str]:
+    """OCR key -> word, of the words with æ/ø/å of one word list (made once per list)."""
     keys = _OCR_KEYS.get(id(counts))
     if keys is None:
         keys = {ocr_key(w): w for w in counts if re.search("[æøå]", w)}
         _OCR_KEYS.clear()
         _OCR_KEYS[id(counts)] = keys
-    return ocr_key(word) in keys
+    return keys
+
+
+def _ocr_variant(word: str, counts: dict[str, int]) -> bool:
+    """Whether `word` is the scanned misreading (`pargrende`) of an indexed word with æ/ø/å
+    (`pårørende`): the same OCR key, and the word itself without æ/ø/å."""
+    if re.search("[æøå]", word):
+        return False
+    return ocr_key(word) in _ocr_keys(counts)
+
+
+def prepare_corrections(index_dir) -> None:
+    """Load the word list typo corrections need, and its OCR keys (Index.warm)."""
+    _ocr_keys(spelling_words(index_dir)[1])
 
 
 def apply_corrections(query: Query, fixes: dict[str, str]) -> Query:

@@ -22,9 +22,10 @@ from indexer.compounds import load_map as load_compounds
 from indexer.meeting_table import load_table
 from indexer.meetings import MEETING_FACETS, Source
 
-from .engine import RANKING, Request, execute, item_view, stats_of
-from .expand import FEATURES, Vocabulary
-from .facets import resolve_names
+from .docsets import SORT_COLUMNS
+from .engine import RANKING, Request, execute, item_view, ranked_fields, stats_of
+from .expand import FEATURES, Vocabulary, prepare_corrections
+from .facets import COLUMN_COUNTED, resolve_names
 from .meetings import CaseView, MeetingList, MeetingView, case_view, list_meetings, meeting_view, source_of
 from .query import QueryError
 from .result import ItemView, Result, Stats
@@ -154,6 +155,27 @@ class Index:
         from .docsets import DocSets
 
         return self._cached(slot.generation, "docsets", lambda: DocSets(slot.searcher))
+
+    def warm(self) -> None:
+        """Load what every search of the current generation shares, so that no visitor's search pays
+        for it: the document sets with the facet and sort columns, the field lengths and the flat
+        postings; the compound map; the word list of typo corrections. A long-lived process (the web
+        app) calls it before its first search."""
+
+        def load(slot: _Slot) -> None:
+            docsets = self.docsets(slot)
+            schema = slot.searcher.schema
+            for fieldname in (*(f.field for f in COLUMN_COUNTED), "section_mask", *SORT_COLUMNS):
+                if fieldname in schema and schema[fieldname].column_type:
+                    docsets.column(slot.searcher, fieldname)
+            for fieldname in ranked_fields():
+                if fieldname in schema and schema[fieldname].scorable:
+                    docsets.lengths(slot.searcher, fieldname)
+            docsets.term(slot.searcher, "title", "")  # opens every segment's flat postings
+            self.compound_map(slot)
+
+        self._with_retry(load)
+        prepare_corrections(self.dir)
 
     def known_values(self, slot: _Slot, fieldname: str) -> list[str]:
         reader = slot.searcher.reader()

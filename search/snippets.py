@@ -4,7 +4,7 @@ A word is marked when the Danish analysis makes it a query term (its stem, or th
 hyphenated parts), or, in a scanned item, when its OCR key is one (`høring` marks `Hgring`); stop words
 never are. The passages are windows of at most SNIPPET_CHARS around matches; the two that match the
 most (distinct words counting most) are shown in the order of the text. The whole text is looked at
-(no cut-off), one cached analysis per word: Whoosh's highlighter made a token object per word and
+(no cut-off), each distinct word analysed once: Whoosh's highlighter made a token object per word and
 cost more than the search itself.
 """
 from __future__ import annotations
@@ -20,20 +20,44 @@ _ANALYZER = danish_analyzer()
 
 
 def matches(text: str, stems: frozenset[str], keys: frozenset[str]) -> list[tuple[int, int, str]]:
-    """(start, end, term) of every word of `text` that the query matched."""
-    found = []
+    """(start, end, term) of every word of `text` that the query matched. Each distinct word is
+    analysed once; the few that match are then found with str.find."""
     analyse = _ANALYZER.analyse_word
-    for m in TOKEN_RE.finditer(text):
-        stopped, term, parts = analyse(m.group().lower())
+    lower = text.lower()
+    matched: dict[str, str] = {}
+    for word in set(TOKEN_RE.findall(lower)):
+        stopped, term, parts = analyse(word)
         if stopped:
             continue
         if term in stems:
-            found.append((m.start(), m.end(), term))
+            matched[word] = term
         elif parts and (hit := next((p for p in parts if p in stems), None)):
-            found.append((m.start(), m.end(), hit))
-        elif keys and (key := ocr_key(m.group())) in keys:
-            found.append((m.start(), m.end(), key))
+            matched[word] = hit
+        elif keys and (key := ocr_key(word)) in keys:
+            matched[word] = key
+    if len(lower) != len(text):  # a letter whose lower case is longer: positions from the original
+        return [(m.start(), m.end(), matched[m.group().lower()]) for m in TOKEN_RE.finditer(text)
+                if m.group().lower() in matched]
+    found = []
+    for word, term in matched.items():
+        at = lower.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if _whole(lower, at, end):
+                found.append((at, end, term))
+            at = lower.find(word, end)
+    found.sort()
     return found
+
+
+def _whole(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a whole token as TOKEN_RE cuts them (not the start or end of a longer
+    word, nor a part of a hyphenated one)."""
+    if start and (text[start - 1].isalnum() or text[start - 1] in "_-–"):
+        return False
+    after = text[end:end + 2]
+    return not after or not (after[0].isalnum() or after[0] == "_"
+                             or (after[0] in "-–" and len(after) > 1 and (after[1].isalnum() or after[1] == "_")))
 
 
 def _passages(text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, list]]:

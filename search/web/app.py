@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import quote
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -103,6 +104,12 @@ class Library:
                 while len(self._results) > RESULTS_KEPT:
                     self._results.popitem(last=False)
         return result
+
+    def warm(self) -> None:
+        """Open the index and load what its searches share (Index.warm) before the first visitor comes;
+        a missing index is left for the pages to explain."""
+        with contextlib.suppress(IndexMissing, OSError):
+            self.index().warm()
 
     def item(self, item_id: str):
         return self._find("punkt", item_id, lambda key: self.index().show(key))
@@ -238,20 +245,21 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        library.warm()
         yield
         library.close()
 
     routes = [
-        Route("/", search_page, name="search"),
-        Route("/item/{item_id}", item_page, name="item"),
+        Route("/", _inline(search_page), name="search"),
+        Route("/item/{item_id}", _inline(item_page), name="item"),
         Route("/source/{item_id}", source, name="source"),
-        Route("/meeting/{meeting_id}", meeting_page, name="meeting"),
-        Route("/meetings", meetings_page, name="meetings"),
-        Route("/feed", feed, name="feed"),
-        Route("/api/search", api_search, name="api_search"),
-        Route("/api/item/{item_id}", api_item, name="api_item"),
-        Route("/api/meetings", api_meetings, name="api_meetings"),
-        Route("/api/meeting/{meeting_id}", api_meeting, name="api_meeting"),
+        Route("/meeting/{meeting_id}", _inline(meeting_page), name="meeting"),
+        Route("/meetings", _inline(meetings_page), name="meetings"),
+        Route("/feed", _inline(feed), name="feed"),
+        Route("/api/search", _inline(api_search), name="api_search"),
+        Route("/api/item/{item_id}", _inline(api_item), name="api_item"),
+        Route("/api/meetings", _inline(api_meetings), name="api_meetings"),
+        Route("/api/meeting/{meeting_id}", _inline(api_meeting), name="api_meeting"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={
@@ -260,8 +268,35 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
     })
     app.state.library = library
     # Links as paths (the Host header chooses nothing); only the feed, read elsewhere, has absolute URLs.
-    templates.env.globals["url_for"] = lambda name, /, **params: app.url_path_for(name, **params)
+    templates.env.globals["url_for"] = _link_maker(app, routes)
     return app
+
+
+def _link_maker(app: Starlette, routes: list):
+    """`url_for(name, **params)` for the templates: a route's path filled in directly (a page has dozens of
+    links, and Starlette's url_path_for tries every route for each); other names (static files) as
+    Starlette makes them."""
+    formats = {r.name: r.path_format for r in routes if isinstance(r, Route)}
+
+    def url_for(name: str, /, **params) -> str:
+        path = formats.get(name)
+        if path is None:
+            return str(app.url_path_for(name, **params))
+        return path.format(**{k: quote(str(v), safe="") for k, v in params.items()})
+
+    return url_for
+
+
+def _inline(endpoint):
+    """Run a page in the event loop itself, not in Starlette's thread pool: a page is CPU work from start
+    to end, so threads only take the interpreter from each other (and every page waits for all the
+    others that started); in the loop, pages are answered one after another. A process serves as
+    many pages at once as it has cores: one (`referat serve --workers N` for more)."""
+
+    async def run(request: Request) -> Response:
+        return endpoint(request)
+
+    return run
 
 
 def app_from_environment() -> Starlette:
@@ -293,11 +328,9 @@ def _facets(form: SearchForm, result) -> list[dict]:
         if name == "year":
             items.sort(key=lambda kv: kv[0], reverse=True)
         chosen = set(form.filters.get(name, ()))
-        values = []
-        for value, count in items:
-            active = value in chosen
-            url = "?" + (form.removing(name, value) if active else form.adding(name, value)).query_string()
-            values.append({"value": value, "count": count, "url": url, "active": active})
+        urls = form.toggling(name, [value for value, _ in items])
+        values = [{"value": value, "count": count, "url": "?" + urls[value], "active": value in chosen}
+                  for value, count in items]
         out.append({"name": name, "label": facet_label(name), "values": values[:FACET_VALUES_SHOWN],
                     "more": values[FACET_VALUES_SHOWN:]})
     return out

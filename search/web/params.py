@@ -90,11 +90,31 @@ class SearchForm:
         return replace(self, filters={**self.filters, name: values}, page=1)
 
     def removing(self, name: str, value: str) -> SearchForm:
+        """The form without one facet value, from the first page (the other filters keep their order)."""
         rest = tuple(v for v in self.filters.get(name, ()) if v != value)
-        filters = {k: v for k, v in self.filters.items() if k != name}
-        if rest:
-            filters[name] = rest
+        filters = {k: rest if k == name else v for k, v in self.filters.items() if k != name or rest}
         return replace(self, filters=filters, page=1)
+
+    def toggling(self, name: str, values) -> dict[str, str]:
+        """For each of `values` of facet `name`, the query string of `removing` it when chosen, else of
+        `adding` it: the same strings, the rest of the form encoded once for all of them (a result page
+        links dozens of facet values)."""
+        names = [*self.filters, *([] if name in self.filters else [name])]
+        at = names.index(name)
+        head = urlencode([("q", self.q)] + [(n, v) for n in names[:at] for v in self.filters[n]])
+        tail = urlencode([(n, v) for n in names[at + 1:] for v in self.filters[n]]
+                         + [pair for pair in replace(self, filters={}, q="", page=1).pairs()[1:]])
+        current = self.filters.get(name, ())
+        out = {}
+        for value in values:
+            if value in current:
+                chosen = [v for v in current if v != value]
+            elif name in MULTIPLE:
+                chosen = [*current, value]
+            else:
+                chosen = [value]
+            out[value] = "&".join(part for part in (head, urlencode([(name, v) for v in chosen]), tail) if part)
+        return out
 
     def active(self) -> list[tuple[str, str]]:
         return [(name, v) for name, values in self.filters.items() for v in values]

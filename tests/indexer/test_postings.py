@@ -8,7 +8,7 @@ from whoosh import index as windex
 from whoosh.writing import SegmentWriter
 
 from corpus import AgendaItem, Meeting, Section
-from indexer import item_documents
+from indexer import flat, item_documents
 from indexer.schema import build_schema
 from indexer.writers import ParallelWriter, Writer
 
@@ -39,10 +39,11 @@ def _documents(count: int, seed: int) -> list[dict]:
 
 
 def _segment_bytes(ix_dir: Path) -> list[str]:
-    """A digest of every segment file, sorted: equal for equal segments whatever their random ids."""
+    """A digest of every segment file Whoosh writes, sorted: equal for equal segments whatever their
+    random ids (the flat postings are referat's own, compared below)."""
     files = []
     for segment in windex.open_dir(str(ix_dir))._read_toc().segments:
-        named = sorted(ix_dir.glob(segment.segment_id() + ".*"))
+        named = sorted(p for p in ix_dir.glob(segment.segment_id() + ".*") if p.suffix != flat.EXTENSION)
         assert {p.suffix for p in named} >= {".pst", ".trm", ".col"}
         files += [f"{p.suffix} {hashlib.sha256(p.read_bytes()).hexdigest()}" for p in named]
     return sorted(files)
@@ -90,3 +91,50 @@ def test_the_parallel_writer_writes_contiguous_shares_in_order(tmp_path, procs):
                     optimize=True)
     theirs = _write(tmp_path / "whoosh", whoosh_writer, [docs, []], optimize=True)
     assert _segment_bytes(merged) == _segment_bytes(theirs)
+
+
+def test_flat_postings_hold_exactly_whooshs_postings_of_every_common_text_term(tmp_path):
+    batches = [_documents(150, seed=4), _documents(60, seed=5)]
+    ix_dir = _write(tmp_path / "ix", lambda ix: Writer(ix, compound=False), batches)
+    ix = windex.open_dir(str(ix_dir))
+    checked = 0
+    with ix.reader() as reader:
+        for segment, _ in reader.leaf_readers():
+            flat_postings = flat.open_flat(ix.storage, segment._segment)
+            assert flat_postings is not None
+            for fieldname, btext in segment.all_terms():
+                found = flat_postings.get(fieldname, btext)
+                postings = segment.postings(fieldname, btext)
+                ids, weights = list(postings.all_ids()), []
+                postings = segment.postings(fieldname, btext)
+                while postings.is_active():
+                    weights.append(postings.weight())
+                    postings.next()
+                common = len(ids) >= flat.MIN_POSTINGS and fieldname in ("title", "sagsfremstilling", "beslutning")
+                if not common:
+                    assert found is None or len(ids) >= flat.MIN_POSTINGS
+                    continue
+                assert found is not None, (fieldname, btext)
+                assert found[0].tolist() == ids and found[1].astype(float).tolist() == weights
+                _, counts, positions = flat_postings.positions(fieldname, btext)
+                postings = segment.postings(fieldname, btext)
+                expected = []
+                while postings.is_active():
+                    expected.append(postings.value_as("positions"))
+                    postings.next()
+                assert counts.tolist() == [len(p) for p in expected]
+                assert positions.tolist() == [p for ps in expected for p in ps]
+                checked += 1
+    assert checked >= 10
+
+
+def test_a_damaged_flat_postings_file_is_not_read(tmp_path):
+    ix_dir = _write(tmp_path / "ix", lambda ix: Writer(ix, compound=False), [_documents(60, seed=6)])
+    ix = windex.open_dir(str(ix_dir))
+    segment = ix._read_toc().segments[0]
+    path = ix_dir / segment.make_filename(flat.EXTENSION)
+    assert flat.open_flat(ix.storage, segment) is not None
+    path.write_bytes(path.read_bytes()[:-8])
+    assert flat.open_flat(ix.storage, segment) is None
+    path.unlink()
+    assert flat.open_flat(ix.storage, segment) is None

@@ -15,16 +15,18 @@ from tests.indexer.test_postings import _documents
 def searcher(tmp_path_factory):
     folder = tmp_path_factory.mktemp("docsets")
     ix = windex.create_in(str(folder), build_schema())
-    for seed in (1, 2, 3):
+    for seed in (1, 2, 3):  # three segments of 180 items: common words span several blocks (flat postings)
         writer = Writer(ix, compound=False)
         if seed == 3:
-            for n in range(0, 40, 3):
-                writer.delete_by_term("meeting", _documents(40, seed=1)[3 * n]["meeting"])
-        for doc in _documents(40, seed=seed):
+            for n in range(0, 60, 3):
+                writer.delete_by_term("meeting", _documents(60, seed=1)[3 * n]["meeting"])
+        for doc in _documents(60, seed=seed):
             writer.add_document(**doc)
         writer.commit(merge=False)
     with ix.searcher(weighting=RANKING) as s:
         assert len(s.reader().leaf_readers()) == 3 and s.reader().has_deletions()
+        flats = DocSets(s)._flat(s)
+        assert all(f is not None and f.get("sagsfremstilling", _stems(s, "demens")[0]) for f in flats)
         yield s
 
 

@@ -86,3 +86,13 @@ def test_a_closed_index_refuses_searches(sample_index):
 def test_opening_a_missing_index_says_how_to_build_one(tmp_path):
     with pytest.raises(indexer.IndexMissing, match="referat index"):
         search.open(tmp_path / "nothing")
+
+
+def test_a_warmed_index_answers_as_a_cold_one(sample_index):
+    queries = [("telekol", {}), ("", {"cluster": "horsens"}), ("lægevagten", {"sort": "-date"}),
+               ('"livets afslutning"', {}), ("rekrutering", {})]
+    with search.open(sample_index) as cold:
+        expected = [cold.search(q, **o) for q, o in queries]
+    with search.open(sample_index) as warm:
+        warm.warm()
+        assert [warm.search(q, **o) for q, o in queries] == expected

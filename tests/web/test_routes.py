@@ -268,3 +268,34 @@ def test_pages_carry_security_headers(client):
     assert "default-src 'none'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
     assert client.get("/static/style.css").status_code == 200
+
+
+def test_facet_links_toggle_a_value_as_adding_and_removing_it_would():
+    from search.web.params import SearchForm
+
+    forms = [SearchForm(q="demens"), SearchForm(q="a b", filters={"cluster": ("X", "Y"), "year": ("2023",)},
+                                                 date_from="2023-01-01", sort="-date", page=3, limit=20),
+             SearchForm(filters={"region": ("Region Midtjylland",)})]
+    for form in forms:
+        for name in ("cluster", "year", "region", "outcome"):
+            values = ["X", "Y", "2023", "Region Midtjylland", "taget til efterretning", "æ&ø=å"]
+            toggled = form.toggling(name, values)
+            for value in values:
+                chosen = value in form.filters.get(name, ())
+                expected = (form.removing(name, value) if chosen else form.adding(name, value)).query_string()
+                assert toggled[value] == expected, (form, name, value)
+
+
+def test_page_links_are_the_routes_paths(client):
+    app = client.app
+    html = client.get("/", params={"q": "telekol"}).text
+    item = hit_ids(html)[0]
+    for path in (app.url_path_for("item", item_id=item), app.url_path_for("source", item_id=item),
+                 app.url_path_for("static", path="/style.css"), app.url_path_for("meetings")):
+        assert f'href="{path}' in html, path
+
+
+def test_the_app_starts_on_a_missing_index_and_says_how_to_build_it(tmp_path):
+    with TestClient(create_app(tmp_path / "none")) as client:
+        r = client.get("/", params={"q": "x"})
+    assert r.status_code == 503 and "referat index --index" in r.text
