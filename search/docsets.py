@@ -308,26 +308,36 @@ class DocSets:
                 return None
             if isinstance(node, DisjunctionMax) and node.tiebreak:
                 return None
-            ids = np.concatenate([p[0] for p in parts])
-            values = np.concatenate([p[1] for p in parts])
-            size = self.doc_count
-            present = np.bincount(ids, minlength=size)  # each part lists a document once
-            docs = np.nonzero(present)[0]
-            if isinstance(node, DisjunctionMax):
-                best = np.zeros(size)
-                np.maximum.at(best, ids, values)
-                total = best[docs]
-            else:
-                total = np.bincount(ids, weights=values, minlength=size)[docs]
+            docs, hits, total = self._gather(np.concatenate([p[0] for p in parts]),
+                                             np.concatenate([p[1] for p in parts]), isinstance(node, DisjunctionMax))
             total = total * node.boost
             if isinstance(node, And) or graded:
-                hits = present[docs]
                 keep = hits >= (node.minimum if graded else len(parts))
                 if graded:
                     total = total * (hits / len(parts)) ** COORDINATION_POWER
                 return docs[keep], total[keep]
             return docs, total
         return None
+
+    def _gather(self, ids: np.ndarray, values: np.ndarray, best: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(each document once, in how many parts it was (each part lists a document once), the sum of
+        its values, or with `best` their maximum). A few postings are sorted; many are tallied on a table
+        of every document (sorting them would cost more)."""
+        if len(ids) * 8 < self.doc_count:
+            docs, slot = np.unique(ids, return_inverse=True)
+            width = len(docs)
+        else:
+            docs, slot, width = None, ids, self.doc_count
+        hits = np.bincount(slot, minlength=width)
+        if best:
+            combined = np.zeros(width)
+            np.maximum.at(combined, slot, values)
+        else:
+            combined = np.bincount(slot, weights=values, minlength=width)
+        if docs is None:
+            docs = np.flatnonzero(hits)
+            return docs, hits[docs], combined[docs]
+        return docs, hits, combined
 
     # -- queries -------------------------------------------------------------------------------
     def docs(self, searcher, query: Query) -> np.ndarray:

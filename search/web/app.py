@@ -31,7 +31,7 @@ from indexer import IndexMissing
 from ..query import QueryError
 from .feed import atom
 from .params import LABELS, MAX_PAGE, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
-from .render import environment, facet_label
+from .render import environment, facet_label, value_label
 
 STATIC = Path(__file__).resolve().parent / "static"
 FACET_VALUES_SHOWN = 12  # the rest of a long facet folds into "Vis alle"
@@ -329,8 +329,8 @@ def _facets(form: SearchForm, result) -> list[dict]:
             items.sort(key=lambda kv: kv[0], reverse=True)
         chosen = set(form.filters.get(name, ()))
         urls = form.toggling(name, [value for value, _ in items])
-        values = [{"value": value, "count": count, "url": "?" + urls[value], "active": value in chosen}
-                  for value, count in items]
+        values = [{"value": value, "label": value_label(name, value), "count": count, "url": "?" + urls[value],
+                   "active": value in chosen} for value, count in items]
         out.append({"name": name, "label": facet_label(name), "values": values[:FACET_VALUES_SHOWN],
                     "more": values[FACET_VALUES_SHOWN:]})
     return out

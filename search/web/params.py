@@ -7,7 +7,7 @@ the user (shown with status 400), never a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from indexer.facets import FACETS
 
@@ -105,15 +105,17 @@ class SearchForm:
         tail = urlencode([(n, v) for n in names[at + 1:] for v in self.filters[n]]
                          + [pair for pair in replace(self, filters={}, q="", page=1).pairs()[1:]])
         current = self.filters.get(name, ())
+        key = quote_plus(name) + "="
+        kept = [key + quote_plus(v) for v in current]
         out = {}
         for value in values:
             if value in current:
-                chosen = [v for v in current if v != value]
+                chosen = [pair for v, pair in zip(current, kept) if v != value]
             elif name in MULTIPLE:
-                chosen = [*current, value]
+                chosen = [*kept, key + quote_plus(value)]
             else:
-                chosen = [value]
-            out[value] = "&".join(part for part in (head, urlencode([(name, v) for v in chosen]), tail) if part)
+                chosen = [key + quote_plus(value)]
+            out[value] = "&".join(part for part in (head, *chosen, tail) if part)
         return out
 
     def active(self) -> list[tuple[str, str]]:
