@@ -187,13 +187,19 @@ def run(items: int, work: Path, clients: int, requests: int, max_seconds: float,
 
 
 def _rss_mb(pid: int) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+    """Resident memory of the server: its process and its worker processes (`--workers N`) together."""
+    def own(p: int) -> float:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
+        return 0.0
+
+    try:
+        children = [int(c) for t in Path(f"/proc/{pid}/task").iterdir()
+                    for c in (t / "children").read_text().split()]
+        return own(pid) + sum(own(c) for c in children)
     except OSError:
         return None
-    return None
 
 
 def table(r: dict) -> str:
@@ -202,7 +208,7 @@ def table(r: dict) -> str:
 
     head = (f"{r['items']:,} items, {r['clients']} concurrent clients, {r['workers']} server process(es), "
             f"{r['answered']} of {r['sent']} search pages answered in {r['seconds']:.1f} s "
-            f"({r['requests_per_s']:.0f}/s), {r['errors']} errors; server RSS {r['server_rss_mb'] or 0:.0f} MB")
+            f"({r['requests_per_s']:.0f}/s), {r['errors']} errors; server RSS (all processes) {r['server_rss_mb'] or 0:.0f} MB")
     rows = [head, "",
             "| measure | requests | p50 ms | p95 ms | max ms |", "| --- | --- | --- | --- | --- |",
             row("**search page, all classes** (target p95 ≤ 100)", r["search_pages"])]

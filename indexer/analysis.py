@@ -16,6 +16,7 @@ largest cost of indexing after Whoosh's own posting writer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -121,9 +122,16 @@ class DanishTokenizer(Tokenizer):
             found = cache[word] = (stopped, text, parts if len(parts) > 1 else ())
         return found
 
-    def analyse_word(self, word: str) -> tuple[bool, str, tuple[str, ...]]:
-        """(a stop word?, its term, the terms of its hyphenated parts) of one lowercased token."""
-        return self._analyse(word, self._forms())
+    def word_analyser(self) -> Callable[[str], tuple[bool, str, tuple[str, ...]]]:
+        """word -> (a stop word?, its term, the terms of its hyphenated parts), for lowercased tokens
+        looked up one at a time (snippets)."""
+        cache, analyse = self._forms(), self._analyse
+
+        def analysed(word: str) -> tuple[bool, str, tuple[str, ...]]:
+            found = cache.get(word)
+            return found if found is not None else analyse(word, cache)
+
+        return analysed
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):

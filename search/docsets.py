@@ -20,8 +20,8 @@ from threading import Lock
 
 import numpy as np
 from whoosh.columns import NumericColumn, RefBytesColumn
-from whoosh.query import (And, AndNot, DisjunctionMax, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query,
-                          Term)
+from whoosh.query import And, AndNot, DisjunctionMax, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
+from whoosh.reading import TermNotFound
 
 from indexer.flat import open_flat
 
@@ -221,13 +221,21 @@ class DocSets:
         return {values[i]: int(tally[i]) for i in np.nonzero(tally)[0]}
 
     def rank(self, searcher, fieldname: str) -> np.ndarray:
-        """Each document's position in the sorted order of the field's values (-1: no value)."""
-        codes, values = self.column(searcher, fieldname)
-        order = sorted(range(len(values)), key=lambda i: values[i])
-        rank_of_code = np.empty(len(values) + 1, dtype=np.int64)
-        rank_of_code[order] = np.arange(len(values))
-        rank_of_code[-1] = -1
-        return rank_of_code[codes]
+        """Each document's position in the sorted order of the field's values (-1: no value); made once
+        per generation (sorting a field's distinct values, every file path, is not a per-search cost)."""
+        key = "\0rank:" + fieldname
+        with self._lock:
+            found = self._columns.get(key)
+        if found is None:
+            codes, values = self.column(searcher, fieldname)
+            order = sorted(range(len(values)), key=lambda i: values[i])
+            rank_of_code = np.empty(len(values) + 1, dtype=np.int64)
+            rank_of_code[order] = np.arange(len(values))
+            rank_of_code[-1] = -1
+            found = (rank_of_code[codes], [])
+            with self._lock:
+                self._columns[key] = found
+        return found[0]
 
     def by_date(self, searcher, docs: np.ndarray, newest_first: bool) -> np.ndarray:
         """`docs` by meeting date (then file and item order), oldest or newest first."""
@@ -431,10 +439,11 @@ def _length_table() -> np.ndarray:
 def _block_positions(segment, offset: int, fieldname: str, text: str, candidates: np.ndarray) -> list[np.ndarray]:
     """The (document << SHIFT | position) keys of a term's candidate postings in one segment, from
     Whoosh's blocks."""
-    if (fieldname, text) not in segment:
+    try:
+        matcher = _leaf(segment.postings(fieldname, text))
+    except TermNotFound:
         return []
     keys = []
-    matcher = _leaf(segment.postings(fieldname, text))
     if not hasattr(matcher, "_read_ids"):  # not Whoosh's file postings: walk them
         while matcher.is_active():
             doc = matcher.id() + offset
@@ -461,9 +470,10 @@ def _block_positions(segment, offset: int, fieldname: str, text: str, candidates
 def _block_postings(segment, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
     """A term's document numbers (within the segment) and weights, read a block at a time from
     Whoosh's postings."""
-    if (fieldname, text) not in segment:
+    try:
+        matcher = _leaf(segment.postings(fieldname, text))
+    except TermNotFound:
         return EMPTY, EMPTY
-    matcher = _leaf(segment.postings(fieldname, text))
     ids, weights = [], []
     if not hasattr(matcher, "_read_ids"):  # not Whoosh's file postings: walk them
         while matcher.is_active():

@@ -22,7 +22,7 @@ _ANALYZER = danish_analyzer()
 def matches(text: str, stems: frozenset[str], keys: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, term) of every word of `text` that the query matched. Each distinct word is
     analysed once; the few that match are then found with str.find."""
-    analyse = _ANALYZER.analyse_word
+    analyse = _ANALYZER.word_analyser()
     lower = text.lower()
     matched: dict[str, str] = {}
     for word in set(TOKEN_RE.findall(lower)):

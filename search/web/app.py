@@ -8,6 +8,7 @@ the search cannot use, 404 for an unknown item, 503 with the command that builds
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import mimetypes
 import os
@@ -246,6 +247,7 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app):
         library.warm()
+        gc.freeze()  # what the warm-up loaded lives as long as the process: the collector need not scan it
         yield
         library.close()
 
