@@ -19,7 +19,8 @@ from .flat import FlatWriter
 from .schema import PackedPositions
 
 BLOCK = 128  # postings per block: W3Codec's blocklimit
-_ONE_POSITION: dict[int, bytes] = {}  # the encoded positions of a term that occurs once, by its position
+# The encoded positions of a term that occurs once, by format and position.
+_ONE_POSITION: dict[type, dict[int, bytes]] = {}
 
 
 class _Term:
@@ -72,6 +73,7 @@ class Postings:
         if terms is None:
             terms = self.fields[fieldname] = {}
         encode = field.format.encode
+        one = _ONE_POSITION.setdefault(type(field.format), {})
         factor = field.format.field_boost * boost
         length = 0
         for text, where in positions.items():
@@ -84,9 +86,9 @@ class Postings:
             entry.ids.append(docnum)
             entry.weights.append(count * factor)
             if count == 1:  # most terms occur once in a field: their encodings are few and recur
-                value = _ONE_POSITION.get(where[0])
+                value = one.get(where[0])
                 if value is None:
-                    value = _ONE_POSITION[where[0]] = encode(where)
+                    value = one[where[0]] = encode(where)
                 entry.values += value
             else:
                 entry.values += encode(where)
