@@ -1,17 +1,20 @@
-"""Flat postings: the document numbers, weights and word positions of a segment's common terms as
-plain arrays, in a file of their own beside Whoosh's postings (`<segment>.fps`).
+"""Flat postings: every term of a segment's text fields with its document numbers, weights and word
+positions as plain arrays, in a file of their own beside Whoosh's postings (`<segment>.fps`).
 
 Whoosh keeps a term's postings in blocks of 128, each a zlib-compressed pickle of its document
-numbers, weights and positions together: a search that needs the documents of a word most items have
-unpickles hundreds of blocks (most of a search's time the first time it meets that word, and of a
-phrase check of common words). The writer (indexer.postings) has every term's postings as arrays
-already, so for each term of a text field that spans more than one block it also writes them here,
-and a search (search.docsets) reads them as slices of a memory map. Rare terms (one block) stay
-Whoosh's alone. The file belongs to its segment: written with it, named after it, merged and deleted
-with it; a search that finds no sound file reads Whoosh's postings instead.
+numbers, weights and positions together, and finds a term through an on-disk hash table: a search
+unpickles hundreds of blocks for a word most items have, and looks each query word up in every field of
+every segment (most of a search's time, the first time it meets its words). The writer
+(indexer.postings) has every term's postings as arrays already, so it also writes them here; a search
+(search.docsets) finds a term in one dict per segment and reads its postings as slices of a memory map.
+A term whose weights or positions do not fit the compact types is listed without arrays (its postings
+are read from Whoosh's blocks); a term the file does not list is not in the segment's text fields. The
+file belongs to its segment: written with it, named after it, merged and deleted with it; a search that
+finds no sound file reads Whoosh's postings instead.
 """
 from __future__ import annotations
 
+import json
 import mmap
 import os
 import struct
@@ -19,12 +22,11 @@ import struct
 import numpy as np
 
 EXTENSION = ".fps"
-MAGIC = b"RFP1"
-_HEADER = struct.Struct("<4sIQQQ")  # magic, terms, postings, positions, bytes of the keys
-MIN_POSTINGS = 129  # more than one of Whoosh's blocks
-_MAX_WEIGHT_EXACT = 1024.0  # below this, weights that are whole or half numbers are exact in float16
+MAGIC = b"RFP2"
+_HEADER = struct.Struct("<4sIQQQI")  # magic, terms, postings, positions, bytes of the keys, bytes of the fields
+_MAX_WEIGHT = 1024.0  # below this, weights that are whole or half numbers are exact in float16
 _MAX_POSITION = 2**16 - 1  # positions are kept as uint16 ...
-_MAX_COUNT = 2**8 - 1  # ... and how many a posting has as uint8; a term beyond either is not kept here
+_MAX_COUNT = 2**8 - 1  # ... and how many a posting has as uint8
 
 
 def _key(fieldname: str, text) -> bytes:
@@ -32,50 +34,74 @@ def _key(fieldname: str, text) -> bytes:
 
 
 class FlatWriter:
-    """Collects the flat postings of one segment while its terms are written, in terms order."""
+    """Collects the flat postings of one segment while its terms are written, in terms order, and
+    converts them all at once when the file is written."""
 
     def __init__(self):
+        self.fields: list[str] = []
         self.keys: list[bytes] = []
-        self.ids: list[np.ndarray] = []
-        self.weights: list[np.ndarray] = []
-        self.counts: list[np.ndarray] = []
-        self.positions: list[np.ndarray] = []
+        self.ids: list = []
+        self.weights: list = []
+        self.positions: list = []
+        self.ends: list = []
 
-    def add(self, fieldname: str, btext: bytes, ids, weights, positions: bytes, ends) -> None:
-        """A term's postings: `positions` all its postings' positions as little-endian uint32, posting
-        i's ending at byte ends[i] (indexer.schema.PackedPositions)."""
-        if len(ids) < MIN_POSTINGS:
-            return
-        exact = np.asarray(weights, dtype=np.float32)
-        half = exact.astype(np.float16)
-        if not np.array_equal(half.astype(np.float32), exact) or exact.max() >= _MAX_WEIGHT_EXACT:
-            return  # a weight float16 cannot hold exactly: Whoosh's postings serve this term
-        where = np.frombuffer(positions, dtype="<u4")
-        counts = np.diff(np.asarray(ends, dtype=np.int64), prepend=0) // 4
-        if (len(where) and where.max() > _MAX_POSITION) or counts.max() > _MAX_COUNT:
-            return
+    def add(self, fieldname: str, btext: bytes, ids, weights, positions, ends) -> None:
+        """A term's postings as the writer holds them: document numbers (array 'I'), weights (array
+        'f'), all positions as little-endian uint32 bytes (indexer.schema.PackedPositions), and where
+        each posting's positions end (array 'I', in bytes)."""
+        if not self.fields or self.fields[-1] != fieldname:
+            self.fields.append(fieldname)
         self.keys.append(_key(fieldname, btext))
-        self.ids.append(np.asarray(ids, dtype=np.uint32))
-        self.weights.append(half)
-        self.counts.append(counts.astype(np.uint8))
-        self.positions.append(where.astype(np.uint16))
+        self.ids.append(ids)
+        self.weights.append(weights)
+        self.positions.append(positions)
+        self.ends.append(ends)
 
     def write(self, f) -> None:
-        """The file: header; key ends, posting starts, position starts, keys; document numbers, weights,
-        position counts, positions (each part 8-byte aligned)."""
-        ends = np.cumsum([len(k) for k in self.keys], dtype=np.uint64)
-        starts = np.concatenate([[0], np.cumsum([len(i) for i in self.ids])]).astype(np.uint64)
-        pstarts = np.concatenate([[0], np.cumsum([len(p) for p in self.positions])]).astype(np.uint64)
+        """The file: header, the fields it covers (JSON); key ends, posting starts, position starts, kept
+        flags, keys; document numbers, weights, position counts, positions (each part 8-byte aligned)."""
+        sizes = np.fromiter((len(i) for i in self.ids), dtype=np.int64, count=len(self.ids))
+        ids = _joined(self.ids, np.uint32)
+        weights = _joined(self.weights, np.float32)
+        positions = np.frombuffer(b"".join(self.positions), dtype="<u4")
+        ends = _joined(self.ends, np.uint32).astype(np.int64)
+        starts = np.concatenate([[0], np.cumsum(sizes)])
+        first = starts[:-1][sizes > 0]  # every term has a posting; this guards the reductions below
+        previous = np.concatenate([[0], ends[:-1]])
+        previous[first] = 0
+        counts = (ends - previous) // 4
+        with np.errstate(over="ignore"):  # a weight past float16's range is caught by the test below
+            half = weights.astype(np.float16)
+        fits = (half.astype(np.float32) == weights) & (weights < _MAX_WEIGHT) & (counts <= _MAX_COUNT)
+        kept = np.logical_and.reduceat(fits, first) if len(first) else np.zeros(0, dtype=bool)
+        pstarts = np.concatenate([[0], np.cumsum([len(p) // 4 for p in self.positions])])
+        big = np.zeros(len(kept), dtype=bool)
+        if len(positions):
+            nonempty = pstarts[:-1] < pstarts[1:]
+            maxima = np.maximum.reduceat(positions, pstarts[:-1][nonempty])
+            big[nonempty] = maxima > _MAX_POSITION
+        kept &= ~big
+        # Only the kept terms' arrays are written; the others keep an empty range.
+        keep_posting = np.repeat(kept, sizes)
+        keep_position = np.repeat(kept, np.diff(pstarts))
+        written_starts = np.concatenate([[0], np.cumsum(np.where(kept, sizes, 0))]).astype(np.uint64)
+        written_pstarts = np.concatenate([[0], np.cumsum(np.where(kept, np.diff(pstarts), 0))]).astype(np.uint64)
+        key_ends = np.cumsum([len(k) for k in self.keys], dtype=np.uint64)
         keys = b"".join(self.keys)
-
-        def joined(parts: list[np.ndarray], dtype: str) -> bytes:
-            return (np.concatenate(parts) if parts else np.empty(0)).astype(dtype).tobytes()
-
-        f.write(_HEADER.pack(MAGIC, len(self.keys), int(starts[-1]), int(pstarts[-1]), len(keys)))
-        for part in (ends.astype("<u8").tobytes(), starts.astype("<u8").tobytes(), pstarts.astype("<u8").tobytes(),
-                     keys, joined(self.ids, "<u4"), joined(self.weights, "<f2"), joined(self.counts, "u1"),
-                     joined(self.positions, "<u2")):
+        fields = json.dumps(self.fields).encode("utf-8")
+        f.write(_HEADER.pack(MAGIC, len(self.keys), int(written_starts[-1]), int(written_pstarts[-1]), len(keys),
+                             len(fields)))
+        parts = (fields, key_ends.astype("<u8").tobytes(), written_starts.astype("<u8").tobytes(),
+                 written_pstarts.astype("<u8").tobytes(), kept.astype("u1").tobytes(), keys,
+                 ids[keep_posting].astype("<u4").tobytes(), half[keep_posting].astype("<f2").tobytes(),
+                 counts[keep_posting].astype("u1").tobytes(), positions[keep_position].astype("<u2").tobytes())
+        for part in parts:
             f.write(part + b"\0" * (-len(part) % 8))
+
+
+def _joined(arrays: list, dtype) -> np.ndarray:
+    """Python arrays (native byte order, as numpy's default) as one numpy array."""
+    return np.frombuffer(b"".join(a.tobytes() for a in arrays), dtype=dtype)
 
 
 class FlatPostings:
@@ -84,12 +110,12 @@ class FlatPostings:
     def __init__(self, path: str):
         with open(path, "rb") as f:
             self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-        magic, terms, postings, positions, keys_size = _HEADER.unpack_from(self._map, 0)
+        magic, terms, postings, positions, keys_size, fields_size = _HEADER.unpack_from(self._map, 0)
         if magic != MAGIC:
             raise ValueError("not a flat postings file")
         at = _HEADER.size
-        sizes = (terms * 8, (terms + 1) * 8, (terms + 1) * 8, keys_size, postings * 4, postings * 2, postings,
-                 positions * 2)
+        sizes = (fields_size, terms * 8, (terms + 1) * 8, (terms + 1) * 8, terms, keys_size, postings * 4,
+                 postings * 2, postings, positions * 2)
         offsets = []
         for size in sizes:
             offsets.append(at)
@@ -100,19 +126,27 @@ class FlatPostings:
         def array(part: int, dtype: str, count: int) -> np.ndarray:
             return np.frombuffer(self._map, dtype=dtype, count=count, offset=offsets[part])
 
-        ends = array(0, "<u8", terms).tolist()
-        keys = self._map[offsets[3]:offsets[3] + keys_size]
+        self.fields = frozenset(json.loads(self._map[offsets[0]:offsets[0] + fields_size]))
+        ends = array(1, "<u8", terms).tolist()
+        keys = self._map[offsets[5]:offsets[5] + keys_size]
         self._index = {keys[a:b]: n for n, (a, b) in enumerate(zip([0, *ends[:-1]], ends))}
-        self._starts, self._pstarts = array(1, "<u8", terms + 1), array(2, "<u8", terms + 1)
-        self._ids, self._weights = array(4, "<u4", postings), array(5, "<f2", postings)
-        self._counts, self._positions = array(6, "u1", postings), array(7, "<u2", positions)
+        self._starts, self._pstarts = array(2, "<u8", terms + 1), array(3, "<u8", terms + 1)
+        self._kept = array(4, "u1", terms)
+        self._ids, self._weights = array(6, "<u4", postings), array(7, "<f2", postings)
+        self._counts, self._positions = array(8, "u1", postings), array(9, "<u2", positions)
 
-    def _find(self, fieldname: str, text) -> int | None:
-        return self._index.get(_key(fieldname, text))
+    def has(self, fieldname: str, text) -> bool:
+        """Whether the segment's field holds the term (only for a field in `fields`)."""
+        return _key(fieldname, text) in self._index
+
+    def _kept_term(self, fieldname: str, text) -> int | None:
+        n = self._index.get(_key(fieldname, text))
+        return n if n is not None and self._kept[n] else None
 
     def get(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray] | None:
-        """(document numbers within the segment, weights) of a term, or None when it is not here."""
-        n = self._find(fieldname, text)
+        """(document numbers within the segment, weights) of a term, or None when they are not here
+        (the term is absent, or its postings did not fit: see `has`)."""
+        n = self._kept_term(fieldname, text)
         if n is None:
             return None
         a, b = int(self._starts[n]), int(self._starts[n + 1])
@@ -120,7 +154,7 @@ class FlatPostings:
 
     def positions(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         """(document numbers, how many positions each, all their positions in order) of a term, or None."""
-        n = self._find(fieldname, text)
+        n = self._kept_term(fieldname, text)
         if n is None:
             return None
         a, b = int(self._starts[n]), int(self._starts[n + 1])

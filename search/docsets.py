@@ -109,8 +109,13 @@ class DocSets:
         from each segment's flat postings (indexer.flat), any other's from Whoosh's blocks."""
         ids, weights = [], []
         for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self._flat(searcher)):
-            found = flat.get(fieldname, text) if flat is not None else None
-            if found is None:
+            if flat is not None and fieldname in flat.fields:
+                found = flat.get(fieldname, text)
+                if found is None:
+                    if not flat.has(fieldname, text):
+                        continue  # not in this segment: the flat postings list every term of the field
+                    found = _block_postings(segment, fieldname, text)
+            else:
                 found = _block_postings(segment, fieldname, text)
             if len(found[0]):
                 ids.append(found[0].astype(np.int64) + offset)
@@ -118,6 +123,17 @@ class DocSets:
         if not ids:
             return EMPTY, np.empty(0)
         return np.concatenate(ids), np.concatenate(weights)
+
+    def has_term(self, searcher, fieldname: str, text) -> bool:
+        """Whether any segment's field holds the term: from the flat postings where they cover the
+        field (one dict lookup), else from Whoosh's terms table."""
+        for (segment, _), flat in zip(searcher.reader().leaf_readers(), self._flat(searcher)):
+            if flat is not None and fieldname in flat.fields:
+                if flat.has(fieldname, text):
+                    return True
+            elif (fieldname, text) in segment:
+                return True
+        return False
 
     def _flat(self, searcher) -> list:
         """Each segment's flat postings (None where it has none), opened once per generation."""
@@ -137,7 +153,10 @@ class DocSets:
         indexer.schema.PackedPositions)."""
         keys: list[np.ndarray] = []
         for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self._flat(searcher)):
-            found = flat.positions(fieldname, text) if flat is not None else None
+            covered = flat is not None and fieldname in flat.fields
+            found = flat.positions(fieldname, text) if covered else None
+            if covered and found is None and not flat.has(fieldname, text):
+                continue
             if found is not None:
                 ids, counts, positions = found
                 ids = ids.astype(np.int64) + offset

@@ -184,18 +184,19 @@ def expand_compounds(query: Query, compound_map: dict[str, list[str]], vocabular
 
 
 class Vocabulary:
-    """Membership of stemmed terms in the index's text fields, looked up lazily; `known` remembers the
-    answers (shared by the searches of one index generation)."""
+    """Membership of stemmed terms in the index's text fields, looked up lazily with `has(field, term)`;
+    `known` remembers the answers (shared by the searches of one index generation)."""
 
-    def __init__(self, reader, fields, known: dict[str, bool] | None = None):
-        self.reader = reader
-        self.fields = [f for f in fields if f in reader.schema]
+    def __init__(self, has, fields, known: dict[str, bool] | None = None):
+        self.has = has
+        self.fields = list(fields)
         self._seen: dict[str, bool] = {} if known is None else known
 
     def __contains__(self, term: str) -> bool:
-        if term not in self._seen:
-            self._seen[term] = any((f, term) in self.reader for f in self.fields)
-        return self._seen[term]
+        found = self._seen.get(term)
+        if found is None:
+            found = self._seen[term] = any(self.has(f, term) for f in self.fields)
+        return found
 
 
 def _looks_scanned(word: str) -> bool:

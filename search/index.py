@@ -45,7 +45,9 @@ class _Slot:
         """Term membership in `fields` (for compounds and typos), looked up with this slot's reader and
         remembered for the generation by every slot."""
         known = self.index._cached(self.generation, f"vocabulary:{','.join(fields)}", dict)
-        return Vocabulary(self.searcher.reader(), fields, known)
+        docsets, searcher = self.index.docsets(self), self.searcher
+        present = [f for f in fields if f in searcher.schema]
+        return Vocabulary(lambda field, term: docsets.has_term(searcher, field, term), present, known)
 
     def move_to(self, whoosh_ix) -> None:
         """Onto the index's newest generation with a searcher opened afresh: Whoosh's `refresh()` reuses

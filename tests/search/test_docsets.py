@@ -98,3 +98,20 @@ def test_field_lengths_read_whole_are_whooshs(searcher, fieldname):
     lengths = DocSets(searcher).lengths(searcher, fieldname)
     assert lengths.tolist() == [float(searcher.doc_field_length(d, fieldname, 1) or 1)
                                 for d in range(searcher.doc_count_all())]
+
+
+def test_terms_left_out_of_the_flat_postings_are_read_from_whooshs(tmp_path):
+    docs = _documents(10, seed=8)
+    docs[1]["sagsfremstilling"] = "ord " * 70_000 + "sjældenhed lægevagt"  # positions past uint16
+    ix = windex.create_in(str(tmp_path), build_schema())
+    writer = Writer(ix, compound=False)
+    for doc in docs:
+        writer.add_document(**doc)
+    writer.commit()
+    with ix.searcher(weighting=RANKING) as s:
+        sets = DocSets(s)
+        for words in (["ord"], _stems(s, "sjældenhed lægevagt"), _stems(s, "ord sjældenhed")):
+            query = Phrase("sagsfremstilling", words) if len(words) > 1 else Term("sagsfremstilling", words[0])
+            assert sets.docs(s, query).tolist() == sorted(s.docs_for_query(query)) != []
+            assert sets.has_term(s, "sagsfremstilling", words[0])
+        assert not sets.has_term(s, "sagsfremstilling", "ikkeetord")
