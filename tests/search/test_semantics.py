@@ -118,3 +118,29 @@ def test_an_undated_meeting_has_no_year_in_the_counts_and_sorts_after_the_dated(
     assert result.total == 2 and result.facets["year"] == {"2023": 1}
     assert [h.date for h in result.hits] == ["2023-03-03", None]
     assert search.run(tmp_path / "ix", "demensindsats", year="2023").total == 1
+
+
+def test_snippet_matches_are_every_word_the_analysis_makes_a_query_term():
+    """The snippet's shortcuts (each distinct word analysed once, matches found with str.find) find
+    exactly the words a plain walk over every token finds."""
+    import random
+
+    import corpus
+    from indexer.analysis import TOKEN_RE, danish_analyzer
+    from search.snippets import matches
+    from tests.conftest import SAMPLE
+
+    analyse = danish_analyzer().word_analyser()
+    rng = random.Random(4)
+    for path in corpus.iter_files([SAMPLE]):
+        for item in corpus.read(path).items:
+            text = item.title + "\n" + item.body
+            terms = [analyse(w.lower())[1] for w in TOKEN_RE.findall(text)]
+            stems = frozenset(rng.sample(terms, min(4, len(terms))) + ["godkend", "kol"])
+            expected = []
+            for m in TOKEN_RE.finditer(text):
+                stopped, term, parts = analyse(m.group().lower())
+                hit = term if term in stems else next((p for p in parts if p in stems), None)
+                if not stopped and hit:
+                    expected.append((m.start(), m.end(), hit))
+            assert matches(text, stems, frozenset()) == expected
