@@ -2,11 +2,12 @@
 result set without walking it document by document in Whoosh's collector.
 
 Whoosh counts a facet by visiting every matching document in Python (about 11 µs each: a second for a
-common word at 100,000 items). Here a query's documents are computed from the term postings, read a
-block at a time, and combined with numpy set operations following the query's tree; each facet is a
-per-document array of value codes, so counting is one `bincount`. Postings and facet columns are read
-once per index generation and shared (read-only) by every search of that generation. A query part this
-module does not know (an exact form, a range over terms) is asked of Whoosh for its documents.
+common word at 100,000 items). Here a query's documents are computed from the term postings (the flat
+postings beside each segment, indexer.flat, else Whoosh's blocks) and combined with numpy set
+operations following the query's tree; the BM25F scores likewise; each facet is a per-document array
+of value codes, so counting is one `bincount`. Postings and facet columns are read once per index
+generation and shared (read-only) by every search of that generation. A query part this module does
+not know (an exact form, a range over terms) is asked of Whoosh for its documents.
 
 Phrases too are sets: the documents having every word first, then the positions of only their postings,
 as (document, position) pairs in one int64 each, so "the next word one position on" is one intersection.
@@ -104,18 +105,23 @@ class DocSets:
                 self._term_bytes -= ids.nbytes + weights.nbytes
         return found
 
+    def _sources(self, searcher, fieldname: str, text):
+        """(segment, document offset, its flat postings or None) of each segment that may hold the term:
+        where the flat postings cover the field they list every term of it, so a segment whose list
+        lacks the term is passed over; None means Whoosh's terms table and blocks decide."""
+        for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self.flat_postings(searcher)):
+            if flat is None or fieldname not in flat.fields:
+                yield segment, offset, None
+            elif flat.has(fieldname, text):
+                yield segment, offset, flat
+
     def _postings(self, searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
-        """A term's document numbers and weights (term frequencies) in document order: a common term's
-        from each segment's flat postings (indexer.flat), any other's from Whoosh's blocks."""
+        """A term's document numbers and weights (term frequencies) in document order, from the flat
+        postings (indexer.flat), else from Whoosh's blocks."""
         ids, weights = [], []
-        for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self._flat(searcher)):
-            if flat is not None and fieldname in flat.fields:
-                found = flat.get(fieldname, text)
-                if found is None:
-                    if not flat.has(fieldname, text):
-                        continue  # not in this segment: the flat postings list every term of the field
-                    found = _block_postings(segment, fieldname, text)
-            else:
+        for segment, offset, flat in self._sources(searcher, fieldname, text):
+            found = flat.get(fieldname, text) if flat is not None else None
+            if found is None:
                 found = _block_postings(segment, fieldname, text)
             if len(found[0]):
                 ids.append(found[0].astype(np.int64) + offset)
@@ -125,17 +131,12 @@ class DocSets:
         return np.concatenate(ids), np.concatenate(weights)
 
     def has_term(self, searcher, fieldname: str, text) -> bool:
-        """Whether any segment's field holds the term: from the flat postings where they cover the
-        field (one dict lookup), else from Whoosh's terms table."""
-        for (segment, _), flat in zip(searcher.reader().leaf_readers(), self._flat(searcher)):
-            if flat is not None and fieldname in flat.fields:
-                if flat.has(fieldname, text):
-                    return True
-            elif (fieldname, text) in segment:
-                return True
-        return False
+        """Whether any segment's field holds the term (one dict lookup per segment where the flat
+        postings cover the field)."""
+        return any(flat is not None or (fieldname, text) in segment
+                   for segment, _, flat in self._sources(searcher, fieldname, text))
 
-    def _flat(self, searcher) -> list:
+    def flat_postings(self, searcher) -> list:
         """Each segment's flat postings (None where it has none), opened once per generation."""
         with self._lock:
             found = self._columns.get("\0flat")
@@ -152,11 +153,8 @@ class DocSets:
         those holding a candidate, each block's positions decoded at once: they are raw 32-bit integers,
         indexer.schema.PackedPositions)."""
         keys: list[np.ndarray] = []
-        for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self._flat(searcher)):
-            covered = flat is not None and fieldname in flat.fields
-            found = flat.positions(fieldname, text) if covered else None
-            if covered and found is None and not flat.has(fieldname, text):
-                continue
+        for segment, offset, flat in self._sources(searcher, fieldname, text):
+            found = flat.positions(fieldname, text) if flat is not None else None
             if found is not None:
                 ids, counts, positions = found
                 ids = ids.astype(np.int64) + offset

@@ -160,20 +160,22 @@ class Index:
 
     def warm(self) -> None:
         """Load what every search of the current generation shares, so that no visitor's search pays
-        for it: the document sets with the facet and sort columns, the field lengths and the flat
+        for it: the document sets with the facet columns, the sort order, the field lengths and the flat
         postings; the compound map; the word list of typo corrections. A long-lived process (the web
         app) calls it before its first search."""
 
         def load(slot: _Slot) -> None:
             docsets = self.docsets(slot)
             schema = slot.searcher.schema
-            for fieldname in (*(f.field for f in COLUMN_COUNTED), "section_mask", *SORT_COLUMNS):
+            for fieldname in (*(f.field for f in COLUMN_COUNTED), "section_mask"):
                 if fieldname in schema and schema[fieldname].column_type:
                     docsets.column(slot.searcher, fieldname)
+            for fieldname in SORT_COLUMNS:
+                docsets.rank(slot.searcher, fieldname)
             for fieldname in ranked_fields():
                 if fieldname in schema and schema[fieldname].scorable:
                     docsets.lengths(slot.searcher, fieldname)
-            docsets.term(slot.searcher, "title", "")  # opens every segment's flat postings
+            docsets.flat_postings(slot.searcher)
             self.compound_map(slot)
 
         self._with_retry(load)

@@ -25,7 +25,7 @@ def searcher(tmp_path_factory):
         writer.commit(merge=False)
     with ix.searcher(weighting=RANKING) as s:
         assert len(s.reader().leaf_readers()) == 3 and s.reader().has_deletions()
-        flats = DocSets(s)._flat(s)
+        flats = DocSets(s).flat_postings(s)
         assert all(f is not None and f.get("sagsfremstilling", _stems(s, "demens")[0]) for f in flats)
         yield s
 
