@@ -20,13 +20,14 @@ HANG_SECONDS = 300
 
 POINTS = (
     "ocr",               # a scanned page about to be read by Tesseract (corpus.scan)
-    "parallel-writer",   # inside Whoosh's multiprocess writer, its workers running
-    "parallel-worker",   # in a worker process of that writer, before its first job
+    "parallel-writer",   # in the parallel writer's commit, its forked workers writing their shares
+    "parallel-worker",   # in a worker process of that writer, before it writes its share
     "before-commit",     # every document written, nothing committed
     "after-commit",      # the new generation is current, no side file written yet
     "after-state",       # files.json written
     "after-compounds",   # compounds-N.json written
-    "after-meta",        # referat.json written, alerts not yet delivered
+    "after-meta",        # referat.json written, alerts not yet recorded
+    "after-journal",     # the alerts recorded in alerts.jsonl, the outbox not yet cleared, nothing printed
     "rebuild",           # a schema rebuild written beside the live index, not yet swapped in
 )
 

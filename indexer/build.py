@@ -387,6 +387,10 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
         if not replaces:
             _remove_debris(ix, index_dir)
         owed, late = outbox.owed(index_dir, generation) if alerts else ([], [])
+
+        def owed_with_this_run() -> list[outbox.Owed]:
+            return [*owed, outbox.Owed(generation + 1, tuple(report.new_items))]
+
         if replaces:
             state, cache_valid, previous = {}, False, _stored_digests(index_dir) if alerts else {}
             force = True  # a rebuilt index: every file is indexed again
@@ -400,7 +404,7 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
 
             def before_commit() -> None:
                 if alerts:
-                    outbox.save(index_dir, [*owed, outbox.Owed(generation + 1, tuple(report.new_items))])
+                    outbox.save(index_dir, owed_with_this_run())
 
             planned = _write(ix, index_dir, todo, removed, state, registry_file, progress, report, previous,
                              counts, before_commit)
@@ -424,7 +428,7 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
         write_meta(index_dir, meta)
         faults.point("after-meta")
         if alerts:
-            entries = [*owed, outbox.Owed(generation + 1, tuple(report.new_items))] if report.committed else owed
+            entries = owed_with_this_run() if report.committed else owed
             report.new_items = _unique([i for e in entries for i in e.items])
             written = outbox.record(index_dir, entries, alerts) if entries or late else None
             report.alerts = late + ([written] if written else [])

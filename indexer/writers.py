@@ -27,8 +27,7 @@ from whoosh.writing import SegmentWriter
 
 from corpus import faults
 
-from .flat import EXTENSION as FLAT_EXTENSION
-from .flat import FlatWriter
+from .flat import EXTENSION as FLAT_EXTENSION, FlatWriter
 from .postings import Postings, kind_of
 
 GRACE_SECONDS = 600
