@@ -163,11 +163,47 @@ def ocr_as_alternative(query: Query) -> Query:
     return query.accept(convert)
 
 
+PLAIN_WORDS = re.compile(r"[^\W_][\w-]*(?: [^\W_][\w-]*)*")  # words and nothing else: no syntax to parse
+
+
 def _parse(schema, fields: list[str], any_word: bool, cleaned: str) -> Query:
     try:
+        words = cleaned.split(" ")
+        if not any_word and PLAIN_WORDS.fullmatch(cleaned) and not set(words) & set(OPERATORS):
+            return plain_words(schema, fields, words)
         return parser_for(schema, fields, any_word).parse(cleaned)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
         raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})") from None
+
+
+def plain_words(schema, fields: list[str], words: list[str]) -> Query:
+    """The query Whoosh's parser makes of words with no syntax between them (every word must match, in
+    any of `fields`, with the fields' boosts), built directly: each word analysed once per distinct
+    analyzer, where the parser took a third of a search. A word that analyses to several tokens in a
+    field needs them all there; a stop word drops out."""
+    boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
+    analyzers: list[tuple[object, list[str]]] = []  # each distinct analyzer with the fields that use it
+    for f in fields:
+        analyzer = schema[f].analyzer
+        same = next((entry for entry in analyzers if entry[0] == analyzer), None)
+        if same is None:
+            analyzers.append((analyzer, [f]))
+        else:
+            same[1].append(f)
+    parts = []
+    for word in words:
+        tokens = {f: texts for analyzer, names in analyzers
+                  for texts in [[t.text for t in analyzer(word, mode="query")]] for f in names}
+        terms = []
+        for f in fields:
+            texts = tokens[f]
+            if len(texts) == 1:
+                terms.append(Term(f, texts[0], boost=boosts[f]))
+            elif texts:
+                terms.append(And([Term(f, t, boost=boosts[f]) for t in texts]))
+        if terms:
+            parts.append(Or(terms) if len(terms) > 1 else terms[0])
+    return And(parts).normalize()  # as the parser's: one word twice is one part, a single part stands alone
 
 
 def parser_for(schema, fields: list[str], any_word: bool = False) -> qparser.QueryParser:

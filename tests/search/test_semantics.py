@@ -144,3 +144,32 @@ def test_snippet_matches_are_every_word_the_analysis_makes_a_query_term():
                 if not stopped and hit:
                     expected.append((m.start(), m.end(), hit))
             assert matches(text, stems, frozenset()) == expected
+
+
+def _plain_queries() -> list[str]:
+    """Every word of the sample minutes alone, runs of two to four of them, and odd ones."""
+    import random
+
+    import corpus
+    from indexer.analysis import TOKEN_RE
+    from tests.conftest import SAMPLE
+
+    words = sorted({w for path in corpus.iter_files([SAMPLE]) for item in corpus.read(path).items
+                    for w in TOKEN_RE.findall(item.title + " " + item.body)})
+    rng = random.Random(9)
+    runs = [" ".join(rng.sample(words, rng.randrange(2, 5))) for _ in range(300)]
+    odd = ["og i at", "Tele-KOL status", "lænde-rygsmerter 72-timers", "Ældreudvalget ÆØÅ æøå", "a-b-c d", "2023",
+           "x", "OUHs", "dem demens", "ikkeetord hjemmesygepleje"]
+    return words + runs + odd
+
+
+def test_plain_words_become_the_query_whooshs_parser_makes_of_them():
+    from search.engine import _fields
+    from search.query import PLAIN_WORDS, _parse, parser_for
+
+    schema = indexer.build_schema()
+    for fields in (_fields(None), _fields("beslutning"), ["title", "participants"]):
+        parser = parser_for(schema, fields)
+        for text in _plain_queries():
+            assert PLAIN_WORDS.fullmatch(text), text
+            assert _parse(schema, fields, False, text) == parser.parse(text), text
