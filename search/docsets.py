@@ -167,7 +167,8 @@ class DocSets:
         if not keys:
             return EMPTY
         out = np.concatenate(keys)
-        out.sort()
+        if len(out) > 1 and not (out[1:] > out[:-1]).all():  # postings come in order: sorted already, as a rule
+            out.sort()
         return out
 
     def phrase(self, searcher, node: Phrase) -> np.ndarray | None:
@@ -196,9 +197,10 @@ class DocSets:
             if not len(keys):
                 break
             following = self._position_keys(searcher, node.fieldname, word, candidates)
-            keys = np.unique(np.concatenate([np.intersect1d(keys + gap, following, assume_unique=True)
-                                             for gap in range(1, max(1, node.slop) + 1)]))
-        found = np.unique(keys >> SHIFT)  # keys are sorted: so are their documents
+            steps = [_sorted_common(keys + gap, following) for gap in range(1, max(1, node.slop) + 1)]
+            keys = steps[0] if len(steps) == 1 else np.unique(np.concatenate(steps))
+        documents = keys >> SHIFT  # keys are sorted: so are their documents
+        found = documents[np.r_[True, documents[1:] != documents[:-1]]] if len(documents) else EMPTY
         with self._lock:
             self._phrases[key] = found
             while len(self._phrases) > PHRASE_CACHE:
@@ -451,6 +453,16 @@ def _length_table() -> np.ndarray:
     from whoosh.codec.whoosh3 import byte_to_length
 
     return np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+def _sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The values of sorted, distinct `a` that are also in sorted `b`, in order: a binary search of each
+    in `b` (numpy's intersect1d sorts both arrays again, and positions of common words run to millions)."""
+    if not len(a) or not len(b):
+        return EMPTY
+    at = np.searchsorted(b, a)
+    np.minimum(at, len(b) - 1, out=at)
+    return a[b[at] == a]
 
 
 def _block_positions(segment, offset: int, fieldname: str, text: str, candidates: np.ndarray) -> list[np.ndarray]:
