@@ -226,9 +226,10 @@ def corrections(index_dir, text: str, vocabulary: "Vocabulary") -> tuple[dict[st
         wrong = stem(word)
         if wrong in vocabulary or wrong in stems or word.lower() in counts:
             continue
+        found = near(word.lower(), wordlist, 2)
         for distance in (1, 2):
-            candidates = [(counts[c], c) for c in near(word.lower(), wordlist, distance)
-                          if stem(c) in vocabulary and c not in fields and not _looks_scanned(c)
+            candidates = [(counts[c], c) for c, edits in found.items() if edits == distance
+                          and stem(c) in vocabulary and c not in fields and not _looks_scanned(c)
                           and not _ocr_variant(c, counts)]
             if candidates:
                 best = max(candidates)[1]
