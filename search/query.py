@@ -164,25 +164,29 @@ def ocr_as_alternative(query: Query) -> Query:
 
 
 PLAIN_WORDS = re.compile(r"[^\W_][\w-]*(?: [^\W_][\w-]*)*")  # words and nothing else: no syntax to parse
+ANY_WORD_SCALE = 0.9  # Whoosh's scaled OR group: an item matching more of the words ranks higher
 
 
 def _parse(schema, fields: list[str], any_word: bool, cleaned: str) -> Query:
+    """The query of `cleaned`: the common shapes (plain words, one quoted phrase, `*`) built directly as
+    Whoosh's parser would build them (tests compare the two), anything else by the parser."""
     try:
+        if cleaned == "*":
+            return Every()
         words = cleaned.split(" ")
-        if not any_word and PLAIN_WORDS.fullmatch(cleaned) and not set(words) & set(OPERATORS):
-            return plain_words(schema, fields, words)
+        if PLAIN_WORDS.fullmatch(cleaned) and not set(words) & set(OPERATORS):
+            return plain_words(schema, fields, words, any_word)
+        inner = cleaned[1:-1]
+        if not any_word and len(cleaned) > 2 and cleaned[0] == cleaned[-1] == '"' and PLAIN_WORDS.fullmatch(inner):
+            return quoted_phrase(schema, fields, inner)
         return parser_for(schema, fields, any_word).parse(cleaned)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
         raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})") from None
 
 
-def plain_words(schema, fields: list[str], words: list[str]) -> Query:
-    """The query Whoosh's parser makes of words with no syntax between them (every word must match, in
-    any of `fields`, with the fields' boosts), built directly: each word analysed once per distinct
-    analyzer, where the parser took a third of a search. A word that analyses to several tokens in a
-    field needs them all there; a stop word drops out."""
-    boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
-    analyzers: list[tuple[object, list[str]]] = []  # each distinct analyzer with the fields that use it
+def _by_analyzer(schema, fields: list[str]) -> list[tuple[object, list[str]]]:
+    """Each distinct analyzer of `fields` with the fields that use it, so a word is analysed once per analyzer."""
+    analyzers: list[tuple[object, list[str]]] = []
     for f in fields:
         analyzer = schema[f].analyzer
         same = next((entry for entry in analyzers if entry[0] == analyzer), None)
@@ -190,24 +194,48 @@ def plain_words(schema, fields: list[str], words: list[str]) -> Query:
             analyzers.append((analyzer, [f]))
         else:
             same[1].append(f)
+    return analyzers
+
+
+def _tokens(analyzers: list[tuple[object, list[str]]], text: str) -> dict[str, list[str]]:
+    """The query-time tokens of `text` in each field."""
+    return {f: texts for analyzer, names in analyzers
+            for texts in [[t.text for t in analyzer(text, mode="query")]] for f in names}
+
+
+def plain_words(schema, fields: list[str], words: list[str], any_word: bool = False) -> Query:
+    """The query Whoosh's parser makes of words with no syntax between them (every word must match, or
+    with `any_word` any of them, in any of `fields`, with the fields' boosts), built directly: each word
+    analysed once per distinct analyzer, where the parser took a third of a search. A word that analyses
+    to several tokens in a field needs them all there (any of them, with `any_word`); a stop word drops out."""
+    analyzers = _by_analyzer(schema, fields)
     parts = []
     for word in words:
-        tokens = {f: texts for analyzer, names in analyzers
-                  for texts in [[t.text for t in analyzer(word, mode="query")]] for f in names}
+        tokens = _tokens(analyzers, word)
         terms = []
         for f in fields:
             texts = tokens[f]
+            boost = FIELD_BOOSTS.get(f, 1.0)
             if len(texts) == 1:
-                terms.append(Term(f, texts[0], boost=boosts[f]))
-            elif texts:
-                terms.append(And([Term(f, t, boost=boosts[f]) for t in texts]))
+                terms.append(Term(f, texts[0], boost=boost))
+            elif texts:  # the parser joins a word's tokens with its group: AND, or OR for any word
+                several = [Term(f, t, boost=boost) for t in texts]
+                terms += several if any_word else [And(several)]
         if terms:
             parts.append(Or(terms) if len(terms) > 1 else terms[0])
-    return And(parts).normalize()  # as the parser's: one word twice is one part, a single part stands alone
+    # As the parser's: one word twice is one part, a single part stands alone.
+    return (Or(parts, scale=ANY_WORD_SCALE) if any_word else And(parts)).normalize()
+
+
+def quoted_phrase(schema, fields: list[str], text: str) -> Query:
+    """The query Whoosh's parser makes of one quoted phrase of plain words: the phrase of its tokens
+    (stop words gone) in each field, with the field's boost."""
+    tokens = _tokens(_by_analyzer(schema, fields), text)
+    return Or([Phrase(f, tokens[f], slop=1, boost=FIELD_BOOSTS.get(f, 1.0)) for f in fields]).normalize()
 
 
 def parser_for(schema, fields: list[str], any_word: bool = False) -> qparser.QueryParser:
-    group = qparser.OrGroup.factory(0.9) if any_word else qparser.AndGroup
+    group = qparser.OrGroup.factory(ANY_WORD_SCALE) if any_word else qparser.AndGroup
     boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
     parser = qparser.MultifieldParser(fields, schema, fieldboosts=boosts, group=group)
     parser.remove_plugin_class(qparser.SingleQuotePlugin)

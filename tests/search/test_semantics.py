@@ -10,7 +10,7 @@ import indexer
 import search
 from search import QueryError
 from search.cli import EXIT_USAGE, main
-from search.query import parse
+from search.query import every_for_star, parse
 from tests.conftest import write
 
 
@@ -173,3 +173,19 @@ def test_plain_words_become_the_query_whooshs_parser_makes_of_them():
         for text in _plain_queries():
             assert PLAIN_WORDS.fullmatch(text), text
             assert _parse(schema, fields, False, text) == parser.parse(text), text
+
+
+def test_any_words_a_quoted_phrase_and_the_star_become_the_query_whooshs_parser_makes_of_them():
+    from search.engine import _fields
+    from search.query import _parse, parser_for
+
+    schema = indexer.build_schema()
+    for fields in (_fields(None), _fields("beslutning"), ["title", "participants"]):
+        any_word, all_words = parser_for(schema, fields, any_word=True), parser_for(schema, fields)
+        assert _parse(schema, fields, False, "*") == every_for_star(all_words.parse("*"))
+        for text in _plain_queries():
+            built = _parse(schema, fields, True, text)
+            assert built == any_word.parse(text) and getattr(built, "scale", None) == \
+                getattr(any_word.parse(text), "scale", None), text
+            phrase = f'"{text}"'
+            assert _parse(schema, fields, False, phrase) == all_words.parse(phrase), phrase
