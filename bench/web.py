@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
+from indexer.build import usable_cores
+
 from .__main__ import ROOT, _queries
 from .generate import generate
 
@@ -226,7 +228,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
     parser.add_argument("--requests", type=int, default=800, help="search pages to request in all")
     parser.add_argument("--max-seconds", type=float, default=300, help="stop sending after this long")
-    parser.add_argument("--workers", type=int, default=1, help="server processes (referat serve --workers)")
+    parser.add_argument("--workers", type=int, default=usable_cores(),
+                        help="server processes (referat serve --workers; its default: one per core)")
     parser.add_argument("--work", default=str(ROOT / ".bench"), help="folder for generated corpora and indexes")
     parser.add_argument("--no-record", action="store_true", help=f"print only; do not append to {RESULTS.name}")
     args = parser.parse_args(argv)

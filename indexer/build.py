@@ -258,11 +258,20 @@ def reindex(
 PARALLEL_MIN_FILES = 200  # below this, parsing and writing on every core costs more than it saves
 
 
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity where the system tells it (a container or
+    `taskset` may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def _writer(ix, files: int):
     """The parallel writer for big batches (analysis and writing on every core), the plain one otherwise
     (indexer.writers). Segments are written as separate files: Whoosh's compound file is copied into
     memory whenever a searcher opens it."""
-    procs = os.cpu_count() or 1
+    procs = usable_cores()
     if procs > 1 and files >= PARALLEL_MIN_FILES:
         return ParallelWriter(ix, procs=procs, compound=False)
     return Writer(ix, compound=False)
@@ -286,7 +295,7 @@ def _parsing(paths: list[str], registry_file: str | None) -> Iterator[Callable[[
     no longer overlaps the writer's analysis; done in one process it was a third of a full build.
     Workers are forked before the plan's documents pile up, and stopped when the block ends.
     """
-    procs = os.cpu_count() or 1
+    procs = usable_cores()
     if procs < 2 or len(paths) < PARALLEL_MIN_FILES:
         yield lambda path: _parse(path, registry_file)
         return

@@ -7,6 +7,8 @@ import socket
 
 import click
 
+from indexer.build import usable_cores
+
 from .cli import index_option
 
 
@@ -31,10 +33,10 @@ def _check_free(host: str, port: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Loopback by default; 0.0.0.0 serves every network the machine is on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="Port to listen on.")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Server processes. A search holds one core while it runs: give one per core to serve "
-                   "several users at once.")
-def serve(index_dir: str, host: str, port: int, workers: int) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None, show_default="one per core",
+              help="Server processes. A search holds one core while it runs, so one per core serves as many "
+                   "users at once as the machine can; fewer save memory.")
+def serve(index_dir: str, host: str, port: int, workers: int | None) -> None:
     """Serve search, items, sources, an Atom feed and a JSON API in the browser (read-only).
 
     The pages follow the index: a reindex that commits is seen by the next page, without a restart.
@@ -50,6 +52,7 @@ def serve(index_dir: str, host: str, port: int, workers: int) -> None:
     from .web.app import create_app
 
     _check_free(host, port)
+    workers = workers or usable_cores()
     click.echo(f"referat: serving {index_dir} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
     options = {"host": host, "port": port, "log_level": "warning", "server_header": False,
                "proxy_headers": False, "access_log": False}

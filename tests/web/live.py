@@ -32,6 +32,13 @@ def answers(port: int) -> bool:
 @contextmanager
 def serving(index_dir: Path, *extra: str):
     """Yield the base URL of a running server; stop it (and check it was still running) afterwards."""
+    with server(index_dir, *extra) as (base, _):
+        yield base
+
+
+@contextmanager
+def server(index_dir: Path, *extra: str):
+    """Yield (base URL, process) of a running server; stop it (and check it was still running) afterwards."""
     port = free_port()
     proc = subprocess.Popen([referat_command(), "serve", "--index", str(index_dir), "--port", str(port), *extra],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -44,7 +51,7 @@ def serving(index_dir: Path, *extra: str):
             if time.monotonic() > deadline:
                 raise AssertionError(f"referat serve did not answer within {READY_WITHIN_S} s")
             time.sleep(0.05)  # polling interval of the readiness check, not a wait for an event
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", proc
         assert proc.poll() is None, "the server stopped while in use"
     finally:
         proc.terminate()
