@@ -7,8 +7,6 @@ import socket
 
 import click
 
-from indexer.build import usable_cores
-
 from .cli import index_option
 
 
@@ -48,6 +46,8 @@ def serve(index_dir: str, host: str, port: int, workers: int | None) -> None:
       (then open http://127.0.0.1:8080/ in a browser)
     """
     import uvicorn
+
+    from indexer.build import usable_cores
 
     from .web.app import create_app
 
