@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import time
 import urllib.request
 from pathlib import Path
 
 from indexer.build import usable_cores
 from tests.conftest import referat_command
+from tests.indexer.faults import children, wait_for
 
 from .live import READY_WITHIN_S, server, serving
 
@@ -42,16 +42,14 @@ def test_serve_with_several_worker_processes(web_index):
 
 def _workers(pid: int) -> list[int]:
     """The server's worker processes (spawned by multiprocessing; its resource tracker is not one)."""
-    children = [c for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
-    return [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+    return [c for c in children(pid) if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
 
 
 def test_serve_starts_one_worker_process_per_core_by_default(web_index):
     cores = usable_cores()
+    expected = cores if cores > 1 else 0  # one process serves alone, with no workers
     with server(web_index) as (base, proc):
-        deadline = time.monotonic() + READY_WITHIN_S  # every worker answers once it has loaded the index
-        while len(_workers(proc.pid)) < (cores if cores > 1 else 0) and time.monotonic() < deadline:
-            time.sleep(0.05)  # polling interval, not a wait for an event
-        assert len(_workers(proc.pid)) == (cores if cores > 1 else 0)
+        wait_for(lambda: len(_workers(proc.pid)) >= expected, "the worker processes to start", READY_WITHIN_S)
+        assert len(_workers(proc.pid)) == expected
         with urllib.request.urlopen(f"{base}/api/search?q=telekol") as r:
             assert json.loads(r.read())["total"] == 1
