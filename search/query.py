@@ -209,17 +209,17 @@ def plain_words(schema, fields: list[str], words: list[str], any_word: bool = Fa
     analysed once per distinct analyzer, where the parser took a third of a search. A word that analyses
     to several tokens in a field needs them all there (any of them, with `any_word`); a stop word drops out."""
     analyzers = _by_analyzer(schema, fields)
+    boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
     parts = []
     for word in words:
         tokens = _tokens(analyzers, word)
         terms = []
         for f in fields:
             texts = tokens[f]
-            boost = FIELD_BOOSTS.get(f, 1.0)
             if len(texts) == 1:
-                terms.append(Term(f, texts[0], boost=boost))
+                terms.append(Term(f, texts[0], boost=boosts[f]))
             elif texts:  # the parser joins a word's tokens with its group: AND, or OR for any word
-                several = [Term(f, t, boost=boost) for t in texts]
+                several = [Term(f, t, boost=boosts[f]) for t in texts]
                 terms += several if any_word else [And(several)]
         if terms:
             parts.append(Or(terms) if len(terms) > 1 else terms[0])

@@ -184,8 +184,7 @@ def test_any_words_a_quoted_phrase_and_the_star_become_the_query_whooshs_parser_
         any_word, all_words = parser_for(schema, fields, any_word=True), parser_for(schema, fields)
         assert _parse(schema, fields, False, "*") == every_for_star(all_words.parse("*"))
         for text in _plain_queries():
-            built = _parse(schema, fields, True, text)
-            assert built == any_word.parse(text) and getattr(built, "scale", None) == \
-                getattr(any_word.parse(text), "scale", None), text
+            built, parsed = _parse(schema, fields, True, text), any_word.parse(text)
+            assert built == parsed and getattr(built, "scale", None) == getattr(parsed, "scale", None), text
             phrase = f'"{text}"'
             assert _parse(schema, fields, False, phrase) == all_words.parse(phrase), phrase
