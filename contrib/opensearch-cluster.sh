@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# A local OpenSearch cluster on 127.0.0.1 for referat's second engine (issue #23) and its tests.
+#
+#   contrib/opensearch-cluster.sh install          fetch OpenSearch from Maven Central (needs mvn, JDK 17)
+#   contrib/opensearch-cluster.sh start [N]        start N nodes (default 2) and wait for the cluster
+#   contrib/opensearch-cluster.sh stop-node I      stop node I (1..N), e.g. to test failover
+#   contrib/opensearch-cluster.sh start-node I     start node I again
+#   contrib/opensearch-cluster.sh status           cluster health as JSON
+#   contrib/opensearch-cluster.sh stop             stop every node
+#
+# Node I answers HTTP on 127.0.0.1:$((OS_HTTP_PORT+I-1)) (default 9200) and talks to the others on
+# $((OS_TRANSPORT_PORT+I-1)) (default 9300). Settings by environment: OS_HOME (default
+# ~/.cache/referat/opensearch), OS_VERSION (2.19.4), OS_HEAP (256m), OS_HTTP_PORT, OS_TRANSPORT_PORT.
+# OpenSearch refuses to run as root: as root, the nodes run as the system user `referat-os`, made if absent.
+# Exit codes: 0 done, 1 a step failed (the message says which), 2 usage.
+set -euo pipefail
+
+OS_VERSION=${OS_VERSION:-2.19.4}
+OS_HOME=${OS_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/referat/opensearch}
+OS_HEAP=${OS_HEAP:-256m}
+OS_HTTP_PORT=${OS_HTTP_PORT:-9200}
+OS_TRANSPORT_PORT=${OS_TRANSPORT_PORT:-9300}
+DIST="$OS_HOME/opensearch-$OS_VERSION"
+RUN_USER=referat-os
+
+die() { echo "opensearch-cluster: $*" >&2; exit 1; }
+
+java_home() {
+  local java
+  java=$(command -v java) || die "no java on PATH (OpenSearch $OS_VERSION needs JDK 11-21)"
+  dirname "$(dirname "$(readlink -f "$java")")"
+}
+
+install() {
+  [ -x "$DIST/bin/opensearch" ] && return 0
+  command -v mvn >/dev/null || die "mvn is needed to fetch OpenSearch from Maven Central"
+  mvn -q dependency:get -Dtransitive=false \
+    -Dartifact="org.opensearch.distribution.integ-test-zip:opensearch:$OS_VERSION:zip" \
+    || die "could not fetch org.opensearch.distribution.integ-test-zip:opensearch:$OS_VERSION"
+  local zip="$HOME/.m2/repository/org/opensearch/distribution/integ-test-zip/opensearch/$OS_VERSION/opensearch-$OS_VERSION.zip"
+  mkdir -p "$OS_HOME"
+  local tmp
+  tmp=$(mktemp -d "$OS_HOME/unpack.XXXX")
+  (cd "$tmp" && unzip -q "$zip") || die "could not unpack $zip"
+  mv "$tmp/opensearch-$OS_VERSION" "$DIST"
+  rmdir "$tmp"
+}
+
+as_runner() {
+  if [ "$(id -u)" = 0 ]; then
+    id "$RUN_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$RUN_USER"
+    runuser -u "$RUN_USER" -- "$@"
+  else
+    "$@"
+  fi
+}
+
+node_dir() { echo "$OS_HOME/node$1"; }
+http_port() { echo $((OS_HTTP_PORT + $1 - 1)); }
+
+configure_node() {
+  local i=$1 n=$2 dir seeds="" masters="" j
+  dir=$(node_dir "$i")
+  for j in $(seq 1 "$n"); do
+    seeds+="${seeds:+, }\"127.0.0.1:$((OS_TRANSPORT_PORT + j - 1))\""
+    masters+="${masters:+, }\"n$j\""
+  done
+  mkdir -p "$dir/config" "$dir/data" "$dir/logs"
+  cp -r "$DIST/config/." "$dir/config/"
+  # The JVM's GC log, error file and heap dumps are relative to the distribution's folder: each node's own.
+  sed -i -e "s#file=logs/#file=$dir/logs/#" -e "s#ErrorFile=logs/#ErrorFile=$dir/logs/#" \
+    -e "s#HeapDumpPath=data#HeapDumpPath=$dir/data#" "$dir/config/jvm.options"
+  cat > "$dir/config/opensearch.yml" <<EOF
+cluster.name: referat
+node.name: n$i
+network.host: 127.0.0.1
+http.port: $(http_port "$i")
+transport.port: $((OS_TRANSPORT_PORT + i - 1))
+path.data: $dir/data
+path.logs: $dir/logs
+discovery.seed_hosts: [$seeds]
+cluster.initial_cluster_manager_nodes: [$masters]
+cluster.routing.allocation.disk.threshold_enabled: false
+EOF
+  [ "$(id -u)" = 0 ] && chown -R "$RUN_USER" "$dir"
+  return 0
+}
+
+start_node() {
+  local i=$1 dir jh
+  dir=$(node_dir "$i")
+  [ -f "$dir/config/opensearch.yml" ] || die "node $i is not configured: run 'start N' first"
+  jh=$(java_home)
+  as_runner env OPENSEARCH_JAVA_HOME="$jh" OPENSEARCH_PATH_CONF="$dir/config" \
+    OPENSEARCH_JAVA_OPTS="-Xms$OS_HEAP -Xmx$OS_HEAP" \
+    "$DIST/bin/opensearch" -d -p "$dir/pid" </dev/null >"$dir/logs/start.out" 2>&1 \
+    || die "node $i did not start (see $dir/logs)"
+}
+
+stop_node() {
+  local pidfile pid
+  pidfile="$(node_dir "$1")/pid"
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+wait_for_nodes() {
+  local n=$1 port
+  port=$(http_port 1)
+  for _ in $(seq 240); do
+    if curl -fsS "127.0.0.1:$port/_cluster/health?wait_for_nodes=$n&timeout=1s" 2>/dev/null | grep -q '"timed_out":false'; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  die "the cluster did not reach $n nodes within 120 s (see $OS_HOME/node*/logs)"
+}
+
+case "${1:-}" in
+  install) install ;;
+  start)
+    n=${2:-2}
+    install
+    for i in $(seq 1 "$n"); do stop_node "$i"; rm -rf "$(node_dir "$i")"; configure_node "$i" "$n"; done
+    for i in $(seq 1 "$n"); do start_node "$i"; done
+    wait_for_nodes "$n"
+    echo "OpenSearch $OS_VERSION: $n nodes on 127.0.0.1:$(http_port 1)-$(http_port "$n")"
+    ;;
+  stop-node) [ -n "${2:-}" ] || { echo "usage: $0 stop-node I" >&2; exit 2; }; stop_node "$2" ;;
+  start-node) [ -n "${2:-}" ] || { echo "usage: $0 start-node I" >&2; exit 2; }; start_node "$2" ;;
+  status) curl -fsS "127.0.0.1:$(http_port 1)/_cluster/health" || die "no node answers on $(http_port 1)"; echo ;;
+  stop) for d in "$OS_HOME"/node*; do [ -d "$d" ] && stop_node "${d##*node}"; done; true ;;
+  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+esac
