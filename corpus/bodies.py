@@ -52,6 +52,17 @@ def kind_of_name(name: str) -> str | None:
     return None
 
 
+_PERIOD = re.compile(r"\s+(?P<period>(?:19|20)\d\d)\s*[-–]\s*(?P<end>(?:19|20)\d\d)$")
+
+
+def split_period(name: str) -> tuple[str, str | None]:
+    """`Byråd 2022-2025` is the body `Byråd` in the election period `2022-2025`."""
+    match = _PERIOD.search(name)
+    if not match or not match.string[: match.start()].strip():
+        return name, None
+    return name[: match.start()].strip(), f"{match['period']}-{match['end']}"
+
+
 _VENUE = re.compile(r"^\s*(?:sted|mødested|m\S?dested|lokale|mødelokale|adresse|location)\b", re.I)
 
 

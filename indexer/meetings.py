@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from corpus import AgendaItem, Meeting
+from corpus.bodies import split_period
 
 from .cases import case_keys, formality, normal_title
 from .facets import FACETS
@@ -119,7 +120,7 @@ def fold(text: str) -> str:
 def who_key(body: str | None, cluster: str | None, municipality: str | None, forum: str | None) -> str | None:
     """Who met, as a key: the body when the document names it, else its cluster and forum."""
     if body:
-        return fold(body)
+        return fold(split_period(body)[0])
     parts = [fold(p) for p in (cluster, municipality, forum) if p]
     return "-".join(parts) or None
 
@@ -148,9 +149,10 @@ def group_documents(documents: list[Meeting]) -> list[list[Meeting]]:
 
     Documents of one key (body + date) are one meeting when they share most of their item titles or one
     adds to the other (a tillægsdagsorden); two different meetings of one body on one day stay apart.
-    Documents of one date whose bodies are named differently (an export names the committee, the PDF
-    header something else) are one meeting when most of their substantive item titles are the same and
-    their clusters do not contradict each other. A document without a date joins nothing.
+    A document that names no body joins a meeting of its date when most of their substantive item titles
+    are the same and nothing else (cluster, municipality) contradicts; documents of differently named
+    bodies never merge, however many titles they share (committees meeting on one day share joint items).
+    A document without a date joins nothing.
     """
     groups: list[list[Meeting]] = []
     by_date: dict[str, list[list[Meeting]]] = {}
@@ -177,7 +179,17 @@ def _adds_to(group: list[Meeting], doc: Meeting) -> bool:
 
 
 def _compatible(group: list[Meeting], doc: Meeting) -> bool:
-    return len({d.cluster for d in [*group, doc] if d.cluster}) <= 1
+    """Documents of one date that may be one meeting: at most one body among those that name one (a
+    structured export's committee is the body; another name is another body's meeting, whatever the
+    titles share), and no two clusters or municipalities."""
+    docs = [*group, doc]
+    return all(len({v for d in docs if (v := attr(d))}) <= 1
+               for attr in (_named_body, lambda d: d.cluster, lambda d: d.municipality))
+
+
+def _named_body(doc: Meeting) -> str | None:
+    """The body's name as a key: folded, an election period (`Byråd 2022-2025`) left out."""
+    return fold(split_period(doc.body)[0]) if doc.body else None
 
 
 def _substantive_titles(docs) -> set[str]:

@@ -273,7 +273,8 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
 
 def _copies(report) -> str:
     n = len(report.copies)
-    return f"{n} files are copies of meetings already indexed" if n != 1 else "1 file is a copy of a meeting already indexed"
+    return (f"{n} files are other formats of meetings already indexed" if n != 1
+            else "1 file is another format of a meeting already indexed")
 
 
 def _logger(quiet: bool, log_file: str | None) -> logging.Logger:
