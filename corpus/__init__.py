@@ -20,8 +20,9 @@ __all__ = [
 ]
 
 
-def read(path: str | os.PathLike, registry_file: str | None = None) -> Meeting:
+def read(path: str | os.PathLike, registry_file: str | None = None, place: str | None = None) -> Meeting:
     """Read one file of minutes in any format of corpus.formats, chosen by its suffix and content.
+    `place` is the municipality the file's source belongs to, when known (corpus.fetch.sources.places).
 
     Raises ReadError with a one-line reason when it cannot, `not a meeting: ...` for a file that holds
     none (a meeting list, an attachment).
@@ -33,10 +34,10 @@ def read(path: str | os.PathLike, registry_file: str | None = None) -> Meeting:
         raise ReadError("is a directory") from None
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
-    return read_bytes(str(p), data, registry_file)
+    return read_bytes(str(p), data, registry_file, place)
 
 
-def read_bytes(path: str, data: bytes, registry_file: str | None = None) -> Meeting:
+def read_bytes(path: str, data: bytes, registry_file: str | None = None, place: str | None = None) -> Meeting:
     """Read minutes already in memory; `path` names them and gives the suffix."""
     from .formats import SUPPORTED_SUFFIXES, Source, choose
 
@@ -45,7 +46,7 @@ def read_bytes(path: str, data: bytes, registry_file: str | None = None) -> Meet
     if fmt is None:
         raise ReadError(f"unsupported file type {suffix or '(none)'}; referat reads {', '.join(SUPPORTED_SUFFIXES)}")
     digest = hashlib.sha256(data).hexdigest()
-    return fmt.read(Source(path, data, digest, load_registry(registry_file)))
+    return fmt.read(Source(path, data, digest, load_registry(registry_file), place))
 
 
 def iter_files(paths: list[str | os.PathLike]) -> Iterator[Path]:

@@ -29,7 +29,8 @@ class BodyInfo:
     municipality: str | None
     cluster: str | None
     region: str | None
-    notes: tuple[str, ...] = ()  # what was uncertain (two clusters with nearly equal evidence)
+    notes: tuple[str, ...] = ()
+    period: str | None = None  # the election period printed after the name (`Byråd 2022-2025`)  # what was uncertain (two clusters with nearly equal evidence)
 
 
 @lru_cache(maxsize=1)
@@ -66,22 +67,25 @@ def split_period(name: str) -> tuple[str, str | None]:
 _VENUE = re.compile(r"^\s*(?:sted|mødested|m\S?dested|lokale|mødelokale|adresse|location)\b", re.I)
 
 
-def describe_body(name: str | None, text: str, registry: Registry, year: int | None = None) -> BodyInfo:
+def describe_body(name: str | None, text: str, registry: Registry, year: int | None = None,
+                  place: str | None = None) -> BodyInfo:
     """Kind, municipality, cluster and region of the body called `name`, with `text` as evidence.
 
     `text` should be what the document says about the meeting (its header, participants); a venue line
     (`Sted: Regionshuset Viborg`) is never evidence. `year` renames regions that a reform merged.
+    `place` is the municipality the document's source belongs to (a municipality's portal, a folder
+    registered as its): a committee the header does not place is that municipality's.
     """
     evidence = "\n".join(line for line in text.split("\n") if not _VENUE.match(line))
-    name = " ".join(name.split()) if name else None
+    name, period = split_period(" ".join(name.split())) if name else (None, None)
     entry = _registry_body(registry, name, evidence)
-    kind = _kind(entry, name, evidence, registry)
+    kind = _kind(entry, name, evidence, registry, place)
     if name is None and entry is None and kind is None:
         region = registry.region_in(find_region(registry, evidence), year)
         return BodyInfo(None, None, None, None, region)
     municipality = None
     if kind in ("municipal committee", OTHER):
-        municipality = _municipality(registry, name or "") or _municipality(registry, evidence)
+        municipality = _municipality(registry, name or "") or _municipality(registry, evidence) or place
     cluster, notes = None, []
     if kind == CLUSTER_FORUM:
         found = entry if entry is not None and entry.kind == "cluster" else None
@@ -99,7 +103,7 @@ def describe_body(name: str | None, text: str, registry: Registry, year: int | N
         or find_region(registry, evidence)
     )
     body = name or (entry.name if entry is not None else None)
-    return BodyInfo(body, kind, municipality, cluster, registry.region_in(region, year), tuple(notes))
+    return BodyInfo(body, kind, municipality, cluster, registry.region_in(region, year), tuple(notes), period)
 
 
 def _registry_body(registry: Registry, name: str | None, evidence: str) -> Body | None:
@@ -122,7 +126,7 @@ def _alias_pattern(registry: Registry) -> tuple[re.Pattern, dict[str, Body]]:
     return re.compile(r"(?<!\w)(" + alternation + r")(?!\w)"), owners
 
 
-def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registry) -> str | None:
+def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registry, place: str | None) -> str | None:
     if entry is not None:
         return CLUSTER_FORUM if entry.kind == "cluster" else entry.kind
     if name is None:
@@ -132,7 +136,7 @@ def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registr
         return kind
     municipal = len(_municipality_mentions(registry, name + "\n" + evidence))
     regional = len(re.findall(r"(?<!\w)region(?:s|en|ens)?\b|regionsr(?:aa|å)d", fold(name + "\n" + evidence)))
-    if municipal and municipal >= regional:
+    if (municipal or place) and municipal >= regional:
         return "municipal committee"
     if regional and re.search(r"(?<!\w)region\s+\w", fold(name + "\n" + evidence)):
         return "regional committee"

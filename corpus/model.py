@@ -55,6 +55,7 @@ class Meeting:
     body: str | None = None  # who held the meeting, as named in the header
     body_kind: str | None = None  # cluster forum, sundhedsråd, regional committee, municipal committee, ...
     municipality: str | None = None  # for a municipal body
+    period: str | None = None  # the election period a body's name carried (`Byråd 2022-2025`: 2022-2025)
     kind: str | None = None  # dagsorden, referat or tillægsdagsorden, when the document says
     source_format: str | None = None  # the reader that read it: txt, html, pdf, firstagenda-json, ...
     participants: tuple[str, ...] = ()
@@ -78,6 +79,7 @@ class Meeting:
             "body": self.body,
             "body_kind": self.body_kind,
             "municipality": self.municipality,
+            "period": self.period,
             "kind": self.kind,
             "format": self.source_format,
             "ocr": self.ocr,

@@ -25,7 +25,7 @@ _CLOSED_LINE = re.compile(
 )
 
 
-def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry) -> Meeting:
+def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry, place: str | None = None) -> Meeting:
     lines = prepare(lines)
     texts = [line.text.rstrip() for line in lines]
     seg = segment(lines)
@@ -85,9 +85,9 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
     year = int(date[:4]) if date else None
     name, guessed = find_body_name(header, texts[header_end:])
     evidence = header_text + "\n" + "\n".join(participants)
-    info = describe_body(name, evidence, registry, year)
+    info = describe_body(name, evidence, registry, year, place)
     if info.body_kind in ("municipal committee", "other") and info.municipality is None or info.region is None:
-        wider = describe_body(name, evidence + "\n" + full_text, registry, year)
+        wider = describe_body(name, evidence + "\n" + full_text, registry, year, place)
         info = replace(wider, cluster=info.cluster, body_kind=info.body_kind if info.body_kind != "other" else wider.body_kind,
                        region=info.region or wider.region)
     warnings += info.notes
@@ -115,6 +115,7 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
         body=info.body,
         body_kind=info.body_kind,
         municipality=info.municipality,
+        period=info.period,
         forum=find_forum(title_lines),
         date=date,
         date_inferred=inferred,

@@ -25,6 +25,8 @@ from whoosh.index import LockError
 
 import corpus
 from corpus import Meeting, ReadError, faults
+from corpus.fetch import sources
+from corpus.fetch.sources import place_of
 
 from . import compounds, outbox, spelling
 from .compounds import save_map as save_compounds
@@ -277,10 +279,14 @@ def _writer(ix, files: int):
     return Writer(ix, compound=False)
 
 
-def _parse(path: str, registry_file: str | None) -> Meeting | str:
-    """One file read, or why it cannot be (a one-line message)."""
+Places = tuple[tuple[str, str], ...]  # (folder, municipality) of the registered sources (corpus.fetch.places)
+
+
+def _parse(path: str, registry_file: str | None, places: Places = ()) -> Meeting | str:
+    """One file read, or why it cannot be (a one-line message); a file in a source's folder is read as
+    that source's municipality's."""
     try:
-        return corpus.read_bytes(path, Path(path).read_bytes(), registry_file)
+        return corpus.read_bytes(path, Path(path).read_bytes(), registry_file, place_of(path, places))
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc}"
     except ReadError as exc:
@@ -288,7 +294,7 @@ def _parse(path: str, registry_file: str | None) -> Meeting | str:
 
 
 @contextmanager
-def _parsing(paths: list[str], registry_file: str | None) -> Iterator[Callable[[str], Meeting | str]]:
+def _parsing(paths: list[str], registry_file: str | None, places: Places) -> Iterator[Callable[[str], Meeting | str]]:
     """`parsed(path)` for each of `paths` in their order, read ahead on every core for big batches.
 
     The plan holds every document before the writer starts (meetings merge across files), so parsing
@@ -297,11 +303,12 @@ def _parsing(paths: list[str], registry_file: str | None) -> Iterator[Callable[[
     """
     procs = usable_cores()
     if procs < 2 or len(paths) < PARALLEL_MIN_FILES:
-        yield lambda path: _parse(path, registry_file)
+        yield lambda path: _parse(path, registry_file, places)
         return
     pool = multiprocessing.get_context("fork").Pool(procs, initializer=_parse_worker)
     try:
-        ahead = zip(paths, pool.imap(partial(_parse, registry_file=registry_file), paths, chunksize=4))
+        ahead = zip(paths, pool.imap(partial(_parse, registry_file=registry_file, places=places), paths,
+                                          chunksize=4))
 
         def parsed(path: str) -> Meeting | str:
             expected, result = next(ahead)
@@ -514,13 +521,14 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
     items are new when the index is rebuilt; `counts` (spelling) loses the words of the meetings
     replaced and gains those of the meetings written."""
 
-    with _parsing(todo, registry_file) as parsed:
+    places = sources.places(index_dir, corpus.load_registry(registry_file))
+    with _parsing(todo, registry_file, places) as parsed:
 
         def read(path: str, touched: bool) -> Meeting | None:
             if touched and progress:
                 progress(Path(path))
             kept = " (its indexed items are kept)" if path in state else ""
-            result = parsed(path) if touched else _parse(path, registry_file)
+            result = parsed(path) if touched else _parse(path, registry_file, places)
             if isinstance(result, str):
                 report.failed.append((path, f"{result}{kept}"))
                 return None

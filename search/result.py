@@ -122,6 +122,9 @@ class MeetingRow:
     files: int
     versions: list[str]
     formats: list[str]
+    body_kind: str | None = None
+    municipality: str | None = None
+    period: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)

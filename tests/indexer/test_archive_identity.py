@@ -65,3 +65,34 @@ def test_one_meeting_as_pdf_json_and_agenda_is_one_meeting(tmp_path):
         [meeting] = ix.meetings().rows
         assert meeting.body == "Sundheds- og Omsorgsudvalget" and meeting.files == 3
         assert meeting.versions == ["dagsorden", "referat"]
+
+
+def test_a_folder_is_its_registered_source_s_municipality_s(tmp_path):
+    from click.testing import CliRunner
+
+    from search.cli import main
+
+    items = [("1", "Plejeboliger på Askelunden", "23-001122", "Godkendt.")]
+    write_meeting(tmp_path / "portal" / "m.json", "Sundheds- og Omsorgsudvalget", "2023-03-13", items)
+    write_meeting(tmp_path / "other" / "m.json", "Sundheds- og Omsorgsudvalget", "2023-03-14", items)
+    write_meeting(tmp_path / "portal" / "pseudo.json", ".Spørgsmål / Svar til Byrådet 2022-2025", "2023-01-01", items)
+    run = CliRunner()
+    added = run.invoke(main, ["source", "add", "greve", "https://dagsordener.greve.dk", "--folder",
+                              str(tmp_path / "portal"), "--index", str(tmp_path / "ix")])
+    assert added.exit_code == 0 and "minutes of Greve Kommune" in added.output
+    assert run.invoke(main, ["index", "--index", str(tmp_path / "ix"), str(tmp_path / "portal"),
+                             str(tmp_path / "other")]).exit_code == 0
+    with search.open(tmp_path / "ix") as ix:
+        rows = {(r.date, r.body): (r.body_kind, r.municipality, r.region, r.period) for r in ix.meetings().rows}
+    assert rows == {
+        ("2023-03-13", "Sundheds- og Omsorgsudvalget"): ("municipal committee", "Greve", "Region Sjælland", None),
+        ("2023-03-14", "Sundheds- og Omsorgsudvalget"): ("other", None, None, None),
+        (None, "Spørgsmål / Svar til Byrådet"): ("other", "Greve", "Region Sjælland", "2022-2025"),
+    }
+    unknown = run.invoke(main, ["source", "add", "archive", "--folder", str(tmp_path / "other"),
+                                "--municipality", "Nowhere", "--index", str(tmp_path / "ix")])
+    assert unknown.exit_code == 2 and "not a municipality" in unknown.output
+    assert run.invoke(main, ["source", "add", "archive", "--folder", str(tmp_path / "other"), "--municipality",
+                             "Solrød Kommune", "--index", str(tmp_path / "ix")]).exit_code == 0
+    fetched = run.invoke(main, ["fetch", "--source", "archive", "--index", str(tmp_path / "ix")])
+    assert fetched.exit_code == 2 and "a folder, not a portal" in fetched.output
