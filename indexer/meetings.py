@@ -9,6 +9,7 @@ with a different document: only its identical copies join it.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -230,6 +231,7 @@ def merge(documents: list[Meeting], paths: dict[str, list[str]] | None = None,
     key = meeting_key(primary)
     mid = meeting_id(key if not taken or meeting_id(key) not in taken else f"{key}-{primary.content_hash[:6]}")
     who = body_key(primary) or key
+    primary = described(docs)
     all_paths = {d.content_hash: tuple(sorted(set((paths or {}).get(d.content_hash, [])) | {d.path}, key=lambda p: (p != d.path, p)))
                  for d in docs}
     slots: list[list[tuple[Meeting, AgendaItem]]] = []
@@ -252,6 +254,26 @@ def merge(documents: list[Meeting], paths: dict[str, list[str]] | None = None,
     for slot in ordered:
         items.append(_merged_item(mid, who, slot, all_paths, used))
     return MergedMeeting(mid, primary, tuple(docs), all_paths, tuple(items))
+
+
+_STRUCTURED = ("xml", "json")  # how the format names of publishers' exports end: their committee is the body
+
+
+def described(docs: list[Meeting]) -> Meeting:
+    """The primary document, described by all of the meeting's documents: the body as a structured
+    export names it (else the first that names one), and what the primary leaves open (municipality,
+    cluster, region) from the others."""
+    primary = docs[0]
+    named = [d for d in docs if d.body]
+    exported = [d for d in named if (d.source_format or "").endswith(_STRUCTURED)]
+    source = (exported or named or [primary])[0]
+    fields = {"body": source.body, "body_kind": source.body_kind, "period": source.period}
+    if fields["body_kind"] in (None, "other") and source.body:
+        fields["body_kind"] = next((d.body_kind for d in named if _named_body(d) == _named_body(source)
+                                    and d.body_kind not in (None, "other")), fields["body_kind"])
+    for name in ("municipality", "cluster", "region"):
+        fields[name] = getattr(primary, name) or next((getattr(d, name) for d in docs if getattr(d, name)), None)
+    return dataclasses.replace(primary, **fields)
 
 
 def _match(keys: list[tuple[str, str]], mine: tuple[str, str], taken: set[int]) -> int | None:
