@@ -33,6 +33,7 @@ from .compounds import save_map as save_compounds
 from .facets import stored_values
 from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
 from .meeting_table import ensure_table, load_table, save_table
+from .cases import group_key
 from .meetings import MergedItem, MergedMeeting, merge, pack_sources
 from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
@@ -113,6 +114,9 @@ def _document(meeting: MergedMeeting, merged: MergedItem, slot: int) -> dict:
     )
     if item.case_numbers:
         doc["case_numbers"] = ",".join(item.case_numbers)
+    case = group_key(item.title, item.case_numbers, m.municipality)
+    if case:
+        doc["case"] = case
     if merged.formality:
         doc["_boost"] = FORMALITY_BOOST
     if m.ocr:

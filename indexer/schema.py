@@ -108,6 +108,9 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         # `order` is the item's place in the merged agenda.
         meeting=ID(stored=True),
         sources=STORED(),
+        # The case its hits are grouped by (indexer.cases.group_key), as a column: grouping a ranked list
+        # reads one code per document.
+        case=ID(stored=True, sortable=_facet_column()),
         # What the reader noted about the item (corpus.model.AgendaItem): closed, listed only in the
         # agenda list, its group header, and its warnings, so `show` can say them.
         marks=STORED(),

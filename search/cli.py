@@ -481,10 +481,14 @@ def watch_remove(name, index_dir) -> None:
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--all-appearances", is_flag=True,
+              help="Every appearance of a case a hit of its own (default: one hit per case, the others folded under it).")
 @output_options
 @_errors_as_messages
-def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit, page, output, **filters) -> None:
-    """Search agenda items; facet counts cover the whole result set.
+def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit, page, all_appearances, output,
+               **filters) -> None:
+    """Search agenda items; facet counts cover the whole result set. The items of one case (a case
+    number, else a title within a municipality) are one hit: the most recent, the others listed under it.
 
     \b
     Query language: words (all must match), "a phrase", AND / OR / NOT, -word,
@@ -497,7 +501,7 @@ def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit,
     from .run import run
 
     result = run(index_dir, " ".join(query), date_from=date_from, date_to=date_to, sort=sort, limit=limit, page=page,
-                 registry_file=registry_file, **filters)
+                 registry_file=registry_file, all_appearances=all_appearances, **filters)
     output.show(result)
 
 

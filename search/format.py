@@ -48,6 +48,8 @@ def _hit_row(hit: Hit) -> dict:
     row["sections"] = ",".join(hit.sections)
     row["versions"] = ",".join(hit.versions)
     row["sources"] = " ".join(s.path for s in hit.sources)
+    row["case"] = (hit.case or {}).get("key") or ""
+    row["also_in"] = " ".join(a["id"] for a in hit.also_in)
     return row
 
 
@@ -110,7 +112,8 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
         return "\n".join(out)
     first = (result.page - 1) * result.limit + 1
     last = first + len(result.hits) - 1
-    out.append(f"{result.total} items match {result.query!r}" + (f"; showing {first}-{last}" if result.hits else ""))
+    cases = f" ({result.groups} cases)" if result.groups is not None and result.groups != result.total else ""
+    out.append(f"{result.total} items match {result.query!r}{cases}" + (f"; showing {first}-{last}" if result.hits else ""))
     for n, hit in enumerate(result.hits, start=first):
         head = f"{n}. {hit.title}"
         meta = " · ".join(x for x in (hit.cluster, hit.forum, hit.date, f"punkt {hit.number}") if x)
@@ -121,6 +124,8 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
             out += wrap(source_line(hit.sources, hit.versions), width)
         if hit.snippet:
             out += [highlighted(line, colour) for line in wrap(hit.snippet, width)]
+        if hit.also_in:
+            out += wrap("also in " + ", ".join(f"{a['name']} {a['date'] or '(no date)'}" for a in hit.also_in), width)
     out.append("")
     for name, counts in result.facets.items():
         if counts:

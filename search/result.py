@@ -40,6 +40,14 @@ class Hit(_FacetAttributes):
     meeting: str | None = None  # the meeting id (referat meeting ID)
     versions: list[str] = field(default_factory=list)  # dagsorden, tillægsdagsorden, referat: where the item appears
     sources: list = field(default_factory=list)  # indexer.meetings.Source: every file, the primary first
+    # The case the hit stands for when hits are grouped (search.grouping): {key, appearances: [{id, date,
+    # meeting, number, title, name}]}, the matching appearances newest first, this one among them.
+    case: dict | None = None
+
+    @property
+    def also_in(self) -> list[dict]:
+        """The case's other appearances (newest first), folded under this hit."""
+        return [a for a in (self.case or {}).get("appearances", []) if a["id"] != self.id]
 
     @classmethod
     def from_json(cls, data: dict) -> Hit:
@@ -61,6 +69,7 @@ class Result:
     limit: int = 10
     notes: list[str] = field(default_factory=list)
     suggestion: str | None = None  # "did you mean": the query with its unknown words corrected
+    groups: int | None = None  # how many cases (hits) the items make; None when every item is a hit
 
     def to_json(self) -> dict:
         return {
@@ -70,6 +79,7 @@ class Result:
             "page": self.page,
             "notes": self.notes,
             "suggestion": self.suggestion,
+            "groups": self.groups,
             "hits": [h.to_json() for h in self.hits],
             "facets": self.facets,
         }
