@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .registry import Body, Registry, find_region, fold, identify
+from .registry import Body, Registry, cluster_names, find_region, fold, identify
 
 CLUSTER_FORUM = "cluster forum"
 OTHER = "other"
@@ -171,6 +171,46 @@ def _municipality(registry: Registry, text: str) -> str | None:
     if not mentions:
         return None
     return max(dict.fromkeys(mentions), key=mentions.count)
+
+
+# Who may sit in a cluster's meeting besides its hospital unit and municipalities: general practice and
+# the region's staff (its planning staff, its secretariat). Anyone else makes the list no cluster's.
+_GENERAL_PRACTICE = re.compile(r"almen\s*praksis|praktiserende\s+l(?:æ|ae)ge|\bplo\b|\bpko\b|praksiskoordinator|\bap\b",
+                               re.I)
+_NAME_ONLY = re.compile(r"^[\w.\- ]+:?$|^[^,\t\-–(]+$")  # `Direktørforum:`, `Mette Lund`: names no organisation
+
+
+def cluster_of_participants(registry: Registry, participants: list[str] | tuple[str, ...]) -> Body | None:
+    """The cluster whose meeting this is, judged from its participant list as a whole: every participant
+    who names an organisation is of the cluster's hospital unit, one of its municipalities, general
+    practice or the cluster's region, and both the hospital and (two, or all, of) the municipalities are
+    there. One employer is no evidence, and one participant from anywhere else (another municipality or
+    hospital, an organisation the registry does not know) makes it no cluster's: a wrong cluster is worse
+    than none."""
+    hospitals: set[str] = set()
+    municipalities: set[str] = set()
+    regions: set[str] = set()
+    for line in (" ".join(p.split()) for p in participants):
+        if not line:
+            continue
+        found = cluster_names(registry, line)
+        named = set(_municipality_mentions(registry, line))
+        regional = find_region(registry, line)
+        if not found and not named and not regional and not _GENERAL_PRACTICE.search(line):
+            if _NAME_ONLY.match(line):
+                continue
+            return None
+        hospitals |= {name for name, kind in found if kind == "hospital"}
+        municipalities |= named | {name for name, kind in found if kind in ("kommune", "place")}
+        regions |= {regional} if regional else set()
+    clusters = [b for b in registry.clusters() if hospitals & set(b.hospitals)]
+    if len(clusters) != 1:
+        return None
+    cluster = clusters[0]
+    if not (hospitals <= set(cluster.hospitals) and municipalities <= set(cluster.municipalities)
+            and regions <= {cluster.region}):
+        return None
+    return cluster if len(municipalities) >= min(2, len(cluster.municipalities)) else None
 
 
 _DOC_WORDS = re.compile(

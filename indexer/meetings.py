@@ -162,7 +162,7 @@ def group_documents(documents: list[Meeting]) -> list[list[Meeting]]:
         if doc.date:
             key = meeting_key(doc)
             same_day = by_date.setdefault(doc.date, [])
-            target = next((g for g in same_day if meeting_key(g[0]) == key
+            target = next((g for g in same_day if meeting_key(g[0]) == key and _compatible(g, doc)
                            and (_adds_to(g, doc) or _shared_titles(g, doc))), None)
             if target is None:
                 target = next((g for g in same_day if _compatible(g, doc) and _shared_titles(g, doc)), None)
