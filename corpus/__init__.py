@@ -8,14 +8,14 @@ from pathlib import Path
 
 from .lazy import lazy_exports
 from .model import AgendaItem, Meeting, Section, SECTION_NAMES
-from .readers import ReadError
+from .readers import NotAMeeting, ReadError
 from .registry import RegistryError
 from .registry import load as load_registry
 
 lazy_exports(__name__, {"FORMATS": ".formats", "SUPPORTED_SUFFIXES": ".formats"})
 
 __all__ = [
-    "AgendaItem", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "FORMATS", "ReadError", "RegistryError",
+    "AgendaItem", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "FORMATS", "NotAMeeting", "ReadError", "RegistryError",
     "read", "read_bytes", "iter_files", "load_registry",
 ]
 

@@ -24,7 +24,7 @@ from whoosh import index as windex
 from whoosh.index import LockError
 
 import corpus
-from corpus import Meeting, ReadError, faults
+from corpus import Meeting, NotAMeeting, ReadError, faults
 from corpus.fetch import sources
 from corpus.fetch.sources import place_of
 
@@ -69,6 +69,9 @@ class BuildReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # Files of a supported kind that hold no meeting (an attachment, a portal's meeting list): skipped,
+    # not failed (the CLI's --strict counts them as failures).
+    not_meetings: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     committed: bool = False  # this run's new generation became current
 
@@ -293,8 +296,14 @@ def _parse(path: str, registry_file: str | None, places: Places = ()) -> Meeting
         return corpus.read_bytes(path, Path(path).read_bytes(), registry_file, place_of(path, places))
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc}"
+    except NotAMeeting as exc:
+        return NotMeeting(exc)
     except ReadError as exc:
         return str(exc)
+
+
+class NotMeeting(str):
+    """Why a file holds no meeting (corpus.NotAMeeting), as `_parse` returns it."""
 
 
 @contextmanager
@@ -534,7 +543,8 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
             kept = " (its indexed items are kept)" if path in state else ""
             result = parsed(path) if touched else _parse(path, registry_file, places)
             if isinstance(result, str):
-                report.failed.append((path, f"{result}{kept}"))
+                is_skipped = isinstance(result, NotMeeting) and not kept  # an indexed file turned into none: failed
+                (report.not_meetings if is_skipped else report.failed).append((path, f"{result}{kept}"))
                 return None
             if touched:
                 report.warnings += [(path, w) for w in result.warnings]

@@ -15,7 +15,7 @@ from ..kinds import document_kind
 from ..labels import match_label
 from ..model import AgendaItem, Meeting, Section
 from ..outcome import find_outcome
-from ..readers import Line, ReadError, html_lines
+from ..readers import Line, NotAMeeting, ReadError, html_lines
 from ..registry import Registry
 
 
@@ -29,13 +29,6 @@ class Source:
     digest: str
     registry: Registry
     place: str | None = None
-
-
-class NotAMeeting(ReadError):
-    """A well-formed file of a known kind that holds no meeting (a meeting list, an attachment)."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(f"not a meeting: {what}")
 
 
 _CLOSED = re.compile(r"^\s*(?:lukket(?:\s+punkt)?|fortrolig)\s*[:\-–]\s*", re.I)
