@@ -335,6 +335,7 @@ def item_view(searcher, item_id: str) -> ItemView:
 
 def stats_of(searcher) -> Stats:
     table: dict[str, dict[str, int]] = {}
+    bodies: dict[str, dict] = {}
     paths, meetings = set(), set()
     for stored in searcher.all_stored_fields():
         paths.add(stored["path"])
@@ -343,4 +344,13 @@ def stats_of(searcher) -> Stats:
         row = table.setdefault(stored.get("cluster") or "(unknown)", {})
         year = str(stored.get("year") or "(no date)")
         row[year] = row.get(year, 0) + 1
-    return Stats(searcher.doc_count(), len(paths), dict(sorted(table.items())), len(meetings - {None}))
+        name = meeting_name(stored.get("body"), stored.get("forum"), stored.get("cluster")) or "(unknown)"
+        body = bodies.setdefault(name, {"kind": stored.get("body_kind"), "municipality": stored.get("municipality"),
+                                        "periods": set(), "meetings": set(), "items": 0})
+        body["items"] += 1
+        body["meetings"].add(stored.get("meeting"))
+        body["periods"].add(stored.get("period"))
+    by_body = {name: {"kind": b["kind"], "municipality": b["municipality"],
+                      "periods": sorted(p for p in b["periods"] if p), "meetings": len(b["meetings"]),
+                      "items": b["items"]} for name, b in sorted(bodies.items())}
+    return Stats(searcher.doc_count(), len(paths), dict(sorted(table.items())), len(meetings - {None}), by_body=by_body)

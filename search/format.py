@@ -202,9 +202,23 @@ def stats_text(stats: Stats) -> str:
     rows = [header, "-" * len(header)]
     for cluster, row in stats.by_cluster_year.items():
         rows.append(f"{cluster:<{width}} " + " ".join(f"{row.get(y, 0):>9}" for y in years) + f" {sum(row.values()):>7}")
+    if stats.by_body:
+        rows += ["", _body_table(stats.by_body)]
     rows.append(f"{stats.items} items of {stats.meetings} meetings in {stats.files} files")
     rows.append(f"last successful reindex: {stats.last_reindex or 'never'}"
                 + (f" (last index: {stats.last_index})" if stats.last_index else ""))
+    return "\n".join(rows)
+
+
+def _body_table(by_body: dict[str, dict]) -> str:
+    """Meetings and items per body, with its kind, municipality and election periods."""
+    width = max(len("body"), *(len(b) for b in by_body))
+    described = {b: ", ".join(x for x in (r["kind"], r["municipality"], *r["periods"]) if x) for b, r in by_body.items()}
+    what = max(len("kind, municipality, period"), *(len(d) for d in described.values()))
+    header = f"{'body':<{width}}  {'kind, municipality, period':<{what}}  {'meetings':>8}  {'items':>7}"
+    rows = [header, "-" * len(header)]
+    for body, row in by_body.items():
+        rows.append(f"{body:<{width}}  {described[body]:<{what}}  {row['meetings']:>8}  {row['items']:>7}")
     return "\n".join(rows)
 
 

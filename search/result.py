@@ -114,6 +114,8 @@ class Stats:
     last_reindex: str | None = None  # ISO time of the last successful reindex (indexer.health.freshness)
     last_index: str | None = None  # ... and of the last successful `referat index`
     days_since_update: float | None = None  # since the later of the two
+    # Per body (as the meeting list names it): its kind, municipality, election periods, meetings and items.
+    by_body: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)
