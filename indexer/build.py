@@ -130,6 +130,8 @@ def _document(meeting: MergedMeeting, merged: MergedItem, slot: int) -> dict:
     if m.date:
         doc["date"] = m.date
     marks = item_marks(item)
+    if m.cluster_inferred:
+        marks["cluster_inferred"] = True
     if marks:
         doc["marks"] = marks
     doc.update(stored_values(m, item))

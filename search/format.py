@@ -172,6 +172,7 @@ def item_text(item: ItemView, meeting=None) -> str:
         ("meeting", item.meeting), ("id", item.id),
         ("group", item.marks.get("group")), ("closed", "yes (lukket punkt)" if item.marks.get("closed") else None),
         ("listed only", "yes: in the agenda list, no text" if item.marks.get("listed_only") else None),
+        ("cluster from", "the participant list (inferred)" if item.marks.get("cluster_inferred") else None),
     ):
         if value:
             out.append(f"{label + ':':14} {value}")
@@ -227,8 +228,11 @@ def meeting_outline(meeting: Meeting) -> str:
     out = [meeting.path]
     body = meeting.body
     if body and meeting.body_kind:
-        body += f" ({meeting.body_kind}" + (f", {meeting.municipality} Kommune" if meeting.municipality else "") + ")"
-    for label, value in (("body", body), ("cluster", meeting.cluster), ("region", meeting.region),
+        body += f" ({meeting.body_kind}" + (f", {meeting.municipality} Kommune" if meeting.municipality else "") + (
+            f", {meeting.period}" if meeting.period else "") + ")"
+    cluster = meeting.cluster and meeting.cluster + (" (inferred from the participant list)" if meeting.cluster_inferred
+                                                     else "")
+    for label, value in (("body", body), ("cluster", cluster), ("region", meeting.region),
                          ("forum", meeting.forum), ("date", meeting.date)):
         if label == "date" and value and meeting.date_inferred:
             value += " (year inferred)"

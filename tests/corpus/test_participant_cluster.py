@@ -60,3 +60,14 @@ def test_a_list_with_anyone_else_or_too_few_is_no_cluster_s(tmp_path, participan
     meeting = read(tmp_path, participants)
     assert (meeting.cluster, meeting.cluster_inferred) == (None, False)
     assert meeting.body is None
+
+
+def test_the_inferred_cluster_filters_and_is_marked_in_the_index(tmp_path):
+    import indexer
+    import search
+
+    read(tmp_path, CLUSTER)
+    indexer.build(tmp_path / "ix", [tmp_path / "m.txt"])
+    with search.open(tmp_path / "ix") as ix:
+        [hit] = ix.search("indsats", cluster="randers").hits
+        assert ix.show(hit.id).marks.get("cluster_inferred") is True
