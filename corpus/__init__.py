@@ -15,7 +15,8 @@ from .registry import load as load_registry
 lazy_exports(__name__, {"FORMATS": ".formats", "SUPPORTED_SUFFIXES": ".formats"})
 
 __all__ = [
-    "AgendaItem", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "FORMATS", "NotAMeeting", "ReadError", "RegistryError",
+    "AgendaItem", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "FORMATS", "NotAMeeting", "ReadError",
+    "RegistryError",
     "read", "read_bytes", "iter_files", "load_registry",
 ]
 

@@ -29,8 +29,8 @@ class BodyInfo:
     municipality: str | None
     cluster: str | None
     region: str | None
-    notes: tuple[str, ...] = ()
-    period: str | None = None  # the election period printed after the name (`Byråd 2022-2025`)  # what was uncertain (two clusters with nearly equal evidence)
+    notes: tuple[str, ...] = ()  # what was uncertain (two clusters with nearly equal evidence)
+    period: str | None = None  # the election period printed after the name (`Byråd 2022-2025`)
 
 
 @lru_cache(maxsize=1)
@@ -175,8 +175,8 @@ def _municipality(registry: Registry, text: str) -> str | None:
 
 # Who may sit in a cluster's meeting besides its hospital unit and municipalities: general practice and
 # the region's staff (its planning staff, its secretariat). Anyone else makes the list no cluster's.
-_GENERAL_PRACTICE = re.compile(r"almen\s*praksis|praktiserende\s+l(?:æ|ae)ge|\bplo\b|\bpko\b|praksiskoordinator|\bap\b",
-                               re.I)
+_GENERAL_PRACTICE = re.compile(
+    r"almen\s*praksis|praktiserende\s+l(?:æ|ae)ge|\bplo\b|\bpko\b|praksiskoordinator|\bap\b", re.I)
 _NAME_ONLY = re.compile(r"^[\w.\- ]+:?$|^[^,\t\-–(]+$")  # `Direktørforum:`, `Mette Lund`: names no organisation
 
 

@@ -143,7 +143,8 @@ def _forum_named(texts: list[str]) -> str | None:
     header names none."""
     counts: dict[str, int] = {}
     for text in texts:
-        forum = find_forum([text]) if "klynge" in text.lower() or "forum" in text.lower() or "gruppe" in text.lower() else None
+        lower = text.lower()
+        forum = find_forum([text]) if "klynge" in lower or "forum" in lower or "gruppe" in lower else None
         if forum and kind_of_name(forum) == CLUSTER_FORUM:
             counts[forum] = counts.get(forum, 0) + 1
     return max(counts, key=counts.get) if counts else None

@@ -60,7 +60,7 @@ class BuildReport:
     unchanged: int = 0
     items: int = 0  # items written: those of every meeting the run touched, each once however many copies
     meetings: int = 0  # meetings written
-    copies: list[str] = field(default_factory=list)  # files that are other formats (or copies) of meetings already indexed
+    copies: list[str] = field(default_factory=list)  # files that are other formats or copies of indexed meetings
     removed_items: int = 0
     new_items: list[str] = field(default_factory=list)  # ids of items new or changed in this run
     # Records of the alerts journal (indexer.outbox) to print: this run's, and those of runs killed after

@@ -508,7 +508,7 @@ def watch_remove(name, index_dir) -> None:
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
 @click.option("--all-appearances", is_flag=True,
-              help="Every appearance of a case a hit of its own (default: one hit per case, the others folded under it).")
+              help="Every appearance of a case a hit of its own (default: one hit per case, the others under it).")
 @output_options
 @_errors_as_messages
 def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit, page, all_appearances, output,

@@ -113,7 +113,8 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
     first = (result.page - 1) * result.limit + 1
     last = first + len(result.hits) - 1
     cases = f" ({result.groups} cases)" if result.groups is not None and result.groups != result.total else ""
-    out.append(f"{result.total} items match {result.query!r}{cases}" + (f"; showing {first}-{last}" if result.hits else ""))
+    showing = f"; showing {first}-{last}" if result.hits else ""
+    out.append(f"{result.total} items match {result.query!r}{cases}{showing}")
     for n, hit in enumerate(result.hits, start=first):
         head = f"{n}. {hit.title}"
         meta = " · ".join(x for x in (hit.cluster, hit.forum, hit.date, f"punkt {hit.number}") if x)
@@ -214,7 +215,8 @@ def stats_text(stats: Stats) -> str:
 def _body_table(by_body: dict[str, dict]) -> str:
     """Meetings and items per body, with its kind, municipality and election periods."""
     width = max(len("body"), *(len(b) for b in by_body))
-    described = {b: ", ".join(x for x in (r["kind"], r["municipality"], *r["periods"]) if x) for b, r in by_body.items()}
+    described = {b: ", ".join(x for x in (r["kind"], r["municipality"], *r["periods"]) if x)
+                 for b, r in by_body.items()}
     what = max(len("kind, municipality, period"), *(len(d) for d in described.values()))
     header = f"{'body':<{width}}  {'kind, municipality, period':<{what}}  {'meetings':>8}  {'items':>7}"
     rows = [header, "-" * len(header)]
