@@ -8,20 +8,22 @@ from pathlib import Path
 
 from .lazy import lazy_exports
 from .model import AgendaItem, Meeting, Section, SECTION_NAMES
-from .readers import ReadError
+from .readers import NotAMeeting, ReadError
 from .registry import RegistryError
 from .registry import load as load_registry
 
 lazy_exports(__name__, {"FORMATS": ".formats", "SUPPORTED_SUFFIXES": ".formats"})
 
 __all__ = [
-    "AgendaItem", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "FORMATS", "ReadError", "RegistryError",
+    "AgendaItem", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "FORMATS", "NotAMeeting", "ReadError",
+    "RegistryError",
     "read", "read_bytes", "iter_files", "load_registry",
 ]
 
 
-def read(path: str | os.PathLike, registry_file: str | None = None) -> Meeting:
+def read(path: str | os.PathLike, registry_file: str | None = None, place: str | None = None) -> Meeting:
     """Read one file of minutes in any format of corpus.formats, chosen by its suffix and content.
+    `place` is the municipality the file's source belongs to, when known (corpus.fetch.sources.places).
 
     Raises ReadError with a one-line reason when it cannot, `not a meeting: ...` for a file that holds
     none (a meeting list, an attachment).
@@ -33,10 +35,10 @@ def read(path: str | os.PathLike, registry_file: str | None = None) -> Meeting:
         raise ReadError("is a directory") from None
     except OSError as exc:
         raise ReadError(f"cannot read file: {exc.strerror or exc}") from None
-    return read_bytes(str(p), data, registry_file)
+    return read_bytes(str(p), data, registry_file, place)
 
 
-def read_bytes(path: str, data: bytes, registry_file: str | None = None) -> Meeting:
+def read_bytes(path: str, data: bytes, registry_file: str | None = None, place: str | None = None) -> Meeting:
     """Read minutes already in memory; `path` names them and gives the suffix."""
     from .formats import SUPPORTED_SUFFIXES, Source, choose
 
@@ -45,7 +47,7 @@ def read_bytes(path: str, data: bytes, registry_file: str | None = None) -> Meet
     if fmt is None:
         raise ReadError(f"unsupported file type {suffix or '(none)'}; referat reads {', '.join(SUPPORTED_SUFFIXES)}")
     digest = hashlib.sha256(data).hexdigest()
-    return fmt.read(Source(path, data, digest, load_registry(registry_file)))
+    return fmt.read(Source(path, data, digest, load_registry(registry_file), place))
 
 
 def iter_files(paths: list[str | os.PathLike]) -> Iterator[Path]:

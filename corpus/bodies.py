@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .registry import Body, Registry, find_region, fold, identify
+from .registry import Body, Registry, cluster_names, find_region, fold, identify
 
 CLUSTER_FORUM = "cluster forum"
 OTHER = "other"
@@ -30,6 +30,7 @@ class BodyInfo:
     cluster: str | None
     region: str | None
     notes: tuple[str, ...] = ()  # what was uncertain (two clusters with nearly equal evidence)
+    period: str | None = None  # the election period printed after the name (`Byråd 2022-2025`)
 
 
 @lru_cache(maxsize=1)
@@ -52,25 +53,39 @@ def kind_of_name(name: str) -> str | None:
     return None
 
 
+_PERIOD = re.compile(r"\s+(?P<period>(?:19|20)\d\d)\s*[-–]\s*(?P<end>(?:19|20)\d\d)$")
+
+
+def split_period(name: str) -> tuple[str, str | None]:
+    """`Byråd 2022-2025` is the body `Byråd` in the election period `2022-2025`."""
+    match = _PERIOD.search(name)
+    if not match or not match.string[: match.start()].strip():
+        return name, None
+    return name[: match.start()].strip(), f"{match['period']}-{match['end']}"
+
+
 _VENUE = re.compile(r"^\s*(?:sted|mødested|m\S?dested|lokale|mødelokale|adresse|location)\b", re.I)
 
 
-def describe_body(name: str | None, text: str, registry: Registry, year: int | None = None) -> BodyInfo:
+def describe_body(name: str | None, text: str, registry: Registry, year: int | None = None,
+                  place: str | None = None) -> BodyInfo:
     """Kind, municipality, cluster and region of the body called `name`, with `text` as evidence.
 
     `text` should be what the document says about the meeting (its header, participants); a venue line
     (`Sted: Regionshuset Viborg`) is never evidence. `year` renames regions that a reform merged.
+    `place` is the municipality the document's source belongs to (a municipality's portal, a folder
+    registered as its): a committee the header does not place is that municipality's.
     """
     evidence = "\n".join(line for line in text.split("\n") if not _VENUE.match(line))
-    name = " ".join(name.split()) if name else None
+    name, period = split_period(" ".join(name.split())) if name else (None, None)
     entry = _registry_body(registry, name, evidence)
-    kind = _kind(entry, name, evidence, registry)
+    kind = _kind(entry, name, evidence, registry, place)
     if name is None and entry is None and kind is None:
         region = registry.region_in(find_region(registry, evidence), year)
         return BodyInfo(None, None, None, None, region)
     municipality = None
     if kind in ("municipal committee", OTHER):
-        municipality = _municipality(registry, name or "") or _municipality(registry, evidence)
+        municipality = _municipality(registry, name or "") or _municipality(registry, evidence) or place
     cluster, notes = None, []
     if kind == CLUSTER_FORUM:
         found = entry if entry is not None and entry.kind == "cluster" else None
@@ -88,7 +103,7 @@ def describe_body(name: str | None, text: str, registry: Registry, year: int | N
         or find_region(registry, evidence)
     )
     body = name or (entry.name if entry is not None else None)
-    return BodyInfo(body, kind, municipality, cluster, registry.region_in(region, year), tuple(notes))
+    return BodyInfo(body, kind, municipality, cluster, registry.region_in(region, year), tuple(notes), period)
 
 
 def _registry_body(registry: Registry, name: str | None, evidence: str) -> Body | None:
@@ -111,7 +126,7 @@ def _alias_pattern(registry: Registry) -> tuple[re.Pattern, dict[str, Body]]:
     return re.compile(r"(?<!\w)(" + alternation + r")(?!\w)"), owners
 
 
-def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registry) -> str | None:
+def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registry, place: str | None) -> str | None:
     if entry is not None:
         return CLUSTER_FORUM if entry.kind == "cluster" else entry.kind
     if name is None:
@@ -121,7 +136,7 @@ def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registr
         return kind
     municipal = len(_municipality_mentions(registry, name + "\n" + evidence))
     regional = len(re.findall(r"(?<!\w)region(?:s|en|ens)?\b|regionsr(?:aa|å)d", fold(name + "\n" + evidence)))
-    if municipal and municipal >= regional:
+    if (municipal or place) and municipal >= regional:
         return "municipal committee"
     if regional and re.search(r"(?<!\w)region\s+\w", fold(name + "\n" + evidence)):
         return "regional committee"
@@ -156,6 +171,46 @@ def _municipality(registry: Registry, text: str) -> str | None:
     if not mentions:
         return None
     return max(dict.fromkeys(mentions), key=mentions.count)
+
+
+# Who may sit in a cluster's meeting besides its hospital unit and municipalities: general practice and
+# the region's staff (its planning staff, its secretariat). Anyone else makes the list no cluster's.
+_GENERAL_PRACTICE = re.compile(
+    r"almen\s*praksis|praktiserende\s+l(?:æ|ae)ge|\bplo\b|\bpko\b|praksiskoordinator|\bap\b", re.I)
+_NAME_ONLY = re.compile(r"^[\w.\- ]+:?$|^[^,\t\-–(]+$")  # `Direktørforum:`, `Mette Lund`: names no organisation
+
+
+def cluster_of_participants(registry: Registry, participants: list[str] | tuple[str, ...]) -> Body | None:
+    """The cluster whose meeting this is, judged from its participant list as a whole: every participant
+    who names an organisation is of the cluster's hospital unit, one of its municipalities, general
+    practice or the cluster's region, and both the hospital and (two, or all, of) the municipalities are
+    there. One employer is no evidence, and one participant from anywhere else (another municipality or
+    hospital, an organisation the registry does not know) makes it no cluster's: a wrong cluster is worse
+    than none."""
+    hospitals: set[str] = set()
+    municipalities: set[str] = set()
+    regions: set[str] = set()
+    for line in (" ".join(p.split()) for p in participants):
+        if not line:
+            continue
+        found = cluster_names(registry, line)
+        named = set(_municipality_mentions(registry, line))
+        regional = find_region(registry, line)
+        if not found and not named and not regional and not _GENERAL_PRACTICE.search(line):
+            if _NAME_ONLY.match(line):
+                continue
+            return None
+        hospitals |= {name for name, kind in found if kind == "hospital"}
+        municipalities |= named | {name for name, kind in found if kind in ("kommune", "place")}
+        regions |= {regional} if regional else set()
+    clusters = [b for b in registry.clusters() if hospitals & set(b.hospitals)]
+    if len(clusters) != 1:
+        return None
+    cluster = clusters[0]
+    if not (hospitals <= set(cluster.hospitals) and municipalities <= set(cluster.municipalities)
+            and regions <= {cluster.region}):
+        return None
+    return cluster if len(municipalities) >= min(2, len(cluster.municipalities)) else None
 
 
 _DOC_WORDS = re.compile(

@@ -55,6 +55,8 @@ class Meeting:
     body: str | None = None  # who held the meeting, as named in the header
     body_kind: str | None = None  # cluster forum, sundhedsråd, regional committee, municipal committee, ...
     municipality: str | None = None  # for a municipal body
+    period: str | None = None  # the election period a body's name carried (`Byråd 2022-2025`: 2022-2025)
+    cluster_inferred: bool = False  # the cluster (and body) judged from the participant list as a whole
     kind: str | None = None  # dagsorden, referat or tillægsdagsorden, when the document says
     source_format: str | None = None  # the reader that read it: txt, html, pdf, firstagenda-json, ...
     participants: tuple[str, ...] = ()
@@ -71,6 +73,7 @@ class Meeting:
         return {
             "file": self.path,
             "cluster": self.cluster,
+            "cluster_inferred": self.cluster_inferred,
             "region": self.region,
             "forum": self.forum,
             "date": self.date,
@@ -78,6 +81,7 @@ class Meeting:
             "body": self.body,
             "body_kind": self.body_kind,
             "municipality": self.municipality,
+            "period": self.period,
             "kind": self.kind,
             "format": self.source_format,
             "ocr": self.ocr,

@@ -13,6 +13,13 @@ class ReadError(Exception):
     """A file that cannot be turned into text; the message is one line for the user."""
 
 
+class NotAMeeting(ReadError):
+    """A well-formed file of a known kind that holds no meeting (a meeting list, an attachment)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"not a meeting: {what}")
+
+
 @dataclass(frozen=True)
 class Line:
     text: str

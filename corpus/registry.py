@@ -166,6 +166,29 @@ def _counts(owners, longest, text: str) -> dict[tuple[str, ...], int]:
     return found
 
 
+def cluster_names(registry: Registry, text: str) -> set[tuple[str, str]]:
+    """(name as the registry spells it, kind: alias, hospital, kommune, place) of each cluster name the
+    text mentions (longest first: `Herning Kommune` is not also a bare `Herning`)."""
+    owners, longest = _matcher(registry)
+    spelled = _spellings(registry)
+    return {(spelled[(form, kind)], kind) for form in _counts(owners, longest, text)
+            for _, kind in owners[form] if (form, kind) in spelled}
+
+
+@lru_cache(maxsize=8)
+def _spellings(registry: Registry) -> dict[tuple[tuple[str, ...], str], str]:
+    """(a cluster name as words, its kind) -> the name as the registry spells it."""
+    spelled: dict[tuple[tuple[str, ...], str], str] = {}
+    for body in registry.clusters():
+        for kind, names in (("alias", body.aliases), ("hospital", body.hospitals),
+                            ("kommune", body.municipalities), ("place", body.municipalities)):
+            for name in names:
+                form = f"{name} kommune" if kind == "kommune" else name
+                for words in {tuple(_words(form)), tuple(_words(fold(form)))}:
+                    spelled.setdefault((words, kind), name)
+    return spelled
+
+
 def identify(registry: Registry, header: str, body: str) -> tuple[Body | None, list[str]]:
     """The body a document belongs to, with a note when the evidence is split between two."""
     owners, longest = _matcher(registry)

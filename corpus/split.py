@@ -5,7 +5,7 @@ import re
 
 from dataclasses import replace
 
-from .bodies import CLUSTER_FORUM, describe_body, find_body_name
+from .bodies import CLUSTER_FORUM, cluster_of_participants, describe_body, find_body_name, kind_of_name
 from .dates import meeting_date
 from .kinds import document_kind
 from .labels import match_label
@@ -25,7 +25,7 @@ _CLOSED_LINE = re.compile(
 )
 
 
-def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry) -> Meeting:
+def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry, place: str | None = None) -> Meeting:
     lines = prepare(lines)
     texts = [line.text.rstrip() for line in lines]
     seg = segment(lines)
@@ -83,17 +83,27 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
     if date is None:
         warnings.append("no meeting date in the header")
     year = int(date[:4]) if date else None
-    name, guessed = find_body_name(header, texts[header_end:])
+    listed = {" ".join(p.split()) for p in participants}  # a participant's line never names the body
+    name, guessed = find_body_name([t for t in header if " ".join(t.split()) not in listed], texts[header_end:])
     evidence = header_text + "\n" + "\n".join(participants)
-    info = describe_body(name, evidence, registry, year)
+    info = describe_body(name, evidence, registry, year, place)
     if info.body_kind in ("municipal committee", "other") and info.municipality is None or info.region is None:
-        wider = describe_body(name, evidence + "\n" + full_text, registry, year)
+        wider = describe_body(name, evidence + "\n" + full_text, registry, year, place)
         info = replace(wider, cluster=info.cluster, body_kind=info.body_kind if info.body_kind != "other" else wider.body_kind,
                        region=info.region or wider.region)
     warnings += info.notes
+    forum = find_forum(title_lines)
+    inferred_cluster = None
+    if info.body is None and info.cluster is None:
+        inferred_cluster = cluster_of_participants(registry, participants)
+    if inferred_cluster is not None:
+        forum = forum or _forum_named(texts)
+        info = replace(info, body=forum, body_kind=CLUSTER_FORUM, cluster=inferred_cluster.name, municipality=None,
+                       region=registry.region_in(inferred_cluster.region, year))
+        warnings.append(f"cluster inferred from the participant list: {inferred_cluster.name}")
     if guessed:
         warnings.append(f"body not named in the header; guessed from the decisions: {info.body}")
-    if info.body is None:
+    if info.body is None and inferred_cluster is None:
         warnings.append("body not recognised (name it in the header, or extend the registry with --registry)")
     elif info.body_kind == CLUSTER_FORUM and info.cluster is None:
         warnings.append("cluster not recognised (extend the registry with --registry)")
@@ -115,7 +125,9 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
         body=info.body,
         body_kind=info.body_kind,
         municipality=info.municipality,
-        forum=find_forum(title_lines),
+        period=info.period,
+        forum=forum,
+        cluster_inferred=inferred_cluster is not None,
         date=date,
         date_inferred=inferred,
         participants=tuple(participants),
@@ -124,6 +136,18 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry)
         items=tuple(items),
         warnings=tuple(warnings),
     )
+
+
+def _forum_named(texts: list[str]) -> str | None:
+    """The cluster forum the document names itself most often (`klyngestyregruppen`), for a meeting whose
+    header names none."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        lower = text.lower()
+        forum = find_forum([text]) if "klynge" in lower or "forum" in lower or "gruppe" in lower else None
+        if forum and kind_of_name(forum) == CLUSTER_FORUM:
+            counts[forum] = counts.get(forum, 0) + 1
+    return max(counts, key=counts.get) if counts else None
 
 
 def _body_ranges(headings: list[Heading], texts: list[str]) -> list[tuple[int, int]]:

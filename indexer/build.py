@@ -24,13 +24,16 @@ from whoosh import index as windex
 from whoosh.index import LockError
 
 import corpus
-from corpus import Meeting, ReadError, faults
+from corpus import Meeting, NotAMeeting, ReadError, faults
+from corpus.fetch import sources
+from corpus.fetch.sources import place_of
 
 from . import compounds, outbox, spelling
 from .compounds import save_map as save_compounds
 from .facets import stored_values
 from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
 from .meeting_table import ensure_table, load_table, save_table
+from .cases import group_key
 from .meetings import MergedItem, MergedMeeting, merge, pack_sources
 from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
@@ -57,7 +60,7 @@ class BuildReport:
     unchanged: int = 0
     items: int = 0  # items written: those of every meeting the run touched, each once however many copies
     meetings: int = 0  # meetings written
-    copies: list[str] = field(default_factory=list)  # files that are copies of meetings already indexed
+    copies: list[str] = field(default_factory=list)  # files that are other formats or copies of indexed meetings
     removed_items: int = 0
     new_items: list[str] = field(default_factory=list)  # ids of items new or changed in this run
     # Records of the alerts journal (indexer.outbox) to print: this run's, and those of runs killed after
@@ -66,6 +69,9 @@ class BuildReport:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    # Files of a supported kind that hold no meeting (an attachment, a portal's meeting list): skipped,
+    # not failed (the CLI's --strict counts them as failures).
+    not_meetings: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     committed: bool = False  # this run's new generation became current
 
@@ -111,6 +117,9 @@ def _document(meeting: MergedMeeting, merged: MergedItem, slot: int) -> dict:
     )
     if item.case_numbers:
         doc["case_numbers"] = ",".join(item.case_numbers)
+    case = group_key(item.title, item.case_numbers, m.municipality)
+    if case:
+        doc["case"] = case
     if merged.formality:
         doc["_boost"] = FORMALITY_BOOST
     if m.ocr:
@@ -121,6 +130,8 @@ def _document(meeting: MergedMeeting, merged: MergedItem, slot: int) -> dict:
     if m.date:
         doc["date"] = m.date
     marks = item_marks(item)
+    if m.cluster_inferred:
+        marks["cluster_inferred"] = True
     if marks:
         doc["marks"] = marks
     doc.update(stored_values(m, item))
@@ -277,18 +288,28 @@ def _writer(ix, files: int):
     return Writer(ix, compound=False)
 
 
-def _parse(path: str, registry_file: str | None) -> Meeting | str:
-    """One file read, or why it cannot be (a one-line message)."""
+Places = tuple[tuple[str, str], ...]  # (folder, municipality) of the registered sources (corpus.fetch.places)
+
+
+def _parse(path: str, registry_file: str | None, places: Places = ()) -> Meeting | str:
+    """One file read, or why it cannot be (a one-line message); a file in a source's folder is read as
+    that source's municipality's."""
     try:
-        return corpus.read_bytes(path, Path(path).read_bytes(), registry_file)
+        return corpus.read_bytes(path, Path(path).read_bytes(), registry_file, place_of(path, places))
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc}"
+    except NotAMeeting as exc:
+        return NotMeeting(exc)
     except ReadError as exc:
         return str(exc)
 
 
+class NotMeeting(str):
+    """Why a file holds no meeting (corpus.NotAMeeting), as `_parse` returns it."""
+
+
 @contextmanager
-def _parsing(paths: list[str], registry_file: str | None) -> Iterator[Callable[[str], Meeting | str]]:
+def _parsing(paths: list[str], registry_file: str | None, places: Places) -> Iterator[Callable[[str], Meeting | str]]:
     """`parsed(path)` for each of `paths` in their order, read ahead on every core for big batches.
 
     The plan holds every document before the writer starts (meetings merge across files), so parsing
@@ -297,11 +318,12 @@ def _parsing(paths: list[str], registry_file: str | None) -> Iterator[Callable[[
     """
     procs = usable_cores()
     if procs < 2 or len(paths) < PARALLEL_MIN_FILES:
-        yield lambda path: _parse(path, registry_file)
+        yield lambda path: _parse(path, registry_file, places)
         return
     pool = multiprocessing.get_context("fork").Pool(procs, initializer=_parse_worker)
     try:
-        ahead = zip(paths, pool.imap(partial(_parse, registry_file=registry_file), paths, chunksize=4))
+        ahead = zip(paths, pool.imap(partial(_parse, registry_file=registry_file, places=places), paths,
+                                          chunksize=4))
 
         def parsed(path: str) -> Meeting | str:
             expected, result = next(ahead)
@@ -514,15 +536,17 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
     items are new when the index is rebuilt; `counts` (spelling) loses the words of the meetings
     replaced and gains those of the meetings written."""
 
-    with _parsing(todo, registry_file) as parsed:
+    places = sources.places(index_dir, corpus.load_registry(registry_file))
+    with _parsing(todo, registry_file, places) as parsed:
 
         def read(path: str, touched: bool) -> Meeting | None:
             if touched and progress:
                 progress(Path(path))
             kept = " (its indexed items are kept)" if path in state else ""
-            result = parsed(path) if touched else _parse(path, registry_file)
+            result = parsed(path) if touched else _parse(path, registry_file, places)
             if isinstance(result, str):
-                report.failed.append((path, f"{result}{kept}"))
+                is_skipped = isinstance(result, NotMeeting) and not kept  # an indexed file turned into none: failed
+                (report.not_meetings if is_skipped else report.failed).append((path, f"{result}{kept}"))
                 return None
             if touched:
                 report.warnings += [(path, w) for w in result.warnings]

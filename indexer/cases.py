@@ -44,6 +44,20 @@ def normal_case_number(number: str) -> str:
     return re.sub(r"\s+", "", number).upper().rstrip(".,")
 
 
+def group_key(title: str, case_numbers: tuple[str, ...] | list[str], municipality: str | None) -> str | None:
+    """The case an item's search hits are grouped by: its (first) case number, else its title within its
+    municipality; a case number counts within the municipality when there is one (each numbers its own
+    cases), else everywhere, as `referat case` links them. None for a formality, and for a title outside
+    any municipality (a cluster's recurring `Status` items are separate matters)."""
+    if formality(title):
+        return None
+    numbers = [normal_case_number(n) for n in case_numbers if n.strip()]
+    if numbers:
+        return f"{NUMBER_PREFIX}{municipality or ''}:{numbers[0]}"
+    text = normal_title(title)
+    return f"{TITLE_PREFIX}{municipality}:{text}" if text and municipality else None
+
+
 def case_keys(title: str, case_numbers: tuple[str, ...] | list[str], who: str | None) -> tuple[str, ...]:
     """What links an item to the other appearances of its case: its case numbers (`sag:NUMBER`), else
     its title within its body (`titel:WHO:TITLE`, `who` from indexer.meetings.who_key); nothing for a

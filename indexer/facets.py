@@ -68,6 +68,8 @@ FACETS: tuple[Facet, ...] = (
           _meeting("body_kind"), aliases=("kind", "type"), candidates=lambda registry_file: list(body_kinds())),
     Facet("municipality", "municipality", "name", "Only this municipality's bodies.", _meeting("municipality"),
           aliases=("kommune",)),
+    Facet("period", "period", "name", "Only this election period of the body (e.g. 2022-2025).",
+          _meeting("period"), aliases=("valgperiode",), counted=False),
     Facet("year", "year", "year", "A year or a range, e.g. 2023 or 2022-2024.", _meeting("year"),
           aliases=("år", "aar")),
     Facet("section", "sections", "section",

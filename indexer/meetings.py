@@ -9,6 +9,7 @@ with a different document: only its identical copies join it.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
@@ -18,6 +19,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from corpus import AgendaItem, Meeting
+from corpus.bodies import split_period
 
 from .cases import case_keys, formality, normal_title
 from .facets import FACETS
@@ -119,7 +121,7 @@ def fold(text: str) -> str:
 def who_key(body: str | None, cluster: str | None, municipality: str | None, forum: str | None) -> str | None:
     """Who met, as a key: the body when the document names it, else its cluster and forum."""
     if body:
-        return fold(body)
+        return fold(split_period(body)[0])
     parts = [fold(p) for p in (cluster, municipality, forum) if p]
     return "-".join(parts) or None
 
@@ -148,9 +150,10 @@ def group_documents(documents: list[Meeting]) -> list[list[Meeting]]:
 
     Documents of one key (body + date) are one meeting when they share most of their item titles or one
     adds to the other (a tillægsdagsorden); two different meetings of one body on one day stay apart.
-    Documents of one date whose bodies are named differently (an export names the committee, the PDF
-    header something else) are one meeting when most of their substantive item titles are the same and
-    their clusters do not contradict each other. A document without a date joins nothing.
+    A document that names no body joins a meeting of its date when most of their substantive item titles
+    are the same and nothing else (cluster, municipality) contradicts; documents of differently named
+    bodies never merge, however many titles they share (committees meeting on one day share joint items).
+    A document without a date joins nothing.
     """
     groups: list[list[Meeting]] = []
     by_date: dict[str, list[list[Meeting]]] = {}
@@ -159,7 +162,7 @@ def group_documents(documents: list[Meeting]) -> list[list[Meeting]]:
         if doc.date:
             key = meeting_key(doc)
             same_day = by_date.setdefault(doc.date, [])
-            target = next((g for g in same_day if meeting_key(g[0]) == key
+            target = next((g for g in same_day if meeting_key(g[0]) == key and _compatible(g, doc)
                            and (_adds_to(g, doc) or _shared_titles(g, doc))), None)
             if target is None:
                 target = next((g for g in same_day if _compatible(g, doc) and _shared_titles(g, doc)), None)
@@ -177,7 +180,17 @@ def _adds_to(group: list[Meeting], doc: Meeting) -> bool:
 
 
 def _compatible(group: list[Meeting], doc: Meeting) -> bool:
-    return len({d.cluster for d in [*group, doc] if d.cluster}) <= 1
+    """Documents of one date that may be one meeting: at most one body among those that name one (a
+    structured export's committee is the body; another name is another body's meeting, whatever the
+    titles share), and no two clusters or municipalities."""
+    docs = [*group, doc]
+    return all(len({v for d in docs if (v := attr(d))}) <= 1
+               for attr in (_named_body, lambda d: d.cluster, lambda d: d.municipality))
+
+
+def _named_body(doc: Meeting) -> str | None:
+    """The body's name as a key: folded, an election period (`Byråd 2022-2025`) left out."""
+    return fold(split_period(doc.body)[0]) if doc.body else None
 
 
 def _substantive_titles(docs) -> set[str]:
@@ -218,6 +231,7 @@ def merge(documents: list[Meeting], paths: dict[str, list[str]] | None = None,
     key = meeting_key(primary)
     mid = meeting_id(key if not taken or meeting_id(key) not in taken else f"{key}-{primary.content_hash[:6]}")
     who = body_key(primary) or key
+    primary = described(docs)
     all_paths = {d.content_hash: tuple(sorted(set((paths or {}).get(d.content_hash, [])) | {d.path}, key=lambda p: (p != d.path, p)))
                  for d in docs}
     slots: list[list[tuple[Meeting, AgendaItem]]] = []
@@ -240,6 +254,26 @@ def merge(documents: list[Meeting], paths: dict[str, list[str]] | None = None,
     for slot in ordered:
         items.append(_merged_item(mid, who, slot, all_paths, used))
     return MergedMeeting(mid, primary, tuple(docs), all_paths, tuple(items))
+
+
+_STRUCTURED = ("xml", "json")  # how the format names of publishers' exports end: their committee is the body
+
+
+def described(docs: list[Meeting]) -> Meeting:
+    """The primary document, described by all of the meeting's documents: the body as a structured
+    export names it (else the first that names one), and what the primary leaves open (municipality,
+    cluster, region) from the others."""
+    primary = docs[0]
+    named = [d for d in docs if d.body]
+    exported = [d for d in named if (d.source_format or "").endswith(_STRUCTURED)]
+    source = (exported or named or [primary])[0]
+    fields = {"body": source.body, "body_kind": source.body_kind, "period": source.period}
+    if fields["body_kind"] in (None, "other") and source.body:
+        fields["body_kind"] = next((d.body_kind for d in named if _named_body(d) == _named_body(source)
+                                    and d.body_kind not in (None, "other")), fields["body_kind"])
+    for name in ("municipality", "cluster", "region"):
+        fields[name] = getattr(primary, name) or next((getattr(d, name) for d in docs if getattr(d, name)), None)
+    return dataclasses.replace(primary, **fields)
 
 
 def _match(keys: list[tuple[str, str]], mine: tuple[str, str], taken: set[int]) -> int | None:

@@ -23,7 +23,7 @@ SECTION_FIELDS = SECTION_NAMES
 # Facet fields of exact values (indexer.facets), column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = tuple(f.field for f in FACETS if f.kind == "name")
 # Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 _UINT32 = next(code for code in "IL" if array(code).itemsize == 4)
@@ -108,6 +108,9 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         # `order` is the item's place in the merged agenda.
         meeting=ID(stored=True),
         sources=STORED(),
+        # The case its hits are grouped by (indexer.cases.group_key), as a column: grouping a ranked list
+        # reads one code per document.
+        case=ID(stored=True, sortable=_facet_column()),
         # What the reader noted about the item (corpus.model.AgendaItem): closed, listed only in the
         # agenda list, its group header, and its warnings, so `show` can say them.
         marks=STORED(),

@@ -85,6 +85,11 @@ def index_option(f):
     return wrapper
 
 
+def strict_option(f):
+    return click.option("--strict", is_flag=True,
+                        help="A file that holds no meeting (an attachment, a list of meetings) is a failure.")(f)
+
+
 def registry_option(f):
     return click.option("--registry", "registry_file", envvar="REFERAT_REGISTRY", type=click.Path(dir_okay=False),
                         help="JSON file extending or overriding the cluster registry [env REFERAT_REGISTRY].")(f)
@@ -239,9 +244,13 @@ def parse(files: tuple[str, ...], as_json: bool, registry_file: str | None) -> N
 @index_option
 @registry_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+@strict_option
 @_errors_as_messages
-def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None, quiet: bool) -> None:
+def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None, quiet: bool, strict: bool) -> None:
     """Index minutes files and folders (recursively); re-indexing a file replaces its items.
+
+    A file that holds no meeting (an attachment, a portal's list of meetings) is skipped and named;
+    with --strict it is a failure (exit 1).
 
     \b
     Example:
@@ -254,7 +263,10 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
             report = indexer.build(index_dir, list(paths), registry_file=registry_file, progress=lambda _: bar.update(1))
     else:
         report = indexer.build(index_dir, list(paths), registry_file=registry_file)
-    for path, reason in report.skipped:
+    if strict:
+        report.failed += report.not_meetings
+        report.not_meetings = []
+    for path, reason in report.skipped + report.not_meetings:
         _warn(path, f"skipped: {reason}")
     for path, reason in report.failed:
         _warn(path, f"failed: {reason}")
@@ -264,16 +276,23 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
         click.echo(
             f"indexed {report.files} files, {report.meetings} meetings, {report.items} items into {index_dir}; "
             + (f"{_copies(report)}; " if report.copies else "")
-            + f"{len(report.failed)} failed, {len(report.skipped)} skipped, {len(report.warnings)} warnings; "
+            + f"{len(report.failed)} failed, {len(report.skipped) + len(report.not_meetings)} skipped"
+            + (f" ({_not_meetings(report)})" if report.not_meetings else "") + f", {len(report.warnings)} warnings; "
             f"{report.seconds:.1f} s"
         )
     if report.failed:
         sys.exit(EXIT_FILES_FAILED)
 
 
+def _not_meetings(report) -> str:
+    n = len(report.not_meetings)
+    return f"{n} files hold no meeting" if n != 1 else "1 file holds no meeting"
+
+
 def _copies(report) -> str:
     n = len(report.copies)
-    return f"{n} files are copies of meetings already indexed" if n != 1 else "1 file is a copy of a meeting already indexed"
+    return (f"{n} files are other formats of meetings already indexed" if n != 1
+            else "1 file is another format of a meeting already indexed")
 
 
 def _logger(quiet: bool, log_file: str | None) -> logging.Logger:
@@ -305,13 +324,17 @@ def _logger(quiet: bool, log_file: str | None) -> logging.Logger:
 @click.option("--log", "log_file", type=click.Path(dir_okay=False), help="Also append the log lines to this file.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and the saved-search matches as JSON.")
 @click.option("--fetch", "fetch_first", is_flag=True, help="First fetch new minutes from the sources (referat fetch).")
+@strict_option
 @_errors_as_messages
-def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch_first) -> None:
+def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch_first, strict) -> None:
     """Bring the index up to date: new, changed (by content hash) and deleted files.
 
     Re-scans the roots recorded by `referat index` (or the PATHs given), then reports the new
     or changed items that match each saved search (`referat watch`). A file that fails to read
     keeps its previously indexed items.
+
+    \b
+    A file that holds no meeting is skipped and logged (with --strict: failed).
 
     \b
     Exit codes: 0 all good, 1 some files failed, 3 missing or damaged index,
@@ -339,15 +362,19 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch
         log.handlers[0].setLevel(logging.CRITICAL + 1)  # the error line below goes to stderr once, not twice
         log.error("reindex stopped: %s", exc)
         raise
+    if strict:
+        report.failed += report.not_meetings
+        report.not_meetings = []
     for path, reason in report.failed:
         log.warning("%s: failed: %s", path, reason)
-    for path, reason in report.skipped:
+    for path, reason in report.skipped + report.not_meetings:
         log.info("%s: skipped: %s", path, reason)
     for path, warning in report.warnings:
         log.info("%s: warning: %s", path, warning)
     summary = {
         "added": len(report.added), "updated": len(report.updated), "removed": len(report.removed),
-        "unchanged": report.unchanged, "failed": len(report.failed), "copies": len(report.copies),
+        "unchanged": report.unchanged, "failed": len(report.failed), "not_meetings": len(report.not_meetings),
+        "copies": len(report.copies),
         "meetings_written": report.meetings, "items_written": report.items,
         "items_removed": report.removed_items, "new_items": len(report.new_items),
         "seconds": round(report.seconds, 2),
@@ -480,10 +507,14 @@ def watch_remove(name, index_dir) -> None:
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--all-appearances", is_flag=True,
+              help="Every appearance of a case a hit of its own (default: one hit per case, the others under it).")
 @output_options
 @_errors_as_messages
-def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit, page, output, **filters) -> None:
-    """Search agenda items; facet counts cover the whole result set.
+def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit, page, all_appearances, output,
+               **filters) -> None:
+    """Search agenda items; facet counts cover the whole result set. The items of one case (a case
+    number, else a title within a municipality) are one hit: the most recent, the others listed under it.
 
     \b
     Query language: words (all must match), "a phrase", AND / OR / NOT, -word,
@@ -496,7 +527,7 @@ def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit,
     from .run import run
 
     result = run(index_dir, " ".join(query), date_from=date_from, date_to=date_to, sort=sort, limit=limit, page=page,
-                 registry_file=registry_file, **filters)
+                 registry_file=registry_file, all_appearances=all_appearances, **filters)
     output.show(result)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+import corpus
 import corpus.fetch as fetching
 import indexer
 
@@ -23,7 +24,7 @@ def _source_errors(f):
     def wrapper(*args, **kwargs):
         try:
             return f(*args, **kwargs)
-        except fetching.SourceError as exc:
+        except (fetching.SourceError, corpus.RegistryError) as exc:
             raise click.UsageError(str(exc)) from None
         except fetching.FetchBusy as exc:
             raise IndexBusy(str(exc)) from None
@@ -57,19 +58,23 @@ def download_folder(index_dir: str, into: str | None) -> Path:
             listed.folder = str(folder)
             fetching.save_sources(index_dir, listed)
         return folder
-    return Path(listed.folder) if listed.folder else Path(index_dir).resolve().parent / "fetched"
+    return listed.download_folder(index_dir)
 
 
 def _chosen(index_dir: str, names: tuple[str, ...]) -> list[fetching.Source]:
     listed = fetching.load_sources(index_dir)
-    if not listed.sources:
+    portals = [s for s in listed.sources if s.url]
+    if not portals:
         raise fetching.SourceError("no sources to fetch from; add one with: referat source add NAME [URL] "
                                    "(referat source list --known shows the known portals)")
+    folders_only = [n for n in names if listed.get(n) is not None and not listed.get(n).url]
+    if folders_only:
+        raise fetching.SourceError(f"source {folders_only[0]!r} is a folder, not a portal: nothing to fetch")
     unknown = [n for n in names if listed.get(n) is None]
     if unknown:
         raise fetching.SourceError(f"no source named {', '.join(map(repr, unknown))} "
                                    f"(sources: {', '.join(s.name for s in listed.sources)})")
-    return [listed.get(n) for n in names] if names else listed.sources
+    return [listed.get(n) for n in names] if names else portals
 
 
 def _report_problems(report: fetching.FetchReport, say) -> None:
@@ -132,21 +137,33 @@ def source_group() -> None:
 @click.argument("url", required=False)
 @click.option("--udvalg", multiple=True, metavar="ID|NAME",
               help="Only this committee (by id or name; repeatable). Default: every committee of the portal.")
+@click.option("--folder", type=click.Path(file_okay=False),
+              help="A folder of this source's minutes (got elsewhere): indexed files in it are the source's.")
+@click.option("--municipality", metavar="NAME",
+              help="Whose minutes these are (default: the municipality the portal's host names).")
 @index_option
+@registry_option
 @_source_errors
-def source_add(name, url, udvalg, index_dir) -> None:
-    """Add a source: a known portal by NAME, or any FirstAgenda portal by URL (replaces one of the same name).
+def source_add(name, url, udvalg, folder, municipality, index_dir, registry_file) -> None:
+    """Add a source: a known portal by NAME, any FirstAgenda portal by URL, or a folder of minutes (replaces
+    one of the same name).
 
-    A committee link pasted as URL (…?request.kriterie.udvalgId=…) selects that committee.
+    A committee link pasted as URL (…?request.kriterie.udvalgId=…) selects that committee. A
+    municipality's portal (or --municipality) makes the committees of its minutes that municipality's.
 
     \b
     Example:
       referat source add sundhedsraad-horsens
       referat source add rm https://dagsorden.rm.dk --udvalg 'Sundhedsråd Horsens'
+      referat source add greve --folder ~/minutes/greve --municipality Greve
     """
-    source = fetching.add_source(index_dir, name, url, list(udvalg))
+    registry = corpus.load_registry(registry_file)
+    source = fetching.add_source(index_dir, name, url, list(udvalg), folder=folder, municipality=municipality,
+                                 registry=registry)
     which = ", ".join(source.udvalg) if source.udvalg else "every committee"
-    click.echo(f"added source {source.name}: {source.url} ({which})")
+    where = ", ".join(p for p in (source.url and f"{source.url} ({which})", source.folder) if p)
+    place = fetching.source_place(source, registry)
+    click.echo(f"added source {source.name}: {where}" + (f"; minutes of {place} Kommune" if place else ""))
 
 
 @source_group.command("list")
@@ -171,7 +188,8 @@ def source_list(index_dir, known, as_json) -> None:
         return
     for s in sources:
         which = ", ".join(s.udvalg) if s.udvalg else "every committee"
-        click.echo(f"{s.name}\t{s.url}\t{s.title if known and s.title else which}")
+        click.echo("\t".join([s.name, s.url or s.folder, s.title if known and s.title else which,
+                              s.municipality]).rstrip("\t"))
 
 
 @source_group.command("remove")

@@ -3,7 +3,7 @@ facet counts, hits and snippets. search.index.Index supplies the searcher and th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from whoosh import scoring
@@ -17,6 +17,8 @@ from indexer.schema import unpack_sections
 
 from .expand import FEATURES, apply_corrections, corrections, expand_compounds
 from .facets import build_filters, counts, section_name, stored_facets
+from .grouping import group_page, newest
+from .meetings import meeting_name
 from .query import QueryError, parse, section_prefixes
 from .result import SORTS, Hit, ItemView, Result, Stats
 from .snippets import snippet
@@ -52,11 +54,14 @@ class Request:
     registry_file: str | None
     only_ids: list[str] | None
     features: frozenset[str]
+    all_appearances: bool = False  # every item its own hit, not one hit per case (search.grouping)
 
     @classmethod
     def make(cls, query: str = "", *, date_from=None, date_to=None, sort="relevance", limit=10, page=1,
-             registry_file=None, only_ids=None, features=FEATURES, **facet_values) -> Request:
-        """`facet_values` are keyed by facet name (cluster=, year=, body=, person=, section=, ...)."""
+             registry_file=None, only_ids=None, features=FEATURES, all_appearances=False,
+             **facet_values) -> Request:
+        """`facet_values` are keyed by facet name (cluster=, year=, body=, person=, section=, ...);
+        `all_appearances` shows each appearance of a case as a hit of its own."""
         unknown = sorted(set(facet_values) - set(BY_NAME))
         if unknown:
             raise TypeError(f"unknown search option(s): {', '.join(unknown)}")
@@ -66,7 +71,7 @@ class Request:
             raise QueryError("--limit and --page must be at least 1")
         filters = {name: _as_list(v) for name, v in facet_values.items() if _as_list(v)}
         return cls(query or "", filters, date_from, date_to, sort, limit, page, registry_file, only_ids,
-                   frozenset(features))
+                   frozenset(features), bool(all_appearances))
 
 
 def _filters(index, slot, request: Request, parsed) -> list:
@@ -147,6 +152,12 @@ def execute(index, slot, request: Request) -> Result:
             notes.append("no item has all the words; showing items with any of them")
     words = _highlight_words(query)
     first = (request.page - 1) * request.limit
+    if not request.all_appearances and len(docs) and searcher.reader().has_column("case"):
+        groups, hits = _grouped(docsets, searcher, query, docs, scored, sort, allowed, first, request.limit,
+                                words, section)
+        matched = _matched_sections(docsets, searcher, query, docs, section)
+        return Result(request.query, int(len(docs)), fallback, hits, _counts(docsets, searcher, docs, matched),
+                      request.page, request.limit, notes, suggestion, groups)
     if not len(docs) or first >= len(docs):
         page = []
     elif scored is not None:
@@ -166,6 +177,44 @@ def execute(index, slot, request: Request) -> Result:
     matched = _matched_sections(docsets, searcher, query, docs, section)
     return Result(request.query, int(len(docs)), fallback, hits, _counts(docsets, searcher, docs, matched),
                   request.page, request.limit, notes, suggestion)
+
+
+def _grouped(docsets, searcher, query, docs, scored, sort: str, allowed, first: int, limit: int, words,
+             section: str | None) -> tuple[int, list[Hit]]:
+    """(the number of cases the matching items make, the page of hits, one per case: search.grouping)."""
+    if scored is not None:
+        ids, score = scored
+        keep = docsets.mask(docs)[ids]
+        ids, score = ids[keep], score[keep]
+        best = np.lexsort((ids, -score))
+        order, scores = ids[best], dict(zip(ids[best].tolist(), score[best].tolist()))
+    elif sort == "relevance":
+        chosen = None if allowed is None and len(docs) == docsets.live.size else set(docs.tolist())
+        ranked = searcher.search(query, filter=chosen, limit=None)
+        scores = {hit.docnum: hit.score for hit in ranked}
+        order = np.array([hit.docnum for hit in ranked], dtype=np.int64)
+    else:
+        order, scores = docsets.by_date(searcher, docs, newest_first=sort == "-date"), {}
+    codes, _ = docsets.column(searcher, "case")
+    total, page = group_page(np.asarray(order, dtype=np.int64), codes, first, limit)
+    hits = []
+    for members in page:
+        stored = [searcher.stored_fields(int(d)) for d in members]
+        shown = newest(stored)
+        hit = _hit(stored[shown], scores.get(int(members[shown])), words, section)
+        if stored[shown].get("case"):
+            hit = replace(hit, case=case_of(stored[shown]["case"], stored))
+        hits.append(hit)
+    return total, hits
+
+
+def case_of(key: str, members: list[dict]) -> dict:
+    """A grouped hit's case: its key and its appearances among the matching items, newest first."""
+    ordered = sorted(members, key=lambda d: (d.get("date") or "", d["id"]), reverse=True)
+    return {"key": key, "appearances": [
+        {"id": d["id"], "date": d.get("date"), "meeting": d.get("meeting"), "number": d.get("number", ""),
+         "title": d.get("title", ""), "name": meeting_name(d.get("body"), d.get("forum"), d.get("cluster"))}
+        for d in ordered]}
 
 
 def _counts(docsets, searcher, docs, matched: dict[str, int] | None) -> dict[str, dict[str, int]]:
@@ -286,6 +335,7 @@ def item_view(searcher, item_id: str) -> ItemView:
 
 def stats_of(searcher) -> Stats:
     table: dict[str, dict[str, int]] = {}
+    bodies: dict[str, dict] = {}
     paths, meetings = set(), set()
     for stored in searcher.all_stored_fields():
         paths.add(stored["path"])
@@ -294,4 +344,13 @@ def stats_of(searcher) -> Stats:
         row = table.setdefault(stored.get("cluster") or "(unknown)", {})
         year = str(stored.get("year") or "(no date)")
         row[year] = row.get(year, 0) + 1
-    return Stats(searcher.doc_count(), len(paths), dict(sorted(table.items())), len(meetings - {None}))
+        name = meeting_name(stored.get("body"), stored.get("forum"), stored.get("cluster")) or "(unknown)"
+        body = bodies.setdefault(name, {"kind": stored.get("body_kind"), "municipality": stored.get("municipality"),
+                                        "periods": set(), "meetings": set(), "items": 0})
+        body["items"] += 1
+        body["meetings"].add(stored.get("meeting"))
+        body["periods"].add(stored.get("period"))
+    by_body = {name: {"kind": b["kind"], "municipality": b["municipality"],
+                      "periods": sorted(p for p in b["periods"] if p), "meetings": len(b["meetings"]),
+                      "items": b["items"]} for name, b in sorted(bodies.items())}
+    return Stats(searcher.doc_count(), len(paths), dict(sorted(table.items())), len(meetings - {None}), by_body=by_body)

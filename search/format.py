@@ -48,6 +48,8 @@ def _hit_row(hit: Hit) -> dict:
     row["sections"] = ",".join(hit.sections)
     row["versions"] = ",".join(hit.versions)
     row["sources"] = " ".join(s.path for s in hit.sources)
+    row["case"] = (hit.case or {}).get("key") or ""
+    row["also_in"] = " ".join(a["id"] for a in hit.also_in)
     return row
 
 
@@ -110,7 +112,9 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
         return "\n".join(out)
     first = (result.page - 1) * result.limit + 1
     last = first + len(result.hits) - 1
-    out.append(f"{result.total} items match {result.query!r}" + (f"; showing {first}-{last}" if result.hits else ""))
+    cases = f" ({result.groups} cases)" if result.groups is not None and result.groups != result.total else ""
+    showing = f"; showing {first}-{last}" if result.hits else ""
+    out.append(f"{result.total} items match {result.query!r}{cases}{showing}")
     for n, hit in enumerate(result.hits, start=first):
         head = f"{n}. {hit.title}"
         meta = " · ".join(x for x in (hit.cluster, hit.forum, hit.date, f"punkt {hit.number}") if x)
@@ -121,6 +125,8 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
             out += wrap(source_line(hit.sources, hit.versions), width)
         if hit.snippet:
             out += [highlighted(line, colour) for line in wrap(hit.snippet, width)]
+        if hit.also_in:
+            out += wrap("also in " + ", ".join(f"{a['name']} {a['date'] or '(no date)'}" for a in hit.also_in), width)
     out.append("")
     for name, counts in result.facets.items():
         if counts:
@@ -167,6 +173,7 @@ def item_text(item: ItemView, meeting=None) -> str:
         ("meeting", item.meeting), ("id", item.id),
         ("group", item.marks.get("group")), ("closed", "yes (lukket punkt)" if item.marks.get("closed") else None),
         ("listed only", "yes: in the agenda list, no text" if item.marks.get("listed_only") else None),
+        ("cluster from", "the participant list (inferred)" if item.marks.get("cluster_inferred") else None),
     ):
         if value:
             out.append(f"{label + ':':14} {value}")
@@ -197,9 +204,24 @@ def stats_text(stats: Stats) -> str:
     rows = [header, "-" * len(header)]
     for cluster, row in stats.by_cluster_year.items():
         rows.append(f"{cluster:<{width}} " + " ".join(f"{row.get(y, 0):>9}" for y in years) + f" {sum(row.values()):>7}")
+    if stats.by_body:
+        rows += ["", _body_table(stats.by_body)]
     rows.append(f"{stats.items} items of {stats.meetings} meetings in {stats.files} files")
     rows.append(f"last successful reindex: {stats.last_reindex or 'never'}"
                 + (f" (last index: {stats.last_index})" if stats.last_index else ""))
+    return "\n".join(rows)
+
+
+def _body_table(by_body: dict[str, dict]) -> str:
+    """Meetings and items per body, with its kind, municipality and election periods."""
+    width = max(len("body"), *(len(b) for b in by_body))
+    described = {b: ", ".join(x for x in (r["kind"], r["municipality"], *r["periods"]) if x)
+                 for b, r in by_body.items()}
+    what = max(len("kind, municipality, period"), *(len(d) for d in described.values()))
+    header = f"{'body':<{width}}  {'kind, municipality, period':<{what}}  {'meetings':>8}  {'items':>7}"
+    rows = [header, "-" * len(header)]
+    for body, row in by_body.items():
+        rows.append(f"{body:<{width}}  {described[body]:<{what}}  {row['meetings']:>8}  {row['items']:>7}")
     return "\n".join(rows)
 
 
@@ -208,8 +230,11 @@ def meeting_outline(meeting: Meeting) -> str:
     out = [meeting.path]
     body = meeting.body
     if body and meeting.body_kind:
-        body += f" ({meeting.body_kind}" + (f", {meeting.municipality} Kommune" if meeting.municipality else "") + ")"
-    for label, value in (("body", body), ("cluster", meeting.cluster), ("region", meeting.region),
+        body += f" ({meeting.body_kind}" + (f", {meeting.municipality} Kommune" if meeting.municipality else "") + (
+            f", {meeting.period}" if meeting.period else "") + ")"
+    cluster = meeting.cluster and meeting.cluster + (" (inferred from the participant list)" if meeting.cluster_inferred
+                                                     else "")
+    for label, value in (("body", body), ("cluster", cluster), ("region", meeting.region),
                          ("forum", meeting.forum), ("date", meeting.date)):
         if label == "date" and value and meeting.date_inferred:
             value += " (year inferred)"

@@ -199,7 +199,8 @@ def list_meetings(table: dict[str, dict], *, names: dict[str, list[str]] | None 
     first = (page - 1) * limit
     shown = [MeetingRow(r["id"], r.get("date"), meeting_name(r.get("body"), r.get("forum"), r.get("cluster")),
                         r.get("body"), r.get("cluster"), r.get("region"), r.get("forum"), r.get("items", 0),
-                        r.get("files", 0), list(r.get("versions") or []), list(r.get("formats") or []))
+                        r.get("files", 0), list(r.get("versions") or []), list(r.get("formats") or []),
+                        r.get("body_kind"), r.get("municipality"), r.get("period"))
              for r in rows[first: first + limit]]
     return MeetingList(len(rows), shown, page, limit)
 

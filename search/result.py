@@ -40,6 +40,14 @@ class Hit(_FacetAttributes):
     meeting: str | None = None  # the meeting id (referat meeting ID)
     versions: list[str] = field(default_factory=list)  # dagsorden, tillægsdagsorden, referat: where the item appears
     sources: list = field(default_factory=list)  # indexer.meetings.Source: every file, the primary first
+    # The case the hit stands for when hits are grouped (search.grouping): {key, appearances: [{id, date,
+    # meeting, number, title, name}]}, the matching appearances newest first, this one among them.
+    case: dict | None = None
+
+    @property
+    def also_in(self) -> list[dict]:
+        """The case's other appearances (newest first), folded under this hit."""
+        return [a for a in (self.case or {}).get("appearances", []) if a["id"] != self.id]
 
     @classmethod
     def from_json(cls, data: dict) -> Hit:
@@ -61,6 +69,7 @@ class Result:
     limit: int = 10
     notes: list[str] = field(default_factory=list)
     suggestion: str | None = None  # "did you mean": the query with its unknown words corrected
+    groups: int | None = None  # how many cases (hits) the items make; None when every item is a hit
 
     def to_json(self) -> dict:
         return {
@@ -70,6 +79,7 @@ class Result:
             "page": self.page,
             "notes": self.notes,
             "suggestion": self.suggestion,
+            "groups": self.groups,
             "hits": [h.to_json() for h in self.hits],
             "facets": self.facets,
         }
@@ -104,6 +114,8 @@ class Stats:
     last_reindex: str | None = None  # ISO time of the last successful reindex (indexer.health.freshness)
     last_index: str | None = None  # ... and of the last successful `referat index`
     days_since_update: float | None = None  # since the later of the two
+    # Per body (as the meeting list names it): its kind, municipality, election periods, meetings and items.
+    by_body: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -122,6 +134,9 @@ class MeetingRow:
     files: int
     versions: list[str]
     formats: list[str]
+    body_kind: str | None = None
+    municipality: str | None = None
+    period: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -125,5 +125,6 @@ def matches(index_dir: str | os.PathLike, item_ids: list[str]) -> dict[str, list
     if not item_ids or not saved:
         return {watch.name: [] for watch in saved}
     with open_index(index_dir) as ix:
-        return {watch.name: ix.search(watch.query, only_ids=item_ids, limit=len(item_ids), **_run_filters(watch)).hits
+        return {watch.name: ix.search(watch.query, only_ids=item_ids, limit=len(item_ids), all_appearances=True,
+                                       **_run_filters(watch)).hits
                 for watch in saved}

@@ -11,12 +11,12 @@ lazy_exports(__name__, {
     **dict.fromkeys(["Committee", "Http", "MeetingRef", "Politeness", "Portal", "PortalError"], ".client"),
     **dict.fromkeys(["FetchReport", "SourceReport", "fetch"], ".run"),
     **dict.fromkeys(["Source", "SourceError", "SourceList", "add_source", "known_sources", "load_sources",
-                     "remove_source", "save_sources"], ".sources"),
+                     "places", "place_of", "remove_source", "save_sources", "source_place"], ".sources"),
     "FetchBusy": ".store",
 })
 
 __all__ = [
     "Committee", "FetchBusy", "FetchReport", "Http", "MeetingRef", "Politeness", "Portal", "PortalError",
     "Source", "SourceError", "SourceList", "SourceReport", "add_source", "fetch", "known_sources", "load_sources",
-    "remove_source", "save_sources",
+    "place_of", "places", "remove_source", "save_sources", "source_place",
 ]

@@ -15,25 +15,20 @@ from ..kinds import document_kind
 from ..labels import match_label
 from ..model import AgendaItem, Meeting, Section
 from ..outcome import find_outcome
-from ..readers import Line, ReadError, html_lines
+from ..readers import Line, NotAMeeting, ReadError, html_lines
 from ..registry import Registry
 
 
 @dataclass(frozen=True)
 class Source:
-    """One file to read: where it came from, its bytes and their hash, and the body registry."""
+    """One file to read: where it came from, its bytes and their hash, the body registry, and the
+    municipality its source belongs to (corpus.bodies.describe_body's `place`), when known."""
 
     path: str
     data: bytes
     digest: str
     registry: Registry
-
-
-class NotAMeeting(ReadError):
-    """A well-formed file of a known kind that holds no meeting (a meeting list, an attachment)."""
-
-    def __init__(self, what: str) -> None:
-        super().__init__(f"not a meeting: {what}")
+    place: str | None = None
 
 
 _CLOSED = re.compile(r"^\s*(?:lukket(?:\s+punkt)?|fortrolig)\s*[:\-–]\s*", re.I)
@@ -134,19 +129,21 @@ def make_meeting(
     evidence: str = "",
     participants: tuple[str, ...] = (),
     warnings: tuple[str, ...] = (),
+    body_kind: str | None = None,
 ) -> Meeting:
     """The meeting an export describes. Its body is the committee the export names; a structured export
     never gets a cluster guessed from the places its items mention. `title_lines` are the export's own
     words for the document (`Referat`, `Dagsorden`), from which with the items its kind follows;
     `evidence` is what the export says about the meeting beyond the body's name (its header fields, never
-    item text), from which corpus.bodies places the body (kind, municipality, region)."""
+    item text), from which corpus.bodies places the body (kind, municipality, region); `body_kind`
+    overrides the kind the name gives (a publisher's pseudo-committee is no committee)."""
     if not items:
         raise NotAMeeting("the file names no agenda items")
     notes = list(warnings)
     if date is None:
         notes.append("no meeting date found")
     evidence = "\n".join((*title_lines, evidence, *participants))
-    info = describe_body(body, evidence, source.registry, int(date[:4]) if date else None)
+    info = describe_body(body, evidence, source.registry, int(date[:4]) if date else None, source.place)
     return Meeting(
         path=source.path,
         content_hash=source.digest,
@@ -156,8 +153,9 @@ def make_meeting(
         date=date,
         date_inferred=False,
         body=info.body,
-        body_kind=info.body_kind,
+        body_kind=body_kind or info.body_kind,
         municipality=info.municipality,
+        period=info.period,
         kind=document_kind(list(title_lines), items),
         source_format=fmt,
         participants=tuple(p for p in participants if p),

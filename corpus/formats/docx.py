@@ -26,7 +26,8 @@ def sniff(data: bytes) -> bool:
 
 def read(source: Source) -> Meeting:
     lines = docx_lines(source.data)
-    meeting = split_meeting(source.path, source.digest, join_hyphenated(lines), source.registry)
+    meeting = split_meeting(source.path, source.digest, join_hyphenated(lines), source.registry,
+                            source.place)
     return meeting_or_refuse(replace(meeting, source_format=FORMAT), "a Word document")
 
 

@@ -6,12 +6,16 @@ saved page shows the same items as `tr.punktrow` rows: number in `span.label`, t
 case number in `span.sagsnummer`, the fields in `div.punkt`, attachments as `a.bilag-link`. In both, the
 sections are the headings inside the fields' HTML. A FirstAgenda page without item rows (the front page
 that lists meetings) is not a meeting.
+
+A committee whose name starts with a dot (`.Spørgsmål / Svar til Byrådet`) is the publisher's
+pseudo-committee, sorted first in the portal's list: a place to publish questions and answers, not a body
+that meets. It is kind `other`, and its 1 January / 31 December dates are placeholders, not meeting dates.
 """
 from __future__ import annotations
 
 import json
-import re
 
+from ..bodies import OTHER
 from ..dates import meeting_date
 from ..model import Meeting
 from ..readers import Line, ReadError, decode_text
@@ -57,16 +61,17 @@ def read_json(source: Source) -> Meeting:
     title = ("Tillægsdagsorden" if doc.get("TillaegsDagsorden") else "", str(meeting.get("Navn") or ""))
     participants = tuple(str(p.get("Name") or "") for p in _dicts(meeting.get("Moededeltagere"))
                          if not p.get("Absent"))
-    return make_meeting(source, FORMAT_JSON, body=_committee_name(committee.get("Navn")),
-                        date=export_date(str(meeting.get("Dato") or meeting.get("MeetingBeginUtc") or "")),
-                        items=items, title_lines=title, participants=participants)
+    name = " ".join(str(committee.get("Navn") or "").split())
+    date = export_date(str(meeting.get("Dato") or meeting.get("MeetingBeginUtc") or ""))
+    pseudo, warnings = name.startswith("."), ()
+    if pseudo and date and date[5:] in _PLACEHOLDER_DAYS:
+        date, warnings = None, (f"{date} is the publisher's placeholder date, not a meeting date",)
+    return make_meeting(source, FORMAT_JSON, body=name.lstrip(". ") or None, date=date, items=items,
+                        title_lines=title, participants=participants, warnings=warnings,
+                        body_kind=OTHER if pseudo else None)
 
 
-def _committee_name(name) -> str | None:
-    """`Byråd 2022-2025` is the Byråd: the election period is not part of the body's name."""
-    if not name:
-        return None
-    return re.sub(r"\s+(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d$", "", str(name)).strip() or None
+_PLACEHOLDER_DAYS = ("01-01", "12-31")
 
 
 def _dict(value) -> dict:

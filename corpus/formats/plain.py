@@ -44,7 +44,7 @@ def read_pdf(source: Source) -> Meeting:
 
 
 def _split(source: Source, lines: list[Line], fmt: str) -> Meeting:
-    meeting = split_meeting(source.path, source.digest, lines, source.registry)
+    meeting = split_meeting(source.path, source.digest, lines, source.registry, source.place)
     return replace(meeting, source_format=fmt)
 
 

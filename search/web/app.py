@@ -340,7 +340,8 @@ def _facets(form: SearchForm, result) -> list[dict]:
 
 def _pages(form: SearchForm, result) -> dict:
     """Previous/next and a window of page numbers, as URLs of the same search."""
-    last = min(MAX_PAGE, max(1, -(-result.total // form.limit)))
+    shown = getattr(result, "groups", None) or result.total  # a search's pages are pages of cases
+    last = min(MAX_PAGE, max(1, -(-shown // form.limit)))
     window = range(max(1, form.page - 3), min(last, form.page + 3) + 1)
 
     def url(n: int) -> str:

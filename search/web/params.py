@@ -28,7 +28,7 @@ class BadRequest(ValueError):
 LABELS = {
     "body": "Organ", "body_kind": "Type af organ", "cluster": "Klynge", "region": "Region",
     "municipality": "Kommune", "year": "År", "forum": "Forum", "section": "Afsnit", "outcome": "Beslutning",
-    "person": "Deltager",
+    "person": "Deltager", "period": "Valgperiode",
 }
 # Facets whose values are OR-ed when several are chosen (cluster=A&cluster=B); a year or a section replaces.
 MULTIPLE = frozenset(f.name for f in FACETS if f.kind in ("name", "text"))
@@ -45,10 +45,12 @@ class SearchForm:
     sort: str = "relevance"
     page: int = 1
     limit: int = DEFAULT_LIMIT
+    all_appearances: bool = False  # `appearances=all`: each appearance of a case a hit of its own
 
     def search_kwargs(self) -> dict:
         """Keyword arguments for `Index.search`."""
-        kwargs: dict = {"sort": self.sort, "page": self.page, "limit": self.limit}
+        kwargs: dict = {"sort": self.sort, "page": self.page, "limit": self.limit,
+                        "all_appearances": self.all_appearances}
         for name, values in self.filters.items():
             kwargs[name] = list(values) if name in MULTIPLE else values[0]
         if self.date_from:
@@ -72,6 +74,8 @@ class SearchForm:
             out.append(("limit", str(self.limit)))
         if self.page != 1:
             out.append(("page", str(self.page)))
+        if self.all_appearances:
+            out.append(("appearances", "all"))
         return out
 
     def query_string(self) -> str:
@@ -170,7 +174,11 @@ def parse_form(params) -> SearchForm:
     sort = _one(params, "sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise BadRequest(f"ukendt sortering '{sort}': brug en af {', '.join(SORTS)}")
+    appearances = _one(params, "appearances")
+    if appearances not in ("", "all", "case"):
+        raise BadRequest(f"ukendt 'appearances' '{appearances}': brug all (hver forekomst) eller case (én pr. sag)")
     return SearchForm(
         q=_one(params, "q"), filters=filters, date_from=_one(params, "from"), date_to=_one(params, "to"), sort=sort,
         page=_number(params, "page", 1, MAX_PAGE), limit=_number(params, "limit", DEFAULT_LIMIT, MAX_LIMIT),
+        all_appearances=appearances == "all",
     )

@@ -186,3 +186,19 @@ def test_a_folder_that_cannot_be_written_is_one_line_and_exit_1(portal, tmp_path
     (into / "nordvest").write_text("in the way")
     result = cli("fetch", "--index", ix, "--into", into)
     assert result.exit_code == 1 and "fetch stopped:" in result.output and "Traceback" not in result.output
+
+
+def test_fetched_minutes_are_their_source_s_municipality_s(portal, tmp_path):
+    committee = ("7c6d5e4f-3a2b-4c1d-8e9f-0a1b2c3d4e5f", "Sundheds- og Omsorgsudvalget")
+    portal.add_meeting(*committee, "44444444-dddd-4ddd-8ddd-000000000004",
+                       invented("44444444-dddd-4ddd-8ddd-000000000004", committee[1], "2024-03-18", "plejeboliger"))
+    portal.add_meeting(*HEALTH, "55555555-eeee-4eee-8eee-000000000005",
+                       invented("55555555-eeee-4eee-8eee-000000000005", HEALTH[1], "2024-03-19", "telemedicin"))
+    ix = tmp_path / "ix"
+    added = cli("source", "add", "greve", portal.url, "--municipality", "Greve", "--index", ix)
+    assert added.exit_code == 0 and "minutes of Greve Kommune" in added.output
+    assert cli("fetch", "--index", ix, "--into", tmp_path / "referater").exit_code == 0
+    listed = json.loads(cli("meetings", "--index", ix, "--json").output)["meetings"]
+    described = {r["body"]: (r["body_kind"], r["municipality"]) for r in listed}
+    assert described[committee[1]] == ("municipal committee", "Greve")
+    assert described[HEALTH[1]] == ("sundhedsråd", None), "a body of another kind is not the municipality's"

@@ -16,7 +16,7 @@ def hrefs(html: str, prefix: str) -> list[str]:
 def telemedicine_items(client) -> tuple[str, str]:
     """The ids of the invented case's two appearances: January's plan and March's status."""
     ix = search.open(client.app.state.library.dir)
-    hits = ix.search("telemedicin hjemmeplejen", sort="date").hits
+    hits = ix.search("telemedicin hjemmeplejen", sort="date", all_appearances=True).hits
     first = next(h for h in hits if Path(h.path).name == HOSTILE_FILE and h.number == "3")
     second = next(h for h in hits if Path(h.path).name == FOLLOW_UP_FILE and h.number == "2")
     return first.id, second.id
