@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from .hygiene import repeated_furniture
 from .labels import inline_label_starts, match_label
 from .readers import Line
 from .registry import fold
@@ -56,7 +57,7 @@ _LIST_TITLE = re.compile(
     r"|oversigt over (?:punkter|sager)|sager på dagsordenen|dagsordenens punkter|punktliste)\s*[:.]?$|^pkt\.?\s+tekst\b",
     re.IGNORECASE,
 )
-_PAGE_TYPE = re.compile(r"^(?:åbent\s+|lukket\s+)?(?:referat|dagsorden)\s*:?$", re.IGNORECASE)  # the page's type, not a section
+_PAGE_TYPE = re.compile(r"^(?:åbent\s+|lukket\s+)?(?:referat|dagsorden)$", re.IGNORECASE)  # the page's type; `Referat:` is a label
 _TOC_TAIL = re.compile(r"(?:\s*(?:\.{2,}|…+|_{2,})\s*(?P<dotted>\d{1,4})|\s+(?P<plain>\d{1,4}))\s*$")
 _RUN_ON = re.compile(r"(?<=[a-zæøå])(?=[A-ZÆØÅ][a-zæøå]+\s+\w+\s+\w+)")
 _FUNCTION_WORDS = {
@@ -171,10 +172,13 @@ _FLAT_ITEM = re.compile(r"(?<=[\wæøå.)])\s+(?=(?:punkt\s+)?\d{1,2}\.\s+[A-ZÆ
 
 def prepare(lines: list[Line]) -> list[Line]:
     """Lines as the segmenter reads them: publishers' interface text (`Klik her for at folde ud ...`,
-    `fold dette punkt ind`) removed, and PDF text flattened onto few long lines broken again before
-    each inline label (`Beslutning:`) and item number."""
+    `fold dette punkt ind`) and page furniture left in a text copy (corpus.hygiene) removed, and PDF text
+    flattened onto few long lines broken again before each inline label (`Beslutning:`) and item number."""
     out: list[Line] = []
-    for line in lines:
+    furniture = repeated_furniture([line.text for line in lines])
+    for n, line in enumerate(lines):
+        if n in furniture:
+            continue
         text = line.text
         if any(hint in text for hint in _INTERFACE_HINT) and _INTERFACE.search(text):
             text = " ".join(_INTERFACE.sub(" ", text).split())
