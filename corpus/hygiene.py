@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 
@@ -152,3 +153,105 @@ def repeated_furniture(texts: list[str]) -> set[int]:
             drop.add(run[0])
         a = b
     return drop
+
+
+_INLINE_PAGE = re.compile(r"\b[Ss]ide\s+\d{1,4}\s*(?:af|/)\s*\d{1,4}\b")
+_FLAT_PAGE = 160  # characters: a line this long may be a page flattened onto one line
+_FLAT_SHARE = 0.8  # ... and a document whose text is mostly in such lines is flattened
+_MAX_PREFIX = 20  # words of a running header or footer
+# What a running header or footer names: the document's type or a date (digits masked as #).
+_PAGE_HEAD = re.compile(r"\b(?:referat|dagsorden|beslutningsprotokol|protokol)\b|#[.\-/]#[.\-/]#|#\.\s[a-zæøå]{3,9}\.?\s#", re.I)
+
+
+def flattened_furniture(texts: list[str]) -> dict[int, str]:
+    """Page text flattened onto one line per page (a PDF copied as text): each such line without its
+    `Side N af M` and without the running header or footer that opens or closes most of them (numbers,
+    such as the page's date, aside; it names the document's type or a date, which rows of a table
+    that happen to begin alike do not). Returns the lines that change, by index."""
+    long = [i for i, t in enumerate(texts) if len(t) > _FLAT_PAGE]
+    if not long:
+        return {}
+    words = {i: _INLINE_PAGE.sub(" ", texts[i]).split() for i in long}
+    need = max(3, (len(long) + 1) // 2)
+    out = {i: " ".join(w) for i, w in words.items() if len(w) != len(texts[i].split())}
+    total = sum(len(t) for t in texts)
+    if len(long) < 3 or sum(len(texts[i]) for i in long) < _FLAT_SHARE * total:
+        return out
+    for end in (False, True):
+        counts: Counter[tuple[str, ...]] = Counter()
+        for w in words.values():
+            masked = [_DIGITS.sub("#", x) for x in (w[::-1] if end else w)]
+            counts.update(tuple(masked[:k]) for k in range(2, min(_MAX_PREFIX, len(masked) - 1) + 1))
+        common = [key for key, n in counts.items() if n >= need and _PAGE_HEAD.search(" ".join(key))]
+        if not common:
+            continue
+        key = max(common, key=len)
+        for i, w in words.items():
+            seq = w[::-1] if end else w
+            if tuple(_DIGITS.sub("#", x) for x in seq[:len(key)]) == key:
+                seq = seq[len(key):]
+                words[i] = seq[::-1] if end else seq
+                out[i] = " ".join(words[i])
+    return out
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_FRAGMENT = 3  # letters: letter-spacing damage leaves fragments this short
+_DAMAGED_SHARE = 0.6
+_MIN_JOINS = 0.3  # of a damaged line's tokens, at least this share must join into known words
+_MAX_PARTS = 8
+# Words of a meeting's header that the rest of a document may not repeat.
+_HEADER_WORDS = ("referat", "dagsorden", "udvalget", "udvalg", "mødet", "møde", "mødedato", "indstilling",
+                 "beslutning", "sagsfremstilling", "bilag", "godkendelse", "orientering", "eventuelt", "deltagere")
+
+
+def _damaged(tokens: list[str]) -> bool:
+    words = [t for t in tokens if _WORD.search(t)]
+    return len(words) >= 3 and sum(len(_WORD.sub("", t)) == 0 and len(t) <= _FRAGMENT for t in words) >= _DAMAGED_SHARE * len(words)
+
+
+def repair_spacing(texts: list[str]) -> dict[int, str]:
+    """Lines whose letters were spaced apart (`Ref erat Ud val get`) with their fragments joined, by index.
+
+    A line is damaged when most of its tokens are one- to three-letter fragments; fragments are joined
+    only where the join is a word the document uses elsewhere (or a header word), compared by Danish
+    stem or as a compound's first part, so `i en af de` stays as it is."""
+    tokens = [t.split() if t else [] for t in texts]
+    damaged = [i for i, toks in enumerate(tokens) if _damaged(toks)]
+    if not damaged:
+        return {}
+    import snowballstemmer
+
+    stem = snowballstemmer.stemmer("danish").stemWord
+    bad = set(damaged)
+    vocabulary = {w.lower() for i, t in enumerate(texts) if i not in bad for w in _WORD.findall(t) if len(w) > _FRAGMENT}
+    vocabulary.update(_HEADER_WORDS)
+    stems = {stem(w) for w in vocabulary}
+    ordered = sorted(vocabulary)
+
+    def known(word: str) -> bool:
+        """Used in the document, by stem or as the first part of a compound (`ældre` in `ældreområdet`)."""
+        w = word.lower()
+        if len(w) <= _FRAGMENT:
+            return False
+        if w in vocabulary or stem(w) in stems:
+            return True
+        at = bisect.bisect_left(ordered, w)
+        return at < len(ordered) and ordered[at].startswith(w)
+
+    out: dict[int, str] = {}
+    for i in damaged:
+        toks = tokens[i]
+        best: list[tuple[int, list[str]]] = [(0, [])]
+        for end in range(1, len(toks) + 1):
+            gain, words = best[end - 1][0], best[end - 1][1] + [toks[end - 1]]
+            for start in range(max(0, end - _MAX_PARTS), end - 1):
+                joined = "".join(toks[start:end])
+                core = joined.strip(".,:;!?()")
+                if _WORD.fullmatch(core) and known(core) and best[start][0] + end - start - 1 > gain:
+                    gain, words = best[start][0] + end - start - 1, best[start][1] + [joined]
+            best.append((gain, words))
+        gain, words = best[-1]
+        if gain and gain >= _MIN_JOINS * len(toks):
+            out[i] = " ".join(words)
+    return out

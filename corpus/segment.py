@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .hygiene import repeated_furniture
-from .labels import inline_label_starts, match_label
+from .hygiene import flattened_furniture, repair_spacing, repeated_furniture
+from .labels import inline_label_starts, inline_upper_labels, match_label
 from .readers import Line
 from .registry import fold
 
@@ -175,34 +175,80 @@ _FLAT_ITEM = re.compile(r"(?<=[\wæøå.)])\s+(?=(?:punkt\s+)?\d{1,2}\.\s+[A-ZÆ
 
 def prepare(lines: list[Line]) -> list[Line]:
     """Lines as the segmenter reads them: publishers' interface text (`Klik her for at folde ud ...`,
-    `fold dette punkt ind`) and page furniture left in a text copy (corpus.hygiene) removed, and PDF text
-    flattened onto few long lines broken again before each inline label (`Beslutning:`) and item number."""
+    `fold dette punkt ind`) and page furniture (corpus.hygiene) removed, letter-spacing damage repaired
+    (`Ref erat Ud val get`), and PDF text flattened onto few
+    long lines (one per page, even) broken again: before each inline label (`Beslutning:`, or in
+    capitals, `INDSTILLING`, then after it too), each item number, and around an inline table of
+    contents (`Indholdsfortegnelse Pkt. Tekst Side 1 Title 2 2 Title 5`), one line per entry."""
     out: list[Line] = []
-    furniture = repeated_furniture([line.text for line in lines])
+    texts = [line.text for line in lines]
+    furniture = repeated_furniture(texts)
+    flat = flattened_furniture(texts)
+    flat.update(repair_spacing(texts))
     for n, line in enumerate(lines):
         if n in furniture:
             continue
-        text = line.text
+        text = flat.get(n, line.text)
         if any(hint in text for hint in _INTERFACE_HINT) and _INTERFACE.search(text):
             text = " ".join(_INTERFACE.sub(" ", text).split())
             if not text:
                 continue
-        if len(text) > _FLAT_MIN and inline_label_starts(text):
-            out += [replace(line, text=part) for part in _split_flat(text)]
-            continue
+        if len(text) > _FLAT_MIN:
+            parts = _split_flat(text)
+            if len(parts) > 1:
+                out += [replace(line, text=part) for part in parts]
+                continue
         out.append(replace(line, text=text) if text is not line.text else line)
     return out
 
 
 def _split_flat(text: str) -> list[str]:
-    cuts = sorted(set(inline_label_starts(text)) | {m.end() for m in _FLAT_ITEM.finditer(text)})
+    labels = inline_label_starts(text)
+    upper = inline_upper_labels(text)
+    toc = _inline_toc(text)
+    if not (labels or upper or toc):
+        return [text]
+    cuts = set(labels) | {a for a, _ in upper} | {b for _, b in upper} | set(toc)
+    if labels or upper:
+        cuts |= {m.end() for m in _FLAT_ITEM.finditer(text)}
     parts, last = [], 0
-    for cut in cuts:
+    for cut in sorted(cuts):
         if cut > last:
             parts.append(text[last:cut].strip())
             last = cut
     parts.append(text[last:].strip())
     return [p for p in parts if p]
+
+
+_TOC_HEAD = re.compile(r"(?:^|\s)(?P<head>indholdsfortegnelse(?:\s+pkt\.?\s+tekst(?:\s+side)?)?|pkt\.?\s+tekst\s+side)\s+(?=1\s)",
+                       re.IGNORECASE)
+_TOC_PAGE = re.compile(r"\s(?P<page>\d{1,3})(?=\s|$)")
+
+
+def _inline_toc(text: str) -> list[int]:
+    """Cuts around a table of contents printed inline: after its heading, after each entry's page
+    number (the next entry's number follows it), and after the last entry's page number."""
+    if "ekst" not in text and "ortegnelse" not in text:
+        return []
+    head = _TOC_HEAD.search(text)
+    if not head:
+        return []
+    cuts = [head.start("head"), head.end("head")]
+    pos, number, page = head.end() , 1, 0
+    while True:
+        following = re.compile(rf"\s(?P<page>\d{{1,3}})\s+(?={number + 1}\s+\S)")
+        found = next((m for m in following.finditer(text, pos + len(str(number)) + 1)
+                      if int(m.group("page")) >= page), None)
+        if found is None:
+            last = next((m for m in _TOC_PAGE.finditer(text, pos + len(str(number)) + 1)
+                         if int(m.group("page")) >= page and m.start() > pos + len(str(number)) + 2), None)
+            if last is not None and number >= 2:
+                cuts.append(last.end())
+            break
+        page = int(found.group("page"))
+        cuts.append(found.end("page"))
+        pos, number = found.end(), number + 1
+    return cuts if number >= 2 else []
 
 
 def _closed_sections(texts: list[str]) -> list[bool]:
