@@ -165,6 +165,14 @@ def _municipality_mentions(registry: Registry, text: str) -> list[str]:
     return [spellings[m.group("a") or m.group("b") or m.group("c")] for m in pattern.finditer(fold(text))]
 
 
+def header_municipality(registry: Registry, header: str) -> str | None:
+    """The one municipality a document's header names (`Aarhus Kommune` above the title), venue lines
+    aside; None when it names none or several (a participant list of many councils)."""
+    lines = "\n".join(line for line in header.split("\n") if not _VENUE.match(line))
+    named = set(_municipality_mentions(registry, lines))
+    return named.pop() if len(named) == 1 else None
+
+
 def _municipality(registry: Registry, text: str) -> str | None:
     """The municipality named most often (the first named on a tie)."""
     mentions = _municipality_mentions(registry, text)

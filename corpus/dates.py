@@ -104,35 +104,83 @@ def infer_year(day: int, month: int, text: str) -> int | None:
     return best[1] if best else None
 
 
-_MEETING_WORDS = re.compile(r"\b(tid|tidspunkt|mødedato|mødetid|møde|mødet|afholdt|afholdes|dato for møde|m\S?de)\b", re.I)
-_WRITTEN_WORDS = re.compile(r"\b(dato|udsendt|udarbejdet|skrevet|referent)\b\s*[:.]?", re.I)
+_MEETING_WORDS = re.compile(
+    r"\b(tid|tidspunkt|starttidspunkt|starttid|mødestart|mødedato|mødetid|mødetidspunkt|mødedag|møde|mødet"
+    r"|afholdt|afholdes|dato for møde|m\S?de)\b", re.I)
+_WRITTEN_WORDS = re.compile(r"\b(dato|udsendt|udarbejdet|skrevet|referent|dateret|brevdato|journaldato)\b\s*[:.]?", re.I)
 # Dates that are never the meeting's: when the document was updated, sent or printed.
 _NOT_MEETING = re.compile(r"\b(ajourført|opdateret|revideret|udskrevet|udsendt|udarbejdet|printet|offentliggjort)\b", re.I)
-_CLOCK = re.compile(r"\bkl\.?\s*\d{1,2}[.:]?\d{0,2}|\b\d{1,2}[.:]\d{2}\s*[-–]", re.I)
+_CLOCK = re.compile(r"\bkl\.?\s*\d{1,2}[.:]?\d{0,2}|\b\d{1,2}[.:]\d{2}\s*[-–]|\b\d{1,2}:\d{2}(?::\d{2})?\b", re.I)
+# Another meeting named in running text: `referat af mødet den 21. januar`, `besluttede på mødet den ...`.
+_OTHER_MEETING = re.compile(
+    r"\b(?:af|fra|på|i|siden|til|ved)\s+(?:det\s+|sidste\s+|forrige\s+|seneste\s+|næste\s+|kommende\s+)?"
+    r"(?:\w+)?møde(?:t|rne)?(?:\s+i\s+\S+)?\s+(?:den\s+|d\.\s*)?$", re.I)
+# `Skanderborg, den 6. juli 2023`: a letter's dateline, the day the minutes were written.
+_DATELINE = re.compile(r"^\s*[A-ZÆØÅ][\wæøå-]+(?:\s[A-ZÆØÅ][\wæøå-]+)?,\s*(?:den\s+|d\.\s*)?$")
+_TITLE_START = re.compile(r"^\W*(?:referat|dagsorden|beslutningsprotokol)\b", re.I)
+_FIELD_WORDS = {"mødedato", "mødetidspunkt", "mødetid", "tidspunkt", "tid", "dato", "starttidspunkt", "starttid", "mødestart"}
+
+
+def _field_caption(line: str) -> bool:
+    """A field's caption alone on the line above its value: `STARTTIDSPUNKT`, `Mødedato:`, `Tidspunkt`."""
+    text = line.strip()
+    return 1 < len(text) <= 31 and (text.isupper() or text.endswith(":") or text.lower() in _FIELD_WORDS)
+
+
+_PROSE = 140
 
 
 _TOP_LINES = 8
 
 
 def meeting_date(header: str, full_text: str) -> tuple[str | None, bool]:
-    """ISO date of the meeting and whether its year was inferred."""
+    """ISO date of the meeting and whether its year was inferred.
+
+    Each date in the header is scored by what stands with it: a meeting field (`Mødedato:`, `Tid:`,
+    `STARTTIDSPUNKT` on the line above), a clock time, the title line; a writing date (`Dato:`, a
+    dateline) and a date inside prose that names another meeting (`referat af mødet den ...`) count
+    against. A bare date line at the top counts for the meeting when the title under it names the same
+    month (`12. maj 2022` / `Rådsmøde, maj 2022`).
+    """
     best: tuple[float, int, FoundDate] | None = None
     lines = header.split("\n")
-    for n, line in enumerate(lines):
+    nonblank = [n for n, line in enumerate(lines) if line.strip()]
+    for pos, n in enumerate(nonblank):
+        line = lines[n]
         if _NOT_MEETING.search(line) and not _MEETING_WORDS.search(line):
             continue
-        for f in find_dates(line):
+        found = find_dates(line)
+        if not found:
+            continue
+        field = ""
+        above = lines[nonblank[pos - 1]].strip() if pos else ""
+        if above and _field_caption(above) and not find_dates(above):
+            field = above  # `STARTTIDSPUNKT` / `14-09-2021 09:30:00`
+        context = field + " " + line
+        meeting_words = bool(_MEETING_WORDS.search(context))
+        for f in found:
             score = 1.0
-            if _MEETING_WORDS.search(line):
+            if meeting_words:
                 score += 3
             if _CLOCK.search(line):
                 score += 2
-            if _WRITTEN_WORDS.search(line) and not _MEETING_WORDS.search(line):
+            if _WRITTEN_WORDS.search(context) and not meeting_words:
                 score -= 2
-            if line.strip() == line[f.start:f.end].strip() or re.fullmatch(r"\W*", line[:f.start] + line[f.end:]):
+            bare = line.strip() == line[f.start:f.end].strip() or re.fullmatch(r"\W*", line[:f.start] + line[f.end:])
+            if bare and not field:
                 score -= 1.5
+                if pos < 2 and _names_month(lines, nonblank[pos + 1:pos + 3], f):
+                    score += 3
+                elif any(_is_title(lines[k]) for k in nonblank[max(0, pos - 1):pos + 2] if k != n):
+                    score += 2  # printed beside the title
+            if _DATELINE.match(line[:f.start]) and not meeting_words:
+                score -= 2
             if n < 5 and re.search(r"referat|dagsorden", line, re.I):
                 score += 1.5
+            if _OTHER_MEETING.search(line[:f.start]) and not _TITLE_START.match(line):
+                score -= 5
+            elif len(line) > _PROSE:
+                score -= 2
             if score < 2 and n >= _TOP_LINES:
                 continue  # a bare date deep in the header is no evidence of the meeting's
             key = (score, -n, f)
@@ -147,3 +195,17 @@ def meeting_date(header: str, full_text: str) -> tuple[str | None, bool]:
     if year is None:
         return None, False
     return dt.date(year, found.month, found.day).isoformat(), True
+
+
+def _is_title(line: str) -> bool:
+    return bool(_TITLE_START.match(line)) and len(line) < 100 and not find_dates(line)
+
+
+def _names_month(lines: list[str], following: list[int], date: FoundDate) -> bool:
+    """A title under a bare date names the same month (`Rådsmøde, maj 2022`): the date is the meeting's."""
+    for n in following:
+        for m in _MONTH_YEAR.finditer(lines[n]):
+            key = m[1].lower()
+            if MONTHS.get(key) == date.month and (date.year is None or int(m[2]) == date.year):
+                return True
+    return False

@@ -1,29 +1,68 @@
-"""What was decided on an item, normalised from its Beslutning (or Referat) text."""
+"""What was decided on an item, normalised from its Beslutning (or Referat) text.
+
+The phrases of each outcome are data (data/outcomes.json): every form of the verbs (`udsætte`, `udsat`,
+`udsættes`), with OCR spellings of æ/ø/å derived here, since decisions are what people look for in old
+scanned minutes. A decision wins over an orientation, and both over what only says the item was
+dealt with, anywhere in the text (`drøftede ... og besluttede at udsætte sagens behandling` is
+postponed); among outcomes of one rank, the first named.
+"""
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from importlib import resources
 
-# Checked together; the outcome named first in the text wins. OCR spellings (ø read as g or @, å as a
-# or &) are part of the patterns, since decisions are what people look for in old scanned minutes.
-OUTCOMES = (
-    ("afvist", r"\bikke\s+(?:blevet\s+)?godkend\w*|\bafvist\b|\bafvise[st]?\b"),
-    ("udsat", r"\budsat\b|\buds(?:æ|ae|z)tte[st]?\b|\budskudt\b"),
-    ("godkendt", r"\bgodkend(?:t|te|tes|es|er|else)\b"),
-    ("tiltrådt", r"\btiltr(?:å|a|&)dt[e]?\b|\btiltr(?:æ|ae)de[rs]?\b"),
-    ("taget til efterretning", r"\btil\s+efterretning\b"),
-    ("besluttet", r"\bbesluttede\b|\bbesluttet\b|\bbeslutter\b"),
-    ("drøftet", r"\bdr(?:ø|g|@|oe|o)ft(?:et|ede|edes|es|else)\b"),
-    ("ingen bemærkninger", r"\bingen\s+bem(?:æ|ae|z)rkninger\b|^\s*intet\.?\s*$"),
-)
+_LETTERS = {"æ": "(?:æ|ae|z|ee)", "ø": "(?:ø|oe|g|@|o)", "å": "(?:å|aa|a|&)"}
+_GAP = r"(?:\s+\S+){0,6}?\s+"
+
+
+def _phrase_pattern(phrase: str) -> str:
+    """`besluttede … at udsætte` as a regular expression (whole words, any whitespace, OCR letters)."""
+    start = phrase.startswith("^")
+    end = phrase.endswith("$")
+    words = phrase.strip("^$").split()
+    parts: list[str] = []
+    for word in words:
+        if word == "…":
+            parts.append(_GAP)
+            continue
+        if parts and parts[-1] != _GAP:
+            parts.append(r"\s+")
+        parts.append("".join(_LETTERS.get(ch, re.escape(ch)) for ch in word.lower()))
+    body = "".join(parts)
+    return (r"^\s*" if start else r"(?<![\wæøå])") + body + (r"\.?\s*$" if end else r"(?![\wæøå])")
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[tuple[str, int, str], ...]:
+    data = json.loads(resources.files("corpus").joinpath("data/outcomes.json").read_text("utf-8"))
+    return tuple((o["name"], int(o["rank"]), "|".join(_phrase_pattern(p) for p in o["phrases"])) for o in data["outcomes"])
+
+
+# (outcome, pattern) in the table's order; the facet's list of outcomes derives from it.
+OUTCOMES: tuple[tuple[str, str], ...] = tuple((name, pattern) for name, _, pattern in _table())
 _PATTERN = re.compile("|".join(f"(?P<o{n}>{p})" for n, (_, p) in enumerate(OUTCOMES)), re.IGNORECASE | re.MULTILINE)
+
+
+def outcome_of(text: str) -> str | None:
+    """The outcome a decision's text states, or None."""
+    best: tuple[int, int] | None = None  # (rank, index in the table)
+    for match in _PATTERN.finditer(text):
+        n = int(match.lastgroup[1:])
+        rank = _table()[n][1]
+        if best is None or rank < best[0]:
+            best = (rank, n)
+            if rank == 1:
+                break
+    return OUTCOMES[best[1]][0] if best else None
 
 
 def find_outcome(sections: dict[str, str]) -> str | None:
     for name in ("beslutning", "referat"):
         text = sections.get(name)
-        if not text:
-            continue
-        match = _PATTERN.search(text)
-        if match:
-            return OUTCOMES[int(match.lastgroup[1:])][0]
+        if text:
+            found = outcome_of(text)
+            if found:
+                return found
     return None

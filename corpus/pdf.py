@@ -7,7 +7,8 @@ fraction of the time per page. Each line keeps what the layout says and plain te
   read top to bottom;
 - a vertical gap wider than the line spacing is a paragraph break (a blank line for the segmenter);
 - a bold or larger line is a heading, and a heading wrapped over two lines is joined into one;
-- lines that open or close most pages (running headers, footers, `Side 2 af 7`) are dropped.
+- lines repeated at one place at the top or bottom of most pages (running headers and footers, with the
+  page's number or date or without, `Side 2 af 7`) are dropped (corpus.hygiene).
 A PDF without a text layer is a scan: its pages go through OCR (corpus.scan).
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from .hygiene import PAGE_NUMBER, clean_line, furniture_key, running_lines, running_texts
 from .labels import match_label
 from .readers import Line, ReadError
 
@@ -41,7 +43,6 @@ class TextLine:
     bold: bool
 
 
-_PAGE_NUMBER = re.compile(r"^(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:af|of|/)\s*\d{1,4})?$", re.I)
 _BOLD_NAME = re.compile(rb"bold|black|heavy|semibold|demi", re.I)
 _FORCE_BOLD = 1 << 18  # PDF font descriptor flag
 
@@ -98,7 +99,7 @@ def read_pages(data: bytes) -> list[list[TextLine]]:
 
 def _is_scan(pages: list[list[TextLine]]) -> bool:
     def letters(page: list[TextLine]) -> int:
-        return sum(ch.isalpha() for line in page for ch in _furniture(line.text))
+        return sum(ch.isalpha() for line in page for ch in furniture_key(line.text))
 
     bare = sum(letters(page) < MIN_PAGE_TEXT for page in pages)
     return bool(pages) and 2 * bare > len(pages)
@@ -118,7 +119,7 @@ def _page_lines(page) -> list[TextLine]:
     flags = ctypes.c_int()
 
     def flush() -> None:
-        text = " ".join("".join(chars).split())
+        text = " ".join(clean_line("".join(chars)).split())
         if text and boxes:
             raw.FPDFText_GetFontInfo(handle, first, name, len(name), ctypes.byref(flags))
             weight = raw.FPDFText_GetFontWeight(handle, first)
@@ -179,11 +180,11 @@ def _overlaps(a: tuple[float, float], b: tuple[float, float]) -> bool:
 def page_lines(pages: list[list[TextLine]]) -> list[Line]:
     """Lines of all pages for the segmenter: furniture dropped, paragraph gaps blank, headings marked
     and wrapped headings joined."""
-    running = _running_lines([[line.text for line in page] for page in pages])
+    running = running_lines([[(line.text, line.top) for line in page] for page in pages])
     body_size = _body_size(pages)
     lines: list[Line] = []
-    for number, page in enumerate(pages, start=1):
-        kept = [l for l in page if _furniture(l.text) not in running and not _PAGE_NUMBER.match(l.text)]
+    for number, (page, furniture) in enumerate(zip(pages, running), start=1):
+        kept = [l for k, l in enumerate(page) if k not in furniture and not PAGE_NUMBER.match(l.text)]
         step, height = _line_step(kept)
         margin = max((l.right for l in kept), default=0.0)
         previous: TextLine | None = None
@@ -203,10 +204,10 @@ def page_lines(pages: list[list[TextLine]]) -> list[Line]:
 
 def scanned_page_lines(pages: list[str]) -> list[Line]:
     """Lines of OCR text per page (its blank lines kept), running headers and footers dropped."""
-    split = [[" ".join(l.split()) for l in page.split("\n")] for page in pages]
-    running = _running_lines(split)
+    split = [[" ".join(clean_line(l).split()) for l in page.split("\n")] for page in pages]
+    running = running_texts(split)
     return [Line(text, page=number) for number, page in enumerate(split, start=1)
-            for text in page if text not in running and not _PAGE_NUMBER.match(text)]
+            for text in page if furniture_key(text) not in running and not PAGE_NUMBER.match(text)]
 
 
 def _wraps(previous: TextLine, line: TextLine, margin: float) -> bool:
@@ -229,23 +230,3 @@ def _line_step(page: list[TextLine]) -> tuple[float, float]:
     gaps = [a.bottom - b.top for a, b in zip(page, page[1:]) if a.bottom >= b.top]
     heights = [line.top - line.bottom for line in page]
     return (statistics.median(gaps) if gaps else 0.0), (statistics.median(heights) if heights else 0.0)
-
-
-def _furniture(text: str) -> str:
-    """A line as page furniture compares: its page number (`Side 2`, `2 af 5`) left out."""
-    return _PAGE_REF.sub("#", text)
-
-
-_PAGE_REF = re.compile(r"\b(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?\b|\b\d{1,4}\s*(?:af|of|/)\s*\d{1,4}\b", re.I)
-
-
-def _running_lines(pages: list[list[str]]) -> set[str]:
-    """Lines that open or close at least half of the pages (page numbers aside): running headers and
-    footers."""
-    if len(pages) < 2:
-        return set()
-    edges: Counter[str] = Counter()
-    for page in pages:
-        nonblank = [_furniture(l) for l in page if l]
-        edges.update(set(nonblank[:2] + nonblank[-2:]))
-    return {line for line, n in edges.items() if n >= max(2, len(pages) // 2) and len(line) < 200}

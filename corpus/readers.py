@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from .hygiene import clean_line
+
 
 class ReadError(Exception):
     """A file that cannot be turned into text; the message is one line for the user."""
@@ -60,7 +62,7 @@ def _declared_charset(data: bytes) -> str | None:
 
 def text_lines(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    return [Line(line, number=n) for n, line in enumerate(text.split("\n"), start=1)]
+    return [Line(clean_line(line), number=n) for n, line in enumerate(text.split("\n"), start=1)]
 
 
 _DROP_TAGS = ("script", "style", "nav", "footer", "header", "noscript", "form", "button", "aside", "iframe", "svg")
@@ -97,7 +99,7 @@ def _blocks(root) -> list[Line]:
     buffer: list[str] = []
 
     def flush() -> None:
-        text = " ".join("".join(buffer).split())
+        text = " ".join(clean_line("".join(buffer)).split())
         if text:
             out.append(Line(text))
         buffer.clear()
@@ -112,7 +114,7 @@ def _blocks(root) -> list[Line]:
                 name = child.name.lower()
                 if re.fullmatch(r"h[1-6]", name):
                     flush()
-                    text = " ".join(child.get_text(" ").split())
+                    text = " ".join(clean_line(child.get_text(" ")).split())
                     if text:
                         out.append(Line(text, heading=int(name[1])))
                     out.append(Line(""))

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from .labels import inline_label_starts, match_label
+from .hygiene import flattened_furniture, repair_spacing, repeated_furniture
+from .labels import inline_label_starts, inline_upper_labels, match_label
 from .readers import Line
 from .registry import fold
 
@@ -53,10 +54,11 @@ _SECTION_STATE = re.compile(
 )
 _LIST_TITLE = re.compile(
     r"^(?:(?:åben|åbent|lukket|foreløbig)\s+)?(?:dagsorden(?:spunkter)?|indholdsfortegnelse|indhold|punkter|program"
-    r"|oversigt over (?:punkter|sager)|sager på dagsordenen|dagsordenens punkter|punktliste)\s*[:.]?$|^pkt\.?\s+tekst\b",
+    r"|oversigt over (?:punkter|sager)|(?:sager|punkter) på dagsordenen|på dagsordenen(?: var| er| i dag)?|dagsordenens punkter"
+    r"|punktliste)\s*[:.]?$|^pkt\.?\s+tekst\b",
     re.IGNORECASE,
 )
-_PAGE_TYPE = re.compile(r"^(?:åbent\s+|lukket\s+)?(?:referat|dagsorden)\s*:?$", re.IGNORECASE)  # the page's type, not a section
+_PAGE_TYPE = re.compile(r"^(?:åbent\s+|lukket\s+)?(?:referat|dagsorden)$", re.IGNORECASE)  # the page's type; `Referat:` is a label
 _TOC_TAIL = re.compile(r"(?:\s*(?:\.{2,}|…+|_{2,})\s*(?P<dotted>\d{1,4})|\s+(?P<plain>\d{1,4}))\s*$")
 _RUN_ON = re.compile(r"(?<=[a-zæøå])(?=[A-ZÆØÅ][a-zæøå]+\s+\w+\s+\w+)")
 _FUNCTION_WORDS = {
@@ -101,9 +103,10 @@ class _Candidate:
 class _Entry:
     line: int
     number: str
-    value: int
+    value: int  # a two-level number `2.3` counts as 203
     title: str
     closed: bool
+    group: str | None = None
 
 
 def find_headings(lines: list[Line]) -> list[Heading]:
@@ -115,7 +118,8 @@ def segment(lines: list[Line]) -> Segmentation:
     texts = [clean(line.text) for line in lines]
     closed_at = _closed_sections(texts)
     first_label = next((i for i, t in enumerate(texts) if t and match_label(t) and not is_page_type(t)), len(texts))
-    entries, list_lines = _agenda_lists(texts, closed_at, first_label)
+    indented = [line.text[:1] in (" ", "\t") for line in lines]
+    entries, list_lines = _agenda_lists(texts, closed_at, first_label, indented)
     listed_titles = {fold(e.title) for e in entries}
     candidates = [
         c for i in range(len(texts))
@@ -136,7 +140,7 @@ def segment(lines: list[Line]) -> Segmentation:
         if headings:
             style = "unnumbered"
     if style == "two":
-        headings = _with_groups(headings, texts, closed_at)
+        headings = _with_groups(headings, texts, closed_at, list_lines)
     warnings: list[str] = []
     if style == "ones":
         warnings.append("every item is printed as number 1; items are counted by position")
@@ -171,31 +175,80 @@ _FLAT_ITEM = re.compile(r"(?<=[\wæøå.)])\s+(?=(?:punkt\s+)?\d{1,2}\.\s+[A-ZÆ
 
 def prepare(lines: list[Line]) -> list[Line]:
     """Lines as the segmenter reads them: publishers' interface text (`Klik her for at folde ud ...`,
-    `fold dette punkt ind`) removed, and PDF text flattened onto few long lines broken again before
-    each inline label (`Beslutning:`) and item number."""
+    `fold dette punkt ind`) and page furniture (corpus.hygiene) removed, letter-spacing damage repaired
+    (`Ref erat Ud val get`), and PDF text flattened onto few
+    long lines (one per page, even) broken again: before each inline label (`Beslutning:`, or in
+    capitals, `INDSTILLING`, then after it too), each item number, and around an inline table of
+    contents (`Indholdsfortegnelse Pkt. Tekst Side 1 Title 2 2 Title 5`), one line per entry."""
     out: list[Line] = []
-    for line in lines:
-        text = line.text
+    texts = [line.text for line in lines]
+    furniture = repeated_furniture(texts)
+    flat = flattened_furniture(texts)
+    flat.update(repair_spacing(texts))
+    for n, line in enumerate(lines):
+        if n in furniture:
+            continue
+        text = flat.get(n, line.text)
         if any(hint in text for hint in _INTERFACE_HINT) and _INTERFACE.search(text):
             text = " ".join(_INTERFACE.sub(" ", text).split())
             if not text:
                 continue
-        if len(text) > _FLAT_MIN and inline_label_starts(text):
-            out += [replace(line, text=part) for part in _split_flat(text)]
-            continue
+        if len(text) > _FLAT_MIN:
+            parts = _split_flat(text)
+            if len(parts) > 1:
+                out += [replace(line, text=part) for part in parts]
+                continue
         out.append(replace(line, text=text) if text is not line.text else line)
     return out
 
 
 def _split_flat(text: str) -> list[str]:
-    cuts = sorted(set(inline_label_starts(text)) | {m.end() for m in _FLAT_ITEM.finditer(text)})
+    labels = inline_label_starts(text)
+    upper = inline_upper_labels(text)
+    toc = _inline_toc(text)
+    if not (labels or upper or toc):
+        return [text]
+    cuts = set(labels) | {a for a, _ in upper} | {b for _, b in upper} | set(toc)
+    if labels or upper:
+        cuts |= {m.end() for m in _FLAT_ITEM.finditer(text)}
     parts, last = [], 0
-    for cut in cuts:
+    for cut in sorted(cuts):
         if cut > last:
             parts.append(text[last:cut].strip())
             last = cut
     parts.append(text[last:].strip())
     return [p for p in parts if p]
+
+
+_TOC_HEAD = re.compile(r"(?:^|\s)(?P<head>indholdsfortegnelse(?:\s+pkt\.?\s+tekst(?:\s+side)?)?|pkt\.?\s+tekst\s+side)\s+(?=1\s)",
+                       re.IGNORECASE)
+_TOC_PAGE = re.compile(r"\s(?P<page>\d{1,3})(?=\s|$)")
+
+
+def _inline_toc(text: str) -> list[int]:
+    """Cuts around a table of contents printed inline: after its heading, after each entry's page
+    number (the next entry's number follows it), and after the last entry's page number."""
+    if "ekst" not in text and "ortegnelse" not in text:
+        return []
+    head = _TOC_HEAD.search(text)
+    if not head:
+        return []
+    cuts = [head.start("head"), head.end("head")]
+    pos, number, page = head.end() , 1, 0
+    while True:
+        following = re.compile(rf"\s(?P<page>\d{{1,3}})\s+(?={number + 1}\s+\S)")
+        found = next((m for m in following.finditer(text, pos + len(str(number)) + 1)
+                      if int(m.group("page")) >= page), None)
+        if found is None:
+            last = next((m for m in _TOC_PAGE.finditer(text, pos + len(str(number)) + 1)
+                         if int(m.group("page")) >= page and m.start() > pos + len(str(number)) + 2), None)
+            if last is not None and number >= 2:
+                cuts.append(last.end())
+            break
+        page = int(found.group("page"))
+        cuts.append(found.end("page"))
+        pos, number = found.end(), number + 1
+    return cuts if number >= 2 else []
 
 
 def _closed_sections(texts: list[str]) -> list[bool]:
@@ -209,11 +262,15 @@ def _closed_sections(texts: list[str]) -> list[bool]:
     return out
 
 
-def _agenda_lists(texts: list[str], closed_at: list[bool], first_label: int) -> tuple[list[_Entry], set[int]]:
+def _agenda_lists(texts: list[str], closed_at: list[bool], first_label: int,
+                  indented: list[bool]) -> tuple[list[_Entry], set[int]]:
     """Entries of the agenda lists and tables of contents, and the lines they take.
 
     A list is two or more numbered lines in a row, counting up (or all `1.`), either under a list title
-    (`Dagsorden`, `Indholdsfortegnelse`, `PUNKTER`) or, untitled, at the top before any item or label.
+    (`Dagsorden`, `Indholdsfortegnelse`, `PUNKTER`, `Pkt. tekst`), or untitled: at the top before any
+    item or label, or indented from 1 after an introducing paragraph (a news-style page). Entries may
+    stand under bullets (`- 1. Godkendelse af dagsorden`); in a titled or indented list, blank lines
+    may separate them.
     """
     entries: list[_Entry] = []
     used: set[int] = set()
@@ -226,8 +283,11 @@ def _agenda_lists(texts: list[str], closed_at: list[bool], first_label: int) -> 
                 seen_candidate = True
             i += 1
             continue
-        block, lines, j = [entry], {i}, i + 1
-        blanks_allowed = _titled(texts, i)
+        group = _group_above(texts, i) if entry.value >= 100 else None
+        lone: _Entry | None = None  # a group header with no entries under it (`3.0 Eventuelt`) is an item
+        block, lines, j = [replace(entry, group=group)], {i}, i + 1
+        indent = indented[i] and entry.value == 1 and i < first_label and not entries and _after_paragraph(texts, i)
+        blanks_allowed = _titled(texts, i) or indent
         while j < n:
             if not texts[j]:
                 if blanks_allowed and j + 1 < n:
@@ -235,8 +295,19 @@ def _agenda_lists(texts: list[str], closed_at: list[bool], first_label: int) -> 
                     continue
                 break
             nxt = _list_entry(texts[j], j, closed_at[j])
-            if nxt is not None and (nxt.value == block[-1].value + 1 or nxt.value == block[-1].value == 1):
-                block.append(nxt)
+            if indent and not indented[j]:
+                nxt = None
+            if nxt is not None and _next_in_list(block[-1].value, nxt.value):
+                lone = None
+                block.append(replace(nxt, group=group))
+                lines.add(j)
+                j += 1
+                continue
+            head = _GROUP_HEAD.match(texts[j]) if block[-1].value >= 100 else None
+            if head and int(head.group("num")) == block[-1].value // 100 + 1:
+                group = f"{head.group('num')}. {split_heading(head.group('rest'))[0]}"  # `2.0 Sager til orientering`
+                lone = _Entry(j, head.group("num"), int(head.group("num")) * 100, split_heading(head.group("rest"))[0],
+                              closed_at[j])
                 lines.add(j)
                 j += 1
                 continue
@@ -251,12 +322,14 @@ def _agenda_lists(texts: list[str], closed_at: list[bool], first_label: int) -> 
                 j += 1
                 continue
             break
+        if lone is not None:
+            block.append(lone)
         after = _next_nonblank(texts, j)
         if after is not None and match_label(texts[after]):
             block = block[:1]  # the last "entry" has a body: these are the item headings themselves
         titled = _titled(texts, i)
         untitled_top = not seen_candidate and i < first_label and block[0].value == 1 and not blanks_allowed
-        if len(block) >= 2 and (titled or untitled_top):
+        if len(block) >= 2 and (titled or untitled_top or (indent and len(block) >= 3)):
             entries += _strip_page_numbers(block, texts)
             used |= lines
             i = j
@@ -264,6 +337,27 @@ def _agenda_lists(texts: list[str], closed_at: list[bool], first_label: int) -> 
             seen_candidate = seen_candidate or i < first_label
             i += 1
     return entries, used
+
+
+_GROUP_HEAD = re.compile(r"^(?P<num>\d{1,2})\.0\.?\s+(?P<rest>\S.*)$")
+
+
+def _next_in_list(prev: int, cur: int) -> bool:
+    """Entries count up by one (or are all `1.`); two-level numbers go on to the next group's `.1`."""
+    return cur == prev + 1 or cur == prev == 1 or (prev >= 100 and cur == (prev // 100 + 1) * 100 + 1)
+
+
+def _group_above(texts: list[str], i: int) -> str | None:
+    before = _prev_nonblank(texts, i)
+    head = _GROUP_HEAD.match(texts[before]) if before is not None else None
+    return f"{head.group('num')}. {split_heading(head.group('rest'))[0]}" if head else None
+
+
+def _after_paragraph(texts: list[str], i: int) -> bool:
+    """The line before a list (blank lines aside) is running text or its lead-in (`På dagsordenen var:`)."""
+    before = _prev_nonblank(texts, i)
+    return before is not None and not _looks_numbered(texts[before]) and (
+        len(texts[before]) > 60 or texts[before].endswith((":", ".")))
 
 
 def _titled(texts: list[str], i: int) -> bool:
@@ -278,9 +372,19 @@ def _titled(texts: list[str], i: int) -> bool:
     return False
 
 
+_BULLET = re.compile(r"^[-•*–·]\s+(?=\d|p(?:kt|unkt)\b)", re.IGNORECASE)
+
+
 def _list_entry(text: str, i: int, closed: bool) -> _Entry | None:
+    if text and text[0] in "-•*–·":
+        text = _BULLET.sub("", text)  # `- 1. Godkendelse af dagsorden`: a list's entry under a bullet
     if not text or len(text) > 200 or not (text[0].isdigit() or text[0] in "pPaA"):
         return None
+    two = _TWO_LEVEL.match(text)
+    if two:
+        major, minor = (int(x) for x in two.group("num").split("."))
+        title = split_heading(_strip_toc(two.group("rest"))[0])[0]
+        return _Entry(i, two.group("num"), major * 100 + minor, title, closed) if minor and title else None
     match = _PUNKT.match(text) or _NUMBERED.match(text) or _BARE.match(text)
     if not match or not match.groupdict().get("rest"):
         return None
@@ -615,14 +719,13 @@ def _best_sequence(candidates: list[_Candidate], ones: bool = False) -> tuple[fl
 _GROUP_LINE = re.compile(r"^(?P<num>\d{1,2})(?:\.0)?\.?\s+(?P<rest>[A-ZÆØÅ].*)$")
 
 
-def _with_groups(headings: list[Heading], texts: list[str], closed_at: list[bool]) -> list[Heading]:
-    """Two-level numbering: `N Title` lines before `N.1` are group headers (context); one without
-    sub-items of its own (`3 Eventuelt` after `2.3`) is an item."""
-    out: list[Heading] = []
+def _with_groups(headings: list[Heading], texts: list[str], closed_at: list[bool], listed: set[int]) -> list[Heading]:
+    """Two-level numbering: `N Title` (`N.0 Title`) lines are the group headers of the `N.x` items, in
+    the agenda list or in the body; one without sub-items of its own (`3 Eventuelt` after `2.3`) in
+    the body is an item."""
     majors = {int(h.number.split(".")[0]) for h in headings}
     starts = {h.start for h in headings}
-    group: str | None = None
-    groups: dict[int, tuple[int, str]] = {}
+    titles: dict[int, str] = {}
     lone: list[Heading] = []
     first = headings[0].start
     for i, text in enumerate(texts):
@@ -632,20 +735,11 @@ def _with_groups(headings: list[Heading], texts: list[str], closed_at: list[bool
         value = int(match.group("num"))
         title = split_heading(match.group("rest"))[0]
         if value in majors:
-            groups[i] = (value, title)
-        elif i > first and value > max(majors):
+            titles.setdefault(value, f"{value}. {title}")
+        elif i > first and value > max(majors) and i not in listed:
             lone.append(Heading(i, i + 1, match.group("num"), title, None, None, closed=closed_at[i]))
-    events = sorted([(h.start, h) for h in headings] + [(i, g) for i, g in groups.items()] + [(h.start, h) for h in lone],
-                    key=lambda e: e[0])
-    for _, event in events:
-        if isinstance(event, tuple):
-            group = f"{event[0]}. {event[1]}"
-        elif event in lone:
-            out.append(event)
-            group = None
-        else:
-            out.append(replace(event, group=group))
-    return out
+    out = [replace(h, group=titles.get(int(h.number.split(".")[0]))) for h in headings]
+    return sorted(out + lone, key=lambda h: h.start)
 
 
 def _similar(a: str, b: str) -> bool:
@@ -681,7 +775,7 @@ def _reconcile(headings: list[Heading], entries: list[_Entry], warnings: list[st
     for e, entry in enumerate(entries):
         if e not in match_of:
             pending.append(Heading(entry.line, entry.line + 1, entry.number, entry.title, None, None,
-                                   closed=entry.closed, listed_only=True,
+                                   closed=entry.closed, listed_only=True, group=entry.group,
                                    warnings=("in the agenda list, but the document has no text for it",)))
             continue
         h = match_of[e]

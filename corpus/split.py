@@ -5,7 +5,8 @@ import re
 
 from dataclasses import replace
 
-from .bodies import CLUSTER_FORUM, cluster_of_participants, describe_body, find_body_name, kind_of_name
+from .bodies import (CLUSTER_FORUM, OTHER, cluster_of_participants, describe_body, find_body_name,
+                     header_municipality, kind_of_name)
 from .dates import meeting_date
 from .kinds import document_kind
 from .labels import match_label
@@ -91,6 +92,10 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry,
         wider = describe_body(name, evidence + "\n" + full_text, registry, year, place)
         info = replace(wider, cluster=info.cluster, body_kind=info.body_kind if info.body_kind != "other" else wider.body_kind,
                        region=info.region or wider.region)
+    if info.municipality is None and info.body_kind in (None, "municipal committee", OTHER):
+        named = header_municipality(registry, "\n".join(t for t in header if clean(t) not in participants))
+        if named:
+            info = replace(info, municipality=named, region=info.region or registry.municipality_region(named))
     warnings += info.notes
     forum = find_forum(title_lines)
     inferred_cluster = None

@@ -49,6 +49,10 @@ def _registry_clusters(registry_file: str | None) -> list[str]:
     return [b.name for b in load_registry(registry_file).clusters()]
 
 
+def _registry_municipalities(registry_file: str | None) -> list[str]:
+    return [name for name, _ in load_registry(registry_file).municipalities]
+
+
 def _registry_regions(registry_file: str | None) -> list[str]:
     return list(load_registry(registry_file).regions)
 
@@ -66,8 +70,8 @@ FACETS: tuple[Facet, ...] = (
           _meeting("body"), aliases=("organ", "udvalg")),
     Facet("body_kind", "body_kind", "name", "Only this kind of body: " + ", ".join(body_kinds()) + ".",
           _meeting("body_kind"), aliases=("kind", "type"), candidates=lambda registry_file: list(body_kinds())),
-    Facet("municipality", "municipality", "name", "Only this municipality's bodies.", _meeting("municipality"),
-          aliases=("kommune",)),
+    Facet("municipality", "municipality", "name", "Only this municipality's bodies (any of the 98).",
+          _meeting("municipality"), aliases=("kommune",), candidates=_registry_municipalities),
     Facet("period", "period", "name", "Only this election period of the body (e.g. 2022-2025).",
           _meeting("period"), aliases=("valgperiode",), counted=False),
     Facet("year", "year", "year", "A year or a range, e.g. 2023 or 2022-2024.", _meeting("year"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from whoosh import qparser
 from whoosh.query import And, DisjunctionMax, Every, NullQuery, Or, Phrase, Query, Term
 
+from corpus.hygiene import normalise as normalise_chars
 from indexer.facets import BY_PREFIX
 
 from .exact import rewrite_exact
@@ -52,9 +53,10 @@ def _outside_quotes(text: str, pattern: str, repl) -> str:
 
 
 def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
-    """Repairs and rewrites before Whoosh parses: quotes, parentheses, `-word`, `=word`, filters."""
+    """Repairs and rewrites before Whoosh parses: characters as documents have them (corpus.hygiene:
+    `ｔｅｌｅｋｏｌ`, `tele\xadkol`), quotes, parentheses, `-word`, `=word`, filters."""
     notes: list[str] = []
-    text = " ".join(text.split())
+    text = " ".join(normalise_chars(text).split())
     if not text:
         raise QueryError("empty query: give one or more words to search for")
     if len(text) > MAX_QUERY_CHARS:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 
 from ..bodies import describe_body
 from ..dates import find_dates
+from ..hygiene import normalise
 from ..kinds import document_kind
 from ..labels import match_label
 from ..model import AgendaItem, Meeting, Section
@@ -107,7 +108,7 @@ def make_item(
         id=f"{source.digest[:12]}-{position}",
         position=position,
         number=number,
-        title=" ".join(title.split()),
+        title=" ".join(normalise(title).split()),
         case_numbers=tuple(dict.fromkeys(c for c in case_numbers if c)),
         sections=sections,
         closed=closed,

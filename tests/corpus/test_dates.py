@@ -47,3 +47,72 @@ def test_no_date_at_all():
 
 def test_invalid_dates_are_ignored():
     assert find_dates("31. februar 2023 og 45-13-2023") == []
+
+
+def _read(tmp_path, text, name="m.txt"):
+    import corpus
+    from textwrap import dedent
+
+    from tests.conftest import write
+    return corpus.read(write(tmp_path / name, dedent(text)))
+
+
+_HEADER_ROWS = "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in [
+    ("UDVALG", "Beskæftigelsesudvalget"), ("MØDESTED", "Mødelokale 2, Rådhuset"), ("MØDENUMMER", "3"),
+    ("SAGSBEHANDLER", "Lone Berg"), ("FRAVÆR", "Ingen"), ("DELTAGERE", "Alle"), ("STATUS", "Offentliggjort"),
+    ("OPRETTET", "15-03-2022 10:12:40"), ("STARTTIDSPUNKT", "22-03-2022 16:00:00"), ("SLUTTIDSPUNKT", "22-03-2022 18:00:00")])
+
+
+@pytest.mark.parametrize("rows", [_HEADER_ROWS, _HEADER_ROWS.replace("</td><td>", "</td></tr><tr><td>")])
+def test_a_start_field_deep_in_an_export_header_is_the_meeting_date(tmp_path, rows):
+    m = _read(tmp_path, f"""\
+        <html><body><main>
+        <h1>Referat</h1>
+        <table>{rows}</table>
+        <h2>1. Godkendelse af dagsorden</h2><h3>Beslutning</h3><p>Godkendt.</p>
+        <h2>2. Ledighed i kommunen</h2><h3>Beslutning</h3><p>Taget til efterretning.</p>
+        </main></body></html>
+        """, name="m.html")
+    assert m.date == "2022-03-22" and len(m.items) == 2
+
+
+@pytest.mark.parametrize("field", ["Mødetidspunkt: torsdag den 3. november 2022 kl. 17.00",
+                                   "Tid: 3. november 2022, 17.00-19.00", "Mødetidspunkt\n03-11-2022 17:00"])
+def test_meeting_time_fields(tmp_path, field):
+    m = _read(tmp_path, "Referat Handicaprådet\nDato: 10. november 2022\n" + field + """
+
+1. Tilgængelighed på rådhuset
+Beslutning
+Drøftet.
+""")
+    assert m.date == "2022-11-03"
+
+
+def test_a_date_line_above_the_title_beats_an_earlier_meeting_named_before_the_items(tmp_path):
+    m = _read(tmp_path, """\
+        9. juni 2023
+        Ældrerådsmøde, juni 2023
+
+        Ældrerådet godkendte referatet af mødet den 12. maj 2023 og tog derefter hul på dagens punkter.
+
+        1. Nyt fra plejecentrene
+        Formanden orienterede om besøg på to plejecentre.
+
+        2. Eventuelt
+        Intet.
+        """)
+    assert m.date == "2023-06-09"
+
+
+def test_the_date_beside_the_title_beats_the_dateline_the_minutes_were_written_on(tmp_path):
+    m = _read(tmp_path, """\
+        Skanderborg, den 6. juli 2023
+
+        Referat fra Ældrerådet
+        1. juli 2023
+
+        1. Godkendelse af dagsorden
+        Beslutning
+        Godkendt.
+        """)
+    assert m.date == "2023-07-01"
