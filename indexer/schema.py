@@ -23,7 +23,7 @@ SECTION_FIELDS = SECTION_NAMES
 # Facet fields of exact values (indexer.facets), column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = tuple(f.field for f in FACETS if f.kind == "name")
 # Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 _UINT32 = next(code for code in "IL" if array(code).itemsize == 4)
