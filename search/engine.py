@@ -15,7 +15,7 @@ from indexer.facets import BY_NAME
 from indexer.meetings import unpack_sources, versions_of
 from indexer.schema import unpack_sections
 
-from .expand import FEATURES, apply_corrections, corrections, expand_compounds
+from .expand import FEATURES, MinimumMatch, apply_corrections, corrections, expand_compounds
 from .facets import build_filters, counts, section_name, stored_facets
 from .query import QueryError, parse, section_prefixes
 from .result import SORTS, Hit, ItemView, Result, Stats
@@ -116,10 +116,11 @@ def execute(index, slot, request: Request) -> Result:
         """(the query with its compounds, the documents it matches, their BM25F scores when it is ranked
         in numpy: then its documents are those it scores, and the tree is walked once)."""
         query = expanded(query)
-        scored = docsets.scores(searcher, RANKING, query) if sort == "relevance" else None
+        scored = docsets.scores(searcher, RANKING, query, complete) if sort == "relevance" else None
         found = docsets.docs(searcher, query) if scored is None else docsets.intersect(scored[0], docsets.live)
         return query, (found if allowed is None else docsets.intersect(found, allowed)), scored
 
+    complete: list = []  # the documents with every word of a graded query (DocSets.scores)
     query, docs, scored = matching(parsed.query)
     fallback, suggestion, notes = False, None, list(parsed.notes)
     if not len(docs) and not listing and (allowed is not None or section):
@@ -145,6 +146,15 @@ def execute(index, slot, request: Request) -> Result:
         fallback = bool(len(docs))
         if fallback:
             notes.append("no item has all the words; showing items with any of them")
+    elif len(docs) and isinstance(query, MinimumMatch) and not _has_every_word(docsets, searcher, query, docs, complete):
+        fallback = True  # graded: the items shown lack a word; say so, as the any-word fallback does
+        notes.append("no item has all the words; showing items with "
+                     + ("any of them" if query.minimum == 1 else "most of them"))
+    if parsed.expansions and len(docs) and not fallback and not suggestion:
+        plain = parse(text, schema, _fields(section, features), features=features - {"synonyms"})
+        added = len(docs) - len(matching(plain.query)[1])
+        if added > 0:
+            notes.append(f"also searched for {'; '.join(parsed.expansions)} ({added} more items)")
     words = _highlight_words(query)
     first = (request.page - 1) * request.limit
     if not len(docs) or first >= len(docs):
@@ -166,6 +176,13 @@ def execute(index, slot, request: Request) -> Result:
     matched = _matched_sections(docsets, searcher, query, docs, section)
     return Result(request.query, int(len(docs)), fallback, hits, _counts(docsets, searcher, docs, matched),
                   request.page, request.limit, notes, suggestion)
+
+
+def _has_every_word(docsets, searcher, query, docs, complete: list) -> bool:
+    """Whether some item of `docs` has every word of the graded `query`: from what its ranking found
+    (`complete`), else (sorted by date) from the words' documents."""
+    having = complete[-1] if complete else docsets.docs(searcher, And(list(query.clauses)))
+    return bool(len(docsets.intersect(having, docs)))
 
 
 def _counts(docsets, searcher, docs, matched: dict[str, int] | None) -> dict[str, dict[str, int]]:
