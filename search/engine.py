@@ -163,7 +163,7 @@ def execute(index, slot, request: Request) -> Result:
         ids, score = scored  # BM25F of every matching item, in numpy: exact, and no collector
         keep = docsets.mask(docs)[ids]
         ids, score = ids[keep], score[keep]
-        best = np.lexsort((ids, -score))[first:first + request.limit]
+        best = _top(ids, score, first + request.limit)[first:]
         page = [(searcher.stored_fields(int(ids[i])), float(score[i])) for i in best]
     elif sort == "relevance":  # phrases, exact forms: Whoosh's matchers know positions and stored text
         chosen = None if allowed is None and len(docs) == docsets.live.size else set(docs.tolist())
@@ -176,6 +176,17 @@ def execute(index, slot, request: Request) -> Result:
     matched = _matched_sections(docsets, searcher, query, docs, section)
     return Result(request.query, int(len(docs)), fallback, hits, _counts(docsets, searcher, docs, matched),
                   request.page, request.limit, notes, suggestion)
+
+
+def _top(ids: np.ndarray, score: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` best scores, ties by document number: the candidates at or above the
+    count-th best score are partitioned out first (linear), so graded queries, which match many items,
+    sort only those."""
+    if len(score) > 4 * count:
+        threshold = -np.partition(-score, count - 1)[count - 1]
+        candidates = np.flatnonzero(score >= threshold)
+        return candidates[np.lexsort((ids[candidates], -score[candidates]))][:count]
+    return np.lexsort((ids, -score))[:count]
 
 
 def _has_every_word(docsets, searcher, query, docs, complete: list) -> bool:

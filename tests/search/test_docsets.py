@@ -145,3 +145,17 @@ def test_terms_left_out_of_the_flat_postings_are_read_from_whooshs(tmp_path):
             assert sets.docs(s, query).tolist() == sorted(s.docs_for_query(query)) != []
             assert sets.has_term(s, "sagsfremstilling", words[0])
         assert not sets.has_term(s, "sagsfremstilling", "ikkeetord")
+
+
+def test_the_best_of_many_scores_are_those_a_full_sort_gives_ties_included():
+    """search.engine._top partitions before it sorts; the page must be the full sort's, ties by document."""
+    import numpy as np
+
+    from search.engine import _top
+
+    rng = np.random.default_rng(7)
+    for size in (3, 40, 5000):
+        ids = np.sort(rng.choice(10**6, size, replace=False))
+        score = rng.integers(0, 12, size).astype(float)  # many ties
+        for count in (1, 10, 25):
+            assert _top(ids, score, count).tolist() == np.lexsort((ids, -score))[:count].tolist()
