@@ -34,6 +34,7 @@ _NEUTER_T = re.compile(r"(?<=\w{3})(al|el|ig)t$")
 _ERING = re.compile(r"(?<=\w{4})ering$")
 _DOUBLE_END = re.compile(r"([bcdfghjklmnpqrstvwxz])\1$")
 FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "é": "e", "è": "e", "ü": "u"})
+_FOLDED_E = ("oe", "ae")  # ø and æ as folded (or typed so): their e is part of the letter, not an ending
 
 
 @lru_cache(maxsize=1)
@@ -56,9 +57,11 @@ def stem(word: str, exceptions: bool = True, fold: bool = True) -> str:
     A module-level function, not a bound method of the C stemmer, so that Whoosh can pickle
     the analyzer into the index.
     """
-    if fold:
-        word = word.translate(FOLD)
-    result = _STEMMER.stemWord(word)
+    folded = word.translate(FOLD) if fold else word
+    result = _STEMMER.stemWord(folded)
+    if len(result) < len(folded) and folded[len(result) - 1:len(result) + 1] in _FOLDED_E:
+        result += "e"  # Snowball took the e of a folded ø/æ, as it never does of ø itself: `miljø` = `miljøet`
+    word = folded
     if exceptions:
         result = stem_exceptions().get(result, result)
         if _ERING.search(result):  # as Snowball does for the verb: rekruttere -> rekrut

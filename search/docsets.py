@@ -300,9 +300,10 @@ class DocSets:
                 self._columns[key] = found
         return found[0]
 
-    def scores(self, searcher, weighting, node: Query) -> tuple[np.ndarray, np.ndarray] | None:
+    def scores(self, searcher, weighting, node: Query, complete: list | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """(documents, BM25F scores) of a query made of terms under Or / DisjunctionMax / And, computed
-        as Whoosh's matchers would; None for a query with any other part (Whoosh ranks those)."""
+        as Whoosh's matchers would; None for a query with any other part (Whoosh ranks those). For a
+        graded query (MinimumMatch) at the top, `complete` receives the documents that have every word."""
         if isinstance(node, Phrase):  # Whoosh scores a phrase as the sum of its words' scores
             docs = self.phrase(searcher, node)
             if docs is None:
@@ -328,6 +329,8 @@ class DocSets:
             return ids, score * node.boost
         from .expand import COORDINATION_POWER, MinimumMatch
 
+        if isinstance(node, Or) and _one_word_in_fields(searcher, node):
+            return self._word_in_fields(searcher, weighting, node)
         graded = isinstance(node, MinimumMatch)
         if (graded or isinstance(node, (Or, DisjunctionMax, And))) and node.subqueries:
             parts = [self.scores(searcher, weighting, q) for q in node.subqueries]
@@ -342,9 +345,25 @@ class DocSets:
                 keep = hits >= (node.minimum if graded else len(parts))
                 if graded:
                     total = total * (hits / len(parts)) ** COORDINATION_POWER
+                    if complete is not None:
+                        complete.append(docs[hits == len(parts)])
                 return docs[keep], total[keep]
             return docs, total
         return None
+
+    def _word_in_fields(self, searcher, weighting, node: Or) -> tuple[np.ndarray, np.ndarray]:
+        """One word in several fields: its best field counts whole, the others by FIELD_TIEBREAK, so an
+        item that repeats a word in every section does not outrank the one whose title or decision it is."""
+        from .query import FIELD_TIEBREAK
+
+        parts = [self.scores(searcher, weighting, term) for term in node.subqueries]
+        docs, _, total = self._gather(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+                                      False)
+        best = np.zeros(self.doc_count)
+        for ids, values in parts:  # each part lists a document once: a maximum per part, no ufunc.at
+            best[ids] = np.maximum(best[ids], values)
+        best = best[docs]
+        return docs, (best + FIELD_TIEBREAK * (total - best)) * node.boost
 
     def _gather(self, ids: np.ndarray, values: np.ndarray, best: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(each document once, in how many parts it was (each part lists a document once), the sum of
@@ -521,3 +540,15 @@ def _block_postings(segment, fieldname: str, text) -> tuple[np.ndarray, np.ndarr
     if not ids:
         return EMPTY, EMPTY
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def _one_word_in_fields(searcher, node: Or) -> bool:
+    """Whether an Or is one word looked for in several scorable fields (the per-word group of
+    search.query.plain_words and of Whoosh's multifield parser)."""
+    texts, fields = set(), set()
+    for term in node.subqueries:
+        if not isinstance(term, Term) or not searcher.schema[term.fieldname].scorable:
+            return False
+        texts.add(term.text)
+        fields.add(term.fieldname)
+    return len(texts) == 1 and len(fields) > 1

@@ -15,7 +15,7 @@ from indexer.facets import BY_NAME
 from indexer.meetings import unpack_sources, versions_of
 from indexer.schema import unpack_sections
 
-from .expand import FEATURES, apply_corrections, corrections, expand_compounds
+from .expand import FEATURES, MinimumMatch, apply_corrections, corrections, expand_compounds
 from .facets import build_filters, counts, section_name, stored_facets
 from .grouping import group_page, newest
 from .meetings import meeting_name
@@ -121,10 +121,11 @@ def execute(index, slot, request: Request) -> Result:
         """(the query with its compounds, the documents it matches, their BM25F scores when it is ranked
         in numpy: then its documents are those it scores, and the tree is walked once)."""
         query = expanded(query)
-        scored = docsets.scores(searcher, RANKING, query) if sort == "relevance" else None
+        scored = docsets.scores(searcher, RANKING, query, complete) if sort == "relevance" else None
         found = docsets.docs(searcher, query) if scored is None else docsets.intersect(scored[0], docsets.live)
         return query, (found if allowed is None else docsets.intersect(found, allowed)), scored
 
+    complete: list = []  # the documents with every word of a graded query (DocSets.scores)
     query, docs, scored = matching(parsed.query)
     fallback, suggestion, notes = False, None, list(parsed.notes)
     if not len(docs) and not listing and (allowed is not None or section):
@@ -150,6 +151,15 @@ def execute(index, slot, request: Request) -> Result:
         fallback = bool(len(docs))
         if fallback:
             notes.append("no item has all the words; showing items with any of them")
+    elif len(docs) and isinstance(query, MinimumMatch) and not _has_every_word(docsets, searcher, query, docs, complete):
+        fallback = True  # graded: the items shown lack a word; say so, as the any-word fallback does
+        notes.append("no item has all the words; showing items with "
+                     + ("any of them" if query.minimum == 1 else "most of them"))
+    if parsed.expansions and len(docs) and not fallback and not suggestion:
+        plain = parse(text, schema, _fields(section, features), features=features - {"synonyms"})
+        added = len(docs) - len(matching(plain.query)[1])
+        if added > 0:
+            notes.append(f"also searched for {'; '.join(parsed.expansions)} ({added} more items)")
     words = _highlight_words(query)
     first = (request.page - 1) * request.limit
     if not request.all_appearances and len(docs) and searcher.reader().has_column("case"):
@@ -164,7 +174,7 @@ def execute(index, slot, request: Request) -> Result:
         ids, score = scored  # BM25F of every matching item, in numpy: exact, and no collector
         keep = docsets.mask(docs)[ids]
         ids, score = ids[keep], score[keep]
-        best = np.lexsort((ids, -score))[first:first + request.limit]
+        best = _top(ids, score, first + request.limit)[first:]
         page = [(searcher.stored_fields(int(ids[i])), float(score[i])) for i in best]
     elif sort == "relevance":  # phrases, exact forms: Whoosh's matchers know positions and stored text
         chosen = None if allowed is None and len(docs) == docsets.live.size else set(docs.tolist())
@@ -215,6 +225,24 @@ def case_of(key: str, members: list[dict]) -> dict:
         {"id": d["id"], "date": d.get("date"), "meeting": d.get("meeting"), "number": d.get("number", ""),
          "title": d.get("title", ""), "name": meeting_name(d.get("body"), d.get("forum"), d.get("cluster"))}
         for d in ordered]}
+
+
+def _top(ids: np.ndarray, score: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the `count` best scores, ties by document number: the candidates at or above the
+    count-th best score are partitioned out first (linear), so graded queries, which match many items,
+    sort only those."""
+    if len(score) > 4 * count:
+        threshold = -np.partition(-score, count - 1)[count - 1]
+        candidates = np.flatnonzero(score >= threshold)
+        return candidates[np.lexsort((ids[candidates], -score[candidates]))][:count]
+    return np.lexsort((ids, -score))[:count]
+
+
+def _has_every_word(docsets, searcher, query, docs, complete: list) -> bool:
+    """Whether some item of `docs` has every word of the graded `query`: from what its ranking found
+    (`complete`), else (sorted by date) from the words' documents."""
+    having = complete[-1] if complete else docsets.docs(searcher, And(list(query.clauses)))
+    return bool(len(docsets.intersect(having, docs)))
 
 
 def _counts(docsets, searcher, docs, matched: dict[str, int] | None) -> dict[str, dict[str, int]]:

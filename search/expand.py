@@ -24,7 +24,7 @@ QUESTION_WORDS = frozenset(
     "hvordan hvornår hvorfor hvilke hvilken hvilket hvem hvad går gik gået sket sker ske status vide gerne "
     "fortæl fortælle find finde vis vise noget nogle nogen ang angående vedrørende vedr ift omkring".split()
 )
-GRADED_TERMS = 3  # from this many words on, an item missing one word still matches (ranked lower)
+GRADED_TERMS = 2  # from this many words on, an item missing one word still matches (ranked lower)
 LONG_QUERY_TERMS = 4  # from this many words on (a question), all but one or 60 % must match
 COORDINATION_POWER = 2  # an item with m of n words scores (m/n)² of its BM25F sum
 COMPOUND_BOOST = 0.35
@@ -41,27 +41,26 @@ def _phrase(text: str) -> str:
     return f'"{text}"' if " " in text else text
 
 
-def expand_synonyms(text: str) -> str:
-    """`KOL` -> `(KOL OR "kronisk obstruktiv lungesygdom")`, and the long form back to its abbreviation."""
+def expand_synonyms(text: str) -> tuple[str, list[str]]:
+    """`KOL` -> `(KOL OR "kronisk obstruktiv lungesygdom")`, and the long form back to its abbreviation;
+    with the expansions made (`KOL = kronisk obstruktiv lungesygdom`), so that a note can name them. A
+    quoted phrase is exact: it is searched as written, never widened."""
     pieces = re.split(r'("[^"]*"|\S+:\S+)', text)
-    out = []
+    out, made = [], []
     for piece in pieces:
-        if piece.startswith('"'):
-            inner = " ".join(piece.strip('"').split()).lower()
-            group = next(([short, *longs] for short, longs in synonyms().items()
-                          if inner in (f.lower() for f in [short, *longs])), None)
-            out.append(f"({' OR '.join(_phrase(f) for f in group)})" if group else piece)
-            continue
-        if re.match(r"\S+:\S+", piece or ""):
+        if piece.startswith('"') or re.match(r"\S+:\S+", piece or ""):
             out.append(piece)
             continue
         for short, longs in synonyms().items():
             forms = [short, *longs]
             alternatives = " OR ".join(_phrase(f) for f in forms)
             pattern = r"(?<![\w=-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w-])"
-            piece = re.sub(pattern, lambda m, alt=alternatives: f"({alt})", piece, flags=re.IGNORECASE)
+            found = re.search(pattern, piece, flags=re.IGNORECASE)
+            if found:
+                made.append(f"{found.group(0)} = {' / '.join(f for f in forms if f.lower() != found.group(0).lower())}")
+                piece = re.sub(pattern, lambda m, alt=alternatives: f"({alt})", piece, flags=re.IGNORECASE)
         out.append(piece)
-    return "".join(out)
+    return "".join(out), made
 
 
 def drop_question_words(text: str) -> str:
@@ -135,8 +134,9 @@ class MinimumMatch(Query):
 
 
 def minimum_match(query: Query, questions: bool = True) -> Query:
-    """Graded AND: both words of a two-word query must match; of three, two; of a longer one (a question)
-    all but one, or 60 %. Items are ranked with a coordination factor, so every word still comes first.
+    """Graded AND: of two or three words, all but one must match; of a longer query (a question) all but
+    one, or 60 %. Items are ranked with a coordination factor ((matched/words)²), so items with every word
+    come first as a rule, and a two-word query never shows an empty page when one of its words is found.
 
     `query` is the all-words (And) parse; its clauses are the words.
     """

@@ -8,6 +8,8 @@ from indexer.schema import build_schema
 from indexer.writers import Writer
 from search.docsets import DocSets
 from search.engine import RANKING
+from search.expand import MinimumMatch
+from search.query import FIELD_TIEBREAK
 from tests.indexer.test_postings import _documents
 
 
@@ -73,6 +75,34 @@ def test_a_phrase_inside_a_query_tree_scores_as_whoosh_does(searcher):
     assert scores.tolist() == pytest.approx([ranked[d] for d in ids.tolist()], rel=1e-9)
 
 
+def test_a_graded_query_scores_as_its_whoosh_matcher_does(searcher):
+    """The coordination of search.expand.MinimumMatch is the same in numpy and in Whoosh."""
+    words = _stems(searcher, "demens lægevagt pårørende godkendt")
+    query = MinimumMatch([Term("sagsfremstilling", w) for w in words], 2)
+    sets = DocSets(searcher)
+    ids, scores = sets.scores(searcher, RANKING, query)
+    live = sets.mask(sets.live)[ids]
+    ids, scores = ids[live], scores[live]
+    ranked = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+    assert ids.tolist() == sorted(ranked) and len(ranked) > 5
+    assert scores.tolist() == pytest.approx([ranked[d] for d in ids.tolist()], rel=1e-9)
+
+
+def test_one_word_in_several_fields_counts_its_best_field_whole_and_the_others_by_the_tiebreak(searcher):
+    word = _stems(searcher, "demens")[0]
+    fields = ["title", "sagsfremstilling", "beslutning"]
+    sets = DocSets(searcher)
+    ids, scores = sets.scores(searcher, RANKING, Or([Term(f, word, boost=2.0 if f == "title" else 1.0) for f in fields]))
+    per_field = [dict(zip(*(a.tolist() for a in sets.scores(searcher, RANKING, Term(f, word, boost=2.0 if f == "title" else 1.0)))))
+                 for f in fields]
+    several = 0
+    for doc, score in zip(ids.tolist(), scores.tolist()):
+        found = [p[doc] for p in per_field if doc in p]
+        several += len(found) > 1
+        assert score == pytest.approx(max(found) + FIELD_TIEBREAK * (sum(found) - max(found)), rel=1e-9)
+    assert several > 5
+
+
 COLUMNS = ["cluster", "region", "forum", "outcome", "year", "date", "order", "path", "section_mask"]
 
 
@@ -115,3 +145,17 @@ def test_terms_left_out_of_the_flat_postings_are_read_from_whooshs(tmp_path):
             assert sets.docs(s, query).tolist() == sorted(s.docs_for_query(query)) != []
             assert sets.has_term(s, "sagsfremstilling", words[0])
         assert not sets.has_term(s, "sagsfremstilling", "ikkeetord")
+
+
+def test_the_best_of_many_scores_are_those_a_full_sort_gives_ties_included():
+    """search.engine._top partitions before it sorts; the page must be the full sort's, ties by document."""
+    import numpy as np
+
+    from search.engine import _top
+
+    rng = np.random.default_rng(7)
+    for size in (3, 40, 5000):
+        ids = np.sort(rng.choice(10**6, size, replace=False))
+        score = rng.integers(0, 12, size).astype(float)  # many ties
+        for count in (1, 10, 25):
+            assert _top(ids, score, count).tolist() == np.lexsort((ids, -score))[:count].tolist()
