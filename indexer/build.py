@@ -24,14 +24,14 @@ from whoosh import index as windex
 from whoosh.index import LockError
 
 import corpus
-from corpus import Meeting, ReadError, faults
+from corpus import Attachment, Meeting, ReadError, faults
 
 from . import compounds, outbox, spelling
 from .compounds import save_map as save_compounds
 from .facets import stored_values
 from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
 from .meeting_table import ensure_table, load_table, save_table
-from .meetings import MergedItem, MergedMeeting, merge, pack_sources
+from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
 from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
@@ -109,6 +109,11 @@ def _document(meeting: MergedMeeting, merged: MergedItem, slot: int) -> dict:
         meeting=meeting.id,
         sources=pack_sources(merged.sources, primary.path, primary.content_hash),
     )
+    if item.attachments:
+        doc["attachments"] = pack_attachments(item.attachments)
+        text = "\n\n".join(a.text for a in item.attachments if a.pages)
+        if text:
+            doc["attachment"] = text
     if item.case_numbers:
         doc["case_numbers"] = ",".join(item.case_numbers)
     if merged.formality:
@@ -277,10 +282,10 @@ def _writer(ix, files: int):
     return Writer(ix, compound=False)
 
 
-def _parse(path: str, registry_file: str | None) -> Meeting | str:
-    """One file read, or why it cannot be (a one-line message)."""
+def _parse(path: str, registry_file: str | None) -> Meeting | Attachment | str:
+    """One file read (a meeting, or an attachment), or why it cannot be (a one-line message)."""
     try:
-        return corpus.read_bytes(path, Path(path).read_bytes(), registry_file)
+        return corpus.read_document(path, Path(path).read_bytes(), registry_file)
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc}"
     except ReadError as exc:
@@ -288,7 +293,7 @@ def _parse(path: str, registry_file: str | None) -> Meeting | str:
 
 
 @contextmanager
-def _parsing(paths: list[str], registry_file: str | None) -> Iterator[Callable[[str], Meeting | str]]:
+def _parsing(paths: list[str], registry_file: str | None) -> Iterator[Callable[[str], Meeting | Attachment | str]]:
     """`parsed(path)` for each of `paths` in their order, read ahead on every core for big batches.
 
     The plan holds every document before the writer starts (meetings merge across files), so parsing
@@ -303,7 +308,7 @@ def _parsing(paths: list[str], registry_file: str | None) -> Iterator[Callable[[
     try:
         ahead = zip(paths, pool.imap(partial(_parse, registry_file=registry_file), paths, chunksize=4))
 
-        def parsed(path: str) -> Meeting | str:
+        def parsed(path: str) -> Meeting | Attachment | str:
             expected, result = next(ahead)
             assert expected == path, "the plan reads touched files in their order"
             return result
@@ -516,7 +521,7 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
 
     with _parsing(todo, registry_file) as parsed:
 
-        def read(path: str, touched: bool) -> Meeting | None:
+        def read(path: str, touched: bool) -> Meeting | Attachment | None:
             if touched and progress:
                 progress(Path(path))
             kept = " (its indexed items are kept)" if path in state else ""
@@ -524,7 +529,7 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
             if isinstance(result, str):
                 report.failed.append((path, f"{result}{kept}"))
                 return None
-            if touched:
+            if touched and isinstance(result, Meeting):
                 report.warnings += [(path, w) for w in result.warnings]
             return result
 

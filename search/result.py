@@ -40,6 +40,9 @@ class Hit(_FacetAttributes):
     meeting: str | None = None  # the meeting id (referat meeting ID)
     versions: list[str] = field(default_factory=list)  # dagsorden, tillægsdagsorden, referat: where the item appears
     sources: list = field(default_factory=list)  # indexer.meetings.Source: every file, the primary first
+    # Set when the words were found only in an attachment (bilag): which one and on which page
+    # (search.engine.attachment_place); the snippet is from that page.
+    attachment: dict | None = None
 
     @classmethod
     def from_json(cls, data: dict) -> Hit:
@@ -93,6 +96,7 @@ class ItemView(_FacetAttributes):
     versions: list[str] = field(default_factory=list)
     sources: list = field(default_factory=list)  # indexer.meetings.Source: every file, the primary first
     formality: str | None = None
+    attachments: list[dict] = field(default_factory=list)  # search.engine.attachment_place, without a page
 
 
 @dataclass(frozen=True)

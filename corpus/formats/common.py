@@ -13,7 +13,8 @@ from ..bodies import describe_body
 from ..dates import find_dates
 from ..kinds import document_kind
 from ..labels import match_label
-from ..model import AgendaItem, Meeting, Section
+from ..attachments import listed_attachments
+from ..model import AgendaItem, Attachment, Meeting, Section
 from ..outcome import find_outcome
 from ..readers import Line, ReadError, html_lines
 from ..registry import Registry
@@ -104,7 +105,7 @@ def make_item(
     case_numbers: tuple[str, ...] = (),
     closed: bool = False,
     group: str | None = None,
-    attachments: tuple[str, ...] = (),
+    attachments: tuple[str | Attachment, ...] = (),
     page: int | None = None,
 ) -> AgendaItem:
     sections = tuple(s for s in sections if s.text)  # an export's empty field says nothing
@@ -117,7 +118,7 @@ def make_item(
         sections=sections,
         closed=closed,
         group=group,
-        attachments=tuple(a for a in attachments if a),
+        attachments=listed_attachments(attachments),
         page=page,
     )
     return replace(item, outcome=find_outcome(item.section_map()))
