@@ -73,15 +73,10 @@ def read_attachment(path: str, data: bytes) -> Attachment:
     """An attachment's text page by page, with the readers of corpus (PDF text layer or OCR, Word, text)."""
     suffix = Path(path).suffix.lower()
     if suffix == ".pdf":
-        from .pdf import pdf_text
+        from .pdf import page_texts
 
-        text = pdf_text(data, Path(path).name)
-        by_page: dict[int, list[str]] = {}
-        for line in text.lines:
-            by_page.setdefault(line.page or 1, []).append(line.text)
-        last = max(by_page, default=0)
-        pages = tuple("\n".join(by_page.get(n, [])).strip() for n in range(1, last + 1))
-        ocr = text.ocr
+        text = page_texts(data, Path(path).name)
+        pages, ocr = tuple(line.text for line in text.lines), text.ocr
     elif suffix == ".docx":
         from .formats.docx import docx_lines
 
@@ -102,36 +97,39 @@ def _key(name: str) -> str:
     return fold(split_name(name)[1])
 
 
-def _matches(listed: Attachment, read: Attachment) -> bool:
-    if listed.ref and read.ref:
-        return listed.ref.lower() == read.ref.lower()
-    return bool(_key(listed.name)) and _key(listed.name) == _key(read.name)
-
-
 def link(documents: list[tuple[Meeting, tuple[str, ...]]],
          files: list[Attachment]) -> tuple[list[Meeting], list[Attachment]]:
     """Documents (each with the folders it lies in) with the attachment files of their folders linked
-    into the items that name them; and the files nothing named."""
-    by_folder: dict[str, list[Attachment]] = {}
+    into the items that name them; and the files nothing named. A file read with the publisher's id in
+    its name is matched by that id, any other by its name."""
+    by_ref: dict[tuple[str, str], Attachment] = {}
+    by_name: dict[tuple[str, str], Attachment] = {}
     for read in files:
-        by_folder.setdefault(str(Path(read.source).parent), []).append(read)
+        folder = str(Path(read.source).parent)
+        if read.ref:
+            by_ref.setdefault((folder, read.ref.lower()), read)
+        else:
+            by_name.setdefault((folder, _key(read.name)), read)
+    having = {str(Path(read.source).parent) for read in files}
     linked: set[str] = set()
     out = []
     for doc, folders in documents:
-        candidates = [read for folder in folders for read in by_folder.get(folder, [])]
-        if not candidates:
+        if having.isdisjoint(folders):
             out.append(doc)
             continue
         items = []
         for item in doc.items:
             attachments = []
             for listed in named_in(item):
-                read = next((r for r in candidates if _matches(listed, r)), None)
+                key = _key(listed.name)
+                read = next((found for folder in folders
+                             if (found := (by_ref.get((folder, listed.ref.lower())) if listed.ref else None)
+                                 or by_name.get((folder, key)))), None)
                 if read is not None:
                     linked.add(read.source)
                     listed = replace(read, name=listed.name, number=listed.number, ref=listed.ref or read.ref)
                 attachments.append(listed)
-            items.append(replace(item, attachments=tuple(attachments)))
+            items.append(replace(item, attachments=tuple(attachments)) if attachments else item)
         out.append(replace(doc, items=tuple(items)))
     return out, [read for read in files if read.source not in linked]
 

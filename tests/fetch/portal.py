@@ -4,8 +4,8 @@ It behaves like the real ones as far as referat uses them: the front page sets t
 cookie, the API answers 302 without it, `/api/agenda/udvalgsliste` lists committees with their meetings,
 `/api/agenda/dagsorden/{id}` is a meeting, `/vis/pdf/dagsorden/{id}` its PDF and `/vis/pdf/bilag/{id}` an
 attachment's PDF (each through a redirect, as the portals do). Every request is recorded with its
-arrival time and Host header; faults are queued per
-path and used once each (a status, a delay, an HTML page, a block until the test releases it).
+arrival time and Host header; faults are queued per path and used once each (a status, a delay, an HTML
+page, a block until the test releases it).
 """
 from __future__ import annotations
 
