@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from .generate import generate
+from .generate import ATTACHMENT_WORDS, attachment_pdf, generate
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -35,8 +35,9 @@ def _size_mb(path: Path) -> float:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
 
 
-def _queries(corpus: Path, count: int, seed: int) -> dict:
-    """Query classes drawn from the corpus's own words, so every query has something to find."""
+def _queries(corpus: Path, count: int, seed: int, attachments: bool = False) -> dict:
+    """Query classes drawn from the corpus's own words, so every query has something to find; with
+    attachments, classes whose words are only in them (alone, with a word of the items, and `bilag:`)."""
     import corpus as reader
 
     rng = random.Random(seed)
@@ -64,14 +65,20 @@ def _queries(corpus: Path, count: int, seed: int) -> dict:
         listing.append({"query": "", "cluster": m.cluster, "year": str(m.year)})
         a, b, c = rng.sample(words, 3)
         questions.append({"query": f"hvordan går det med {a} og {b} i forhold til {c}"})
-    return {"single word": single, "2-3 word AND": conj, "phrase": phrases, "cluster+year filter, facets": filtered,
-            "filters only (listing)": listing, "long question": questions}
+    classes = {"single word": single, "2-3 word AND": conj, "phrase": phrases,
+               "cluster+year filter, facets": filtered, "filters only (listing)": listing, "long question": questions}
+    if attachments:
+        classes["bilag word (only in attachments)"] = [{"query": rng.choice(ATTACHMENT_WORDS)} for _ in range(count)]
+        classes["bilag word AND item word"] = [{"query": f"{rng.choice(ATTACHMENT_WORDS)} {rng.choice(words)}"}
+                                               for _ in range(count)]
+        classes["bilag:word (attachments only)"] = [{"query": f"bilag:{rng.choice(words)}"} for _ in range(count)]
+    return classes
 
 
-def run_size(items: int, work: Path, query_count: int) -> dict:
-    corpus = work / f"corpus-{items}"
+def run_size(items: int, work: Path, query_count: int, attachment_pages: int = 0) -> dict:
+    corpus = work / (f"corpus-{items}" + (f"-a{attachment_pages}" if attachment_pages else ""))
     if not corpus.exists():
-        generate(corpus, items, seed=11)
+        generate(corpus, items, seed=11, attachment_pages=attachment_pages)
     input_mb = _size_mb(corpus)
     ref_ix, base_ix = work / f"ix-referat-{items}", work / f"ix-baseline-{items}"
     for ix in (ref_ix, base_ix):
@@ -79,12 +86,18 @@ def run_size(items: int, work: Path, query_count: int) -> dict:
     ref = _worker("referat-build", str(corpus), str(ref_ix))
     base = _worker("baseline-build", str(corpus), str(base_ix))
     queries_file = work / f"queries-{items}.json"
-    queries_file.write_text(json.dumps(_queries(corpus, query_count, seed=5), ensure_ascii=False), "utf-8")
+    queries_file.write_text(json.dumps(_queries(corpus, query_count, seed=5, attachments=bool(attachment_pages)),
+                                       ensure_ascii=False), "utf-8")
     ref_q = _worker("referat-queries", str(ref_ix), str(queries_file))
     base_q = _worker("baseline-queries", str(base_ix), str(queries_file))
     cli_q = _worker("referat-cli", str(ref_ix), str(queries_file))
     meetings = _worker("referat-meetings", str(ref_ix))
     nochange = _worker("referat-reindex", str(corpus), str(ref_ix))
+    one_attachment = None
+    if attachment_pages:
+        target = sorted(corpus.rglob("*.pdf"))[len(list(corpus.rglob("*.pdf"))) // 2]
+        target.write_bytes(attachment_pdf(random.Random(99), _Words(), attachment_pages))
+        one_attachment = _worker("referat-reindex", str(corpus), str(ref_ix))
     files = sorted(corpus.rglob("*.txt"))
     for f in random.Random(3).sample(files, max(1, len(files) // 100)):
         f.write_text(f.read_text("utf-8") + "\nTilføjet ved genkørsel.\n", "utf-8")
@@ -101,7 +114,17 @@ def run_size(items: int, work: Path, query_count: int) -> dict:
         "reindex_1pct_updated": changed["updated"],
         "meetings": meetings["meetings"], "meetings_first_ms": meetings["first_ms"],
         "meetings_p50_ms": meetings["p50_ms"],
+        "attachment_pages": attachment_pages * ref["items"],
+        "reindex_attachment_s": one_attachment["seconds"] if one_attachment else None,
+        "reindex_attachment_updated": one_attachment["updated"] if one_attachment else None,
     }
+
+
+class _Words:
+    """Words for a changed attachment: the generator's own, no compounds."""
+
+    def word(self) -> str:
+        return "ændret"
 
 
 def table(results: list[dict]) -> str:
@@ -112,6 +135,8 @@ def table(results: list[dict]) -> str:
         rows.append(f"| {name} | " + " | ".join(fn(r) for r in results) + " |")
 
     row("input text (MB)", lambda r: f"{r['input_mb']:.1f}")
+    if any(r.get("attachment_pages") for r in results):
+        row("attachment PDF pages (in the input)", lambda r: f"{r.get('attachment_pages') or 0:,}")
     row("full index, referat (items/s, incl. parsing)", lambda r: f"{r['referat_items_s']:.0f}")
     row("full index, baseline (items/s, excl. parsing)", lambda r: f"{r['baseline_items_s']:.0f}")
     row("**index speed ratio** (target ≥ 1.5×)", lambda r: f"{r['referat_items_s'] / r['baseline_items_s']:.2f}×")
@@ -127,6 +152,10 @@ def table(results: list[dict]) -> str:
     row("referat meetings: first listing / filtered p50 ms (target ≤ 200)",
         lambda r: f"{r['meetings_first_ms']:.0f} / {r['meetings_p50_ms']:.1f} ({r['meetings']:,} meetings)")
     row("reindex, no change / full build (target ≤ 5 %)", lambda r: f"{100 * r['reindex_nochange_s'] / r['referat_seconds']:.1f} %")
+    if any(r.get("reindex_attachment_s") for r in results):
+        row("reindex, one attachment changed / full build (target ≤ 10 %)",
+            lambda r: f"{100 * r['reindex_attachment_s'] / r['referat_seconds']:.1f} % "
+                      f"({r['reindex_attachment_updated']} files)" if r.get("reindex_attachment_s") else "-")
     row("reindex, 1 % files changed / full build (target ≤ 10 %)", lambda r: f"{100 * r['reindex_1pct_s'] / r['referat_seconds']:.1f} % ({r['reindex_1pct_updated']} files)")
     return "\n".join(rows)
 
@@ -137,13 +166,15 @@ def main() -> None:
     parser.add_argument("--work", default=str(ROOT / ".bench"), help="folder for generated corpora and indexes")
     parser.add_argument("--queries", type=int, default=100, help="queries per class")
     parser.add_argument("--no-readme", action="store_true", help="print the table only")
+    parser.add_argument("--attachments", type=int, default=0, metavar="PAGES",
+                        help="an attachment PDF of this many pages beside each item (0: none)")
     args = parser.parse_args()
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
         started = time.time()
-        results.append(run_size(size, work, args.queries))
+        results.append(run_size(size, work, args.queries, args.attachments))
         print(f"size {size}: done in {time.time() - started:.0f} s", file=sys.stderr)
     text = table(results)
     print(text)
@@ -151,7 +182,8 @@ def main() -> None:
         stamp = time.strftime("%Y-%m-%d")
         machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
         with (HERE / "README.md").open("a", encoding="utf-8") as out:
-            out.write(f"\n### Run of {stamp} ({machine})\n\n{text}\n")
+            extra = f", {args.attachments}-page attachment per item" if args.attachments else ""
+            out.write(f"\n### Run of {stamp} ({machine}{extra})\n\n{text}\n")
     (work / "last-results.json").write_text(json.dumps(results, indent=1), "utf-8")
 
 

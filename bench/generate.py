@@ -4,6 +4,10 @@ Each file is one meeting in TXT with a header, participants and numbered items w
 Sagsfremstilling and Beslutning sections. The vocabulary grows with the corpus, as real Danish does:
 new compounds are glued from a base lexicon (with linking -s- and -e-) at a rate that follows Heaps'
 law, so a bigger corpus has a bigger term dictionary, not just more copies of the same words.
+
+With `attachment_pages`, each item lists one attachment (`Bilag:` `Bilag 1 - Notat <meeting>-<n>`) and
+its PDF of that many pages lies beside the minutes; its text mixes the minutes' words with a vocabulary
+of its own (ATTACHMENT_WORDS), so a query can find words that are only in attachments.
 """
 from __future__ import annotations
 
@@ -35,6 +39,10 @@ LINKS = ["", "s", "e"]
 WORDS = ("at gruppen drøfter status og giver input til det videre arbejde med fokus på sammenhæng for borgeren "
          "mellem kommuner hospital og almen praksis hvor erfaringerne viser at der er behov for en fælles indsats "
          "og bedre koordinering i overgangene samt opfølgning på data og økonomi i klyngen").split()
+ATTACHMENT_WORDS = ("budgetramme anlægsudgift driftsbevilling tilskudsmodel lønsumsstigning aktivitetsbudget "
+                    "takstberegning kapacitetsanalyse belægningsprocent ventetidsgaranti normeringsberegning "
+                    "udgiftsprognose kvalitetsindikator benchmarkrapport risikovurdering").split()
+PAGE_LINES = 40  # lines of about 8 words: an attachment page of some 320 words
 OUTCOMES = ["Godkendt.", "Taget til efterretning.", "Drøftet; sagen genoptages på næste møde.",
             "Godkendt med de bemærkninger, der fremkom på mødet.", "Udsat.", "Tiltrådt."]
 
@@ -62,7 +70,22 @@ def _sentence(rng: random.Random, vocab: Vocabulary, n: int) -> str:
     return " ".join(words).capitalize() + "."
 
 
-def meeting_text(rng: random.Random, vocab: Vocabulary, items: int) -> tuple[str, int]:
+def attachment_name(tag: str, n: int) -> str:
+    return f"Bilag 1 - Notat {tag}-{n}"
+
+
+def attachment_pdf(rng: random.Random, vocab: Vocabulary, pages: int) -> bytes:
+    from tests.pdfwriter import make_pdf
+
+    def line() -> str:
+        return " ".join(rng.choice(ATTACHMENT_WORDS) if rng.random() < 0.05 else
+                        rng.choice(WORDS) if rng.random() < 0.7 else vocab.word() for _ in range(8))
+
+    return make_pdf([[line() for _ in range(PAGE_LINES)] for _ in range(pages)])
+
+
+def meeting_text(rng: random.Random, vocab: Vocabulary, items: int, tag: str = "",
+                 attachments: bool = False) -> tuple[str, int]:
     cluster, towns, hospital = rng.choice(CLUSTERS)
     forum = rng.choice(FORUMS)
     year = rng.randint(2015, 2026)
@@ -78,12 +101,16 @@ def meeting_text(rng: random.Random, vocab: Vocabulary, items: int) -> tuple[str
         lines += [f"{n}. {title} (kl. {hour}.{(n * 5) % 60:02d}-{hour}.{(n * 5 + 5) % 60:02d})", "", "Indstilling",
                   _sentence(rng, vocab, 12), "", "Sagsfremstilling"]
         lines += [_sentence(rng, vocab, rng.randint(15, 30)) for _ in range(rng.randint(4, 9))]
+        if attachments:
+            lines += ["", "Bilag", attachment_name(tag, n)]
         lines += ["", "Beslutning", rng.choice(OUTCOMES) + " " + _sentence(rng, vocab, 10), ""]
     return "\n".join(lines) + "\n", items
 
 
-def generate(folder: str | Path, items: int, seed: int = 7, per_file: int = 10) -> list[Path]:
-    """Write meetings holding `items` agenda items in total into `folder` (files in subfolders of 500)."""
+def generate(folder: str | Path, items: int, seed: int = 7, per_file: int = 10,
+             attachment_pages: int = 0) -> list[Path]:
+    """Write meetings holding `items` agenda items in total into `folder` (files in subfolders of 500),
+    with an attachment PDF of `attachment_pages` pages per item when that is set."""
     rng = random.Random(seed)
     vocab = Vocabulary(rng)
     folder = Path(folder)
@@ -91,10 +118,14 @@ def generate(folder: str | Path, items: int, seed: int = 7, per_file: int = 10) 
     made = 0
     while made < items:
         count = min(items - made, rng.randint(per_file - 3, per_file + 3))
-        text, count = meeting_text(rng, vocab, count)
+        tag = f"m{len(written):06d}"
+        text, count = meeting_text(rng, vocab, count, tag, bool(attachment_pages))
         path = folder / f"batch{len(written) // 500:03d}" / f"meeting{len(written):06d}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
+        for n in range(1, count + 1 if attachment_pages else 1):
+            pdf = attachment_pdf(rng, vocab, attachment_pages)
+            (path.parent / f"{attachment_name(tag, n)}.pdf").write_bytes(pdf)
         written.append(path)
         made += count
     return written
@@ -105,8 +136,9 @@ def main() -> None:
     parser.add_argument("folder")
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--attachments", type=int, default=0, help="attachment PDF pages per item")
     args = parser.parse_args()
-    files = generate(args.folder, args.items, args.seed)
+    files = generate(args.folder, args.items, args.seed, attachment_pages=args.attachments)
     print(f"wrote {len(files)} files with {args.items} items to {args.folder}")
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .lazy import lazy_exports
-from .model import AgendaItem, Meeting, Section, SECTION_NAMES
+from .model import AgendaItem, Attachment, Meeting, Section, SECTION_NAMES
 from .readers import NotAMeeting, ReadError
 from .registry import RegistryError
 from .registry import load as load_registry
@@ -15,9 +15,9 @@ from .registry import load as load_registry
 lazy_exports(__name__, {"FORMATS": ".formats", "SUPPORTED_SUFFIXES": ".formats"})
 
 __all__ = [
-    "AgendaItem", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "FORMATS", "NotAMeeting", "ReadError",
-    "RegistryError",
-    "read", "read_bytes", "iter_files", "load_registry",
+    "AgendaItem", "Attachment", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "FORMATS",
+    "NotAMeeting", "ReadError", "RegistryError",
+    "read", "read_bytes", "read_document", "iter_files", "load_registry",
 ]
 
 
@@ -48,6 +48,21 @@ def read_bytes(path: str, data: bytes, registry_file: str | None = None, place: 
         raise ReadError(f"unsupported file type {suffix or '(none)'}; referat reads {', '.join(SUPPORTED_SUFFIXES)}")
     digest = hashlib.sha256(data).hexdigest()
     return fmt.read(Source(path, data, digest, load_registry(registry_file), place))
+
+
+def read_document(path: str, data: bytes, registry_file: str | None = None,
+                  place: str | None = None) -> Meeting | Attachment:
+    """A meeting, or an attachment (corpus.attachments): a file named as one (`Bilag 2 - ….pdf`), or a
+    PDF or Word file that holds no meeting. An attachment is never parsed for agenda items."""
+    from .attachments import ATTACHMENT_SUFFIXES, looks_like_attachment, read_attachment
+    if looks_like_attachment(path):
+        return read_attachment(path, data)
+    try:
+        return read_bytes(path, data, registry_file, place)
+    except NotAMeeting:
+        if Path(path).suffix.lower() not in ATTACHMENT_SUFFIXES:
+            raise
+        return read_attachment(path, data)
 
 
 def iter_files(paths: list[str | os.PathLike]) -> Iterator[Path]:

@@ -13,6 +13,35 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """An item's attachment (bilag): what the publisher lists (name, number, its own id) and, once read
+    from its file (corpus.attachments), that file and its text page by page."""
+
+    name: str
+    number: int | None = None  # its N in `Bilag N`, else its place in the item's list (1-based)
+    ref: str | None = None  # the publisher's id for it (FirstAgenda `Bilag[].Id`)
+    source: str | None = None  # the file it was read from
+    content_hash: str | None = None
+    pages: tuple[str, ...] = ()  # text of each page (one page for a format without pages)
+    ocr: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(p for p in self.pages if p)
+
+    @property
+    def label(self) -> str:
+        """How it is named to a reader: `Bilag 2 – Handleplan 2024`."""
+        if self.number is None or self.name.lower().startswith("bilag"):
+            return self.name
+        return f"Bilag {self.number} – {self.name}"
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "number": self.number, "ref": self.ref, "source": self.source,
+                "pages": len(self.pages), "ocr": self.ocr}
+
+
+@dataclass(frozen=True)
 class AgendaItem:
     id: str
     position: int
@@ -26,7 +55,7 @@ class AgendaItem:
     closed: bool = False  # a closed (lukket) item: title only, no public text
     listed_only: bool = False  # named in the agenda list / table of contents, no body in the document
     group: str | None = None  # the group header of two-level numbering ("1. Sager til beslutning")
-    attachments: tuple[str, ...] = ()  # names of the item's attachments (bilag)
+    attachments: tuple[Attachment, ...] = ()  # the item's attachments (bilag), read or only named
     page: int | None = None  # where the item starts in its source: PDF page (1-based) ...
     line: int | None = None  # ... or text line (1-based)
     warnings: tuple[str, ...] = ()  # what the reader was unsure of for this item
@@ -99,7 +128,7 @@ class Meeting:
                     "closed": item.closed,
                     "listed_only": item.listed_only,
                     "group": item.group,
-                    "attachments": list(item.attachments),
+                    "attachments": [a.to_json() for a in item.attachments],
                     "page": item.page,
                     "line": item.line,
                     "warnings": list(item.warnings),

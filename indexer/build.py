@@ -24,7 +24,7 @@ from whoosh import index as windex
 from whoosh.index import LockError
 
 import corpus
-from corpus import Meeting, NotAMeeting, ReadError, faults
+from corpus import Attachment, Meeting, NotAMeeting, ReadError, faults
 from corpus.fetch import sources
 from corpus.fetch.sources import place_of
 
@@ -34,7 +34,7 @@ from .facets import stored_values
 from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
 from .meeting_table import ensure_table, load_table, save_table
 from .cases import group_key
-from .meetings import MergedItem, MergedMeeting, merge, pack_sources
+from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
 from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
 from .state import FileState, load_state, save_state
@@ -115,6 +115,11 @@ def _document(meeting: MergedMeeting, merged: MergedItem, slot: int) -> dict:
         meeting=meeting.id,
         sources=pack_sources(merged.sources, primary.path, primary.content_hash),
     )
+    if item.attachments:
+        doc["attachments"] = pack_attachments(item.attachments)
+        text = "\n\n".join(a.text for a in item.attachments if a.pages)
+        if text:
+            doc["attachment"] = text
     if item.case_numbers:
         doc["case_numbers"] = ",".join(item.case_numbers)
     case = group_key(item.title, item.case_numbers, m.municipality)
@@ -291,11 +296,11 @@ def _writer(ix, files: int):
 Places = tuple[tuple[str, str], ...]  # (folder, municipality) of the registered sources (corpus.fetch.places)
 
 
-def _parse(path: str, registry_file: str | None, places: Places = ()) -> Meeting | str:
-    """One file read, or why it cannot be (a one-line message); a file in a source's folder is read as
-    that source's municipality's."""
+def _parse(path: str, registry_file: str | None, places: Places = ()) -> Meeting | Attachment | str:
+    """One file read (a meeting, or an attachment), or why it cannot be (a one-line message); a file in a
+    source's folder is read as that source's municipality's."""
     try:
-        return corpus.read_bytes(path, Path(path).read_bytes(), registry_file, place_of(path, places))
+        return corpus.read_document(path, Path(path).read_bytes(), registry_file, place_of(path, places))
     except OSError as exc:
         return f"cannot read file: {exc.strerror or exc}"
     except NotAMeeting as exc:
@@ -309,7 +314,8 @@ class NotMeeting(str):
 
 
 @contextmanager
-def _parsing(paths: list[str], registry_file: str | None, places: Places) -> Iterator[Callable[[str], Meeting | str]]:
+def _parsing(paths: list[str], registry_file: str | None,
+             places: Places) -> Iterator[Callable[[str], Meeting | Attachment | str]]:
     """`parsed(path)` for each of `paths` in their order, read ahead on every core for big batches.
 
     The plan holds every document before the writer starts (meetings merge across files), so parsing
@@ -325,7 +331,7 @@ def _parsing(paths: list[str], registry_file: str | None, places: Places) -> Ite
         ahead = zip(paths, pool.imap(partial(_parse, registry_file=registry_file, places=places), paths,
                                           chunksize=4))
 
-        def parsed(path: str) -> Meeting | str:
+        def parsed(path: str) -> Meeting | Attachment | str:
             expected, result = next(ahead)
             assert expected == path, "the plan reads touched files in their order"
             return result
@@ -539,7 +545,7 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
     places = sources.places(index_dir, corpus.load_registry(registry_file))
     with _parsing(todo, registry_file, places) as parsed:
 
-        def read(path: str, touched: bool) -> Meeting | None:
+        def read(path: str, touched: bool) -> Meeting | Attachment | None:
             if touched and progress:
                 progress(Path(path))
             kept = " (its indexed items are kept)" if path in state else ""
@@ -548,7 +554,7 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
                 is_skipped = isinstance(result, NotMeeting) and not kept  # an indexed file turned into none: failed
                 (report.not_meetings if is_skipped else report.failed).append((path, f"{result}{kept}"))
                 return None
-            if touched:
+            if touched and isinstance(result, Meeting):
                 report.warnings += [(path, w) for w in result.warnings]
             return result
 

@@ -32,6 +32,7 @@ class Facet:
     extract: Callable[[Meeting, AgendaItem], object] | None = None
     aliases: tuple[str, ...] = ()  # further query prefixes (Danish names)
     option: str | None = None  # the CLI option when it is not --NAME
+    more_options: tuple[str, ...] = ()  # further CLI options for it (`--in bilag` is `--section bilag`)
     counted: bool = True
     watched: bool = True
     candidates: Callable[[str | None], list[str]] = lambda registry_file: []  # names known besides the indexed
@@ -77,7 +78,8 @@ FACETS: tuple[Facet, ...] = (
     Facet("year", "year", "year", "A year or a range, e.g. 2023 or 2022-2024.", _meeting("year"),
           aliases=("år", "aar")),
     Facet("section", "sections", "section",
-          "Match only in this section: " + ", ".join(SECTION_NAMES) + ".", aliases=("sektion",)),
+          "Match only in this section: " + ", ".join(SECTION_NAMES) + " (bilag: the attachments, their text "
+          "included).", aliases=("sektion", "in"), more_options=("--in",)),
     Facet("outcome", "outcome", "name",
           "Only items with this decision: godkendt, taget til efterretning, drøftet, udsat, tiltrådt, ...",
           lambda meeting, item: item.outcome, aliases=("udfald",),

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from corpus import AgendaItem, Meeting
+from corpus import AgendaItem, Attachment, Meeting
 from corpus.bodies import split_period
 
 from .cases import case_keys, formality, normal_title
@@ -74,6 +74,17 @@ def unpack_sources(stored: dict) -> list[Source]:
     """The sources of an item's stored fields (see pack_sources)."""
     return [Source(row[0] or stored.get("path"), row[1], row[2], row[3] or stored.get("content_hash"), *row[4:])
             for row in stored.get("sources") or []]
+
+
+def pack_attachments(attachments) -> list[list]:
+    """An item's attachments as stored with it: name, number, the publisher's id, the file, its hash,
+    OCR or not, and the text of each page (for the page a hit is on, and its passage)."""
+    return [[a.name, a.number, a.ref, a.source, a.content_hash, a.ocr, list(a.pages)] for a in attachments]
+
+
+def unpack_attachments(stored: dict) -> list[Attachment]:
+    return [Attachment(name, number, ref, source, content_hash, tuple(pages), ocr)
+            for name, number, ref, source, content_hash, ocr, pages in stored.get("attachments") or []]
 
 
 @dataclass(frozen=True)
@@ -332,7 +343,7 @@ def _merged_item(mid: str, who: str, slot, all_paths, used: set[str]) -> MergedI
         case_numbers=numbers,
         sections=tuple(_section_objects(sections, slot)),
         outcome=outcome, closed=all(v.closed for _, v in slot), listed_only=all(v.listed_only for _, v in slot),
-        group=best.group, attachments=tuple(dict.fromkeys(a for _, v in slot for a in v.attachments)),
+        group=best.group, attachments=_attachments(slot),
         page=best.page, line=best.line, warnings=best.warnings,
     )
     sources = tuple(
@@ -344,6 +355,16 @@ def _merged_item(mid: str, who: str, slot, all_paths, used: set[str]) -> MergedI
     name = formality(best.title)
     digest = _digest(merged)
     return MergedItem(item_id, merged, sources, name, case_keys(best.title, numbers, who), digest)
+
+
+def _attachments(slot) -> tuple[Attachment, ...]:
+    """Each attachment once by name, over the item's versions: a read one over one only named."""
+    found: dict[str, Attachment] = {}
+    for _, version in slot:
+        for a in version.attachments:
+            if a.name not in found or (a.pages and not found[a.name].pages):
+                found[a.name] = a
+    return tuple(found.values())
 
 
 def _section_objects(sections: dict[str, str], slot):
@@ -373,6 +394,7 @@ def _item_id(mid: str, item: AgendaItem, used: set[str]) -> str:
 
 
 def _digest(item: AgendaItem) -> str:
-    payload = json.dumps([item.number, item.title, item.section_map(), item.outcome], ensure_ascii=False,
-                         sort_keys=True)
+    read = [a.content_hash for a in item.attachments if a.content_hash]
+    payload = json.dumps([item.number, item.title, item.section_map(), item.outcome] + ([read] if read else []),
+                         ensure_ascii=False, sort_keys=True)
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]

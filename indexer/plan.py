@@ -6,14 +6,21 @@ a run rewrites every meeting a touched file belongs to, before or after, from al
 the touched files and the indexed files of the same meetings and dates. Each distinct content is read
 once, however many copies hold it. A meeting one of whose indexed files cannot be read now is left as it
 is, so nothing indexed is lost to a bad file.
+
+Attachment files (corpus.attachments) are linked into the items of the meetings of their folder that
+name them; one nothing names is a meeting of its own. A changed attachment brings the meeting it is
+linked to; a new one, or a touched meeting, brings the other side of its folder (the meetings that may
+name it, the attachments nobody named yet).
 """
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from corpus import Meeting
+from corpus import Attachment, Meeting
+from corpus.attachments import link, standalone
 
 from .meetings import MergedMeeting, group_documents, merge
 from .state import FileState
@@ -30,17 +37,18 @@ class Plan:
 
 
 def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
-         read: Callable[[str, bool], Meeting | None]) -> Plan:
+         read: Callable[[str, bool], Meeting | Attachment | None]) -> Plan:
     """`read(path, touched)` parses one file, or reports it and gives None."""
     result = Plan()
     gone = set(removed)
     by_hash: dict[str, Meeting] = {}
     paths: dict[str, list[str]] = {}
+    attachments: dict[str, Attachment] = {}  # path -> the attachment read from it
     failed: set[str] = set()
 
     def add(path: str, touched: bool) -> None:
         known = state.get(path)
-        if not touched and known and known.hash in by_hash:
+        if not touched and known and not known.attachment and known.hash in by_hash:
             paths[known.hash].append(path)
             return
         doc = read(path, touched)
@@ -49,6 +57,9 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
             return
         if touched:
             result.read.append(path)
+        if isinstance(doc, Attachment):
+            attachments[path] = dataclasses.replace(doc, source=path)
+            return
         if doc.content_hash not in by_hash:
             by_hash[doc.content_hash] = doc
         paths.setdefault(doc.content_hash, []).append(path)
@@ -59,10 +70,16 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
     ids = {state[p].meeting for p in touched | gone if p in state and state[p].meeting}
     dates = {state[p].date for p in touched | gone if p in state and state[p].date}
     dates |= {d.date for d in by_hash.values() if d.date}
+    # A new attachment looks for the meetings of its folder; a touched meeting for the attachments of
+    # its folder that nothing names yet.
+    meeting_folders = {_folder(p) for p in touched if p not in attachments}
+    attachment_folders = {_folder(p) for p in attachments if p not in state or state[p].items}
     siblings: list[str] = []
     for _ in range(2):  # a sibling found by its date can bring its meeting's other files
         found = [p for p, st in state.items() if p not in touched and p not in gone and p not in siblings
-                 and (st.meeting in ids or (st.date and st.date in dates))]
+                 and (st.meeting in ids or (st.date and st.date in dates)
+                      or (st.attachment and st.items and _folder(p) in meeting_folders)
+                      or (not st.attachment and _folder(p) in attachment_folders))]
         siblings += found
         ids |= {state[p].meeting for p in found if state[p].meeting}
     for path in sorted(siblings):
@@ -75,6 +92,15 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
         holders = sorted(set(paths[content_hash]))
         documents.append(dataclasses.replace(doc, path=holders[0]))
         paths[content_hash] = holders
+    if attachments:
+        documents, alone = link([(d, tuple(sorted({_folder(p) for p in paths[d.content_hash]}))) for d in documents],
+                                list(attachments.values()))
+        for read_alone in alone:
+            if read_alone.content_hash in paths:  # an identical copy elsewhere, also alone
+                paths[read_alone.content_hash].append(read_alone.source)
+                continue
+            documents.append(standalone(read_alone))
+            paths[read_alone.content_hash] = [read_alone.source]
     taken: set[str] = set()
     for group in group_documents(documents):
         hashes = [d.content_hash for d in group]
@@ -98,4 +124,17 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
                 if kinds[h] in seen_kinds:
                     result.copies.append(path)
                 seen_kinds.add(kinds[h])
+        for item in meeting.items:
+            for attachment in item.item.attachments:
+                if attachment.source in attachments:
+                    known = result.files.get(attachment.source)
+                    if known is None:
+                        result.files[attachment.source] = FileState(attachment.content_hash, [], meeting.id,
+                                                                    attachment=True)
+                    else:  # an attachment of nothing: a meeting of its own
+                        known.attachment = True
     return result
+
+
+def _folder(path: str) -> str:
+    return os.path.dirname(path)

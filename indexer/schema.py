@@ -22,6 +22,9 @@ from .facets import FACETS
 SECTION_FIELDS = SECTION_NAMES
 # Facet fields of exact values (indexer.facets), column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = tuple(f.field for f in FACETS if f.kind == "name")
+# The attachments' text: searched with everything, and as part of the `bilag` section (--in bilag).
+ATTACHMENT_FIELD = "attachment"
+SECTION_SCOPES = {"bilag": ("bilag", ATTACHMENT_FIELD)}  # a section whose search covers more fields
 # Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
 SCHEMA_VERSION = 12
 
@@ -114,6 +117,11 @@ def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
         # What the reader noted about the item (corpus.model.AgendaItem): closed, listed only in the
         # agenda list, its group header, and its warnings, so `show` can say them.
         marks=STORED(),
+        # The text of the item's attachments (bilag), all pages, in a field of its own ranked below the
+        # item's own text; `attachments` keeps each one (indexer.meetings.pack_attachments) for the page
+        # and passage a hit is on.
+        **{ATTACHMENT_FIELD: _text(analyzer)},
+        attachments=STORED(),
     )
     for name in SECTION_FIELDS:
         fields[name] = _text(analyzer)

@@ -22,6 +22,7 @@ class FileState:
     items: list[str] = field(default_factory=list)  # item digests, in order
     meeting: str | None = None  # the id of the meeting the file is a document of
     date: str | None = None  # that meeting's date: files of one date are merged together
+    attachment: bool = False  # an attachment (bilag): linked into its meeting's items, or on its own
 
 
 def load_state(ix, index_dir: str | os.PathLike) -> tuple[dict[str, FileState], bool]:
@@ -30,7 +31,8 @@ def load_state(ix, index_dir: str | os.PathLike) -> tuple[dict[str, FileState], 
     try:
         data = json.loads((Path(index_dir) / STATE_FILE).read_text("utf-8"))
         if data.get("generation") == generation:
-            return {p: FileState(v["hash"], list(v.get("items", [])), v.get("meeting"), v.get("date"))
+            return {p: FileState(v["hash"], list(v.get("items", [])), v.get("meeting"), v.get("date"),
+                                 bool(v.get("attachment")))
                     for p, v in data["files"].items()}, True
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -38,23 +40,29 @@ def load_state(ix, index_dir: str | os.PathLike) -> tuple[dict[str, FileState], 
 
 
 def state_from_index(ix) -> dict[str, FileState]:
-    """Every source of every item: an item lists all the files (copies, formats, versions) it was read from."""
-    from .meetings import unpack_sources
+    """Every source of every item: an item lists all the files (copies, formats, versions) it was read
+    from, and the attachment files read into it."""
+    from .meetings import unpack_attachments, unpack_sources
 
     files: dict[str, FileState] = {}
     with ix.searcher() as searcher:
         rows = [((s.get("meeting") or "", s.get("position", 0)), s.get("meeting"), s.get("date"), s.get("digest", ""),
-                 unpack_sources(s)) for s in searcher.all_stored_fields()]
+                 unpack_sources(s), unpack_attachments(s)) for s in searcher.all_stored_fields()]
     rows.sort(key=lambda row: row[0])
-    for _, meeting, date, digest, sources in rows:
+    for _, meeting, date, digest, sources, attachments in rows:
         for source in sources:
             state = files.setdefault(source.path, FileState(source.content_hash, [], meeting, date))
             state.items.append(digest)
+        for attachment in attachments:
+            if attachment.source:
+                state = files.setdefault(attachment.source, FileState(attachment.content_hash, [], meeting))
+                state.attachment = True
     return files
 
 
 def save_state(ix, index_dir: str | os.PathLike, files: dict[str, FileState]) -> None:
     payload = {"generation": ix.latest_generation(),
-               "files": {p: {"hash": s.hash, "items": s.items, "meeting": s.meeting, "date": s.date}
+               "files": {p: {"hash": s.hash, "items": s.items, "meeting": s.meeting, "date": s.date,
+                             **({"attachment": True} if s.attachment else {})}
                          for p, s in sorted(files.items())}}
     write_atomic(Path(index_dir) / STATE_FILE, json.dumps(payload, ensure_ascii=False))

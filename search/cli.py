@@ -102,7 +102,7 @@ def facet_options(multiple: bool = True):
     def decorate(f):
         for facet in reversed(FACETS):
             several = multiple and facet.kind != "section"
-            f = click.option(facet.cli_option, facet.name, multiple=several, help=facet.help
+            f = click.option(facet.cli_option, *facet.more_options, facet.name, multiple=several, help=facet.help
                              + (" Repeat for any of several." if several else ""))(f)
         return f
 

@@ -88,16 +88,18 @@ def _report_problems(report: fetching.FetchReport, say) -> None:
 def summary_line(report: fetching.FetchReport) -> str:
     failed = f"; {len(report.failed)} failed" if report.failed else ""
     return (f"fetched from {len(report.sources)} source{'s' * (len(report.sources) != 1)}{failed}: "
-            f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged meetings; "
+            f"{report.new} new, {report.changed} changed, {report.unchanged} unchanged meetings, "
+            f"{report.attachments} attachment{'s' * (report.attachments != 1)}; "
             f"{report.requests} requests; {report.seconds:.1f} s")
 
 
 def run_fetch(index_dir: str, names: tuple[str, ...] = (), into: str | None = None, *, since: date | None = None,
               recheck_days: int = 60, pdf: bool = True, manners: fetching.Politeness | None = None,
+              attachments=True,
               progress=None) -> fetching.FetchReport:
     folder = download_folder(index_dir, into)
     return fetching.fetch(folder, _chosen(index_dir, names), since=since, recheck_days=recheck_days, pdf=pdf,
-                          politeness=manners or politeness(), progress=progress)
+                          attachments=attachments, politeness=manners or politeness(), progress=progress)
 
 
 def fetch_before_reindex(index_dir: str, paths: list[str], log) -> tuple[list[str], dict | None, bool]:
@@ -223,16 +225,24 @@ def source_remove(name, index_dir) -> None:
               help="Meetings this recent are downloaded again to catch corrections "
                    "(older ones when their listing changes).")
 @click.option("--no-pdf", is_flag=True, help="Do not download the published PDFs.")
+@click.option("--no-attachments", is_flag=True, help="Do not download the attachments' (bilag) PDFs.")
+@click.option("--max-attachment-mb", type=click.FloatRange(0, min_open=True),
+              default=fetching.ATTACHMENT_MB, show_default=True,
+              help="Skip (with a warning) an attachment PDF larger than this.")
+@click.option("--max-attachments-total-mb", type=click.FloatRange(0, min_open=True),
+              default=fetching.ATTACHMENTS_PER_RUN_MB, show_default=True,
+              help="Download at most this much attachment PDF in one run; the rest come in the next runs.")
 @click.option("--no-index", is_flag=True, help="Only download; do not index what was fetched.")
 @registry_option
 @_errors_as_messages
 @_source_errors
 def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, retries, recheck_days, no_pdf,
-              no_index, registry_file) -> None:
+              no_attachments, max_attachment_mb, max_attachments_total_mb, no_index, registry_file) -> None:
     """Fetch new and changed minutes from the sources, then index them.
 
     Each meeting is saved as the portal's JSON (and its PDF where the portal offers one) under
-    FOLDER/source/committee/date_name_id; a corrected meeting is fetched and indexed again.
+    FOLDER/source/committee/date_name_id, with its attachments' PDFs beside it
+    (date_name_id_bilag_ID.pdf); a corrected meeting is fetched and indexed again.
 
     \b
     Exit codes: 0 all sources fetched, 1 a source failed (the others were fetched) or files failed
@@ -252,6 +262,8 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
     try:
         report = run_fetch(index_dir, names, into, since=since.date() if since else None,
                            recheck_days=recheck_days, pdf=not no_pdf, manners=politeness(delay, timeout, retries),
+                           attachments=not no_attachments and fetching.AttachmentCaps(max_attachment_mb,
+                                                                                      max_attachments_total_mb),
                            progress=progress)
     except OSError as exc:  # a full disk, a folder that cannot be written
         raise click.ClickException(f"fetch stopped: {exc}; what was fetched before is kept") from None

@@ -137,9 +137,13 @@ def case_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
 @click.argument("item_id")
 @index_option
 @click.option("--source", "choice", type=click.IntRange(1), help="Open the N-th source listed by referat show.")
+@click.option("--attachment", "attachment", type=int, default=None,
+              help="Open the item's attachment (bilag) N instead, as `referat show` lists them.")
+@click.option("--page", "page", type=int, default=None, help="With --attachment: the page to open it at.")
 @click.option("--print", "print_only", is_flag=True, help="Only print the file:// URI, do not open it.")
 @_errors_as_messages
-def open_cmd(item_id: str, index_dir: str, choice: int | None, print_only: bool) -> None:
+def open_cmd(item_id: str, index_dir: str, choice: int | None, attachment: int | None, page: int | None,
+             print_only: bool) -> None:
     """Open an item's source file at the item's page (PDF), with the desktop's opener.
 
     Without an opener (xdg-open, open) on PATH, or with --print, prints the file:// URI
@@ -148,11 +152,12 @@ def open_cmd(item_id: str, index_dir: str, choice: int | None, print_only: bool)
     \b
     Example:
       referat open 2022-11-30-sundhedsklynge-nord-di-67cfa1-3
+      referat open 2022-11-30-sundhedsklynge-nord-di-67cfa1-3 --attachment 2 --page 14
     """
     from .index import open as open_index
 
     with open_index(index_dir) as ix:
-        source = ix.source(item_id, choice)
+        source = ix.attachment(item_id, attachment, page) if attachment is not None else ix.source(item_id, choice)
     opener = None if print_only else desktop_opener()
     if opener is None:
         click.echo(source.uri)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 from whoosh import scoring
@@ -12,8 +13,8 @@ from whoosh.query import And, AndNot, Not, Or, Phrase, Term, TermRange
 from indexer import SECTION_FIELDS
 from indexer.cases import formality
 from indexer.facets import BY_NAME
-from indexer.meetings import unpack_sources, versions_of
-from indexer.schema import unpack_sections
+from indexer.meetings import unpack_attachments, unpack_sources, versions_of
+from indexer.schema import ATTACHMENT_FIELD, SECTION_SCOPES, unpack_sections
 
 from .expand import FEATURES, MinimumMatch, apply_corrections, corrections, expand_compounds
 from .facets import build_filters, counts, section_name, stored_facets
@@ -21,7 +22,7 @@ from .grouping import group_page, newest
 from .meetings import meeting_name
 from .query import QueryError, parse, section_prefixes
 from .result import SORTS, Hit, ItemView, Result, Stats
-from .snippets import snippet
+from .snippets import matches, snippet
 
 RANKING = scoring.BM25F()  # field weights are query boosts (search.query.FIELD_BOOSTS)
 
@@ -269,8 +270,8 @@ def ranked_fields() -> list[str]:
 
 def _fields(section: str | None, features: frozenset[str] = FEATURES) -> list[str]:
     if section is None:
-        return ["title", *SECTION_FIELDS, "participants"] + (["ocr"] if "ocr" in features else [])
-    return [section]
+        return ["title", *SECTION_FIELDS, "participants", ATTACHMENT_FIELD] + (["ocr"] if "ocr" in features else [])
+    return list(SECTION_SCOPES.get(section, (section,)))
 
 
 def positive_terms(query) -> list[tuple[str, str]]:
@@ -303,14 +304,15 @@ def _matched_sections(docsets, searcher, query, docs, section: str | None) -> di
     terms = positive_terms(query)
     if not terms:
         return None
-    by_field: dict[str, set[str]] = {}
+    section_of = {f: name for name, scope in SECTION_SCOPES.items() for f in scope}
+    by_section: dict[str, list[tuple[str, str]]] = {}
     for fieldname, text in terms:
-        if fieldname in SECTION_FIELDS:
-            by_field.setdefault(fieldname, set()).add(text)
+        if fieldname in SECTION_FIELDS or fieldname in section_of:
+            by_section.setdefault(section_of.get(fieldname, fieldname), []).append((fieldname, text))
     out = {}
-    for fieldname, texts in by_field.items():
-        having = docsets.union([docsets.term(searcher, fieldname, t) for t in texts])
-        out[fieldname] = int(len(docsets.intersect(having, docs)))
+    for name, field_terms in by_section.items():  # items, not pages or fields, are counted
+        having = docsets.union([docsets.term(searcher, f, t) for f, t in dict.fromkeys(field_terms)])
+        out[name] = int(len(docsets.intersect(having, docs)))
     return out
 
 
@@ -322,12 +324,40 @@ def _highlight_words(query) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(words), frozenset(keys)
 
 
+def attachment_passage(attachments, words: tuple[frozenset[str], frozenset[str]]) -> tuple[dict, str] | None:
+    """The first attachment page holding a query word: (where it is, its passage)."""
+    stems, keys = words
+    for n, a in enumerate(attachments, start=1):
+        for page, text in enumerate(a.pages, start=1):
+            if text and matches(text, stems, keys if a.ocr else frozenset()):
+                return attachment_place(a, page, n), snippet(text, words)
+    return None
+
+
+def attachment_place(a, page: int | None, n: int) -> dict:
+    """An attachment page as hits and items show it: `Bilag 2 – Handleplan 2024, s. 14`, with the file;
+    `n` is its place among the item's attachments (its number when it has none)."""
+    where = f"{a.label}, s. {page}" if page else a.label
+    uri = Path(a.source).absolute().as_uri() if a.source else None
+    if uri and page and a.source.lower().endswith(".pdf"):
+        uri += f"#page={page}"
+    return {"number": a.number or n, "name": a.name, "label": a.label, "page": page, "where": where, "uri": uri,
+            "pages": len(a.pages)}
+
+
 def _hit(hit: dict, score, words: tuple[frozenset[str], frozenset[str]], section: str | None) -> Hit:
     content = unpack_sections(hit.get("content"))
     if section:
         text = content.get(section, "")
     else:
         text = "\n".join(content.values())
+    passage, attachment = snippet(text, words), None
+    own = "**" in passage or bool(matches(hit.get("title", ""), *words))
+    if hit.get("attachments") and any(words) and (section == "bilag" or not own):
+        found = attachment_passage(unpack_attachments(hit), words)
+        if found:  # a word found in an attachment (only there, unless --in bilag): the passage is its page's
+            attachment, passage = found
+            attachment["only"] = not own
     return Hit(
         id=hit["id"],
         path=hit["path"],
@@ -336,12 +366,13 @@ def _hit(hit: dict, score, words: tuple[frozenset[str], frozenset[str]], section
         title=hit.get("title", ""),
         date=hit.get("date"),
         score=round(float(score), 4) if isinstance(score, (int, float)) else None,
-        snippet=snippet(text, words),
+        snippet=passage,
         sections=[s for s in (hit.get("sections") or "").split(",") if s],
         facets=stored_facets(hit),
         meeting=hit.get("meeting"),
         versions=list(versions_of(sources := unpack_sources(hit))),
         sources=sources,
+        attachment=attachment,
     )
 
 
@@ -358,6 +389,7 @@ def item_view(searcher, item_id: str) -> ItemView:
         meeting=stored.get("meeting"),
         versions=list(versions_of(sources := unpack_sources(stored))), sources=sources,
         formality=formality(stored.get("title", "")),
+        attachments=[attachment_place(a, None, n) for n, a in enumerate(unpack_attachments(stored), start=1)],
     )
 
 

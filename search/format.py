@@ -50,6 +50,7 @@ def _hit_row(hit: Hit) -> dict:
     row["sources"] = " ".join(s.path for s in hit.sources)
     row["case"] = (hit.case or {}).get("key") or ""
     row["also_in"] = " ".join(a["id"] for a in hit.also_in)
+    row["attachment"] = hit.attachment["where"] if hit.attachment else ""
     return row
 
 
@@ -123,6 +124,8 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
         out += wrap(f"{meta}   [{hit.id}]", width)
         if hit.sources:
             out += wrap(source_line(hit.sources, hit.versions), width)
+        if hit.attachment:
+            out += wrap(attachment_line(hit), width)
         if hit.snippet:
             out += [highlighted(line, colour) for line in wrap(hit.snippet, width)]
         if hit.also_in:
@@ -133,6 +136,14 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
             listing = ", ".join(f"{k} ({v})" for k, v in counts.items())
             out += wrap(f"{name}: {listing}", width, "")
     return "\n".join(out)
+
+
+def attachment_line(hit: Hit) -> str:
+    """`only in Bilag 2 – Handleplan 2024, s. 14 (referat open ID --attachment 2 --page 14)`: where the
+    words were found when it was in an attachment."""
+    a = hit.attachment
+    command = f"referat open {hit.id} --attachment {a['number']}" + (f" --page {a['page']}" if a["page"] else "")
+    return f"{'only in' if a.get('only') else 'in'} {a['where']}" + (f" ({command})" if a["uri"] else "")
 
 
 def source_line(sources: list, versions: list[str]) -> str:
@@ -185,6 +196,9 @@ def item_text(item: ItemView, meeting=None) -> str:
     for n, source in enumerate(sources, start=1):
         where = ", ".join(x for x in (source.format, source.kind, source.where, f"item {source.position}") if x)
         out.append(f"{'source ' + str(n) + ':':14} {source.path} ({where})")
+    for a in item.attachments:
+        read = f"{a['pages']} page{'s' if a['pages'] != 1 else ''}: {a['uri']}" if a["uri"] else "not read (no file)"
+        out.append(f"{'attachment:':14} {a['label']} ({read})")
     for name, text in item.sections.items():
         out += ["", name.capitalize(), "-" * len(name), text]
     if meeting is not None:

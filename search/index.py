@@ -26,7 +26,8 @@ from .docsets import SORT_COLUMNS
 from .engine import RANKING, Request, execute, item_view, ranked_fields, stats_of
 from .expand import FEATURES, Vocabulary, prepare_corrections
 from .facets import COLUMN_COUNTED, resolve_names
-from .meetings import CaseView, MeetingList, MeetingView, case_view, list_meetings, meeting_view, source_of
+from .meetings import CaseView, MeetingList, MeetingView, attachment_of, case_view, list_meetings, meeting_view, \
+    source_of
 from .query import QueryError
 from .result import ItemView, Result, Stats
 
@@ -245,6 +246,10 @@ class Index:
     def source(self, item_id: str, choice: int | None = None) -> Source:
         """The file (and page) `referat open` opens for an item."""
         return self._with_retry(lambda slot: source_of(slot.searcher, item_id, choice))
+
+    def attachment(self, item_id: str, number: int, page: int | None = None) -> Source:
+        """An item's attachment `number` (its Bilag N) as `referat open --attachment` opens it, at `page`."""
+        return self._with_retry(lambda slot: attachment_of(slot.searcher, item_id, number, page))
 
 
 def open(index_dir: str | os.PathLike, *, registry_file: str | None = None) -> Index:  # noqa: A001

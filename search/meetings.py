@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from whoosh.query import And, Or, Term
 
 from indexer.cases import NUMBER_PREFIX, case_keys, formality, normal_case_number, normal_title
-from indexer.meetings import Source, unpack_sources, versions_of, who_key
+from indexer.meetings import Source, unpack_attachments, unpack_sources, versions_of, who_key
 from indexer.schema import unpack_sections
 
 from .query import QueryError
@@ -203,6 +204,26 @@ def list_meetings(table: dict[str, dict], *, names: dict[str, list[str]] | None 
                         r.get("body_kind"), r.get("municipality"), r.get("period"))
              for r in rows[first: first + limit]]
     return MeetingList(len(rows), shown, page, limit)
+
+
+def attachment_of(searcher, item_id: str, number: int, page: int | None = None) -> Source:
+    """The file of an item's attachment (its `Bilag N`, else the N-th listed) as a source at `page`."""
+    stored = searcher.document(id=item_id.strip())
+    if not stored:
+        raise QueryError(f"no item with id '{item_id}' (ids are shown by referat search)")
+    attachments = unpack_attachments(stored)
+    chosen = next((a for a in attachments if a.number == number), None)
+    if chosen is None and 1 <= number <= len(attachments):
+        chosen = attachments[number - 1]
+    if chosen is None:
+        raise QueryError(f"item '{item_id}' has {len(attachments)} attachment(s); no attachment {number}")
+    if not chosen.source:
+        raise QueryError(f"attachment {number} of item '{item_id}' ({chosen.label}) was not read: "
+                         "no file of it was fetched or lies beside the minutes")
+    if page is not None and not 1 <= page <= max(len(chosen.pages), 1):
+        raise QueryError(f"--page must be between 1 and {len(chosen.pages)} for {chosen.label}")
+    suffix = Path(chosen.source).suffix.lower().lstrip(".")
+    return Source(chosen.source, suffix, "bilag", chosen.content_hash or "", chosen.number or number, page)
 
 
 def source_of(searcher, item_id: str, choice: int | None = None) -> Source:

@@ -14,14 +14,16 @@ from whoosh.query import And, DisjunctionMax, Every, NullQuery, Or, Phrase, Quer
 
 from corpus.hygiene import normalise as normalise_chars
 from indexer.facets import BY_PREFIX
+from indexer.schema import ATTACHMENT_FIELD, SECTION_SCOPES
 
 from .exact import rewrite_exact
 from .expand import FEATURES, GRADED_TERMS, drop_question_words, expand_synonyms, minimum_match
 
 MAX_QUERY_CHARS = 1000
 # Ranking weights (BM25F field boosts): a word in the title says most about an item, a word in the
-# decision more than one in the background text.
-FIELD_BOOSTS = {"title": 3.0, "beslutning": 1.6, "indstilling": 1.3, "participants": 0.1, "ocr": 0.8}
+# decision more than one in the background text; a word only in an attachment (bilag) least.
+FIELD_BOOSTS = {"title": 3.0, "beslutning": 1.6, "indstilling": 1.3, "participants": 0.1, "ocr": 0.8,
+                ATTACHMENT_FIELD: 0.4}
 # A word found in several fields of an item: its best field counts whole, each other field by this much
 # (search.docsets), so repeating a word in every section adds less than having it where it matters.
 # (Whoosh's own matchers, which rank the few queries numpy does not, exact forms and prefixes, add them up.)
@@ -86,7 +88,10 @@ def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
             filters.setdefault(FILTER_FIELD_ALIASES[name], []).append(value)
             return " "
         if name in TEXT_FIELD_ALIASES:
-            return f"{TEXT_FIELD_ALIASES[name]}:{m.group(2)}"
+            fields = SECTION_SCOPES.get(TEXT_FIELD_ALIASES[name], (TEXT_FIELD_ALIASES[name],))
+            if len(fields) == 1:
+                return f"{fields[0]}:{m.group(2)}"
+            return "(" + " OR ".join(f"{f}:{m.group(2)}" for f in fields) + ")"
         known = ", ".join(sorted(set(TEXT_FIELD_ALIASES) | set(FILTER_FIELD_ALIASES)))
         raise QueryError(f"unknown field '{m.group(1)}' (known fields: {known})")
 

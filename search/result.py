@@ -43,6 +43,9 @@ class Hit(_FacetAttributes):
     # The case the hit stands for when hits are grouped (search.grouping): {key, appearances: [{id, date,
     # meeting, number, title, name}]}, the matching appearances newest first, this one among them.
     case: dict | None = None
+    # Set when the words were found only in an attachment (bilag): which one and on which page
+    # (search.engine.attachment_place); the snippet is from that page.
+    attachment: dict | None = None
 
     @property
     def also_in(self) -> list[dict]:
@@ -103,6 +106,7 @@ class ItemView(_FacetAttributes):
     versions: list[str] = field(default_factory=list)
     sources: list = field(default_factory=list)  # indexer.meetings.Source: every file, the primary first
     formality: str | None = None
+    attachments: list[dict] = field(default_factory=list)  # search.engine.attachment_place, without a page
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ The protocol, as public harvesters of these portals use it: a GET of the front p
 `GET /api/agenda/udvalgsliste` lists the committees grouped by period, each with its meetings inline
 (`{"Udvalg": {period: [{"Id", "Navn", "Moeder": [{"Id", "Dato", "Navn", ...}]}]}}`);
 `GET /api/agenda/dagsorden/{id}` is one meeting; `/vis/pdf/dagsorden/{id}?redirectDirectlyToPdf=true`
-is its published PDF where the portal offers one.
+is its published PDF where the portal offers one, and `/vis/pdf/bilag/{id}?redirectDirectlyToPdf=true` the
+PDF of an attachment (an item's `Bilag[].Id` whose `HarPdfVersion` is true).
 
 Politeness: one request at a time per host with a delay between them, a User-Agent naming referat,
 timeouts, retries with backoff on 5xx, 429 and timeouts, Retry-After honoured. Redirects are followed by
@@ -99,11 +100,12 @@ class Http:
     def cookies(self, netloc: str) -> httpx.Cookies:
         return self._host(netloc).client.cookies
 
-    def get(self, url: str, *, follow: bool = False, accept: str = "*/*") -> httpx.Response:
-        """GET with retries; with `follow`, redirects on the same host are followed (a loop is an error)."""
+    def get(self, url: str, *, follow: bool = False, accept: str = "*/*", limit: int | None = None) -> httpx.Response:
+        """GET with retries; with `follow`, redirects on the same host are followed (a loop is an error).
+        With `limit` (bytes) a body announced or found to be larger is not read on: TooLarge."""
         seen: list[str] = []
         while True:
-            response = self._get_once(url, accept)
+            response = self._get_once(url, accept, limit)
             if not follow or not response.is_redirect:
                 return response
             target = urljoin(url, response.headers.get("location", ""))
@@ -114,7 +116,7 @@ class Http:
                 raise PortalError(seen[0], f"redirect loop ({' -> '.join(seen + [target])})")
             url = target
 
-    def _get_once(self, url: str, accept: str) -> httpx.Response:
+    def _get_once(self, url: str, accept: str, limit: int | None = None) -> httpx.Response:
         p = self.politeness
         host = self._host(urlsplit(url).netloc)
         with host.lock:
@@ -126,7 +128,8 @@ class Http:
                 problem, retry_after = None, None
                 try:
                     self.requests += 1
-                    response = host.client.get(url, headers={"Accept": accept})
+                    response = (host.client.get(url, headers={"Accept": accept}) if limit is None
+                                else _capped(host.client, url, accept, limit))
                 except httpx.TimeoutException:
                     problem = f"no answer within {p.timeout:g} s"
                 except httpx.RequestError as exc:  # connection refused or reset, a broken answer
@@ -147,6 +150,31 @@ class Http:
                                            f"more than {p.max_wait:.0f} s")
                 time.sleep(max(pause, 0.0))
                 attempt += 1
+
+
+class TooLarge(Exception):
+    """A download larger than its cap; the message says how large, as far as is known."""
+
+    def __init__(self, url: str, size: int | None, limit: int):
+        known = f"{size / 1e6:.1f} MB" if size is not None else f"more than {limit / 1e6:.1f} MB"
+        super().__init__(f"{url}: {known}, over the cap of {limit / 1e6:.1f} MB")
+        self.size = size
+
+
+def _capped(client: httpx.Client, url: str, accept: str, limit: int) -> httpx.Response:
+    """A GET whose body is read only up to `limit` bytes: the announced length is checked first, then
+    the bytes as they come (a server may announce none)."""
+    with client.stream("GET", url, headers={"Accept": accept}) as response:
+        announced = response.headers.get("content-length")
+        if response.status_code == 200 and announced and announced.isdigit() and int(announced) > limit:
+            raise TooLarge(url, int(announced), limit)
+        body = bytearray()
+        for chunk in response.iter_bytes():
+            body += chunk
+            if len(body) > limit:
+                raise TooLarge(url, None, limit)
+    return httpx.Response(response.status_code, headers=response.headers, content=bytes(body),
+                          request=response.request)
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -227,6 +255,15 @@ class Portal:
         data = self._api(path)
         check_meeting(self.base + path, data)
         return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"), data
+
+    def attachment_pdf(self, attachment_id: str, limit: int) -> bytes | None:
+        """An attachment's (bilag's) published PDF, as the portal serves the meeting's own; None where it
+        gives none. Raises TooLarge above `limit` bytes, PortalError when the portal fails to answer."""
+        url = f"{self.base}/vis/pdf/bilag/{quote(attachment_id, safe='')}?redirectDirectlyToPdf=true"
+        response = self.http.get(url, follow=True, accept="application/pdf", limit=limit)
+        if response.status_code != 200 or not response.content.startswith(b"%PDF-"):
+            return None
+        return response.content
 
     def meeting_pdf(self, meeting_id: str) -> bytes | None:
         """The published PDF of the whole meeting, or None where the portal offers none (404, or a

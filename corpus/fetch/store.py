@@ -35,6 +35,7 @@ class Fetched:
     fingerprint: str  # the committee list's entry for it when fetched
     files: list[str] = field(default_factory=list)  # relative to the download folder
     pdf_pending: bool = False  # the portal failed to give the PDF: asked again on the next run
+    too_large: list[str] = field(default_factory=list)  # attachment ids skipped as over the size cap
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:

@@ -14,7 +14,8 @@ from ..dates import find_dates
 from ..hygiene import normalise
 from ..kinds import document_kind
 from ..labels import match_label
-from ..model import AgendaItem, Meeting, Section
+from ..attachments import listed_attachments
+from ..model import AgendaItem, Attachment, Meeting, Section
 from ..outcome import find_outcome
 from ..readers import Line, NotAMeeting, ReadError, html_lines
 from ..registry import Registry
@@ -100,7 +101,7 @@ def make_item(
     case_numbers: tuple[str, ...] = (),
     closed: bool = False,
     group: str | None = None,
-    attachments: tuple[str, ...] = (),
+    attachments: tuple[str | Attachment, ...] = (),
     page: int | None = None,
 ) -> AgendaItem:
     sections = tuple(s for s in sections if s.text)  # an export's empty field says nothing
@@ -113,7 +114,7 @@ def make_item(
         sections=sections,
         closed=closed,
         group=group,
-        attachments=tuple(a for a in attachments if a),
+        attachments=listed_attachments(attachments),
         page=page,
     )
     return replace(item, outcome=find_outcome(item.section_map()))

@@ -17,7 +17,7 @@ import json
 
 from ..bodies import OTHER
 from ..dates import meeting_date
-from ..model import Meeting
+from ..model import Attachment, Meeting
 from ..readers import Line, ReadError, decode_text
 from .common import NotAMeeting, Source, closed_title, export_date, html_to_lines, make_item, make_meeting, \
     sections_from_html, sections_from_lines
@@ -56,7 +56,8 @@ def read_json(source: Source) -> Meeting:
             sections=sections_from_lines(lines),
             case_numbers=(str(point.get("SagsNummer") or point.get("CaseNumber") or ""),),
             closed=closed,
-            attachments=tuple(str(b.get("Navn") or "") for b in _dicts(point.get("Bilag"))),
+            attachments=tuple(Attachment(str(b.get("Navn") or ""), ref=str(b.get("Id") or "") or None)
+                              for b in _dicts(point.get("Bilag"))),
         ))
     title = ("Tillægsdagsorden" if doc.get("TillaegsDagsorden") else "", str(meeting.get("Navn") or ""))
     participants = tuple(str(p.get("Name") or "") for p in _dicts(meeting.get("Moededeltagere"))

@@ -180,12 +180,20 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
                     first=(form.page - 1) * form.limit + 1)
 
     def source(request: Request) -> Response:
-        """An indexed file of an item (`?kopi=N`: its N-th source): looked up by the item, never by a path."""
+        """An indexed file of an item (`?kopi=N`: its N-th source; `?bilag=N`: its attachment N): looked up
+        by the item, never by a path."""
         item = library.item(request.path_params["item_id"])
         copy = request.query_params.get("kopi")
+        attachment = request.query_params.get("bilag")
         if copy is not None and not (copy.isdigit() and 1 <= int(copy) <= len(item.sources)):
             raise BadRequest(f"'kopi' skal være et tal fra 1 til {len(item.sources)} for dette punkt")
-        path = Path(library.index().source(item.id, int(copy) if copy else None).path)
+        if attachment is not None:
+            readable = {a["number"] for a in item.attachments if a["uri"]}
+            if not (attachment.isdigit() and int(attachment) in readable):
+                raise BadRequest(f"punktet har intet læst bilag {attachment}")
+            path = Path(library.index().attachment(item.id, int(attachment)).path)
+        else:
+            path = Path(library.index().source(item.id, int(copy) if copy else None).path)
         if not path.is_file():
             raise HTTPException(404, f"kildefilen {path.name} findes ikke længere på serveren")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

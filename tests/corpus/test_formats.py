@@ -58,7 +58,8 @@ def test_firstagenda_json(tmp_path):
                                                         "firstagenda-json")
     assert m.cluster is None and m.participants == ("Karen Holm",)
     item = m.items[1]
-    assert item.case_numbers == ("24-009876",) and item.attachments == ("Bilag 1. Udkast til demensstrategi",)
+    assert item.case_numbers == ("24-009876",)
+    assert tuple(a.name for a in item.attachments) == ("Udkast til demensstrategi",)
     sections = item.section_map()
     assert sections["beslutning"] == "Indstillingen blev godkendt."
     assert "strategien godkendes" in sections["indstilling"]
@@ -106,7 +107,8 @@ def test_firstagenda_page(tmp_path):
     assert (m.body, m.date, m.kind, m.source_format) == ("Ældre- og Sundhedsudvalget", "2025-02-10", "referat",
                                                         "firstagenda-html")
     item = m.items[1]
-    assert item.case_numbers == ("EMN-2024-004321",) and item.attachments == ("Plan for rehabilitering 2025",)
+    assert item.case_numbers == ("EMN-2024-004321",)
+    assert tuple(a.name for a in item.attachments) == ("Plan for rehabilitering 2025",)
     sections = item.section_map()
     assert sections["beslutning"] == "Udvalget tog orienteringen til efterretning."
     assert "orienteringen tages til efterretning" in sections["indstilling"]
@@ -210,7 +212,7 @@ def test_edoc_export_with_invalid_character_references(tmp_path):
     assert (m.body, m.date, m.kind, m.source_format) == ("Social- og Sundhedsudvalget", "2024-09-03", "referat",
                                                         "edoc-xml")
     item = m.items[1]
-    assert item.case_numbers == ("2024-1234",) and item.attachments == ("Notat om akutpladser",)
+    assert item.case_numbers == ("2024-1234",) and tuple(a.name for a in item.attachments) == ("Notat om akutpladser",)
     sections = item.section_map()
     assert sections["sagsfremstilling"] == "Pladserne er belagt 80 % af tiden."
     assert sections["beslutning"] == "Taget til efterretning" and item.outcome == "taget til efterretning"
@@ -264,7 +266,7 @@ def test_sbsys_two_level_numbering_and_minutes_markers(tmp_path):
     assert (m.body, m.date, m.source_format) == ("Styregruppe for sundhedsdata", "2025-03-12", "sbsys-xml")
     assert m.kind == "referat"  # the published minutes are listed as `0 Åbent referat`
     assert m.items[0].section_map() == {"tekst": "Oplæg om datagrundlaget.", "beslutning": "Godkendt."}
-    assert m.items[0].attachments == ("Datamodel",)
+    assert tuple(a.name for a in m.items[0].attachments) == ("Datamodel",)
 
 
 def test_sbsys_older_schema_with_cdata_html(tmp_path):
@@ -275,7 +277,7 @@ def test_sbsys_older_schema_with_cdata_html(tmp_path):
     assert (m.body, m.date) == ("Ældrerådet", "2012-11-21")
     item = m.items[0]
     assert item.section_map() == {"sagsfremstilling": "Madservice udbydes på ny. Pris øges."}
-    assert item.case_numbers == ("12/345",) and item.attachments == ("Udbudsmateriale",)
+    assert item.case_numbers == ("12/345",) and tuple(a.name for a in item.attachments) == ("Udbudsmateriale",)
 
 
 ACADRE = dedent("""\
@@ -306,7 +308,7 @@ def test_acadre_agenda_xml(tmp_path):
     assert (m.body, m.date, m.kind, m.source_format) == ("Sundhedsudvalget", "2024-05-06", "referat", "acadre-xml")
     item = m.items[0]
     assert item.section_map() == {"sagsfremstilling": "Status på pakkerne.", "beslutning": "Godkendt."}
-    assert item.case_numbers == ("24/1111",) and item.attachments == ("Statusnotat",)
+    assert item.case_numbers == ("24/1111",) and tuple(a.name for a in item.attachments) == ("Statusnotat",)
     assert [i.closed for i in m.items] == [False, True]
 
 
@@ -377,7 +379,7 @@ def test_edoc_agenda_page(tmp_path):
     assert outline(m) == [("1", "Træningstilbud til ældre"), ("2", "Personalesag")]
     assert (m.body, m.date, m.kind, m.source_format) == ("Sundhedsudvalget", "2025-06-03", "dagsorden", "edoc-html")
     item = m.items[0]
-    assert item.case_numbers == ("2025-001122",) and item.attachments == ("Kravspecifikation.pdf",)
+    assert item.case_numbers == ("2025-001122",) and tuple(a.name for a in item.attachments) == ("Kravspecifikation",)
     sections = item.section_map()
     assert sections["indstilling"] == "At tilbuddet godkendes."
     assert "tre lokalcentre" in sections["sagsfremstilling"]

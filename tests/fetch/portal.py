@@ -2,9 +2,10 @@
 
 It behaves like the real ones as far as referat uses them: the front page sets the anonymous session
 cookie, the API answers 302 without it, `/api/agenda/udvalgsliste` lists committees with their meetings,
-`/api/agenda/dagsorden/{id}` is a meeting, `/vis/pdf/dagsorden/{id}` its PDF (through a redirect, as the
-portals do). Every request is recorded with its arrival time and Host header; faults are queued per
-path and used once each (a status, a delay, an HTML page, a block until the test releases it).
+`/api/agenda/dagsorden/{id}` is a meeting, `/vis/pdf/dagsorden/{id}` its PDF and `/vis/pdf/bilag/{id}` an
+attachment's PDF (each through a redirect, as the portals do). Every request is recorded with its
+arrival time and Host header; faults are queued per path and used once each (a status, a delay, an HTML
+page, a block until the test releases it).
 """
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ class Portal:
         self.committees: dict[str, dict] = {}  # id -> {"Navn", "meetings": {meeting id: listing entry}}
         self.meetings: dict[str, bytes] = {}
         self.pdfs: dict[str, bytes] = {}
+        self.bilag: dict[str, bytes] = {}  # attachment id -> its PDF
         self.requests: list[Request] = []
         self.faults: dict[str, list[Fault]] = {}
         self.front_redirect_loop = False
@@ -161,6 +163,13 @@ class Portal:
                     return self._send(302, headers={"Location": f"/Pdf/Dagsorden/{meeting_id}.pdf"})
                 if path.startswith("/Pdf/Dagsorden/"):
                     return self._send(200, portal.pdfs[unquote(path.rsplit("/", 1)[1])[:-4]], "application/pdf")
+                if path.startswith("/vis/pdf/bilag/"):
+                    bilag_id = unquote(path.rsplit("/", 1)[1])
+                    if bilag_id not in portal.bilag:
+                        return self._send(404, b"<html>Intet bilag</html>")
+                    return self._send(302, headers={"Location": f"/Pdf/Bilag/{bilag_id}.pdf"})
+                if path.startswith("/Pdf/Bilag/"):
+                    return self._send(200, portal.bilag[unquote(path.rsplit("/", 1)[1])[:-4]], "application/pdf")
                 return self._send(404, b"not found")
 
             def _json(self, data):
@@ -171,13 +180,16 @@ class Portal:
 
 
 def meeting_json(meeting_id: str, committee: str, when: str, items: list[tuple[str, str, dict[str, str]]],
-                 name: str = "Referat") -> dict:
-    """A meeting in the shape of `/api/agenda/dagsorden/{id}`: items are (number, title, {heading: text})."""
+                 name: str = "Referat", bilag: dict[str, list[tuple[str, str]]] | None = None) -> dict:
+    """A meeting in the shape of `/api/agenda/dagsorden/{id}`: items are (number, title, {heading: text});
+    `bilag` gives an item number's attachments as (id, name), each with a PDF version."""
     punkter = []
     for number, title, sections in items:
         html = "".join(f"<div><h3>{heading}</h3><span><p>{text}</p></span></div>" for heading, text in sections.items())
         punkter.append({"Id": f"{meeting_id[:8]}-{number}", "Punktnummer": number, "Navn": title,
-                        "SagsNummer": f"26-{int(number):06d}", "IsOpen": True, "Bilag": [],
+                        "SagsNummer": f"26-{int(number):06d}", "IsOpen": True,
+                        "Bilag": [{"Id": ref, "Navn": title, "HarPdfVersion": "true", "Order": n}
+                                  for n, (ref, title) in enumerate((bilag or {}).get(number, []))],
                         "Felter": [{"Navn": "", "Html": f"<div id='sagsfremstillingContainer'>{html}</div>"}]})
     return {"Id": meeting_id, "TillaegsDagsorden": False,
             "Udvalg": {"Id": "0", "Navn": committee, "Historisk": False},

@@ -55,7 +55,7 @@ def test_search_json_shape(sample_index):
     hit = doc["hits"][0]
     stored = {f.name for f in FACETS if f.kind in ("name", "year")}
     assert set(hit) == {"id", "path", "position", "number", "title", "date", "score", "snippet", "sections",
-                        "meeting", "versions", "sources", "case"} | stored
+                        "meeting", "versions", "sources", "case", "attachment"} | stored
     assert hit["sources"][0]["path"] == hit["path"] and hit["versions"] == ["referat"]
     assert {"cluster", "region", "forum", "body", "body_kind", "municipality", "year", "outcome"} <= stored
     assert set(doc["facets"]) == {f.name for f in FACETS if f.counted}
