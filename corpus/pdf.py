@@ -115,7 +115,7 @@ def page_texts(data: bytes, name: str = "") -> PdfText:
                 raise ReadError(f"damaged PDF page {index + 1} ({exc})") from None
     finally:
         document.close()
-    bare = sum(len(_LETTER.findall(_furniture(text))) < MIN_PAGE_TEXT for text in texts)
+    bare = sum(len(_LETTER.findall(furniture_key(text))) < MIN_PAGE_TEXT for text in texts)
     if not texts or 2 * bare <= len(texts):
         return PdfText([Line(text.strip(), page=n) for n, text in enumerate(texts, start=1)], False)
     from .scan import ocr_pages
