@@ -142,7 +142,7 @@ def make_meeting(
     if not items:
         raise NotAMeeting("the file names no agenda items")
     notes = list(warnings)
-    if date is None:
+    if date is None and not any("date" in note for note in notes):  # a reader may have said why already
         notes.append("no meeting date found")
     evidence = "\n".join((*title_lines, evidence, *participants))
     info = describe_body(body, evidence, source.registry, int(date[:4]) if date else None, source.place)
