@@ -207,8 +207,9 @@ def freshness(index_dir: str | os.PathLike, now: dt.datetime | None = None) -> F
 
 def describe(health: Health) -> str:
     """What `referat check` prints."""
-    summary = (f"index {health.index_dir}: generation {health.generation}, {health.items} items from "
-               f"{health.files} files; last reindex {health.last_reindex or 'never'}")
+    items, files = (f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in ((health.items, "item"), (health.files, "file")))
+    summary = (f"index {health.index_dir}: generation {health.generation}, {items} from "
+               f"{files}; last reindex {health.last_reindex or 'never'}")
     lines = [summary]
     lines += [f"note: {n}" for n in health.notes]
     for f in health.findings:

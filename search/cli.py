@@ -247,6 +247,9 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
     Example:
       referat index --index ./ix minutes/ more/2024-11-27.pdf
     """
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing:  # a typo must not leave an empty index behind it
+        raise click.UsageError(f"{missing[0]}: no such file or directory; nothing was indexed")
     show_bar = sys.stderr.isatty() and not quiet
     files = [f for f in corpus.iter_files(list(paths))] if show_bar else []
     if show_bar:
@@ -262,9 +265,10 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
         for path, warning in report.warnings:
             _warn(path, f"warning: {warning}")
         click.echo(
-            f"indexed {report.files} files, {report.meetings} meetings, {report.items} items into {index_dir}; "
+            f"indexed {fmt.plural(report.files, 'file')}, {fmt.plural(report.meetings, 'meeting')}, "
+            f"{fmt.plural(report.items, 'item')} into {index_dir}; "
             + (f"{_copies(report)}; " if report.copies else "")
-            + f"{len(report.failed)} failed, {len(report.skipped)} skipped, {len(report.warnings)} warnings; "
+            + f"{len(report.failed)} failed, {len(report.skipped)} skipped, {fmt.plural(len(report.warnings), 'warning')}; "
             f"{report.seconds:.1f} s"
         )
     if report.failed:
@@ -449,7 +453,7 @@ def watch_alerts(name, index_dir, limit, as_json) -> None:
     if not found:
         click.echo("no alerts recorded" + (f" for {name}" if name else ""))
     for n, entry in enumerate(found):
-        click.echo(("\n" if n else "") + f"reindex of {entry.time} ({entry.items} new or changed items):")
+        click.echo(("\n" if n else "") + f"reindex of {entry.time} ({entry.items} new or changed {'item' if entry.items == 1 else 'items'}):")
         click.echo(fmt.watch_report_text({k: v for k, v in entry.found.items() if v}))
 
 

@@ -12,6 +12,7 @@ import click
 import corpus.fetch as fetching
 import indexer
 
+from .format import plural
 from .cli import EXIT_FILES_FAILED, IndexBusy, _errors_as_messages, _warn, index_option, registry_option
 
 
@@ -259,7 +260,8 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
     elif not quiet:
         click.echo(summary_line(report) + f"; into {report.folder}")
         if indexed is not None:
-            click.echo(f"indexed {indexed.files} files ({indexed.meetings} meetings, {indexed.items} items) "
+            click.echo(f"indexed {plural(indexed.files, 'file')} ({plural(indexed.meetings, 'meeting')}, "
+                       f"{plural(indexed.items, 'item')}) "
                        f"into {index_dir}; "
                        f"{len(indexed.failed)} failed, {len(indexed.skipped)} skipped")
     if busy:

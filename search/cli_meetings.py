@@ -15,6 +15,7 @@ import click
 from indexer.meetings import MEETING_FACETS
 
 from .cli import _errors_as_messages, index_option, registry_option
+from .format import plural
 from .output import output_options
 
 OPENER_SECONDS = 15  # a desktop opener hands the file to the viewer and returns
@@ -26,7 +27,7 @@ def _json(payload) -> str:
 
 def meeting_text(meeting) -> str:
     out = [f"{meeting.date or '(no date)'}  {meeting.name}",
-           f"  {len(meeting.items)} items · versions: {', '.join(meeting.versions) or '-'} · id {meeting.id}"]
+           f"  {plural(len(meeting.items), 'item')} · versions: {', '.join(meeting.versions) or '-'} · id {meeting.id}"]
     for path in meeting.files:
         out.append(f"  file: {path}")
     out.append("")

@@ -89,6 +89,8 @@ def execute(index, slot, request: Request) -> Result:
     """One search. Which items match, how many, and the facet counts come from numpy sets of document
     numbers (search.docsets); Whoosh ranks only the page asked for."""
     searcher = slot.searcher
+    if not searcher.doc_count():  # an index with nothing in it yet is an index: no match, and no error
+        return Result(request.query, 0, False, [], {}, request.page, request.limit, empty_index=True)
     schema = searcher.schema
     features = request.features
     docsets = index.docsets(slot)

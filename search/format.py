@@ -22,6 +22,12 @@ def highlighted(snippet: str, colour: bool) -> str:
 
 
 FORMATS = ("text", "json", "ndjson", "csv", "tsv")
+EMPTY_INDEX = "No items yet — index some minutes with `referat index`"
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """`1 item`, `2 items`: the count with its noun in the number it takes."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def wrap(text: str, width: int | None, indent: str = "   ") -> list[str]:
@@ -105,12 +111,15 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
     out: list[str] = []
     for note in result.notes:
         out.append(click.style(f"note: {note}", fg="magenta") if colour else f"note: {note}")
+    if result.empty_index:
+        out.append(EMPTY_INDEX)
+        return "\n".join(out)
     if not result.total:
         out.append(f"No items match {result.query!r}.")
         return "\n".join(out)
     first = (result.page - 1) * result.limit + 1
     last = first + len(result.hits) - 1
-    out.append(f"{result.total} items match {result.query!r}" + (f"; showing {first}-{last}" if result.hits else ""))
+    out.append(f"{plural(result.total, 'item')} match{'es' if result.total == 1 else ''} {result.query!r}" + (f"; showing {first}-{last}" if result.hits else ""))
     for n, hit in enumerate(result.hits, start=first):
         head = f"{n}. {hit.title}"
         meta = " · ".join(x for x in (hit.cluster, hit.forum, hit.date, f"punkt {hit.number}") if x)
@@ -147,7 +156,7 @@ def watch_report_text(found: dict[str, list[Hit]]) -> str:
         return "no saved searches (add one with: referat watch add NAME QUERY)"
     out = []
     for name, hits in found.items():
-        out.append(f"{name}: {len(hits)} new or changed items")
+        out.append(f"{name}: {len(hits)} new or changed {'item' if len(hits) == 1 else 'items'}")
         for hit in hits:
             meta = " · ".join(x for x in (hit.cluster, hit.forum, hit.date) if x)
             out.append(f"  {hit.number}. {hit.title}  ({meta})  [{hit.id}]")
@@ -181,7 +190,7 @@ def item_text(item: ItemView, meeting=None) -> str:
     for name, text in item.sections.items():
         out += ["", name.capitalize(), "-" * len(name), text]
     if meeting is not None:
-        head = f"Meeting {meeting.date or '(no date)'} {meeting.name} ({len(meeting.items)} items)"
+        head = f"Meeting {meeting.date or '(no date)'} {meeting.name} ({plural(len(meeting.items), 'item')})"
         out += ["", head, "-" * len(head)]
         for entry in meeting.items:
             mark = "→" if entry.id == item.id else " "
@@ -197,7 +206,7 @@ def stats_text(stats: Stats) -> str:
     rows = [header, "-" * len(header)]
     for cluster, row in stats.by_cluster_year.items():
         rows.append(f"{cluster:<{width}} " + " ".join(f"{row.get(y, 0):>9}" for y in years) + f" {sum(row.values()):>7}")
-    rows.append(f"{stats.items} items of {stats.meetings} meetings in {stats.files} files")
+    rows.append(f"{plural(stats.items, 'item')} of {plural(stats.meetings, 'meeting')} in {plural(stats.files, 'file')}")
     rows.append(f"last successful reindex: {stats.last_reindex or 'never'}"
                 + (f" (last index: {stats.last_index})" if stats.last_index else ""))
     return "\n".join(rows)

@@ -61,11 +61,13 @@ class Result:
     limit: int = 10
     notes: list[str] = field(default_factory=list)
     suggestion: str | None = None  # "did you mean": the query with its unknown words corrected
+    empty_index: bool = False  # the index holds no items yet (nothing indexed, or a first index interrupted)
 
     def to_json(self) -> dict:
         return {
             "query": self.query,
             "total": self.total,
+            "empty_index": self.empty_index,
             "fallback": self.fallback,
             "page": self.page,
             "notes": self.notes,

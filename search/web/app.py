@@ -31,8 +31,10 @@ from indexer import IndexMissing
 
 from ..query import QueryError
 from .feed import atom
-from .params import LABELS, MAX_PAGE, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
-from .render import environment, facet_label, value_label
+from .params import MAX_PAGE, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
+from .labels import FACETS as LABELS
+from .labels import facet_label, value_label
+from .render import environment
 
 STATIC = Path(__file__).resolve().parent / "static"
 FACET_VALUES_SHOWN = 12  # the rest of a long facet folds into "Vis alle"

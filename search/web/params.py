@@ -23,13 +23,6 @@ class BadRequest(ValueError):
     """A parameter the search cannot use; the message is shown to the user."""
 
 
-# Danish names of the facets (indexer.facets declares which there are), in the order they are shown.
-# A facet without a name here shows under its own name, after these.
-LABELS = {
-    "body": "Organ", "body_kind": "Type af organ", "cluster": "Klynge", "region": "Region",
-    "municipality": "Kommune", "year": "År", "forum": "Forum", "section": "Afsnit", "outcome": "Beslutning",
-    "person": "Deltager",
-}
 # Facets whose values are OR-ed when several are chosen (cluster=A&cluster=B); a year or a section replaces.
 MULTIPLE = frozenset(f.name for f in FACETS if f.kind in ("name", "text"))
 

@@ -14,7 +14,8 @@ from markupsafe import Markup, escape
 
 from corpus.dates import MONTHS
 
-from .params import LABELS, SORTS
+from .labels import facet_label, say, value_label
+from .params import SORTS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The full Danish name of each month, derived from the date parser's table (its longest spelling).
@@ -51,20 +52,11 @@ def page_anchor(source) -> str:
     return f"#page={source.page}" if source.page and source.format == "pdf" else ""
 
 
-def facet_label(name: str) -> str:
-    return LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-def value_label(name: str, value: str) -> str:
-    """How a facet value reads: sections capitalised, the rest as indexed."""
-    return value.capitalize() if name == "section" else value
-
-
 def environment() -> jinja2.Environment:
     """The templates, loaded once: without auto_reload Jinja2 stats every template file on each page."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, auto_reload=False,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(danish_date=danish_date, marked=marked, plain=plain, filename=filename, facet_label=facet_label,
                        value_label=value_label, page_anchor=page_anchor)
-    env.globals.update(SORTS=SORTS)
+    env.globals.update(SORTS=SORTS, say=say)
     return env

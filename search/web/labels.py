@@ -1,0 +1,85 @@
+"""Every word the web page says that is not in a template: facet names, facet values, messages and notes,
+in Danish, in one table each. The library and the CLI speak English; the web page speaks Danish, so what
+the library reports (a QueryError, a note) carries a code, and its Danish sentence is looked up here.
+
+A message without a Danish sentence here is shown as the general one of its kind, never in English (a
+test scans these tables and the templates for English sentences).
+"""
+from __future__ import annotations
+
+# The facets (indexer.facets declares which there are), in the order they are shown.
+FACETS = {
+    "body": "Organ", "body_kind": "Type af organ", "cluster": "Klynge", "region": "Region",
+    "municipality": "Kommune", "year": "År", "forum": "Forum", "section": "Afsnit", "outcome": "Beslutning",
+    "person": "Deltager",
+}
+
+# Facet values that are words of the code (corpus.bodies' body kinds), as a Danish reader calls them.
+VALUES = {
+    "body_kind": {
+        "cluster forum": "Klyngeforum", "sundhedsråd": "Sundhedsråd", "regional committee": "Regionalt udvalg",
+        "municipal committee": "Kommunalt udvalg", "sundhedsaftale body": "Sundhedsaftalens organer",
+        "other": "Andet organ",
+    },
+}
+
+# The options of the search form, as the form names them (the library names them as the CLI does).
+FIELDS = {"--from": "Fra", "--to": "Til", "--limit": "Pr. side", "--page": "Side", "--section": "Afsnit",
+          "--year": "År"}
+
+# Messages and notes by code (search.query.QueryError.code, search.result notes' codes).
+MESSAGES = {
+    "empty_index": "Ingen punkter endnu — indeksér nogle referater med referat index",
+    "empty_query": "Skriv et eller flere ord at søge efter",
+    "query_too_long": "Søgningen er for lang ({length} tegn; højst {limit})",
+    "unknown_field": "Ukendt felt '{field}' (kendte felter: {known})",
+    "field_without_value": "'{field}:' skal have en værdi efter sig, fx {field}:telekol",
+    "operator_alone": "'{operator}' mangler et ord på begge sider i '{query}'; skriv ordet med små bogstaver for at søge efter det",
+    "not_understood": "Søgningen kan ikke forstås: '{query}'",
+    "only_operators": "Der er intet at søge efter i '{query}': kun operatorer eller fyldord",
+    "nothing": "Der er intet at søge efter",
+    "bad_year": "Ugyldigt år '{value}': skriv ÅÅÅÅ eller et interval ÅÅÅÅ-ÅÅÅÅ",
+    "bad_year_range": "Ugyldigt interval '{value}': det første år er efter det sidste",
+    "unknown_section": "Ukendt afsnit '{value}'; et af {known}",
+    "nothing_in_value": "Der er intet at søge efter i {facet} '{value}'",
+    "unknown_name": "Ukendt {facet} '{value}'",
+    "ambiguous_name": "'{value}' kan være flere af {facet}: {candidates}",
+    "bad_date": "Ugyldig dato i feltet {field}: '{value}' (skriv ÅÅÅÅ-MM-DD)",
+    "bad_sort": "Ukendt sortering '{value}'",
+    "bad_number": "{field} skal være mindst 1",
+    "two_sections": "Vælg ét afsnit",
+    "unbalanced_quote": "Et anførselstegn uden makker er ignoreret",
+    "unbalanced_parentheses": "Parenteser uden makker er ignoreret",
+    "filtered_away": "{count} punkter matcher '{query}', men ingen med de valgte filtre",
+    "corrected": "Intet matcher '{query}'; viser resultater for '{suggestion}'",
+    "any_word": "Intet punkt har alle ordene; viser punkter med mindst ét af dem",
+    "case_number": "Punkterne i sag {number} vises først",
+    "past_end": "Side {page} findes ikke: søgningen har {pages}",
+}
+# The general message of each kind, for a code this table does not know.
+GENERAL = {"error": "Søgningen kan ikke udføres", "note": "Bemærk: søgningen er tilpasset"}
+
+
+def facet_label(name: str) -> str:
+    return FACETS.get(name, name.replace("_", " ").capitalize())
+
+
+def value_label(name: str, value: str) -> str:
+    """How a facet value reads: sections capitalised, words of the code in Danish, the rest as indexed."""
+    if name == "section":
+        return value.capitalize()
+    return VALUES.get(name, {}).get(value, value)
+
+
+def say(message, kind: str = "note") -> str:
+    """The Danish sentence of a message with a code (search.result.Message, search.query.QueryError);
+    the general one of its kind for anything else."""
+    code = getattr(message, "code", None)
+    template = MESSAGES.get(code) if code else None
+    if template is None:
+        return GENERAL[kind]
+    params = {k: FIELDS.get(v, v) if isinstance(v, str) else v for k, v in (getattr(message, "params", {}) or {}).items()}
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return GENERAL[kind]
