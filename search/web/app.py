@@ -33,6 +33,8 @@ from ..query import QueryError
 from .feed import atom
 from .params import MAX_PAGE, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
 from .labels import FACETS as LABELS
+from .public import public
+from .sources import served_html
 from .labels import facet_label, value_label
 from .render import environment
 
@@ -68,6 +70,8 @@ class Library:
         self._ix = None
         self._results: OrderedDict[tuple, object] = OrderedDict()
         self._results_generation = None
+        self._pages: dict[str, str] = {}
+        self._pages_stamp = None
 
     def index(self):
         with self._lock:
@@ -140,6 +144,30 @@ class Library:
             return None
         return case if len(case.appearances) > 1 else None
 
+    def publisher(self, path: str) -> str | None:
+        """The publisher's page of a fetched file (`referat fetch` records which portal meeting each
+        file is), None for a file that was not fetched. Read again when the sources file changes."""
+        from corpus.fetch import SourceError, load_sources
+        from corpus.fetch.sources import SOURCES_FILE
+        from corpus.fetch.store import published_pages
+
+        try:
+            stamp = (self.dir / SOURCES_FILE).stat().st_mtime_ns
+        except OSError:
+            return None
+        with self._lock:
+            known = self._pages if self._pages_stamp == stamp else None
+        if known is None:
+            try:
+                listed = load_sources(self.dir)
+                known = published_pages(listed.folder, {s.name: s.url for s in listed.sources}) \
+                    if listed.folder else {}
+            except (SourceError, OSError, ValueError):
+                known = {}
+            with self._lock:
+                self._pages, self._pages_stamp = known, stamp
+        return known.get(str(Path(path).resolve()))
+
     def close(self) -> None:
         with self._lock:
             ix, self._ix = self._ix, None
@@ -187,10 +215,14 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         copy = request.query_params.get("kopi")
         if copy is not None and not (copy.isdigit() and 1 <= int(copy) <= len(item.sources)):
             raise BadRequest(f"'kopi' skal være et tal fra 1 til {len(item.sources)} for dette punkt")
-        path = Path(library.index().source(item.id, int(copy) if copy else None).path)
+        chosen = library.index().source(item.id, int(copy) if copy else None)
+        path = Path(chosen.path)
         if not path.is_file():
             raise HTTPException(404, f"kildefilen {path.name} findes ikke længere på serveren")
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if media_type == "text/html" or chosen.format == "html":
+            body = served_html(path.read_bytes(), title=item.title, publisher=library.publisher(chosen.path))
+            return Response(body, media_type="text/html; charset=utf-8", headers=SOURCE_HEADERS)
         if media_type.startswith("text/"):
             media_type += "; charset=utf-8" if _is_utf8(path) else ""
         return FileResponse(path, media_type=media_type, headers=SOURCE_HEADERS, content_disposition_type="inline",
@@ -208,16 +240,16 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
 
     def api_search(request: Request) -> Response:
         form = parse_form(request.query_params)
-        return JSONResponse(run_search(form).to_json())
+        return JSONResponse(public(run_search(form).to_json(), library.publisher))
 
     def api_item(request: Request) -> Response:
-        return JSONResponse(library.item(request.path_params["item_id"]).to_json())
+        return JSONResponse(public(library.item(request.path_params["item_id"]).to_json(), library.publisher))
 
     def api_meetings(request: Request) -> Response:
         return JSONResponse(library.index().meetings(**meetings_kwargs(parse_form(request.query_params))).to_json())
 
     def api_meeting(request: Request) -> Response:
-        return JSONResponse(library.meeting(request.path_params["meeting_id"]).to_json())
+        return JSONResponse(public(library.meeting(request.path_params["meeting_id"]).to_json(), library.publisher))
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -234,8 +266,8 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         return error(request, 404, str(exc))
 
     def missing(request: Request, exc: IndexMissing) -> Response:
-        build = f"referat index --index {library.dir} FOLDER"
-        return error(request, 503, f"Der er intet søgeindeks i {library.dir}.", build=build)
+        log.warning("no index at %s", library.dir)  # where: for the operator's log, not for the page
+        return error(request, 503, "Der er intet søgeindeks endnu.", build="referat index --index INDEKSMAPPE MAPPE")
 
     def http_error(request: Request, exc: HTTPException) -> Response:
         messages = {404: "siden findes ikke", 405: "her kan kun læses (GET)"}
@@ -273,6 +305,7 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
     app.state.library = library
     # Links as paths (the Host header chooses nothing); only the feed, read elsewhere, has absolute URLs.
     templates.env.globals["url_for"] = _link_maker(app, routes)
+    templates.env.globals["publisher"] = library.publisher
     return app
 
 

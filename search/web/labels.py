@@ -71,6 +71,11 @@ def value_label(name: str, value: str) -> str:
     return VALUES.get(name, {}).get(value, value)
 
 
+def text(code: str, **params) -> str:
+    """The sentence of a code of this table."""
+    return MESSAGES[code].format(**params)
+
+
 def say(message, kind: str = "note") -> str:
     """The Danish sentence of a message with a code (search.result.Message, search.query.QueryError);
     the general one of its kind for anything else."""

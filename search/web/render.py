@@ -14,7 +14,8 @@ from markupsafe import Markup, escape
 
 from corpus.dates import MONTHS
 
-from .labels import facet_label, say, value_label
+from .public import source_url
+from .labels import facet_label, say, text, value_label
 from .params import SORTS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -47,16 +48,11 @@ def filename(path: str | None) -> str:
     return Path(path or "").name
 
 
-def page_anchor(source) -> str:
-    """`#page=N` for a source with pages (a PDF viewer opens there), else nothing."""
-    return f"#page={source.page}" if source.page and source.format == "pdf" else ""
-
-
 def environment() -> jinja2.Environment:
     """The templates, loaded once: without auto_reload Jinja2 stats every template file on each page."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, auto_reload=False,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(danish_date=danish_date, marked=marked, plain=plain, filename=filename, facet_label=facet_label,
-                       value_label=value_label, page_anchor=page_anchor)
-    env.globals.update(SORTS=SORTS, say=say)
+                       value_label=value_label)
+    env.globals.update(SORTS=SORTS, say=say, text=text, source_url=source_url)
     return env

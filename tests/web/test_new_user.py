@@ -1,0 +1,152 @@
+"""What a new user trips over on the web page (issue 22), in headless Chromium against `referat serve`:
+an empty index, server paths, published pages' relative links, English on a Danish page, paging past
+the end, and the pages a meeting portal has (bodies, municipalities, cases, followed searches)."""
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from corpus.fetch.sources import Source, SourceList, save_sources
+from corpus.fetch.store import Fetched, SourceState
+from tests.conftest import write
+
+from .browser import chromium, require_chromium
+from .conftest import make_corpus
+from .live import serving
+
+# An invented meeting as a portal publishes it: links to attachments, a style sheet and a logo, all
+# relative to the portal.
+PUBLISHED = """<!DOCTYPE html>
+<html lang="da"><head><meta charset="utf-8"><title>Sundheds- og Omsorgsudvalget - referat</title>
+<link rel="stylesheet" href="/css/portal.css"><base href="/moede/"></head>
+<body><img src="logo.png" alt="Kommunens logo"><nav><a href="/">Forside</a> <a href="../soeg">Søg</a></nav>
+<h1>Referat af møde i Sundheds- og Omsorgsudvalget, Lejre Kommune</h1>
+<p>Mødedato: 12. februar 2025 kl. 16.00-18.00</p>
+<h2>Punkt 1: Godkendelse af dagsorden</h2>
+<h3>Beslutning</h3><p>Godkendt.</p>
+<h2>Punkt 2: Rehabilitering på plejecentrene</h2>
+<h3>Sagsfremstilling</h3><p>Forvaltningen beskriver et forsøg med rehabilitering på to plejecentre.</p>
+<p>Bilag: <a href="bilag/4711.pdf">Evaluering af forsøget</a> og <a href="https://example.org/rapport">en rapport</a>.</p>
+<h3>Beslutning</h3><p>Taget til efterretning.</p>
+</body></html>
+"""
+PUBLISHED_FILE = "sundheds-og-omsorgsudvalget/2025-02-12_sundheds-og-omsorgsudvalget.html"
+PORTAL = "http://127.0.0.1:9/portal"
+MEETING_ID = "5f0c1e2a-0000-4000-8000-00000000beef"
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """A served index of the web corpus plus one fetched meeting, and a served empty index."""
+    import indexer
+
+    root = tmp_path_factory.mktemp("newuser")
+    minutes = make_corpus(root / "minutes")
+    fetched = root / "fetched"
+    write_path = fetched / "lejre" / PUBLISHED_FILE
+    write_path.parent.mkdir(parents=True)
+    write(write_path, PUBLISHED)
+    SourceState(fetched, "lejre").record(Fetched(MEETING_ID, "Sundheds- og Omsorgsudvalget", "2025-02-12",
+                                                 "Sundheds- og Omsorgsudvalget", "h", "f",
+                                                 [f"lejre/{PUBLISHED_FILE}"]))
+    index_dir = root / "ix"
+    report = indexer.build(index_dir, [minutes, fetched])
+    assert not report.failed, report.failed
+    save_sources(index_dir, SourceList([Source("lejre", PORTAL)], folder=str(fetched)))
+    empty_dir = root / "empty"
+    indexer.build(empty_dir, [write(root / "tom.txt", "")])
+    require_chromium()
+    with serving(index_dir) as base, serving(empty_dir) as empty:
+        yield {"base": base, "empty": empty, "root": root}
+
+
+@pytest.fixture(scope="module")
+def browser(sites):
+    with chromium() as driver:
+        yield driver
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url) as response:
+        return json.loads(response.read())
+
+
+def get_text(url: str) -> str:
+    with urllib.request.urlopen(url) as response:
+        return response.read().decode("utf-8")
+
+
+def strings(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_an_empty_index_serves_its_page(browser, sites):
+    from selenium.webdriver.common.by import By
+
+    browser.get(sites["empty"] + "/?q=kol")
+    assert browser.find_element(By.ID, "resultater").text == \
+        "Ingen punkter endnu — indeksér nogle referater med referat index"
+    assert get_json(sites["empty"] + "/api/search?q=kol")["empty_index"] is True
+
+
+def test_no_server_path_in_the_json_or_the_pages(browser, sites):
+    root = str(sites["root"])
+    for query in ("godkendt", "rehabilitering", "*"):
+        data = get_json(f"{sites['base']}/api/search?q={query}&limit=50")
+        assert data["hits"]
+        found = [s for s in strings(data) if root in s or s.startswith("file:") or re.match(r"^/(?:tmp|home|srv)/", s)]
+        assert not found, found
+        for hit in data["hits"]:
+            assert "path" not in hit
+            for n, source in enumerate(hit["sources"], start=1):
+                assert source["url"].startswith(f"/source/{hit['id']}?kopi={n}")
+        item = get_json(f"{sites['base']}/api/item/{data['hits'][0]['id']}")
+        meeting = get_json(f"{sites['base']}/api/meeting/{item['meeting']}")
+        assert not [s for s in strings([item, meeting]) if root in s]
+    for page in ("/?q=godkendt", "/meetings", f"/item/{data['hits'][0]['id']}"):
+        browser.get(sites["base"] + page)
+        assert root not in browser.page_source
+
+
+def test_a_fetched_html_source_links_its_publisher_and_opens_at_the_item(browser, sites):
+    from selenium.webdriver.common.by import By
+
+    data = get_json(f"{sites['base']}/api/search?q=rehabilitering+plejecentrene")
+    hit = data["hits"][0]
+    assert hit["title"] == "Rehabilitering på plejecentrene"
+    source = hit["sources"][0]
+    assert source["publisher_url"] == f"{PORTAL}/vis?id={MEETING_ID}"
+    html = get_text(sites["base"] + source["url"].split("#")[0])
+    links = re.findall(r'(?:href|src)="([^"]*)"', html)
+    assert links and all(link.startswith(("http://", "https://", "#")) for link in links), links
+    assert 'href="http://127.0.0.1:9/moede/bilag/4711.pdf"' in html  # against the document's <base>, at the portal
+    assert "<base" not in html and 'href="https://example.org/rapport"' in html
+    assert 'id="referat-punkt"' in html
+    browser.get(sites["base"] + "/?q=rehabilitering+plejecentrene")
+    publisher = browser.find_element(By.CSS_SELECTOR, ".hit a.publisher")
+    assert publisher.text == "Se hos udgiver" and publisher.get_attribute("href") == source["publisher_url"]
+    browser.find_element(By.CSS_SELECTOR, ".hit .source a").click()
+    assert browser.current_url.endswith("#referat-punkt")
+    marked = browser.find_element(By.ID, "referat-punkt")
+    assert "Rehabilitering på plejecentrene" in marked.text
+
+
+def test_an_unfetched_html_source_loses_its_relative_links(sites):
+    data = get_json(f"{sites['base']}/api/search?q=f%C3%A6rdigbehandlede")
+    source = data["hits"][0]["sources"][0]
+    assert source["publisher_url"] is None and source["format"] == "html"
+    html = get_text(sites["base"] + source["url"].split("#")[0])
+    assert not re.findall(r'(?:href|src)="(?!https?://|#)([^"]*)"', html)
+    assert 'id="referat-punkt"' in html
