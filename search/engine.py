@@ -18,7 +18,7 @@ from indexer.schema import unpack_sections
 from .expand import FEATURES, apply_corrections, corrections, expand_compounds
 from .facets import build_filters, counts, section_name, stored_facets
 from .query import QueryError, parse, section_prefixes
-from .result import SORTS, Hit, ItemView, Result, Stats
+from .result import SORTS, Hit, ItemView, Message, Result, Stats
 from .snippets import snippet
 
 RANKING = scoring.BM25F()  # field weights are query boosts (search.query.FIELD_BOOSTS)
@@ -149,21 +149,35 @@ def execute(index, slot, request: Request) -> Result:
             notes.append("no item has all the words; showing items with any of them")
     words = _highlight_words(query)
     first = (request.page - 1) * request.limit
-    if not len(docs) or first >= len(docs):
-        page = []
-    elif scored is not None:
-        ids, score = scored  # BM25F of every matching item, in numpy: exact, and no collector
-        keep = docsets.mask(docs)[ids]
-        ids, score = ids[keep], score[keep]
-        best = np.lexsort((ids, -score))[first:first + request.limit]
-        page = [(searcher.stored_fields(int(ids[i])), float(score[i])) for i in best]
-    elif sort == "relevance":  # phrases, exact forms: Whoosh's matchers know positions and stored text
-        chosen = None if allowed is None and len(docs) == docsets.live.size else set(docs.tolist())
-        ranked = searcher.search(query, filter=chosen, limit=first + request.limit)
-        page = [(hit.fields(), hit.score) for hit in ranked[first:first + request.limit]]
+
+    def ranked(subset, start: int, count: int) -> list:
+        """(stored fields, score) of the `count` best of `subset` (of `docs`) from rank `start`."""
+        if not len(subset) or start >= len(subset) or count <= 0:
+            return []
+        if scored is not None:
+            ids, score = scored  # BM25F of every matching item, in numpy: exact, and no collector
+            keep = docsets.mask(subset)[ids]
+            ids, score = ids[keep], score[keep]
+            best = np.lexsort((ids, -score))[start:start + count]
+            return [(searcher.stored_fields(int(ids[i])), float(score[i])) for i in best]
+        if sort == "relevance":  # phrases, exact forms: Whoosh's matchers know positions and stored text
+            chosen = None if allowed is None and len(subset) == docsets.live.size else set(subset.tolist())
+            found = searcher.search(query, filter=chosen, limit=start + count)
+            return [(hit.fields(), hit.score) for hit in found[start:start + count]]
+        order = docsets.by_date(searcher, subset, newest_first=sort == "-date")
+        return [(searcher.stored_fields(int(d)), None) for d in order[start:start + count]]
+
+    if parsed.case_numbers and sort == "relevance":  # the items of a pasted case number first, then the text
+        case = docsets.intersect(docs, docsets.docs(searcher, Or([Term("case_numbers", n.lower())
+                                                                  for n in parsed.case_numbers])))
+        rest = np.setdiff1d(docs, case, assume_unique=True)
+        page = ranked(case, first, request.limit)
+        page += ranked(rest, max(0, first - len(case)), request.limit - len(page))
+        if len(case):
+            notes.append(Message(f"the items of case {', '.join(parsed.case_numbers)} come first", "case_number",
+                                 number=", ".join(parsed.case_numbers)))
     else:
-        order = docsets.by_date(searcher, docs, newest_first=sort == "-date")
-        page = [(searcher.stored_fields(int(d)), None) for d in order[first:first + request.limit]]
+        page = ranked(docs, first, request.limit)
     hits = [_hit(stored, score, words, section) for stored, score in page]
     matched = _matched_sections(docsets, searcher, query, docs, section)
     return Result(request.query, int(len(docs)), fallback, hits, _counts(docsets, searcher, docs, matched),

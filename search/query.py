@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from whoosh import qparser
 from whoosh.query import And, DisjunctionMax, Every, NullQuery, Or, Phrase, Query, Term
 
+from corpus.metadata import bare_case_numbers
+from indexer.cases import normal_case_number
 from indexer.facets import BY_PREFIX
 
 from .exact import rewrite_exact
@@ -44,11 +46,37 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)
     has_operators: bool = False
     terms: int = 0
+    case_numbers: list[str] = field(default_factory=list)  # pasted case numbers: their items rank first
 
 
 def _outside_quotes(text: str, pattern: str, repl) -> str:
     parts = re.split(r'("[^"]*")', text)
     return "".join(p if p.startswith('"') and p.endswith('"') and len(p) > 1 else re.sub(pattern, repl, p) for p in parts)
+
+
+CASE_FIELD = "case_numbers"
+
+
+def case_numbers_as_terms(text: str) -> tuple[str, list[str]]:
+    """A case number pasted into the query (in a form corpus.metadata recognises, outside quotes and not
+    already a field's value) is looked for as the items' case number or as words of their text:
+    `21-014446` becomes `(case_numbers:"21-014446" OR "21-014446")`."""
+    found: list[str] = []
+
+    def rewrite(part: str) -> str:
+        out, at = [], 0
+        for number in bare_case_numbers(part):
+            start = part.find(number, at)
+            if start > 0 and part[start - 1] == ":":
+                continue
+            found.append(normal_case_number(number))
+            out += [part[at:start], f'({CASE_FIELD}:"{normal_case_number(number)}" OR "{number}")']
+            at = start + len(number)
+        return "".join(out) + part[at:]
+
+    parts = re.split(r'("[^"]*")', text)
+    text = "".join(p if p.startswith('"') and p.endswith('"') and len(p) > 1 else rewrite(p) for p in parts)
+    return text, list(dict.fromkeys(found))
 
 
 def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
@@ -246,6 +274,7 @@ def parse(text: str, schema, fields: list[str], any_word: bool = False,
           features: frozenset[str] = FEATURES) -> ParsedQuery:
     """The Whoosh query for `text`; `features` names the query-time helpers that are on."""
     cleaned, filters, notes = normalise(text)
+    cleaned, numbers = case_numbers_as_terms(cleaned)
     has_operators = bool(re.search(r"\b(AND|OR|NOT)\b|\"", cleaned))
     if cleaned and not re.sub(r"\b(AND|OR|NOT)\b|[()\s]", "", cleaned):
         raise QueryError(f"nothing to search for in '{text.strip()}': only operators")
@@ -266,4 +295,4 @@ def parse(text: str, schema, fields: list[str], any_word: bool = False,
         query = minimum_match(query, questions="questions" in features)
     query = rewrite_exact(query, [f for f in fields if f not in ("participants", "ocr")])
     query = ocr_as_alternative(single_word_phrases(query))
-    return ParsedQuery(query, text, filters, notes, has_operators, words)
+    return ParsedQuery(query, text, filters, notes, has_operators, words, numbers)

@@ -25,6 +25,19 @@ class _FacetAttributes:
         return {**{k: v for k, v in data.items() if k != "facets"}, **data["facets"]}
 
 
+class Message(str):
+    """A note (or error) as the library says it, in English, with a code and the values in it, so the web
+    page can say it in Danish (search/web/labels.py)."""
+
+    code: str | None
+    params: dict
+
+    def __new__(cls, text: str, code: str | None = None, **params) -> Message:
+        message = super().__new__(cls, text)
+        message.code, message.params = code, params
+        return message
+
+
 @dataclass(frozen=True)
 class Hit(_FacetAttributes):
     id: str

@@ -1,7 +1,9 @@
 """What a new user trips over (issue 22), through the CLI: an empty index, a path that is not there, a
 dangling link, counts in the singular."""
 import json
+from textwrap import dedent
 
+import pytest
 from click.testing import CliRunner
 
 from search.cli import EXIT_USAGE, main
@@ -54,3 +56,114 @@ def test_one_file_one_item_in_the_singular(tmp_path):
     assert "indexed 1 file, 1 meeting, 6 items" in result.stdout
     one = invoke("search", "--index", tmp_path / "ix", "telekol", "--limit", "1")
     assert "1 items" not in one.stdout and "1 item matches" in one.stdout
+
+
+# Two invented meetings of one committee: the first carries a case number in each of the forms the
+# readers recognise; the second mentions two of them in its text.
+CASES_APRIL = """\
+Referat Sundhedsudvalget, Lejre Kommune
+
+Mødedato: 2. april 2025 kl. 15.00-17.00
+
+Dagsorden
+
+1. Godkendelse af dagsorden
+
+Beslutning:
+Godkendt.
+
+2. Ny plan for genoptræning (sagsnr. 12/27845)
+
+Sagsfremstilling
+Forvaltningen fremlægger en plan for genoptræning efter udskrivning.
+
+Beslutning
+Godkendt.
+
+3. Demensvenlig kommune
+
+Sagsnr.: EMN-2025-010561
+
+Sagsfremstilling
+Kommunen vil være demensvenlig og uddanne medarbejdere i kommunikation.
+
+Beslutning
+Taget til efterretning.
+
+4. Akutpladser i vinterperioden
+
+Sagsnr.: 21-014446
+
+Sagsfremstilling
+Der oprettes fire ekstra akutpladser fra december.
+
+Beslutning
+Godkendt.
+
+5. Budgetopfølgning på ældreområdet (sagsnr. 2012-21786)
+
+Sagsfremstilling
+Forbruget på ældreområdet følger budgettet.
+
+Beslutning
+Taget til efterretning.
+"""
+CASES_MAY = """\
+Referat Sundhedsudvalget, Lejre Kommune
+
+Mødedato: 7. maj 2025 kl. 15.00-17.00
+
+Dagsorden
+
+1. Godkendelse af dagsorden
+
+Beslutning:
+Godkendt.
+
+2. Vagtplaner for sygeplejen
+
+Sagsfremstilling
+Vagtplanerne følger de ekstra akutpladser fra sag 21-014446, og genoptræningsplanen fra sag 12/27845.
+
+Beslutning
+Godkendt.
+"""
+
+
+@pytest.fixture(scope="module")
+def case_index(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cases")
+    folder = root / "minutes"
+    folder.mkdir()
+    write(folder / "2025-04-02_sundhedsudvalget.txt", CASES_APRIL)
+    write(folder / "2025-05-07_sundhedsudvalget.txt", CASES_MAY)
+    assert invoke("index", "--index", root / "ix", folder).exit_code == 0
+    return root / "ix"
+
+
+def titles(index_dir, *query) -> list[str]:
+    result = invoke("search", "--index", index_dir, "--json", *query)
+    assert result.exit_code == 0, result.output
+    return [h["title"] for h in json.loads(result.stdout)["hits"]]
+
+
+@pytest.mark.parametrize("number, title", [
+    ("21-014446", "Akutpladser i vinterperioden"), ("EMN-2025-010561", "Demensvenlig kommune"),
+    ("12/27845", "Ny plan for genoptræning"), ("2012-21786", "Budgetopfølgning på ældreområdet"),
+    ("emn-2025-010561", "Demensvenlig kommune"),
+])
+def test_a_pasted_case_number_finds_its_case(case_index, number, title):
+    assert titles(case_index, number)[0] == title
+
+
+def test_the_case_comes_first_and_the_text_that_mentions_it_second(case_index):
+    assert titles(case_index, "21-014446") == ["Akutpladser i vinterperioden", "Vagtplaner for sygeplejen"]
+    assert titles(case_index, "12/27845") == ["Ny plan for genoptræning", "Vagtplaner for sygeplejen"]
+    text = invoke("search", "--index", case_index, "21-014446").stdout
+    assert "note: the items of case 21-014446 come first" in text
+    # with other words: the case's items that have them first, then the text
+    assert titles(case_index, "akutpladser", "21-014446") == ["Akutpladser i vinterperioden",
+                                                              "Vagtplaner for sygeplejen"]
+    # a number in quotes is words of the text only
+    assert sorted(titles(case_index, '"21-014446"')) == ["Akutpladser i vinterperioden", "Vagtplaner for sygeplejen"]
+    assert "come first" not in invoke("search", "--index", case_index, '"21-014446"').stdout
