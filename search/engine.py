@@ -15,7 +15,7 @@ from indexer.facets import BY_NAME
 from indexer.meetings import unpack_sources, versions_of
 from indexer.schema import unpack_sections
 
-from .expand import FEATURES, apply_corrections, corrections, expand_compounds
+from .expand import FEATURES, apply_corrections, corrections, expand_compounds, suggested
 from .facets import build_filters, counts, section_name, stored_facets
 from .query import QueryError, parse, section_prefixes
 from .result import SORTS, Hit, ItemView, Message, Result, Stats
@@ -31,7 +31,7 @@ def parse_day(value: str, option: str) -> str:
             return dt.datetime.strptime(value, fmt).date().isoformat()
         except ValueError:
             continue
-    raise QueryError(f"invalid date for {option}: '{value}' (use YYYY-MM-DD)")
+    raise QueryError(f"invalid date for {option}: '{value}' (use YYYY-MM-DD)", "bad_date", field=option, value=value)
 
 
 def _as_list(value) -> list[str]:
@@ -61,7 +61,7 @@ class Request:
         if unknown:
             raise TypeError(f"unknown search option(s): {', '.join(unknown)}")
         if sort not in SORTS:
-            raise QueryError(f"invalid sort '{sort}': one of {', '.join(SORTS)}")
+            raise QueryError(f"invalid sort '{sort}': one of {', '.join(SORTS)}", "bad_sort", value=sort)
         if limit < 1 or page < 1:
             raise QueryError("--limit and --page must be at least 1")
         filters = {name: _as_list(v) for name, v in facet_values.items() if _as_list(v)}
@@ -98,7 +98,7 @@ def execute(index, slot, request: Request) -> Result:
     # The section is known before parsing (it decides the fields), whether given as option or in the query.
     sections = request.filters.get("section", []) + section_prefixes(text)
     if len(sections) > 1:
-        raise QueryError("give one section, either --section or section: in the query")
+        raise QueryError("give one section, either --section or section: in the query", "two_sections")
     section = section_name(sections[0]) if sections else None
     parsed = parse(text, schema, _fields(section, features), features=features)
     filters = _filters(index, slot, request, parsed)
@@ -129,7 +129,8 @@ def execute(index, slot, request: Request) -> Result:
         elsewhere = len(docsets.docs(searcher, unfiltered))
         if elsewhere:
             given = ", ".join(_given_filters(request, parsed, section))
-            notes.append(f"{elsewhere} items match {text!r}, but none with {given}")
+            notes.append(Message(f"{elsewhere} items match {text!r}, but none with {given}", "filtered_away",
+                                 count=elsewhere, query=text))
             return Result(request.query, 0, False, [], _counts(docsets, searcher, docs, {}), request.page,
                           request.limit, notes)
     if not len(docs) and "typos" in features:
@@ -139,14 +140,15 @@ def execute(index, slot, request: Request) -> Result:
             fixed_query, fixed, fixed_scores = matching(apply_corrections(parsed.query, fixes))
             if len(fixed):
                 query, docs, scored = fixed_query, fixed, fixed_scores
-                suggestion = " ".join(fixed_words.get(w, w) for w in text.split())
-                notes.append(f"nothing matches {text!r}; showing results for {suggestion!r}")
+                suggestion = suggested(text, fixed_words)
+                notes.append(Message(f"nothing matches {text!r}; showing results for {suggestion!r}", "corrected",
+                                     query=text, suggestion=suggestion))
     if not len(docs) and not parsed.has_operators and parsed.terms > 1:
         any_word = parse(text, schema, _fields(section, features), any_word=True, features=features)
         query, docs, scored = matching(any_word.query)
         fallback = bool(len(docs))
         if fallback:
-            notes.append("no item has all the words; showing items with any of them")
+            notes.append(Message("no item has all the words; showing items with any of them", "any_word"))
     words = _highlight_words(query)
     first = (request.page - 1) * request.limit
 

@@ -222,7 +222,8 @@ class Index:
         (cluster=, body=, ...; forgiving names, a value or a list), plus year and a date range."""
         unknown = set(facets) - {f.name for f in MEETING_FACETS}
         if unknown:
-            raise QueryError(f"meetings cannot be filtered by {', '.join(sorted(unknown))}")
+            raise QueryError(f"meetings cannot be filtered by {', '.join(sorted(unknown))}", "not_a_meeting_filter",
+                             field=sorted(unknown)[0])
 
         def run(slot):
             table = self._cached(slot.generation, "meetings", lambda: load_table(self._whoosh, self.dir))

@@ -3,10 +3,13 @@ and `open` print and the web app shows. Reads what indexer.meetings wrote; Index
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import asdict, dataclass, field
 
 from whoosh.query import And, Or, Term
 
+from corpus import load_registry
+from corpus.registry import fold
 from indexer.cases import NUMBER_PREFIX, case_keys, formality, normal_case_number, normal_title
 from indexer.meetings import Source, unpack_sources, versions_of, who_key
 from indexer.schema import unpack_sections
@@ -16,6 +19,7 @@ from .result import MeetingList, MeetingRow
 
 DECISION_SECTIONS = ("beslutning", "referat")
 DECISION_CHARS = 300
+UNKNOWN_BODY = "(unknown body)"
 
 
 def decision_of(sections: dict[str, str]) -> str:
@@ -24,11 +28,34 @@ def decision_of(sections: dict[str, str]) -> str:
     return text if len(text) <= DECISION_CHARS else text[: DECISION_CHARS - 1].rstrip() + "…"
 
 
+def damaged_name(name: str) -> bool:
+    """A body's name as a damaged header gave it: OCR's @ for ø, or a header set in capitals."""
+    letters = [c for c in name if c.isalpha()]
+    return "@" in name or (len(letters) > 3 and all(c.isupper() for c in letters))
+
+
+def body_name(name: str) -> str:
+    """A body's name as it should read: the registry's name of a known body (by any of its names, OCR
+    damage repaired), else the name with OCR's @ read as ø and a header's capitals as a name's."""
+    repaired = name.replace("@", "ø")
+    if damaged_name(name):
+        repaired = " ".join(w[:1].upper() + w[1:].lower() for w in repaired.split())
+    known = _known_bodies()
+    return known.get(fold(repaired), repaired)
+
+
+@functools.cache
+def _known_bodies() -> dict[str, str]:
+    """Every name and alias of the registry's bodies (folded) -> the body's name."""
+    return {fold(alias): body.name for body in load_registry().bodies for alias in (body.name, *body.aliases)}
+
+
 def meeting_name(body: str | None, forum: str | None, cluster: str | None) -> str:
-    """Who met, for display: the body, else forum and cluster."""
-    if body:
-        return body
-    return " · ".join(x for x in (forum, cluster) if x) or "(unknown body)"
+    """Who met, for display: the body (cleanly: body_name), else forum and cluster; a damaged body name
+    gives way to the forum and cluster the registry names."""
+    if body and not (damaged_name(body) and (forum or cluster)):
+        return body_name(body)
+    return " · ".join(x for x in (forum, cluster) if x) or UNKNOWN_BODY
 
 
 def _numbers(stored: dict) -> list[str]:
@@ -181,7 +208,7 @@ def list_meetings(table: dict[str, dict], *, names: dict[str, list[str]] | None 
     from .facets import parse_years
 
     if sort not in ("date", "-date"):
-        raise QueryError(f"invalid sort '{sort}': one of date, -date")
+        raise QueryError(f"invalid sort '{sort}': one of date, -date", "bad_sort", value=sort)
     if limit < 1 or page < 1:
         raise QueryError("--limit and --page must be at least 1")
     rows = list(table.values())

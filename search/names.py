@@ -7,7 +7,11 @@ from corpus.registry import fold
 
 
 class UnknownName(Exception):
-    pass
+    """A name that is none (`candidates` empty) or several (`candidates`) of the known ones."""
+
+    def __init__(self, message: str, value: str = "", candidates: list[str] | None = None):
+        super().__init__(message)
+        self.value, self.candidates = value, candidates or []
 
 
 def _key(name: str) -> str:
@@ -20,7 +24,7 @@ def resolve(kind: str, wanted: str, known: list[str]) -> str:
     """The one known name the user means; an error listing the candidates when it is not one."""
     key = _key(wanted)
     if not key:
-        raise UnknownName(f"empty {kind} name")
+        raise UnknownName(f"empty {kind} name", wanted)
     exact = [n for n in known if fold(n) == fold(wanted)]
     if len(exact) == 1:
         return exact[0]
@@ -31,6 +35,6 @@ def resolve(kind: str, wanted: str, known: list[str]) -> str:
     if len(partial) == 1:
         return partial[0]
     if partial:
-        raise UnknownName(f"{kind} '{wanted}' is ambiguous: " + ", ".join(partial))
+        raise UnknownName(f"{kind} '{wanted}' is ambiguous: " + ", ".join(partial), wanted, partial)
     listing = ", ".join(sorted(set(known))) or "(none indexed)"
-    raise UnknownName(f"unknown {kind} '{wanted}'; known: {listing}")
+    raise UnknownName(f"unknown {kind} '{wanted}'; known: {listing}", wanted)

@@ -17,6 +17,7 @@ from indexer.cases import normal_case_number
 from indexer.facets import BY_PREFIX
 
 from .exact import rewrite_exact
+from .result import Message
 from .expand import FEATURES, GRADED_TERMS, drop_question_words, expand_synonyms, minimum_match
 
 MAX_QUERY_CHARS = 1000
@@ -35,7 +36,12 @@ FIELD_RE = re.compile(r'(?<![\w:])([A-Za-zæøåÆØÅ_]+):("[^"]*"|[^\s()]+)')
 
 
 class QueryError(Exception):
-    """A query that cannot be run; the message is one line for the user."""
+    """A query that cannot be run; the message is one line for the user. `code` and `params` let a page
+    in another language say it in its own words (search/web/labels.py)."""
+
+    def __init__(self, message: str, code: str | None = None, **params):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 @dataclass
@@ -84,20 +90,21 @@ def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
     notes: list[str] = []
     text = " ".join(text.split())
     if not text:
-        raise QueryError("empty query: give one or more words to search for")
+        raise QueryError("empty query: give one or more words to search for", "empty_query")
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+        raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})", "query_too_long",
+                         length=len(text), limit=MAX_QUERY_CHARS)
     text = text.replace("“", '"').replace("”", '"').replace("„", '"')
     if text.count('"') % 2:
         text = text[::-1].replace('"', "", 1)[::-1]
-        notes.append("unbalanced quote ignored")
+        notes.append(Message("unbalanced quote ignored", "unbalanced_quote"))
     depth, balanced = 0, True
     for ch in _outside_quotes(text, r"[^()]", ""):
         depth += {"(": 1, ")": -1}.get(ch, 0)
         balanced = balanced and depth >= 0
     if depth or not balanced:
         text = _outside_quotes(text, r"[()]", " ")
-        notes.append("unbalanced parentheses ignored")
+        notes.append(Message("unbalanced parentheses ignored", "unbalanced_parentheses"))
     filters: dict[str, list[str]] = {}
 
     def take_filter(m: re.Match) -> str:
@@ -108,11 +115,13 @@ def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
         if name in TEXT_FIELD_ALIASES:
             return f"{TEXT_FIELD_ALIASES[name]}:{m.group(2)}"
         known = ", ".join(sorted(set(TEXT_FIELD_ALIASES) | set(FILTER_FIELD_ALIASES)))
-        raise QueryError(f"unknown field '{m.group(1)}' (known fields: {known})")
+        raise QueryError(f"unknown field '{m.group(1)}' (known fields: {known})", "unknown_field", field=m.group(1),
+                         known=known)
 
     empty = re.search(r'(?<![\w:])([A-Za-zæøåÆØÅ_]+):(?=\s|$|\))', _outside_quotes(text, r'"', " "))
     if empty:
-        raise QueryError(f"'{empty.group(1)}:' needs a value after it, e.g. {empty.group(1)}:telekol")
+        raise QueryError(f"'{empty.group(1)}:' needs a value after it, e.g. {empty.group(1)}:telekol",
+                         "field_without_value", field=empty.group(1))
     text = FIELD_RE.sub(take_filter, text)
     text = _outside_quotes(text, r'(?<![\w-])-(?=[\w"(])', "NOT ")
     text = re.sub(r'(?<![\w=])=("[^"]*"|[\w-]+\*?)', r"exact:\1", text)
@@ -133,9 +142,11 @@ def check_operators(text: str) -> str:
         before = tokens[i - 1] if i else None
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if after is None or after == ")" or (after in OPERATORS and not (token != "NOT" and after == "NOT")):
-            raise QueryError(f"'{token}' has nothing after it in '{text}': {hint}")
+            raise QueryError(f"'{token}' has nothing after it in '{text}': {hint}", "operator_alone", operator=token,
+                             query=text)
         if token != "NOT" and (before is None or before == "(" or before in OPERATORS):
-            raise QueryError(f"'{token}' has nothing before it in '{text}': {hint}")
+            raise QueryError(f"'{token}' has nothing before it in '{text}': {hint}", "operator_alone",
+                             operator=token, query=text)
     if tokens and tokens[0] == "NOT":
         return "* " + text
     return text
@@ -209,7 +220,8 @@ def _parse(schema, fields: list[str], any_word: bool, cleaned: str) -> Query:
             return quoted_phrase(schema, fields, inner)
         return parser_for(schema, fields, any_word).parse(cleaned)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
-        raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})") from None
+        raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})", "not_understood",
+                         query=cleaned) from None
 
 
 def _by_analyzer(schema, fields: list[str]) -> list[tuple[object, list[str]]]:
@@ -277,11 +289,12 @@ def parse(text: str, schema, fields: list[str], any_word: bool = False,
     cleaned, numbers = case_numbers_as_terms(cleaned)
     has_operators = bool(re.search(r"\b(AND|OR|NOT)\b|\"", cleaned))
     if cleaned and not re.sub(r"\b(AND|OR|NOT)\b|[()\s]", "", cleaned):
-        raise QueryError(f"nothing to search for in '{text.strip()}': only operators")
+        raise QueryError(f"nothing to search for in '{text.strip()}': only operators", "only_operators",
+                         query=text.strip())
     if not cleaned:
         if filters:
             return ParsedQuery(Every(), text, filters, notes)
-        raise QueryError("nothing to search for")
+        raise QueryError("nothing to search for", "nothing")
     cleaned = check_operators(cleaned)
     if "questions" in features:
         cleaned = drop_question_words(cleaned)
@@ -289,7 +302,8 @@ def parse(text: str, schema, fields: list[str], any_word: bool = False,
         cleaned = expand_synonyms(cleaned)
     query = every_for_star(_parse(schema, fields, any_word, cleaned))
     if query is NullQuery:
-        raise QueryError(f"nothing to search for in '{text.strip()}' (only operators or stop words?)")
+        raise QueryError(f"nothing to search for in '{text.strip()}' (only operators or stop words?)",
+                         "only_operators", query=text.strip())
     words = len(query.subqueries) if isinstance(query, And) and not has_operators else 1
     if not has_operators and not any_word and words >= GRADED_TERMS:
         query = minimum_match(query, questions="questions" in features)

@@ -31,11 +31,11 @@ from indexer import IndexMissing
 
 from ..query import QueryError
 from .feed import atom
-from .params import MAX_PAGE, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
+from .params import MAX_PAGE, MAX_QUERY_CHARS, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
 from .labels import FACETS as LABELS
 from .public import public
 from .sources import served_html
-from .labels import facet_label, value_label
+from .labels import facet_label, say, text, value_label
 from .render import environment
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -58,7 +58,10 @@ SOURCE_HEADERS = {"Content-Security-Policy": "sandbox", "X-Content-Type-Options"
 
 
 class NotFound(LookupError):
-    """An item or meeting id the index does not hold; the message is shown with status 404."""
+    """An item, meeting, case or body the index does not hold; the message is shown with status 404."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(text(code, **params))
 
 
 class Library:
@@ -119,10 +122,10 @@ class Library:
             self.index().warm()
 
     def item(self, item_id: str):
-        return self._find("punkt", item_id, lambda key: self.index().show(key))
+        return self._find("item", item_id, lambda key: self.index().show(key))
 
     def meeting(self, meeting_id: str):
-        return self._find("møde", meeting_id, lambda key: self.index().meeting(key))
+        return self._find("meeting", meeting_id, lambda key: self.index().meeting(key))
 
     @staticmethod
     def _find(what: str, key: str, find):
@@ -131,7 +134,7 @@ class Library:
                 raise QueryError(key)
             return find(key)
         except QueryError:
-            raise NotFound(f"der findes intet {what} med id '{key[:MAX_VALUE_CHARS]}'") from None
+            raise NotFound(f"not_found_{what}", id=key[:MAX_VALUE_CHARS]) from None
 
     def case(self, item):
         """The case history of an item: None for a formality ('Eventuelt'), an item of no case, or a case
@@ -193,6 +196,7 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         form = parse_form(request.query_params)
         result = run_search(form)
         return page(request, "search.html", form=form, result=result, facets=_facets(form, result),
+                    chips=_chips(form, result),
                     pages=_pages(form, result), first=(form.page - 1) * form.limit + 1)
 
     def item_page(request: Request) -> Response:
@@ -214,11 +218,11 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         item = library.item(request.path_params["item_id"])
         copy = request.query_params.get("kopi")
         if copy is not None and not (copy.isdigit() and 1 <= int(copy) <= len(item.sources)):
-            raise BadRequest(f"'kopi' skal være et tal fra 1 til {len(item.sources)} for dette punkt")
+            raise BadRequest("bad_copy", count=len(item.sources))
         chosen = library.index().source(item.id, int(copy) if copy else None)
         path = Path(chosen.path)
         if not path.is_file():
-            raise HTTPException(404, f"kildefilen {path.name} findes ikke længere på serveren")
+            raise HTTPException(404, text("source_gone", name=path.name))
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if media_type == "text/html" or chosen.format == "html":
             body = served_html(path.read_bytes(), title=item.title, publisher=library.publisher(chosen.path))
@@ -260,23 +264,25 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         return page(request, "error.html", status, status=status, message=message, **context)
 
     def bad_request(request: Request, exc: Exception) -> Response:
-        return error(request, 400, str(exc))
+        message = str(exc) if isinstance(exc, BadRequest) else say(exc, "error")
+        return error(request, 400, message, form=_lenient_form(request.query_params))
 
     def not_found(request: Request, exc: NotFound) -> Response:
         return error(request, 404, str(exc))
 
     def missing(request: Request, exc: IndexMissing) -> Response:
         log.warning("no index at %s", library.dir)  # where: for the operator's log, not for the page
-        return error(request, 503, "Der er intet søgeindeks endnu.", build="referat index --index INDEKSMAPPE MAPPE")
+        return error(request, 503, text("no_index"), build="referat index --index INDEKSMAPPE MAPPE")
 
     def http_error(request: Request, exc: HTTPException) -> Response:
-        messages = {404: "siden findes ikke", 405: "her kan kun læses (GET)"}
+        messages = {404: text("page_missing"), 405: text("read_only")}
         detail = exc.detail if exc.detail and exc.detail != _reason(exc.status_code) else None
-        return error(request, exc.status_code, detail or messages.get(exc.status_code, _reason(exc.status_code)))
+        return error(request, exc.status_code, detail or messages.get(exc.status_code)
+                     or text("http_error", status=exc.status_code))
 
     def crash(request: Request, exc: Exception) -> Response:
         log.exception("error serving %s", request.url.path)
-        return error(request, 500, "der opstod en fejl på serveren; prøv igen, eller se serverens log")
+        return error(request, 500, text("server_error"))
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -351,6 +357,33 @@ def _is_utf8(path: Path) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _lenient_form(params) -> SearchForm:
+    """The form as far as it can be read, for an error page that keeps what the user typed in the box."""
+    try:
+        return parse_form(params)
+    except BadRequest:
+        return SearchForm(q=(params.get("q") or "")[:MAX_QUERY_CHARS])
+
+
+def _chips(form: SearchForm, result) -> list[dict]:
+    """The active filters as the result names them: `Klynge: Horsens-klyngen` for `cluster=horsens` (the
+    facet value the forgiving name resolved to, when the result counts it), each with the URL removing it."""
+    from ..names import UnknownName, resolve
+
+    out = []
+    for name, value in form.active():
+        shown = value
+        known = list((result.facets.get(name) or {}) if result is not None else ())
+        if known and value not in known:
+            try:
+                shown = resolve(name, value, known)
+            except UnknownName:
+                pass
+        out.append({"name": name, "value": value, "label": f"{facet_label(name)}: {value_label(name, shown)}",
+                    "url": "?" + form.removing(name, value).query_string()})
+    return out
 
 
 def _facets(form: SearchForm, result) -> list[dict]:

@@ -7,6 +7,8 @@ test scans these tables and the templates for English sentences).
 """
 from __future__ import annotations
 
+from ..meetings import UNKNOWN_BODY, body_name
+
 # The facets (indexer.facets declares which there are), in the order they are shown.
 FACETS = {
     "body": "Organ", "body_kind": "Type af organ", "cluster": "Klynge", "region": "Region",
@@ -16,6 +18,7 @@ FACETS = {
 
 # Facet values that are words of the code (corpus.bodies' body kinds), as a Danish reader calls them.
 VALUES = {
+    "name": {UNKNOWN_BODY: "(ukendt organ)"},
     "body_kind": {
         "cluster forum": "Klyngeforum", "sundhedsråd": "Sundhedsråd", "regional committee": "Regionalt udvalg",
         "municipal committee": "Kommunalt udvalg", "sundhedsaftale body": "Sundhedsaftalens organer",
@@ -23,9 +26,11 @@ VALUES = {
     },
 }
 
-# The options of the search form, as the form names them (the library names them as the CLI does).
-FIELDS = {"--from": "Fra", "--to": "Til", "--limit": "Pr. side", "--page": "Side", "--section": "Afsnit",
-          "--year": "År"}
+# The fields of the search form as the form names them, by URL parameter and by the CLI option the
+# library names them by.
+FIELDS = {"q": "Søg", "from": "Fra", "to": "Til", "limit": "Pr. side", "page": "Side", "sort": "Sortering",
+          "kopi": "kopi", "--from": "Fra", "--to": "Til", "--limit": "Pr. side", "--page": "Side",
+          "--section": "Afsnit", "--year": "År"}
 
 # Messages and notes by code (search.query.QueryError.code, search.result notes' codes).
 MESSAGES = {
@@ -48,13 +53,32 @@ MESSAGES = {
     "bad_sort": "Ukendt sortering '{value}'",
     "bad_number": "{field} skal være mindst 1",
     "two_sections": "Vælg ét afsnit",
+    "not_a_meeting_filter": "Møder kan ikke afgrænses efter {field}",
     "unbalanced_quote": "Et anførselstegn uden makker er ignoreret",
     "unbalanced_parentheses": "Parenteser uden makker er ignoreret",
     "filtered_away": "{count} punkter matcher '{query}', men ingen med de valgte filtre",
     "corrected": "Intet matcher '{query}'; viser resultater for '{suggestion}'",
     "any_word": "Intet punkt har alle ordene; viser punkter med mindst ét af dem",
     "case_number": "Punkterne i sag {number} vises først",
-    "past_end": "Side {page} findes ikke: søgningen har {pages}",
+    "past_end": "Side {page} findes ikke: der er kun {last}",
+    "not_found_item": "Der findes intet punkt med id '{id}'",
+    "not_found_meeting": "Der findes intet møde med id '{id}'",
+    "not_found_case": "Der findes ingen sag med id '{id}'",
+    "not_found_body": "Der findes intet organ med navnet '{id}'",
+    "not_found_municipality": "Der findes ingen kommune med navnet '{id}'",
+    "bad_copy": "'kopi' skal være et tal fra 1 til {count} for dette punkt",
+    "source_gone": "Kildefilen {name} findes ikke længere på serveren",
+    "no_index": "Der er intet søgeindeks endnu",
+    "page_missing": "Siden findes ikke",
+    "read_only": "Her kan kun læses (GET)",
+    "server_error": "Der opstod en fejl på serveren; prøv igen, eller se serverens log",
+    "http_error": "Fejl {status}",
+    "meetings_no_words": "Møder søges ikke på ord: brug filtrene, eller søg i punkterne",
+    "repeated": "Feltet {field} må kun angives én gang",
+    "too_long": "Feltet {field} er for langt: højst {limit} tegn",
+    "bad_whole_number": "{field} skal være et helt tal fra 1 til {highest}",
+    "too_many_values": "For mange værdier af {field}",
+    "value_too_long": "En værdi af {field} er for lang: højst {limit} tegn",
 }
 # The general message of each kind, for a code this table does not know.
 GENERAL = {"error": "Søgningen kan ikke udføres", "note": "Bemærk: søgningen er tilpasset"}
@@ -65,15 +89,27 @@ def facet_label(name: str) -> str:
 
 
 def value_label(name: str, value: str) -> str:
-    """How a facet value reads: sections capitalised, words of the code in Danish, the rest as indexed."""
+    """How a facet value reads: sections capitalised, words of the code in Danish, bodies cleanly
+    (search.meetings.body_name), the rest as indexed."""
     if name == "section":
         return value.capitalize()
+    if name == "body":
+        return body_name(value)
     return VALUES.get(name, {}).get(value, value)
 
 
 def text(code: str, **params) -> str:
-    """The sentence of a code of this table."""
-    return MESSAGES[code].format(**params)
+    """The sentence of a code of this table, the fields and facets in it named as the form names them."""
+    return MESSAGES[code].format(**_named(params))
+
+
+def _named(params: dict) -> dict:
+    out = dict(params)
+    if isinstance(out.get("field"), str):
+        out["field"] = FIELDS.get(out["field"], facet_label(out["field"]) if out["field"] in FACETS else out["field"])
+    if isinstance(out.get("facet"), str):
+        out["facet"] = facet_label(out["facet"]).lower()
+    return out
 
 
 def say(message, kind: str = "note") -> str:
@@ -83,8 +119,7 @@ def say(message, kind: str = "note") -> str:
     template = MESSAGES.get(code) if code else None
     if template is None:
         return GENERAL[kind]
-    params = {k: FIELDS.get(v, v) if isinstance(v, str) else v for k, v in (getattr(message, "params", {}) or {}).items()}
     try:
-        return template.format(**params)
+        return template.format(**_named(getattr(message, "params", {}) or {}))
     except (KeyError, IndexError):
         return GENERAL[kind]

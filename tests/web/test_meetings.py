@@ -81,7 +81,7 @@ def test_meetings_bad_parameters_and_unknown_meeting(client):
         assert client.get("/api/meetings", params=params).status_code == 400
     r = client.get("/meeting/ingen-saadan")
     assert r.status_code == 404 and "der findes intet møde med id" in r.text.lower()
-    assert client.get("/api/meeting/ingen-saadan").json()["error"].startswith("der findes intet møde")
+    assert client.get("/api/meeting/ingen-saadan").json()["error"].startswith("Der findes intet møde")
 
 
 def test_sources_by_number_and_never_by_path(client):

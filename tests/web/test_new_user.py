@@ -150,3 +150,75 @@ def test_an_unfetched_html_source_loses_its_relative_links(sites):
     html = get_text(sites["base"] + source["url"].split("#")[0])
     assert not re.findall(r'(?:href|src)="(?!https?://|#)([^"]*)"', html)
     assert 'id="referat-punkt"' in html
+
+
+# Words that are English and never Danish: one of them in the page's own text is an English sentence.
+ENGLISH = frozenset("""the and of with not items item match matches showing nothing unknown invalid error found
+results meeting meetings body file files yet use only none this that which cannot must should query page
+search other cluster committee municipal council regional but give has there here""".split())
+TEMPLATES = Path(__file__).resolve().parents[2] / "search" / "web" / "templates"
+
+
+def english_words(text: str) -> set[str]:
+    # query syntax is the user's language; {placeholders} are filled in
+    text = re.sub(r"<code>.*?</code>|\b\w+:\w*|\{\w*\}", " ", text, flags=re.S)
+    return {w for w in re.findall(r"[A-Za-zæøåÆØÅ]+", text.lower()) if w in ENGLISH}
+
+
+def test_no_english_in_the_templates_or_the_labels():
+    from search.web import labels
+
+    for template in sorted(TEMPLATES.glob("*.html")):
+        source = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", template.read_text("utf-8"), flags=re.S)
+        shown = re.findall(r"(?:aria-label|placeholder|title|alt)=\"([^\"]*)\"", source)
+        shown += re.sub(r"<[^>]*>", " ", source).split("\n")
+        found = {w for text in shown for w in english_words(text)}
+        assert not found, (template.name, found)
+    tables = [labels.FACETS, labels.FIELDS, labels.MESSAGES, labels.GENERAL,
+              *[values for values in labels.VALUES.values()]]
+    found = {w for table in tables for text in table.values() for w in english_words(text)}
+    assert not found, found
+
+
+CHROME = ".count, .note, .message, h1, .facet h3, .facet li, .active, .pages, .links, .filters label, .sitenav, .foot"
+
+
+def page_words(browser) -> set[str]:
+    from selenium.webdriver.common.by import By
+
+    return {w for e in browser.find_elements(By.CSS_SELECTOR, CHROME) for w in english_words(e.text)}
+
+
+@pytest.mark.parametrize("path", [
+    "/?q=godkendt", "/?q=kommunikatoin", "/?q=%22demensvenlig", "/?q=telemedicin&cluster=Atlantis",
+    "/?q=x&from=2024-13-45", "/?q=og", "/?q=AND", "/?q=godkendt&year=20x4", "/?q=godkendt&section=forord",
+    "/?q=telekol&cluster=horsens", "/?q=godkendt&page=200", "/meetings", "/meetings?q=x", "/item/nix",
+    "/?q=hjemmeside&section=beslutning",
+])
+def test_the_page_speaks_danish(browser, sites, path):
+    from urllib.parse import parse_qs, urlsplit
+
+    browser.get(sites["base"] + path)
+    typed = {w.lower() for v in parse_qs(urlsplit(path).query).values() for w in " ".join(v).split()}
+    assert not page_words(browser) - typed, (path, page_words(browser))
+
+
+def test_an_error_keeps_the_query_and_names_the_field_as_the_form_does(browser, sites):
+    from selenium.webdriver.common.by import By
+
+    browser.get(sites["base"] + "/?q=telemedicin&from=2024-13-45")
+    assert browser.find_element(By.ID, "q").get_attribute("value") == "telemedicin"
+    message = browser.find_element(By.CSS_SELECTOR, ".message").text
+    assert "Fra" in message and "--from" not in message and "2024-13-45" in message
+
+
+def test_facet_values_chips_and_body_names_read_as_danish(browser, sites):
+    from selenium.webdriver.common.by import By
+
+    browser.get(sites["base"] + "/?q=godkendt")
+    kinds = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#facet-body_kind ~ ul li a")]
+    assert kinds and not {k.split("\n")[0] for k in kinds} & {"cluster forum", "municipal committee", "other"}
+    assert any(k.startswith(("Klyngeforum", "Kommunalt udvalg")) for k in kinds), kinds
+    browser.get(sites["base"] + "/?q=telekol&cluster=horsens")
+    chip = browser.find_element(By.CSS_SELECTOR, ".active li a").text
+    assert chip.startswith("Klynge: Horsens-klyngen"), chip
