@@ -407,7 +407,7 @@ def watch_add(name, query, index_dir, **filters) -> None:
 
 @watch_group.command("list")
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the saved searches as a JSON list.")
 @_errors_as_messages
 def watch_list(index_dir, as_json) -> None:
     """List the saved searches.
@@ -431,7 +431,7 @@ def watch_list(index_dir, as_json) -> None:
 @index_option
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="How many of the newest reindex runs that found something.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the alerts as a JSON list, newest run first.")
 @_errors_as_messages
 def watch_alerts(name, index_dir, limit, as_json) -> None:
     """What the saved searches found in past reindex runs (all, or saved search NAME), newest first.
@@ -481,9 +481,10 @@ def watch_remove(name, index_dir) -> None:
 @facet_options()
 @click.option("--from", "date_from", help="Meetings on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Meetings on or before this date (YYYY-MM-DD).")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+              help="Best match first, or by meeting date (date: oldest first, -date: newest first).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Items per page.")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Which page of items to show.")
 @output_options
 @_errors_as_messages
 def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit, page, output, **filters) -> None:
@@ -508,14 +509,14 @@ def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit,
 @main.command("show")
 @click.argument("item_id")
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the item, its sources and its meeting's agenda as JSON.")
 @_errors_as_messages
 def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
     """Print one whole agenda item with its metadata, its sources and its meeting's agenda.
 
     \b
     Example:
-      referat show 3f2a9c1b7d4e-7
+      referat show 2024-03-14-faglig-strategisk-grup-fc056e-2
     """
     from .index import open as search_open
 

@@ -153,7 +153,7 @@ def source_add(name, url, udvalg, index_dir) -> None:
 @source_group.command("list")
 @index_option
 @click.option("--known", is_flag=True, help="List the known portals instead (add one by its name).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the sources as a JSON list.")
 @_source_errors
 def source_list(index_dir, known, as_json) -> None:
     """List the sources fetched from (or, with --known, the known portals).

@@ -302,14 +302,28 @@ def item_view(searcher, item_id: str) -> ItemView:
     )
 
 
+NO_CLUSTER, NO_BODY, NO_DATE = "(no cluster)", "(no body)", "(no date)"
+
+
 def stats_of(searcher) -> Stats:
+    """Items by cluster and year, and by body kind, body and year (a municipal committee has no cluster)."""
+    from .names import body_name
+
     table: dict[str, dict[str, int]] = {}
+    bodies: dict[str, dict[str, dict[str, int]]] = {}
     paths, meetings = set(), set()
     for stored in searcher.all_stored_fields():
         paths.add(stored["path"])
         paths.update(source.path for source in unpack_sources(stored))
         meetings.add(stored.get("meeting"))
-        row = table.setdefault(stored.get("cluster") or "(unknown)", {})
-        year = str(stored.get("year") or "(no date)")
+        year = str(stored.get("year") or NO_DATE)
+        row = table.setdefault(stored.get("cluster") or NO_CLUSTER, {})
         row[year] = row.get(year, 0) + 1
-    return Stats(searcher.doc_count(), len(paths), dict(sorted(table.items())), len(meetings - {None}))
+        body = body_name(stored["body"]) if stored.get("body") else NO_BODY
+        if stored.get("municipality") and stored["municipality"].lower() not in body.lower():
+            body += f" ({stored['municipality']})"
+        row = bodies.setdefault(stored.get("body_kind") or "other", {}).setdefault(body, {})
+        row[year] = row.get(year, 0) + 1
+    by_body = {kind: dict(sorted(rows.items())) for kind, rows in sorted(bodies.items())}
+    return Stats(searcher.doc_count(), len(paths), dict(sorted(table.items())), len(meetings - {None}),
+                 by_body=by_body)

@@ -3,17 +3,15 @@ and `open` print and the web app shows. Reads what indexer.meetings wrote; Index
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import asdict, dataclass, field
 
 from whoosh.query import And, Or, Term
 
-from corpus import load_registry
-from corpus.registry import fold
 from indexer.cases import NUMBER_PREFIX, case_keys, formality, normal_case_number, normal_title
 from indexer.meetings import Source, unpack_sources, versions_of, who_key
 from indexer.schema import unpack_sections
 
+from .names import body_name, damaged_name
 from .query import QueryError
 from .result import MeetingList, MeetingRow
 
@@ -26,28 +24,6 @@ def decision_of(sections: dict[str, str]) -> str:
     text = next((sections[name] for name in DECISION_SECTIONS if sections.get(name)), "")
     text = " ".join(text.split())
     return text if len(text) <= DECISION_CHARS else text[: DECISION_CHARS - 1].rstrip() + "…"
-
-
-def damaged_name(name: str) -> bool:
-    """A body's name as a damaged header gave it: OCR's @ for ø, or a header set in capitals."""
-    letters = [c for c in name if c.isalpha()]
-    return "@" in name or (len(letters) > 3 and all(c.isupper() for c in letters))
-
-
-def body_name(name: str) -> str:
-    """A body's name as it should read: the registry's name of a known body (by any of its names, OCR
-    damage repaired), else the name with OCR's @ read as ø and a header's capitals as a name's."""
-    repaired = name.replace("@", "ø")
-    if damaged_name(name):
-        repaired = " ".join(w[:1].upper() + w[1:].lower() for w in repaired.split())
-    known = _known_bodies()
-    return known.get(fold(repaired), repaired)
-
-
-@functools.cache
-def _known_bodies() -> dict[str, str]:
-    """Every name and alias of the registry's bodies (folded) -> the body's name."""
-    return {fold(alias): body.name for body in load_registry().bodies for alias in (body.name, *body.aliases)}
 
 
 def meeting_name(body: str | None, forum: str | None, cluster: str | None) -> str:
@@ -226,7 +202,8 @@ def list_meetings(table: dict[str, dict], *, names: dict[str, list[str]] | None 
     first = (page - 1) * limit
     shown = [MeetingRow(r["id"], r.get("date"), meeting_name(r.get("body"), r.get("forum"), r.get("cluster")),
                         r.get("body"), r.get("cluster"), r.get("region"), r.get("forum"), r.get("items", 0),
-                        r.get("files", 0), list(r.get("versions") or []), list(r.get("formats") or []))
+                        r.get("files", 0), list(r.get("versions") or []), list(r.get("formats") or []),
+                        r.get("body_kind"), r.get("municipality"))
              for r in rows[first: first + limit]]
     return MeetingList(len(rows), shown, page, limit)
 

@@ -1,9 +1,11 @@
-"""Forgiving cluster, region and forum names: case, æ/ø/å or ae/oe/aa, with or without "-klyngen"."""
+"""Forgiving cluster, region and forum names (case, æ/ø/å or ae/oe/aa, with or without "-klyngen"), and
+body names as they should read."""
 from __future__ import annotations
 
+import functools
 import re
 
-from corpus.registry import fold
+from corpus.registry import fold, load as load_registry
 
 
 class UnknownName(Exception):
@@ -38,3 +40,25 @@ def resolve(kind: str, wanted: str, known: list[str]) -> str:
         raise UnknownName(f"{kind} '{wanted}' is ambiguous: " + ", ".join(partial), wanted, partial)
     listing = ", ".join(sorted(set(known))) or "(none indexed)"
     raise UnknownName(f"unknown {kind} '{wanted}'; known: {listing}", wanted)
+
+
+def damaged_name(name: str) -> bool:
+    """A body's name as a damaged header gave it: OCR's @ for ø, or a header set in capitals."""
+    letters = [c for c in name if c.isalpha()]
+    return "@" in name or (len(letters) > 3 and all(c.isupper() for c in letters))
+
+
+def body_name(name: str) -> str:
+    """A body's name as it should read: the registry's name of a known body (by any of its names, OCR
+    damage repaired), else the name with OCR's @ read as ø and a header's capitals as a name's."""
+    repaired = name.replace("@", "ø")
+    if damaged_name(name):
+        repaired = " ".join(w[:1].upper() + w[1:].lower() for w in repaired.split())
+    known = _known_bodies()
+    return known.get(fold(repaired), repaired)
+
+
+@functools.cache
+def _known_bodies() -> dict[str, str]:
+    """Every name and alias of the registry's bodies (folded) -> the body's name."""
+    return {fold(alias): body.name for body in load_registry().bodies for alias in (body.name, *body.aliases)}

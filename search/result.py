@@ -119,6 +119,7 @@ class Stats:
     last_reindex: str | None = None  # ISO time of the last successful reindex (indexer.health.freshness)
     last_index: str | None = None  # ... and of the last successful `referat index`
     days_since_update: float | None = None  # since the later of the two
+    by_body: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # body kind -> body -> year -> items
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -137,6 +138,8 @@ class MeetingRow:
     files: int
     versions: list[str]
     formats: list[str]
+    body_kind: str | None = None
+    municipality: str | None = None
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -415,7 +415,7 @@ def _pages(form: SearchForm, result) -> dict:
         return "?" + form.with_page(n).query_string()
 
     return {
-        "current": form.page, "last": last,
+        "current": form.page, "last": last, "last_url": url(last),
         "prev": url(form.page - 1) if form.page > 1 else None,
         "next": url(form.page + 1) if form.page < last else None,
         "numbers": [(n, url(n)) for n in window],

@@ -7,7 +7,8 @@ test scans these tables and the templates for English sentences).
 """
 from __future__ import annotations
 
-from ..meetings import UNKNOWN_BODY, body_name
+from ..meetings import UNKNOWN_BODY
+from ..names import body_name
 
 # The facets (indexer.facets declares which there are), in the order they are shown.
 FACETS = {
@@ -60,7 +61,7 @@ MESSAGES = {
     "corrected": "Intet matcher '{query}'; viser resultater for '{suggestion}'",
     "any_word": "Intet punkt har alle ordene; viser punkter med mindst ét af dem",
     "case_number": "Punkterne i sag {number} vises først",
-    "past_end": "Side {page} findes ikke: der er kun {last}",
+    "past_end": "Side {page} findes ikke; den sidste side er {last}.",
     "not_found_item": "Der findes intet punkt med id '{id}'",
     "not_found_meeting": "Der findes intet møde med id '{id}'",
     "not_found_case": "Der findes ingen sag med id '{id}'",

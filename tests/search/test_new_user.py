@@ -1,6 +1,7 @@
 """What a new user trips over (issue 22), through the CLI: an empty index, a path that is not there, a
 dangling link, counts in the singular."""
 import json
+import re
 from textwrap import dedent
 
 import pytest
@@ -167,3 +168,61 @@ def test_the_case_comes_first_and_the_text_that_mentions_it_second(case_index):
     # a number in quotes is words of the text only
     assert sorted(titles(case_index, '"21-014446"')) == ["Akutpladser i vinterperioden", "Vagtplaner for sygeplejen"]
     assert "come first" not in invoke("search", "--index", case_index, '"21-014446"').stdout
+
+
+def test_hit_lines_and_stats_name_the_body_when_there_is_no_cluster(case_index, tmp_path):
+    text = invoke("search", "--index", case_index, "akutpladser").stdout
+    assert "Sundhedsudvalget, Lejre Kommune · 2025-04-02 · punkt 4" in text
+    table = invoke("stats", "--index", case_index).stdout
+    assert "(unknown)" not in table and "municipal committee" in table
+    assert "  Sundhedsudvalget, Lejre Kommune" in table
+    stats = json.loads(invoke("stats", "--index", case_index, "--json").stdout)
+    assert stats["by_body"]["municipal committee"]["Sundhedsudvalget, Lejre Kommune"] == {"2025": 7}
+    rows = invoke("stats", "--index", case_index, "--format", "csv").stdout.splitlines()
+    assert rows[0] == "body_kind,body,year,items"
+
+
+def test_a_municipal_committee_without_the_town_in_its_name_gets_it(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder / "m.txt", CASES_MAY.replace("Referat Sundhedsudvalget, Lejre Kommune",
+                                              "Lejre Kommune\n\nReferat Sundhedsudvalget"))
+    invoke("index", "--index", tmp_path / "ix", folder)
+    text = invoke("search", "--index", tmp_path / "ix", "vagtplaner").stdout
+    assert "Sundhedsudvalget · Lejre Kommune · 2025-05-07 · punkt 2" in text
+
+
+def test_a_page_past_the_end_says_so(case_index):
+    text = invoke("search", "--index", case_index, "godkendt", "--page", "50").stdout
+    assert "page 50 is past the end: the last page is 1 (--page 1)" in text
+    text = invoke("meetings", "--index", case_index, "--page", "9", "--limit", "1").stdout
+    assert "page 9 is past the end: the last page is 2 (--page 2)" in text
+
+
+def test_show_says_the_outcome_once(case_index):
+    hit = json.loads(invoke("search", "--index", case_index, "akutpladser", "--json").stdout)["hits"][0]
+    text = invoke("show", "--index", case_index, hit["id"]).stdout
+    assert text.count("outcome:") == 1 and re.search(r"^outcome: +godkendt$", text, re.M)
+
+
+def test_meetings_csv_has_municipality_and_body_kind(case_index):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(invoke("meetings", "--index", case_index, "--format", "csv").stdout)))
+    assert rows and all(r["municipality"] == "Lejre" and r["body_kind"] == "municipal committee" for r in rows)
+
+
+def test_every_option_has_help_and_examples_show_real_ids(case_index):
+    from tests.test_docs import all_commands
+
+    for path, command in all_commands():
+        for param in command.params:
+            if param.param_type_name == "option":
+                assert param.help, (path, param.name)
+    some = json.loads(invoke("search", "--index", case_index, "akutpladser", "--json").stdout)["hits"][0]
+    shape = re.compile(r"\d{4}-\d{2}-\d{2}-[a-z0-9-]+-\d+")  # date, who met, (a hash,) the item's number
+    assert shape.fullmatch(some["id"]), some["id"]
+    for command in ("show", "case", "open"):
+        example = invoke(command, "--help").stdout.split("Example:")[1].split()[2]
+        assert shape.fullmatch(example), (command, example)

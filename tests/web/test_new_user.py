@@ -36,6 +36,26 @@ PUBLISHED = """<!DOCTYPE html>
 """
 PUBLISHED_FILE = "sundheds-og-omsorgsudvalget/2025-02-12_sundheds-og-omsorgsudvalget.html"
 PORTAL = "http://127.0.0.1:9/portal"
+# An invented meeting whose header OCR damaged: ø read as @, set in capitals.
+DAMAGED = """KLYNGESTYREGRUPPEM@DE MIDTKLYNGEN
+
+Dato: 2. maj 2024 kl. 13.00-15.00
+
+Dagsorden
+
+1. Godkendelse af dagsorden
+
+Beslutning:
+Godkendt.
+
+2. Sygeplejeklinikker i klyngen
+
+Sagsfremstilling
+Klyngen har åbnet tre sygeplejeklinikker.
+
+Beslutning
+Taget til efterretning.
+"""
 MEETING_ID = "5f0c1e2a-0000-4000-8000-00000000beef"
 
 
@@ -46,6 +66,7 @@ def sites(tmp_path_factory):
 
     root = tmp_path_factory.mktemp("newuser")
     minutes = make_corpus(root / "minutes")
+    write(minutes / "2024-05-02_midtklyngen.txt", DAMAGED)
     fetched = root / "fetched"
     write_path = fetched / "lejre" / PUBLISHED_FILE
     write_path.parent.mkdir(parents=True)
@@ -222,3 +243,39 @@ def test_facet_values_chips_and_body_names_read_as_danish(browser, sites):
     browser.get(sites["base"] + "/?q=telekol&cluster=horsens")
     chip = browser.find_element(By.CSS_SELECTOR, ".active li a").text
     assert chip.startswith("Klynge: Horsens-klyngen"), chip
+
+
+def test_a_page_past_the_end_says_so_and_links_the_last(browser, sites):
+    from selenium.webdriver.common.by import By
+
+    browser.get(sites["base"] + "/?q=godkendt&limit=10&page=200")
+    note = browser.find_element(By.CSS_SELECTOR, ".past-end")
+    assert note.text.startswith("Side 200 findes ikke; den sidste side er ")
+    note.find_element(By.TAG_NAME, "a").click()
+    assert browser.find_elements(By.CSS_SELECTOR, ".hit") and "page=200" not in browser.current_url
+    browser.get(sites["base"] + "/meetings?page=200")
+    assert browser.find_element(By.CSS_SELECTOR, ".past-end").text.startswith("Side 200 findes ikke")
+
+
+def test_each_hit_is_numbered_once(browser, sites):
+    from selenium.webdriver.common.by import By
+
+    browser.get(sites["base"] + "/?q=godkendt&page=2")
+    first = browser.find_element(By.CSS_SELECTOR, ".hit")
+    title = first.find_element(By.CSS_SELECTOR, "h3").text
+    assert not re.match(r"\d+\.", title), title  # the list numbers the hits; the item's number is in its line
+    assert re.search(r"punkt \d+", first.find_element(By.CSS_SELECTOR, ".meta").text)
+
+
+def test_a_damaged_header_shows_a_clean_body_name(browser, sites):
+    from selenium.webdriver.common.by import By
+
+    browser.get(sites["base"] + "/?q=sygeplejeklinikker")
+    meta = browser.find_element(By.CSS_SELECTOR, ".hit .meta").text
+    bodies = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#facet-body ~ ul li a")]
+    for shown in [meta, *bodies]:
+        assert "@" not in shown and "KLYNGESTYREGRUPPE" not in shown, shown
+    assert "Klyngestyregruppemøde Midtklyngen" in meta
+    item = browser.find_element(By.CSS_SELECTOR, ".hit h3 a").get_attribute("href")
+    browser.get(item)
+    assert "@" not in browser.find_element(By.CSS_SELECTOR, "dl.facts").text
