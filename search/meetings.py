@@ -13,7 +13,7 @@ from indexer.schema import unpack_sections
 
 from .names import body_name, damaged_name
 from .query import QueryError
-from .result import MeetingList, MeetingRow
+from .result import BodyRow, MeetingList, MeetingRow
 
 DECISION_SECTIONS = ("beslutning", "referat")
 DECISION_CHARS = 300
@@ -206,6 +206,23 @@ def list_meetings(table: dict[str, dict], *, names: dict[str, list[str]] | None 
                         r.get("body_kind"), r.get("municipality"))
              for r in rows[first: first + limit]]
     return MeetingList(len(rows), shown, page, limit)
+
+
+def list_bodies(table: dict[str, dict]) -> list[BodyRow]:
+    """Every body of the meeting table with its meetings counted, by municipality (or region), then name."""
+    found: dict[tuple[str, str | None], dict] = {}  # one committee name in two municipalities is two bodies
+    for r in table.values():
+        if not r.get("body"):
+            continue
+        entry = found.setdefault((r["body"], r.get("municipality")), {
+            "rows": [], **{k: r.get(k) for k in ("body_kind", "municipality", "cluster", "region")}})
+        entry["rows"].append(r)
+    bodies = []
+    for (name, _), entry in found.items():
+        dates = sorted(r["date"] for r in entry["rows"] if r.get("date"))
+        bodies.append(BodyRow(name, entry["body_kind"], entry["municipality"], entry["cluster"], entry["region"],
+                              len(entry["rows"]), dates[0] if dates else None, dates[-1] if dates else None))
+    return sorted(bodies, key=lambda b: (b.municipality or "\uffff", b.region or "", b.name.lower()))
 
 
 def source_of(searcher, item_id: str, choice: int | None = None) -> Source:

@@ -146,6 +146,23 @@ class MeetingRow:
 
 
 @dataclass(frozen=True)
+class BodyRow:
+    """A body that met, as `Index.bodies()` lists it: its name as indexed (the key of `body=`), who it
+    belongs to, and how many meetings the index holds of it, from when to when."""
+    name: str
+    kind: str | None
+    municipality: str | None
+    cluster: str | None
+    region: str | None
+    meetings: int
+    first: str | None
+    last: str | None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class MeetingList:
     total: int
     rows: list[MeetingRow]

@@ -27,6 +27,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 import search
+from corpus.registry import fold
 from indexer import IndexMissing
 
 from ..query import QueryError
@@ -136,6 +137,10 @@ class Library:
         except QueryError:
             raise NotFound(f"not_found_{what}", id=key[:MAX_VALUE_CHARS]) from None
 
+    def case_of(self, key: str):
+        """The case of an item id or a case number, for the case page."""
+        return self._find("case", key, lambda k: self.index().case(k))
+
     def case(self, item):
         """The case history of an item: None for a formality ('Eventuelt'), an item of no case, or a case
         that appears nowhere else."""
@@ -212,6 +217,40 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         listing = library.index().meetings(**meetings_kwargs(form))
         return page(request, "meetings.html", form=form, listing=listing, pages=_pages(form, listing),
                     first=(form.page - 1) * form.limit + 1)
+
+    def bodies_page(request: Request) -> Response:
+        """Every body that met, by municipality (`/kommune/NAME`: one municipality's)."""
+        wanted = request.path_params.get("name")
+        groups = _body_groups(library.index().bodies())
+        if wanted is not None:
+            groups = [g for g in groups if g["municipality"] and fold(g["municipality"]) == fold(wanted)]
+            if not groups:
+                raise NotFound("not_found_municipality", id=wanted[:MAX_VALUE_CHARS])
+        return page(request, "bodies.html", groups=groups, municipality=groups[0]["municipality"] if wanted else None)
+
+    def body_page(request: Request) -> Response:
+        """One body's meetings by year, newest first (`?municipality=` tells two bodies of one name apart)."""
+        name = request.path_params["name"]
+        form = parse_form(request.query_params)
+        wanted = {"body": [name], **{k: list(v) for k, v in form.filters.items() if k == "municipality"}}
+        try:
+            listing = library.index().meetings(limit=100000, **wanted) if len(name) <= MAX_VALUE_CHARS else None
+        except QueryError:
+            listing = None
+        if listing is None or not listing.total:
+            raise NotFound("not_found_body", id=name[:MAX_VALUE_CHARS])
+        body = next(b for b in library.index().bodies() if b.name == listing.rows[0].body
+                    and b.municipality == listing.rows[0].municipality)
+        years: dict[str, list] = {}
+        for row in listing.rows:
+            years.setdefault((row.date or "")[:4] or "uden dato", []).append(row)
+        return page(request, "body.html", body=body, years=years, total=listing.total)
+
+    def case_page(request: Request) -> Response:
+        return page(request, "case.html", case=library.case_of(request.path_params["case_id"]))
+
+    def api_case(request: Request) -> Response:
+        return JSONResponse(public(library.case_of(request.path_params["case_id"]).to_json(), library.publisher))
 
     def source(request: Request) -> Response:
         """An indexed file of an item (`?kopi=N`: its N-th source): looked up by the item, never by a path."""
@@ -298,6 +337,11 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         Route("/meeting/{meeting_id}", _inline(meeting_page), name="meeting"),
         Route("/meetings", _inline(meetings_page), name="meetings"),
         Route("/feed", _inline(feed), name="feed"),
+        Route("/organer", _inline(bodies_page), name="bodies"),
+        Route("/kommune/{name}", _inline(bodies_page), name="municipality"),
+        Route("/organ/{name}", _inline(body_page), name="body"),
+        Route("/case/{case_id:path}", _inline(case_page), name="case"),
+        Route("/api/case/{case_id:path}", _inline(api_case), name="api_case"),
         Route("/api/search", _inline(api_search), name="api_search"),
         Route("/api/item/{item_id}", _inline(api_item), name="api_item"),
         Route("/api/meetings", _inline(api_meetings), name="api_meetings"),
@@ -357,6 +401,17 @@ def _is_utf8(path: Path) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _body_groups(bodies) -> list[dict]:
+    """Bodies grouped by municipality (those of no municipality by cluster or region, then the rest)."""
+    groups: dict[str, dict] = {}
+    for b in bodies:
+        label = f"{b.municipality} Kommune" if b.municipality else b.cluster or b.region or text("other_bodies")
+        group = groups.setdefault(label, {"label": label, "municipality": b.municipality, "bodies": []})
+        group["bodies"].append(b)
+    return sorted(groups.values(), key=lambda g: (g["municipality"] is None, g["label"] == text("other_bodies"),
+                                                  g["label"].lower()))
 
 
 def _lenient_form(params) -> SearchForm:

@@ -70,6 +70,7 @@ MESSAGES = {
     "bad_copy": "'kopi' skal være et tal fra 1 til {count} for dette punkt",
     "source_gone": "Kildefilen {name} findes ikke længere på serveren",
     "no_index": "Der er intet søgeindeks endnu",
+    "other_bodies": "Øvrige organer",
     "page_missing": "Siden findes ikke",
     "read_only": "Her kan kun læses (GET)",
     "server_error": "Der opstod en fejl på serveren; prøv igen, eller se serverens log",

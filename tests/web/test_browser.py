@@ -123,7 +123,7 @@ def test_the_feed_link_gives_a_parsable_atom_feed(browser, base):
 
     search_for(browser, base, "godkendt")
     href = browser.find_element(By.CSS_SELECTOR, "link[rel=alternate][type='application/atom+xml']").get_attribute("href")
-    assert href == browser.find_element(By.PARTIAL_LINK_TEXT, "Atom-feed").get_attribute("href")
+    assert href == browser.find_element(By.LINK_TEXT, "Følg denne søgning").get_attribute("href")
     with urllib.request.urlopen(href) as r:
         assert r.headers["Content-Type"].startswith("application/atom+xml")
         feed = ET.fromstring(r.read())

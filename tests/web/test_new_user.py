@@ -15,7 +15,7 @@ from corpus.fetch.store import Fetched, SourceState
 from tests.conftest import write
 
 from .browser import chromium, require_chromium
-from .conftest import make_corpus
+from .conftest import HOSTILE_MEETING, make_corpus
 from .live import serving
 
 # An invented meeting as a portal publishes it: links to attachments, a style sheet and a logo, all
@@ -67,6 +67,9 @@ def sites(tmp_path_factory):
     root = tmp_path_factory.mktemp("newuser")
     minutes = make_corpus(root / "minutes")
     write(minutes / "2024-05-02_midtklyngen.txt", DAMAGED)
+    # the Gødstrup body met in 2025 twice (the web corpus) and once the year before
+    write(minutes / "2024-11-18_goedstrup-klyngen_klyngestyregruppe.txt",
+          HOSTILE_MEETING.replace("20. januar 2025", "18. november 2024"))
     fetched = root / "fetched"
     write_path = fetched / "lejre" / PUBLISHED_FILE
     write_path.parent.mkdir(parents=True)
@@ -279,3 +282,64 @@ def test_a_damaged_header_shows_a_clean_body_name(browser, sites):
     item = browser.find_element(By.CSS_SELECTOR, ".hit h3 a").get_attribute("href")
     browser.get(item)
     assert "@" not in browser.find_element(By.CSS_SELECTOR, "dl.facts").text
+
+
+def test_browse_by_municipality_and_body(browser, sites):
+    from selenium.webdriver.common.by import By
+
+    browser.get(sites["base"] + "/")
+    browser.find_element(By.LINK_TEXT, "Kommuner og udvalg").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Kommuner og udvalg"
+    browser.find_element(By.CSS_SELECTOR, ".toc").find_element(By.LINK_TEXT, "Lejre").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Lejre Kommune"
+    body = browser.find_element(By.CSS_SELECTOR, ".bodies li a")
+    assert body.text.startswith("Sundheds- og Omsorgsudvalget")
+    name = body.text
+    body.click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == name
+    assert "Lejre" in browser.find_element(By.CSS_SELECTOR, "dl.facts").text
+    browser.get(sites["base"] + "/organer")
+    link = next(a for a in browser.find_elements(By.CSS_SELECTOR, ".bodies li a") if "Gødstrup" in a.text)
+    link.click()
+    years = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "section.year h2")]
+    assert years == ["2025", "2024"]
+    dates = [t.get_attribute("datetime") for t in browser.find_elements(By.CSS_SELECTOR, "section.year time")]
+    assert dates == ["2025-03-24", "2025-01-20", "2024-11-18"]
+    browser.find_element(By.CSS_SELECTOR, "section.year a").click()
+    assert "24. marts 2025" in browser.find_element(By.TAG_NAME, "h1").text
+    browser.get(sites["base"] + "/organ/Intet%20s%C3%A5dant%20udvalg")
+    assert "Der findes intet organ" in browser.find_element(By.CSS_SELECTOR, ".message").text
+
+
+def test_the_case_page_shows_every_appearance(browser, sites):
+    from selenium.webdriver.common.by import By
+
+    data = get_json(f"{sites['base']}/api/case/24%2F01234")
+    assert data["case_numbers"] == ["24/01234"] and len(data["appearances"]) == 3
+    assert not [s for s in strings(data) if str(sites["root"]) in s]
+    item = data["appearances"][-1]["id"]
+    browser.get(f"{sites['base']}/item/{item}")
+    browser.find_element(By.LINK_TEXT, "24/01234").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Sag: ")
+    rows = browser.find_elements(By.CSS_SELECTOR, ".timeline li")
+    assert len(rows) == 3 and "Telemedicin i hjemmeplejen" in rows[0].text
+    browser.get(f"{sites['base']}/case/{item}")  # by an item's id too
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".timeline li")) == 3
+
+
+def test_follow_this_search_gives_its_feed(browser, sites):
+    import xml.etree.ElementTree as ET
+
+    from selenium.webdriver.common.by import By
+
+    browser.get(sites["base"] + "/?q=godkendt&cluster=G%C3%B8dstrup-klyngen&page=2&limit=10")
+    link = browser.find_element(By.LINK_TEXT, "Følg denne søgning")
+    href = link.get_attribute("href")
+    assert href.startswith(sites["base"] + "/feed?") and "cluster=G%C3%B8dstrup-klyngen" in href
+    assert "page=" not in href
+    with urllib.request.urlopen(href) as response:
+        assert response.headers["Content-Type"].startswith("application/atom+xml")
+        feed = ET.fromstring(response.read())
+    entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+    expected = get_json(sites["base"] + "/api/search?q=godkendt&cluster=G%C3%B8dstrup-klyngen&limit=50")["total"]
+    assert len(entries) == expected and expected > 0
