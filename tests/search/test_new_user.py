@@ -226,3 +226,10 @@ def test_every_option_has_help_and_examples_show_real_ids(case_index):
     for command in ("show", "case", "open"):
         example = invoke(command, "--help").stdout.split("Example:")[1].split()[2]
         assert shape.fullmatch(example), (command, example)
+
+
+@pytest.mark.parametrize("typed, meant", [("vinterperiden", "vinterperioden"), ("vinterperiden.", "vinterperioden."),
+                                          ('"vinterperiden"', '"vinterperioden"')])
+def test_did_you_mean_offers_another_query_than_the_one_typed(case_index, typed, meant):
+    result = json.loads(invoke("search", "--index", case_index, typed, "--json").stdout)
+    assert result["total"] and result["suggestion"] == meant != typed
