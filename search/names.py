@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import re
 
-from corpus.registry import fold, load as load_registry
+from corpus.registry import fold
+from corpus.registry import load as load_registry
 
 
 class UnknownName(Exception):

@@ -32,12 +32,12 @@ from indexer import IndexMissing
 
 from ..query import QueryError
 from .feed import atom
-from .params import MAX_PAGE, MAX_QUERY_CHARS, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
 from .labels import FACETS as LABELS
-from .public import public
-from .sources import served_html
 from .labels import facet_label, say, text, value_label
+from .params import MAX_PAGE, MAX_QUERY_CHARS, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
+from .public import public
 from .render import environment
+from .sources import served_html
 
 STATIC = Path(__file__).resolve().parent / "static"
 FACET_VALUES_SHOWN = 12  # the rest of a long facet folds into "Vis alle"

@@ -14,9 +14,9 @@ from markupsafe import Markup, escape
 
 from corpus.dates import MONTHS
 
-from .public import source_url
 from .labels import facet_label, say, text, value_label
 from .params import SORTS
+from .public import source_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The full Danish name of each month, derived from the date parser's table (its longest spelling).

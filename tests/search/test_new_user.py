@@ -2,7 +2,6 @@
 dangling link, counts in the singular."""
 import json
 import re
-from textwrap import dedent
 
 import pytest
 from click.testing import CliRunner
@@ -202,7 +201,7 @@ def test_a_page_past_the_end_says_so(case_index):
 def test_show_says_the_outcome_once(case_index):
     hit = json.loads(invoke("search", "--index", case_index, "akutpladser", "--json").stdout)["hits"][0]
     text = invoke("show", "--index", case_index, hit["id"]).stdout
-    assert text.count("outcome:") == 1 and re.search(r"^outcome: +godkendt$", text, re.M)
+    assert text.count("outcome:") == 1 and re.search(r"^outcome: +godkendt$", text, re.MULTILINE)
 
 
 def test_meetings_csv_has_municipality_and_body_kind(case_index):
