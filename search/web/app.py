@@ -35,7 +35,7 @@ from .feed import atom
 from .labels import FACETS as LABELS
 from .labels import facet_label, say, text, value_label
 from .params import MAX_PAGE, MAX_QUERY_CHARS, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
-from .public import public
+from .public import is_html, public
 from .render import environment
 from .sources import served_html
 
@@ -263,7 +263,7 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         if not path.is_file():
             raise HTTPException(404, text("source_gone", name=path.name))
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        if media_type == "text/html" or chosen.format == "html":
+        if is_html(chosen):
             body = served_html(path.read_bytes(), title=item.title, publisher=library.publisher(chosen.path))
             return Response(body, media_type="text/html; charset=utf-8", headers=SOURCE_HEADERS)
         if media_type.startswith("text/"):

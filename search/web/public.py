@@ -16,13 +16,18 @@ ITEM_ANCHOR = "referat-punkt"  # the id the served HTML source gives the item's 
 PRIVATE = frozenset({"path", "uri", "files", "content_hash"})  # the server's paths, and what only it needs
 
 
+def is_html(source: Source) -> bool:
+    """A source that is a web page (`html`, `firstagenda-html`, ...): served rewritten, opened at the item."""
+    return (source.format or "").endswith("html") or Path(source.path).suffix.lower() in (".html", ".htm")
+
+
 def source_url(item_id: str, n: int, source: Source) -> str:
     """This server's URL of an item's `n`-th source, opening at the item: a PDF at its page, HTML at the
     item's heading."""
     url = f"/source/{quote(item_id, safe='')}?kopi={n}"
     if source.format == "pdf" and source.page:
         return f"{url}#page={source.page}"
-    if source.format == "html":
+    if is_html(source):
         return f"{url}#{ITEM_ANCHOR}"
     return url
 
