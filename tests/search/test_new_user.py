@@ -232,3 +232,22 @@ def test_every_option_has_help_and_examples_show_real_ids(case_index):
 def test_did_you_mean_offers_another_query_than_the_one_typed(case_index, typed, meant):
     result = json.loads(invoke("search", "--index", case_index, typed, "--json").stdout)
     assert result["total"] and result["suggestion"] == meant != typed
+
+
+def test_a_first_index_interrupted_leaves_an_empty_index_that_is_healthy(tmp_path):
+    import signal
+
+    from tests.indexer.faults import start_at_fault
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder / "m.txt", CASES_MAY)
+    ix = tmp_path / "ix"
+    proc = start_at_fault(["index", "--index", str(ix), str(folder)], "before-commit", tmp_path)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err
+    found = invoke("search", "--index", ix, "vagtplaner")
+    assert found.exit_code == 0 and "No items yet" in found.stdout
+    check = invoke("check", "--index", ix)
+    assert check.exit_code == 0 and check.stdout.rstrip().endswith("healthy"), check.stdout
