@@ -537,7 +537,7 @@ def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
               help="Warn when the last successful reindex is older than this [env REFERAT_STALE_DAYS].")
 @_errors_as_messages
 def stats_cmd(index_dir: str, output, stale_days: float) -> None:
-    """Item counts by cluster and year, and when the index was last brought up to date.
+    """Item counts by body kind, body and year and by cluster and year; when the index was last updated.
 
     \b
     Example:
