@@ -52,7 +52,6 @@ MESSAGES = {
     "ambiguous_name": "'{value}' kan være flere af {facet}: {candidates}",
     "bad_date": "Ugyldig dato i feltet {field}: '{value}' (skriv ÅÅÅÅ-MM-DD)",
     "bad_sort": "Ukendt sortering '{value}'",
-    "bad_number": "{field} skal være mindst 1",
     "two_sections": "Vælg ét afsnit",
     "not_a_meeting_filter": "Møder kan ikke afgrænses efter {field}",
     "unbalanced_quote": "Et anførselstegn uden makker er ignoreret",
