@@ -113,6 +113,13 @@ def _named(params: dict) -> dict:
     return out
 
 
+def case_numbers(note) -> list[str]:
+    """The case numbers a note says come first (search.engine's `case_number` note), for links to their cases."""
+    if getattr(note, "code", None) != "case_number":
+        return []
+    return [n.strip() for n in note.params.get("number", "").split(",") if n.strip()]
+
+
 def say(message, kind: str = "note") -> str:
     """The Danish sentence of a message with a code (search.result.Message, search.query.QueryError);
     the general one of its kind for anything else."""

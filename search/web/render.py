@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 
 from corpus.dates import MONTHS
 
-from .labels import facet_label, say, text, value_label
+from .labels import case_numbers, facet_label, say, text, value_label
 from .params import SORTS
 from .public import source_url
 
@@ -54,5 +54,5 @@ def environment() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(danish_date=danish_date, marked=marked, plain=plain, filename=filename, facet_label=facet_label,
                        value_label=value_label)
-    env.globals.update(SORTS=SORTS, say=say, text=text, source_url=source_url)
+    env.globals.update(SORTS=SORTS, say=say, text=text, case_numbers=case_numbers, source_url=source_url)
     return env

@@ -315,6 +315,12 @@ def test_browse_by_municipality_and_body(browser, sites):
 def test_the_case_page_shows_every_appearance(browser, sites):
     from selenium.webdriver.common.by import By
 
+    browser.get(f"{sites['base']}/?q=24%2F01234")
+    note = browser.find_element(By.CSS_SELECTOR, ".note")
+    assert note.text.startswith("Punkterne i sag 24/01234 vises først")
+    note.find_element(By.LINK_TEXT, "Sagens forløb: 24/01234").click()
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".timeline li")) == 3
+
     data = get_json(f"{sites['base']}/api/case/24%2F01234")
     assert data["case_numbers"] == ["24/01234"] and len(data["appearances"]) == 3
     assert not [s for s in strings(data) if str(sites["root"]) in s]
