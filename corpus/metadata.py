@@ -15,9 +15,16 @@ _PARTICIPANTS_STOP = re.compile(
     r"^(?:afbud|fraværende|referent(?:er)?|mødeleder|ordstyrer|dagsorden|indholdsfortegnelse|sted|tid|gæster)\b", re.I
 )
 _TOC_LINE = re.compile(r"(?:\.{3,}|…)\s*\d+\s*$")
+# The forms a case number takes without a label before it, declared once: the forms printed in item
+# titles (journal numbers 12/27845 and 2012-21786, KLE numbers 27.00.00-A00-1-21), FirstAgenda's
+# SagsNummer (21-014446, 21-014446K) and Nexus/Workzone EMN numbers (EMN-2025-010561).
+TITLE_CASE_FORMS = (r"\d{2}/\d{3,6}", r"\d{4}-\d{5,6}", r"\d{2}\.\d{2}\.\d{2}-[A-ZØ]\d{2}-\d+-\d{2}")
+EMN_CASE_FORM = r"EMN-\d{2,4}-\d+"
+CASE_NUMBER_FORMS = (*TITLE_CASE_FORMS, r"\d{2}-\d{6}[A-Z]?", EMN_CASE_FORM)
+_BARE_CASE_NUMBER = re.compile(r"(?<![\w/.-])(?:" + "|".join(CASE_NUMBER_FORMS) + r")(?![\w/-])", re.I)
 _CASE_NUMBER = re.compile(
     r"\b(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*[:.]?\s*(?P<num>[A-Za-z0-9][\w./-]*\d[\w./-]*)"
-    r"|\b(?P<emn>EMN-\d{2,4}-\d+)", re.I
+    rf"|\b(?P<emn>{EMN_CASE_FORM})", re.I
 )
 
 
@@ -72,6 +79,12 @@ def find_participants(lines: list[str]) -> list[str]:
         if out:
             break
     return out
+
+
+def bare_case_numbers(text: str) -> list[str]:
+    """The case numbers standing in `text` in one of CASE_NUMBER_FORMS, with or without a label (a
+    query a user pasted a number into)."""
+    return list(dict.fromkeys(m.group(0) for m in _BARE_CASE_NUMBER.finditer(text)))
 
 
 def find_case_numbers(text: str) -> list[str]:

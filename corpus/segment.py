@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from .hygiene import flattened_furniture, repair_spacing, repeated_furniture
 from .labels import inline_label_starts, inline_upper_labels, match_label
+from .metadata import TITLE_CASE_FORMS
 from .readers import Line
 from .registry import fold
 
@@ -36,7 +37,7 @@ _TIME_PAREN = re.compile(r"\s*\((?=[^()]*(?:\bkl\b|\bmin\b|\d{1,2}[.:]\d{2}|\d{1
 _TIME_BARE = re.compile(r"[,;]?\s*\bkl\.?\s*\d{1,2}[.:]\d{2}(?:\s*[-–]\s*\d{1,2}[.:]\d{2})?")
 _PRESENTER = re.compile(r"\s+(?:v/|v\.|ved)\s*(?P<who>(?:[A-ZÆØÅ]|formand|sekretariat|direkt|klynge)\S.*)$")
 _CASE_IN_TITLE = re.compile(
-    r"(?:^|\s)[(\[]?(?:sags?nr\.?:?\s*)?(?P<case>\d{2}/\d{3,6}|\d{4}-\d{5,6}|\d{2}\.\d{2}\.\d{2}-[A-ZØ]\d{2}-\d+-\d{2})[)\]]?(?=\s|$)",
+    r"(?:^|\s)[(\[]?(?:sags?nr\.?:?\s*)?(?P<case>" + "|".join(TITLE_CASE_FORMS) + r")[)\]]?(?=\s|$)",
     re.IGNORECASE,
 )
 _CASE_LINE = re.compile(

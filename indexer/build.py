@@ -519,6 +519,9 @@ def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
             if f.suffix.lower() not in corpus.SUPPORTED_SUFFIXES:
                 report.skipped.append((str(f), f"not a minutes file ({f.suffix or 'no suffix'})"))
                 continue
+            if f.is_symlink() and not f.exists():  # named by the link the user has, not by its missing target
+                report.failed.append((str(f), f"a symbolic link to {os.readlink(f)}, which does not exist"))
+                continue
             path = str(f.resolve())
             if path in seen:
                 continue

@@ -64,6 +64,13 @@ def _map_of(reader) -> dict[str, list[str]]:
     return build_map(vocabulary_of(reader, fields), lambda term: sum(reader.doc_frequency(f, term) for f in fields))
 
 
+def _generation(ix, reader) -> int:
+    """The generation `reader` reads: an index without segments (nothing indexed yet) reads through
+    Whoosh's EmptyReader, which knows none, so the table of contents tells it."""
+    generation = reader.generation()
+    return ix.latest_generation() if generation is None else generation
+
+
 def _path(index_dir, generation: int) -> Path:
     return Path(index_dir) / COMPOUND_FILE.format(generation=generation)
 
@@ -71,7 +78,7 @@ def _path(index_dir, generation: int) -> Path:
 def save_map(ix, index_dir: str | os.PathLike) -> None:
     """Written once per index generation, after its commit; the two newest are kept."""
     with ix.reader() as reader:
-        generation = reader.generation()
+        generation = _generation(ix, reader)
         write_atomic(_path(index_dir, generation), json.dumps(_map_of(reader), ensure_ascii=False))
     for old in Path(index_dir).glob(COMPOUND_FILE.format(generation="*")):
         number = old.name.split("-")[-1].split(".")[0]

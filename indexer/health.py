@@ -89,6 +89,7 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
         generation = ix.latest_generation()
         with ix.searcher() as searcher:
             health.items = searcher.doc_count()
+            stored = searcher.doc_count_all()
     except Exception as exc:  # noqa: BLE001 -- a damaged table of contents fails in many ways
         health.findings.append(Finding("index", f"Whoosh's table of contents cannot be read ({type(exc).__name__})",
                                        f"rebuild it with: referat index --index {index_dir} FOLDER", repairable=False))
@@ -112,6 +113,10 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
         if meta.get("schema") != SCHEMA_VERSION:
             health.notes.append("written by an older referat: the next reindex rebuilds it beside the live one")
 
+    if not stored:  # nothing indexed yet (an empty file, a first run interrupted): nothing to derive side files of
+        health.notes.append("the index holds no items yet; index some minutes with: referat index")
+        _inspect_journals(index_dir, health, generation, found)
+        return
     truth = state_from_index(ix)
     health.files = len(truth)
     cached, sound = load_state(ix, index_dir)
@@ -146,6 +151,11 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
         found(meeting_table.TABLE_FILE, "its meetings disagree with the index", "derived again from the index",
               lambda: meeting_table.save_table(ix, index_dir, table, [], set()))
 
+    _inspect_journals(index_dir, health, generation, found)
+
+
+def _inspect_journals(index_dir: Path, health: Health, generation: int, found) -> None:
+    """The alerts outbox and journal, and what a killed run left behind."""
     if outbox.read(index_dir) is None:
         found(outbox.OUTBOX_FILE, "damaged: the alerts a killed run owed cannot be read", "removed",
               lambda: outbox.clear(index_dir))
@@ -207,8 +217,9 @@ def freshness(index_dir: str | os.PathLike, now: dt.datetime | None = None) -> F
 
 def describe(health: Health) -> str:
     """What `referat check` prints."""
-    summary = (f"index {health.index_dir}: generation {health.generation}, {health.items} items from "
-               f"{health.files} files; last reindex {health.last_reindex or 'never'}")
+    items, files = (f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in ((health.items, "item"), (health.files, "file")))
+    summary = (f"index {health.index_dir}: generation {health.generation}, {items} from "
+               f"{files}; last reindex {health.last_reindex or 'never'}")
     lines = [summary]
     lines += [f"note: {n}" for n in health.notes]
     for f in health.findings:

@@ -256,6 +256,9 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
     Example:
       referat index --index ./ix minutes/ more/2024-11-27.pdf
     """
+    missing = [p for p in paths if not os.path.lexists(p)]
+    if missing:  # a typo must not leave an empty index behind it
+        raise click.UsageError(f"{missing[0]}: no such file or directory; nothing was indexed")
     show_bar = sys.stderr.isatty() and not quiet
     files = [f for f in corpus.iter_files(list(paths))] if show_bar else []
     if show_bar:
@@ -274,10 +277,12 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
         for path, warning in report.warnings:
             _warn(path, f"warning: {warning}")
         click.echo(
-            f"indexed {report.files} files, {report.meetings} meetings, {report.items} items into {index_dir}; "
+            f"indexed {fmt.plural(report.files, 'file')}, {fmt.plural(report.meetings, 'meeting')}, "
+            f"{fmt.plural(report.items, 'item')} into {index_dir}; "
             + (f"{_copies(report)}; " if report.copies else "")
             + f"{len(report.failed)} failed, {len(report.skipped) + len(report.not_meetings)} skipped"
-            + (f" ({_not_meetings(report)})" if report.not_meetings else "") + f", {len(report.warnings)} warnings; "
+            + (f" ({_not_meetings(report)})" if report.not_meetings else "")
+            + f", {fmt.plural(len(report.warnings), 'warning')}; "
             f"{report.seconds:.1f} s"
         )
     if report.failed:
@@ -430,7 +435,7 @@ def watch_add(name, query, index_dir, **filters) -> None:
 
 @watch_group.command("list")
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the saved searches as a JSON list.")
 @_errors_as_messages
 def watch_list(index_dir, as_json) -> None:
     """List the saved searches.
@@ -454,7 +459,7 @@ def watch_list(index_dir, as_json) -> None:
 @index_option
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True,
               help="How many of the newest reindex runs that found something.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the alerts as a JSON list, newest run first.")
 @_errors_as_messages
 def watch_alerts(name, index_dir, limit, as_json) -> None:
     """What the saved searches found in past reindex runs (all, or saved search NAME), newest first.
@@ -476,7 +481,7 @@ def watch_alerts(name, index_dir, limit, as_json) -> None:
     if not found:
         click.echo("no alerts recorded" + (f" for {name}" if name else ""))
     for n, entry in enumerate(found):
-        click.echo(("\n" if n else "") + f"reindex of {entry.time} ({entry.items} new or changed items):")
+        click.echo(("\n" if n else "") + f"reindex of {entry.time} ({entry.items} new or changed {'item' if entry.items == 1 else 'items'}):")
         click.echo(fmt.watch_report_text({k: v for k, v in entry.found.items() if v}))
 
 
@@ -504,9 +509,10 @@ def watch_remove(name, index_dir) -> None:
 @facet_options()
 @click.option("--from", "date_from", help="Meetings on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Meetings on or before this date (YYYY-MM-DD).")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
+              help="Best match first, or by meeting date (date: oldest first, -date: newest first).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Which page of hits to show.")
 @click.option("--all-appearances", is_flag=True,
               help="Every appearance of a case a hit of its own (default: one hit per case, the others under it).")
 @output_options
@@ -519,6 +525,7 @@ def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit,
     \b
     Query language: words (all must match), "a phrase", AND / OR / NOT, -word,
     prefix*, =exactform (no stemming), title:word, beslutning:word, cluster:Name, year:2023.
+    A case number (21-014446, EMN-2025-010561, 12/27845) finds its case's items first.
     \b
     Example:
       referat search telekol --cluster gødstrup --year 2023-2024
@@ -534,14 +541,14 @@ def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit,
 @main.command("show")
 @click.argument("item_id")
 @index_option
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the item, its sources and its meeting's agenda as JSON.")
 @_errors_as_messages
 def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
     """Print one whole agenda item with its metadata, its sources and its meeting's agenda.
 
     \b
     Example:
-      referat show 3f2a9c1b7d4e-7
+      referat show 2024-03-14-faglig-strategisk-grup-fc056e-2
     """
     from .index import open as search_open
 
@@ -562,7 +569,7 @@ def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
               help="Warn when the last successful reindex is older than this [env REFERAT_STALE_DAYS].")
 @_errors_as_messages
 def stats_cmd(index_dir: str, output, stale_days: float) -> None:
-    """Item counts by cluster and year, and when the index was last brought up to date.
+    """Item counts by body kind, body and year and by cluster and year; when the index was last updated.
 
     \b
     Example:

@@ -13,6 +13,7 @@ import corpus
 import corpus.fetch as fetching
 import indexer
 
+from .format import plural
 from .cli import EXIT_FILES_FAILED, IndexBusy, _errors_as_messages, _warn, index_option, registry_option
 
 
@@ -171,7 +172,7 @@ def source_add(name, url, udvalg, folder, municipality, index_dir, registry_file
 @source_group.command("list")
 @index_option
 @click.option("--known", is_flag=True, help="List the known portals instead (add one by its name).")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the sources as a JSON list.")
 @_source_errors
 def source_list(index_dir, known, as_json) -> None:
     """List the sources fetched from (or, with --known, the known portals).
@@ -289,7 +290,8 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
     elif not quiet:
         click.echo(summary_line(report) + f"; into {report.folder}")
         if indexed is not None:
-            click.echo(f"indexed {indexed.files} files ({indexed.meetings} meetings, {indexed.items} items) "
+            click.echo(f"indexed {plural(indexed.files, 'file')} ({plural(indexed.meetings, 'meeting')}, "
+                       f"{plural(indexed.items, 'item')}) "
                        f"into {index_dir}; "
                        f"{len(indexed.failed)} failed, {len(indexed.skipped)} skipped")
     if busy:

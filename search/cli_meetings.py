@@ -15,6 +15,7 @@ import click
 from indexer.meetings import MEETING_FACETS
 
 from .cli import _errors_as_messages, index_option, registry_option
+from .format import plural
 from .output import output_options
 
 OPENER_SECONDS = 15  # a desktop opener hands the file to the viewer and returns
@@ -26,7 +27,7 @@ def _json(payload) -> str:
 
 def meeting_text(meeting) -> str:
     out = [f"{meeting.date or '(no date)'}  {meeting.name}",
-           f"  {len(meeting.items)} items · versions: {', '.join(meeting.versions) or '-'} · id {meeting.id}"]
+           f"  {plural(len(meeting.items), 'item')} · versions: {', '.join(meeting.versions) or '-'} · id {meeting.id}"]
     for path in meeting.files:
         out.append(f"  file: {path}")
     out.append("")
@@ -89,9 +90,10 @@ def meeting_facet_options(f):
 @click.option("--year", help="A year or a range, e.g. 2023 or 2022-2024.")
 @click.option("--from", "date_from", help="Meetings on or after this date (YYYY-MM-DD).")
 @click.option("--to", "date_to", help="Meetings on or before this date (YYYY-MM-DD).")
-@click.option("--sort", type=click.Choice(("-date", "date")), default="-date", show_default=True)
-@click.option("--limit", type=click.IntRange(1, 100000), default=50, show_default=True)
-@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--sort", type=click.Choice(("-date", "date")), default="-date", show_default=True,
+              help="By meeting date: -date newest first, date oldest first.")
+@click.option("--limit", type=click.IntRange(1, 100000), default=50, show_default=True, help="Meetings per page.")
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Which page of meetings to show.")
 @output_options
 @_errors_as_messages
 def meetings_cmd(index_dir, registry_file, year, date_from, date_to, sort, limit, page, output, **facets) -> None:

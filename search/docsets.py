@@ -141,8 +141,9 @@ class DocSets:
         with self._lock:
             found = self._columns.get("\0flat")
         if found is None:
-            found = ([open_flat(segment._storage, segment._segment) for segment, _ in searcher.reader().leaf_readers()],
-                     [])
+            # An index without segments (nothing indexed yet) reads through Whoosh's EmptyReader: no files.
+            found = ([open_flat(segment._storage, segment._segment) if hasattr(segment, "_storage") else None
+                      for segment, _ in searcher.reader().leaf_readers()], [])
             with self._lock:
                 found = self._columns.setdefault("\0flat", found)
         return found[0]

@@ -16,12 +16,12 @@ from indexer.facets import BY_NAME
 from indexer.meetings import unpack_attachments, unpack_sources, versions_of
 from indexer.schema import ATTACHMENT_FIELD, SECTION_SCOPES, unpack_sections
 
-from .expand import FEATURES, MinimumMatch, apply_corrections, corrections, expand_compounds
+from .expand import FEATURES, MinimumMatch, apply_corrections, corrections, expand_compounds, suggested
 from .facets import build_filters, counts, section_name, stored_facets
 from .grouping import group_page, newest
 from .meetings import meeting_name
 from .query import QueryError, parse, section_prefixes
-from .result import SORTS, Hit, ItemView, Result, Stats
+from .result import SORTS, Hit, ItemView, Message, Result, Stats
 from .snippets import matches, snippet
 
 RANKING = scoring.BM25F()  # field weights are query boosts (search.query.FIELD_BOOSTS)
@@ -34,7 +34,7 @@ def parse_day(value: str, option: str) -> str:
             return dt.datetime.strptime(value, fmt).date().isoformat()
         except ValueError:
             continue
-    raise QueryError(f"invalid date for {option}: '{value}' (use YYYY-MM-DD)")
+    raise QueryError(f"invalid date for {option}: '{value}' (use YYYY-MM-DD)", "bad_date", field=option, value=value)
 
 
 def _as_list(value) -> list[str]:
@@ -67,7 +67,7 @@ class Request:
         if unknown:
             raise TypeError(f"unknown search option(s): {', '.join(unknown)}")
         if sort not in SORTS:
-            raise QueryError(f"invalid sort '{sort}': one of {', '.join(SORTS)}")
+            raise QueryError(f"invalid sort '{sort}': one of {', '.join(SORTS)}", "bad_sort", value=sort)
         if limit < 1 or page < 1:
             raise QueryError("--limit and --page must be at least 1")
         filters = {name: _as_list(v) for name, v in facet_values.items() if _as_list(v)}
@@ -95,6 +95,8 @@ def execute(index, slot, request: Request) -> Result:
     """One search. Which items match, how many, and the facet counts come from numpy sets of document
     numbers (search.docsets); Whoosh ranks only the page asked for."""
     searcher = slot.searcher
+    if not searcher.doc_count():  # an index with nothing in it yet is an index: no match, and no error
+        return Result(request.query, 0, False, [], {}, request.page, request.limit, empty_index=True)
     schema = searcher.schema
     features = request.features
     docsets = index.docsets(slot)
@@ -102,7 +104,7 @@ def execute(index, slot, request: Request) -> Result:
     # The section is known before parsing (it decides the fields), whether given as option or in the query.
     sections = request.filters.get("section", []) + section_prefixes(text)
     if len(sections) > 1:
-        raise QueryError("give one section, either --section or section: in the query")
+        raise QueryError("give one section, either --section or section: in the query", "two_sections")
     section = section_name(sections[0]) if sections else None
     parsed = parse(text, schema, _fields(section, features), features=features)
     filters = _filters(index, slot, request, parsed)
@@ -134,7 +136,8 @@ def execute(index, slot, request: Request) -> Result:
         elsewhere = len(docsets.docs(searcher, unfiltered))
         if elsewhere:
             given = ", ".join(_given_filters(request, parsed, section))
-            notes.append(f"{elsewhere} items match {text!r}, but none with {given}")
+            notes.append(Message(f"{elsewhere} items match {text!r}, but none with {given}", "filtered_away",
+                                 count=elsewhere, query=text))
             return Result(request.query, 0, False, [], _counts(docsets, searcher, docs, {}), request.page,
                           request.limit, notes)
     if not len(docs) and "typos" in features:
@@ -144,46 +147,66 @@ def execute(index, slot, request: Request) -> Result:
             fixed_query, fixed, fixed_scores = matching(apply_corrections(parsed.query, fixes))
             if len(fixed):
                 query, docs, scored = fixed_query, fixed, fixed_scores
-                suggestion = " ".join(fixed_words.get(w, w) for w in text.split())
-                notes.append(f"nothing matches {text!r}; showing results for {suggestion!r}")
+                suggestion = suggested(text, fixed_words)
+                notes.append(Message(f"nothing matches {text!r}; showing results for {suggestion!r}", "corrected",
+                                     query=text, suggestion=suggestion))
     if not len(docs) and not parsed.has_operators and parsed.terms > 1:
         any_word = parse(text, schema, _fields(section, features), any_word=True, features=features)
         query, docs, scored = matching(any_word.query)
         fallback = bool(len(docs))
         if fallback:
-            notes.append("no item has all the words; showing items with any of them")
+            notes.append(Message("no item has all the words; showing items with any of them", "any_word"))
     elif len(docs) and isinstance(query, MinimumMatch) and not _has_every_word(docsets, searcher, query, docs, complete):
         fallback = True  # graded: the items shown lack a word; say so, as the any-word fallback does
-        notes.append("no item has all the words; showing items with "
-                     + ("any of them" if query.minimum == 1 else "most of them"))
+        most = query.minimum > 1
+        notes.append(Message("no item has all the words; showing items with "
+                             + ("most of them" if most else "any of them"), "most_words" if most else "any_word"))
     if parsed.expansions and len(docs) and not fallback and not suggestion:
         plain = parse(text, schema, _fields(section, features), features=features - {"synonyms"})
         added = len(docs) - len(matching(plain.query)[1])
         if added > 0:
-            notes.append(f"also searched for {'; '.join(parsed.expansions)} ({added} more items)")
+            expansions = "; ".join(parsed.expansions)
+            notes.append(Message(f"also searched for {expansions} ({added} more items)", "expanded",
+                                 expansions=expansions, count=added))
     words = _highlight_words(query)
     first = (request.page - 1) * request.limit
+    case = None
+    if parsed.case_numbers and sort == "relevance":  # the items of a pasted case number first, then the text
+        case = docsets.intersect(docs, docsets.docs(searcher, Or([Term("case_numbers", n.lower())
+                                                                  for n in parsed.case_numbers])))
+        if len(case):
+            notes.append(Message(f"the items of case {', '.join(parsed.case_numbers)} come first", "case_number",
+                                 number=", ".join(parsed.case_numbers)))
     if not request.all_appearances and len(docs) and searcher.reader().has_column("case"):
         groups, hits = _grouped(docsets, searcher, query, docs, scored, sort, allowed, first, request.limit,
-                                words, section)
+                                words, section, case)
         matched = _matched_sections(docsets, searcher, query, docs, section)
         return Result(request.query, int(len(docs)), fallback, hits, _counts(docsets, searcher, docs, matched),
                       request.page, request.limit, notes, suggestion, groups)
-    if not len(docs) or first >= len(docs):
-        page = []
-    elif scored is not None:
-        ids, score = scored  # BM25F of every matching item, in numpy: exact, and no collector
-        keep = docsets.mask(docs)[ids]
-        ids, score = ids[keep], score[keep]
-        best = _top(ids, score, first + request.limit)[first:]
-        page = [(searcher.stored_fields(int(ids[i])), float(score[i])) for i in best]
-    elif sort == "relevance":  # phrases, exact forms: Whoosh's matchers know positions and stored text
-        chosen = None if allowed is None and len(docs) == docsets.live.size else set(docs.tolist())
-        ranked = searcher.search(query, filter=chosen, limit=first + request.limit)
-        page = [(hit.fields(), hit.score) for hit in ranked[first:first + request.limit]]
+
+    def ranked(subset, start: int, count: int) -> list:
+        """(stored fields, score) of the `count` best of `subset` (of `docs`) from rank `start`."""
+        if not len(subset) or start >= len(subset) or count <= 0:
+            return []
+        if scored is not None:
+            ids, score = scored  # BM25F of every matching item, in numpy: exact, and no collector
+            keep = docsets.mask(subset)[ids]
+            ids, score = ids[keep], score[keep]
+            best = _top(ids, score, start + count)[start:]
+            return [(searcher.stored_fields(int(ids[i])), float(score[i])) for i in best]
+        if sort == "relevance":  # phrases, exact forms: Whoosh's matchers know positions and stored text
+            chosen = None if allowed is None and len(subset) == docsets.live.size else set(subset.tolist())
+            found = searcher.search(query, filter=chosen, limit=start + count)
+            return [(hit.fields(), hit.score) for hit in found[start:start + count]]
+        order = docsets.by_date(searcher, subset, newest_first=sort == "-date")
+        return [(searcher.stored_fields(int(d)), None) for d in order[start:start + count]]
+
+    if case is not None:
+        rest = np.setdiff1d(docs, case, assume_unique=True)
+        page = ranked(case, first, request.limit)
+        page += ranked(rest, max(0, first - len(case)), request.limit - len(page))
     else:
-        order = docsets.by_date(searcher, docs, newest_first=sort == "-date")
-        page = [(searcher.stored_fields(int(d)), None) for d in order[first:first + request.limit]]
+        page = ranked(docs, first, request.limit)
     hits = [_hit(stored, score, words, section) for stored, score in page]
     matched = _matched_sections(docsets, searcher, query, docs, section)
     return Result(request.query, int(len(docs)), fallback, hits, _counts(docsets, searcher, docs, matched),
@@ -191,8 +214,9 @@ def execute(index, slot, request: Request) -> Result:
 
 
 def _grouped(docsets, searcher, query, docs, scored, sort: str, allowed, first: int, limit: int, words,
-             section: str | None) -> tuple[int, list[Hit]]:
-    """(the number of cases the matching items make, the page of hits, one per case: search.grouping)."""
+             section: str | None, ahead=None) -> tuple[int, list[Hit]]:
+    """(the number of cases the matching items make, the page of hits, one per case: search.grouping);
+    the items of `ahead` (a pasted case number's) rank before the others."""
     if scored is not None:
         ids, score = scored
         keep = docsets.mask(docs)[ids]
@@ -206,6 +230,10 @@ def _grouped(docsets, searcher, query, docs, scored, sort: str, allowed, first: 
         order = np.array([hit.docnum for hit in ranked], dtype=np.int64)
     else:
         order, scores = docsets.by_date(searcher, docs, newest_first=sort == "-date"), {}
+    order = np.asarray(order, dtype=np.int64)
+    if ahead is not None and len(ahead):
+        first_ones = np.isin(order, ahead)
+        order = np.concatenate([order[first_ones], order[~first_ones]])
     codes, _ = docsets.column(searcher, "case")
     total, page = group_page(np.asarray(order, dtype=np.int64), codes, first, limit)
     hits = []
@@ -393,24 +421,38 @@ def item_view(searcher, item_id: str) -> ItemView:
     )
 
 
+NO_CLUSTER, NO_BODY, NO_DATE = "(no cluster)", "(no body)", "(no date)"
+
+
 def stats_of(searcher) -> Stats:
+    """Items by cluster and year, and by body kind, body and year (a municipal committee has no cluster)."""
+    from .names import body_name
+
     table: dict[str, dict[str, int]] = {}
-    bodies: dict[str, dict] = {}
+    bodies: dict[str, dict[str, dict[str, int]]] = {}
+    described: dict[str, dict] = {}
     paths, meetings = set(), set()
     for stored in searcher.all_stored_fields():
         paths.add(stored["path"])
         paths.update(source.path for source in unpack_sources(stored))
         meetings.add(stored.get("meeting"))
-        row = table.setdefault(stored.get("cluster") or "(unknown)", {})
-        year = str(stored.get("year") or "(no date)")
+        year = str(stored.get("year") or NO_DATE)
+        row = table.setdefault(stored.get("cluster") or NO_CLUSTER, {})
         row[year] = row.get(year, 0) + 1
         name = meeting_name(stored.get("body"), stored.get("forum"), stored.get("cluster")) or "(unknown)"
-        body = bodies.setdefault(name, {"kind": stored.get("body_kind"), "municipality": stored.get("municipality"),
-                                        "periods": set(), "meetings": set(), "items": 0})
-        body["items"] += 1
-        body["meetings"].add(stored.get("meeting"))
-        body["periods"].add(stored.get("period"))
-    by_body = {name: {"kind": b["kind"], "municipality": b["municipality"],
-                      "periods": sorted(p for p in b["periods"] if p), "meetings": len(b["meetings"]),
-                      "items": b["items"]} for name, b in sorted(bodies.items())}
-    return Stats(searcher.doc_count(), len(paths), dict(sorted(table.items())), len(meetings - {None}), by_body=by_body)
+        entry = described.setdefault(name, {"kind": stored.get("body_kind"), "municipality": stored.get("municipality"),
+                                            "periods": set(), "meetings": set(), "items": 0})
+        entry["items"] += 1
+        entry["meetings"].add(stored.get("meeting"))
+        entry["periods"].add(stored.get("period"))
+        body = body_name(stored["body"]) if stored.get("body") else NO_BODY
+        if stored.get("municipality") and stored["municipality"].lower() not in body.lower():
+            body += f" ({stored['municipality']})"
+        row = bodies.setdefault(stored.get("body_kind") or "other", {}).setdefault(body, {})
+        row[year] = row.get(year, 0) + 1
+    by_body = {kind: dict(sorted(rows.items())) for kind, rows in sorted(bodies.items())}
+    per_body = {name: {"kind": b["kind"], "municipality": b["municipality"],
+                       "periods": sorted(p for p in b["periods"] if p), "meetings": len(b["meetings"]),
+                       "items": b["items"]} for name, b in sorted(described.items())}
+    return Stats(searcher.doc_count(), len(paths), dict(sorted(table.items())), len(meetings - {None}),
+                 by_body=by_body, bodies=per_body)

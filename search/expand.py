@@ -205,6 +205,11 @@ def _looks_scanned(word: str) -> bool:
     return bool(re.search(r"[@&]|[a-zæøå][038][a-zæøå]", word))
 
 
+def suggested(text: str, fixed: dict[str, str]) -> str:
+    """The query as typed with its corrected words in place (quotes, punctuation and the rest kept)."""
+    return TOKEN_RE.sub(lambda m: fixed.get(m.group(0), m.group(0)), text)
+
+
 def corrections(index_dir, text: str, vocabulary: "Vocabulary") -> tuple[dict[str, str], dict[str, str]]:
     """For each word of the query that the index holds in no form, the closest word it does hold.
 

@@ -21,10 +21,11 @@ SECTION_ALIASES = {"det indstilles": "indstilling", "beskrivelse af sagen": "sag
 def parse_years(value: str) -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d{4})\s*(?:(?:-|–|\.\.)\s*(\d{4}))?\s*", str(value or ""))
     if not m:
-        raise QueryError(f"invalid year '{value}': use YYYY or a range YYYY-YYYY")
+        raise QueryError(f"invalid year '{value}': use YYYY or a range YYYY-YYYY", "bad_year", value=value)
     start, end = int(m[1]), int(m[2] or m[1])
     if start > end:
-        raise QueryError(f"invalid year range '{value}': the first year is after the second")
+        raise QueryError(f"invalid year range '{value}': the first year is after the second", "bad_year_range",
+                         value=value)
     return start, end
 
 
@@ -38,13 +39,15 @@ def section_name(value: str) -> str:
     label = match_label(name)
     if label and not label[1]:
         return label[0]
-    raise QueryError(f"unknown section '{value}'; one of {', '.join(SECTION_FIELDS)}")
+    raise QueryError(f"unknown section '{value}'; one of {', '.join(SECTION_FIELDS)}", "unknown_section", value=value,
+                     known=", ".join(SECTION_FIELDS))
 
 
 def _text_filter(facet: Facet, value: str, schema) -> Query:
     words = [t.text for t in schema[facet.field].analyzer(value, mode="query")]
     if not words:
-        raise QueryError(f"nothing to look for in {facet.name} '{value}'")
+        raise QueryError(f"nothing to look for in {facet.name} '{value}'", "nothing_in_value", facet=facet.name,
+                         value=value)
     return Term(facet.field, words[0]) if len(words) == 1 else Phrase(facet.field, words)
 
 
@@ -54,7 +57,8 @@ def resolve_names(facet: Facet, wanted: list[str], known, registry_file: str | N
     try:
         return [resolve(facet.name.replace("_", " "), v, candidates) for v in wanted]
     except UnknownName as exc:
-        raise QueryError(str(exc)) from None
+        raise QueryError(str(exc), "ambiguous_name" if exc.candidates else "unknown_name", facet=facet.name,
+                         value=exc.value, candidates=", ".join(exc.candidates)) from None
 
 
 def build_filters(values: dict[str, list[str]], known, registry_file: str | None, schema) -> list[Query]:

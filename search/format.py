@@ -12,6 +12,7 @@ import click
 
 from corpus import Meeting
 
+from .names import body_name
 from .result import Hit, ItemView, MeetingList, Result, Stats
 
 
@@ -22,6 +23,12 @@ def highlighted(snippet: str, colour: bool) -> str:
 
 
 FORMATS = ("text", "json", "ndjson", "csv", "tsv")
+EMPTY_INDEX = "No items yet — index some minutes with `referat index`"
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """`1 item`, `2 items`: the count with its noun in the number it takes."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
 
 
 def wrap(text: str, width: int | None, indent: str = "   ") -> list[str]:
@@ -70,8 +77,8 @@ def _table(rows: list[dict], delimiter: str) -> str:
 
 
 def _stats_rows(stats: Stats) -> list[dict]:
-    return [{"cluster": cluster, "year": year, "items": n}
-            for cluster, row in stats.by_cluster_year.items() for year, n in row.items()]
+    return [{"body_kind": kind, "body": body, "year": year, "items": n}
+            for kind, rows in stats.by_body.items() for body, row in rows.items() for year, n in row.items()]
 
 
 def render(obj: Result | Stats | MeetingList, fmt: str, colour: bool = False, width: int | None = None) -> str:
@@ -91,12 +98,19 @@ def render(obj: Result | Stats | MeetingList, fmt: str, colour: bool = False, wi
     return result_text(obj, colour, width) if isinstance(obj, Result) else stats_text(obj)
 
 
+def past_end(page: int, total: int, limit: int) -> str:
+    last = -(-total // limit)
+    return f"page {page} is past the end: the last page is {last} (--page {last})"
+
+
 def meetings_text(listing: MeetingList) -> str:
     if not listing.total:
         return "No meetings match."
     first = (listing.page - 1) * listing.limit + 1
     noun = "meeting" if listing.total == 1 else "meetings"
     out = [f"{listing.total} {noun}" + (f"; showing {first}-{first + len(listing.rows) - 1}" if listing.rows else "")]
+    if not listing.rows:
+        out.append(past_end(listing.page, listing.total, listing.limit))
     width = min(max((len(r.name) for r in listing.rows), default=0), 60)
     for r in listing.rows:
         versions = ",".join(r.versions) or "-"
@@ -108,17 +122,22 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
     out: list[str] = []
     for note in result.notes:
         out.append(click.style(f"note: {note}", fg="magenta") if colour else f"note: {note}")
+    if result.empty_index:
+        out.append(EMPTY_INDEX)
+        return "\n".join(out)
     if not result.total:
         out.append(f"No items match {result.query!r}.")
         return "\n".join(out)
     first = (result.page - 1) * result.limit + 1
     last = first + len(result.hits) - 1
-    cases = f" ({result.groups} cases)" if result.groups is not None and result.groups != result.total else ""
+    cases = f" ({plural(result.groups, 'case')})" if result.groups is not None and result.groups != result.total else ""
     showing = f"; showing {first}-{last}" if result.hits else ""
-    out.append(f"{result.total} items match {result.query!r}{cases}{showing}")
+    out.append(f"{plural(result.total, 'item')} match{'es' if result.total == 1 else ''} {result.query!r}{cases}{showing}")
+    if not result.hits:
+        out.append(past_end(result.page, result.shown_total, result.limit))
     for n, hit in enumerate(result.hits, start=first):
         head = f"{n}. {hit.title}"
-        meta = " · ".join(x for x in (hit.cluster, hit.forum, hit.date, f"punkt {hit.number}") if x)
+        meta = " · ".join(x for x in (*who_met(hit), hit.date, f"punkt {hit.number}") if x)
         out.append("")
         out += [click.style(line, bold=True) if colour else line for line in wrap(head, width, "")]
         out += wrap(f"{meta}   [{hit.id}]", width)
@@ -146,6 +165,18 @@ def attachment_line(hit: Hit) -> str:
     return f"{'only in' if a.get('only') else 'in'} {a['where']}" + (f" ({command})" if a["uri"] else "")
 
 
+def who_met(hit: Hit) -> tuple[str | None, ...]:
+    """Who held the meeting, for a hit line: the cluster and its forum, else the body (named cleanly)
+    and its municipality."""
+    if hit.cluster:
+        return hit.cluster, hit.forum
+    body = body_name(hit.body) if hit.body else None
+    place = f"{hit.municipality} Kommune" if hit.municipality else None
+    if body and place and hit.municipality.lower() in body.lower():
+        place = None
+    return (body, place) if body else (hit.forum, place)
+
+
 def source_line(sources: list, versions: list[str]) -> str:
     """`file: NAME p. 3 · 2 more files · versions: dagsorden, referat`: where a hit comes from (the file's
     name; `referat show` gives every path)."""
@@ -164,9 +195,9 @@ def watch_report_text(found: dict[str, list[Hit]]) -> str:
         return "no saved searches (add one with: referat watch add NAME QUERY)"
     out = []
     for name, hits in found.items():
-        out.append(f"{name}: {len(hits)} new or changed items")
+        out.append(f"{name}: {len(hits)} new or changed {'item' if len(hits) == 1 else 'items'}")
         for hit in hits:
-            meta = " · ".join(x for x in (hit.cluster, hit.forum, hit.date) if x)
+            meta = " · ".join(x for x in (*who_met(hit), hit.date) if x)
             out.append(f"  {hit.number}. {hit.title}  ({meta})  [{hit.id}]")
             if hit.sources:
                 out.append("    " + source_line(hit.sources, hit.versions))
@@ -180,7 +211,7 @@ def item_text(item: ItemView, meeting=None) -> str:
     for label, value in (
         *facets, ("date", item.date),
         ("time", item.time), ("presenter", item.presenter), ("case numbers", ", ".join(item.case_numbers)),
-        ("outcome", item.outcome), ("versions", ", ".join(item.versions)), ("formality", item.formality),
+        ("versions", ", ".join(item.versions)), ("formality", item.formality),
         ("meeting", item.meeting), ("id", item.id),
         ("group", item.marks.get("group")), ("closed", "yes (lukket punkt)" if item.marks.get("closed") else None),
         ("listed only", "yes: in the agenda list, no text" if item.marks.get("listed_only") else None),
@@ -202,7 +233,7 @@ def item_text(item: ItemView, meeting=None) -> str:
     for name, text in item.sections.items():
         out += ["", name.capitalize(), "-" * len(name), text]
     if meeting is not None:
-        head = f"Meeting {meeting.date or '(no date)'} {meeting.name} ({len(meeting.items)} items)"
+        head = f"Meeting {meeting.date or '(no date)'} {meeting.name} ({plural(len(meeting.items), 'item')})"
         out += ["", head, "-" * len(head)]
         for entry in meeting.items:
             mark = "→" if entry.id == item.id else " "
@@ -211,16 +242,32 @@ def item_text(item: ItemView, meeting=None) -> str:
     return "\n".join(out)
 
 
+def _count_table(title: str, groups: dict[str, dict[str, dict[str, int]]]) -> list[str]:
+    """Item counts by year: a row per name, under the heading of its group (one group without a heading)."""
+    rows_of = [row for names in groups.values() for row in names.values()]
+    years = sorted({y for row in rows_of for y in row})
+    indent = "  " if len(groups) > 1 or "" not in groups else ""
+    width = max([len(title)] + [len(indent + n) for names in groups.values() for n in names])
+    header = f"{title:<{width}} " + " ".join(f"{y:>9}" for y in years) + f" {'total':>7}"
+    out = [header, "-" * len(header)]
+    for group, names in groups.items():
+        if indent:
+            total = sum(sum(row.values()) for row in names.values())
+            out.append(f"{group:<{width}} " + " ".join(" " * 9 for _ in years) + f" {total:>7}")
+        for name, row in names.items():
+            out.append(f"{indent + name:<{width}} " + " ".join(f"{row.get(y, 0):>9}" for y in years)
+                       + f" {sum(row.values()):>7}")
+    return out
+
+
 def stats_text(stats: Stats) -> str:
-    years = sorted({y for row in stats.by_cluster_year.values() for y in row})
-    width = max([len("cluster")] + [len(c) for c in stats.by_cluster_year])
-    header = f"{'cluster':<{width}} " + " ".join(f"{y:>9}" for y in years) + f" {'total':>7}"
-    rows = [header, "-" * len(header)]
-    for cluster, row in stats.by_cluster_year.items():
-        rows.append(f"{cluster:<{width}} " + " ".join(f"{row.get(y, 0):>9}" for y in years) + f" {sum(row.values()):>7}")
-    if stats.by_body:
-        rows += ["", _body_table(stats.by_body)]
-    rows.append(f"{stats.items} items of {stats.meetings} meetings in {stats.files} files")
+    rows = _count_table("body kind / body", stats.by_body) if stats.by_body else []
+    clusters = {c: row for c, row in stats.by_cluster_year.items() if c != "(no cluster)"}
+    if clusters or not rows:
+        rows += ([""] if rows else []) + _count_table("cluster", {"": clusters})
+    if stats.bodies:
+        rows += ["", _body_table(stats.bodies)]
+    rows.append(f"{plural(stats.items, 'item')} of {plural(stats.meetings, 'meeting')} in {plural(stats.files, 'file')}")
     rows.append(f"last successful reindex: {stats.last_reindex or 'never'}"
                 + (f" (last index: {stats.last_index})" if stats.last_index else ""))
     return "\n".join(rows)

@@ -26,8 +26,8 @@ from .docsets import SORT_COLUMNS
 from .engine import RANKING, Request, execute, item_view, ranked_fields, stats_of
 from .expand import FEATURES, Vocabulary, prepare_corrections
 from .facets import COLUMN_COUNTED, resolve_names
-from .meetings import CaseView, MeetingList, MeetingView, attachment_of, case_view, list_meetings, meeting_view, \
-    source_of
+from .meetings import (CaseView, MeetingList, MeetingView, attachment_of, case_view, list_bodies, list_meetings,
+                       meeting_view, source_of)
 from .query import QueryError
 from .result import ItemView, Result, Stats
 
@@ -223,10 +223,11 @@ class Index:
         (cluster=, body=, ...; forgiving names, a value or a list), plus year and a date range."""
         unknown = set(facets) - {f.name for f in MEETING_FACETS}
         if unknown:
-            raise QueryError(f"meetings cannot be filtered by {', '.join(sorted(unknown))}")
+            raise QueryError(f"meetings cannot be filtered by {', '.join(sorted(unknown))}", "not_a_meeting_filter",
+                             field=sorted(unknown)[0])
 
         def run(slot):
-            table = self._cached(slot.generation, "meetings", lambda: load_table(self._whoosh, self.dir))
+            table = self._meeting_table(slot)
             names = {}
             for facet in MEETING_FACETS:
                 wanted = facets.get(facet.name)
@@ -238,6 +239,14 @@ class Index:
                                  limit=limit, page=page)
 
         return self._with_retry(run)
+
+    def bodies(self) -> list:
+        """Every body that met (search.result.BodyRow), by municipality, then name: what `meetings(body=)`
+        and the web's body pages take."""
+        return self._with_retry(lambda slot: list_bodies(self._meeting_table(slot)))
+
+    def _meeting_table(self, slot) -> dict[str, dict]:
+        return self._cached(slot.generation, "meetings", lambda: load_table(self._whoosh, self.dir))
 
     def case(self, item_or_number: str) -> CaseView:
         """Every appearance of an item's case (or of a case number), by date; QueryError if none."""

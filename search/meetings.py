@@ -12,11 +12,13 @@ from indexer.cases import NUMBER_PREFIX, case_keys, formality, normal_case_numbe
 from indexer.meetings import Source, unpack_attachments, unpack_sources, versions_of, who_key
 from indexer.schema import unpack_sections
 
+from .names import body_name, damaged_name
 from .query import QueryError
-from .result import MeetingList, MeetingRow
+from .result import BodyRow, MeetingList, MeetingRow
 
 DECISION_SECTIONS = ("beslutning", "referat")
 DECISION_CHARS = 300
+UNKNOWN_BODY = "(unknown body)"
 
 
 def decision_of(sections: dict[str, str]) -> str:
@@ -26,10 +28,11 @@ def decision_of(sections: dict[str, str]) -> str:
 
 
 def meeting_name(body: str | None, forum: str | None, cluster: str | None) -> str:
-    """Who met, for display: the body, else forum and cluster."""
-    if body:
-        return body
-    return " · ".join(x for x in (forum, cluster) if x) or "(unknown body)"
+    """Who met, for display: the body (cleanly: body_name), else forum and cluster; a damaged body name
+    gives way to the forum and cluster the registry names."""
+    if body and not (damaged_name(body) and (forum or cluster)):
+        return body_name(body)
+    return " · ".join(x for x in (forum, cluster) if x) or UNKNOWN_BODY
 
 
 def _numbers(stored: dict) -> list[str]:
@@ -182,7 +185,7 @@ def list_meetings(table: dict[str, dict], *, names: dict[str, list[str]] | None 
     from .facets import parse_years
 
     if sort not in ("date", "-date"):
-        raise QueryError(f"invalid sort '{sort}': one of date, -date")
+        raise QueryError(f"invalid sort '{sort}': one of date, -date", "bad_sort", value=sort)
     if limit < 1 or page < 1:
         raise QueryError("--limit and --page must be at least 1")
     rows = list(table.values())
@@ -224,6 +227,23 @@ def attachment_of(searcher, item_id: str, number: int, page: int | None = None) 
         raise QueryError(f"--page must be between 1 and {len(chosen.pages)} for {chosen.label}")
     suffix = Path(chosen.source).suffix.lower().lstrip(".")
     return Source(chosen.source, suffix, "bilag", chosen.content_hash or "", chosen.number or number, page)
+
+
+def list_bodies(table: dict[str, dict]) -> list[BodyRow]:
+    """Every body of the meeting table with its meetings counted, by municipality (or region), then name."""
+    found: dict[tuple[str, str | None], dict] = {}  # one committee name in two municipalities is two bodies
+    for r in table.values():
+        if not r.get("body"):
+            continue
+        entry = found.setdefault((r["body"], r.get("municipality")), {
+            "rows": [], **{k: r.get(k) for k in ("body_kind", "municipality", "cluster", "region")}})
+        entry["rows"].append(r)
+    bodies = []
+    for (name, _), entry in found.items():
+        dates = sorted(r["date"] for r in entry["rows"] if r.get("date"))
+        bodies.append(BodyRow(name, entry["body_kind"], entry["municipality"], entry["cluster"], entry["region"],
+                              len(entry["rows"]), dates[0] if dates else None, dates[-1] if dates else None))
+    return sorted(bodies, key=lambda b: (b.municipality or "\uffff", b.region or "", b.name.lower()))
 
 
 def source_of(searcher, item_id: str, choice: int | None = None) -> Source:

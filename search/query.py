@@ -13,10 +13,13 @@ from whoosh import qparser
 from whoosh.query import And, DisjunctionMax, Every, NullQuery, Or, Phrase, Query, Term
 
 from corpus.hygiene import normalise as normalise_chars
+from corpus.metadata import bare_case_numbers
+from indexer.cases import normal_case_number
 from indexer.facets import BY_PREFIX
 from indexer.schema import ATTACHMENT_FIELD, SECTION_SCOPES
 
 from .exact import rewrite_exact
+from .result import Message
 from .expand import FEATURES, GRADED_TERMS, drop_question_words, expand_synonyms, minimum_match
 
 MAX_QUERY_CHARS = 1000
@@ -41,7 +44,12 @@ FIELD_RE = re.compile(r'(?<![\w:])([A-Za-zæøåÆØÅ_]+):("[^"]*"|[^\s()]+)')
 
 
 class QueryError(Exception):
-    """A query that cannot be run; the message is one line for the user."""
+    """A query that cannot be run; the message is one line for the user. `code` and `params` let a page
+    in another language say it in its own words (search/web/labels.py)."""
+
+    def __init__(self, message: str, code: str | None = None, **params):
+        super().__init__(message)
+        self.code, self.params = code, params
 
 
 @dataclass
@@ -52,6 +60,7 @@ class ParsedQuery:
     notes: list[str] = field(default_factory=list)
     has_operators: bool = False
     terms: int = 0
+    case_numbers: list[str] = field(default_factory=list)  # pasted case numbers: their items rank first
     expansions: list[str] = field(default_factory=list)  # synonyms added (`KOL = kronisk obstruktiv lungesygdom`)
 
 
@@ -60,26 +69,52 @@ def _outside_quotes(text: str, pattern: str, repl) -> str:
     return "".join(p if p.startswith('"') and p.endswith('"') and len(p) > 1 else re.sub(pattern, repl, p) for p in parts)
 
 
+CASE_FIELD = "case_numbers"
+
+
+def case_numbers_as_terms(text: str) -> tuple[str, list[str]]:
+    """A case number pasted into the query (in a form corpus.metadata recognises, outside quotes and not
+    already a field's value) is looked for as the items' case number or as words of their text:
+    `21-014446` becomes `(case_numbers:"21-014446" OR "21-014446")`."""
+    found: list[str] = []
+
+    def rewrite(part: str) -> str:
+        out, at = [], 0
+        for number in bare_case_numbers(part):
+            start = part.find(number, at)
+            if start > 0 and part[start - 1] == ":":
+                continue
+            found.append(normal_case_number(number))
+            out += [part[at:start], f'({CASE_FIELD}:"{normal_case_number(number)}" OR "{number}")']
+            at = start + len(number)
+        return "".join(out) + part[at:]
+
+    parts = re.split(r'("[^"]*")', text)
+    text = "".join(p if p.startswith('"') and p.endswith('"') and len(p) > 1 else rewrite(p) for p in parts)
+    return text, list(dict.fromkeys(found))
+
+
 def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
     """Repairs and rewrites before Whoosh parses: characters as documents have them (corpus.hygiene:
     `ｔｅｌｅｋｏｌ`, `tele\xadkol`), quotes, parentheses, `-word`, `=word`, filters."""
     notes: list[str] = []
     text = " ".join(normalise_chars(text).split())
     if not text:
-        raise QueryError("empty query: give one or more words to search for")
+        raise QueryError("empty query: give one or more words to search for", "empty_query")
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})")
+        raise QueryError(f"query too long ({len(text)} characters; at most {MAX_QUERY_CHARS})", "query_too_long",
+                         length=len(text), limit=MAX_QUERY_CHARS)
     text = text.replace("“", '"').replace("”", '"').replace("„", '"')
     if text.count('"') % 2:
         text = text[::-1].replace('"', "", 1)[::-1]
-        notes.append("unbalanced quote ignored")
+        notes.append(Message("unbalanced quote ignored", "unbalanced_quote"))
     depth, balanced = 0, True
     for ch in _outside_quotes(text, r"[^()]", ""):
         depth += {"(": 1, ")": -1}.get(ch, 0)
         balanced = balanced and depth >= 0
     if depth or not balanced:
         text = _outside_quotes(text, r"[()]", " ")
-        notes.append("unbalanced parentheses ignored")
+        notes.append(Message("unbalanced parentheses ignored", "unbalanced_parentheses"))
     filters: dict[str, list[str]] = {}
 
     def take_filter(m: re.Match) -> str:
@@ -93,11 +128,13 @@ def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
                 return f"{fields[0]}:{m.group(2)}"
             return "(" + " OR ".join(f"{f}:{m.group(2)}" for f in fields) + ")"
         known = ", ".join(sorted(set(TEXT_FIELD_ALIASES) | set(FILTER_FIELD_ALIASES)))
-        raise QueryError(f"unknown field '{m.group(1)}' (known fields: {known})")
+        raise QueryError(f"unknown field '{m.group(1)}' (known fields: {known})", "unknown_field", field=m.group(1),
+                         known=known)
 
     empty = re.search(r'(?<![\w:])([A-Za-zæøåÆØÅ_]+):(?=\s|$|\))', _outside_quotes(text, r'"', " "))
     if empty:
-        raise QueryError(f"'{empty.group(1)}:' needs a value after it, e.g. {empty.group(1)}:telekol")
+        raise QueryError(f"'{empty.group(1)}:' needs a value after it, e.g. {empty.group(1)}:telekol",
+                         "field_without_value", field=empty.group(1))
     text = FIELD_RE.sub(take_filter, text)
     text = _outside_quotes(text, r'(?<![\w-])-(?=[\w"(])', "NOT ")
     text = re.sub(r'(?<![\w=])=("[^"]*"|[\w-]+\*?)', r"exact:\1", text)
@@ -118,9 +155,11 @@ def check_operators(text: str) -> str:
         before = tokens[i - 1] if i else None
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         if after is None or after == ")" or (after in OPERATORS and not (token != "NOT" and after == "NOT")):
-            raise QueryError(f"'{token}' has nothing after it in '{text}': {hint}")
+            raise QueryError(f"'{token}' has nothing after it in '{text}': {hint}", "operator_alone", operator=token,
+                             query=text)
         if token != "NOT" and (before is None or before == "(" or before in OPERATORS):
-            raise QueryError(f"'{token}' has nothing before it in '{text}': {hint}")
+            raise QueryError(f"'{token}' has nothing before it in '{text}': {hint}", "operator_alone",
+                             operator=token, query=text)
     if tokens and tokens[0] == "NOT":
         return "* " + text
     return text
@@ -194,7 +233,8 @@ def _parse(schema, fields: list[str], any_word: bool, cleaned: str) -> Query:
             return quoted_phrase(schema, fields, inner)
         return parser_for(schema, fields, any_word).parse(cleaned)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
-        raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})") from None
+        raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})", "not_understood",
+                         query=cleaned) from None
 
 
 def _by_analyzer(schema, fields: list[str]) -> list[tuple[object, list[str]]]:
@@ -259,13 +299,15 @@ def parse(text: str, schema, fields: list[str], any_word: bool = False,
           features: frozenset[str] = FEATURES) -> ParsedQuery:
     """The Whoosh query for `text`; `features` names the query-time helpers that are on."""
     cleaned, filters, notes = normalise(text)
+    cleaned, numbers = case_numbers_as_terms(cleaned)
     has_operators = bool(re.search(r"\b(AND|OR|NOT)\b|\"", cleaned))
     if cleaned and not re.sub(r"\b(AND|OR|NOT)\b|[()\s]", "", cleaned):
-        raise QueryError(f"nothing to search for in '{text.strip()}': only operators")
+        raise QueryError(f"nothing to search for in '{text.strip()}': only operators", "only_operators",
+                         query=text.strip())
     if not cleaned:
         if filters:
             return ParsedQuery(Every(), text, filters, notes)
-        raise QueryError("nothing to search for")
+        raise QueryError("nothing to search for", "nothing")
     cleaned = check_operators(cleaned)
     if "questions" in features:
         cleaned = drop_question_words(cleaned)
@@ -274,10 +316,11 @@ def parse(text: str, schema, fields: list[str], any_word: bool = False,
         cleaned, expansions = expand_synonyms(cleaned)
     query = every_for_star(_parse(schema, fields, any_word, cleaned))
     if query is NullQuery:
-        raise QueryError(f"nothing to search for in '{text.strip()}' (only operators or stop words?)")
+        raise QueryError(f"nothing to search for in '{text.strip()}' (only operators or stop words?)",
+                         "only_operators", query=text.strip())
     words = len(query.subqueries) if isinstance(query, And) and not has_operators else 1
     if not has_operators and not any_word and words >= GRADED_TERMS:
         query = minimum_match(query, questions="questions" in features)
     query = rewrite_exact(query, [f for f in fields if f not in ("participants", "ocr")])
     query = ocr_as_alternative(single_word_phrases(query))
-    return ParsedQuery(query, text, filters, notes, has_operators, words, expansions)
+    return ParsedQuery(query, text, filters, notes, has_operators, words, numbers, expansions)

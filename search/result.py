@@ -25,6 +25,19 @@ class _FacetAttributes:
         return {**{k: v for k, v in data.items() if k != "facets"}, **data["facets"]}
 
 
+class Message(str):
+    """A note (or error) as the library says it, in English, with a code and the values in it, so the web
+    page can say it in Danish (search/web/labels.py)."""
+
+    code: str | None
+    params: dict
+
+    def __new__(cls, text: str, code: str | None = None, **params) -> Message:
+        message = super().__new__(cls, text)
+        message.code, message.params = code, params
+        return message
+
+
 @dataclass(frozen=True)
 class Hit(_FacetAttributes):
     id: str
@@ -73,11 +86,18 @@ class Result:
     notes: list[str] = field(default_factory=list)
     suggestion: str | None = None  # "did you mean": the query with its unknown words corrected
     groups: int | None = None  # how many cases (hits) the items make; None when every item is a hit
+    empty_index: bool = False  # the index holds no items yet (nothing indexed, or a first index interrupted)
+
+    @property
+    def shown_total(self) -> int:
+        """How many hits the pages hold: cases when hits are grouped, else items."""
+        return self.total if self.groups is None else self.groups
 
     def to_json(self) -> dict:
         return {
             "query": self.query,
             "total": self.total,
+            "empty_index": self.empty_index,
             "fallback": self.fallback,
             "page": self.page,
             "notes": self.notes,
@@ -118,8 +138,9 @@ class Stats:
     last_reindex: str | None = None  # ISO time of the last successful reindex (indexer.health.freshness)
     last_index: str | None = None  # ... and of the last successful `referat index`
     days_since_update: float | None = None  # since the later of the two
+    by_body: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)  # body kind -> body -> year -> items
     # Per body (as the meeting list names it): its kind, municipality, election periods, meetings and items.
-    by_body: dict[str, dict] = field(default_factory=dict)
+    bodies: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -141,6 +162,23 @@ class MeetingRow:
     body_kind: str | None = None
     municipality: str | None = None
     period: str | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class BodyRow:
+    """A body that met, as `Index.bodies()` lists it: its name as indexed (the key of `body=`), who it
+    belongs to, and how many meetings the index holds of it, from when to when."""
+    name: str
+    kind: str | None
+    municipality: str | None
+    cluster: str | None
+    region: str | None
+    meetings: int
+    first: str | None
+    last: str | None
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -249,6 +249,11 @@ class Portal:
         except MeetingGone as exc:
             raise PortalError(exc.url, exc.problem + " for the committee list (not a FirstAgenda portal?)") from None
 
+    @staticmethod
+    def page_url(base: str, meeting_id: str) -> str:
+        """Where a person reads the meeting on the portal (the link a fetched item gives back to its publisher)."""
+        return f"{base.rstrip('/')}/vis?id={quote(meeting_id, safe='')}"
+
     def meeting(self, meeting_id: str) -> tuple[bytes, dict]:
         """The meeting's JSON as published (bytes) and parsed; its shape is checked."""
         path = f"/api/agenda/dagsorden/{quote(meeting_id, safe='')}"

@@ -120,3 +120,17 @@ class FolderLock(FileLock):
         except Locked:
             raise FetchBusy(f"another referat fetch is downloading into {self.folder}") from None
         return self
+
+
+def published_pages(folder: str | Path, portals: dict[str, str]) -> dict[str, str]:
+    """Every file fetched into `folder` (its resolved path) -> the publisher's page of its meeting, for the
+    sources named in `portals` (source name -> portal base URL)."""
+    from .client import Portal
+
+    folder = Path(folder)
+    pages = {}
+    for name, base in portals.items():
+        for meeting in SourceState(folder, name).meetings.values():
+            for file in meeting.files:
+                pages[str((folder / file).resolve())] = Portal.page_url(base, meeting.id)
+    return pages

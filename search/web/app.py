@@ -27,12 +27,17 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 import search
+from corpus.registry import fold
 from indexer import IndexMissing
 
 from ..query import QueryError
 from .feed import atom
-from .params import LABELS, MAX_PAGE, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
-from .render import environment, facet_label, value_label
+from .labels import FACETS as LABELS
+from .labels import facet_label, say, text, value_label
+from .params import MAX_PAGE, MAX_QUERY_CHARS, MAX_VALUE_CHARS, BadRequest, SearchForm, meetings_kwargs, parse_form
+from .public import is_html, public
+from .render import environment
+from .sources import served_html
 
 STATIC = Path(__file__).resolve().parent / "static"
 FACET_VALUES_SHOWN = 12  # the rest of a long facet folds into "Vis alle"
@@ -54,7 +59,10 @@ SOURCE_HEADERS = {"Content-Security-Policy": "sandbox", "X-Content-Type-Options"
 
 
 class NotFound(LookupError):
-    """An item or meeting id the index does not hold; the message is shown with status 404."""
+    """An item, meeting, case or body the index does not hold; the message is shown with status 404."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(text(code, **params))
 
 
 class Library:
@@ -66,6 +74,8 @@ class Library:
         self._ix = None
         self._results: OrderedDict[tuple, object] = OrderedDict()
         self._results_generation = None
+        self._pages: dict[str, str] = {}
+        self._pages_stamp = None
 
     def index(self):
         with self._lock:
@@ -113,10 +123,10 @@ class Library:
             self.index().warm()
 
     def item(self, item_id: str):
-        return self._find("punkt", item_id, lambda key: self.index().show(key))
+        return self._find("item", item_id, lambda key: self.index().show(key))
 
     def meeting(self, meeting_id: str):
-        return self._find("møde", meeting_id, lambda key: self.index().meeting(key))
+        return self._find("meeting", meeting_id, lambda key: self.index().meeting(key))
 
     @staticmethod
     def _find(what: str, key: str, find):
@@ -125,7 +135,11 @@ class Library:
                 raise QueryError(key)
             return find(key)
         except QueryError:
-            raise NotFound(f"der findes intet {what} med id '{key[:MAX_VALUE_CHARS]}'") from None
+            raise NotFound(f"not_found_{what}", id=key[:MAX_VALUE_CHARS]) from None
+
+    def case_of(self, key: str):
+        """The case of an item id or a case number, for the case page."""
+        return self._find("case", key, lambda k: self.index().case(k))
 
     def case(self, item):
         """The case history of an item: None for a formality ('Eventuelt'), an item of no case, or a case
@@ -137,6 +151,30 @@ class Library:
         except QueryError:
             return None
         return case if len(case.appearances) > 1 else None
+
+    def publisher(self, path: str) -> str | None:
+        """The publisher's page of a fetched file (`referat fetch` records which portal meeting each
+        file is), None for a file that was not fetched. Read again when the sources file changes."""
+        from corpus.fetch import SourceError, load_sources
+        from corpus.fetch.sources import SOURCES_FILE
+        from corpus.fetch.store import published_pages
+
+        try:
+            stamp = (self.dir / SOURCES_FILE).stat().st_mtime_ns
+        except OSError:
+            return None
+        with self._lock:
+            known = self._pages if self._pages_stamp == stamp else None
+        if known is None:
+            try:
+                listed = load_sources(self.dir)
+                known = published_pages(listed.folder, {s.name: s.url for s in listed.sources}) \
+                    if listed.folder else {}
+            except (SourceError, OSError, ValueError):
+                known = {}
+            with self._lock:
+                self._pages, self._pages_stamp = known, stamp
+        return known.get(str(Path(path).resolve()))
 
     def close(self) -> None:
         with self._lock:
@@ -163,6 +201,7 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         form = parse_form(request.query_params)
         result = run_search(form)
         return page(request, "search.html", form=form, result=result, facets=_facets(form, result),
+                    chips=_chips(form, result),
                     pages=_pages(form, result), first=(form.page - 1) * form.limit + 1)
 
     def item_page(request: Request) -> Response:
@@ -179,6 +218,40 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         return page(request, "meetings.html", form=form, listing=listing, pages=_pages(form, listing),
                     first=(form.page - 1) * form.limit + 1)
 
+    def bodies_page(request: Request) -> Response:
+        """Every body that met, by municipality (`/kommune/NAME`: one municipality's)."""
+        wanted = request.path_params.get("name")
+        groups = _body_groups(library.index().bodies())
+        if wanted is not None:
+            groups = [g for g in groups if g["municipality"] and fold(g["municipality"]) == fold(wanted)]
+            if not groups:
+                raise NotFound("not_found_municipality", id=wanted[:MAX_VALUE_CHARS])
+        return page(request, "bodies.html", groups=groups, municipality=groups[0]["municipality"] if wanted else None)
+
+    def body_page(request: Request) -> Response:
+        """One body's meetings by year, newest first (`?municipality=` tells two bodies of one name apart)."""
+        name = request.path_params["name"]
+        form = parse_form(request.query_params)
+        wanted = {"body": [name], **{k: list(v) for k, v in form.filters.items() if k == "municipality"}}
+        try:
+            listing = library.index().meetings(limit=100000, **wanted) if len(name) <= MAX_VALUE_CHARS else None
+        except QueryError:
+            listing = None
+        if listing is None or not listing.total:
+            raise NotFound("not_found_body", id=name[:MAX_VALUE_CHARS])
+        body = next(b for b in library.index().bodies() if b.name == listing.rows[0].body
+                    and b.municipality == listing.rows[0].municipality)
+        years: dict[str, list] = {}
+        for row in listing.rows:
+            years.setdefault((row.date or "")[:4] or "uden dato", []).append(row)
+        return page(request, "body.html", body=body, years=years, total=listing.total)
+
+    def case_page(request: Request) -> Response:
+        return page(request, "case.html", case=library.case_of(request.path_params["case_id"]))
+
+    def api_case(request: Request) -> Response:
+        return JSONResponse(public(library.case_of(request.path_params["case_id"]).to_json(), library.publisher))
+
     def source(request: Request) -> Response:
         """An indexed file of an item (`?kopi=N`: its N-th source; `?bilag=N`: its attachment N): looked up
         by the item, never by a path."""
@@ -186,17 +259,21 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         copy = request.query_params.get("kopi")
         attachment = request.query_params.get("bilag")
         if copy is not None and not (copy.isdigit() and 1 <= int(copy) <= len(item.sources)):
-            raise BadRequest(f"'kopi' skal være et tal fra 1 til {len(item.sources)} for dette punkt")
+            raise BadRequest("bad_copy", count=len(item.sources))
         if attachment is not None:
             readable = {a["number"] for a in item.attachments if a["uri"]}
             if not (attachment.isdigit() and int(attachment) in readable):
-                raise BadRequest(f"punktet har intet læst bilag {attachment}")
-            path = Path(library.index().attachment(item.id, int(attachment)).path)
+                raise BadRequest("bad_attachment", number=attachment)
+            chosen = library.index().attachment(item.id, int(attachment))
         else:
-            path = Path(library.index().source(item.id, int(copy) if copy else None).path)
+            chosen = library.index().source(item.id, int(copy) if copy else None)
+        path = Path(chosen.path)
         if not path.is_file():
-            raise HTTPException(404, f"kildefilen {path.name} findes ikke længere på serveren")
+            raise HTTPException(404, text("source_gone", name=path.name))
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if is_html(chosen):
+            body = served_html(path.read_bytes(), title=item.title, publisher=library.publisher(chosen.path))
+            return Response(body, media_type="text/html; charset=utf-8", headers=SOURCE_HEADERS)
         if media_type.startswith("text/"):
             media_type += "; charset=utf-8" if _is_utf8(path) else ""
         return FileResponse(path, media_type=media_type, headers=SOURCE_HEADERS, content_disposition_type="inline",
@@ -214,16 +291,16 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
 
     def api_search(request: Request) -> Response:
         form = parse_form(request.query_params)
-        return JSONResponse(run_search(form).to_json())
+        return JSONResponse(public(run_search(form).to_json(), library.publisher))
 
     def api_item(request: Request) -> Response:
-        return JSONResponse(library.item(request.path_params["item_id"]).to_json())
+        return JSONResponse(public(library.item(request.path_params["item_id"]).to_json(), library.publisher))
 
     def api_meetings(request: Request) -> Response:
         return JSONResponse(library.index().meetings(**meetings_kwargs(parse_form(request.query_params))).to_json())
 
     def api_meeting(request: Request) -> Response:
-        return JSONResponse(library.meeting(request.path_params["meeting_id"]).to_json())
+        return JSONResponse(public(library.meeting(request.path_params["meeting_id"]).to_json(), library.publisher))
 
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/")
@@ -234,23 +311,25 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         return page(request, "error.html", status, status=status, message=message, **context)
 
     def bad_request(request: Request, exc: Exception) -> Response:
-        return error(request, 400, str(exc))
+        message = str(exc) if isinstance(exc, BadRequest) else say(exc, "error")
+        return error(request, 400, message, form=_lenient_form(request.query_params))
 
     def not_found(request: Request, exc: NotFound) -> Response:
         return error(request, 404, str(exc))
 
     def missing(request: Request, exc: IndexMissing) -> Response:
-        build = f"referat index --index {library.dir} FOLDER"
-        return error(request, 503, f"Der er intet søgeindeks i {library.dir}.", build=build)
+        log.warning("no index at %s", library.dir)  # where: for the operator's log, not for the page
+        return error(request, 503, text("no_index"), build="referat index --index INDEKSMAPPE MAPPE")
 
     def http_error(request: Request, exc: HTTPException) -> Response:
-        messages = {404: "siden findes ikke", 405: "her kan kun læses (GET)"}
+        messages = {404: text("page_missing"), 405: text("read_only")}
         detail = exc.detail if exc.detail and exc.detail != _reason(exc.status_code) else None
-        return error(request, exc.status_code, detail or messages.get(exc.status_code, _reason(exc.status_code)))
+        return error(request, exc.status_code, detail or messages.get(exc.status_code)
+                     or text("http_error", status=exc.status_code))
 
     def crash(request: Request, exc: Exception) -> Response:
         log.exception("error serving %s", request.url.path)
-        return error(request, 500, "der opstod en fejl på serveren; prøv igen, eller se serverens log")
+        return error(request, 500, text("server_error"))
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -266,6 +345,11 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         Route("/meeting/{meeting_id}", _inline(meeting_page), name="meeting"),
         Route("/meetings", _inline(meetings_page), name="meetings"),
         Route("/feed", _inline(feed), name="feed"),
+        Route("/organer", _inline(bodies_page), name="bodies"),
+        Route("/kommune/{name}", _inline(bodies_page), name="municipality"),
+        Route("/organ/{name}", _inline(body_page), name="body"),
+        Route("/case/{case_id:path}", _inline(case_page), name="case"),
+        Route("/api/case/{case_id:path}", _inline(api_case), name="api_case"),
         Route("/api/search", _inline(api_search), name="api_search"),
         Route("/api/item/{item_id}", _inline(api_item), name="api_item"),
         Route("/api/meetings", _inline(api_meetings), name="api_meetings"),
@@ -279,6 +363,7 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
     app.state.library = library
     # Links as paths (the Host header chooses nothing); only the feed, read elsewhere, has absolute URLs.
     templates.env.globals["url_for"] = _link_maker(app, routes)
+    templates.env.globals["publisher"] = library.publisher
     return app
 
 
@@ -326,6 +411,44 @@ def _is_utf8(path: Path) -> bool:
     return True
 
 
+def _body_groups(bodies) -> list[dict]:
+    """Bodies grouped by municipality (those of no municipality by cluster or region, then the rest)."""
+    groups: dict[str, dict] = {}
+    for b in bodies:
+        label = f"{b.municipality} Kommune" if b.municipality else b.cluster or b.region or text("other_bodies")
+        group = groups.setdefault(label, {"label": label, "municipality": b.municipality, "bodies": []})
+        group["bodies"].append(b)
+    return sorted(groups.values(), key=lambda g: (g["municipality"] is None, g["label"] == text("other_bodies"),
+                                                  g["label"].lower()))
+
+
+def _lenient_form(params) -> SearchForm:
+    """The form as far as it can be read, for an error page that keeps what the user typed in the box."""
+    try:
+        return parse_form(params)
+    except BadRequest:
+        return SearchForm(q=(params.get("q") or "")[:MAX_QUERY_CHARS])
+
+
+def _chips(form: SearchForm, result) -> list[dict]:
+    """The active filters as the result names them: `Klynge: Horsens-klyngen` for `cluster=horsens` (the
+    facet value the forgiving name resolved to, when the result counts it), each with the URL removing it."""
+    from ..names import UnknownName, resolve
+
+    out = []
+    for name, value in form.active():
+        shown = value
+        known = list((result.facets.get(name) or {}) if result is not None else ())
+        if known and value not in known:
+            try:
+                shown = resolve(name, value, known)
+            except UnknownName:
+                pass
+        out.append({"name": name, "value": value, "label": f"{facet_label(name)}: {value_label(name, shown)}",
+                    "url": "?" + form.removing(name, value).query_string()})
+    return out
+
+
 def _facets(form: SearchForm, result) -> list[dict]:
     """Each facet of the result with its values, counts and the URL that adds or removes each value."""
     order = [n for n in LABELS if n in result.facets] + [n for n in result.facets if n not in LABELS]
@@ -348,7 +471,7 @@ def _facets(form: SearchForm, result) -> list[dict]:
 
 def _pages(form: SearchForm, result) -> dict:
     """Previous/next and a window of page numbers, as URLs of the same search."""
-    shown = getattr(result, "groups", None) or result.total  # a search's pages are pages of cases
+    shown = getattr(result, "shown_total", result.total)  # a search's pages are pages of cases
     last = min(MAX_PAGE, max(1, -(-shown // form.limit)))
     window = range(max(1, form.page - 3), min(last, form.page + 3) + 1)
 
@@ -356,7 +479,7 @@ def _pages(form: SearchForm, result) -> dict:
         return "?" + form.with_page(n).query_string()
 
     return {
-        "current": form.page, "last": last,
+        "current": form.page, "last": last, "last_url": url(last),
         "prev": url(form.page - 1) if form.page > 1 else None,
         "next": url(form.page + 1) if form.page < last else None,
         "numbers": [(n, url(n)) for n in window],

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 from .. import Hit, Result
+from ..format import who_met
 from .render import plain
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -45,6 +46,6 @@ def atom(result: Result, *, title: str, self_url: str, page_url: str, item_url: 
         sub(entry, "title", f"{hit.number}. {hit.title}" if hit.number else hit.title)
         sub(entry, "updated", _timestamp(hit.date))
         sub(entry, "link", rel="alternate", href=url, type="text/html")
-        sub(sub(entry, "author"), "name", " · ".join(x for x in (hit.forum, hit.cluster) if x) or "referat")
+        sub(sub(entry, "author"), "name", " · ".join(x for x in who_met(hit) if x) or "referat")
         sub(entry, "summary", plain(hit.snippet))
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)

@@ -11,6 +11,8 @@ from urllib.parse import quote_plus, urlencode
 
 from indexer.facets import FACETS
 
+from .labels import text
+
 MAX_QUERY_CHARS = 500
 MAX_VALUE_CHARS = 200
 MAX_VALUES = 20  # values of one filter (OR-ed), e.g. cluster=A&cluster=B
@@ -20,16 +22,13 @@ MAX_PAGE = 200
 
 
 class BadRequest(ValueError):
-    """A parameter the search cannot use; the message is shown to the user."""
+    """A parameter the search cannot use; the message (search/web/labels.py, by code) is shown to the user."""
+
+    def __init__(self, code: str, **params):
+        super().__init__(text(code, **params))
+        self.code, self.params = code, params
 
 
-# Danish names of the facets (indexer.facets declares which there are), in the order they are shown.
-# A facet without a name here shows under its own name, after these.
-LABELS = {
-    "body": "Organ", "body_kind": "Type af organ", "cluster": "Klynge", "region": "Region",
-    "municipality": "Kommune", "year": "År", "forum": "Forum", "section": "Afsnit", "outcome": "Beslutning",
-    "person": "Deltager", "period": "Valgperiode",
-}
 # Facets whose values are OR-ed when several are chosen (cluster=A&cluster=B); a year or a section replaces.
 MULTIPLE = frozenset(f.name for f in FACETS if f.kind in ("name", "text"))
 
@@ -129,7 +128,7 @@ class SearchForm:
 def meetings_kwargs(form: SearchForm) -> dict:
     """Keyword arguments for `Index.meetings` from a search form: its filters, dates and paging (no words)."""
     if form.q:
-        raise BadRequest("møder søges ikke på ord: brug filtrene, eller søg i punkterne")
+        raise BadRequest("meetings_no_words")
     kwargs: dict = {"sort": "date" if form.sort == "date" else "-date", "page": form.page, "limit": form.limit}
     for name, values in form.filters.items():
         kwargs[name] = values[0] if name == "year" else list(values)
@@ -143,18 +142,18 @@ def meetings_kwargs(form: SearchForm) -> dict:
 def _one(params, name: str, default: str = "") -> str:
     values = params.getlist(name)
     if len(values) > 1:
-        raise BadRequest(f"parameteren '{name}' må kun angives én gang")
+        raise BadRequest("repeated", field=name)
     value = (values[0] if values else default).strip()
     limit = MAX_QUERY_CHARS if name == "q" else MAX_VALUE_CHARS
     if len(value) > limit:
-        raise BadRequest(f"'{name}' er for lang: højst {limit} tegn")
+        raise BadRequest("too_long", field=name, limit=limit)
     return value
 
 
 def _number(params, name: str, default: int, highest: int) -> int:
     text = _one(params, name, str(default))
     if not text.isdigit() or not 1 <= int(text) <= highest:
-        raise BadRequest(f"'{name}' skal være et helt tal fra 1 til {highest}")
+        raise BadRequest("bad_whole_number", field=name, highest=highest)
     return int(text)
 
 
@@ -167,16 +166,16 @@ def parse_form(params) -> SearchForm:
         if not values:
             continue
         if len(values) > (MAX_VALUES if name in MULTIPLE else 1):
-            raise BadRequest(f"for mange værdier af '{name}'")
+            raise BadRequest("too_many_values", field=name)
         if any(len(v) > MAX_VALUE_CHARS for v in values):
-            raise BadRequest(f"en værdi af '{name}' er for lang: højst {MAX_VALUE_CHARS} tegn")
+            raise BadRequest("value_too_long", field=name, limit=MAX_VALUE_CHARS)
         filters[name] = tuple(dict.fromkeys(values))
     sort = _one(params, "sort", "relevance") or "relevance"
     if sort not in SORTS:
-        raise BadRequest(f"ukendt sortering '{sort}': brug en af {', '.join(SORTS)}")
+        raise BadRequest("bad_sort", value=sort)
     appearances = _one(params, "appearances")
     if appearances not in ("", "all", "case"):
-        raise BadRequest(f"ukendt 'appearances' '{appearances}': brug all (hver forekomst) eller case (én pr. sag)")
+        raise BadRequest("bad_appearances", value=appearances)
     return SearchForm(
         q=_one(params, "q"), filters=filters, date_from=_one(params, "from"), date_to=_one(params, "to"), sort=sort,
         page=_number(params, "page", 1, MAX_PAGE), limit=_number(params, "limit", DEFAULT_LIMIT, MAX_LIMIT),

@@ -14,7 +14,9 @@ from markupsafe import Markup, escape
 
 from corpus.dates import MONTHS
 
-from .params import LABELS, SORTS
+from .labels import case_numbers, facet_label, say, text, value_label
+from .params import SORTS
+from .public import source_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The full Danish name of each month, derived from the date parser's table (its longest spelling).
@@ -46,25 +48,11 @@ def filename(path: str | None) -> str:
     return Path(path or "").name
 
 
-def page_anchor(source) -> str:
-    """`#page=N` for a source with pages (a PDF viewer opens there), else nothing."""
-    return f"#page={source.page}" if source.page and source.format == "pdf" else ""
-
-
-def facet_label(name: str) -> str:
-    return LABELS.get(name, name.replace("_", " ").capitalize())
-
-
-def value_label(name: str, value: str) -> str:
-    """How a facet value reads: sections capitalised, the rest as indexed."""
-    return value.capitalize() if name == "section" else value
-
-
 def environment() -> jinja2.Environment:
     """The templates, loaded once: without auto_reload Jinja2 stats every template file on each page."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, auto_reload=False,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(danish_date=danish_date, marked=marked, plain=plain, filename=filename, facet_label=facet_label,
-                       value_label=value_label, page_anchor=page_anchor)
-    env.globals.update(SORTS=SORTS)
+                       value_label=value_label)
+    env.globals.update(SORTS=SORTS, say=say, text=text, case_numbers=case_numbers, source_url=source_url)
     return env

@@ -44,8 +44,8 @@ def test_a_registered_municipal_archive_reads_as_that_municipality_s_committees(
     assert {(r["body_kind"], r["date"]) for r in pseudo} == {("other", None)}
     stats = json.loads(cli("stats", "--index", ix, "--format", "json"))
     assert (stats["meetings"], stats["items"], stats["files"]) == (197, 2873, 197)
-    assert {b: (r["meetings"], r["items"]) for b, r in stats["by_body"].items()} == COMMITTEES
-    assert stats["by_body"]["Byråd"]["periods"] == ["2022-2025"]
+    assert {b: (r["meetings"], r["items"]) for b, r in stats["bodies"].items()} == COMMITTEES
+    assert stats["bodies"]["Byråd"]["periods"] == ["2022-2025"]
     text = cli("stats", "--index", ix)
     assert "Byråd" in text and "municipal committee, Greve, 2022-2025" in text
     health = json.loads(cli("search", "--index", ix, "--body", "Sundheds- og Omsorgsudvalget", "--year", "2022",

@@ -21,6 +21,8 @@ SHOTS = [  # file, window width, height, path
     ("item.png", 1280, 1400, None),
     ("meeting.png", 1280, 1000, "meeting"),
     ("phone.png", 390, 1300, "/?q=telemedicin"),
+    ("bodies.png", 1280, 900, "/organer"),
+    ("case.png", 1280, 800, "/case/24%2F01234"),
 ]
 
 

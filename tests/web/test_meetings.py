@@ -6,6 +6,8 @@ from pathlib import Path
 
 import search
 
+from search.web.public import public
+
 from .conftest import FOLLOW_UP_FILE, HOSTILE_FILE
 
 
@@ -53,7 +55,7 @@ def test_meeting_page_lists_its_agenda_with_outcomes(client):
     assert r.status_code == 200
     assert hrefs(r.text, "/item/") == [f"/item/{entry.id}" for entry in meeting.items]
     assert "20. januar 2025" in r.text and "&lt;script&gt;" in r.text and "<script>" not in r.text
-    assert client.get(f"/api/meeting/{meeting.id}").json() == meeting.to_json()
+    assert client.get(f"/api/meeting/{meeting.id}").json() == public(meeting.to_json())
 
 
 def test_meetings_list_newest_first_with_filters_and_paging(client):
@@ -79,7 +81,7 @@ def test_meetings_bad_parameters_and_unknown_meeting(client):
         assert client.get("/api/meetings", params=params).status_code == 400
     r = client.get("/meeting/ingen-saadan")
     assert r.status_code == 404 and "der findes intet møde med id" in r.text.lower()
-    assert client.get("/api/meeting/ingen-saadan").json()["error"].startswith("der findes intet møde")
+    assert client.get("/api/meeting/ingen-saadan").json()["error"].startswith("Der findes intet møde")
 
 
 def test_sources_by_number_and_never_by_path(client):
