@@ -281,7 +281,8 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
 
     def feed(request: Request) -> Response:
         form = parse_form(request.query_params)
-        result = run_search(form, sort="-date", page=1, limit=min(FEED_ITEMS, form.limit * 5))
+        # A feed tells of every new appearance (a case reaching the council is news), as saved searches do.
+        result = run_search(form, sort="-date", page=1, limit=min(FEED_ITEMS, form.limit * 5), all_appearances=True)
         query = form.query_string()
         body = atom(result, title=f"referat: {form.q or 'nye punkter'}", self_url=f"{request.url_for('feed')}?{query}",
                     page_url=f"{request.url_for('search')}?{query}",
