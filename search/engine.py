@@ -164,18 +164,29 @@ def execute(index, slot, request: Request) -> Result:
         keep = docsets.mask(docs)[ids]
         ids, score = ids[keep], score[keep]
         best = _top(ids, score, first + request.limit)[first:]
-        page = [(searcher.stored_fields(int(ids[i])), float(score[i])) for i in best]
+        page = [(int(ids[i]), float(score[i])) for i in best]
     elif sort == "relevance":  # phrases, exact forms: Whoosh's matchers know positions and stored text
         chosen = None if allowed is None and len(docs) == docsets.live.size else set(docs.tolist())
         ranked = searcher.search(query, filter=chosen, limit=first + request.limit)
-        page = [(hit.fields(), hit.score) for hit in ranked[first:first + request.limit]]
+        page = [(hit.docnum, hit.score) for hit in ranked[first:first + request.limit]]
     else:
         order = docsets.by_date(searcher, docs, newest_first=sort == "-date")
-        page = [(searcher.stored_fields(int(d)), None) for d in order[first:first + request.limit]]
-    hits = [_hit(stored, score, words, section) for stored, score in page]
+        page = [(int(d), None) for d in order[first:first + request.limit]]
+    scanned = _scanned(docsets, searcher, words[1], [docnum for docnum, _ in page])
+    hits = [_hit(searcher.stored_fields(docnum), score, words if docnum in scanned else (words[0], frozenset()),
+                 section) for docnum, score in page]
     matched = _matched_sections(docsets, searcher, query, docs, section)
     return Result(request.query, int(len(docs)), fallback, hits, _counts(docsets, searcher, docs, matched),
                   request.page, request.limit, notes, suggestion)
+
+
+def _scanned(docsets, searcher, keys: frozenset[str], page: list[int]) -> set[int]:
+    """The items of `page` whose OCR-key field has one of the query's `keys`: only there is a word
+    marked by its OCR key (and the snippet spared an OCR key per word of every other item)."""
+    if not keys or not page:
+        return set()
+    having = docsets.mask(docsets.union([docsets.term(searcher, "ocr", key) for key in keys]))
+    return {docnum for docnum in page if having[docnum]}
 
 
 def _top(ids: np.ndarray, score: np.ndarray, count: int) -> np.ndarray:
