@@ -146,7 +146,8 @@ def execute(index, slot, request: Request) -> Result:
         fallback = bool(len(docs))
         if fallback:
             notes.append("no item has all the words; showing items with any of them")
-    elif len(docs) and isinstance(query, MinimumMatch) and not _has_every_word(docsets, searcher, query, docs, complete):
+    elif (len(docs) and isinstance(query, MinimumMatch)
+          and not _has_every_word(docsets, searcher, query, docs, complete)):
         fallback = True  # graded: the items shown lack a word; say so, as the any-word fallback does
         notes.append("no item has all the words; showing items with "
                      + ("any of them" if query.minimum == 1 else "most of them"))
