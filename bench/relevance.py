@@ -252,7 +252,8 @@ def pool(index_dir, judged_set: JudgedSet, depth: int = 20, judged_only_new: boo
             if copy != k:  # the same case in another committee's meeting: judged alike
                 print(f"{head} (copy of {copy})")
                 continue
-            print(f"{head}\n    resume: {resume[:180]}\n    {_in_context(baseline, j.query, ' '.join(sections.values()))}")
+            context = _in_context(baseline, j.query, " ".join(sections.values()))
+            print(f"{head}\n    resume: {resume[:180]}\n    {context}")
 
 
 def _in_context(baseline: Baseline, query: str, text: str, width: int = 75) -> str:

@@ -301,7 +301,8 @@ class DocSets:
                 self._columns[key] = found
         return found[0]
 
-    def scores(self, searcher, weighting, node: Query, complete: list | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+    def scores(self, searcher, weighting, node: Query,
+               complete: list | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """(documents, BM25F scores) of a query made of terms under Or / DisjunctionMax / And, computed
         as Whoosh's matchers would; None for a query with any other part (Whoosh ranks those). For a
         graded query (MinimumMatch) at the top, `complete` receives the documents that have every word."""

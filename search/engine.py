@@ -156,7 +156,8 @@ def execute(index, slot, request: Request) -> Result:
         fallback = bool(len(docs))
         if fallback:
             notes.append(Message("no item has all the words; showing items with any of them", "any_word"))
-    elif len(docs) and isinstance(query, MinimumMatch) and not _has_every_word(docsets, searcher, query, docs, complete):
+    elif (len(docs) and isinstance(query, MinimumMatch)
+          and not _has_every_word(docsets, searcher, query, docs, complete)):
         fallback = True  # graded: the items shown lack a word; say so, as the any-word fallback does
         most = query.minimum > 1
         notes.append(Message("no item has all the words; showing items with "
@@ -185,7 +186,7 @@ def execute(index, slot, request: Request) -> Result:
                       request.page, request.limit, notes, suggestion, groups)
 
     def ranked(subset, start: int, count: int) -> list:
-        """(stored fields, score) of the `count` best of `subset` (of `docs`) from rank `start`."""
+        """(document number, score) of the `count` best of `subset` (of `docs`) from rank `start`."""
         if not len(subset) or start >= len(subset) or count <= 0:
             return []
         if scored is not None:
@@ -193,13 +194,13 @@ def execute(index, slot, request: Request) -> Result:
             keep = docsets.mask(subset)[ids]
             ids, score = ids[keep], score[keep]
             best = _top(ids, score, start + count)[start:]
-            return [(searcher.stored_fields(int(ids[i])), float(score[i])) for i in best]
+            return [(int(ids[i]), float(score[i])) for i in best]
         if sort == "relevance":  # phrases, exact forms: Whoosh's matchers know positions and stored text
             chosen = None if allowed is None and len(subset) == docsets.live.size else set(subset.tolist())
             found = searcher.search(query, filter=chosen, limit=start + count)
-            return [(hit.fields(), hit.score) for hit in found[start:start + count]]
+            return [(hit.docnum, hit.score) for hit in found[start:start + count]]
         order = docsets.by_date(searcher, subset, newest_first=sort == "-date")
-        return [(searcher.stored_fields(int(d)), None) for d in order[start:start + count]]
+        return [(int(d), None) for d in order[start:start + count]]
 
     if case is not None:
         rest = np.setdiff1d(docs, case, assume_unique=True)
@@ -207,7 +208,9 @@ def execute(index, slot, request: Request) -> Result:
         page += ranked(rest, max(0, first - len(case)), request.limit - len(page))
     else:
         page = ranked(docs, first, request.limit)
-    hits = [_hit(stored, score, words, section) for stored, score in page]
+    scanned = _scanned(docsets, searcher, words[1], [docnum for docnum, _ in page])
+    hits = [_hit(searcher.stored_fields(docnum), score, words if docnum in scanned else (words[0], frozenset()),
+                 section) for docnum, score in page]
     matched = _matched_sections(docsets, searcher, query, docs, section)
     return Result(request.query, int(len(docs)), fallback, hits, _counts(docsets, searcher, docs, matched),
                   request.page, request.limit, notes, suggestion)
@@ -237,10 +240,13 @@ def _grouped(docsets, searcher, query, docs, scored, sort: str, allowed, first: 
     codes, _ = docsets.column(searcher, "case")
     total, page = group_page(np.asarray(order, dtype=np.int64), codes, first, limit)
     hits = []
+    scanned = _scanned(docsets, searcher, words[1], [int(d) for members in page for d in members])
     for members in page:
         stored = [searcher.stored_fields(int(d)) for d in members]
         shown = newest(stored)
-        hit = _hit(stored[shown], scores.get(int(members[shown])), words, section)
+        docnum = int(members[shown])
+        hit = _hit(stored[shown], scores.get(docnum), words if docnum in scanned else (words[0], frozenset()),
+                   section)
         if stored[shown].get("case"):
             hit = replace(hit, case=case_of(stored[shown]["case"], stored))
         hits.append(hit)
@@ -254,6 +260,15 @@ def case_of(key: str, members: list[dict]) -> dict:
         {"id": d["id"], "date": d.get("date"), "meeting": d.get("meeting"), "number": d.get("number", ""),
          "title": d.get("title", ""), "name": meeting_name(d.get("body"), d.get("forum"), d.get("cluster"))}
         for d in ordered]}
+
+
+def _scanned(docsets, searcher, keys: frozenset[str], page: list[int]) -> set[int]:
+    """The items of `page` whose OCR-key field has one of the query's `keys`: only there is a word
+    marked by its OCR key (and the snippet spared an OCR key per word of every other item)."""
+    if not keys or not page:
+        return set()
+    having = docsets.mask(docsets.union([docsets.term(searcher, "ocr", key) for key in keys]))
+    return {docnum for docnum in page if having[docnum]}
 
 
 def _top(ids: np.ndarray, score: np.ndarray, count: int) -> np.ndarray:

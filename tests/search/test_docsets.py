@@ -91,10 +91,10 @@ def test_a_graded_query_scores_as_its_whoosh_matcher_does(searcher):
 def test_one_word_in_several_fields_counts_its_best_field_whole_and_the_others_by_the_tiebreak(searcher):
     word = _stems(searcher, "demens")[0]
     fields = ["title", "sagsfremstilling", "beslutning"]
+    terms = [Term(f, word, boost=2.0 if f == "title" else 1.0) for f in fields]
     sets = DocSets(searcher)
-    ids, scores = sets.scores(searcher, RANKING, Or([Term(f, word, boost=2.0 if f == "title" else 1.0) for f in fields]))
-    per_field = [dict(zip(*(a.tolist() for a in sets.scores(searcher, RANKING, Term(f, word, boost=2.0 if f == "title" else 1.0)))))
-                 for f in fields]
+    ids, scores = sets.scores(searcher, RANKING, Or(terms))
+    per_field = [dict(zip(*(a.tolist() for a in sets.scores(searcher, RANKING, term)))) for term in terms]
     several = 0
     for doc, score in zip(ids.tolist(), scores.tolist()):
         found = [p[doc] for p in per_field if doc in p]
