@@ -126,6 +126,9 @@ def _alias_pattern(registry: Registry) -> tuple[re.Pattern, dict[str, Body]]:
     return re.compile(r"(?<!\w)(" + alternation + r")(?!\w)"), owners
 
 
+_UDVALG = re.compile(r"udvalg", re.I)
+
+
 def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registry, place: str | None) -> str | None:
     if entry is not None:
         return CLUSTER_FORUM if entry.kind == "cluster" else entry.kind
@@ -140,6 +143,8 @@ def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registr
         return "municipal committee"
     if regional and re.search(r"(?<!\w)region\s+\w", fold(name + "\n" + evidence)):
         return "regional committee"
+    if not regional and _UDVALG.search(name):
+        return "municipal committee"  # a committee nothing places: most are a municipality's, as Byråd's are
     return OTHER
 
 

@@ -61,3 +61,19 @@ def test_pdf_items_know_their_page(tmp_path):
     m = corpus.read(path)
     assert m.kind == "referat"
     assert [(i.number, i.page) for i in m.items] == [("1", 1), ("2", 2), ("3", 3)]
+
+
+@pytest.mark.parametrize("committee, kind", [
+    ("Byråd 2022-2025", "municipal committee"),
+    ("Sundheds- og Omsorgsudvalget", "municipal committee"),
+    ("Klima-, Teknik- og Miljøudvalget", "municipal committee"),
+    ("Regionsrådet", "regional committee"),
+    ("Ældrerådet", "other"),
+])
+def test_a_committee_nothing_places_is_described_as_the_council_is(tmp_path, committee, kind):
+    """A publisher's export names its committee and no municipality: its committees are one kind, as the
+    council's is, not `municipal committee` for Byråd and `other` for the health committee (#19)."""
+    from tests.firstagenda import write_meeting
+
+    path = write_meeting(tmp_path / "m.json", committee, "2023-05-08", [("1", "Budgetopfølgning", "", "Godkendt.")])
+    assert corpus.read(path).body_kind == kind
