@@ -131,8 +131,27 @@ class Scores:
     recall: float
 
 
-def measure(hits: list[str], relevant: dict[str, int]) -> Scores:
+def measure(hits: list[str], relevant: dict[str, int], cases: dict[str, str] | None = None) -> Scores:
+    """The scores of a ranking; with `cases` (item key -> case key, `case_keys`) at the level of cases:
+    a case counts once, at its first rank, with the best grade of its judged appearances, as a reader
+    sees one hit per case (search groups the appearances of a case, #19)."""
+    if cases is not None:
+        hits = list(dict.fromkeys(cases.get(h, h) for h in hits))
+        graded: dict[str, int] = {}
+        for key, grade in relevant.items():
+            case = cases.get(key, key)
+            graded[case] = max(grade, graded.get(case, 0))
+        relevant = graded
     return Scores(ndcg(hits, relevant), reciprocal_rank(hits, relevant), recall(hits, relevant))
+
+
+def case_keys(index_dir, key: Callable) -> dict[str, str]:
+    """Item key -> the key of its case (the stored `case` search groups by; the item's own key when it
+    belongs to no case), for every item of the index."""
+    import indexer
+
+    with indexer.open_index(index_dir).searcher() as searcher:
+        return {key(d): d.get("case") or key(d) for d in searcher.all_stored_fields()}
 
 
 def summary(per_query: dict[str, Scores]) -> Scores:
@@ -141,21 +160,26 @@ def summary(per_query: dict[str, Scores]) -> Scores:
 
 
 # -- the systems ----------------------------------------------------------------------------------
-def referat_hits(index_dir, judged: Judged, key: Callable, limit: int = K, features=None) -> list[str]:
+def referat_hits(index_dir, judged: Judged, key: Callable, limit: int = K, features=None,
+                 grouped: bool = False) -> list[str]:
+    """The keys of referat's hits: one per case when `grouped` (as users see them), else every appearance."""
     import search
     from search.expand import FEATURES
 
     try:
-        result = search.run(index_dir, judged.query, limit=limit,
+        result = search.run(index_dir, judged.query, limit=limit, all_appearances=not grouped,
                             features=FEATURES if features is None else features, **judged.options)
     except search.QueryError:
         return []
     return [key(h) for h in result.hits]
 
 
-def run_referat(index_dir, judged: list[Judged], key: Callable = file_key, features=None) -> dict[str, Scores]:
-    """Scores per query id of referat's top ten."""
-    return {j.id: measure(referat_hits(index_dir, j, key, features=features), j.relevant) for j in judged}
+def run_referat(index_dir, judged: list[Judged], key: Callable = file_key, features=None,
+                cases: dict[str, str] | None = None) -> dict[str, Scores]:
+    """Scores per query id of referat's top ten: of every appearance, or with `cases` of its hits as
+    users see them, one per case, scored at the level of cases (`measure`)."""
+    return {j.id: measure(referat_hits(index_dir, j, key, features=features, grouped=cases is not None),
+                          j.relevant, cases) for j in judged}
 
 
 class Baseline:
@@ -194,14 +218,18 @@ class Baseline:
                  if t in self.model.vocab_dict]
         scores = self.model.get_scores(words) if words else np.zeros(len(self.ids))
         if judged.options:
-            listed = search.run(self.index_dir, "", limit=len(self.ids), **judged.options)
+            listed = search.run(self.index_dir, "", limit=len(self.ids), all_appearances=True, **judged.options)
             allowed = {h.id for h in listed.hits}
             scores = scores * np.array([i in allowed for i in self.ids])
         order = [i for i in np.lexsort((np.arange(len(scores)), -scores)) if scores[i] > 0]
         return [self.keys[i] for i in order[:limit]]
 
-    def run(self, judged: list[Judged]) -> dict[str, Scores]:
-        return {j.id: measure(self.ranking(j), j.relevant) for j in judged}
+    def run(self, judged: list[Judged], cases: dict[str, str] | None = None) -> dict[str, Scores]:
+        """Scores per query id; with `cases`, of its whole ranking taken one case at a time (`measure`), as
+        if it grouped its hits as referat does."""
+        if cases is None:
+            return {j.id: measure(self.ranking(j), j.relevant) for j in judged}
+        return {j.id: measure(self.ranking(j, limit=len(self.ids)), j.relevant, cases) for j in judged}
 
 
 # -- the sets -------------------------------------------------------------------------------------
@@ -303,17 +331,21 @@ def main(argv: list[str] | None = None) -> int:
             if args.pool:
                 pool(target, judged_set, args.pool)
                 continue
-            ours = run_referat(target, judged_set.queries, judged_set.key)
-            theirs = Baseline(target, judged_set.key).run(judged_set.queries)
-            print(f"\n{judged_set.name}: {len(judged_set.queries)} queries")
-            if args.verbose:
-                print(f"{'id':6} {'referat':>7} {'base':>7}  query")
-                for j in judged_set.queries:
-                    print(f"{j.id:6} {ours[j.id].ndcg:7.3f} {theirs[j.id].ndcg:7.3f}  {j.query} "
-                          f"{' '.join(f'--{k} {v}' for k, v in j.options.items())}")
-            print(f"{'system':24} {'nDCG@10':>8} {'MRR':>6} {'Recall@10':>10}")
-            print(_line("referat", summary(ours)))
-            print(_line("BM25 baseline (bm25s)", summary(theirs)))
+            baseline = Baseline(target, judged_set.key)
+            cases = case_keys(target, judged_set.key)
+            for view, grouping in (("cases: one hit per case, as search shows them", cases),
+                                   ("items: every appearance (--all-appearances)", None)):
+                ours = run_referat(target, judged_set.queries, judged_set.key, cases=grouping)
+                theirs = baseline.run(judged_set.queries, cases=grouping)
+                print(f"\n{judged_set.name}, {view}: {len(judged_set.queries)} queries")
+                if args.verbose:
+                    print(f"{'id':6} {'referat':>7} {'base':>7}  query")
+                    for j in judged_set.queries:
+                        print(f"{j.id:6} {ours[j.id].ndcg:7.3f} {theirs[j.id].ndcg:7.3f}  {j.query} "
+                              f"{' '.join(f'--{k} {v}' for k, v in j.options.items())}")
+                print(f"{'system':24} {'nDCG@10':>8} {'MRR':>6} {'Recall@10':>10}")
+                print(_line("referat", summary(ours)))
+                print(_line("BM25 baseline (bm25s)", summary(theirs)))
     return 0
 
 
