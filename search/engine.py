@@ -248,13 +248,23 @@ def _highlight_words(query) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def attachment_passage(attachments, words: tuple[frozenset[str], frozenset[str]]) -> tuple[dict, str] | None:
-    """The first attachment page holding a query word: (where it is, its passage)."""
+    """Where the query's words are in the attachments: the first page holding one (with its passage),
+    and under `matching` every attachment and page that holds one."""
     stems, keys = words
+    first, matching = None, []
     for n, a in enumerate(attachments, start=1):
-        for page, text in enumerate(a.pages, start=1):
-            if text and matches(text, stems, keys if a.ocr else frozenset()):
-                return attachment_place(a, page, n), snippet(text, words)
-    return None
+        pages = [page for page, text in enumerate(a.pages, start=1)
+                 if text and matches(text, stems, keys if a.ocr else frozenset())]
+        if not pages:
+            continue
+        place = attachment_place(a, pages[0], n)
+        matching.append({"number": place["number"], "label": a.label, "pages": pages})
+        if first is None:
+            first = place, snippet(a.pages[pages[0] - 1], words)
+    if first is None:
+        return None
+    first[0]["matching"] = matching
+    return first
 
 
 def attachment_place(a, page: int | None, n: int) -> dict:

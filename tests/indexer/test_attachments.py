@@ -29,7 +29,8 @@ Godkendt.
 """
 
 PLAN = [["Handleplan 2024", "Indledning og baggrund for planen"],
-        ["Mål for indsatsen", "Kommunerne styrker tandplejen for de svageste ældre."]]
+        ["Mål for indsatsen", "Kommunerne styrker tandplejen for de svageste ældre."],
+        ["Økonomi", "Tandplejen finansieres af puljen."]]
 
 
 def folder(tmp_path, plan=PLAN):
@@ -50,6 +51,7 @@ def test_a_word_only_in_a_bilag_finds_its_item_with_name_and_page(tmp_path):
         hit = result.hits[0]
         assert hit.title == "Genoptræning efter hofteoperation"
         assert hit.attachment["where"] == "Bilag 1 – Handleplan 2024, s. 2" and hit.attachment["only"]
+        assert hit.attachment["matching"] == [{"number": 1, "label": "Bilag 1 – Handleplan 2024", "pages": [2, 3]}]
         assert "**tandplejen**" in hit.snippet
         assert result.facets["section"] == {"bilag": 1}  # items, not pages
         assert index.search("bilag:tandpleje").total == index.search("tandpleje", section="bilag").total == 1
@@ -58,10 +60,11 @@ def test_a_word_only_in_a_bilag_finds_its_item_with_name_and_page(tmp_path):
         own = index.search("genoptræning").hits[0]
         assert own.attachment is None  # ...and a word of the item's own text is shown from it
         item = index.show(hit.id)
-        assert [(a["label"], a["pages"]) for a in item.attachments] == [("Bilag 1 – Handleplan 2024", 2),
+        assert [(a["label"], a["pages"]) for a in item.attachments] == [("Bilag 1 – Handleplan 2024", 3),
                                                                          ("Bilag 2 – Høringssvar", 0)]
     out = CliRunner().invoke(main, ["search", "--index", str(ix), "tandplejen"], catch_exceptions=False).output
-    assert f"only in Bilag 1 – Handleplan 2024, s. 2 (referat open {hit.id} --attachment 1 --page 2)" in out
+    where = "only in Bilag 1 – Handleplan 2024, s. 2 (also s. 3)"
+    assert f"{where} (referat open {hit.id} --attachment 1 --page 2)" in out
     opened = CliRunner().invoke(main, ["open", "--index", str(ix), hit.id, "--attachment", "1", "--page", "2",
                                        "--print"], catch_exceptions=False)
     assert opened.exit_code == 0 and opened.output.strip().endswith("Bilag%201%20-%20Handleplan%202024.pdf#page=2")
@@ -82,7 +85,7 @@ def test_an_attachment_word_ranks_below_the_same_word_in_an_items_own_text(tmp_p
 def test_reindex_rereads_the_attachment_that_changed(tmp_path):
     minutes, ix = folder(tmp_path), tmp_path / "ix"
     indexer.build(ix, [minutes])
-    changed = [PLAN[0], ["Mål for indsatsen", "Kommunerne styrker fodplejen for de svageste ældre."]]
+    changed = [PLAN[0], ["Mål for indsatsen", "Kommunerne styrker fodplejen for de svageste ældre."], PLAN[0]]
     (minutes / "Bilag 1 - Handleplan 2024.pdf").write_bytes(make_pdf(changed))
     report = indexer.reindex(ix)
     assert [p.rsplit("/", 1)[1] for p in report.updated] == ["Bilag 1 - Handleplan 2024.pdf"]
@@ -150,8 +153,9 @@ def test_the_web_page_shows_the_matching_bilag_page_and_links_the_attachments(tm
         hit_id = search.open(tmp_path / "ix").search("tandplejen").hits[0].id
         link = f'/source/{hit_id}?bilag=1#page=2">Bilag 1 – Handleplan 2024, s. 2</a>'
         assert "Kun fundet i" in page and link in page
+        assert f'/source/{hit_id}?bilag=1#page=3">s. 3</a>' in page  # every page with the words
         item = client.get(f"/item/{hit_id}").text
-        assert f'?bilag=1">Bilag 1 – Handleplan 2024</a> (2 s.)' in item
+        assert f'?bilag=1">Bilag 1 – Handleplan 2024</a> (3 s.)' in item
         assert "Bilag 2 – Høringssvar (ikke hentet)" in item
         served = client.get(f"/source/{hit_id}", params={"bilag": "1"})
         assert served.status_code == 200 and served.content == (minutes / "Bilag 1 - Handleplan 2024.pdf").read_bytes()
