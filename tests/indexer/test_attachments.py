@@ -160,3 +160,22 @@ def test_the_web_page_shows_the_matching_bilag_page_and_links_the_attachments(tm
         served = client.get(f"/source/{hit_id}", params={"bilag": "1"})
         assert served.status_code == 200 and served.content == (minutes / "Bilag 1 - Handleplan 2024.pdf").read_bytes()
         assert client.get(f"/source/{hit_id}", params={"bilag": "2"}).status_code == 400
+
+
+def test_an_xml_exports_enclosure_is_linked_by_name_and_read_from_word(tmp_path):
+    import docx
+
+    from tests.corpus.test_formats import ACADRE
+
+    minutes = tmp_path / "m"
+    minutes.mkdir()
+    write(minutes / "agenda.xml", ACADRE)
+    note = docx.Document()
+    note.add_heading("Statusnotat", level=1)
+    note.add_paragraph("Forebyggelsespakkerne er implementeret i alle distrikter undtagen Vestegnen.")
+    note.save(minutes / "Statusnotat.docx")  # no `Bilag` in the name: linked because the export names it
+    report = indexer.build(tmp_path / "ix", [minutes])
+    assert report.failed == [] and report.items == 2
+    with search.open(tmp_path / "ix") as index:
+        hit = index.search("Vestegnen").hits[0]
+        assert hit.title == "Forebyggelsespakker. Status" and hit.attachment["where"] == "Bilag 1 – Statusnotat, s. 1"
