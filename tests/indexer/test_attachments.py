@@ -179,3 +179,24 @@ def test_an_xml_exports_enclosure_is_linked_by_name_and_read_from_word(tmp_path)
     with search.open(tmp_path / "ix") as index:
         hit = index.search("Vestegnen").hits[0]
         assert hit.title == "Forebyggelsespakker. Status" and hit.attachment["where"] == "Bilag 1 – Statusnotat, s. 1"
+
+
+def test_kill_9_while_a_new_scanned_bilag_is_read_leaves_the_index_then_the_next_run_links_it(
+        tmp_path, ocr_cache, tesseract):
+    import signal
+
+    from tests.indexer.faults import snapshot, start_at_fault
+
+    minutes, ix = folder(tmp_path), tmp_path / "ix"
+    indexer.build(ix, [minutes])
+    before = snapshot(ix)
+    (minutes / "Bilag 2 - Høringssvar.pdf").write_bytes(make_scanned_pdf([["Høringssvar fra patientforeningen"]]))
+    proc = start_at_fault(["reindex", "--index", str(ix), "--quiet"], "ocr", tmp_path)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    assert snapshot(ix) == before
+    report = indexer.reindex(ix)
+    assert report.failed == [] and [p.rsplit("/", 1)[1] for p in report.added] == ["Bilag 2 - Høringssvar.pdf"]
+    with search.open(ix) as index:
+        hit = index.search("patientforeningen").hits[0]
+        assert hit.title == "Genoptræning efter hofteoperation" and hit.attachment["where"].startswith("Bilag 2")
