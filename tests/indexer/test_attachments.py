@@ -15,6 +15,8 @@ Sundhedsrådet, Horsens-klyngen
 Dato: 12. marts 2024
 
 1. Godkendelse af dagsorden
+Bilag:
+Ingen bilag.
 Beslutning
 Godkendt.
 
@@ -59,6 +61,8 @@ def test_a_word_only_in_a_bilag_finds_its_item_with_name_and_page(tmp_path):
         assert index.search("genoptræning", section="bilag").total == 0
         own = index.search("genoptræning").hits[0]
         assert own.attachment is None  # ...and a word of the item's own text is shown from it
+        formality = index.search("dagsorden").hits[0]
+        assert index.show(formality.id).attachments == []  # `Ingen bilag.` is no attachment
         item = index.show(hit.id)
         assert [(a["label"], a["pages"]) for a in item.attachments] == [("Bilag 1 – Handleplan 2024", 3),
                                                                          ("Bilag 2 – Høringssvar", 0)]
