@@ -20,7 +20,7 @@ from .expand import FEATURES, apply_corrections, corrections, expand_compounds
 from .facets import build_filters, counts, section_name, stored_facets
 from .query import QueryError, parse, section_prefixes
 from .result import SORTS, Hit, ItemView, Result, Stats
-from .snippets import matches, snippet
+from .snippets import could_match, matches, snippet
 
 RANKING = scoring.BM25F()  # field weights are query boosts (search.query.FIELD_BOOSTS)
 
@@ -253,8 +253,8 @@ def attachment_passage(attachments, words: tuple[frozenset[str], frozenset[str]]
     stems, keys = words
     first, matching = None, []
     for n, a in enumerate(attachments, start=1):
-        pages = [page for page, text in enumerate(a.pages, start=1)
-                 if text and matches(text, stems, keys if a.ocr else frozenset())]
+        pages = [page for page, text in enumerate(a.pages, start=1) if text and (a.ocr or could_match(text, stems))
+                 and matches(text, stems, keys if a.ocr else frozenset())]
         if not pages:
             continue
         place = attachment_place(a, pages[0], n)
