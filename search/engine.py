@@ -332,6 +332,7 @@ def stats_of(searcher) -> Stats:
     for stored in searcher.all_stored_fields():
         paths.add(stored["path"])
         paths.update(source.path for source in unpack_sources(stored))
+        paths.update(a.source for a in unpack_attachments(stored) if a.source)
         meetings.add(stored.get("meeting"))
         row = table.setdefault(stored.get("cluster") or "(unknown)", {})
         year = str(stored.get("year") or "(no date)")

@@ -48,6 +48,7 @@ def test_a_word_only_in_a_bilag_finds_its_item_with_name_and_page(tmp_path):
     report = indexer.build(ix, [minutes])
     assert report.failed == [] and report.items == 2 and len(report.added) == 2
     with search.open(ix) as index:
+        assert index.stats().files == 2  # the minutes and the bilag read into them
         result = index.search("tandplejen")
         assert result.total == 1
         hit = result.hits[0]
