@@ -54,19 +54,24 @@ def listed_attachments(entries) -> tuple[Attachment, ...]:
     return tuple(out)
 
 
-def named_in(item: AgendaItem) -> tuple[Attachment, ...]:
-    """What an item names as its attachments: its publisher's list, else the lines of its `Bilag` section."""
+def named_in(item: AgendaItem) -> tuple[tuple[Attachment, bool], ...]:
+    """What an item names as its attachments, each with whether it is surely one when no file has its
+    name: its publisher's list (sure), else the lines of its `Bilag` section (sure when a line reads as an
+    attachment's name, `Bilag 2 - Høringssvar` or `notat.pdf`; a line of prose such as `Ingen bilag` is not)."""
     if item.attachments:
-        return item.attachments
+        return tuple((a, True) for a in item.attachments)
     text = item.section_map().get("bilag", "")
-    lines = [_BULLET.sub("", part).strip() for line in text.splitlines() for part in line.split(";")]
-    return listed_attachments([line for line in lines if line])
+    lines = [line for line in (_BULLET.sub("", part).strip() for row in text.splitlines() for part in row.split(";"))
+             if line]
+    return tuple(zip(listed_attachments(lines),
+                     (bool(re.match(r"\s*bilag\s*(?:nr\.?\s*)?\d", line, re.I) or _FILE_SUFFIX.search(line))
+                      for line in lines if split_name(line)[1])))
 
 
 def looks_like_attachment(path: str) -> bool:
     """A file named as an attachment: `Bilag 2 - ….pdf`, or as fetch saves them."""
     stem = Path(path).stem
-    return bool(_BILAG.match(stem) and re.match(r"\s*bilag\b", stem, re.I)) or bool(_FETCHED.search(stem))
+    return bool(_BILAG.match(stem) or _FETCHED.search(stem))
 
 
 def read_attachment(path: str, data: bytes) -> Attachment:
@@ -120,15 +125,17 @@ def link(documents: list[tuple[Meeting, tuple[str, ...]]],
         items = []
         for item in doc.items:
             attachments = []
-            for listed in named_in(item):
+            for listed, sure in named_in(item):
                 key = _key(listed.name)
                 read = next((found for folder in folders
                              if (found := (by_ref.get((folder, listed.ref.lower())) if listed.ref else None)
                                  or by_name.get((folder, key)))), None)
                 if read is not None:
                     linked.add(read.source)
-                    listed = replace(read, name=listed.name, number=listed.number, ref=listed.ref or read.ref)
-                attachments.append(listed)
+                    attachments.append(replace(read, name=listed.name, number=listed.number,
+                                               ref=listed.ref or read.ref))
+                elif sure:
+                    attachments.append(listed)
             items.append(replace(item, attachments=tuple(attachments)) if attachments else item)
         out.append(replace(doc, items=tuple(items)))
     return out, [read for read in files if read.source not in linked]

@@ -524,12 +524,15 @@ def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit,
 
     \b
     Query language: words (all must match), "a phrase", AND / OR / NOT, -word,
-    prefix*, =exactform (no stemming), title:word, beslutning:word, cluster:Name, year:2023.
-    A case number (21-014446, EMN-2025-010561, 12/27845) finds its case's items first.
+    prefix*, =exactform (no stemming), title:word, beslutning:word, cluster:Name, year:2023,
+    bilag:word (the attachments alone, as --in bilag). A hit found only in an attachment
+    names it and its page. A case number (21-014446, EMN-2025-010561, 12/27845) finds its
+    case's items first.
     \b
     Example:
       referat search telekol --cluster gødstrup --year 2023-2024
       referat search '"livets afslutning"' --section referat --json
+      referat search handleplan --in bilag
     """
     from .run import run
 

@@ -22,7 +22,7 @@ from .grouping import group_page, newest
 from .meetings import meeting_name
 from .query import QueryError, parse, section_prefixes
 from .result import SORTS, Hit, ItemView, Message, Result, Stats
-from .snippets import matches, snippet
+from .snippets import could_match, matches, snippet
 
 RANKING = scoring.BM25F()  # field weights are query boosts (search.query.FIELD_BOOSTS)
 
@@ -368,13 +368,23 @@ def _highlight_words(query) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def attachment_passage(attachments, words: tuple[frozenset[str], frozenset[str]]) -> tuple[dict, str] | None:
-    """The first attachment page holding a query word: (where it is, its passage)."""
+    """Where the query's words are in the attachments: the first page holding one (with its passage),
+    and under `matching` every attachment and page that holds one."""
     stems, keys = words
+    first, matching = None, []
     for n, a in enumerate(attachments, start=1):
-        for page, text in enumerate(a.pages, start=1):
-            if text and matches(text, stems, keys if a.ocr else frozenset()):
-                return attachment_place(a, page, n), snippet(text, words)
-    return None
+        pages = [page for page, text in enumerate(a.pages, start=1) if text and (a.ocr or could_match(text, stems))
+                 and matches(text, stems, keys if a.ocr else frozenset())]
+        if not pages:
+            continue
+        place = attachment_place(a, pages[0], n)
+        matching.append({"number": place["number"], "label": a.label, "pages": pages})
+        if first is None:
+            first = place, snippet(a.pages[pages[0] - 1], words)
+    if first is None:
+        return None
+    first[0]["matching"] = matching
+    return first
 
 
 def attachment_place(a, page: int | None, n: int) -> dict:
@@ -450,6 +460,7 @@ def stats_of(searcher) -> Stats:
     for stored in searcher.all_stored_fields():
         paths.add(stored["path"])
         paths.update(source.path for source in unpack_sources(stored))
+        paths.update(a.source for a in unpack_attachments(stored) if a.source)
         meetings.add(stored.get("meeting"))
         year = str(stored.get("year") or NO_DATE)
         row = table.setdefault(stored.get("cluster") or NO_CLUSTER, {})

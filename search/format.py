@@ -162,7 +162,12 @@ def attachment_line(hit: Hit) -> str:
     words were found when it was in an attachment."""
     a = hit.attachment
     command = f"referat open {hit.id} --attachment {a['number']}" + (f" --page {a['page']}" if a["page"] else "")
-    return f"{'only in' if a.get('only') else 'in'} {a['where']}" + (f" ({command})" if a["uri"] else "")
+    more = [p for m in a.get("matching", []) if m["number"] == a["number"] for p in m["pages"][1:]]
+    others = [f"{m['label']} s. {', '.join(map(str, m['pages']))}" for m in a.get("matching", [])
+              if m["number"] != a["number"]]
+    also = ", ".join(([f"s. {', '.join(map(str, more))}"] if more else []) + others)
+    return (f"{'only in' if a.get('only') else 'in'} {a['where']}" + (f" (also {also})" if also else "")
+            + (f" ({command})" if a["uri"] else ""))
 
 
 def who_met(hit: Hit) -> tuple[str | None, ...]:

@@ -9,7 +9,9 @@ cost more than the search itself.
 """
 from __future__ import annotations
 
-from indexer.analysis import TOKEN_RE, danish_analyzer, ocr_key
+from functools import lru_cache
+
+from indexer.analysis import FOLD, TOKEN_RE, danish_analyzer, ocr_key, stem_exceptions
 
 SNIPPET_CHARS = 240
 SURROUND = 70  # context before the first and after the last match of a passage
@@ -48,6 +50,49 @@ def matches(text: str, stems: frozenset[str], keys: frozenset[str]) -> list[tupl
             at = lower.find(word, end)
     found.sort()
     return found
+
+
+_SPELLINGS = (("ae", ("ae", "æ")), ("oe", ("oe", "ø")), ("aa", ("aa", "å")))
+_HALF = {"a": "æå", "o": "ø"}  # a letter whose spelling out begins with this one
+_RARE_FOLDED = "äöéèü"  # folded too, but rare: a text with one of them is folded before it is searched
+
+
+@lru_cache(maxsize=256)
+def _needles(stems: frozenset[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(what a folded text must contain to hold one of `stems`, the same in every æ/ø/å spelling for an
+    unfolded lowercase text): each stem (Snowball stems and their repairs are prefixes of the folded
+    word), and for a stem the exception table gives to other forms, those forms' own stems."""
+    folded = set(stems) | {snowball for snowball, canonical in stem_exceptions().items() if canonical in stems}
+    spelled = set()
+    for needle in folded:
+        forms = [needle]
+        for pair, spellings in _SPELLINGS:
+            forms = [variant for f in forms for variant in _respell(f, pair, spellings)]
+        # A stem can end inside a spelled-out letter: `trae` (træ) loses its `e` and is `tra`.
+        forms += [f[:-1] + letter for f in forms for letter in _HALF.get(f[-1:], "")]
+        spelled.update(forms)
+    return tuple(sorted(folded)), tuple(sorted(spelled))
+
+
+def _respell(word: str, pair: str, spellings: tuple[str, ...]) -> list[str]:
+    """`word` with each `pair` in it spelled every way of `spellings` (at most 2**k forms for k pairs)."""
+    pieces = word.split(pair)
+    forms = [pieces[0]]
+    for piece in pieces[1:]:
+        forms = [f + s + piece for f in forms for s in spellings]
+    return forms
+
+
+def could_match(text: str, stems: frozenset[str]) -> bool:
+    """A cheap necessary condition for `matches(text, stems, ...)` to find something (no OCR keys):
+    substring searches in the lowercased text, where `matches` analyses every word."""
+    folded, spelled = _needles(stems)
+    lower = text.lower().replace("-", "").replace("–", "")  # a hyphenated word's term is its parts joined
+    if any(ch in lower for ch in _RARE_FOLDED):
+        lower, needles = lower.translate(FOLD), folded
+    else:
+        needles = spelled
+    return any(needle in lower for needle in needles)
 
 
 def _whole(text: str, start: int, end: int) -> bool:

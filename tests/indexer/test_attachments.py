@@ -15,6 +15,8 @@ Sundhedsrådet, Horsens-klyngen
 Dato: 12. marts 2024
 
 1. Godkendelse af dagsorden
+Bilag:
+Ingen bilag.
 Beslutning
 Godkendt.
 
@@ -29,7 +31,8 @@ Godkendt.
 """
 
 PLAN = [["Handleplan 2024", "Indledning og baggrund for planen"],
-        ["Mål for indsatsen", "Kommunerne styrker tandplejen for de svageste ældre."]]
+        ["Mål for indsatsen", "Kommunerne styrker tandplejen for de svageste ældre."],
+        ["Økonomi", "Tandplejen finansieres af puljen."]]
 
 
 def folder(tmp_path, plan=PLAN):
@@ -45,11 +48,13 @@ def test_a_word_only_in_a_bilag_finds_its_item_with_name_and_page(tmp_path):
     report = indexer.build(ix, [minutes])
     assert report.failed == [] and report.items == 2 and len(report.added) == 2
     with search.open(ix) as index:
+        assert index.stats().files == 2  # the minutes and the bilag read into them
         result = index.search("tandplejen")
         assert result.total == 1
         hit = result.hits[0]
         assert hit.title == "Genoptræning efter hofteoperation"
         assert hit.attachment["where"] == "Bilag 1 – Handleplan 2024, s. 2" and hit.attachment["only"]
+        assert hit.attachment["matching"] == [{"number": 1, "label": "Bilag 1 – Handleplan 2024", "pages": [2, 3]}]
         assert "**tandplejen**" in hit.snippet
         assert result.facets["section"] == {"bilag": 1}  # items, not pages
         assert index.search("bilag:tandpleje").total == index.search("tandpleje", section="bilag").total == 1
@@ -57,11 +62,14 @@ def test_a_word_only_in_a_bilag_finds_its_item_with_name_and_page(tmp_path):
         assert index.search("genoptræning", section="bilag").total == 0
         own = index.search("genoptræning").hits[0]
         assert own.attachment is None  # ...and a word of the item's own text is shown from it
+        formality = index.search("dagsorden").hits[0]
+        assert index.show(formality.id).attachments == []  # `Ingen bilag.` is no attachment
         item = index.show(hit.id)
-        assert [(a["label"], a["pages"]) for a in item.attachments] == [("Bilag 1 – Handleplan 2024", 2),
+        assert [(a["label"], a["pages"]) for a in item.attachments] == [("Bilag 1 – Handleplan 2024", 3),
                                                                          ("Bilag 2 – Høringssvar", 0)]
     out = CliRunner().invoke(main, ["search", "--index", str(ix), "tandplejen"], catch_exceptions=False).output
-    assert f"only in Bilag 1 – Handleplan 2024, s. 2 (referat open {hit.id} --attachment 1 --page 2)" in out
+    where = "only in Bilag 1 – Handleplan 2024, s. 2 (also s. 3)"
+    assert f"{where} (referat open {hit.id} --attachment 1 --page 2)" in out
     opened = CliRunner().invoke(main, ["open", "--index", str(ix), hit.id, "--attachment", "1", "--page", "2",
                                        "--print"], catch_exceptions=False)
     assert opened.exit_code == 0 and opened.output.strip().endswith("Bilag%201%20-%20Handleplan%202024.pdf#page=2")
@@ -82,7 +90,7 @@ def test_an_attachment_word_ranks_below_the_same_word_in_an_items_own_text(tmp_p
 def test_reindex_rereads_the_attachment_that_changed(tmp_path):
     minutes, ix = folder(tmp_path), tmp_path / "ix"
     indexer.build(ix, [minutes])
-    changed = [PLAN[0], ["Mål for indsatsen", "Kommunerne styrker fodplejen for de svageste ældre."]]
+    changed = [PLAN[0], ["Mål for indsatsen", "Kommunerne styrker fodplejen for de svageste ældre."], PLAN[0]]
     (minutes / "Bilag 1 - Handleplan 2024.pdf").write_bytes(make_pdf(changed))
     report = indexer.reindex(ix)
     assert [p.rsplit("/", 1)[1] for p in report.updated] == ["Bilag 1 - Handleplan 2024.pdf"]
@@ -138,21 +146,41 @@ def test_a_bilag_alone_in_a_folder_is_a_document_of_its_own(tmp_path, shared_dir
         assert index.source(hit.id).path.endswith("aarhus_sager-paa-vej_bilag.pdf")
 
 
-def test_the_web_page_shows_the_matching_bilag_page_and_links_the_attachments(tmp_path):
-    from starlette.testclient import TestClient
+def test_an_xml_exports_enclosure_is_linked_by_name_and_read_from_word(tmp_path):
+    import docx
 
-    from search.web import create_app
+    from tests.corpus.test_formats import ACADRE
 
-    minutes = folder(tmp_path)
-    indexer.build(tmp_path / "ix", [minutes])
-    with TestClient(create_app(tmp_path / "ix")) as client:
-        page = client.get("/", params={"q": "tandplejen"}).text
-        hit_id = search.open(tmp_path / "ix").search("tandplejen").hits[0].id
-        link = f'/source/{hit_id}?bilag=1#page=2">Bilag 1 – Handleplan 2024, s. 2</a>'
-        assert "Kun fundet i" in page and link in page
-        item = client.get(f"/item/{hit_id}").text
-        assert f'?bilag=1">Bilag 1 – Handleplan 2024</a> (2 s.)' in item
-        assert "Bilag 2 – Høringssvar (ikke hentet)" in item
-        served = client.get(f"/source/{hit_id}", params={"bilag": "1"})
-        assert served.status_code == 200 and served.content == (minutes / "Bilag 1 - Handleplan 2024.pdf").read_bytes()
-        assert client.get(f"/source/{hit_id}", params={"bilag": "2"}).status_code == 400
+    minutes = tmp_path / "m"
+    minutes.mkdir()
+    write(minutes / "agenda.xml", ACADRE)
+    note = docx.Document()
+    note.add_heading("Statusnotat", level=1)
+    note.add_paragraph("Forebyggelsespakkerne er implementeret i alle distrikter undtagen Vestegnen.")
+    note.save(minutes / "Statusnotat.docx")  # no `Bilag` in the name: linked because the export names it
+    report = indexer.build(tmp_path / "ix", [minutes])
+    assert report.failed == [] and report.items == 2
+    with search.open(tmp_path / "ix") as index:
+        hit = index.search("Vestegnen").hits[0]
+        assert hit.title == "Forebyggelsespakker. Status" and hit.attachment["where"] == "Bilag 1 – Statusnotat, s. 1"
+
+
+def test_kill_9_while_a_new_scanned_bilag_is_read_leaves_the_index_then_the_next_run_links_it(
+        tmp_path, ocr_cache, tesseract):
+    import signal
+
+    from tests.indexer.faults import snapshot, start_at_fault
+
+    minutes, ix = folder(tmp_path), tmp_path / "ix"
+    indexer.build(ix, [minutes])
+    before = snapshot(ix)
+    (minutes / "Bilag 2 - Høringssvar.pdf").write_bytes(make_scanned_pdf([["Høringssvar fra patientforeningen"]]))
+    proc = start_at_fault(["reindex", "--index", str(ix), "--quiet"], "ocr", tmp_path)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    assert snapshot(ix) == before
+    report = indexer.reindex(ix)
+    assert report.failed == [] and [p.rsplit("/", 1)[1] for p in report.added] == ["Bilag 2 - Høringssvar.pdf"]
+    with search.open(ix) as index:
+        hit = index.search("patientforeningen").hits[0]
+        assert hit.title == "Genoptræning efter hofteoperation" and hit.attachment["where"].startswith("Bilag 2")

@@ -188,3 +188,28 @@ def test_any_words_a_quoted_phrase_and_the_star_become_the_query_whooshs_parser_
             assert built == parsed and getattr(built, "scale", None) == getattr(parsed, "scale", None), text
             phrase = f'"{text}"'
             assert _parse(schema, fields, False, phrase) == all_words.parse(phrase), phrase
+
+
+def test_could_match_never_rules_out_a_text_that_matches():
+    """The attachment pages' prefilter is a necessary condition of snippets.matches, for every word of
+    the sample minutes and words spelled with æ/ø/å, the exception table's forms and stems cut inside
+    a spelled-out letter (træ)."""
+    from indexer.analysis import TOKEN_RE, danish_analyzer
+    from search.snippets import could_match, matches
+
+    import corpus
+    from tests.conftest import SAMPLE
+
+    text = "\n".join(i.body for f in sorted(SAMPLE.iterdir()) for i in corpus.read(f).items)
+    text += " Et træ, de pårørende, Gødstrup, indstilles, besluttet, tiltrådt, udsættes, en café, søen, blåt."
+    analyse = danish_analyzer().word_analyser()
+    words = set(TOKEN_RE.findall(text.lower()))
+    assert len(words) > 200
+    for word in words:
+        stopped, term, parts = analyse(word)
+        if stopped:
+            continue
+        for stems in [frozenset([term]), *(frozenset([p]) for p in parts)]:
+            if matches(text, stems, frozenset()):
+                assert could_match(text, stems), (word, stems)
+    assert not could_match("Intet om sagen her.", frozenset(["budgetram"]))
