@@ -65,9 +65,13 @@ def furniture_key(text: str) -> str:
     return _PAGE_REF.sub("#", text)
 
 
+_DATE_TOKEN = re.compile(r"\b\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}\b|\b\d{1,2}\.\s*[a-zæøå]{3,9}\.?\s+\d{4}\b|\b\d{4}-\d{2}-\d{2}\b", re.I)
+
+
 def _masked(text: str) -> str:
-    """... and every other number too (the page's date), for lines that also stand at one place."""
-    return _DIGITS.sub("#", _PAGE_REF.sub("#", text))
+    """... and a date too (the page's date, when a header prints it), for lines that also stand at one
+    place; other numbers count (`punkt 2` and `punkt 3` are two lines)."""
+    return _DATE_TOKEN.sub("#", _PAGE_REF.sub("#", text))
 
 
 def _labelled(text: str) -> bool:
@@ -79,7 +83,7 @@ def _labelled(text: str) -> bool:
 def running_lines(pages: list[list[tuple[str, float]]]) -> list[set[int]]:
     """Per page, the indexes of its running header and footer lines.
 
-    A line is furniture when the same text (numbers aside) stands at the same height on at least half
+    A line is furniture when the same text (page numbers and dates aside) stands at the same height on at least half
     of the pages, and every line between it and the page's edge is furniture too: a section label or a
     sentence that happens to recur never stands in an unbroken run of repeated lines from the edge.
     """
