@@ -148,3 +148,21 @@ def test_a_label_line_closing_every_page_stays_a_section(tmp_path):
     assert [i.title for i in m.items] == topics
     assert [i.section_map().get("referat") for i in m.items] == [
         f"Gruppen tog punkt {n} til efterretning." for n in range(1, 5)]
+
+
+def test_structured_exports_get_the_same_hygiene(tmp_path):
+    import json
+
+    from tests.corpus.test_formats import firstagenda_json
+
+    data = firstagenda_json()
+    item = data["Dagsordenpunkter"][3]
+    item["Navn"] = "Status på ＴｅｌｅＫＯＬ"
+    item["Felter"] = [{"Navn": "Beslutning", "Html": "<p>Tele&shy;KOL-indsatsen blev godkendt.</p>", "Tekst": ""},
+                      {"Navn": "Indstilling", "Html": "", "Tekst": "At tele\u00admedicin udbredes."}]
+    path = tmp_path / "moede.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    m = corpus.read(path)
+    assert m.items[3].title == "Status på TeleKOL"
+    assert m.items[3].section_map() == {"beslutning": "TeleKOL-indsatsen blev godkendt.",
+                                        "indstilling": "At telemedicin udbredes."}
