@@ -17,18 +17,20 @@ from collections import Counter
 
 from .labels import match_label
 
-_CHARS = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}  # full-width ASCII forms
-_CHARS.update({0x3000: " ", 0xA0: " ", 0x202F: " ", 0x2007: " "})
-_CHARS.update({c: None for c in (0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)})
-_CHARS.update({0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl"})
-_TABLE = str.maketrans(_CHARS)
+_CHARS = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}  # full-width ASCII forms
+_CHARS.update({"\u3000": " ", "\u00a0": " ", "\u202f": " ", "\u2007": " "})
+_CHARS.update({c: "" for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"})
+_CHARS.update({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
+# No-break spaces are whitespace to every later step already: they alone do not call for a rewrite.
+_ODD = re.compile("[" + "".join(c for c in _CHARS if c not in "\u00a0\u202f\u2007") + "]")
+_ODD_OR_SPACE = re.compile("[" + "".join(_CHARS) + "]")
 
 
 def normalise(text: str) -> str:
     """Full-width forms, soft hyphens, zero-width marks, ligatures and odd spaces as plain text."""
-    if text.isascii():
+    if text.isascii() or not _ODD.search(text):
         return text
-    return text.translate(_TABLE)
+    return _ODD_OR_SPACE.sub(lambda m: _CHARS[m.group()], text)
 
 
 _RULE_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -63,9 +65,13 @@ def furniture_key(text: str) -> str:
     return _PAGE_REF.sub("#", text)
 
 
+_DATE_TOKEN = re.compile(r"\b\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}\b|\b\d{1,2}\.\s*[a-zæøå]{3,9}\.?\s+\d{4}\b|\b\d{4}-\d{2}-\d{2}\b", re.I)
+
+
 def _masked(text: str) -> str:
-    """... and every other number too (the page's date), for lines that also stand at one place."""
-    return _DIGITS.sub("#", _PAGE_REF.sub("#", text))
+    """... and a date too (the page's date, when a header prints it), for lines that also stand at one
+    place; other numbers count (`punkt 2` and `punkt 3` are two lines)."""
+    return _DATE_TOKEN.sub("#", _PAGE_REF.sub("#", text))
 
 
 def _labelled(text: str) -> bool:
@@ -77,7 +83,7 @@ def _labelled(text: str) -> bool:
 def running_lines(pages: list[list[tuple[str, float]]]) -> list[set[int]]:
     """Per page, the indexes of its running header and footer lines.
 
-    A line is furniture when the same text (numbers aside) stands at the same height on at least half
+    A line is furniture when the same text (page numbers and dates aside) stands at the same height on at least half
     of the pages, and every line between it and the page's edge is furniture too: a section label or a
     sentence that happens to recur never stands in an unbroken run of repeated lines from the edge.
     """

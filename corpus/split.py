@@ -19,6 +19,7 @@ from .registry import Registry
 from .segment import Heading, clean, is_page_type, prepare, segment
 
 _CASE_LINE = re.compile(r"^\s*(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*:?\s*[\w./-]*\d", re.IGNORECASE)
+_GROUP_HEADER = re.compile(r"^\s*\d{1,2}\.0\.?\s+\S")
 _CLOSED_LINE = re.compile(
     r"^\s*(?:lukket punkt|lukket sag|punktet er lukket|lukket)\s*[.:]?\s*$"
     r"|^\s*(?:sags?\s*nr|sagsnummer|sagsbehandler|status)\b.*\blukket\s*$",  # `Sagsnr.: 2016-1 Sagsbehandler: X Lukket`
@@ -35,7 +36,12 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry,
     items: list[AgendaItem] = []
     header_end = seg.header_end
     header = texts[:header_end]
-    for position, (heading, (start, stop)) in enumerate(zip(headings, _body_ranges(headings, texts)), start=1):
+    ranges = _body_ranges(headings, texts)
+    if len(headings) >= 2 and not any(t.strip() and not _GROUP_HEADER.match(t) for a, b in ranges for t in texts[a:b]):
+        # An agenda of headings only (`1.1 Title` lines under `1.0 Group`): each item is listed, not written.
+        headings = [replace(h, listed_only=True) for h in headings]
+        ranges = _body_ranges(headings, texts)
+    for position, (heading, (start, stop)) in enumerate(zip(headings, ranges), start=1):
         body = texts[start:stop]
         lead = _case_line_before(heading, texts)
         sections = split_sections(body)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from ..bodies import describe_body
 from ..dates import find_dates
-from ..hygiene import normalise
+from ..hygiene import clean_line, normalise
 from ..kinds import document_kind
 from ..labels import match_label
 from ..attachments import listed_attachments
@@ -68,7 +68,7 @@ def sections_from_lines(lines: list[Line]) -> tuple[Section, ...]:
     name, buffer = "tekst", []
 
     def close() -> None:
-        text = "\n".join(" ".join(line.split()) for line in buffer).strip()
+        text = "\n".join(" ".join(clean_line(line).split()) for line in buffer).strip()
         if text or name != "tekst":
             sections.append(Section(name, text))
 

@@ -11,6 +11,7 @@ import re
 import zipfile
 from dataclasses import replace
 
+from ..hygiene import clean_line
 from ..model import Meeting
 from ..readers import Line, ReadError, join_hyphenated
 from ..split import split_meeting
@@ -55,7 +56,7 @@ def docx_lines(data: bytes) -> list[Line]:
             label = numbering.label(block)
             for n, text in enumerate(block.text.replace("\r", "\n").split("\n")):
                 text = f"{label} {text}" if label and n == 0 else text
-                lines.append(Line(" ".join(text.split()), heading=_level(block)))
+                lines.append(Line(" ".join(clean_line(text).split()), heading=_level(block)))
         elif isinstance(block, Table):
             for row in block.rows:
                 cells = list(dict.fromkeys(" ".join(c.text.split()) for c in row.cells))

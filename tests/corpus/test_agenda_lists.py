@@ -128,3 +128,22 @@ def test_two_level_numbering_in_the_agenda_list(tmp_path):
                          ("2.1", "Status på ventelister"), ("2.2", "Kvartalsrapport"), ("3", "Eventuelt")]
     assert [i.listed_only for i in m.items] == [False, True, False, True, True]
     assert [i.group for i in m.items] == ["1. Sager til beslutning"] * 2 + ["2. Sager til orientering"] * 2 + [None]
+
+
+def test_an_agenda_of_two_level_headings_only_lists_its_items(tmp_path):
+    m = parse(tmp_path, """\
+        Dagsorden
+        Social- og Sundhedsudvalget
+        Mødedato: 8. maj 2024 kl. 16.00
+
+        1.0 Sager til beslutning
+        1.1 Godkendelse af puljeprojekt
+        1.2 Høring om akutplan
+        2.0 Sager til orientering
+        2.1 Status på ventelister
+        2.2 Kvartalsrapport
+        """)
+    assert titles(m) == [("1.1", "Godkendelse af puljeprojekt"), ("1.2", "Høring om akutplan"),
+                         ("2.1", "Status på ventelister"), ("2.2", "Kvartalsrapport")]
+    assert all(i.listed_only and i.sections == () for i in m.items)
+    assert [i.group for i in m.items] == ["1. Sager til beslutning"] * 2 + ["2. Sager til orientering"] * 2

@@ -133,3 +133,36 @@ def telekol_index(tmp_path_factory):
 def test_queries_are_normalised_like_documents(telekol_index, query):
     result = search.run(telekol_index, query, features=FEATURES - {"typos"})
     assert [h.title for h in result.hits] == ["Status på TeleKOL"]
+
+
+def test_a_label_line_closing_every_page_stays_a_section(tmp_path):
+    """One item per page, each ending in `Referat:` and its one line: the decision is kept."""
+    topics = ["Godkendelse af dagsorden", "Status på TeleKOL", "Rekruttering af sygeplejersker", "Eventuelt"]
+    pages = [["Referat Faglig Operativ Gruppe Voksen Psykiatri", "Tid: 5. marts 2025 kl. 13.00", ""]] + [[]] * 3
+    pages = [head + [Bold(f"{n}. {topic}"), Bold("Indstilling:"), f"At gruppen drøfter {topic.lower()}.", "",
+                     Bold("Referat:"), f"Gruppen tog punkt {n} til efterretning."]
+             for n, (head, topic) in enumerate(zip(pages, topics), start=1)]
+    path = tmp_path / "m.pdf"
+    path.write_bytes(make_pdf(pages, positioned=True))
+    m = corpus.read(path)
+    assert [i.title for i in m.items] == topics
+    assert [i.section_map().get("referat") for i in m.items] == [
+        f"Gruppen tog punkt {n} til efterretning." for n in range(1, 5)]
+
+
+def test_structured_exports_get_the_same_hygiene(tmp_path):
+    import json
+
+    from tests.corpus.test_formats import firstagenda_json
+
+    data = firstagenda_json()
+    item = data["Dagsordenpunkter"][3]
+    item["Navn"] = "Status på ＴｅｌｅＫＯＬ"
+    item["Felter"] = [{"Navn": "Beslutning", "Html": "<p>Tele&shy;KOL-indsatsen blev godkendt.</p>", "Tekst": ""},
+                      {"Navn": "Indstilling", "Html": "", "Tekst": "At tele\u00admedicin udbredes."}]
+    path = tmp_path / "moede.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    m = corpus.read(path)
+    assert m.items[3].title == "Status på TeleKOL"
+    assert m.items[3].section_map() == {"beslutning": "TeleKOL-indsatsen blev godkendt.",
+                                        "indstilling": "At telemedicin udbredes."}
