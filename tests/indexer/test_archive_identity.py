@@ -86,7 +86,7 @@ def test_a_folder_is_its_registered_source_s_municipality_s(tmp_path):
         rows = {(r.date, r.body): (r.body_kind, r.municipality, r.region, r.period) for r in ix.meetings().rows}
     assert rows == {
         ("2023-03-13", "Sundheds- og Omsorgsudvalget"): ("municipal committee", "Greve", "Region Sjælland", None),
-        ("2023-03-14", "Sundheds- og Omsorgsudvalget"): ("other", None, None, None),
+        ("2023-03-14", "Sundheds- og Omsorgsudvalget"): ("municipal committee", None, None, None),
         (None, "Spørgsmål / Svar til Byrådet"): ("other", "Greve", "Region Sjælland", "2022-2025"),
     }
     unknown = run.invoke(main, ["source", "add", "archive", "--folder", str(tmp_path / "other"),
