@@ -369,18 +369,23 @@ def _highlight_words(query) -> tuple[frozenset[str], frozenset[str]]:
 
 def attachment_passage(attachments, words: tuple[frozenset[str], frozenset[str]]) -> tuple[dict, str] | None:
     """Where the query's words are in the attachments: the first page holding one (with its passage),
-    and under `matching` every attachment and page that holds one."""
+    and under `matching` every attachment and page that holds one. A page is listed when a query stem
+    starts a word on it (snippets.could_match, a pattern search); pages are analysed word by word
+    (snippets.matches) only until the one whose passage is shown: every page of every hit cost tens of ms."""
     stems, keys = words
     first, matching = None, []
     for n, a in enumerate(attachments, start=1):
-        pages = [page for page, text in enumerate(a.pages, start=1) if text and (a.ocr or could_match(text, stems))
-                 and matches(text, stems, keys if a.ocr else frozenset())]
-        if not pages:
+        candidates = [page for page, text in enumerate(a.pages, start=1)
+                      if text and (a.ocr or could_match(text, stems))]
+        sure = next((page for page in candidates
+                     if matches(a.pages[page - 1], stems, keys if a.ocr else frozenset())), None)
+        if sure is None:
             continue
-        place = attachment_place(a, pages[0], n)
+        pages = [page for page in candidates if page >= sure]
+        place = attachment_place(a, sure, n)
         matching.append({"number": place["number"], "label": a.label, "pages": pages})
         if first is None:
-            first = place, snippet(a.pages[pages[0] - 1], words)
+            first = place, snippet(a.pages[sure - 1], words)
     if first is None:
         return None
     first[0]["matching"] = matching

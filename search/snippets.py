@@ -9,6 +9,7 @@ cost more than the search itself.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from indexer.analysis import FOLD, TOKEN_RE, danish_analyzer, ocr_key, stem_exceptions
@@ -83,16 +84,25 @@ def _respell(word: str, pair: str, spellings: tuple[str, ...]) -> list[str]:
     return forms
 
 
+@lru_cache(maxsize=256)
+def _needle_patterns(stems: frozenset[str]) -> tuple[re.Pattern, re.Pattern]:
+    """The needles (folded, spelled) as patterns that find them where a token starts."""
+    return tuple(re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(needles, key=len, reverse=True))) + ")")
+                 for needles in _needles(stems))
+
+
 def could_match(text: str, stems: frozenset[str]) -> bool:
-    """A cheap necessary condition for `matches(text, stems, ...)` to find something (no OCR keys):
-    substring searches in the lowercased text, where `matches` analyses every word."""
-    folded, spelled = _needles(stems)
-    lower = text.lower().replace("-", "").replace("–", "")  # a hyphenated word's term is its parts joined
+    """A cheap necessary condition for `matches(text, stems, ...)` to find something (no OCR keys): a
+    stem where a word, or a hyphenated word's part, starts, in a pattern search of the lowercased text
+    (and of it with hyphens dropped, for a hyphenated word's joined term), where `matches` analyses
+    every word."""
+    folded, spelled = _needle_patterns(stems)
+    lower = text.lower()
     if any(ch in lower for ch in _RARE_FOLDED):
-        lower, needles = lower.translate(FOLD), folded
+        lower, pattern = lower.translate(FOLD), folded
     else:
-        needles = spelled
-    return any(needle in lower for needle in needles)
+        pattern = spelled
+    return bool(pattern.search(lower) or pattern.search(lower.replace("-", "").replace("–", "")))
 
 
 def _whole(text: str, start: int, end: int) -> bool:
