@@ -329,7 +329,7 @@ class DocSets:
             score = idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / self.average_length(searcher,
                                                                                                    node.fieldname)))
             return ids, score * node.boost
-        from .expand import COORDINATION_POWER, MinimumMatch
+        from .expand import COORDINATION_POWER, MinimumMatch, word_weight
 
         if isinstance(node, Or) and _one_word_in_fields(searcher, node):
             return self._word_in_fields(searcher, weighting, node)
@@ -346,7 +346,11 @@ class DocSets:
             if isinstance(node, And) or graded:
                 keep = hits >= (node.minimum if graded else len(parts))
                 if graded:
-                    total = total * (hits / len(parts)) ** COORDINATION_POWER
+                    weights = [word_weight(self.live.size, len(self.intersect(p[0], self.live))) for p in parts]
+                    _, _, found = self._gather(np.concatenate([p[0] for p in parts]),
+                                               np.concatenate([np.full(len(p[0]), w) for p, w in zip(parts, weights)]),
+                                               False)
+                    total = total * (found / sum(weights)) ** COORDINATION_POWER
                     if complete is not None:
                         complete.append(docs[hits == len(parts)])
                 return docs[keep], total[keep]

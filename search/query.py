@@ -25,7 +25,7 @@ from .expand import FEATURES, GRADED_TERMS, drop_question_words, expand_synonyms
 MAX_QUERY_CHARS = 1000
 # Ranking weights (BM25F field boosts): a word in the title says most about an item, a word in the
 # decision more than one in the background text; a word only in an attachment (bilag) least.
-FIELD_BOOSTS = {"title": 3.0, "beslutning": 1.6, "indstilling": 1.3, "participants": 0.1, "ocr": 0.8,
+FIELD_BOOSTS = {"title": 4.0, "beslutning": 1.6, "indstilling": 1.3, "participants": 0.1, "ocr": 0.8,
                 ATTACHMENT_FIELD: 0.4}
 # A word found in several fields of an item: its best field counts whole, each other field by this much
 # (search.docsets), so repeating a word in every section adds less than having it where it matters.
