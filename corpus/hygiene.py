@@ -68,10 +68,14 @@ def furniture_key(text: str) -> str:
 _DATE_TOKEN = re.compile(r"\b\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}\b|\b\d{1,2}\.\s*[a-zæøå]{3,9}\.?\s+\d{4}\b|\b\d{4}-\d{2}-\d{2}\b", re.I)
 
 
+_ANY_DIGIT = re.compile(r"\d")
+_MASK = re.compile(f"{_DATE_TOKEN.pattern}|{_PAGE_REF.pattern}", re.I)
+
+
 def _masked(text: str) -> str:
     """... and a date too (the page's date, when a header prints it), for lines that also stand at one
     place; other numbers count (`punkt 2` and `punkt 3` are two lines)."""
-    return _DATE_TOKEN.sub("#", _PAGE_REF.sub("#", text))
+    return _MASK.sub("#", text) if _ANY_DIGIT.search(text) else text
 
 
 def _labelled(text: str) -> bool:
@@ -137,8 +141,10 @@ def repeated_furniture(texts: list[str]) -> set[int]:
     blocks of short lines repeated at least three times that hold a page marker (`Åbent referat`, a
     date line, a page number), such as `Sundhedsudvalget` / `Åbent referat` / `Dato: 04.12.2012`."""
     drop = {i for i, t in enumerate(texts) if t and len(t) < 30 and PAGE_NUMBER.match(t.strip()) and re.search(r"[a-z]", t, re.I)}
-    keys = [_masked(" ".join(t.split())) if t.strip() and len(t) <= _MAX_FURNITURE else None for t in texts]
+    keys = [_masked(t.strip()) if len(t) <= _MAX_FURNITURE and t.strip() else None for t in texts]
     counts = Counter(k for k in keys if k)
+    if not any(n >= _MIN_REPEATS and ("#" in k or _MARKER.search(k)) for k, n in counts.items()):
+        return drop  # no repeated line holds a date, a page number or the document's type
     repeated = [k is not None and counts[k] >= _MIN_REPEATS for k in keys]
     nonblank = [i for i, t in enumerate(texts) if t.strip()]
     a = 0
@@ -177,13 +183,16 @@ def flattened_furniture(texts: list[str]) -> dict[int, str]:
     long = [i for i, t in enumerate(texts) if len(t) > _FLAT_PAGE]
     if not long:
         return {}
-    words = {i: _INLINE_PAGE.sub(" ", texts[i]).split() for i in long}
-    need = max(3, (len(long) + 1) // 2)
-    out = {i: " ".join(w) for i, w in words.items() if len(w) != len(texts[i].split())}
-    total = sum(len(t) for t in texts)
-    if len(long) < 3 or sum(len(texts[i]) for i in long) < _FLAT_SHARE * total:
+    out = {i: " ".join(_INLINE_PAGE.sub(" ", texts[i]).split()) for i in long
+           if "ide" in texts[i] and _INLINE_PAGE.search(texts[i])}
+    if len(long) < 3 or sum(len(texts[i]) for i in long) < _FLAT_SHARE * sum(map(len, texts)):
         return out
+    words = {i: out.get(i, texts[i]).split() for i in long}
+    need = max(3, (len(long) + 1) // 2)
     for end in (False, True):
+        pairs = Counter(tuple(_DIGITS.sub("#", x) for x in (w[-2:][::-1] if end else w[:2])) for w in words.values())
+        if pairs.most_common(1)[0][1] < need:
+            continue  # not even two words open (or close) most pages alike
         counts: Counter[tuple[str, ...]] = Counter()
         for w in words.values():
             masked = [_DIGITS.sub("#", x) for x in (w[::-1] if end else w)]
@@ -204,6 +213,7 @@ def flattened_furniture(texts: list[str]) -> dict[int, str]:
 _WORD = re.compile(r"[^\W\d_]+")
 _FRAGMENT = 3  # letters: letter-spacing damage leaves fragments this short
 _DAMAGED_SHARE = 0.6
+_FRAGMENT_SHARE = 0.3
 _MIN_JOINS = 0.3  # of a damaged line's tokens, at least this share must join into known words
 _MAX_PARTS = 8
 # Words of a meeting's header that the rest of a document may not repeat.
@@ -211,9 +221,20 @@ _HEADER_WORDS = ("referat", "dagsorden", "udvalget", "udvalg", "mødet", "møde"
                  "beslutning", "sagsfremstilling", "bilag", "godkendelse", "orientering", "eventuelt", "deltagere")
 
 
+# Danish words of up to three letters that running text is full of: they are not fragments.
+_SHORT_WORDS = frozenset(
+    "i og at af en et på til der som med for den det de er om ud nu ny nye ved har kan var vil jf fx se så men år"
+    " hos fra sin sit sig man vi os du jeg han hun kl nr pkt mv ift ca bl a o m ej op få fik gik tog gav mod end"
+    " også".split())
+
+
 def _damaged(tokens: list[str]) -> bool:
-    words = [t for t in tokens if _WORD.search(t)]
-    return len(words) >= 3 and sum(len(_WORD.sub("", t)) == 0 and len(t) <= _FRAGMENT for t in words) >= _DAMAGED_SHARE * len(words)
+    """Most tokens are short, and many of them are fragments: no Danish short word, no abbreviation."""
+    if len(tokens) < 3 or sum(len(t) <= _FRAGMENT for t in tokens) < _DAMAGED_SHARE * len(tokens):
+        return False
+    fragments = sum(len(t) <= _FRAGMENT and t.isalpha() and not t.isupper() and t.lower() not in _SHORT_WORDS
+                    for t in tokens)
+    return fragments >= 2 and fragments >= _FRAGMENT_SHARE * len(tokens)
 
 
 def repair_spacing(texts: list[str]) -> dict[int, str]:
@@ -222,8 +243,9 @@ def repair_spacing(texts: list[str]) -> dict[int, str]:
     A line is damaged when most of its tokens are one- to three-letter fragments; fragments are joined
     only where the join is a word the document uses elsewhere (or a header word), compared by Danish
     stem or as a compound's first part, so `i en af de` stays as it is."""
-    tokens = [t.split() if t else [] for t in texts]
-    damaged = [i for i, toks in enumerate(tokens) if _damaged(toks)]
+    # Spaced-apart letters make short tokens: at most 4.5 characters a token, spaces included.
+    tokens = {i: t.split() for i, t in enumerate(texts) if len(t) >= 8 and 4.5 * t.count(" ") >= len(t)}
+    damaged = [i for i, toks in tokens.items() if _damaged(toks)]
     if not damaged:
         return {}
     import snowballstemmer
@@ -232,18 +254,20 @@ def repair_spacing(texts: list[str]) -> dict[int, str]:
     bad = set(damaged)
     vocabulary = {w.lower() for i, t in enumerate(texts) if i not in bad for w in _WORD.findall(t) if len(w) > _FRAGMENT}
     vocabulary.update(_HEADER_WORDS)
-    stems = {stem(w) for w in vocabulary}
     ordered = sorted(vocabulary)
 
+    def begins_a_word(prefix: str) -> bool:
+        at = bisect.bisect_left(ordered, prefix)
+        return at < len(ordered) and ordered[at].startswith(prefix)
+
     def known(word: str) -> bool:
-        """Used in the document, by stem or as the first part of a compound (`ældre` in `ældreområdet`)."""
+        """Used in the document: itself, another form of it (a word that begins with its Danish stem),
+        or as the first part of a compound (`ældre` in `ældreområdet`)."""
         w = word.lower()
         if len(w) <= _FRAGMENT:
             return False
-        if w in vocabulary or stem(w) in stems:
-            return True
-        at = bisect.bisect_left(ordered, w)
-        return at < len(ordered) and ordered[at].startswith(w)
+        root = stem(w)
+        return w in vocabulary or begins_a_word(w) or (len(root) > _FRAGMENT and begins_a_word(root))
 
     out: dict[int, str] = {}
     for i in damaged:

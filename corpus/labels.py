@@ -79,16 +79,14 @@ def inline_label_starts(text: str) -> list[int]:
     return [m.end() for m in _INLINE_RE.finditer(text)]
 
 
-_UPPER_RE = re.compile(
-    r"(?:^|(?<=[\wæøå.,;:)!?])\s+)(?P<label>" + "|".join(f"(?:{p})" for p, _ in LABELS) + r")(?![\wæøå])", re.IGNORECASE
-)
-_UPPER_HINT = re.compile(r"[A-ZÆØÅ]{5,}")
+_CAPS_HINT = re.compile(r"[A-ZÆØÅ]{5}")
+_CAPS = re.compile(r"(?<![\wæøåÆØÅ])[A-ZÆØÅÉ]{2,}(?:[ /-][A-ZÆØÅÉ]{2,})*(?![\wæøåÆØÅ])")
 
 
 def inline_upper_labels(text: str) -> list[tuple[int, int]]:
     """Where labels printed in capitals stand inside running text (`... dagsordenen. INDSTILLING
     Forvaltningen indstiller ...`), as (start, end): a flattened PDF's label lines, without a colon."""
-    if not _UPPER_HINT.search(text):
+    if not _CAPS_HINT.search(text):
         return []
-    return [(m.start("label"), m.end("label")) for m in _UPPER_RE.finditer(text)
-            if m.group("label").isupper() and len(m.group("label")) >= 5]
+    return [(m.start(), m.end()) for m in _CAPS.finditer(text)
+            if len(m.group()) >= 5 and (label := match_label(m.group())) is not None and not label[1]]

@@ -18,7 +18,8 @@ _GAP = r"(?:\s+\S+){0,6}?\s+"
 
 
 def _phrase_pattern(phrase: str) -> str:
-    """`besluttede … at udsætte` as a regular expression (whole words, any whitespace, OCR letters)."""
+    """`besluttede … at udsætte` as a regular expression (any whitespace, OCR letters); the caller asks
+    for whole words around the alternation of all phrases, once."""
     start = phrase.startswith("^")
     end = phrase.endswith("$")
     words = phrase.strip("^$").split()
@@ -31,7 +32,7 @@ def _phrase_pattern(phrase: str) -> str:
             parts.append(r"\s+")
         parts.append("".join(_LETTERS.get(ch, re.escape(ch)) for ch in word.lower()))
     body = "".join(parts)
-    return (r"^\s*" if start else r"(?<![\wæøå])") + body + (r"\.?\s*$" if end else r"(?![\wæøå])")
+    return (r"^\s*" if start else "") + body + (r"\.?\s*$" if end else "")
 
 
 @lru_cache(maxsize=1)
@@ -42,20 +43,21 @@ def _table() -> tuple[tuple[str, int, str], ...]:
 
 # (outcome, pattern) in the table's order; the facet's list of outcomes derives from it.
 OUTCOMES: tuple[tuple[str, str], ...] = tuple((name, pattern) for name, _, pattern in _table())
-_PATTERN = re.compile("|".join(f"(?P<o{n}>{p})" for n, (_, p) in enumerate(OUTCOMES)), re.IGNORECASE | re.MULTILINE)
+# One pattern per rank, strongest first: the first rank that matches anywhere decides.
+_BY_RANK = tuple(
+    re.compile(r"(?<![\wæøå])(?:" + "|".join(f"(?P<o{n}>{p})" for n, (_, r, p) in enumerate(_table()) if r == rank)
+               + r")(?![\wæøå])", re.IGNORECASE | re.MULTILINE)
+    for rank in sorted({r for _, r, _ in _table()})
+)
 
 
 def outcome_of(text: str) -> str | None:
     """The outcome a decision's text states, or None."""
-    best: tuple[int, int] | None = None  # (rank, index in the table)
-    for match in _PATTERN.finditer(text):
-        n = int(match.lastgroup[1:])
-        rank = _table()[n][1]
-        if best is None or rank < best[0]:
-            best = (rank, n)
-            if rank == 1:
-                break
-    return OUTCOMES[best[1]][0] if best else None
+    for pattern in _BY_RANK:
+        match = pattern.search(text)
+        if match:
+            return OUTCOMES[int(match.lastgroup[1:])][0]
+    return None
 
 
 def find_outcome(sections: dict[str, str]) -> str | None:

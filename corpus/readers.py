@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .hygiene import clean_line
+from .hygiene import clean_line, normalise, untable
 
 
 class ReadError(Exception):
@@ -62,7 +62,8 @@ def _declared_charset(data: bytes) -> str | None:
 
 def text_lines(text: str) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    return [Line(clean_line(line), number=n) for n, line in enumerate(text.split("\n"), start=1)]
+    text = normalise(text)  # once for the whole text: most have nothing to rewrite
+    return [Line(untable(line) if "|" in line else line, number=n) for n, line in enumerate(text.split("\n"), start=1)]
 
 
 _DROP_TAGS = ("script", "style", "nav", "footer", "header", "noscript", "form", "button", "aside", "iframe", "svg")
