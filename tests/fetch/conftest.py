@@ -54,3 +54,29 @@ def fill(portal: Portal) -> list[str]:
     portal.add_meeting(*HEALTH, ids[1], invented(ids[1], HEALTH[1], "2024-05-13", "rekruttering af sygeplejersker"))
     portal.add_meeting(*PRAKSIS, ids[2], invented(ids[2], PRAKSIS[1], "2024-06-03", "lægedækning i yderområder"))
     return ids
+
+
+FAST_ENV = {"REFERAT_FETCH_DELAY": "0", "REFERAT_FETCH_TIMEOUT": "5", "REFERAT_FETCH_RETRIES": "1"}
+
+
+def fetch_killed_at(ix, into, reached, release, where: str) -> None:
+    """Run `referat fetch` in a process of its own and kill -9 it once the stand-in portal signals
+    `reached` (a request it holds); the process must still be running when it is killed."""
+    import os
+    import signal
+    import subprocess
+
+    from tests.conftest import referat_command
+
+    proc = subprocess.Popen([referat_command(), "fetch", "--index", str(ix), "--into", str(into), "--no-index"],
+                            env={**os.environ, **FAST_ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert reached.wait(60), f"the fetch never got {where}"
+        assert proc.poll() is None, "the fetch ended before it was killed"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        release.set()
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL

@@ -3,21 +3,16 @@ resumed after a kill, and found in the index by their own words with their name 
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import threading
 
 from click.testing import CliRunner
 
 from search.cli import main
-from tests.conftest import referat_command
 from tests.pdfwriter import make_pdf
 
-from .conftest import HEALTH
+from .conftest import FAST_ENV, HEALTH, fetch_killed_at
 from .portal import Fault, meeting_json
 
-FAST_ENV = {"REFERAT_FETCH_DELAY": "0", "REFERAT_FETCH_TIMEOUT": "5", "REFERAT_FETCH_RETRIES": "1"}
 MEETING = "55555555-eeee-4eee-8eee-000000000005"
 PLAN = "aaaaaaaa-0000-4000-8000-00000000000a"
 HEARING = "bbbbbbbb-0000-4000-8000-00000000000b"
@@ -100,18 +95,7 @@ def test_a_fetch_killed_in_the_middle_of_a_bilag_resumes(portal, tmp_path):
     portal.fault(f"/Pdf/Bilag/{HEARING}.pdf", Fault(status=200, body=HEARING_PDF, content_type="application/pdf",
                                                     stall_after=len(HEARING_PDF) // 2, reached=reached,
                                                     release=release))
-    proc = subprocess.Popen([referat_command(), "fetch", "--index", str(ix), "--into", str(into), "--no-index"],
-                            env={**os.environ, **FAST_ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        assert reached.wait(60), "the fetch never reached the second bilag"
-        assert proc.poll() is None, "the fetch ended before it was killed"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        release.set()
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == -signal.SIGKILL
+    fetch_killed_at(ix, into, reached, release, "to the second bilag")
     assert [p.name.split("_bilag_")[1] for p in into.rglob("*_bilag_*.pdf")] == [f"{PLAN}.pdf"]
     portal.requests.clear()
     result = cli("fetch", "--index", ix, "--json")

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 import threading
 from datetime import date, timedelta
 
@@ -13,12 +10,11 @@ from click.testing import CliRunner
 
 from indexer.lock import WriterLock
 from search.cli import main
-from tests.conftest import SAMPLE, referat_command
+from tests.conftest import SAMPLE
 
-from .conftest import HEALTH, fill, invented
+from .conftest import FAST_ENV, HEALTH, fetch_killed_at, fill, invented
 from .portal import Fault
 
-FAST_ENV = {"REFERAT_FETCH_DELAY": "0", "REFERAT_FETCH_TIMEOUT": "5", "REFERAT_FETCH_RETRIES": "1"}
 
 
 def cli(*args, env=None):
@@ -108,19 +104,7 @@ def test_a_fetch_killed_mid_run_resumes_cleanly(portal, tmp_path, where):
         portal.fault(f"/Pdf/Dagsorden/{ids[0]}.pdf", Fault(status=200, body=pdf, content_type="application/pdf",
                                                             stall_after=len(pdf) // 2, reached=reached,
                                                             release=release))
-    env = {**os.environ, **FAST_ENV}
-    proc = subprocess.Popen([referat_command(), "fetch", "--index", str(ix), "--into", str(into), "--no-index"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        assert reached.wait(60), f"the fetch never got {where}"
-        assert proc.poll() is None, "the fetch ended before it was killed"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        release.set()
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == -signal.SIGKILL
+    fetch_killed_at(ix, into, reached, release, where)
     first = {p.suffix for p in (into / "nordvest").rglob("*_11111111.*")}
     assert first == ({".json", ".pdf"} if where == "between meetings" else {".json"})
     assert not list(into.rglob("*_22222222.json"))
