@@ -46,6 +46,7 @@ class DocSets:
         self._term_bytes = 0
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._lock = Lock()
+        self._live_mask: np.ndarray | None = None
 
     # -- set operations ------------------------------------------------------------------------
     # On a mask of every document number: linear in the sizes, where numpy's sorted-array set
@@ -54,6 +55,14 @@ class DocSets:
         marked = np.zeros(self.doc_count, dtype=bool)
         marked[docs] = True
         return marked
+
+    def live_count(self, docs: np.ndarray) -> int:
+        """How many of `docs` are not deleted."""
+        if self.live.size == self.doc_count:
+            return len(docs)
+        if self._live_mask is None:
+            self._live_mask = self.mask(self.live)
+        return int(np.count_nonzero(self._live_mask[docs]))
 
     def union(self, parts: list[np.ndarray]) -> np.ndarray:
         """Of sorted arrays each listing a document once."""
@@ -340,16 +349,15 @@ class DocSets:
                 return None
             if isinstance(node, DisjunctionMax) and node.tiebreak:
                 return None
-            docs, hits, total = self._gather(np.concatenate([p[0] for p in parts]),
-                                             np.concatenate([p[1] for p in parts]), isinstance(node, DisjunctionMax))
+            weights = [word_weight(self.live.size, self.live_count(p[0])) for p in parts] if graded else None
+            docs, hits, total, found = self._gather(
+                np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+                isinstance(node, DisjunctionMax),
+                np.concatenate([np.full(len(p[0]), w) for p, w in zip(parts, weights)]) if graded else None)
             total = total * node.boost
             if isinstance(node, And) or graded:
                 keep = hits >= (node.minimum if graded else len(parts))
                 if graded:
-                    weights = [word_weight(self.live.size, len(self.intersect(p[0], self.live))) for p in parts]
-                    _, _, found = self._gather(np.concatenate([p[0] for p in parts]),
-                                               np.concatenate([np.full(len(p[0]), w) for p, w in zip(parts, weights)]),
-                                               False)
                     total = total * (found / sum(weights)) ** COORDINATION_POWER
                     if complete is not None:
                         complete.append(docs[hits == len(parts)])
@@ -363,18 +371,19 @@ class DocSets:
         from .query import FIELD_TIEBREAK
 
         parts = [self.scores(searcher, weighting, term) for term in node.subqueries]
-        docs, _, total = self._gather(np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
-                                      False)
+        docs, _, total, _ = self._gather(np.concatenate([p[0] for p in parts]),
+                                         np.concatenate([p[1] for p in parts]), False)
         best = np.zeros(self.doc_count)
         for ids, values in parts:  # each part lists a document once: a maximum per part, no ufunc.at
             best[ids] = np.maximum(best[ids], values)
         best = best[docs]
         return docs, (best + FIELD_TIEBREAK * (total - best)) * node.boost
 
-    def _gather(self, ids: np.ndarray, values: np.ndarray, best: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _gather(self, ids: np.ndarray, values: np.ndarray, best: bool,
+                extra: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
         """(each document once, in how many parts it was (each part lists a document once), the sum of
-        its values, or with `best` their maximum). A few postings are sorted; many are tallied on a table
-        of every document (sorting them would cost more)."""
+        its values, or with `best` their maximum, and the sum of its `extra` values when given). A few
+        postings are sorted; many are tallied on a table of every document (sorting them would cost more)."""
         if len(ids) * 8 < self.doc_count:
             docs, slot = np.unique(ids, return_inverse=True)
             width = len(docs)
@@ -386,10 +395,11 @@ class DocSets:
             np.maximum.at(combined, slot, values)
         else:
             combined = np.bincount(slot, weights=values, minlength=width)
+        added = None if extra is None else np.bincount(slot, weights=extra, minlength=width)
         if docs is None:
             docs = np.flatnonzero(hits)
-            return docs, hits[docs], combined[docs]
-        return docs, hits, combined
+            return docs, hits[docs], combined[docs], None if added is None else added[docs]
+        return docs, hits, combined, added
 
     # -- queries -------------------------------------------------------------------------------
     def docs(self, searcher, query: Query) -> np.ndarray:

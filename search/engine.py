@@ -220,25 +220,30 @@ def _grouped(docsets, searcher, query, docs, scored, sort: str, allowed, first: 
              section: str | None, ahead=None) -> tuple[int, list[Hit]]:
     """(the number of cases the matching items make, the page of hits, one per case: search.grouping);
     the items of `ahead` (a pasted case number's) rank before the others."""
-    if scored is not None:
+    codes, _ = docsets.column(searcher, "case")
+    if scored is not None and (ahead is None or not len(ahead)):
         ids, score = scored
         keep = docsets.mask(docs)[ids]
-        ids, score = ids[keep], score[keep]
-        best = np.lexsort((ids, -score))
-        order, scores = ids[best], dict(zip(ids[best].tolist(), score[best].tolist()))
-    elif sort == "relevance":
-        chosen = None if allowed is None and len(docs) == docsets.live.size else set(docs.tolist())
-        ranked = searcher.search(query, filter=chosen, limit=None)
-        scores = {hit.docnum: hit.score for hit in ranked}
-        order = np.array([hit.docnum for hit in ranked], dtype=np.int64)
+        total, page, scores = _grouped_ranked(codes, ids[keep], score[keep], first, limit)
     else:
-        order, scores = docsets.by_date(searcher, docs, newest_first=sort == "-date"), {}
-    order = np.asarray(order, dtype=np.int64)
-    if ahead is not None and len(ahead):
-        first_ones = np.isin(order, ahead)
-        order = np.concatenate([order[first_ones], order[~first_ones]])
-    codes, _ = docsets.column(searcher, "case")
-    total, page = group_page(np.asarray(order, dtype=np.int64), codes, first, limit)
+        if scored is not None:
+            ids, score = scored
+            keep = docsets.mask(docs)[ids]
+            ids, score = ids[keep], score[keep]
+            best = np.lexsort((ids, -score))
+            order, scores = ids[best], dict(zip(ids[best].tolist(), score[best].tolist()))
+        elif sort == "relevance":
+            chosen = None if allowed is None and len(docs) == docsets.live.size else set(docs.tolist())
+            ranked = searcher.search(query, filter=chosen, limit=None)
+            scores = {hit.docnum: hit.score for hit in ranked}
+            order = np.array([hit.docnum for hit in ranked], dtype=np.int64)
+        else:
+            order, scores = docsets.by_date(searcher, docs, newest_first=sort == "-date"), {}
+        order = np.asarray(order, dtype=np.int64)
+        if ahead is not None and len(ahead):
+            first_ones = np.isin(order, ahead)
+            order = np.concatenate([order[first_ones], order[~first_ones]])
+        total, page = group_page(order, codes, first, limit)
     hits = []
     scanned = _scanned(docsets, searcher, words[1], [int(d) for members in page for d in members])
     for members in page:
@@ -251,6 +256,33 @@ def _grouped(docsets, searcher, query, docs, scored, sort: str, allowed, first: 
             hit = replace(hit, case=case_of(stored[shown]["case"], stored))
         hits.append(hit)
     return total, hits
+
+
+def _grouped_ranked(codes: np.ndarray, ids: np.ndarray, score: np.ndarray, first: int,
+                    limit: int) -> tuple[int, list[np.ndarray], dict[int, float]]:
+    """`group_page` of items ranked by `score`, without sorting them all: the best are taken in growing
+    prefixes (search._top) until they make the page's groups, whose other members are then found among
+    every matching item. (groups in all, the page's members in rank order, their scores)."""
+    keys = codes[ids]
+    cased = keys[keys >= 0]
+    total = int(np.count_nonzero(np.bincount(cased))) if len(cased) else 0
+    total += int(np.count_nonzero(keys < 0))
+    count = max(4 * (first + limit), 64)
+    while True:
+        best = _top(ids, score, min(count, len(ids)))
+        _, page = group_page(ids[best], codes, first, limit)
+        if len(page) >= limit or count >= len(ids):
+            break
+        count *= 4
+    wanted = np.array([codes[members[0]] for members in page if codes[members[0]] >= 0], dtype=keys.dtype)
+    others = np.flatnonzero(np.isin(keys, wanted)) if len(wanted) else np.empty(0, dtype=np.int64)
+    members_of = {}
+    for at in others[np.lexsort((ids[others], -score[others]))]:
+        members_of.setdefault(int(keys[at]), []).append(at)
+    full = [ids[members_of[int(codes[m[0]])]] if codes[m[0]] >= 0 else m for m in page]
+    position = {int(ids[at]): float(score[at]) for group in members_of.values() for at in group}
+    position.update({int(ids[at]): float(score[at]) for at in best})
+    return total, full, position
 
 
 def case_of(key: str, members: list[dict]) -> dict:
