@@ -17,7 +17,7 @@ from ..labels import match_label
 from ..attachments import listed_attachments
 from ..model import AgendaItem, Attachment, Meeting, Section
 from ..outcome import find_outcome
-from ..readers import Line, NotAMeeting, ReadError, html_lines
+from ..readers import Line, NotAMeeting, html_lines
 from ..registry import Registry
 
 
