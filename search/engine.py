@@ -280,9 +280,9 @@ def _grouped_ranked(codes: np.ndarray, ids: np.ndarray, score: np.ndarray, first
     for at in others[np.lexsort((ids[others], -score[others]))]:
         members_of.setdefault(int(keys[at]), []).append(at)
     full = [ids[members_of[int(codes[m[0]])]] if codes[m[0]] >= 0 else m for m in page]
-    position = {int(ids[at]): float(score[at]) for group in members_of.values() for at in group}
-    position.update({int(ids[at]): float(score[at]) for at in best})
-    return total, full, position
+    scores_of = {int(ids[at]): float(score[at]) for group in members_of.values() for at in group}
+    scores_of.update({int(ids[at]): float(score[at]) for at in best if keys[at] < 0})  # items of no case
+    return total, full, scores_of
 
 
 def case_of(key: str, members: list[dict]) -> dict:
