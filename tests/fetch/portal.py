@@ -156,20 +156,15 @@ class Portal:
                     if meeting is None:
                         return self._send(404, b"not found")
                     return self._send(200, meeting, "application/json; charset=utf-8")
-                if path.startswith("/vis/pdf/dagsorden/"):
-                    meeting_id = unquote(path.rsplit("/", 1)[1])
-                    if meeting_id not in portal.pdfs:
-                        return self._send(404, b"<html>Ingen PDF</html>")
-                    return self._send(302, headers={"Location": f"/Pdf/Dagsorden/{meeting_id}.pdf"})
-                if path.startswith("/Pdf/Dagsorden/"):
-                    return self._send(200, portal.pdfs[unquote(path.rsplit("/", 1)[1])[:-4]], "application/pdf")
-                if path.startswith("/vis/pdf/bilag/"):
-                    bilag_id = unquote(path.rsplit("/", 1)[1])
-                    if bilag_id not in portal.bilag:
-                        return self._send(404, b"<html>Intet bilag</html>")
-                    return self._send(302, headers={"Location": f"/Pdf/Bilag/{bilag_id}.pdf"})
-                if path.startswith("/Pdf/Bilag/"):
-                    return self._send(200, portal.bilag[unquote(path.rsplit("/", 1)[1])[:-4]], "application/pdf")
+                # A meeting's or a bilag's PDF: `/vis/pdf/KIND/ID` redirects to the file, as the portal does.
+                for kind, files in (("Dagsorden", portal.pdfs), ("Bilag", portal.bilag)):
+                    if path.startswith(f"/vis/pdf/{kind.lower()}/"):
+                        wanted = unquote(path.rsplit("/", 1)[1])
+                        if wanted not in files:
+                            return self._send(404, f"<html>Ingen PDF af {wanted}</html>".encode())
+                        return self._send(302, headers={"Location": f"/Pdf/{kind}/{wanted}.pdf"})
+                    if path.startswith(f"/Pdf/{kind}/"):
+                        return self._send(200, files[unquote(path.rsplit("/", 1)[1])[:-4]], "application/pdf")
                 return self._send(404, b"not found")
 
             def _json(self, data):
