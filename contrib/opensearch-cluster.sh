@@ -10,13 +10,15 @@
 #
 # Node I answers HTTP on 127.0.0.1:$((OS_HTTP_PORT+I-1)) (default 9200) and talks to the others on
 # $((OS_TRANSPORT_PORT+I-1)) (default 9300). Settings by environment: OS_HOME (default
-# ~/.cache/referat/opensearch), OS_VERSION (2.19.4), OS_HEAP (256m), OS_HTTP_PORT, OS_TRANSPORT_PORT.
+# ~/.cache/referat/opensearch, as root /var/cache/referat/opensearch), OS_VERSION (2.19.4), OS_HEAP (256m), OS_HTTP_PORT, OS_TRANSPORT_PORT.
 # OpenSearch refuses to run as root: as root, the nodes run as the system user `referat-os`, made if absent.
 # Exit codes: 0 done, 1 a step failed (the message says which), 2 usage.
 set -euo pipefail
 
 OS_VERSION=${OS_VERSION:-2.19.4}
-OS_HOME=${OS_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/referat/opensearch}
+# As root the nodes run as another user, who cannot enter root's home: then the default is under /var/cache.
+if [ "$(id -u)" = 0 ]; then DEFAULT_HOME=/var/cache/referat/opensearch; else DEFAULT_HOME=${XDG_CACHE_HOME:-$HOME/.cache}/referat/opensearch; fi
+OS_HOME=${OS_HOME:-$DEFAULT_HOME}
 OS_HEAP=${OS_HEAP:-256m}
 OS_HTTP_PORT=${OS_HTTP_PORT:-9200}
 OS_TRANSPORT_PORT=${OS_TRANSPORT_PORT:-9300}
