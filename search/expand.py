@@ -10,13 +10,12 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from whoosh import matching
-from whoosh.query import And, DisjunctionMax, Or, Phrase, Query, Term
-
 from indexer.analysis import TOKEN_RE, ocr_key, stem
 from indexer.compounds import splits
 from indexer.spelling import near
 from indexer.spelling import words as spelling_words
+
+from .tree import And, DisMax, MinimumMatch, Node, Or, Phrase, Term, transform
 
 FEATURES = frozenset({"synonyms", "questions", "compounds", "ocr", "typos"})
 # Query-only stop words: what questions are made of, on top of the index's stop words.
@@ -80,78 +79,7 @@ def drop_question_words(text: str) -> str:
     return " ".join(words) if words else text
 
 
-class _Coordinated(matching.WrappingMatcher):
-    """Scores of the child scaled by the share of the query words' weight the item has (`word_weight`)."""
-
-    def __init__(self, child, matched: dict[int, float], total: float):
-        super().__init__(child)
-        self.matched = matched
-        self.total = total
-
-    def _replacement(self, newchild):
-        return _Coordinated(newchild, self.matched, self.total)
-
-    def score(self):
-        share = self.matched.get(self.child.id(), self.total) / self.total
-        return self.child.score() * share ** COORDINATION_POWER
-
-
-class MinimumMatch(Query):
-    """Items where at least `minimum` of the clauses (one per query word) match, ranked as their Or
-    times a coordination factor: an item with every word first, one missing a word lower, not dropped.
-
-    The clauses are kept apart rather than as one Or, which Whoosh would flatten into its per-field terms.
-    """
-
-    def __init__(self, clauses: list[Query], minimum: int, boost: float = 1.0):
-        self.clauses = list(clauses)
-        self.subqueries = self.clauses  # as Whoosh's compound queries name them
-        self.minimum = minimum
-        self.boost = boost
-
-    def __eq__(self, other):
-        return isinstance(other, MinimumMatch) and self.clauses == other.clauses and self.minimum == other.minimum
-
-    def __hash__(self):
-        return hash((tuple(self.clauses), self.minimum))
-
-    def __repr__(self):
-        return f"MinimumMatch({self.clauses!r}, {self.minimum})"
-
-    def children(self):
-        return iter(self.clauses)
-
-    def apply(self, fn):
-        return MinimumMatch([fn(c) for c in self.clauses], self.minimum, self.boost)
-
-    def normalize(self):
-        return MinimumMatch([c.normalize() for c in self.clauses], self.minimum, self.boost)
-
-    def estimate_size(self, ixreader):
-        return max((c.estimate_size(ixreader) for c in self.clauses), default=0)
-
-    def matcher(self, searcher, context=None):
-        counts: dict[int, int] = {}
-        weights: dict[int, float] = {}
-        total = 0.0
-        top = searcher.parent() if searcher.has_parent() else searcher  # a word's idf is the whole index's
-        reader = top.reader()
-        for clause in self.clauses:
-            found = list(clause.matcher(searcher, context).all_ids())
-            everywhere = sum(1 for d in clause.matcher(top, context).all_ids() if not reader.is_deleted(d))
-            weight = word_weight(top.doc_count(), everywhere)
-            total += weight
-            for docnum in found:
-                counts[docnum] = counts.get(docnum, 0) + 1
-                weights[docnum] = weights.get(docnum, 0.0) + weight
-        allowed = frozenset(d for d, n in counts.items() if n >= self.minimum)
-        if not allowed:
-            return matching.NullMatcher()
-        union = Or(self.clauses, boost=self.boost).matcher(searcher, context)
-        return _Coordinated(matching.FilterMatcher(union, allowed), weights, total)
-
-
-def minimum_match(query: Query, questions: bool = True) -> Query:
+def minimum_match(query: Node, questions: bool = True) -> Node:
     """Graded AND: of two or three words, all but one must match; of a longer query (a question) all but
     one, or 60 %. Items are ranked with a coordination factor ((weight of the words matched / of all)⁴, a
     word weighing its idf), so items with every word
@@ -159,47 +87,46 @@ def minimum_match(query: Query, questions: bool = True) -> Query:
 
     `query` is the all-words (And) parse; its clauses are the words.
     """
-    n = len(query.subqueries) if isinstance(query, And) else 0
+    n = len(query.children) if isinstance(query, And) else 0
     if n >= LONG_QUERY_TERMS and questions:
-        return MinimumMatch(list(query.subqueries), min(n - 1, max(3, math.ceil(0.6 * n))))
+        return MinimumMatch(query.children, min(n - 1, max(3, math.ceil(0.6 * n))))
     if n >= GRADED_TERMS:
-        return MinimumMatch(list(query.subqueries), n - 1)
+        return MinimumMatch(query.children, n - 1)
     return query
 
 
-def _word_groups(node: Query, text_fields: set[str]) -> tuple[str, list[str]] | None:
+def _word_groups(node: Node, text_fields: set[str]) -> tuple[str, list[str]] | None:
     """(term, fields) when `node` is the parser's per-word Or of one term over the text fields."""
-    if not isinstance(node, Or) or not node.subqueries:
+    if not isinstance(node, Or) or not node.children:
         return None
-    if not all(isinstance(q, Term) for q in node.subqueries):
+    if not all(isinstance(q, Term) for q in node.children):
         return None
-    terms = [q for q in node.subqueries if q.fieldname in text_fields]
+    terms = [q for q in node.children if isinstance(q, Term) and q.field in text_fields]
     texts = {t.text for t in terms}
     if len(texts) != 1:
         return None
-    text = next(iter(texts))
-    return (text.decode("utf-8") if isinstance(text, bytes) else text), [t.fieldname for t in terms]
+    return next(iter(texts)), [t.field for t in terms]
 
 
-def expand_compounds(query: Query, compound_map: dict[str, list[str]], vocabulary, text_fields: set[str]) -> Query:
+def expand_compounds(query: Node, compound_map: dict[str, list[str]], vocabulary, text_fields: set[str]) -> Node:
     """A part also finds the compounds it is in (lower); a compound also finds its parts written apart or
     hyphenated, next to each other (lower)."""
 
-    def convert(node: Query) -> Query:
+    def convert(node: Node) -> Node:
         found = _word_groups(node, text_fields)
         if not found:
             return node
         term, fields = found
-        alternatives: list[Query] = [node]
+        alternatives: list[Node] = [node]
         compounds = [c for c in compound_map.get(term, []) if c != term]
         if compounds:
-            alternatives.append(Or([Term(f, c) for c in compounds for f in fields], boost=COMPOUND_BOOST))
+            alternatives.append(Or(tuple(Term(f, c) for c in compounds for f in fields), boost=COMPOUND_BOOST))
         for modifier, head in splits(term, vocabulary)[:1]:
-            alternatives.append(Or([Phrase(f, [modifier, head]) for f in fields], boost=PARTS_BOOST))
+            alternatives.append(Or(tuple(Phrase(f, (modifier, head)) for f in fields), boost=PARTS_BOOST))
         # The best of the alternatives, not their sum: a rare compound must not outrank the word itself.
-        return node if len(alternatives) == 1 else DisjunctionMax(alternatives)
+        return node if len(alternatives) == 1 else DisMax(tuple(alternatives))
 
-    return query.accept(convert)
+    return transform(query, convert)
 
 
 class Vocabulary:
@@ -288,12 +215,10 @@ def prepare_corrections(index_dir) -> None:
     _ocr_keys(spelling_words(index_dir)[1])
 
 
-def apply_corrections(query: Query, fixes: dict[str, str]) -> Query:
-    def convert(node: Query) -> Query:
-        if isinstance(node, Term):
-            text = node.text.decode("utf-8") if isinstance(node.text, bytes) else node.text
-            if text in fixes:
-                return Term(node.fieldname, fixes[text], boost=node.boost)
+def apply_corrections(query: Node, fixes: dict[str, str]) -> Node:
+    def convert(node: Node) -> Node:
+        if isinstance(node, Term) and node.text in fixes:
+            return Term(node.field, fixes[node.text], boost=node.boost)
         return node
 
-    return query.accept(convert)
+    return transform(query, convert)

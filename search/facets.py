@@ -1,16 +1,15 @@
 """Filters and counts for the facets of indexer.facets: how each kind of facet turns a user's values
-into a Whoosh filter, and how the facet counts of a result set are made."""
+into a filter (a search.tree node), and how the facet counts of a result set are made."""
 from __future__ import annotations
 
 import re
-
-from whoosh.query import NumericRange, Or, Phrase, Query, Term
 
 from indexer.facets import BY_NAME, FACETS, Facet
 from indexer.schema import SECTION_FIELDS
 
 from .names import UnknownName, resolve
-from .query import QueryError
+from .query import QueryError, analyse
+from .tree import Node, Or, Phrase, Range, Term
 
 COUNTED = tuple(f for f in FACETS if f.counted)
 # Counted by a column each: exact values and years. Sections are counted from what matched.
@@ -43,12 +42,12 @@ def section_name(value: str) -> str:
                      known=", ".join(SECTION_FIELDS))
 
 
-def _text_filter(facet: Facet, value: str, schema) -> Query:
-    words = [t.text for t in schema[facet.field].analyzer(value, mode="query")]
+def _text_filter(facet: Facet, value: str, schema=None) -> Node:
+    words = analyse([facet.field], value, schema)[facet.field]
     if not words:
         raise QueryError(f"nothing to look for in {facet.name} '{value}'", "nothing_in_value", facet=facet.name,
                          value=value)
-    return Term(facet.field, words[0]) if len(words) == 1 else Phrase(facet.field, words)
+    return Term(facet.field, words[0]) if len(words) == 1 else Phrase(facet.field, tuple(words))
 
 
 def resolve_names(facet: Facet, wanted: list[str], known, registry_file: str | None) -> list[str]:
@@ -61,22 +60,22 @@ def resolve_names(facet: Facet, wanted: list[str], known, registry_file: str | N
                          value=exc.value, candidates=", ".join(exc.candidates)) from None
 
 
-def build_filters(values: dict[str, list[str]], known, registry_file: str | None, schema) -> list[Query]:
-    """One Whoosh filter per facet given (its values or'ed; facets and'ed). `known(field)` lists the
-    values the index holds for a field."""
-    filters: list[Query] = []
+def build_filters(values: dict[str, list[str]], known, registry_file: str | None, schema=None) -> list[Node]:
+    """One filter per facet given (its values or'ed; facets and'ed). `known(field)` lists the
+    values the index holds for a field; `schema` analyses text values (search.query.analysis_schema)."""
+    filters: list[Node] = []
     for name, wanted in values.items():
         if not wanted:
             continue
         facet = BY_NAME[name]
         if facet.kind == "name":
             resolved = resolve_names(facet, wanted, known(facet.field), registry_file)
-            filters.append(Or([Term(facet.field, v) for v in resolved]))
+            filters.append(Or(tuple(Term(facet.field, v) for v in resolved)))
         elif facet.kind == "year":
             ranges = [parse_years(v) for v in wanted]
-            filters.append(Or([NumericRange(facet.field, lo, hi) for lo, hi in ranges]))
+            filters.append(Or(tuple(Range(facet.field, lo, hi) for lo, hi in ranges)))
         elif facet.kind == "text":
-            filters.append(Or([_text_filter(facet, v, schema) for v in wanted]))
+            filters.append(Or(tuple(_text_filter(facet, v, schema) for v in wanted)))
     return filters
 
 

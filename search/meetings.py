@@ -6,15 +6,15 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh.query import And, Or, Term
-
 from indexer.cases import NUMBER_PREFIX, case_keys, formality, normal_case_number, normal_title
 from indexer.meetings import Source, unpack_attachments, unpack_sources, versions_of, who_key
 from indexer.schema import unpack_sections
 
+from .engines import Engine, Find
 from .names import body_name, damaged_name
-from .query import QueryError
+from .query import QueryError, analyse
 from .result import BodyRow, MeetingList, MeetingRow
+from .tree import And, Node, Term
 
 DECISION_SECTIONS = ("beslutning", "referat")
 DECISION_CHARS = 300
@@ -95,18 +95,28 @@ class MeetingView:
                           for i in self.items]}
 
 
-def meeting_view(searcher, meeting_or_item_id: str) -> MeetingView:
+def item_of(engine: Engine, item_id: str) -> dict | None:
+    """The stored fields of the item with this id, None when there is none."""
+    found = engine.documents("id", [item_id.strip()])
+    return found[0] if found else None
+
+
+def _every(engine: Engine, query: Node, sort: str = "date") -> list[dict]:
+    """The stored fields of every item `query` matches, in `sort` order."""
+    total = engine.find(Find(query, hits=False)).total
+    return [hit.document for hit in engine.find(Find(query, sort=sort, count=total)).hits] if total else []
+
+
+def meeting_view(engine: Engine, meeting_or_item_id: str) -> MeetingView:
     """A meeting by its id, or the meeting of an item id: its agenda in order, with outcomes."""
     wanted = meeting_or_item_id.strip()
-    numbers = list(searcher.document_numbers(meeting=wanted))
-    if not numbers:
-        item = searcher.document(id=wanted)
+    docs = _every(engine, Term("meeting", wanted), sort="order") if wanted else []
+    if not docs:
+        item = item_of(engine, wanted)
         if item and item.get("meeting"):
-            numbers = list(searcher.document_numbers(meeting=item["meeting"]))
-    if not numbers:
+            docs = _every(engine, Term("meeting", item["meeting"]), sort="order")
+    if not docs:
         raise QueryError(f"no meeting with id '{meeting_or_item_id}' (ids are shown by referat meetings)")
-    order = searcher.reader().column_reader("order")
-    docs = [searcher.stored_fields(n) for n in sorted(numbers, key=lambda n: order[n])]
     items = [ItemSummary.of(d) for d in docs]
     first = docs[0]
     sources = [s for i in items for s in i.sources]
@@ -127,16 +137,16 @@ class CaseView:
                 "appearances": [a.to_json() for a in self.appearances]}
 
 
-def case_view(searcher, item_or_number: str) -> CaseView:
+def case_view(engine: Engine, item_or_number: str) -> CaseView:
     """Every appearance of an item's case (or of a case number), oldest first, with outcomes.
 
     Items share a case when they share a case number; an item without one shares it with the items of
     the same title in the same body (indexer.cases.case_keys).
     """
     wanted = item_or_number.strip()
-    item = searcher.document(id=wanted)
+    item = item_of(engine, wanted)
     if item is None:
-        found = _by_numbers(searcher, [wanted])
+        found = _by_numbers(engine, [wanted])
         if not found:
             raise QueryError(f"no item and no case number '{item_or_number}' (item ids are shown by referat search)")
         return _case(found[-1].get("title", ""), found, "case number")
@@ -146,8 +156,8 @@ def case_view(searcher, item_or_number: str) -> CaseView:
             "an item without a title or body"
         raise QueryError(f"item '{wanted}' is {what}: it belongs to no case")
     if keys[0].startswith(NUMBER_PREFIX):
-        return _case(item.get("title", ""), _by_numbers(searcher, _numbers(item)), "case number")
-    return _case(item.get("title", ""), _by_title(searcher, item), "title")
+        return _case(item.get("title", ""), _by_numbers(engine, _numbers(item)), "case number")
+    return _case(item.get("title", ""), _by_title(engine, item), "title")
 
 
 def _case(title: str, docs: list[dict], linked_by: str) -> CaseView:
@@ -156,10 +166,9 @@ def _case(title: str, docs: list[dict], linked_by: str) -> CaseView:
     return CaseView(title, numbers, linked_by, [ItemSummary.of(d) for d in docs])
 
 
-def _by_numbers(searcher, numbers: list[str]) -> list[dict]:
+def _by_numbers(engine: Engine, numbers: list[str]) -> list[dict]:
     wanted = {normal_case_number(n) for n in numbers}
-    query = Or([Term("case_numbers", n.lower()) for n in wanted])
-    docs = [searcher.stored_fields(n) for n in searcher.search(query, limit=None).docs()]
+    docs = engine.documents("case_numbers", sorted(n.lower() for n in wanted))
     return [d for d in docs if wanted & {normal_case_number(n) for n in _numbers(d)}]
 
 
@@ -167,12 +176,13 @@ def _who(stored: dict) -> str | None:
     return who_key(stored.get("body"), stored.get("cluster"), stored.get("municipality"), stored.get("forum"))
 
 
-def _by_title(searcher, item: dict) -> list[dict]:
+def _by_title(engine: Engine, item: dict) -> list[dict]:
     """Items of the same body whose title, normalised, is the item's: found by the title's words."""
-    words = set(searcher.schema["title"].process_text(item.get("title", ""), mode="query"))
-    query = And([Term("title", w) for w in sorted(words)])
+    words = set(analyse(["title"], item.get("title", ""), getattr(engine, "schema", None))["title"])
+    if not words:
+        return []
     title, who = normal_title(item.get("title", "")), _who(item)
-    docs = [searcher.stored_fields(n) for n in searcher.search(query, limit=None).docs()]
+    docs = _every(engine, And(tuple(Term("title", w) for w in sorted(words))))
     return [d for d in docs if not _numbers(d) and normal_title(d.get("title", "")) == title and _who(d) == who]
 
 
@@ -209,9 +219,9 @@ def list_meetings(table: dict[str, dict], *, names: dict[str, list[str]] | None 
     return MeetingList(len(rows), shown, page, limit)
 
 
-def attachment_of(searcher, item_id: str, number: int, page: int | None = None) -> Source:
+def attachment_of(engine: Engine, item_id: str, number: int, page: int | None = None) -> Source:
     """The file of an item's attachment (its `Bilag N`, else the N-th listed) as a source at `page`."""
-    stored = searcher.document(id=item_id.strip())
+    stored = item_of(engine, item_id)
     if not stored:
         raise QueryError(f"no item with id '{item_id}' (ids are shown by referat search)")
     attachments = unpack_attachments(stored)
@@ -246,10 +256,10 @@ def list_bodies(table: dict[str, dict]) -> list[BodyRow]:
     return sorted(bodies, key=lambda b: (b.municipality or "\uffff", b.region or "", b.name.lower()))
 
 
-def source_of(searcher, item_id: str, choice: int | None = None) -> Source:
+def source_of(engine: Engine, item_id: str, choice: int | None = None) -> Source:
     """The source `referat open` opens: the `choice`-th (1-based) listed, else a PDF with the item's page,
     else the primary source."""
-    stored = searcher.document(id=item_id.strip())
+    stored = item_of(engine, item_id)
     if not stored:
         raise QueryError(f"no item with id '{item_id}' (ids are shown by referat search)")
     sources = unpack_sources(stored)

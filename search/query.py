@@ -1,4 +1,5 @@
-"""The user's query language, turned into a Whoosh query; malformed input comes back as a message.
+"""The user's query language, turned into the engine-neutral query tree (search.tree); malformed input
+comes back as a message.
 
 Words, "phrases", AND/OR/NOT, `-word`, `field:value`, `prefix*` and `=exact` (no stemming). Facet
 fields written in the query (`cluster:Midtklyngen`, `year:2023`) become filters, so they get the same
@@ -9,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import qparser
-from whoosh.query import And, DisjunctionMax, Every, NullQuery, Or, Phrase, Query, Term
 
 from corpus.hygiene import normalise as normalise_chars
 from corpus.metadata import bare_case_numbers
@@ -19,8 +18,9 @@ from indexer.facets import BY_PREFIX
 from indexer.schema import ATTACHMENT_FIELD, SECTION_SCOPES
 
 from .exact import rewrite_exact
-from .result import Message
 from .expand import FEATURES, GRADED_TERMS, drop_question_words, expand_synonyms, minimum_match
+from .result import Message
+from .tree import And, DisMax, Every, Node, Nothing, Or, Phrase, Term, simplify, transform
 
 MAX_QUERY_CHARS = 1000
 # Ranking weights (BM25F field boosts): a word in the title says most about an item, a word in the
@@ -54,7 +54,7 @@ class QueryError(Exception):
 
 @dataclass
 class ParsedQuery:
-    query: Query
+    query: Node
     text: str
     filters: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -165,20 +165,20 @@ def check_operators(text: str) -> str:
     return text
 
 
-def every_for_star(query: Query) -> Query:
+def every_for_star(query: Node) -> Node:
     """`*` is every item: one Every() over the document list, not one per field walking every posting."""
 
-    def convert(node: Query) -> Query:
+    def convert(node: Node) -> Node:
         if isinstance(node, Every):
             return Every()
-        if isinstance(node, Or) and node.subqueries and all(isinstance(q, Every) for q in node.subqueries):
+        if isinstance(node, Or) and node.children and all(isinstance(q, Every) for q in node.children):
             return Every()
         return node
 
-    return query.accept(convert)
+    return transform(query, convert)
 
 
-def is_listing(query: Query) -> bool:
+def is_listing(query: Node) -> bool:
     """Whether the query has no words: every item (`*`, or filters alone)."""
     return isinstance(query, Every)
 
@@ -189,56 +189,80 @@ def section_prefixes(text: str) -> list[str]:
             if FILTER_FIELD_ALIASES.get(m.group(1).lower()) == "section"]
 
 
-def single_word_phrases(query: Query) -> Query:
+def single_word_phrases(query: Node) -> Node:
     """A phrase left with one word once its stop words are gone ("Status på") is that word: a term
     query, not a position check on every item that has it."""
 
-    def convert(node: Query) -> Query:
+    def convert(node: Node) -> Node:
         if isinstance(node, Phrase) and len(node.words) == 1:
-            return Term(node.fieldname, node.words[0], boost=node.boost)
+            return Term(node.field, node.words[0], boost=node.boost)
         return node
 
-    return query.accept(convert)
+    return transform(query, convert)
 
 
-def ocr_as_alternative(query: Query) -> Query:
+def ocr_as_alternative(query: Node) -> Node:
     """A scanned item counts a word once: the better of its ordinary and its OCR-key match, not both."""
 
-    def convert(node: Query) -> Query:
-        if isinstance(node, Or) and node.subqueries and all(hasattr(q, "fieldname") for q in node.subqueries):
-            ocr = [q for q in node.subqueries if q.fieldname == "ocr"]
-            rest = [q for q in node.subqueries if q.fieldname != "ocr"]
+    def convert(node: Node) -> Node:
+        if isinstance(node, Or) and node.children and all(hasattr(q, "field") for q in node.children):
+            ocr = [q for q in node.children if q.field == "ocr"]
+            rest = [q for q in node.children if q.field != "ocr"]
             if ocr and rest:
-                return DisjunctionMax([Or(rest), *ocr])
+                return DisMax((Or(tuple(rest)), *ocr))
         return node
 
-    return query.accept(convert)
+    return transform(query, convert)
 
 
 PLAIN_WORDS = re.compile(r"[^\W_][\w-]*(?: [^\W_][\w-]*)*")  # words and nothing else: no syntax to parse
 ANY_WORD_SCALE = 0.9  # Whoosh's scaled OR group: an item matching more of the words ranks higher
 
 
-def _parse(schema, fields: list[str], any_word: bool, cleaned: str) -> Query:
-    """The query of `cleaned`: the common shapes (plain words, one quoted phrase, `*`) built directly as
-    Whoosh's parser would build them (tests compare the two), anything else by the parser."""
+def _parse(fields: list[str], any_word: bool, cleaned: str, schema=None) -> Node:
+    """The tree of `cleaned`: the common shapes (plain words, one quoted phrase, `*`) built directly,
+    anything else by Whoosh's parser (search.engines.whoosh.parsing), which builds the same tree of
+    them (tests compare the two)."""
     try:
         if cleaned == "*":
             return Every()
         words = cleaned.split(" ")
         if PLAIN_WORDS.fullmatch(cleaned) and not set(words) & set(OPERATORS):
-            return plain_words(schema, fields, words, any_word)
+            return plain_words(fields, words, any_word, schema)
         inner = cleaned[1:-1]
         if not any_word and len(cleaned) > 2 and cleaned[0] == cleaned[-1] == '"' and PLAIN_WORDS.fullmatch(inner):
-            return quoted_phrase(schema, fields, inner)
-        return parser_for(schema, fields, any_word).parse(cleaned)
+            return quoted_phrase(fields, inner, schema)
+        return parsed_by_parser(fields, cleaned, any_word, schema)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
         raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})", "not_understood",
                          query=cleaned) from None
 
 
-def _by_analyzer(schema, fields: list[str]) -> list[tuple[object, list[str]]]:
-    """Each distinct analyzer of `fields` with the fields that use it, so a word is analysed once per analyzer."""
+def parsed_by_parser(fields: list[str], cleaned: str, any_word: bool = False, schema=None) -> Node:
+    """The tree Whoosh's multifield parser makes of `cleaned`, with the fields' boosts."""
+    from .engines.whoosh.parsing import parse as parse_with_whoosh
+
+    boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
+    return parse_with_whoosh(cleaned, fields, boosts, any_word, ANY_WORD_SCALE, analysis_schema(schema))
+
+
+def analysis_schema(schema=None):
+    """The schema whose field analyzers analyse a query's words: the index's own (an index may be made
+    with parts of the analysis switched off, indexer.build's `analysis`), else the product's."""
+    if schema is not None:
+        return schema
+    if not _SCHEMA:
+        from indexer.schema import build_schema
+
+        _SCHEMA.append(build_schema())
+    return _SCHEMA[0]
+
+
+def analyse(fields: list[str], text: str, schema=None) -> dict[str, list[str]]:
+    """The query-time terms of `text` in each of `fields`: the one place where a query's words meet the
+    Danish analysis (indexer.analysis, through the `schema`'s field analyzers: analysis_schema), each
+    distinct analyzer run once."""
+    schema = analysis_schema(schema)
     analyzers: list[tuple[object, list[str]]] = []
     for f in fields:
         analyzer = schema[f].analyzer
@@ -247,57 +271,60 @@ def _by_analyzer(schema, fields: list[str]) -> list[tuple[object, list[str]]]:
             analyzers.append((analyzer, [f]))
         else:
             same[1].append(f)
-    return analyzers
-
-
-def _tokens(analyzers: list[tuple[object, list[str]]], text: str) -> dict[str, list[str]]:
-    """The query-time tokens of `text` in each field."""
     return {f: texts for analyzer, names in analyzers
             for texts in [[t.text for t in analyzer(text, mode="query")]] for f in names}
 
 
-def plain_words(schema, fields: list[str], words: list[str], any_word: bool = False) -> Query:
-    """The query Whoosh's parser makes of words with no syntax between them (every word must match, or
-    with `any_word` any of them, in any of `fields`, with the fields' boosts), built directly: each word
-    analysed once per distinct analyzer, where the parser took a third of a search. A word that analyses
-    to several tokens in a field needs them all there (any of them, with `any_word`); a stop word drops out."""
-    analyzers = _by_analyzer(schema, fields)
+_SCHEMA: list = []
+
+
+def plain_words(fields: list[str], words: list[str], any_word: bool = False, schema=None) -> Node:
+    """The tree of words with no syntax between them (every word must match, or with `any_word` any of
+    them, in any of `fields`, with the fields' boosts), built directly as Whoosh's parser builds it: each
+    word analysed once per distinct analyzer, where the parser took a third of a search. A word that
+    analyses to several tokens in a field needs them all there (any of them, with `any_word`); a stop
+    word drops out."""
     boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
-    parts = []
+    parts: list[Node] = []
     for word in words:
-        tokens = _tokens(analyzers, word)
-        terms = []
+        tokens = analyse(fields, word, schema)
+        terms: list[Node] = []
         for f in fields:
             texts = tokens[f]
             if len(texts) == 1:
                 terms.append(Term(f, texts[0], boost=boosts[f]))
             elif texts:  # the parser joins a word's tokens with its group: AND, or OR for any word
                 several = [Term(f, t, boost=boosts[f]) for t in texts]
-                terms += several if any_word else [And(several)]
+                terms += several if any_word else [And(tuple(several))]
         if terms:
-            parts.append(Or(terms) if len(terms) > 1 else terms[0])
+            parts.append(Or(tuple(terms)) if len(terms) > 1 else terms[0])
     # As the parser's: one word twice is one part, a single part stands alone.
-    return (Or(parts, scale=ANY_WORD_SCALE) if any_word else And(parts)).normalize()
+    if not parts:
+        return Nothing()
+    if any_word:  # Whoosh's normalize merges the words' groups into the scaled OR
+        flat = [kid for part in parts for kid in (part.children if isinstance(part, Or) else (part,))]
+        return simplify(Or(tuple(flat), scale=ANY_WORD_SCALE))
+    return simplify(And(tuple(parts)))
 
 
-def quoted_phrase(schema, fields: list[str], text: str) -> Query:
-    """The query Whoosh's parser makes of one quoted phrase of plain words: the phrase of its tokens
-    (stop words gone) in each field, with the field's boost."""
-    tokens = _tokens(_by_analyzer(schema, fields), text)
-    return Or([Phrase(f, tokens[f], slop=1, boost=FIELD_BOOSTS.get(f, 1.0)) for f in fields]).normalize()
+def quoted_phrase(fields: list[str], text: str, schema=None) -> Node:
+    """The tree Whoosh's parser makes of one quoted phrase of plain words: the phrase of its tokens
+    (stop words gone) in each field, with the field's boost; a field left with one token looks for that
+    term (without the boost, as the parser has it), one left with none drops out."""
+    tokens = analyse(fields, text, schema)
+    parts: list[Node] = []
+    for f in fields:
+        if len(tokens[f]) == 1:
+            parts.append(Term(f, tokens[f][0]))
+        elif tokens[f]:
+            parts.append(Phrase(f, tuple(tokens[f]), slop=1, boost=FIELD_BOOSTS.get(f, 1.0)))
+    return simplify(Or(tuple(parts))) if parts else Nothing()
 
 
-def parser_for(schema, fields: list[str], any_word: bool = False) -> qparser.QueryParser:
-    group = qparser.OrGroup.factory(ANY_WORD_SCALE) if any_word else qparser.AndGroup
-    boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
-    parser = qparser.MultifieldParser(fields, schema, fieldboosts=boosts, group=group)
-    parser.remove_plugin_class(qparser.SingleQuotePlugin)
-    return parser
-
-
-def parse(text: str, schema, fields: list[str], any_word: bool = False,
-          features: frozenset[str] = FEATURES) -> ParsedQuery:
-    """The Whoosh query for `text`; `features` names the query-time helpers that are on."""
+def parse(text: str, fields: list[str], any_word: bool = False,
+          features: frozenset[str] = FEATURES, schema=None) -> ParsedQuery:
+    """The query tree for `text`; `features` names the query-time helpers that are on; `schema` analyses
+    the words (analysis_schema)."""
     cleaned, filters, notes = normalise(text)
     cleaned, numbers = case_numbers_as_terms(cleaned)
     has_operators = bool(re.search(r"\b(AND|OR|NOT)\b|\"", cleaned))
@@ -314,11 +341,11 @@ def parse(text: str, schema, fields: list[str], any_word: bool = False,
     expansions: list[str] = []
     if "synonyms" in features:
         cleaned, expansions = expand_synonyms(cleaned)
-    query = every_for_star(_parse(schema, fields, any_word, cleaned))
-    if query is NullQuery:
+    query = every_for_star(_parse(fields, any_word, cleaned, schema))
+    if isinstance(query, Nothing):
         raise QueryError(f"nothing to search for in '{text.strip()}' (only operators or stop words?)",
                          "only_operators", query=text.strip())
-    words = len(query.subqueries) if isinstance(query, And) and not has_operators else 1
+    words = len(query.children) if isinstance(query, And) and not has_operators else 1
     if not has_operators and not any_word and words >= GRADED_TERMS:
         query = minimum_match(query, questions="questions" in features)
     query = rewrite_exact(query, [f for f in fields if f not in ("participants", "ocr")])

@@ -16,7 +16,8 @@ from indexer.engine import ENGINES, EngineConfig, WriteEngine, engine_config, lo
 
 from ..tree import Every, Node
 
-SORTS = ("relevance", "-date", "date")  # date ties: path, then the item's place in its meeting
+SORTS = ("relevance", "-date", "date", "order")  # date ties: path, then the item's place in its meeting;
+# "order": the item's place in its meeting's agenda (then path): a meeting's items as printed
 
 
 @dataclass(frozen=True)

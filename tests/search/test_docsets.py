@@ -6,9 +6,9 @@ from whoosh.query import And, Or, Phrase, Term
 
 from indexer.schema import build_schema
 from indexer.writers import Writer
-from search.docsets import DocSets
-from search.engine import RANKING
-from search.expand import MinimumMatch
+from search.engines.whoosh import RANKING
+from search.engines.whoosh.docsets import DocSets
+from search.engines.whoosh.queries import MinimumMatch
 from search.query import FIELD_TIEBREAK
 from tests.indexer.test_postings import _documents
 
@@ -148,10 +148,11 @@ def test_terms_left_out_of_the_flat_postings_are_read_from_whooshs(tmp_path):
 
 
 def test_the_best_of_many_scores_are_those_a_full_sort_gives_ties_included():
-    """search.engine._top partitions before it sorts; the page must be the full sort's, ties by document."""
+    """search.engines.whoosh.finding.top partitions before it sorts; the page must be the full sort's,
+    ties by document."""
     import numpy as np
 
-    from search.engine import _top
+    from search.engines.whoosh.finding import top as _top
 
     rng = np.random.default_rng(7)
     for size in (3, 40, 5000):

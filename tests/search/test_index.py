@@ -31,10 +31,10 @@ def test_the_index_object_answers_like_run(sample_index):
 def test_searches_reuse_one_searcher_and_the_generation_caches(sample_index):
     with search.open(sample_index) as ix:
         ix.search("aftale")
-        slots = list(ix._idle)
+        slots = list(ix.engine._idle)
         caches = dict(ix._per_generation)
         ix.search("samarbejdsaftale")
-        assert ix._idle == slots and len(slots) == 1
+        assert ix.engine._idle == slots and len(slots) == 1
         assert ix._per_generation[ix.generation]["compounds"] is caches[ix.generation]["compounds"]
 
 

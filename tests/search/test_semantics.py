@@ -4,13 +4,13 @@ from textwrap import dedent
 
 import pytest
 from click.testing import CliRunner
-from whoosh.query import Every
 
 import indexer
 import search
 from search import QueryError
 from search.cli import EXIT_USAGE, main
 from search.query import every_for_star, parse
+from search.tree import Every
 from tests.conftest import write
 
 
@@ -57,8 +57,7 @@ def test_operators_with_words_on_both_sides_still_work(sample_index):
 
 
 def test_star_and_filters_alone_are_one_cheap_listing(sample_index):
-    schema = indexer.build_schema()
-    assert parse("*", schema, ["title", "tekst", "referat"]).query == Every()
+    assert parse("*", ["title", "tekst", "referat"]).query == Every()
     listing = search.run(sample_index, "*", limit=50)
     assert [h.date for h in listing.hits] == sorted((h.date for h in listing.hits), reverse=True)
     assert search.run(sample_index, "cluster:horsens").total == 6
@@ -165,29 +164,25 @@ def _plain_queries() -> list[str]:
 
 def test_plain_words_become_the_query_whooshs_parser_makes_of_them():
     from search.engine import _fields
-    from search.query import PLAIN_WORDS, _parse, parser_for
+    from search.query import PLAIN_WORDS, _parse, parsed_by_parser
 
-    schema = indexer.build_schema()
     for fields in (_fields(None), _fields("beslutning"), ["title", "participants"]):
-        parser = parser_for(schema, fields)
         for text in _plain_queries():
             assert PLAIN_WORDS.fullmatch(text), text
-            assert _parse(schema, fields, False, text) == parser.parse(text), text
+            assert _parse(fields, False, text) == parsed_by_parser(fields, text), text
 
 
 def test_any_words_a_quoted_phrase_and_the_star_become_the_query_whooshs_parser_makes_of_them():
     from search.engine import _fields
-    from search.query import _parse, parser_for
+    from search.query import _parse, parsed_by_parser
 
-    schema = indexer.build_schema()
     for fields in (_fields(None), _fields("beslutning"), ["title", "participants"]):
-        any_word, all_words = parser_for(schema, fields, any_word=True), parser_for(schema, fields)
-        assert _parse(schema, fields, False, "*") == every_for_star(all_words.parse("*"))
+        assert _parse(fields, False, "*") == every_for_star(parsed_by_parser(fields, "*"))
         for text in _plain_queries():
-            built, parsed = _parse(schema, fields, True, text), any_word.parse(text)
-            assert built == parsed and getattr(built, "scale", None) == getattr(parsed, "scale", None), text
+            built, parsed = _parse(fields, True, text), parsed_by_parser(fields, text, any_word=True)
+            assert built == parsed, text  # the tree's nodes compare their scale too
             phrase = f'"{text}"'
-            assert _parse(schema, fields, False, phrase) == all_words.parse(phrase), phrase
+            assert _parse(fields, False, phrase) == parsed_by_parser(fields, phrase), phrase
 
 
 def test_could_match_never_rules_out_a_text_that_matches():

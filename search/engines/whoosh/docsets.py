@@ -274,6 +274,11 @@ class DocSets:
                 -date if newest_first else date)
         return docs[np.lexsort(keys)]
 
+    def by_order(self, searcher, docs: np.ndarray) -> np.ndarray:
+        """`docs` by their place in their meeting's agenda (then file): a meeting's items in order."""
+        _, path_field, order_field = SORT_COLUMNS
+        return docs[np.lexsort((self.rank(searcher, path_field)[docs], self.rank(searcher, order_field)[docs]))]
+
     # -- ranking -------------------------------------------------------------------------------
     def lengths(self, searcher, fieldname: str) -> np.ndarray:
         """Each document's length in a field, as Whoosh's BM25F sees it (its one-byte encoding)."""
@@ -338,7 +343,9 @@ class DocSets:
             score = idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / self.average_length(searcher,
                                                                                                    node.fieldname)))
             return ids, score * node.boost
-        from .expand import COORDINATION_POWER, MinimumMatch, word_weight
+        from search.expand import COORDINATION_POWER, word_weight
+
+        from .queries import MinimumMatch
 
         if isinstance(node, Or) and _one_word_in_fields(searcher, node):
             return self._word_in_fields(searcher, weighting, node)
@@ -368,7 +375,7 @@ class DocSets:
     def _word_in_fields(self, searcher, weighting, node: Or) -> tuple[np.ndarray, np.ndarray]:
         """One word in several fields: its best field counts whole, the others by FIELD_TIEBREAK, so an
         item that repeats a word in every section does not outrank the one whose title or decision it is."""
-        from .query import FIELD_TIEBREAK
+        from search.query import FIELD_TIEBREAK
 
         parts = [self.scores(searcher, weighting, term) for term in node.subqueries]
         docs, _, total, _ = self._gather(np.concatenate([p[0] for p in parts]),
@@ -407,8 +414,7 @@ class DocSets:
         return self.intersect(self._docs(searcher, query), self.live)
 
     def _docs(self, searcher, node: Query) -> np.ndarray:
-        from .exact import ExactForm
-        from .expand import MinimumMatch
+        from .queries import ExactForm, MinimumMatch
 
         if isinstance(node, Term):
             return self.term(searcher, node.fieldname, node.text)

@@ -1,0 +1,212 @@
+"""The query tree (search.tree) as Whoosh queries: what the numpy executor (docsets) walks and what
+Whoosh's own matchers rank when numpy cannot (exact forms, prefixes, ranges).
+
+The graded query (MinimumMatch) and the exact form (ExactForm) are Whoosh Query subclasses here, so
+that Whoosh's matchers rank them exactly as docsets does (tests/search/test_docsets.py).
+"""
+from __future__ import annotations
+
+import re
+
+from whoosh import matching
+from whoosh.fields import NUMERIC
+from whoosh.query import (And, AndNot, DisjunctionMax, Every, Not, NullQuery, NumericRange, Or, Phrase, Prefix,
+                          Query, Term, TermRange)
+from whoosh.query.wrappers import WrappingQuery
+
+from indexer.schema import unpack_sections
+from search import tree
+from search.expand import COORDINATION_POWER, word_weight
+
+
+class _Coordinated(matching.WrappingMatcher):
+    """Scores of the child scaled by the share of the query words' weight the item has (`word_weight`)."""
+
+    def __init__(self, child, matched: dict[int, float], total: float):
+        super().__init__(child)
+        self.matched = matched
+        self.total = total
+
+    def _replacement(self, newchild):
+        return _Coordinated(newchild, self.matched, self.total)
+
+    def score(self):
+        share = self.matched.get(self.child.id(), self.total) / self.total
+        return self.child.score() * share ** COORDINATION_POWER
+
+
+class MinimumMatch(Query):
+    """Items where at least `minimum` of the clauses (one per query word) match, ranked as their Or
+    times a coordination factor: an item with every word first, one missing a word lower, not dropped.
+
+    The clauses are kept apart rather than as one Or, which Whoosh would flatten into its per-field terms.
+    """
+
+    def __init__(self, clauses: list[Query], minimum: int, boost: float = 1.0):
+        self.clauses = list(clauses)
+        self.subqueries = self.clauses  # as Whoosh's compound queries name them
+        self.minimum = minimum
+        self.boost = boost
+
+    def __eq__(self, other):
+        return isinstance(other, MinimumMatch) and self.clauses == other.clauses and self.minimum == other.minimum
+
+    def __hash__(self):
+        return hash((tuple(self.clauses), self.minimum))
+
+    def __repr__(self):
+        return f"MinimumMatch({self.clauses!r}, {self.minimum})"
+
+    def children(self):
+        return iter(self.clauses)
+
+    def apply(self, fn):
+        return MinimumMatch([fn(c) for c in self.clauses], self.minimum, self.boost)
+
+    def normalize(self):
+        return MinimumMatch([c.normalize() for c in self.clauses], self.minimum, self.boost)
+
+    def estimate_size(self, ixreader):
+        return max((c.estimate_size(ixreader) for c in self.clauses), default=0)
+
+    def matcher(self, searcher, context=None):
+        counts: dict[int, int] = {}
+        weights: dict[int, float] = {}
+        total = 0.0
+        top = searcher.parent() if searcher.has_parent() else searcher  # a word's idf is the whole index's
+        reader = top.reader()
+        for clause in self.clauses:
+            found = list(clause.matcher(searcher, context).all_ids())
+            everywhere = sum(1 for d in clause.matcher(top, context).all_ids() if not reader.is_deleted(d))
+            weight = word_weight(top.doc_count(), everywhere)
+            total += weight
+            for docnum in found:
+                counts[docnum] = counts.get(docnum, 0) + 1
+                weights[docnum] = weights.get(docnum, 0.0) + weight
+        allowed = frozenset(d for d, n in counts.items() if n >= self.minimum)
+        if not allowed:
+            return matching.NullMatcher()
+        union = Or(self.clauses, boost=self.boost).matcher(searcher, context)
+        return _Coordinated(matching.FilterMatcher(union, allowed), weights, total)
+
+
+class ExactForm(WrappingQuery):
+    """Matches where `child` (the stemmed query) matches and the stored text holds the form as written:
+    the index carries each word once (stemmed), the candidates' stored text decides."""
+
+    def __init__(self, child: Query, form: str):
+        super().__init__(child)
+        self.form = form
+        self.pattern = form_pattern(form)
+
+    def __eq__(self, other):
+        return isinstance(other, ExactForm) and self.child == other.child and self.form == other.form
+
+    def __hash__(self):
+        return hash((self.child, self.form))
+
+    def __repr__(self):
+        return f"ExactForm({self.child!r}, {self.form!r})"
+
+    def _rewrap(self, child):
+        return ExactForm(child, self.form)
+
+    def matcher(self, searcher, context=None):
+        candidates = self.child.matcher(searcher, context)
+        allowed = {docnum for docnum in candidates.all_ids() if has_form(searcher.stored_fields(docnum), self.pattern)}
+        if not allowed:
+            return matching.NullMatcher()
+        return matching.FilterMatcher(self.child.matcher(searcher, context), frozenset(allowed))
+
+
+def form_pattern(form: str) -> re.Pattern:
+    """The words of `form` as written, whole, case-insensitively, any non-word characters between them."""
+    words = [re.escape(w) for w in form.split()]
+    return re.compile(r"(?<!\w)" + r"\W+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def has_form(stored: dict, pattern: re.Pattern) -> bool:
+    text = stored.get("title", "") + "\n" + "\n".join(unpack_sections(stored.get("content")).values())
+    return bool(pattern.search(text))
+
+
+def compile_query(node: tree.Node, schema) -> Query:
+    """The Whoosh query of a tree node (the same objects search.query built before the seam, so numpy
+    and Whoosh rank as they did)."""
+    def go(n: tree.Node) -> Query:
+        return compile_query(n, schema)
+
+    if isinstance(node, tree.Term):
+        return Term(node.field, node.text, boost=node.boost)
+    if isinstance(node, tree.Phrase):
+        return Phrase(node.field, list(node.words), slop=node.slop, boost=node.boost)
+    if isinstance(node, tree.Prefix):
+        return Prefix(node.field, node.text, boost=node.boost)
+    if isinstance(node, tree.Range):
+        if node.field in schema and isinstance(schema[node.field], NUMERIC):
+            return NumericRange(node.field, node.low, node.high)
+        return TermRange(node.field, node.low, node.high)
+    if isinstance(node, tree.Every):
+        return Every(boost=node.boost) if node.boost != 1.0 else Every()
+    if isinstance(node, tree.Nothing):
+        return NullQuery
+    if isinstance(node, tree.And):
+        return And([go(k) for k in node.children], boost=node.boost)
+    if isinstance(node, tree.Or):
+        return Or([go(k) for k in node.children], boost=node.boost, scale=node.scale)
+    if isinstance(node, tree.DisMax):
+        return DisjunctionMax([go(k) for k in node.children], boost=node.boost, tiebreak=node.tiebreak)
+    if isinstance(node, tree.MinimumMatch):
+        return MinimumMatch([go(k) for k in node.children], node.minimum, node.boost)
+    if isinstance(node, tree.Not):
+        return Not(go(node.child), boost=node.boost)
+    if isinstance(node, tree.AndNot):
+        query = AndNot(go(node.positive), go(node.negative))
+        query.boost = node.boost
+        return query
+    if isinstance(node, tree.Exact):
+        return ExactForm(go(node.child), node.form)
+    raise TypeError(f"not a query tree node: {node!r}")
+
+
+def to_tree(query: Query) -> tree.Node:
+    """The tree node of a query Whoosh's parser made; a part the tree has no node for (a wildcard
+    inside a word, a fuzzy term) is a ValueError the parser's caller reports."""
+    from whoosh.query import FuzzyTerm, Variations, Wildcard
+
+    if query is NullQuery or type(query).__name__ == "_NullQuery":
+        return tree.Nothing()
+    if isinstance(query, (FuzzyTerm, Variations)):
+        raise ValueError(f"'{query}' is not supported: use words, \"phrases\" and prefix*")
+    if isinstance(query, Term):
+        text = query.text.decode("utf-8") if isinstance(query.text, bytes) else query.text
+        return tree.Term(query.fieldname, text, query.boost)
+    if isinstance(query, Phrase):
+        return tree.Phrase(query.fieldname, tuple(query.words), query.slop, query.boost)
+    if isinstance(query, Prefix):
+        return tree.Prefix(query.fieldname, query.text, query.boost)
+    if isinstance(query, Wildcard):
+        raise ValueError(f"'{query.text}': only a * at the end of a word is supported (prefix*)")
+    if isinstance(query, (NumericRange, TermRange)):
+        if query.startexcl or query.endexcl:
+            raise ValueError("ranges include their ends: use [a TO b]")
+        return tree.Range(query.fieldname, query.start, query.end)
+    if isinstance(query, Every):
+        return tree.Every(query.boost)
+    if isinstance(query, MinimumMatch):
+        return tree.MinimumMatch(tuple(to_tree(q) for q in query.clauses), query.minimum, query.boost)
+    if isinstance(query, ExactForm):
+        return tree.Exact(to_tree(query.child), query.form)
+    if isinstance(query, DisjunctionMax):
+        return tree.DisMax(tuple(to_tree(q) for q in query.subqueries), query.tiebreak, query.boost)
+    if type(query) is And:
+        return tree.And(tuple(to_tree(q) for q in query.subqueries), query.boost)
+    if type(query) is Or:
+        if query.minmatch:
+            raise ValueError("an OR with a minimum match is not supported")
+        return tree.Or(tuple(to_tree(q) for q in query.subqueries), query.boost, query.scale)
+    if type(query) is Not:
+        return tree.Not(to_tree(query.query), query.boost)
+    if type(query) is AndNot:
+        return tree.AndNot(to_tree(query.a), to_tree(query.b), query.boost)
+    raise ValueError(f"'{query}' is not supported: use words, \"phrases\", AND/OR/NOT and prefix*")
