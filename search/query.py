@@ -28,7 +28,7 @@ MAX_QUERY_CHARS = 1000
 FIELD_BOOSTS = {"title": 4.0, "beslutning": 1.6, "indstilling": 1.3, "participants": 0.1, "ocr": 0.8,
                 ATTACHMENT_FIELD: 0.4}
 # A word found in several fields of an item: its best field counts whole, each other field by this much
-# (search.docsets), so repeating a word in every section adds less than having it where it matters.
+# (search.engines.whoosh.docsets), so repeating a word in every section adds less than having it where it matters.
 # (Whoosh's own matchers, which rank the few queries numpy does not, exact forms and prefixes, add them up.)
 # Measured on the judged sets (README, "Ranking, measured"): 0 (best field only) and 1 (plain sum) rank worse.
 FIELD_TIEBREAK = 0.5
