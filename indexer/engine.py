@@ -65,11 +65,15 @@ class WriteEngine(Protocol):
     def exists(self) -> bool:
         """Whether the engine holds an index for this folder yet (made by a first `referat index`)."""
 
-    def create(self) -> None:
-        """Make an empty index (a first build, or a rebuild after a schema change)."""
+    def create(self, analysis: dict | None = None) -> None:
+        """Make an empty index (a first build, or a rebuild after a schema change). `analysis` (fold=,
+        exceptions=) switches off parts of the Danish analysis, to measure what they buy."""
 
     def generation(self) -> int:
         """The number of the newest committed generation (0 before the first commit)."""
+
+    def recover(self) -> None:
+        """Remove what a writer killed before its commit left (called under referat's writer lock)."""
 
     def writer(self, batch_files: int) -> AbstractContextManager[GenerationWriter]:
         """A writer for one generation; `batch_files` lets an engine choose how to parallelise."""
@@ -83,6 +87,10 @@ class WriteEngine(Protocol):
 
     def doc_count(self) -> int:
         """How many items the newest generation holds."""
+
+    def field_names(self) -> set[str]:
+        """The fields the index was made with (`referat check --repair` tells from them whether a lost
+        meta file's schema version is today's)."""
 
     def close(self) -> None:
         """Release files and connections."""

@@ -4,8 +4,8 @@ import pytest
 from whoosh import index as windex
 from whoosh.query import And, Or, Phrase, Term
 
-from indexer.schema import build_schema
-from indexer.writers import Writer
+from indexer.engines.whoosh.schema import build_schema
+from indexer.engines.whoosh.writers import Writer
 from search.docsets import DocSets
 from search.engine import RANKING
 from search.expand import MinimumMatch
