@@ -28,7 +28,7 @@ from corpus.fetch.sources import place_of
 from . import compounds, outbox, spelling
 from .compounds import save_map as save_compounds
 from .facets import stored_values
-from .engine import EngineConfig, WriteEngine, engine_config, open_write_engine
+from .engine import EngineConfig, WriteEngine, check_engine, engine_config, open_write_engine
 from .lock import WriterLock
 from .meeting_table import ensure_table, load_table, save_table
 from .cases import group_key
@@ -151,7 +151,10 @@ def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | N
     """
     if has_index(index_dir):
         meta = read_meta(index_dir, required=True)
-        engine = open_write_engine(index_dir, engine_config(index_dir))
+        recorded = engine_config(index_dir)
+        if config is not None:
+            check_engine(recorded, config)
+        engine = open_write_engine(index_dir, recorded)
         if meta.get("schema") == SCHEMA_VERSION:
             try:
                 engine.generation()
@@ -199,6 +202,8 @@ def build(
     `analysis` (fold=, exceptions=) and `engine` (where the items live: Whoosh in the folder by default)
     apply when the index is created, and stay with it (indexer.engine.EngineConfig in the meta file).
     """
+    if engine is not None and not has_index(index_dir):  # an engine this referat lacks: before anything is made
+        open_write_engine(index_dir, engine).close()
     return _sync(Path(index_dir), [Path(p) for p in paths], force=True, prune=False, create=True,
                  registry_file=registry_file, progress=progress, analysis=analysis, engine=engine)
 
