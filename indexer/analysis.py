@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import snowballstemmer
-from whoosh.analysis import Token, Tokenizer
 
 TOKEN_RE = re.compile(r"\w+(?:[-–]\w+)*")
 # `tvangs- og genindlæggelser`: a hyphen that ends a word (a suspended modifier), then what completes it.
@@ -78,32 +78,42 @@ def stop_words() -> frozenset[str]:
     return frozenset(w.strip() for w in text.split() if w.strip())
 
 
-FORMS_CACHE = 300_000  # tokens whose analysis is kept (see DanishTokenizer._forms); then it starts afresh
+FORMS_CACHE = 300_000  # tokens whose analysis is kept (see Analysis._forms); then it starts afresh
 _FORMS: dict[tuple[bool, bool, bool], dict[str, tuple[bool, str, tuple[str, ...]]]] = {}
+KINDS = ("text", "exact", "ocr")  # stemmed text, unstemmed forms (`=godkendt`), OCR keys (scanned items)
+MODES = ("index", "query")
 
 
-class DanishTokenizer(Tokenizer):
+@dataclass(slots=True)
+class Token:
+    """One term of an analysed text: its word position (phrases) and the characters it came from."""
+    text: str
+    pos: int
+    start: int
+    end: int
+    stopped: bool = False
+
+
+class Analysis:
     """Tokenize, lowercase, split or join hyphenated words, drop stop words and stem, in one pass.
 
-    `stemming=False` gives the exact-form analysis (lowercased forms, nothing dropped). `fold` and
-    `exceptions` switch off æ/ø/å folding and the stem exception table (to measure what they do).
+    `kind` "text" stems, "exact" keeps the lowercased forms (nothing dropped), "ocr" reduces every word
+    by ocr_key. `fold` and `exceptions` switch off æ/ø/å folding and the stem exception table (to measure
+    what they do). Plain Python: the Whoosh engine wraps it in a Whoosh tokenizer
+    (indexer.engines.whoosh.analysis), the OpenSearch engine sends the terms it makes.
     """
 
-    def __init__(self, stemming: bool = True, fold: bool = True, exceptions: bool = True):
-        self.stemming = stemming
+    def __init__(self, kind: str = "text", fold: bool = True, exceptions: bool = True):
+        if kind not in KINDS:
+            raise ValueError(f"unknown analysis '{kind}': one of {', '.join(KINDS)}")
+        self.kind = kind
+        self.stemming = kind == "text"
         self.fold = fold
         self.exceptions = exceptions
 
-    def __eq__(self, other):
-        return (other is not None and self.__class__ is other.__class__ and self.stemming == other.stemming
-                and self.fold == other.fold and self.exceptions == other.exceptions)
-
-    def __setstate__(self, state):
-        self.__dict__.update({"fold": True, "exceptions": True, **state})
-
     def _forms(self) -> dict[str, tuple[bool, str, tuple[str, ...]]]:
         """This analysis's cache: lowercased token -> (a stop word?, its term, the terms of its
-        hyphenated parts). Module-level, so that it is never pickled into the index with the analyzer."""
+        hyphenated parts). Module-level, shared by every Analysis of the same settings."""
         key = (self.stemming, self.fold, self.exceptions)
         cache = _FORMS.get(key)
         if cache is None or len(cache) >= FORMS_CACHE:
@@ -136,52 +146,44 @@ class DanishTokenizer(Tokenizer):
 
         return analysed
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
-                 start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not tokenize:
-            # Whoosh's parser hands over prefix, wildcard and range texts whole: fold, do not stem, so
-            # that `børn*` meets the indexed (folded) `boern...`.
-            t.text = value.lower().translate(FOLD) if self.stemming and self.fold else value.lower()
-            t.stopped = False
-            t.boost = 1.0
-            if positions:
-                t.pos = start_pos
-            if chars:
-                t.startchar, t.endchar = start_char, start_char + len(value)
-            yield t
-            return
+    def tokens(self, value: str, mode: str = "index", keep_stops: bool = False, whole: bool = False) -> list[Token]:
+        """The terms of `value` in order, with positions and characters. `mode` "index" also makes the
+        parts of hyphenated words and the full forms of suspended compounds; `keep_stops` keeps stop
+        words (marked `stopped`); `whole` takes `value` as one term, folded but not stemmed (a prefix,
+        wildcard or range text, so that `børn*` meets the indexed `boern...`)."""
+        if self.kind == "ocr":
+            return _ocr_tokens(value, keep_stops, whole)
+        if whole:
+            text = value.lower().translate(FOLD) if self.stemming and self.fold else value.lower()
+            return [Token(text, 0, 0, len(value))]
         cache = self._forms()
         index_mode = mode == "index"
         coordinated = _coordinated_forms(value) if index_mode and self.stemming else {}
-        pos = start_pos
+        found: list[Token] = []
+        pos = 0
         for m in TOKEN_RE.finditer(value):
             stopped, text, parts = self._analyse(m.group().lower(), cache)
-            if stopped and removestops:
+            if stopped and not keep_stops:
                 continue
-            if keeporiginal:
-                t.original = m.group()
-            if chars:
-                t.startchar, t.endchar = start_char + m.start(), start_char + m.end()
-            t.stopped, t.boost, t.text = stopped, 1.0, text
-            if positions:
-                t.pos = pos
-            yield t
-            for form in coordinated.get(m.start(), ()):
-                t.text = stem(form, self.exceptions, self.fold)
-                yield t
+            start, end = m.start(), m.end()
+            found.append(Token(text, pos, start, end, stopped))
+            for form in coordinated.get(start, ()):
+                found.append(Token(stem(form, self.exceptions, self.fold), pos, start, end, stopped))
             if index_mode and parts:
                 for offset, part in enumerate(parts):
-                    t.text, t.stopped = part, False
-                    if positions:
-                        t.pos = pos + offset
-                    yield t
+                    found.append(Token(part, pos + offset, start, end))
                 pos += len(parts) - 1
             pos += 1
+        return found
 
     def positions(self, value: str) -> dict[str, list[int]]:
-        """Each index-time term of `value` with its positions: what `__call__(value, positions=True,
-        mode="index")` yields, gathered per term without a token object per word (the writer's path)."""
+        """Each index-time term of `value` with its positions: what `tokens(value)` makes, gathered per
+        term without a token object per word (the writer's path)."""
+        if self.kind == "ocr":
+            gathered: dict[str, list[int]] = {}
+            for token in _ocr_tokens(value, False, False):
+                gathered.setdefault(token.text, []).append(token.pos)
+            return gathered
         found: dict[str, list[int]] = {}
         cache = self._forms()
         analyse = self._analyse
@@ -225,19 +227,37 @@ def _coordinated_forms(text: str) -> dict[int, list[str]]:
     return forms
 
 
-def danish_analyzer(fold: bool = True, exceptions: bool = True) -> DanishTokenizer:
+@lru_cache(maxsize=None)
+def analysis(kind: str = "text", fold: bool = True, exceptions: bool = True) -> Analysis:
+    """The analysis of a field kind (KINDS), one object per setting."""
+    return Analysis(kind, fold, exceptions)
+
+
+def analyse(kind: str, text: str, mode: str = "index") -> list[Token]:
+    """The terms `text` makes in a field of `kind` ("text", "exact", "ocr") at index or query time."""
+    if mode not in MODES:
+        raise ValueError(f"unknown mode '{mode}': one of {', '.join(MODES)}")
+    return analysis(kind).tokens(text, mode)
+
+
+def danish_analyzer(fold: bool = True, exceptions: bool = True) -> Analysis:
     """Stemmed text fields: title, sections, participants."""
-    return DanishTokenizer(stemming=True, fold=fold, exceptions=exceptions)
+    return analysis("text", fold, exceptions)
 
 
-def exact_analyzer() -> DanishTokenizer:
+def exact_analyzer() -> Analysis:
     """Unstemmed forms, for `=godkendt` searches."""
-    return DanishTokenizer(stemming=False)
+    return analysis("exact")
+
+
+def ocr_analyzer() -> Analysis:
+    """The `ocr` field of scanned documents, at index and query time alike: words reduced by ocr_key."""
+    return analysis("ocr")
 
 
 def terms(text: str, mode: str = "query") -> list[str]:
     """The terms the analyzer makes of `text` (for tests and highlighting)."""
-    return [t.text for t in danish_analyzer()(text, mode=mode)]
+    return [t.text for t in analyse("text", text, mode)]
 
 
 _OCR_TABLE = str.maketrans({"ø": "g", "ö": "g", "@": "g", "å": "a", "&": "a", "æ": "e", "z": "e", "i": "l"})
@@ -257,36 +277,22 @@ def ocr_key(word: str) -> str:
     return stem(w)
 
 
-class OcrTokenizer(Tokenizer):
-    """The `ocr` field of scanned documents, at index and query time alike: words reduced by ocr_key."""
-
-    def __eq__(self, other):
-        return other is not None and self.__class__ is other.__class__
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
-                 start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        stops = _ocr_stop_words()
-        pos = start_pos
-        for m in (_OCR_TOKEN.finditer(value) if tokenize else [re.match(r".*", value, re.S)]):
-            word = m.group()
-            key = ocr_key(word) if tokenize else word.lower()
-            t.stopped = key in stops
-            if t.stopped and removestops:
-                continue
-            t.text, t.boost = key, 1.0
-            if positions:
-                t.pos = pos
-            if chars:
-                t.startchar, t.endchar = start_char + m.start(), start_char + m.end()
-            yield t
+def _ocr_tokens(value: str, keep_stops: bool, whole: bool) -> list[Token]:
+    """The OCR keys of `value`'s words (or of `value` whole, lowercased), positions counting only the
+    words kept."""
+    stops = _ocr_stop_words()
+    found: list[Token] = []
+    pos = 0
+    for m in (_OCR_TOKEN.finditer(value) if not whole else [re.match(r".*", value, re.S)]):
+        word = m.group()
+        key = ocr_key(word) if not whole else word.lower()
+        stopped = key in stops
+        if not stopped or keep_stops:
+            found.append(Token(key, pos, m.start(), m.end(), stopped))
             pos += 1
+    return found
 
 
 @lru_cache(maxsize=1)
 def _ocr_stop_words() -> frozenset[str]:
     return frozenset(ocr_key(w) for w in stop_words())
-
-
-def ocr_analyzer() -> OcrTokenizer:
-    return OcrTokenizer()

@@ -1,8 +1,9 @@
 """Bring the index in line with files on disk: `build()` (referat index) and `reindex()` (the nightly job).
 
-Both run the same pass: scan, decide per file, parse, then one writer and one commit. Nothing is visible
-to searchers until that commit, and Whoosh commits by renaming a new table of contents into place, so
-a run killed at any moment leaves the previous index intact; a file that fails to read keeps its items.
+Both run the same pass: scan, decide per file, parse, then one writer and one commit, through the index's
+engine (indexer.engine: Whoosh in the folder, or OpenSearch). Nothing is visible to searchers until that
+commit, so a run killed at any moment leaves the previous index intact; a file that fails to read keeps
+its items.
 """
 from __future__ import annotations
 
@@ -10,18 +11,14 @@ import datetime as dt
 import hashlib
 import multiprocessing
 import os
-import shutil
 import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-
-from whoosh import index as windex
-from whoosh.index import LockError
 
 import corpus
 from corpus import Attachment, Meeting, NotAMeeting, ReadError, faults
@@ -31,25 +28,15 @@ from corpus.fetch.sources import place_of
 from . import compounds, outbox, spelling
 from .compounds import save_map as save_compounds
 from .facets import stored_values
-from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
+from .engine import EngineConfig, WriteEngine, check_engine, engine_config, open_write_engine
+from .lock import WriterLock
 from .meeting_table import ensure_table, load_table, save_table
 from .cases import group_key
 from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
 from .plan import Plan, plan
-from .schema import SCHEMA_VERSION, SECTION_FIELDS, build_schema, pack_sections, section_mask
+from .schema import SCHEMA_VERSION, SECTION_FIELDS, pack_sections, section_mask
 from .state import FileState, load_state, save_state
-from .store import (
-    IndexMissing,
-    IndexWriteFailed,
-    Interrupted,
-    fsync_dir,
-    has_index,
-    open_index,
-    os_error_text,
-    read_meta,
-    write_meta,
-)
-from .writers import ParallelWriter, Writer, clean_files
+from .store import IndexMissing, IndexWriteFailed, Interrupted, has_index, os_error_text, read_meta, write_meta
 
 
 @dataclass
@@ -81,7 +68,7 @@ class BuildReport:
 
 
 def item_documents(meeting: Meeting) -> list[dict]:
-    """The Whoosh documents of one document read alone, one per agenda item (see merged_documents)."""
+    """The documents of one document read alone, one per agenda item (see merged_documents)."""
     return merged_documents(merge([meeting]))
 
 
@@ -89,7 +76,7 @@ FORMALITY_BOOST = 0.5  # a formality's words weigh half: it ranks below substant
 
 
 def merged_documents(meeting: MergedMeeting) -> list[dict]:
-    """The Whoosh documents of one meeting, one per merged agenda item; its path and position are
+    """The documents of one meeting, one per merged agenda item; its path and position are
     the primary source's (the version whose text it shows)."""
     return [_document(meeting, merged, slot) for slot, merged in enumerate(meeting.items, start=1)]
 
@@ -150,22 +137,28 @@ def item_marks(item) -> dict:
     return {key: value for key, value in marks.items() if value}
 
 
-STAGING_DIR = ".rebuild"  # a rebuilt index is written here, beside the live one, then swapped in
+def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | None,
+          config: EngineConfig | None, previous: Callable[[WriteEngine], dict[str, str]]
+          ) -> tuple[WriteEngine, dict[str, str] | None]:
+    """(the engine to write into, None or, when the index is being rebuilt, `previous(engine)` read
+    from the index it replaces).
 
-
-def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | None = None):
-    """(the index to write into, the live index it replaces or None).
-
-    A missing index is created (by `index`). An index of an older schema, or (for `index`) one whose
-    table of contents is damaged, is rebuilt beside the live one and swapped in by `_swap_in`, so that
-    searches see the old index until the new one is complete. A damaged meta file is an error: the
-    index is never rebuilt over because its metadata cannot be read.
+    A missing index is created (by `index`) in the engine `config` names, which the meta file records.
+    An index of an older schema, or (for `index`) one the engine cannot open, is rebuilt by the engine
+    beside the live one and replaces it at the commit, so that searches see the old index until the new
+    one is complete. A damaged meta file is an error: the index is never rebuilt over because its
+    metadata cannot be read.
     """
     if has_index(index_dir):
         meta = read_meta(index_dir, required=True)
+        recorded = engine_config(index_dir)
+        if config is not None:
+            check_engine(recorded, config)
+        engine = open_write_engine(index_dir, recorded)
         if meta.get("schema") == SCHEMA_VERSION:
             try:
-                return open_index(index_dir), None
+                engine.generation()
+                return engine, None
             except IndexMissing as exc:
                 if not create:
                     raise
@@ -173,59 +166,24 @@ def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | N
         else:
             report.warnings.append((str(index_dir), ("index written by an older referat; rebuilding it beside "
                                                      "the live one, which searches use until the new one is complete")))
-        return _staging(index_dir, build_schema(**(analysis or {}))), index_dir
+        before = previous(engine)
+        engine.create(analysis)
+        return engine, before
     if not create:
         raise IndexMissing(f"no index at {index_dir}; build one with: referat index --index {index_dir} FOLDER")
+    config = config or EngineConfig()
+    engine = open_write_engine(index_dir, config)
     index_dir.mkdir(parents=True, exist_ok=True)
-    ix = windex.create_in(str(index_dir), build_schema(**(analysis or {})))
-    write_meta(index_dir, {"schema": SCHEMA_VERSION})
-    return ix, None
+    engine.create(analysis)
+    write_meta(index_dir, {"schema": SCHEMA_VERSION, "engine": config.to_json()})
+    return engine, None
 
 
-def _staging(index_dir: Path, schema):
-    """An empty index in STAGING_DIR whose next commit has the live index's next generation number."""
-    from whoosh.filedb.filestore import FileStorage
-
-    staging = index_dir / STAGING_DIR
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    storage = FileStorage(str(staging))
-    live = windex.TOC._latest_generation(FileStorage(str(index_dir)), windex._DEF_INDEX_NAME)
-    windex.TOC(schema, [], max(live, 0)).write(storage, windex._DEF_INDEX_NAME)
-    return windex.FileIndex(storage, schema, windex._DEF_INDEX_NAME)
-
-
-def _swap_in(staging, index_dir: Path):
-    """Move a complete rebuilt index into the live directory: its segment files first (new names, so
-    searchers of the old index are undisturbed), then its table of contents, whose rename makes the new
-    generation current in one step; the old generation's files are removed after."""
-    from whoosh.filedb.filestore import FileStorage
-
-    name = windex._DEF_INDEX_NAME
-    source = Path(staging.storage.folder)
-    generation = staging.latest_generation()
-    toc = windex.TOC._filename(name, generation)
-    segments = windex.TOC._segment_pattern(name)
-    faults.point("rebuild")
-    for f in source.iterdir():
-        if segments.match(f.name):
-            os.replace(f, index_dir / f.name)
-    fsync_dir(index_dir)
-    os.replace(source / toc, index_dir / toc)
-    fsync_dir(index_dir)
-    write_meta(index_dir, {**read_meta(index_dir), "schema": SCHEMA_VERSION})
-    shutil.rmtree(source, ignore_errors=True)
-    live = FileStorage(str(index_dir))
-    clean_files(live, name, generation, windex.TOC.read(live, name, generation).segments)
-    return windex.open_dir(str(index_dir))
-
-
-def _stored_digests(index_dir: Path) -> dict[str, str]:
+def _stored_digests(engine: WriteEngine) -> dict[str, str]:
     """id -> digest of every item of the live index, whatever its schema, if it can still be read (so a
     rebuild alerts saved searches only to items that are really new)."""
     try:
-        with windex.open_dir(str(index_dir)).searcher() as searcher:
-            return {d["id"]: d.get("digest") for d in searcher.all_stored_fields() if "id" in d}
+        return {d["id"]: d.get("digest") for d in engine.all_documents() if "id" in d}
     except Exception:  # noqa: BLE001 -- an index too damaged to read in any way: every item counts as new
         return {}
 
@@ -237,13 +195,17 @@ def build(
     registry_file: str | None = None,
     progress: Callable[[Path], None] | None = None,
     analysis: dict | None = None,
+    engine: EngineConfig | None = None,
 ) -> BuildReport:
     """Index every supported file under `paths` (creating the index); re-indexing a file replaces its items.
 
-    `analysis` (fold=, exceptions=) applies when the index is created, and stays with it.
+    `analysis` (fold=, exceptions=) and `engine` (where the items live: Whoosh in the folder by default)
+    apply when the index is created, and stay with it (indexer.engine.EngineConfig in the meta file).
     """
+    if engine is not None and not has_index(index_dir):  # an engine this referat lacks: before anything is made
+        open_write_engine(index_dir, engine).close()
     return _sync(Path(index_dir), [Path(p) for p in paths], force=True, prune=False, create=True,
-                 registry_file=registry_file, progress=progress, analysis=analysis)
+                 registry_file=registry_file, progress=progress, analysis=analysis, engine=engine)
 
 
 def reindex(
@@ -281,16 +243,6 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:
         return os.cpu_count() or 1
-
-
-def _writer(ix, files: int):
-    """The parallel writer for big batches (analysis and writing on every core), the plain one otherwise
-    (indexer.writers). Segments are written as separate files: Whoosh's compound file is copied into
-    memory whenever a searcher opens it."""
-    procs = usable_cores()
-    if procs > 1 and files >= PARALLEL_MIN_FILES:
-        return ParallelWriter(ix, procs=procs, compound=False)
-    return Writer(ix, compound=False)
 
 
 Places = tuple[tuple[str, str], ...]  # (folder, municipality) of the registered sources (corpus.fetch.places)
@@ -348,57 +300,20 @@ def _parse_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-@contextmanager
-def _writing(ix, index_dir: Path, files: int) -> Iterator:
-    """A writer that commits when the block ends and otherwise cancels, its worker processes with it.
-
-    A writer's worker processes (they run during the commit) are killed here, so that an interrupted or
-    failed commit leaves none behind. Whoosh's WRITELOCK descriptor is registered so that forked workers
-    close it (see indexer.lock).
-    """
-    try:
-        writer = _writer(ix, files)
-    except LockError:
-        who = describe_holder(index_dir / f"{windex._DEF_INDEX_NAME}_WRITELOCK")
-        raise IndexLocked(f"another process ({who}) holds Whoosh's write lock of the index at {index_dir}") from None
-    lock_fd = getattr(getattr(writer, "writelock", None), "fd", None)
-    if lock_fd is not None:
-        hold_descriptor(lock_fd)
-    try:
-        try:
-            yield writer
-            faults.point("before-commit")
-            writer.commit()
-        except BaseException:
-            _stop_workers(writer)
-            raise
-    finally:
-        if lock_fd is not None:
-            release_descriptor(lock_fd)
-
-
-def _stop_workers(writer) -> None:
-    for task in getattr(writer, "tasks", []):
-        if task.is_alive():
-            task.kill()
-        task.join()
-    with suppress(OSError, ValueError):  # a writer stopped in the middle of its commit has little left to cancel
-        writer.cancel()
-
-
 def _under(path: str, root: Path) -> bool:
     root_s = str(root)
     return path == root_s or path.startswith(root_s.rstrip(os.sep) + os.sep)
 
 
 def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, create: bool,
-          registry_file: str | None, progress, analysis: dict | None = None,
+          registry_file: str | None, progress, analysis: dict | None = None, engine: EngineConfig | None = None,
           alerts: Callable[[list[str]], dict[str, list]] | None = None) -> BuildReport:
     started = time.perf_counter()
     report = BuildReport()
     try:
         _locked_sync(index_dir, roots, report, started, force=force, prune=prune, create=create,
-                     registry_file=registry_file, progress=progress, analysis=analysis, alerts=alerts)
+                     registry_file=registry_file, progress=progress, analysis=analysis, config=engine,
+                     alerts=alerts)
     except OSError as exc:
         if report.committed:
             after = ("the index was updated, but not all of its side files were written: "
@@ -413,51 +328,55 @@ def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, creat
 
 def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, started: float, *, force: bool,
                  prune: bool, create: bool, registry_file: str | None, progress, analysis: dict | None,
-                 alerts: Callable[[list[str]], dict[str, list]] | None) -> None:
+                 config: EngineConfig | None, alerts: Callable[[list[str]], dict[str, list]] | None) -> None:
     """The run under the lock. The order makes the index change as one unit: the outbox of alerts is
     written before the commit; files.json, compounds-N.json and spelling.txt after it are each stamped
     with the generation they describe, so one missing or stale after a crash is derived again by the
     next run (`_complete_side_files`), which also records the alerts still owed."""
     with WriterLock(index_dir):
-        ix, replaces = _open(index_dir, create, report, analysis)
-        generation = ix.latest_generation()
-        if not replaces:
-            _remove_debris(ix, index_dir)
+        engine, previous = _open(index_dir, create, report, analysis, config,
+                                 _stored_digests if alerts else lambda engine: {})
+        rebuilt = previous is not None
+        generation = engine.generation()
+        if not rebuilt:
+            engine.recover()
+            for stray in index_dir.glob(".*.tmp"):  # a killed run's temporary side files
+                stray.unlink(missing_ok=True)
         owed, late = outbox.owed(index_dir, generation) if alerts else ([], [])
 
         def owed_with_this_run() -> list[outbox.Owed]:
             return [*owed, outbox.Owed(generation + 1, tuple(report.new_items))]
 
-        if replaces:
-            state, cache_valid, previous = {}, False, _stored_digests(index_dir) if alerts else {}
+        if rebuilt:
+            state, cache_valid = {}, False
             force = True  # a rebuilt index: every file is indexed again
         else:
-            (state, cache_valid), previous = load_state(ix, index_dir), {}
+            state, cache_valid = load_state(engine, index_dir)
         todo, seen, scanned = _scan(roots, state, force, report)
         removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned)]
-        if todo or removed or replaces:
-            counts = None if replaces else spelling.load_counts(index_dir, generation)
-            table = {} if replaces else load_table(ix, index_dir)
+        if todo or removed or rebuilt:
+            counts = None if rebuilt else spelling.load_counts(index_dir, generation)
+            table = {} if rebuilt else load_table(_side_index(engine), index_dir)
 
             def before_commit() -> None:
                 if alerts:
                     outbox.save(index_dir, owed_with_this_run())
 
-            planned = _write(ix, index_dir, todo, removed, state, registry_file, progress, report, previous,
-                             counts, before_commit)
-            if replaces:
-                ix = _swap_in(ix, index_dir)
-            ix = ix.refresh()
-            save_state(ix, index_dir, state)
+            planned = _write(engine, index_dir, todo, removed, state, registry_file, progress, report,
+                             previous or {}, counts, before_commit)
+            if rebuilt:
+                write_meta(index_dir, {**read_meta(index_dir), "schema": SCHEMA_VERSION})
+            save_state(engine, index_dir, state)
             faults.point("after-state")
-            save_table(ix, index_dir, table, planned.meetings, planned.stale)
-            save_compounds(ix, index_dir)
+            side = _side_index(engine)
+            save_table(side, index_dir, table, planned.meetings, planned.stale)
+            save_compounds(side, index_dir)
             faults.point("after-compounds")
             if counts is not None:
-                spelling.save(index_dir, ix.latest_generation(), counts)
+                spelling.save(index_dir, engine.generation(), counts)
         elif not cache_valid:
-            save_state(ix, index_dir, state)
-        _complete_side_files(ix, index_dir)
+            save_state(engine, index_dir, state)
+        _complete_side_files(engine, index_dir)
         meta = read_meta(index_dir, required=True)
         recorded = meta.get("roots", [])
         meta["roots"] = recorded + [str(r) for r in scanned if str(r) not in recorded]
@@ -472,26 +391,16 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
         report.seconds = time.perf_counter() - started
 
 
-def _remove_debris(ix, index_dir: Path) -> None:
-    """What a run that failed or was killed before its commit left: segment files no table of contents
-    names, the writer's temporary folder, temporary side files. Only a writer makes these: this run
-    holds referat's lock, and Whoosh's is taken too (a writer that bypassed referat keeps its files)."""
-    name = windex._DEF_INDEX_NAME
-    whoosh_lock = ix.lock("WRITELOCK")
-    if not whoosh_lock.acquire():
-        return
-    try:
-        clean_files(ix.storage, name, ix.latest_generation(), ix._read_toc().segments)
-        shutil.rmtree(index_dir / f"{name}.tmp", ignore_errors=True)
-        for stray in index_dir.glob(".*.tmp"):
-            stray.unlink(missing_ok=True)
-    finally:
-        whoosh_lock.release()
+def _side_index(engine: WriteEngine):
+    """What indexer.compounds, .spelling and .meeting_table derive their side files from today: the
+    Whoosh index the engine writes (#25 derives them from the documents in hand, for any engine)."""
+    return engine.ix  # type: ignore[attr-defined]
 
 
-def _complete_side_files(ix, index_dir: Path) -> None:
+def _complete_side_files(engine: WriteEngine, index_dir: Path) -> None:
     """Write whichever side file of the current generation is missing, damaged or stale."""
-    generation = ix.latest_generation()
+    generation = engine.generation()
+    ix = _side_index(engine)
     if not compounds.is_sound(index_dir, generation):
         save_compounds(ix, index_dir)
     if spelling.load_counts(index_dir, generation) is None:
@@ -537,7 +446,7 @@ def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
     return todo, seen, scanned
 
 
-def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict[str, FileState],
+def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[str], state: dict[str, FileState],
            registry_file: str | None, progress, report: BuildReport, previous: dict[str, str],
            counts: Counter | None, before_commit: Callable[[], None]) -> Plan:
     """One writer, one commit: the meetings the touched files belong to (before or after) are deleted
@@ -563,22 +472,23 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
 
         planned = plan(todo, removed, state, read)
     before: dict[str, str] = {}
-    with ix.searcher() as searcher:
-        for mid in planned.stale | {m.id for m in planned.meetings}:
-            docs = list(searcher.documents(meeting=mid))
-            before.update((d["id"], d.get("digest")) for d in docs)
-            if counts is not None:
-                counts.subtract(spelling.document_words(docs))
+    replaced: dict[str, list[dict]] = {}
+    for doc in engine.documents("meeting", sorted(planned.stale | {m.id for m in planned.meetings})):
+        replaced.setdefault(doc.get("meeting"), []).append(doc)
+    for docs in replaced.values():
+        before.update((d["id"], d.get("digest")) for d in docs)
+        if counts is not None:
+            counts.subtract(spelling.document_words(docs))
     known = previous or before
     written: set[str] = set()
-    with _writing(ix, index_dir, len(todo)) as writer:
+    with engine.writer(len(todo)) as writer:
         for mid in planned.stale:
-            writer.delete_by_term("meeting", mid)
+            writer.delete_meeting(mid)
         for meeting in planned.meetings:
-            writer.delete_by_term("meeting", meeting.id)
+            writer.delete_meeting(meeting.id)
             docs = merged_documents(meeting)
             for doc in docs:
-                writer.add_document(**doc)
+                writer.add(doc)
                 written.add(doc["id"])
                 if known.get(doc["id"]) != doc["digest"]:
                     report.new_items.append(doc["id"])
@@ -587,6 +497,8 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
             report.items += len(meeting.items)
         report.meetings = len(planned.meetings)
         before_commit()
+        faults.point("before-commit")
+        writer.commit()
     report.committed = True
     faults.point("after-commit")
     report.removed_items = len(set(before) - written)

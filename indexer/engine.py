@@ -42,6 +42,11 @@ class EngineConfig:
         return cls(**{k: v for k, v in (data or {}).items() if k in ("name", "url", "index")})
 
 
+class EngineError(ValueError):
+    """The engine asked for cannot hold this index: another one holds it already, or this referat lacks
+    it; the message says which, in one line."""
+
+
 class GenerationWriter(Protocol):
     """One generation being written: nothing is visible to searches until `commit`; leaving the
     context without a commit (an error, an interrupt) leaves the index as it was."""
@@ -65,11 +70,15 @@ class WriteEngine(Protocol):
     def exists(self) -> bool:
         """Whether the engine holds an index for this folder yet (made by a first `referat index`)."""
 
-    def create(self) -> None:
-        """Make an empty index (a first build, or a rebuild after a schema change)."""
+    def create(self, analysis: dict | None = None) -> None:
+        """Make an empty index (a first build, or a rebuild after a schema change). `analysis` (fold=,
+        exceptions=) switches off parts of the Danish analysis, to measure what they buy."""
 
     def generation(self) -> int:
         """The number of the newest committed generation (0 before the first commit)."""
+
+    def recover(self) -> None:
+        """Remove what a writer killed before its commit left (called under referat's writer lock)."""
 
     def writer(self, batch_files: int) -> AbstractContextManager[GenerationWriter]:
         """A writer for one generation; `batch_files` lets an engine choose how to parallelise."""
@@ -83,6 +92,10 @@ class WriteEngine(Protocol):
 
     def doc_count(self) -> int:
         """How many items the newest generation holds."""
+
+    def field_names(self) -> set[str]:
+        """The fields the index was made with (`referat check --repair` tells from them whether a lost
+        meta file's schema version is today's)."""
 
     def close(self) -> None:
         """Release files and connections."""
@@ -99,8 +112,28 @@ def open_write_engine(index_dir: str | os.PathLike, config: EngineConfig | None 
     """The engine of an index folder (or the one `config` names, for a folder about to be made)."""
     config = config or engine_config(index_dir)
     if config.name not in ENGINES:
-        raise ValueError(f"unknown engine '{config.name}': one of {', '.join(ENGINES)}")
-    return load_factory(ENGINES[config.name][0])(index_dir, config)
+        raise EngineError(f"unknown engine '{config.name}': one of {', '.join(ENGINES)}")
+    try:
+        factory = load_factory(ENGINES[config.name][0])
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith(ENGINES[config.name][0].split(":")[0]):
+            raise
+        raise EngineError(f"this referat has no {config.name} engine ({exc.name} is missing)") from None
+    return factory(index_dir, config)
+
+
+def check_engine(recorded: EngineConfig, asked: EngineConfig) -> None:
+    """Raise EngineError when `asked` (what a command names) is not the engine an index records: an
+    index stays in the engine it was made in. What `asked` leaves out (the address, the index name) is
+    taken from the record."""
+    if any(value != getattr(recorded, key) for key, value in asked.to_json().items()):
+        raise EngineError(f"this index is kept in {_described(recorded)}, not {_described(asked)}: an index "
+                          f"stays in the engine it was made in (index into another folder for another engine)")
+
+
+def _described(config: EngineConfig) -> str:
+    where = f" at {config.url}" if config.url else ""
+    return f"{config.name}{where}" + (f" (index {config.index})" if config.index else "")
 
 
 def load_factory(path: str):

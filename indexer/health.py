@@ -12,14 +12,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as windex
-
 from . import compounds, meeting_table, outbox, spelling
-from .build import STAGING_DIR
+from .engine import EngineConfig, WriteEngine, engine_config, open_write_engine
 from .lock import LOCK_FILE, IndexLocked, WriterLock, holder_state
-from .schema import SCHEMA_VERSION, build_schema
+from .schema import FIELDS, SCHEMA_VERSION
 from .state import STATE_FILE, load_state, save_state, state_from_index
-from .store import META_FILE, has_index, meta_problem, read_meta, write_meta
+from .store import META_FILE, STAGING_DIR, IndexMissing, has_index, meta_problem, read_meta, write_meta
 
 
 @dataclass
@@ -85,15 +83,15 @@ def check(index_dir: str | os.PathLike, repair: bool = False) -> Health:
 
 def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
     try:
-        ix = windex.open_dir(str(index_dir))
-        generation = ix.latest_generation()
-        with ix.searcher() as searcher:
-            health.items = searcher.doc_count()
-            stored = searcher.doc_count_all()
+        engine = open_write_engine(index_dir, _recorded_engine(index_dir))
+        generation = engine.generation()
+        health.items = engine.doc_count()
+        stored = health.items or next(iter(engine.all_documents()), None) is not None
     except Exception as exc:  # noqa: BLE001 -- a damaged table of contents fails in many ways
-        health.findings.append(Finding("index", f"Whoosh's table of contents cannot be read ({type(exc).__name__})",
+        health.findings.append(Finding("index", f"the index cannot be read ({_cause(exc)})",
                                        f"rebuild it with: referat index --index {index_dir} FOLDER", repairable=False))
         return
+    ix = getattr(engine, "ix", None)  # the side files below still derive from the Whoosh index (#25)
     health.generation = generation
 
     def found(subject: str, problem: str, fix: str, mend) -> None:
@@ -106,7 +104,7 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
     problem = meta_problem(index_dir)
     if problem:
         found(META_FILE, f"damaged: {problem}", "written again from the index (schema, roots from the indexed "
-              "files' folders)", lambda: write_meta(index_dir, _derived_meta(ix, index_dir)))
+              "files' folders)", lambda: write_meta(index_dir, _derived_meta(engine, index_dir)))
     else:
         meta = read_meta(index_dir)
         health.last_reindex = meta.get("last_reindex")
@@ -117,15 +115,15 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
         health.notes.append("the index holds no items yet; index some minutes with: referat index")
         _inspect_journals(index_dir, health, generation, found)
         return
-    truth = state_from_index(ix)
+    truth = state_from_index(engine)
     health.files = len(truth)
-    cached, sound = load_state(ix, index_dir)
+    cached, sound = load_state(engine, index_dir)
     if not sound:
         found(STATE_FILE, "missing, damaged or of another generation", "written again from the index",
-              lambda: save_state(ix, index_dir, truth))
+              lambda: save_state(engine, index_dir, truth))
     elif _comparable(cached) != _comparable(truth):
         found(STATE_FILE, "its items per file disagree with the index", "written again from the index",
-              lambda: save_state(ix, index_dir, truth))
+              lambda: save_state(engine, index_dir, truth))
 
     name = compounds.COMPOUND_FILE.format(generation=generation)
     if not compounds.is_sound(index_dir, generation):
@@ -182,13 +180,26 @@ def _comparable(state) -> dict:
     return {p: (s.hash, list(s.items)) for p, s in state.items()}
 
 
-def _derived_meta(ix, index_dir: Path) -> dict:
-    """The meta file as far as the index tells it: its schema version if its fields are today's, and as
-    roots the folders of the indexed files (the outermost of them)."""
-    same = set(ix.schema.names()) == set(build_schema().names())
-    folders = sorted({str(Path(p).parent) for p in state_from_index(ix)})
+def _derived_meta(engine: WriteEngine, index_dir: Path) -> dict:
+    """The meta file as far as the index tells it: its schema version if its fields are today's, its
+    engine, and as roots the folders of the indexed files (the outermost of them)."""
+    same = set(engine.field_names()) == {f.name for f in FIELDS}
+    folders = sorted({str(Path(p).parent) for p in state_from_index(engine)})
     roots = [f for f in folders if not any(f != r and f.startswith(r.rstrip(os.sep) + os.sep) for r in folders)]
-    return {"schema": SCHEMA_VERSION if same else 0, "roots": roots}
+    return {"schema": SCHEMA_VERSION if same else 0, "engine": engine.config.to_json(), "roots": roots}
+
+
+def _recorded_engine(index_dir: Path):
+    """The engine the meta file names; Whoosh when the meta file is damaged (check repairs it from the
+    index in the folder)."""
+    try:
+        return engine_config(index_dir)
+    except IndexMissing:
+        return EngineConfig()
+
+
+def _cause(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, IndexMissing) else type(exc).__name__
 
 
 def _remove_tree(path: Path) -> None:

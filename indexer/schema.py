@@ -1,21 +1,17 @@
-"""The one Whoosh schema: one document per agenda item.
+"""The fields of an item, declared once for every engine: one document per agenda item.
 
 Each piece of text is indexed once: the title and every section in a field of its own (searched
 together, or one alone with --section), nothing in a second all-text or unstemmed copy. Exact-form
 search (`=godkendt`) finds candidates through the stemmed fields and checks the stored text instead.
+The Whoosh engine makes its schema from FIELDS (indexer.engines.whoosh.schema), the OpenSearch engine
+its mapping; `boost` is the field's ranking weight (BM25F field boost) where it is not 1.
 """
 from __future__ import annotations
 
-import sys
-from array import array
-
-from whoosh import columns
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.formats import Positions
+from dataclasses import dataclass
 
 from corpus import SECTION_NAMES
 
-from .analysis import danish_analyzer, exact_analyzer, ocr_analyzer
 from .facets import FACETS
 
 # Sections searched on their own with --section, in the order they are shown (named by corpus).
@@ -25,112 +21,73 @@ FACET_FIELDS = tuple(f.field for f in FACETS if f.kind == "name")
 # The attachments' text: searched with everything, and as part of the `bilag` section (--in bilag).
 ATTACHMENT_FIELD = "attachment"
 SECTION_SCOPES = {"bilag": ("bilag", ATTACHMENT_FIELD)}  # a section whose search covers more fields
-# Raised whenever fields or analysis change; an index of another version is rebuilt by index/reindex.
-SCHEMA_VERSION = 12
+# Raised whenever fields or analysis change, or the classes an engine records in its index move; an
+# index of another version is rebuilt by index/reindex.
+SCHEMA_VERSION = 13
+
+KINDS = ("id", "keyword", "text", "stored", "year")
 
 
-_UINT32 = next(code for code in "IL" if array(code).itemsize == 4)
+@dataclass(frozen=True)
+class Field:
+    """One field of an item. `kind`: "id" (one exact value, searchable), "keyword" (comma-separated
+    exact values), "text" (analysed words with positions, by `analysis`: indexer.analysis.KINDS),
+    "stored" (kept, never searched), "year" (a number). `column`: kept per item for sorting, grouping
+    and facet counts. `boost`: the ranking weight of a text field."""
+    name: str
+    kind: str
+    stored: bool = False
+    column: bool = False
+    unique: bool = False
+    analysis: str | None = None
+    boost: float = 1.0
+    holds: str = ""
 
 
-class PackedPositions(Positions):
-    """Word positions kept as raw little-endian 32-bit integers, where Whoosh's Positions pickles each
-    posting's list of gaps: a block's positions then decode in one numpy call (search.docsets checks
-    phrases that way), writing them is a copy, and a position is 4 bytes instead of a pickle's 12 for
-    the usual single one."""
-
-    def encode(self, poslist) -> bytes:
-        packed = array(_UINT32, poslist)
-        if sys.byteorder == "big":
-            packed.byteswap()
-        return packed.tobytes()
-
-    def decode_positions(self, valuestring: bytes) -> list[int]:
-        packed = array(_UINT32)
-        packed.frombytes(valuestring)
-        if sys.byteorder == "big":
-            packed.byteswap()
-        return packed.tolist()
-
-    def decode_frequency(self, valuestring: bytes) -> int:
-        return len(valuestring) // 4
-
-    def decode_weight(self, valuestring: bytes) -> float:
-        return self.decode_frequency(valuestring) * self.field_boost
-
-    def decode_position_boosts(self, valuestring: bytes) -> list[tuple[int, float]]:
-        return [(pos, 1) for pos in self.decode_positions(valuestring)]
-
-    def combine(self, vs) -> bytes:
-        return self.encode(sorted({pos for v in vs for pos in self.decode_positions(v)}))
-
-
-def _text(analyzer, **options) -> TEXT:
-    """A text field with positions (for phrases), kept as PackedPositions."""
-    field = TEXT(analyzer=analyzer, phrase=True, **options)
-    field.format = PackedPositions(field_boost=field.format.field_boost)
-    return field
-
-
-def _facet_column():
-    """Few distinct values, many documents: a table of values plus a small reference per document,
-    which a searcher loads in one read (Whoosh's default variable-bytes column reads an offset per
-    document on every open)."""
-    return columns.RefBytesColumn()
-
-
-def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
-    """`fold` and `exceptions` switch off parts of the Danish analysis (to measure what they buy)."""
-    analyzer = danish_analyzer(fold=fold, exceptions=exceptions)
-    fields = dict(
-        id=ID(stored=True, unique=True),
-        path=ID(stored=True, sortable=_facet_column()),
-        content_hash=STORED(),
-        digest=STORED(),
-        position=STORED(),
-        order=ID(sortable=_facet_column()),  # "0007": sorts items of one meeting in their printed order
-        number=STORED(),
-        title=_text(analyzer, stored=True),
-        time=STORED(),
-        presenter=STORED(),
-        date=ID(stored=True, sortable=_facet_column()),
-        sections=STORED(),
-        # Which sections an item has, as one column value ("010110", SECTION_FIELDS order): counting
-        # the section facet reads this column instead of walking every posting of a keyword field.
-        section_mask=ID(sortable=_facet_column()),
-        case_numbers=KEYWORD(stored=True, commas=True, lowercase=True),
-        participants=_text(analyzer),
-        # Never written: it only gives `=word` in a query a field to parse into (see search.query).
-        exact=_text(exact_analyzer()),
-        # Scanned documents only: every word reduced by ocr_key, so `høring` finds `hgring` there and
-        # nowhere else.
-        ocr=_text(ocr_analyzer()),
-        content=STORED(),
-        # The meeting model (indexer.meetings): the item's meeting and every file it was read from
-        # (indexer.meetings.pack_sources: format, version, position, page or line; the primary source
-        # first). Versions, case keys and formality derive from these and the fields above when asked;
-        # `order` is the item's place in the merged agenda.
-        meeting=ID(stored=True),
-        sources=STORED(),
-        # The case its hits are grouped by (indexer.cases.group_key), as a column: grouping a ranked list
-        # reads one code per document.
-        case=ID(stored=True, sortable=_facet_column()),
-        # What the reader noted about the item (corpus.model.AgendaItem): closed, listed only in the
-        # agenda list, its group header, and its warnings, so `show` can say them.
-        marks=STORED(),
-        # The text of the item's attachments (bilag), all pages, in a field of its own ranked below the
-        # item's own text; `attachments` keeps each one (indexer.meetings.pack_attachments) for the page
-        # and passage a hit is on.
-        **{ATTACHMENT_FIELD: _text(analyzer)},
-        attachments=STORED(),
-    )
-    for name in SECTION_FIELDS:
-        fields[name] = _text(analyzer)
+def _fields() -> tuple[Field, ...]:
+    fields = [
+        Field("id", "id", stored=True, unique=True, holds="the item's id (indexer.meetings)"),
+        Field("path", "id", stored=True, column=True, holds="the primary source's file"),
+        Field("content_hash", "stored", holds="the primary source's content hash"),
+        Field("digest", "stored", holds="changes when what a reader sees changes (alerts)"),
+        Field("position", "stored", holds="the item's place in its primary source"),
+        Field("order", "id", column=True, holds='"00007": the item\'s place in the merged agenda'),
+        Field("number", "stored", holds="the printed item number"),
+        Field("title", "text", stored=True, analysis="text", boost=4.0, holds="the item's title"),
+        Field("time", "stored"),
+        Field("presenter", "stored"),
+        Field("date", "id", stored=True, column=True, holds="the meeting's date, ISO"),
+        Field("sections", "stored", holds="the names of the sections the item has"),
+        Field("section_mask", "id", column=True,
+              holds='which sections an item has ("010110", SECTION_FIELDS order): the section facet'),
+        Field("case_numbers", "keyword", stored=True, holds="the case numbers the item names"),
+        Field("participants", "text", analysis="text", boost=0.1, holds="the meeting's participants"),
+        Field("exact", "text", analysis="exact",
+              holds="never written: gives `=word` in a query a field to parse into (search.query)"),
+        Field("ocr", "text", analysis="ocr", boost=0.8,
+              holds="scanned documents only: every word reduced by ocr_key (`høring` finds `hgring`)"),
+        Field("content", "stored", holds="every section's text (pack_sections)"),
+        Field("meeting", "id", stored=True, holds="the item's meeting (indexer.meetings)"),
+        Field("sources", "stored", holds="every file the item was read from (indexer.meetings.pack_sources)"),
+        Field("case", "id", stored=True, column=True, holds="the case its hits are grouped by (indexer.cases)"),
+        Field("marks", "stored", holds="what the reader noted: closed, listed only, group, warnings"),
+        Field(ATTACHMENT_FIELD, "text", analysis="text", boost=0.4, holds="the text of the item's bilag"),
+        Field("attachments", "stored", holds="each bilag (indexer.meetings.pack_attachments)"),
+    ]
+    boosts = {"beslutning": 1.6, "indstilling": 1.3}
+    fields += [Field(name, "text", analysis="text", boost=boosts.get(name, 1.0), holds=f"the {name} section")
+               for name in SECTION_FIELDS]
     for facet in FACETS:
         if facet.kind == "name":
-            fields[facet.field] = ID(stored=True, sortable=_facet_column())
+            fields.append(Field(facet.field, "id", stored=True, column=True, holds=f"the {facet.name} facet"))
         elif facet.kind == "year":
-            fields[facet.field] = NUMERIC(int, stored=True, sortable=True)
-    return Schema(**fields)
+            fields.append(Field(facet.field, "year", stored=True, column=True, holds=f"the {facet.name} facet"))
+    return tuple(fields)
+
+
+FIELDS = _fields()
+BY_FIELD = {f.name: f for f in FIELDS}
+TEXT_FIELDS = tuple(f.name for f in FIELDS if f.kind == "text")
 
 
 def section_mask(present) -> str:
@@ -138,7 +95,7 @@ def section_mask(present) -> str:
 
 
 def pack_sections(sections: dict[str, str]) -> dict[str, str]:
-    """Stored as they are: Whoosh pickles and zlib-compresses each document's stored fields itself."""
+    """Stored as they are: an engine compresses each document's stored fields itself."""
     return dict(sections)
 
 

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .engine import WriteEngine
 from .store import write_atomic
 
 STATE_FILE = "files.json"
@@ -25,9 +26,9 @@ class FileState:
     attachment: bool = False  # an attachment (bilag): linked into its meeting's items, or on its own
 
 
-def load_state(ix, index_dir: str | os.PathLike) -> tuple[dict[str, FileState], bool]:
+def load_state(engine: WriteEngine, index_dir: str | os.PathLike) -> tuple[dict[str, FileState], bool]:
     """The per-file state, and whether it came from a cache that matches the index's generation."""
-    generation = ix.latest_generation()
+    generation = engine.generation()
     try:
         data = json.loads((Path(index_dir) / STATE_FILE).read_text("utf-8"))
         if data.get("generation") == generation:
@@ -36,18 +37,17 @@ def load_state(ix, index_dir: str | os.PathLike) -> tuple[dict[str, FileState], 
                     for p, v in data["files"].items()}, True
     except (OSError, ValueError, KeyError, TypeError):
         pass
-    return state_from_index(ix), False
+    return state_from_index(engine), False
 
 
-def state_from_index(ix) -> dict[str, FileState]:
+def state_from_index(engine: WriteEngine) -> dict[str, FileState]:
     """Every source of every item: an item lists all the files (copies, formats, versions) it was read
     from, and the attachment files read into it."""
     from .meetings import unpack_attachments, unpack_sources
 
     files: dict[str, FileState] = {}
-    with ix.searcher() as searcher:
-        rows = [((s.get("meeting") or "", s.get("position", 0)), s.get("meeting"), s.get("date"), s.get("digest", ""),
-                 unpack_sources(s), unpack_attachments(s)) for s in searcher.all_stored_fields()]
+    rows = [((s.get("meeting") or "", s.get("position", 0)), s.get("meeting"), s.get("date"), s.get("digest", ""),
+             unpack_sources(s), unpack_attachments(s)) for s in engine.all_documents()]
     rows.sort(key=lambda row: row[0])
     for _, meeting, date, digest, sources, attachments in rows:
         for source in sources:
@@ -60,8 +60,8 @@ def state_from_index(ix) -> dict[str, FileState]:
     return files
 
 
-def save_state(ix, index_dir: str | os.PathLike, files: dict[str, FileState]) -> None:
-    payload = {"generation": ix.latest_generation(),
+def save_state(engine: WriteEngine, index_dir: str | os.PathLike, files: dict[str, FileState]) -> None:
+    payload = {"generation": engine.generation(),
                "files": {p: {"hash": s.hash, "items": s.items, "meeting": s.meeting, "date": s.date,
                              **({"attachment": True} if s.attachment else {})}
                          for p, s in sorted(files.items())}}

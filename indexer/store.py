@@ -1,22 +1,15 @@
-"""Where the index lives and what is recorded beside it (the roots it was built from)."""
+"""Where the index lives and what is recorded beside it (the roots it was built from, its engine)."""
 from __future__ import annotations
 
-import io
 import json
-import mmap
 import os
 import signal
-import time
 from pathlib import Path
-
-from whoosh import index as windex
-from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.structfile import StructFile
-from whoosh.index import EmptyIndexError
 
 from corpus.files import fsync_dir, write_atomic  # noqa: F401  (used here and by indexer's modules)
 
 META_FILE = "referat.json"
+STAGING_DIR = ".rebuild"  # an engine that rebuilds an index in the folder writes it here, then swaps it in
 
 
 class IndexMissing(Exception):
@@ -55,60 +48,21 @@ def default_index_dir() -> Path:
 
 
 def has_index(index_dir: str | os.PathLike) -> bool:
-    """Whether a Whoosh table of contents is there at all (damaged or not)."""
+    """Whether an index is there at all (damaged or not): its engine's files (Whoosh's table of
+    contents), or a meta file that names an engine holding them elsewhere."""
     path = Path(index_dir)
-    return path.is_dir() and any(path.glob("_MAIN_*.toc"))
+    if not path.is_dir():
+        return False
+    from .engine import EngineConfig, open_write_engine
 
-
-class MappedFile(StructFile):
-    """An index file read through a memory map: a read at a position is a slice of the mapping, where
-    Whoosh's file does a seek and a read (two system calls) for each of the thousands of small reads of
-    a search. Index files are never changed in place (each commit writes new ones), and a mapping stays
-    valid after its file is deleted."""
-
-    def __init__(self, path: str, name: str):
-        with open(path, "rb") as f:
-            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if os.fstat(f.fileno()).st_size else None
-        super().__init__(self._map if self._map is not None else io.BytesIO(b""), name=name)
-        self.is_real = False
-
-    def get(self, position: int, length: int) -> bytes:
-        return self._map[position:position + length] if self._map is not None else b""
-
-
-class MappedStorage(FileStorage):
-    """Whoosh's file storage, its files read through memory maps (MappedFile)."""
-
-    def open_file(self, name, **kwargs):
-        return MappedFile(self._fpath(name), name)
-
-
-def open_index(index_dir: str | os.PathLike, attempts: int = 5):
-    """Open the latest generation; a commit by a concurrent writer in the middle is retried, not an error."""
-    path = Path(index_dir)
-    from .schema import SCHEMA_VERSION
-
-    if has_index(path):
-        meta = read_meta(path, required=True)
-        if meta.get("schema") != SCHEMA_VERSION:
-            raise IndexMissing(f"the index at {path} was written by an older referat; rebuild it with: "
-                               f"referat reindex --index {path}")
-    for attempt in range(attempts):
-        if not has_index(path):
-            raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER")
-        try:
-            return MappedStorage(str(path)).open_index(windex._DEF_INDEX_NAME)
-        except EmptyIndexError:
-            raise IndexMissing(f"no index at {path}; build one with: referat index --index {path} FOLDER") from None
-        except FileNotFoundError:
-            if attempt + 1 < attempts:
-                time.sleep(0.05 * (attempt + 1))
-                continue
-            raise IndexMissing(f"the index at {path} is missing files; rebuild it with: referat index --index {path} FOLDER") from None
-        except Exception as exc:  # a damaged table of contents fails in unpickling, struct or IO code alike
-            raise IndexMissing(
-                f"the index at {path} is damaged ({type(exc).__name__}); rebuild it with: referat index --index {path} FOLDER"
-            ) from None
+    try:
+        config = EngineConfig.from_json(json.loads((path / META_FILE).read_text("utf-8")).get("engine"))
+    except (OSError, ValueError, AttributeError, TypeError):
+        config = EngineConfig()
+    try:
+        return open_write_engine(path, config).exists()
+    except ValueError:  # an engine this referat does not know: the index is there, unusable
+        return True
 
 
 def meta_problem(index_dir: str | os.PathLike) -> str | None:

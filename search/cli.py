@@ -24,6 +24,7 @@ import corpus
 import indexer
 
 from . import format as fmt
+from indexer.engine import DEFAULT_ENGINE, ENGINES, OPENSEARCH_AUTH_ENV, EngineConfig, EngineError
 from indexer.facets import FACETS
 
 from .result import SORTS
@@ -34,6 +35,11 @@ EXIT_USAGE = 2
 EXIT_NO_INDEX = 3
 EXIT_LOCKED = 4
 EXIT_WRITE_FAILED = 5
+
+
+class UsageProblem(click.ClickException):
+    """A usage error told in one line (exit 2), without click's usage text."""
+    exit_code = EXIT_USAGE
 
 
 class IndexProblem(click.ClickException):
@@ -153,6 +159,8 @@ def _errors_as_messages(f):
             raise click.UsageError(str(exc)) from None
         except corpus.RegistryError as exc:
             raise click.UsageError(str(exc)) from None
+        except EngineError as exc:
+            raise UsageProblem(str(exc)) from None
         except indexer.IndexMissing as exc:
             raise IndexProblem(str(exc)) from None
         except indexer.IndexLocked as exc:
@@ -245,27 +253,39 @@ def parse(files: tuple[str, ...], as_json: bool, registry_file: str | None) -> N
 @registry_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @strict_option
+@click.option("--engine", "engine_name", type=click.Choice(list(ENGINES)), default=None,
+              help=f"Where the index keeps its items, chosen by its first `index` and kept [default: {DEFAULT_ENGINE}, "
+                   f"in the index folder].")
+@click.option("--url", help="The OpenSearch cluster's address, e.g. http://127.0.0.1:9200 (with --engine opensearch; "
+                            f"a password as user:password in env {OPENSEARCH_AUTH_ENV}).")
+@click.option("--opensearch-index", "opensearch_index", metavar="NAME",
+              help="The OpenSearch index (alias) name [default: made from the index folder].")
 @_errors_as_messages
-def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None, quiet: bool, strict: bool) -> None:
+def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None, quiet: bool, strict: bool,
+              engine_name: str | None, url: str | None, opensearch_index: str | None) -> None:
     """Index minutes files and folders (recursively); re-indexing a file replaces its items.
 
     A file that holds no meeting (an attachment, a portal's list of meetings) is skipped and named;
-    with --strict it is a failure (exit 1).
+    with --strict it is a failure (exit 1). The first `index` of a folder records its engine (--engine);
+    every later command uses it, and naming another one is an error (exit 2).
 
     \b
     Example:
       referat index --index ./ix minutes/ more/2024-11-27.pdf
+      referat index --index ./ix --engine opensearch --url http://127.0.0.1:9200 minutes/
     """
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:  # a typo must not leave an empty index behind it
         raise click.UsageError(f"{missing[0]}: no such file or directory; nothing was indexed")
+    engine = _engine_asked(engine_name, url, opensearch_index)
     show_bar = sys.stderr.isatty() and not quiet
     files = [f for f in corpus.iter_files(list(paths))] if show_bar else []
     if show_bar:
         with click.progressbar(length=len(files), label="indexing", file=sys.stderr) as bar:
-            report = indexer.build(index_dir, list(paths), registry_file=registry_file, progress=lambda _: bar.update(1))
+            report = indexer.build(index_dir, list(paths), registry_file=registry_file, progress=lambda _: bar.update(1),
+                                   engine=engine)
     else:
-        report = indexer.build(index_dir, list(paths), registry_file=registry_file)
+        report = indexer.build(index_dir, list(paths), registry_file=registry_file, engine=engine)
     if strict:
         report.failed += report.not_meetings
         report.not_meetings = []
@@ -287,6 +307,19 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
         )
     if report.failed:
         sys.exit(EXIT_FILES_FAILED)
+
+
+def _engine_asked(name: str | None, url: str | None, index: str | None) -> EngineConfig | None:
+    """The engine `index` was asked for (None: the one recorded, or the default for a new index)."""
+    if name is None and (url or index):
+        name = "opensearch"
+    if name is None:
+        return None
+    if name == "opensearch" and not url:
+        raise UsageProblem("--engine opensearch needs the cluster's address: --url http://HOST:9200")
+    if name != "opensearch" and (url or index):
+        raise UsageProblem(f"--url and --opensearch-index are for --engine opensearch, not {name}")
+    return EngineConfig(name, url, index)
 
 
 def _not_meetings(report) -> str:

@@ -1,10 +1,15 @@
 """The Danish analyzer: inflections meet, stop words go, hyphenated and abbreviated tokens stay findable."""
+import json
 import pickle
+from pathlib import Path
+
+import pytest
 
 from whoosh import index as windex
 
-from indexer.analysis import danish_analyzer, stem, terms
-from indexer.schema import build_schema
+from indexer.analysis import KINDS, analyse, analysis, stem, terms
+from indexer.engines.whoosh.analysis import tokenizer
+from indexer.engines.whoosh.schema import build_schema
 
 
 def test_inflections_share_a_term():
@@ -43,7 +48,7 @@ def test_danish_letters_are_folded_after_stemming():
 
 
 def test_phrase_positions_after_a_split_compound():
-    tokens = [(t.text, t.pos) for t in danish_analyzer()("72-timers behandlingsansvar", mode="index", positions=True)]
+    tokens = [(t.text, t.pos) for t in analyse("text", "72-timers behandlingsansvar", mode="index")]
     positions = dict((text, pos) for text, pos in tokens)
     assert positions["behandlingsansvar"] == positions[stem("timers")] + 1
 
@@ -52,3 +57,53 @@ def test_schema_with_the_analyzer_pickles_and_creates_an_index(tmp_path):
     pickle.dumps(build_schema())
     ix = windex.create_in(str(tmp_path), build_schema())
     assert ix.schema.names()
+
+
+GOLDEN = json.loads((Path(__file__).parent / "data" / "analysis_golden.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("mode", ["index", "query"])
+def test_the_plain_analysis_makes_the_tokens_the_whoosh_chain_made(kind, mode):
+    """data/analysis_golden.json holds what the Whoosh tokenizers made of a varied Danish text (compounds,
+    suspended hyphens, æøå spelled every way, OCR damage, stop words, numbers, case numbers) before the
+    analysis became plain Python: the plain function and the Whoosh wrapper around it make it still."""
+    text, expected = GOLDEN["text"], GOLDEN["tokens"]
+    assert [[t.text, t.pos, t.start, t.end] for t in analyse(kind, text, mode)] == expected[f"{kind}/{mode}"]
+    whoosh = tokenizer(kind)
+    assert [[t.text, t.pos, t.startchar, t.endchar] for t in whoosh(text, positions=True, chars=True, mode=mode)
+            ] == expected[f"{kind}/{mode}"]
+    assert [[t.text, t.pos, t.startchar, t.endchar, t.stopped]
+            for t in whoosh(text, positions=True, chars=True, mode=mode, removestops=False)
+            ] == expected[f"{kind}/{mode}/stops"]
+    assert [[t.text, t.pos, t.start, t.end, t.stopped] for t in analysis(kind).tokens(text, mode, keep_stops=True)
+            ] == expected[f"{kind}/{mode}/stops"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_whole_texts_and_the_writers_positions_are_the_whoosh_chains(kind):
+    text, expected = GOLDEN["text"], GOLDEN["tokens"]
+    whole = [[t.text, t.pos, t.start, t.end] for word in ("Børn*", "ÆLDRE", "sund?hed")
+             for t in analysis(kind).tokens(word, "query", whole=True)]
+    assert whole == expected[f"{kind}/whole"]
+    positions = expected.get(f"{kind}/positions")
+    if positions is not None:
+        assert analysis(kind).positions(text) == positions
+    gathered: dict[str, list[int]] = {}
+    for token in analyse(kind, text, "index"):
+        gathered.setdefault(token.text, []).append(token.pos)
+    assert analysis(kind).positions(text) == gathered
+
+
+def test_analysis_without_folding_or_exceptions_is_the_whoosh_chains():
+    text, expected = GOLDEN["text"], GOLDEN["tokens"]
+    unfolded = [[t.text, t.pos] for t in analysis("text", fold=False, exceptions=False).tokens(text)]
+    assert unfolded == expected["text/unfolded"]
+    assert unfolded != [[t.text, t.pos] for t in analyse("text", text)]
+
+
+def test_an_unknown_kind_or_mode_is_refused():
+    with pytest.raises(ValueError, match="unknown analysis"):
+        analyse("stemmed", "ord")
+    with pytest.raises(ValueError, match="unknown mode"):
+        analyse("text", "ord", mode="search")

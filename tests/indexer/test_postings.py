@@ -8,9 +8,10 @@ from whoosh import index as windex
 from whoosh.writing import SegmentWriter
 
 from corpus import AgendaItem, Meeting, Section
-from indexer import flat, item_documents
-from indexer.schema import build_schema
-from indexer.writers import ParallelWriter, Writer
+from indexer import item_documents
+from indexer.engines.whoosh import flat
+from indexer.engines.whoosh.schema import build_schema
+from indexer.engines.whoosh.writers import ParallelWriter, Writer
 
 WORDS = ("sundhedsklynge", "genoptræning", "lægevagt", "pårørende", "udskrivning", "hjemmesygepleje",
          "Tele-KOL", "lænde-rygsmerter", "tvangs- og genindlæggelser", "samarbejdsaftale", "demens", "økonomi")

@@ -4,8 +4,8 @@ import pytest
 from whoosh import index as windex
 from whoosh.query import And, Or, Phrase, Term
 
-from indexer.schema import build_schema
-from indexer.writers import Writer
+from indexer.engines.whoosh.schema import build_schema
+from indexer.engines.whoosh.writers import Writer
 from search.engines.whoosh import RANKING
 from search.engines.whoosh.docsets import DocSets
 from search.engines.whoosh.queries import MinimumMatch

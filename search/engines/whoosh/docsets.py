@@ -24,7 +24,7 @@ from whoosh.columns import NumericColumn, RefBytesColumn
 from whoosh.query import And, AndNot, DisjunctionMax, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.reading import TermNotFound
 
-from indexer.flat import open_flat
+from indexer.engines.whoosh.flat import open_flat
 
 TERM_CACHE_BYTES = 256 * 2**20  # postings arrays kept per generation, least recently used dropped
 PHRASE_CACHE = 512  # phrases' document arrays kept per generation

@@ -16,6 +16,7 @@ from whoosh.formats import Existence, Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from .flat import FlatWriter
+from .private import hand_block, postings_writer, write_block
 from .schema import PackedPositions
 
 BLOCK = 128  # postings per block: W3Codec's blocklimit
@@ -117,7 +118,7 @@ class Postings:
             lengths = self.lengths.get(fieldname) if fieldobj.scorable else None
             text = isinstance(fieldobj.format, PackedPositions)
             fieldwriter.start_field(fieldname, fieldobj)
-            writer = fieldwriter._postwriter
+            writer = postings_writer(fieldwriter)
             for btext in sorted(terms):
                 entry = terms[btext]
                 if fieldname in self.unordered:
@@ -138,21 +139,19 @@ def _write_blocks(writer, entry: _Term, lengths: bytearray | None) -> None:
     for start in range(0, count, BLOCK):
         stop = min(start + BLOCK, count)
         if start:
-            writer._write_block()
+            write_block(writer)
         block_ids = ids[start:stop]
-        writer._ids = block_ids
-        writer._weights = weights[start:stop]
+        block_weights = weights[start:stop]
         first = ends[start - 1] if start else 0
         if ends[stop - 1] > first:
             cuts = ends[start:stop]
-            writer._values = [bytes(values[a:b]) for a, b in zip((first, *cuts[:-1]), cuts)]
+            block_values = [bytes(values[a:b]) for a, b in zip((first, *cuts[:-1]), cuts)]
         else:
-            writer._values = []
-        writer._maxweight = max(0, max(writer._weights))
+            block_values = []
         block_lengths = [byte_to_length(lengths[d]) if d < len(lengths) else 0 for d in block_ids] if lengths else ()
         nonzero = [n for n in block_lengths if n]
-        writer._minlength = min(nonzero) if nonzero else None
-        writer._maxlength = max(nonzero, default=0)
+        hand_block(writer, block_ids, block_weights, block_values, min(nonzero) if nonzero else None,
+                   max(nonzero, default=0))
 
 
 def _in_order(entry: _Term) -> _Term:

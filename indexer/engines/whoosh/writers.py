@@ -29,6 +29,7 @@ from corpus import faults
 
 from .flat import EXTENSION as FLAT_EXTENSION, FlatWriter
 from .postings import Postings, kind_of
+from .private import finalize_segment, segment_pattern, toc_pattern
 
 GRACE_SECONDS = 600
 
@@ -39,7 +40,7 @@ def clean_files(storage, indexname: str, generation: int, segments) -> None:
     now = time.time()
     tocs: dict[int, float] = {}
     for name in storage:
-        match = TOC._pattern(indexname).match(name)
+        match = toc_pattern(indexname).match(name)
         if match:
             tocs[int(match.group(1))] = storage.file_modified(name)
     newer = sorted(tocs)
@@ -53,9 +54,9 @@ def clean_files(storage, indexname: str, generation: int, segments) -> None:
             wanted |= {s.segment_id() for s in TOC.read(storage, indexname, kept).segments}
         except Exception:  # noqa: BLE001 -- an unreadable old table of contents: its files go with it
             keep.discard(kept)
-    segment_file = TOC._segment_pattern(indexname)
+    segment_file = segment_pattern(indexname)
     for name in list(storage):
-        toc = TOC._pattern(indexname).match(name)
+        toc = toc_pattern(indexname).match(name)
         seg = segment_file.match(name)
         if (toc and int(toc.group(1)) not in keep) or (not toc and seg and seg.group(1) not in wanted):
             try:
@@ -230,7 +231,7 @@ def _write_share(ix, subargs: dict, docs: list[dict], start: int, stop: int, pip
             writer = Writer(ix, **subargs)
             for doc in docs[first:min(stop, first + SEGMENT_DOCS)]:
                 writer.add_document(**doc)
-            segments.append(writer._finalize_segment())
+            segments.append(finalize_segment(writer))
         pipe.send(segments)
     except BaseException as exc:  # noqa: BLE001 -- any failure goes to the parent, which stops the commit
         pipe.send(WorkerFailed(exc))

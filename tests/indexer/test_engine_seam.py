@@ -1,0 +1,126 @@
+"""The engine seam, writing side: Whoosh is imported only behind the Whoosh engine, the engine an index
+is made with is recorded and kept, and every private Whoosh name is listed in one module."""
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import indexer
+from indexer.engine import EngineConfig, WriteEngine, engine_config, open_write_engine
+from search.cli import main
+from tests.conftest import SAMPLE
+
+ROOT = Path(__file__).resolve().parents[2]
+# package -> the only places under it that may import whoosh (seam-search checks search/ the same way;
+# at integration the two tables become one).
+WHOOSH_ALLOWED = {
+    "indexer": ("indexer/engines/whoosh/",),
+}
+
+
+def _whoosh_imports(path: Path) -> list[int]:
+    tree = ast.parse(path.read_text("utf-8"), str(path))
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        else:
+            continue
+        if any(name == "whoosh" or name.startswith("whoosh.") for name in names):
+            lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("package", sorted(WHOOSH_ALLOWED))
+def test_whoosh_is_imported_only_behind_the_whoosh_engine(package):
+    allowed = WHOOSH_ALLOWED[package]
+    outside = [f"{rel}:{line}" for path in sorted((ROOT / package).rglob("*.py"))
+               for rel in [path.relative_to(ROOT).as_posix()] if not rel.startswith(allowed)
+               for line in _whoosh_imports(path)]
+    assert outside == []
+    inside = [path for prefix in allowed for path in (ROOT / prefix).rglob("*.py") if _whoosh_imports(path)]
+    assert inside, "the check must see the imports it allows"
+
+
+def test_the_private_whoosh_names_are_all_there_in_the_installed_whoosh():
+    from indexer.engines.whoosh import private
+
+    assert private.missing() == []
+    listed = {name for _, name, _ in (*private.WRITING, *private.SEARCHING)}
+    listed |= {name for _, names, _ in (*private.WRITING_INSTANCE, *private.SEARCHING_INSTANCE) for name in names}
+    for path in (ROOT / "indexer").rglob("*.py"):
+        if path.name == "private.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in listed and not (
+                    isinstance(node.value, ast.Name) and node.value.id == "self"):
+                pytest.fail(f"{path.relative_to(ROOT)}:{node.lineno} reads Whoosh's {node.attr} outside private.py")
+
+
+def test_the_whoosh_engine_is_a_write_engine_and_writes_a_generation(tmp_path):
+    engine = open_write_engine(tmp_path / "ix", EngineConfig())
+    assert isinstance(engine, WriteEngine) and not engine.exists()
+    engine.create()
+    assert engine.exists() and engine.generation() == 0 and engine.doc_count() == 0
+    docs = indexer.item_documents(__import__("corpus").read(next(iter(sorted(SAMPLE.glob("*.txt"))))))
+    with engine.writer(1) as writer:
+        for doc in docs:
+            writer.add(doc)
+    assert engine.generation() == 0 and engine.doc_count() == 0  # no commit: nothing written
+    with engine.writer(1) as writer:
+        for doc in docs:
+            writer.add(doc)
+        assert writer.commit() == 1
+    assert engine.doc_count() == len(docs)
+    meeting = docs[0]["meeting"]
+    assert sorted(d["id"] for d in engine.documents("meeting", [meeting])) == sorted(d["id"] for d in docs)
+    with engine.writer(1) as writer:
+        writer.delete_meeting(meeting)
+        writer.commit()
+    assert engine.doc_count() == 0 and engine.generation() == 2
+
+
+def test_the_first_index_records_its_engine_and_later_commands_keep_it(tmp_path):
+    ix = tmp_path / "ix"
+    result = CliRunner().invoke(main, ["index", "--index", str(ix), "--engine", "whoosh", "--quiet", str(SAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert json.loads((ix / "referat.json").read_text("utf-8"))["engine"] == {"name": "whoosh"}
+    assert engine_config(ix) == EngineConfig("whoosh")
+    again = CliRunner().invoke(main, ["index", "--index", str(ix), "--quiet", str(SAMPLE)])
+    assert again.exit_code == 0, again.output
+    assert engine_config(ix) == EngineConfig("whoosh")
+
+
+def test_asking_for_another_engine_on_an_existing_index_is_exit_2_with_one_line(tmp_path):
+    ix = tmp_path / "ix"
+    indexer.build(ix, [SAMPLE])
+    before = (ix / "referat.json").read_text("utf-8")
+    result = CliRunner().invoke(main, ["index", "--index", str(ix), "--engine", "opensearch", "--url",
+                                       "http://127.0.0.1:9200", str(SAMPLE)])
+    assert result.exit_code == 2
+    message = result.stderr.strip()
+    assert "\n" not in message and "whoosh" in message and "opensearch" in message
+    assert (ix / "referat.json").read_text("utf-8") == before
+
+
+def test_an_unknown_engine_or_a_cluster_without_its_address_is_exit_2(tmp_path):
+    unknown = CliRunner().invoke(main, ["index", "--index", str(tmp_path / "a"), "--engine", "solr", str(SAMPLE)])
+    assert unknown.exit_code == 2 and "solr" in unknown.stderr
+    no_url = CliRunner().invoke(main, ["index", "--index", str(tmp_path / "b"), "--engine", "opensearch", str(SAMPLE)])
+    assert no_url.exit_code == 2 and "--url" in no_url.stderr
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_an_engine_this_referat_lacks_is_one_line_and_makes_nothing(tmp_path, monkeypatch):
+    from indexer import engine
+
+    monkeypatch.setitem(engine.ENGINES, "elsewhere", ("indexer.engines.elsewhere:open_engine", ""))
+    with pytest.raises(engine.EngineError, match="no elsewhere engine"):
+        indexer.build(tmp_path / "ix", [SAMPLE], engine=EngineConfig("elsewhere"))
+    assert not (tmp_path / "ix").exists()
