@@ -183,7 +183,9 @@ def compile_query(node: tree.Node, schema) -> Query:
     if isinstance(node, tree.And):
         return And([go(k) for k in node.children], boost=node.boost)
     if isinstance(node, tree.Or):
-        return Or([go(k) for k in node.children], boost=node.boost, scale=node.scale)
+        # No `scale`: before the seam Whoosh's query rewriting (`accept`) dropped it before any search, and
+        # numpy sums; applying it now would rank the any-word fallback otherwise (search.tree.Or).
+        return Or([go(k) for k in node.children], boost=node.boost)
     if isinstance(node, tree.DisMax):
         return BestOf([go(k) for k in node.children], boost=node.boost, tiebreak=node.tiebreak)
     if isinstance(node, tree.MinimumMatch):
