@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-
 from corpus.hygiene import normalise as normalise_chars
 from corpus.metadata import bare_case_numbers
 from indexer.cases import normal_case_number

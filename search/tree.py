@@ -67,7 +67,12 @@ class And:
 @dataclass(frozen=True)
 class Or:
     """Items matching any child; scored as the sum of the matching children's scores. With `scale`
-    (the any-word fallback), an item matching more children ranks higher (Whoosh's scaled OR group)."""
+    (the any-word fallback), an item matching more children ranks higher (Whoosh's scaled OR group).
+
+    As ranked today (the Whoosh engine's numpy executor, which the judged sets measure): an Or of Terms of
+    one text in several fields (one word's group) scores its best field whole and each other field by
+    search.query.FIELD_TIEBREAK (OpenSearch: dis_max with that tie_breaker); `scale` is not applied (it
+    never was: Whoosh's query rewriting dropped it before any search), a scaled Or ranks as a plain one."""
     children: tuple[Node, ...]
     boost: float = 1.0
     scale: float | None = None

@@ -160,3 +160,134 @@ def test_the_best_of_many_scores_are_those_a_full_sort_gives_ties_included():
         score = rng.integers(0, 12, size).astype(float)  # many ties
         for count in (1, 10, 25):
             assert _top(ids, score, count).tolist() == np.lexsort((ids, -score))[:count].tolist()
+
+
+# -- the query tree (search.tree) through the Whoosh engine's compiler: numpy and Whoosh's matchers ----
+# One way for every shape: compile the tree, then ask numpy (DocSets) and Whoosh's own matchers for the
+# live documents and their scores. What numpy ranks differently by design is left out: one word in several
+# fields (best field whole, the others by FIELD_TIEBREAK; Whoosh's Or sums them), tested above.
+FIELDS = ("sagsfremstilling", "title", "beslutning")
+
+
+def _agree(searcher, node, scored: bool = True) -> int:
+    """Assert that numpy and Whoosh find the same live documents for the tree `node` and, when numpy
+    ranks it (`scored`), give them the same scores (1e-6 relative); the number of documents found."""
+    from search.engines.whoosh.queries import compile_query
+
+    query = compile_query(node, searcher.schema)
+    sets = DocSets(searcher)
+    expected = sorted(searcher.docs_for_query(query))
+    assert sets.docs(searcher, query).tolist() == expected, node
+    ranked = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+    assert sorted(ranked) == expected, node
+    found = sets.scores(searcher, RANKING, query)
+    assert (found is not None) == scored, node
+    if found is not None:
+        ids, scores = found
+        live = sets.mask(sets.live)[ids]
+        ids, scores = ids[live], scores[live]
+        assert ids.tolist() == expected, node
+        assert scores.tolist() == pytest.approx([ranked[d] for d in ids.tolist()], rel=1e-6), node
+    return len(expected)
+
+
+def _words(searcher) -> list[str]:
+    from tests.indexer.test_postings import WORDS
+
+    return sorted({stem for word in WORDS for stem in _stems(searcher, word)})
+
+
+def _random_tree(rng, words: list[str], depth: int = 0):
+    """A random query of terms and phrases under And, Or, DisMax and MinimumMatch, each word in one
+    field of a branch (a word in several fields is numpy's by-design difference)."""
+    from search import tree
+
+    if depth >= 2 or rng.random() < 0.35:
+        field = rng.choice(FIELDS)
+        boost = rng.choice((1.0, 1.0, 0.4, 1.6, 4.0))
+        if field == "sagsfremstilling" and rng.random() < 0.25:
+            return tree.Phrase(field, tuple(rng.sample(words, 2)), slop=rng.choice((1, 2)), boost=boost)
+        return tree.Term(field, rng.choice(words), boost=boost)
+    kids = tuple(_random_tree(rng, words, depth + 1) for _ in range(rng.randrange(2, 5)))
+    kind = rng.choice(("and", "or", "dismax", "graded", "graded"))
+    if kind == "and":
+        return tree.And(kids)
+    if kind == "or":
+        return tree.Or(kids, boost=rng.choice((1.0, 0.35)))
+    if kind == "dismax":
+        return tree.DisMax(kids, boost=rng.choice((1.0, 0.5)))
+    return tree.MinimumMatch(kids, rng.randrange(1, len(kids) + 1), boost=rng.choice((1.0, 2.0)))
+
+
+def _one_word_in_fields(node) -> bool:
+    from search import tree
+
+    return any(isinstance(n, tree.Or) and len({k.field for k in n.children if isinstance(k, tree.Term)}) > 1
+               and len({k.text for k in n.children if isinstance(k, tree.Term)}) == 1
+               and all(isinstance(k, tree.Term) for k in n.children) for n in tree.walk(node))
+
+
+def test_random_trees_of_graded_dismax_and_boolean_queries_agree(searcher):
+    import random
+
+    rng, words = random.Random(23), _words(searcher)
+    found, tried = [], 0
+    while len(found) < 80:
+        node = _random_tree(rng, words)
+        if _one_word_in_fields(node):
+            continue
+        tried += 1
+        found.append(_agree(searcher, node))
+    assert sum(1 for n in found if n) >= 50 and max(found) > 100  # the comparison has documents to compare
+
+
+def test_hand_made_graded_and_dismax_queries_agree(searcher):
+    from search import tree
+
+    demens, laege, paaroer, godkend = (_stems(searcher, w)[0] for w in ("demens", "lægevagt", "pårørende",
+                                                                         "godkendt"))
+    tele_kol = tuple(_stems(searcher, "Tele-KOL"))
+    graded = tree.MinimumMatch((tree.Term("sagsfremstilling", demens), tree.Term("title", laege, 4.0),
+                                tree.Phrase("sagsfremstilling", tele_kol), tree.Term("beslutning", godkend, 1.6)), 3)
+    assert _agree(searcher, graded) > 5
+    alternatives = tree.DisMax((tree.Term("sagsfremstilling", paaroer),
+                                tree.Or((tree.Term("title", demens), tree.Term("title", paaroer)), boost=0.35),
+                                tree.Phrase("sagsfremstilling", tele_kol, boost=0.5)))
+    assert _agree(searcher, alternatives) > 20
+    assert _agree(searcher, tree.And((graded, alternatives))) > 5
+    assert _agree(searcher, tree.MinimumMatch((alternatives, tree.Term("beslutning", godkend)), 2, boost=2.0)) > 5
+    # A word no item has: a graded query still finds the items with the others.
+    assert _agree(searcher, tree.MinimumMatch((tree.Term("sagsfremstilling", "ikkeetord"),
+                                               tree.Term("sagsfremstilling", demens)), 1)) > 5
+
+
+@pytest.mark.parametrize("form, field, child_words", [
+    ("demens", "sagsfremstilling", ("demens",)),
+    ("Tele-KOL", "sagsfremstilling", ("Tele-KOL",)),
+    ("lænde-rygsmerter", "sagsfremstilling", ("lænde-rygsmerter",)),
+    ("taget til efterretning", "beslutning", ("taget til efterretning",)),
+    ("Godkendt", "beslutning", ("godkendt",)),
+    ("godkendes", "beslutning", ("godkendes",)),  # the stem of Godkendt, a form no item has
+    ("Status på demens", "title", ("Status på demens",)),
+])
+def test_an_exact_form_finds_the_items_holding_it_ranked_as_its_stemmed_query(searcher, form, field, child_words):
+    """Exact: the items the stemmed query finds whose stored text holds the form as written (found
+    here from the stored text itself), ranked as the stemmed query ranks them (numpy's scores)."""
+    from search import tree
+    from search.engines.whoosh.queries import compile_query, form_pattern, has_form
+
+    stems = tuple(s for w in child_words for s in _stems(searcher, w))
+    child = tree.Term(field, stems[0]) if len(stems) == 1 else tree.Phrase(field, stems)
+    node = tree.Exact(child, form)
+    n = _agree(searcher, node, scored=False)
+    sets = DocSets(searcher)
+    child_docs = sets.docs(searcher, compile_query(child, searcher.schema)).tolist()
+    pattern = form_pattern(form)
+    expected = [d for d in child_docs if has_form(searcher.stored_fields(d), pattern)]
+    assert sorted(searcher.docs_for_query(compile_query(node, searcher.schema))) == expected
+    assert (n == 0) == (form == "godkendes") and len(child_docs) > 0
+    ids, scores = sets.scores(searcher, RANKING, compile_query(child, searcher.schema))
+    child_scores = dict(zip(ids.tolist(), scores.tolist()))
+    ranked = {hit.docnum: hit.score for hit in searcher.search(compile_query(node, searcher.schema), limit=None)}
+    assert sorted(ranked) == expected
+    assert [ranked[d] for d in expected] == pytest.approx([child_scores[d] for d in expected], rel=1e-6)

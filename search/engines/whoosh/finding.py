@@ -29,9 +29,9 @@ def find(docsets, searcher, request: Find) -> Found:
     docs = docsets.docs(searcher, query) if scored is None else docsets.intersect(scored[0], docsets.live)
     if allowed is not None:
         docs = docsets.intersect(docs, allowed)
-    found = Found(int(len(docs)), [])
+    found = Found(len(docs), [])
     found.facets = {field: docsets.counts(searcher, field, docs) for field in request.facets}
-    found.within = {name: int(len(docsets.intersect(docsets.docs(searcher, compile_query(node, schema)), docs)))
+    found.within = {name: len(docsets.intersect(docsets.docs(searcher, compile_query(node, schema)), docs))
                     for name, node in request.within.items()}
     if request.every_word and isinstance(query, MinimumMatch) and len(docs):
         having = complete[-1] if complete else docsets.docs(searcher, And(list(query.clauses)))

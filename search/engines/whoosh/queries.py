@@ -90,6 +90,33 @@ class MinimumMatch(Query):
         return _Coordinated(matching.FilterMatcher(union, allowed), weights, total)
 
 
+class _BestOfMatcher(matching.DisjunctionMaxMatcher):
+    """Whoosh's DisjunctionMaxMatcher takes the better of its two sides' scores even when one side
+    stands on a later document (a score of another item); this one, as UnionMatcher does for sums,
+    only counts a side that is on the current document."""
+
+    def score(self):
+        a, b = self.a, self.b
+        if not a.is_active():
+            return b.score()
+        if not b.is_active():
+            return a.score()
+        id_a, id_b = a.id(), b.id()
+        if id_a != id_b:
+            return a.score() if id_a < id_b else b.score()
+        return max(a.score(), b.score())
+
+
+class BestOf(DisjunctionMax):
+    """The tree's DisMax (tiebreak 0): an item scores its best matching alternative (docsets computes
+    the same)."""
+
+    def _matcher(self, subs, searcher, context):
+        r = searcher.reader()
+        return self._tree_matcher(subs, _BestOfMatcher, searcher, context, lambda q: q.estimate_size(r),
+                                  tiebreak=self.tiebreak)
+
+
 class ExactForm(WrappingQuery):
     """Matches where `child` (the stemmed query) matches and the stored text holds the form as written:
     the index carries each word once (stemmed), the candidates' stored text decides."""
@@ -150,12 +177,17 @@ def compile_query(node: tree.Node, schema) -> Query:
         return Every(boost=node.boost) if node.boost != 1.0 else Every()
     if isinstance(node, tree.Nothing):
         return NullQuery
+    if isinstance(node, (tree.And, tree.Or, tree.DisMax)) and len(node.children) == 1:
+        # Whoosh runs a compound of one query as that query and drops the compound's boost; numpy keeps it
+        return _boosted(go(node.children[0]), node.boost)
     if isinstance(node, tree.And):
         return And([go(k) for k in node.children], boost=node.boost)
     if isinstance(node, tree.Or):
-        return Or([go(k) for k in node.children], boost=node.boost, scale=node.scale)
+        # No `scale`: before the seam Whoosh's query rewriting (`accept`) dropped it before any search, and
+        # numpy sums; applying it now would rank the any-word fallback otherwise (search.tree.Or).
+        return Or([go(k) for k in node.children], boost=node.boost)
     if isinstance(node, tree.DisMax):
-        return DisjunctionMax([go(k) for k in node.children], boost=node.boost, tiebreak=node.tiebreak)
+        return BestOf([go(k) for k in node.children], boost=node.boost, tiebreak=node.tiebreak)
     if isinstance(node, tree.MinimumMatch):
         return MinimumMatch([go(k) for k in node.children], node.minimum, node.boost)
     if isinstance(node, tree.Not):
@@ -167,6 +199,15 @@ def compile_query(node: tree.Node, schema) -> Query:
     if isinstance(node, tree.Exact):
         return ExactForm(go(node.child), node.form)
     raise TypeError(f"not a query tree node: {node!r}")
+
+
+def _boosted(query: Query, factor: float) -> Query:
+    """`query` with its scores multiplied by `factor`."""
+    if factor == 1.0 or query is NullQuery or isinstance(query, (Every, Not, AndNot)):
+        return query
+    if isinstance(query, ExactForm):
+        return ExactForm(_boosted(query.child, factor), query.form)
+    return query.with_boost(query.boost * factor)
 
 
 def to_tree(query: Query) -> tree.Node:
