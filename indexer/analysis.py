@@ -11,7 +11,9 @@ word (the head is not known without a lexicon; the tails that are not words cost
 Query time only: a hyphenated token is searched whole, so `Tele-KOL`, `TeleKOL` and `telekol` agree.
 
 It is a single tokenizer rather than a chain of filters: the chain's per-token generator hops were the
-largest cost of indexing after Whoosh's own posting writer.
+largest cost of indexing after Whoosh's own posting writer. Plain Python, so that every engine analyses
+alike: the Whoosh engine wraps it in a Whoosh tokenizer (indexer.engines.whoosh.analysis), the OpenSearch
+engine sends the terms `analyse` makes.
 """
 from __future__ import annotations
 
@@ -54,8 +56,6 @@ def stem(word: str, exceptions: bool = True, fold: bool = True) -> str:
     Repairs: a small exception table joins forms Snowball splits (`godkendes` and `godkendt`); a noun
     in -ering meets its verb in -ere (`rekruttering` = `rekruttere`, `implementering` = `implementeres`);
     the neuter/participle -t Snowball keeps after -al/-el/-ig is dropped (`nationalt` = `nationale`).
-    A module-level function, not a bound method of the C stemmer, so that Whoosh can pickle
-    the analyzer into the index.
     """
     folded = word.translate(FOLD) if fold else word
     result = _STEMMER.stemWord(folded)

@@ -1,6 +1,6 @@
 """Whoosh's writers, faster and with two repairs a live index needs.
 
-Postings are gathered in memory and written in bulk (indexer.postings): the same segment files as
+Postings are gathered in memory and written in bulk (postings.py): the same segment files as
 Whoosh's own posting pipeline, which was three quarters of an index build.
 
 Old files are removed after a grace period: Whoosh deletes the files of the generation a commit
@@ -72,7 +72,7 @@ class _GraceCommit:
 
 
 class Writer(_GraceCommit, SegmentWriter):
-    """Whoosh's single-process writer, its posting pipeline replaced by indexer.postings: the same
+    """Whoosh's single-process writer, its posting pipeline replaced by postings.py: the same
     segment files, written in bulk."""
 
     def __init__(self, ix, **kwargs):
