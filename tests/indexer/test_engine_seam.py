@@ -147,3 +147,19 @@ def test_an_index_an_older_referat_wrote_and_this_one_cannot_read_is_named_so_an
     assert indexer.reindex(ix).added
     assert check(ix).healthy
     assert json.loads((ix / "referat.json").read_text("utf-8"))["schema"] == SCHEMA_VERSION
+
+
+def test_the_field_table_declares_every_field_of_the_whoosh_schema_and_the_ranking_weights():
+    """indexer.schema.FIELDS is the one declaration: the Whoosh schema is made from it, and its weights
+    are the ones search ranks with (search.query.FIELD_BOOSTS reads them from here at integration)."""
+    from indexer.engines.whoosh.schema import build_schema
+    from indexer.schema import FIELDS, TEXT_FIELDS
+    from search.query import FIELD_BOOSTS
+
+    schema = build_schema()
+    assert set(schema.names()) == {f.name for f in FIELDS}
+    assert {name for name in schema.names() if schema[name].analyzer is not None and schema[name].format.supports(
+        "positions")} == set(TEXT_FIELDS)
+    assert {f.name for f in FIELDS if f.stored or f.kind == "stored"} == {n for n in schema.names() if schema[n].stored}
+    assert {f.name for f in FIELDS if f.column} == {n for n in schema.names() if schema[n].column_type}
+    assert {f.name: f.boost for f in FIELDS if f.boost != 1.0} == FIELD_BOOSTS
