@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import snowballstemmer
@@ -227,7 +227,7 @@ def _coordinated_forms(text: str) -> dict[int, list[str]]:
     return forms
 
 
-@lru_cache(maxsize=None)
+@cache
 def analysis(kind: str = "text", fold: bool = True, exceptions: bool = True) -> Analysis:
     """The analysis of a field kind (KINDS), one object per setting."""
     return Analysis(kind, fold, exceptions)
@@ -283,7 +283,7 @@ def _ocr_tokens(value: str, keep_stops: bool, whole: bool) -> list[Token]:
     stops = _ocr_stop_words()
     found: list[Token] = []
     pos = 0
-    for m in (_OCR_TOKEN.finditer(value) if not whole else [re.match(r".*", value, re.S)]):
+    for m in (_OCR_TOKEN.finditer(value) if not whole else [re.match(r".*", value, re.DOTALL)]):
         word = m.group()
         key = ocr_key(word) if not whole else word.lower()
         stopped = key in stops

@@ -26,12 +26,12 @@ from corpus.fetch import sources
 from corpus.fetch.sources import place_of
 
 from . import compounds, outbox, spelling
+from .cases import group_key
 from .compounds import save_map as save_compounds
-from .facets import stored_values
 from .engine import EngineConfig, WriteEngine, check_engine, engine_config, open_write_engine
+from .facets import stored_values
 from .lock import WriterLock
 from .meeting_table import ensure_table, load_table, save_table
-from .cases import group_key
 from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
 from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, pack_sections, section_mask

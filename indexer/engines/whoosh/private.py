@@ -56,8 +56,8 @@ SEARCHING = (
     (_w3.W3LeafMatcher, "_next_block", "... the next block"),
     (_w3, "_lenfield", "the column of a field's lengths (BM25F's length normalisation in numpy)"),
     (_w3.W3PerDocReader, "_cached_reader", "the lengths column, read once per segment"),
-    (_matching.WrappingMatcher, "_replacement", "overridden: the coordination matcher (search.expand) survives "
-                                                "Whoosh's matcher replacement"),
+    (_matching.WrappingMatcher, "_replacement",
+     "overridden: the coordination matcher (search.expand) survives Whoosh's matcher replacement"),
     (_WrappingQuery, "_rewrap", "overridden: an exact-form query (search.exact) survives normalisation"),
 )
 SEARCHING_INSTANCE = (

@@ -27,7 +27,8 @@ from whoosh.writing import SegmentWriter
 
 from corpus import faults
 
-from .flat import EXTENSION as FLAT_EXTENSION, FlatWriter
+from .flat import EXTENSION as FLAT_EXTENSION
+from .flat import FlatWriter
 from .postings import Postings, kind_of
 from .private import finalize_segment, segment_pattern, toc_pattern
 
