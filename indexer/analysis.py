@@ -11,14 +11,16 @@ word (the head is not known without a lexicon; the tails that are not words cost
 Query time only: a hyphenated token is searched whole, so `Tele-KOL`, `TeleKOL` and `telekol` agree.
 
 It is a single tokenizer rather than a chain of filters: the chain's per-token generator hops were the
-largest cost of indexing after Whoosh's own posting writer.
+largest cost of indexing after Whoosh's own posting writer. Plain Python, so that every engine analyses
+alike: the Whoosh engine wraps it in a Whoosh tokenizer (indexer.engines.whoosh.analysis), the OpenSearch
+engine sends the terms `analyse` makes.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import snowballstemmer
@@ -54,8 +56,6 @@ def stem(word: str, exceptions: bool = True, fold: bool = True) -> str:
     Repairs: a small exception table joins forms Snowball splits (`godkendes` and `godkendt`); a noun
     in -ering meets its verb in -ere (`rekruttering` = `rekruttere`, `implementering` = `implementeres`);
     the neuter/participle -t Snowball keeps after -al/-el/-ig is dropped (`nationalt` = `nationale`).
-    A module-level function, not a bound method of the C stemmer, so that Whoosh can pickle
-    the analyzer into the index.
     """
     folded = word.translate(FOLD) if fold else word
     result = _STEMMER.stemWord(folded)
@@ -227,7 +227,7 @@ def _coordinated_forms(text: str) -> dict[int, list[str]]:
     return forms
 
 
-@lru_cache(maxsize=None)
+@cache
 def analysis(kind: str = "text", fold: bool = True, exceptions: bool = True) -> Analysis:
     """The analysis of a field kind (KINDS), one object per setting."""
     return Analysis(kind, fold, exceptions)
@@ -283,7 +283,7 @@ def _ocr_tokens(value: str, keep_stops: bool, whole: bool) -> list[Token]:
     stops = _ocr_stop_words()
     found: list[Token] = []
     pos = 0
-    for m in (_OCR_TOKEN.finditer(value) if not whole else [re.match(r".*", value, re.S)]):
+    for m in (_OCR_TOKEN.finditer(value) if not whole else [re.match(r".*", value, re.DOTALL)]):
         word = m.group()
         key = ocr_key(word) if not whole else word.lower()
         stopped = key in stops

@@ -26,12 +26,12 @@ from corpus.fetch import sources
 from corpus.fetch.sources import place_of
 
 from . import compounds, outbox, spelling
+from .cases import group_key
 from .compounds import save_map as save_compounds
-from .facets import stored_values
 from .engine import EngineConfig, WriteEngine, check_engine, engine_config, open_write_engine
+from .facets import stored_values
 from .lock import WriterLock
 from .meeting_table import ensure_table, load_table, save_table
-from .cases import group_key
 from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
 from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, pack_sections, section_mask
@@ -167,14 +167,14 @@ def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | N
             report.warnings.append((str(index_dir), ("index written by an older referat; rebuilding it beside "
                                                      "the live one, which searches use until the new one is complete")))
         before = previous(engine)
-        engine.create(analysis)
+        engine.create(analysis) if analysis else engine.create()
         return engine, before
     if not create:
         raise IndexMissing(f"no index at {index_dir}; build one with: referat index --index {index_dir} FOLDER")
     config = config or EngineConfig()
     engine = open_write_engine(index_dir, config)
     index_dir.mkdir(parents=True, exist_ok=True)
-    engine.create(analysis)
+    engine.create(analysis) if analysis else engine.create()
     write_meta(index_dir, {"schema": SCHEMA_VERSION, "engine": config.to_json()})
     return engine, None
 

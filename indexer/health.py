@@ -88,8 +88,12 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
         health.items = engine.doc_count()
         stored = health.items or next(iter(engine.all_documents()), None) is not None
     except Exception as exc:  # noqa: BLE001 -- a damaged table of contents fails in many ways
-        health.findings.append(Finding("index", f"the index cannot be read ({_cause(exc)})",
-                                       f"rebuild it with: referat index --index {index_dir} FOLDER", repairable=False))
+        if _older(index_dir):  # e.g. its table of contents names classes that have moved since
+            health.findings.append(Finding("index", "written by an older referat, whose index this one cannot read",
+                                           f"rebuild it with: referat reindex --index {index_dir}", repairable=False))
+        else:
+            health.findings.append(Finding("index", _cause(exc), f"rebuild it with: referat index --index {index_dir} "
+                                           "FOLDER", repairable=False))
         return
     ix = getattr(engine, "ix", None)  # the side files below still derive from the Whoosh index (#25)
     health.generation = generation
@@ -198,8 +202,19 @@ def _recorded_engine(index_dir: Path):
         return EngineConfig()
 
 
+def _older(index_dir: Path) -> bool:
+    """Whether the meta file says an older referat wrote the index."""
+    try:
+        return read_meta(index_dir, required=True).get("schema") != SCHEMA_VERSION
+    except IndexMissing:
+        return False
+
+
 def _cause(exc: Exception) -> str:
-    return str(exc) if isinstance(exc, IndexMissing) else type(exc).__name__
+    """What is wrong with an index the engine cannot open, without the advice (the finding's fix says it)."""
+    if isinstance(exc, IndexMissing):
+        return str(exc).split("; ")[0]
+    return f"the index cannot be read ({type(exc).__name__})"
 
 
 def _remove_tree(path: Path) -> None:

@@ -4,7 +4,6 @@ import pickle
 from pathlib import Path
 
 import pytest
-
 from whoosh import index as windex
 
 from indexer.analysis import KINDS, analyse, analysis, stem, terms
@@ -49,7 +48,7 @@ def test_danish_letters_are_folded_after_stemming():
 
 def test_phrase_positions_after_a_split_compound():
     tokens = [(t.text, t.pos) for t in analyse("text", "72-timers behandlingsansvar", mode="index")]
-    positions = dict((text, pos) for text, pos in tokens)
+    positions = {text: pos for text, pos in tokens}
     assert positions["behandlingsansvar"] == positions[stem("timers")] + 1
 
 

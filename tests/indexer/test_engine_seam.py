@@ -124,3 +124,42 @@ def test_an_engine_this_referat_lacks_is_one_line_and_makes_nothing(tmp_path, mo
     with pytest.raises(engine.EngineError, match="no elsewhere engine"):
         indexer.build(tmp_path / "ix", [SAMPLE], engine=EngineConfig("elsewhere"))
     assert not (tmp_path / "ix").exists()
+
+
+def test_an_index_an_older_referat_wrote_and_this_one_cannot_read_is_named_so_and_rebuilt_by_reindex(tmp_path):
+    """An index whose table of contents names classes that have since moved (schema 12 and before)
+    cannot be opened: `check` says an older referat wrote it and how to rebuild it, search refuses it
+    with the same advice, and reindex rebuilds it."""
+    from indexer.health import check, describe
+    from indexer.schema import SCHEMA_VERSION
+
+    ix = tmp_path / "ix"
+    indexer.build(ix, [SAMPLE])
+    meta = json.loads((ix / "referat.json").read_text("utf-8"))
+    (ix / "referat.json").write_text(json.dumps({**meta, "schema": SCHEMA_VERSION - 1}), "utf-8")
+    for toc in ix.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"\x80\x04\x95 not a table of contents Whoosh can unpickle")
+    health = check(ix)
+    assert [f.problem for f in health.findings] == ["written by an older referat, whose index this one cannot read"]
+    assert f"referat reindex --index {ix}" in describe(health)
+    result = CliRunner().invoke(main, ["search", "--index", str(ix), "telekol"])
+    assert result.exit_code == 3 and "rebuild it with: referat reindex" in result.stderr
+    assert indexer.reindex(ix).added
+    assert check(ix).healthy
+    assert json.loads((ix / "referat.json").read_text("utf-8"))["schema"] == SCHEMA_VERSION
+
+
+def test_the_field_table_declares_every_field_of_the_whoosh_schema_and_the_ranking_weights():
+    """indexer.schema.FIELDS is the one declaration: the Whoosh schema is made from it, and its weights
+    are the ones search ranks with (search.query.FIELD_BOOSTS reads them from here at integration)."""
+    from indexer.engines.whoosh.schema import build_schema
+    from indexer.schema import FIELDS, TEXT_FIELDS
+    from search.query import FIELD_BOOSTS
+
+    schema = build_schema()
+    assert set(schema.names()) == {f.name for f in FIELDS}
+    assert {name for name in schema.names() if schema[name].analyzer is not None and schema[name].format.supports(
+        "positions")} == set(TEXT_FIELDS)
+    assert {f.name for f in FIELDS if f.stored or f.kind == "stored"} == {n for n in schema.names() if schema[n].stored}
+    assert {f.name for f in FIELDS if f.column} == {n for n in schema.names() if schema[n].column_type}
+    assert {f.name: f.boost for f in FIELDS if f.boost != 1.0} == FIELD_BOOSTS

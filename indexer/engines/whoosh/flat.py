@@ -5,7 +5,7 @@ Whoosh keeps a term's postings in blocks of 128, each a zlib-compressed pickle o
 numbers, weights and positions together, and finds a term through an on-disk hash table: a search
 unpickles hundreds of blocks for a word most items have, and looks each query word up in every field of
 every segment (most of a search's time, the first time it meets its words). The writer
-(indexer.postings) has every term's postings as arrays already, so it also writes them here; a search
+(postings.py) has every term's postings as arrays already, so it also writes them here; a search
 (search.docsets) finds a term in one dict per segment and reads its postings as slices of a memory map.
 A term whose weights or positions do not fit the compact types is listed without arrays (its postings
 are read from Whoosh's blocks); a term the file does not list is not in the segment's text fields. The
@@ -47,7 +47,7 @@ class FlatWriter:
 
     def add(self, fieldname: str, btext: bytes, ids, weights, positions, ends) -> None:
         """A term's postings as the writer holds them: document numbers (array 'I'), weights (array
-        'f'), all positions as little-endian uint32 bytes (indexer.schema.PackedPositions), and where
+        'f'), all positions as little-endian uint32 bytes (schema.PackedPositions), and where
         each posting's positions end (array 'I', in bytes)."""
         if not self.fields or self.fields[-1] != fieldname:
             self.fields.append(fieldname)

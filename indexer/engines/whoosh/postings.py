@@ -111,7 +111,7 @@ class Postings:
 
     def write(self, fieldwriter, schema, flat: FlatWriter) -> None:
         """Every term of every field, in the order Whoosh's terms table wants (field name, then term);
-        the common terms of text fields also to `flat` (indexer.flat)."""
+        the common terms of text fields also to `flat` (flat.py)."""
         for fieldname in sorted(self.fields):
             fieldobj = schema[fieldname]
             terms = self.fields[fieldname]

@@ -10,9 +10,11 @@ from __future__ import annotations
 import whoosh.codec.whoosh3 as _w3
 from whoosh import columns as _columns
 from whoosh import index as _index
+from whoosh import matching as _matching
 from whoosh import reading as _reading
 from whoosh import scoring as _scoring
 from whoosh import writing as _writing
+from whoosh.query.wrappers import WrappingQuery as _WrappingQuery
 
 # The name of an index's table of contents and segment files ("MAIN"): staging and cleaning name its files.
 INDEX_NAME = _index._DEF_INDEX_NAME
@@ -54,6 +56,9 @@ SEARCHING = (
     (_w3.W3LeafMatcher, "_next_block", "... the next block"),
     (_w3, "_lenfield", "the column of a field's lengths (BM25F's length normalisation in numpy)"),
     (_w3.W3PerDocReader, "_cached_reader", "the lengths column, read once per segment"),
+    (_matching.WrappingMatcher, "_replacement",
+     "overridden: the coordination matcher (search.expand) survives Whoosh's matcher replacement"),
+    (_WrappingQuery, "_rewrap", "overridden: an exact-form query (search.exact) survives normalisation"),
 )
 SEARCHING_INSTANCE = (
     (_w3.W3LeafMatcher, ("_ids", "_weights", "_values"), "the block just read (see _read_ids ...)"),

@@ -1,6 +1,6 @@
 """Whoosh's writers, faster and with two repairs a live index needs.
 
-Postings are gathered in memory and written in bulk (indexer.postings): the same segment files as
+Postings are gathered in memory and written in bulk (postings.py): the same segment files as
 Whoosh's own posting pipeline, which was three quarters of an index build.
 
 Old files are removed after a grace period: Whoosh deletes the files of the generation a commit
@@ -27,7 +27,8 @@ from whoosh.writing import SegmentWriter
 
 from corpus import faults
 
-from .flat import EXTENSION as FLAT_EXTENSION, FlatWriter
+from .flat import EXTENSION as FLAT_EXTENSION
+from .flat import FlatWriter
 from .postings import Postings, kind_of
 from .private import finalize_segment, segment_pattern, toc_pattern
 
@@ -72,7 +73,7 @@ class _GraceCommit:
 
 
 class Writer(_GraceCommit, SegmentWriter):
-    """Whoosh's single-process writer, its posting pipeline replaced by indexer.postings: the same
+    """Whoosh's single-process writer, its posting pipeline replaced by postings.py: the same
     segment files, written in bulk."""
 
     def __init__(self, ix, **kwargs):
