@@ -86,7 +86,8 @@ def describe_body(name: str | None, text: str, registry: Registry, year: int | N
     municipality = None
     if kind in ("municipal committee", OTHER):
         municipality = _municipality(registry, name or "") or _municipality(registry, evidence) or place
-    cluster, notes = None, []
+    cluster: str | None = None
+    notes: list[str] = []
     if kind == CLUSTER_FORUM:
         found = entry if entry is not None and entry.kind == "cluster" else None
         if found is None:
@@ -94,7 +95,7 @@ def describe_body(name: str | None, text: str, registry: Registry, year: int | N
         cluster = found.name if found else None
     certain = entry is not None and entry.region and entry.kind != "sundhedsråd"  # those names: best knowledge
     region = (
-        (entry.region if certain else None)
+        (entry.region if certain and entry is not None else None)
         or (find_region(registry, evidence) if entry is not None and entry.kind == "sundhedsråd" else None)
         or (entry.region if entry is not None and entry.region else None)
         or find_region(registry, name or "")
@@ -279,7 +280,7 @@ def find_body_name(header_lines: list[str], text_lines: list[str]) -> tuple[str 
                 name = name[0].upper() + name[1:]
                 counts[name] = counts.get(name, 0) + 1
     if counts:
-        return max(counts, key=counts.get), True
+        return max(counts, key=counts.__getitem__), True
     return None, False
 
 

@@ -36,6 +36,7 @@ def find_dates(text: str) -> list[FoundDate]:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
+            y: int | None
             if order == "ymd":
                 y, mo, d = int(m[1]), int(m[2]), int(m[3])
             elif order == "dmy":
@@ -188,13 +189,13 @@ def meeting_date(header: str, full_text: str) -> tuple[str | None, bool]:
                 best = key
     if best is None:
         return None, False
-    found = best[2]
-    if found.year:
-        return dt.date(found.year, found.month, found.day).isoformat(), False
-    year = infer_year(found.day, found.month, header) or infer_year(found.day, found.month, full_text)
+    date: FoundDate = best[2]
+    if date.year:
+        return dt.date(date.year, date.month, date.day).isoformat(), False
+    year = infer_year(date.day, date.month, header) or infer_year(date.day, date.month, full_text)
     if year is None:
         return None, False
-    return dt.date(year, found.month, found.day).isoformat(), True
+    return dt.date(year, date.month, date.day).isoformat(), True
 
 
 def _is_title(line: str) -> bool:

@@ -99,7 +99,7 @@ def running_lines(pages: list[list[tuple[str, float]]]) -> list[set[int]]:
         counts.update(set(page))
     need = max(2, len(pages) // 2)
     out: list[set[int]] = []
-    for page, (texts, page_keys) in zip(pages, zip(([t for t, _ in p] for p in pages), keys)):
+    for texts, page_keys in zip(([t for t, _ in p] for p in pages), keys, strict=True):
         drop: set[int] = set()
         for order in (range(len(page_keys)), range(len(page_keys) - 1, -1, -1)):
             for k in order:

@@ -55,7 +55,7 @@ def outcome_of(text: str) -> str | None:
     """The outcome a decision's text states, or None."""
     for pattern in _BY_RANK:
         match = pattern.search(text)
-        if match:
+        if match and match.lastgroup:  # every alternative is a named group
             return OUTCOMES[int(match.lastgroup[1:])][0]
     return None
 

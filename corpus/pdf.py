@@ -155,7 +155,9 @@ def _page_lines(page) -> list[TextLine]:
             bold = bool(_BOLD_NAME.search(name.value) or flags.value & _FORCE_BOLD or weight >= 600)
             pieces.append(TextLine(text, max(b[0] for b in boxes), min(b[1] for b in boxes),
                                    min(b[2] for b in boxes), max(b[3] for b in boxes), statistics.median(sizes), bold))
-        chars.clear(), boxes.clear(), sizes.clear()
+        chars.clear()
+        boxes.clear()
+        sizes.clear()
 
     for i in range(textpage.count_chars()):
         code = raw.FPDFText_GetUnicode(handle, i)

@@ -402,8 +402,15 @@ def _list_entry(text: str, i: int, closed: bool) -> _Entry | None:
     title = split_heading(_strip_toc(rest)[0])[0]
     if not title:
         return None
-    value = int(re.match(r"\d+", match.group("num")).group())
+    value = _leading_number(match.group("num"))
     return _Entry(i, match.group("num"), value, title, closed)
+
+
+def _leading_number(num: str) -> int:
+    """The integer an item number starts with (`12a` -> 12); the heading patterns give it digits first."""
+    digits = re.match(r"\d+", num)
+    assert digits is not None, num
+    return int(digits.group())
 
 
 def _strip_toc(text: str) -> tuple[str, str | None]:
@@ -472,7 +479,7 @@ def _candidate(lines, texts, i, listed_titles, closed_at) -> _Candidate | None:
                     style = "num"
         if not match:
             return None
-        value = int(re.match(r"\d+", match.group("num")).group())
+        value = _leading_number(match.group("num"))
     rest = (match.group("rest") or "").strip()
     if not rest:
         nxt = _next_nonblank(texts, i + 1)
@@ -482,7 +489,12 @@ def _candidate(lines, texts, i, listed_titles, closed_at) -> _Candidate | None:
     else:
         first = i + 1
     case_numbers: list[str] = []
-    rest = _CASE_IN_TITLE.sub(lambda m: case_numbers.append(m.group("case")) or " ", rest).strip()
+
+    def take_case(m: re.Match[str]) -> str:
+        case_numbers.append(m.group("case"))
+        return " "
+
+    rest = _CASE_IN_TITLE.sub(take_case, rest).strip()
     if not rest or re.match(r"\d+(?:[.:,]|\s|$)", rest) or _DATE_AFTER.match(rest):
         return None
     if value == 0 or value > 999:
@@ -491,7 +503,7 @@ def _candidate(lines, texts, i, listed_titles, closed_at) -> _Candidate | None:
     if style in ("num", "glued") and not _STARTS_TITLE.match(rest) and not listed:
         return None
     full, end = _continue_title(rest, texts, first)
-    full = _CASE_IN_TITLE.sub(lambda m: case_numbers.append(m.group("case")) or " ", full).strip()
+    full = _CASE_IN_TITLE.sub(take_case, full).strip()
     closed = closed_at[i]
     status = _STATUS.search(full)
     if status:
@@ -706,14 +718,15 @@ def _best_sequence(candidates: list[_Candidate], ones: bool = False) -> tuple[fl
                 best[k], back[k] = value, p
     if not n:
         return 0.0, []
-    k = max(range(n), key=lambda m: best[m])
-    total = best[k]
+    last = max(range(n), key=lambda m: best[m])
+    total = best[last]
     if total <= 0:
         return 0.0, []
     chosen: list[_Candidate] = []
-    while k is not None:
-        chosen.append(candidates[k])
-        k = back[k]
+    at: int | None = last
+    while at is not None:
+        chosen.append(candidates[at])
+        at = back[at]
     return total, chosen[::-1]
 
 

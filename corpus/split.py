@@ -126,8 +126,8 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry,
             title = next((clean(t) for t in texts if t.strip()), path)[:120]
             first = lines[0] if lines else None
             items.append(AgendaItem(id=f"{digest[:12]}-1", position=1, number="1", title=title,
-                                    sections=split_sections(texts), page=first and first.page,
-                                    line=first and first.number))
+                                    sections=split_sections(texts), page=first.page if first else None,
+                                    line=first.number if first else None))
     return Meeting(
         path=path,
         content_hash=digest,
@@ -158,7 +158,7 @@ def _forum_named(texts: list[str]) -> str | None:
         forum = find_forum([text]) if "klynge" in lower or "forum" in lower or "gruppe" in lower else None
         if forum and kind_of_name(forum) == CLUSTER_FORUM:
             counts[forum] = counts.get(forum, 0) + 1
-    return max(counts, key=counts.get) if counts else None
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def _body_ranges(headings: list[Heading], texts: list[str]) -> list[tuple[int, int]]:
@@ -217,7 +217,7 @@ def _unheaded_items(texts: list[str], lines: list[Line], digest: str) -> list[Ag
 def split_sections(body: list[str]) -> tuple[Section, ...]:
     """Sections of one item by their labels; text before the first label is `tekst`."""
     sections: list[Section] = []
-    name, buffer = "tekst", []
+    name, buffer = "tekst", list[str]()
 
     def close() -> None:
         text = _paragraphs(buffer)

@@ -65,7 +65,7 @@ def sections_from_lines(lines: list[Line]) -> tuple[Section, ...]:
     heading as its first line, so its text never runs on into the decision before it.
     """
     sections: list[Section] = []
-    name, buffer = "tekst", []
+    name, buffer = "tekst", list[str]()
 
     def close() -> None:
         text = "\n".join(" ".join(clean_line(line).split()) for line in buffer).strip()
