@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import random
 from pathlib import Path
+from typing import Protocol
 
 CLUSTERS = [
     ("Gødstrup-klyngen", ["Herning", "Holstebro", "Lemvig", "Struer"], "Regionshospitalet Gødstrup"),
@@ -47,6 +48,12 @@ OUTCOMES = ["Godkendt.", "Taget til efterretning.", "Drøftet; sagen genoptages 
             "Godkendt med de bemærkninger, der fremkom på mødet.", "Udsat.", "Tiltrådt."]
 
 
+class Words(Protocol):
+    """What attachment_pdf needs of a vocabulary (the benchmark gives it a fixed word)."""
+
+    def word(self) -> str: ...
+
+
 class Vocabulary:
     """Compounds appear as the corpus grows: about K * n^0.6 distinct ones after n draws."""
 
@@ -74,7 +81,7 @@ def attachment_name(tag: str, n: int) -> str:
     return f"Bilag 1 - Notat {tag}-{n}"
 
 
-def attachment_pdf(rng: random.Random, vocab: Vocabulary, pages: int) -> bytes:
+def attachment_pdf(rng: random.Random, vocab: Words, pages: int) -> bytes:
     from tests.pdfwriter import make_pdf
 
     def line() -> str:

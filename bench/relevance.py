@@ -246,7 +246,7 @@ def judged_sets(shared: Path) -> list[JudgedSet]:
 def build_index(judged_set: JudgedSet, target: Path) -> Path:
     import indexer
 
-    report = indexer.build(target, judged_set.roots)
+    report = indexer.build(target, [*judged_set.roots])
     if report.failed:
         raise SystemExit(f"indexing the {judged_set.name} set failed: {report.failed[:3]}")
     return target

@@ -122,7 +122,7 @@ def _serve(index_dir: Path, port: int, workers: int) -> subprocess.Popen:
         except OSError:
             pass
         if proc.poll() is not None:
-            raise SystemExit(f"referat serve exited with {proc.returncode}: {proc.stderr.read()[-2000:]}")
+            raise SystemExit(f"referat serve exited with {proc.returncode}: {proc.stderr.read()[-2000:] if proc.stderr else ''}")
         if time.monotonic() > deadline:
             proc.kill()
             raise SystemExit(f"referat serve did not answer within {READY_WITHIN_S:.0f} s")

@@ -16,7 +16,9 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,6 +30,8 @@ from indexer.facets import FACETS
 
 from .result import SORTS
 from .output import output_options
+
+Command = Callable[..., Any]  # a command's function, as the option decorators take and give it
 
 EXIT_FILES_FAILED = 1
 EXIT_USAGE = 2
@@ -73,7 +77,7 @@ def _stop(exc: KeyboardInterrupt) -> None:
     sys.exit(128 + signum)
 
 
-def index_option(f):
+def index_option(f: Command) -> Command:
     """--index DIR, else $REFERAT_INDEX, else the per-user data directory."""
 
     @click.option("--index", "index_dir", envvar="REFERAT_INDEX", type=click.Path(file_okay=False),
@@ -85,12 +89,12 @@ def index_option(f):
     return wrapper
 
 
-def strict_option(f):
+def strict_option(f: Command) -> Command:
     return click.option("--strict", is_flag=True,
                         help="A file that holds no meeting (an attachment, a list of meetings) is a failure.")(f)
 
 
-def registry_option(f):
+def registry_option(f: Command) -> Command:
     return click.option("--registry", "registry_file", envvar="REFERAT_REGISTRY", type=click.Path(dir_okay=False),
                         help="JSON file extending or overriding the cluster registry [env REFERAT_REGISTRY].")(f)
 
@@ -122,7 +126,8 @@ class QueryCommand(click.Command):
             if isinstance(param, click.Option):
                 for name in param.opts + param.secondary_opts:
                     takes_value[name] = not param.is_flag and not param.count
-        options, words = [], []
+        options: list[str] = []
+        words: list[str] = []
         rest = iter(args)
         for arg in rest:
             if arg == "--":
@@ -142,7 +147,7 @@ class QueryCommand(click.Command):
         return super().parse_args(ctx, options + (["--", *words] if words else []))
 
 
-def _errors_as_messages(f):
+def _errors_as_messages(f: Command) -> Command:
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
         from .query import QueryError
@@ -230,9 +235,8 @@ def parse(files: tuple[str, ...], as_json: bool, registry_file: str | None) -> N
         meetings.append(meeting)
     if as_json:
         payload = [m.to_json() for m in meetings]
-        if len(files) == 1 and len(payload) == 1 and not Path(files[0]).is_dir():
-            payload = payload[0]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        one = len(files) == 1 and len(payload) == 1 and not Path(files[0]).is_dir()
+        click.echo(json.dumps(payload[0] if one else payload, ensure_ascii=False, indent=1))
     else:
         click.echo("\n\n".join(fmt.meeting_outline(m) for m in meetings))
     if failed:
@@ -589,10 +593,10 @@ def stats_cmd(index_dir: str, output, stale_days: float) -> None:
                          f"{stale_days:g}): is the nightly reindex failing? see `referat check`")
 
 
-from . import cli_fetch  # noqa: E402  (commands in their own module, registered here)
+from .cli_fetch import fetch_cmd, source_group  # noqa: E402  (commands in their own module, registered here)
 
-main.add_command(cli_fetch.source_group)
-main.add_command(cli_fetch.fetch_cmd)
+main.add_command(source_group)
+main.add_command(fetch_cmd)
 
 from .cli_serve import serve  # noqa: E402
 
@@ -602,9 +606,10 @@ from .cli_check import check_cmd  # noqa: E402
 
 main.add_command(check_cmd)
 
-from . import cli_meetings  # noqa: E402  (the meeting model's commands; they import this module's options)
+# the meeting model's commands; they import this module's options
+from .cli_meetings import case_cmd, meeting_cmd, meetings_cmd, open_cmd  # noqa: E402
 
-main.add_command(cli_meetings.meeting_cmd)
-main.add_command(cli_meetings.meetings_cmd)
-main.add_command(cli_meetings.case_cmd)
-main.add_command(cli_meetings.open_cmd)
+main.add_command(meeting_cmd)
+main.add_command(meetings_cmd)
+main.add_command(case_cmd)
+main.add_command(open_cmd)

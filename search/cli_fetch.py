@@ -68,14 +68,15 @@ def _chosen(index_dir: str, names: tuple[str, ...]) -> list[fetching.Source]:
     if not portals:
         raise fetching.SourceError("no sources to fetch from; add one with: referat source add NAME [URL] "
                                    "(referat source list --known shows the known portals)")
-    folders_only = [n for n in names if listed.get(n) is not None and not listed.get(n).url]
+    named = [(n, listed.get(n)) for n in names]
+    folders_only = [n for n, s in named if s is not None and not s.url]
     if folders_only:
         raise fetching.SourceError(f"source {folders_only[0]!r} is a folder, not a portal: nothing to fetch")
-    unknown = [n for n in names if listed.get(n) is None]
+    unknown = [n for n, s in named if s is None]
     if unknown:
         raise fetching.SourceError(f"no source named {', '.join(map(repr, unknown))} "
                                    f"(sources: {', '.join(s.name for s in listed.sources)})")
-    return [listed.get(n) for n in names] if names else portals
+    return [s for _, s in named if s is not None] if names else portals
 
 
 def _report_problems(report: fetching.FetchReport, say) -> None:

@@ -36,7 +36,9 @@ def wrap(text: str, width: int | None, indent: str = "   ") -> list[str]:
     only: a long word or id stays whole on a line of its own."""
     if not width:
         return [indent + text]
-    lines, line, used = [], [], len(indent)
+    lines: list[str] = []
+    line: list[str] = []
+    used = len(indent)
     for word in text.split():
         size = len(word.replace("**", ""))
         if line and used + 1 + size > width:
@@ -161,6 +163,8 @@ def attachment_line(hit: Hit) -> str:
     """`only in Bilag 2 – Handleplan 2024, s. 14 (referat open ID --attachment 2 --page 14)`: where the
     words were found when it was in an attachment."""
     a = hit.attachment
+    if not a:
+        return ""
     command = f"referat open {hit.id} --attachment {a['number']}" + (f" --page {a['page']}" if a["page"] else "")
     more = [p for m in a.get("matching", []) if m["number"] == a["number"] for p in m["pages"][1:]]
     others = [f"{m['label']} s. {', '.join(map(str, m['pages']))}" for m in a.get("matching", [])

@@ -190,7 +190,9 @@ def simplify(node: Node) -> Node:
                 return Nothing()
             if len(kids) == 1:
                 only = kids[0]
-                return replace(only, boost=only.boost * n.boost) if n.boost != 1.0 and hasattr(only, "boost") else only
+                if n.boost == 1.0 or isinstance(only, Range):  # a Range has no boost
+                    return only
+                return replace(only, boost=only.boost * n.boost)
             return replace(n, children=tuple(kids))
         return n
 
