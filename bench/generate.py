@@ -99,7 +99,8 @@ def meeting_text(rng: random.Random, vocab: Vocabulary, items: int, tag: str = "
     day, month = rng.randint(1, 28), rng.randint(1, 12)
     lines = [f"Referat {forum} {cluster}", "", f"Mødedato: {day}. {MONTHS[month - 1]} {year} kl. 9.00-12.00",
              f"Sted: {hospital}", "", "Deltagere:"]
-    lines += [f"{rng.choice(['Anne', 'Bo', 'Mette', 'Søren', 'Lise', 'Jens'])} {rng.choice(['Holm', 'Dam', 'Krogh', 'Vinther'])}, direktør, {t} Kommune" for t in towns]
+    lines += [f"{rng.choice(['Anne', 'Bo', 'Mette', 'Søren', 'Lise', 'Jens'])} "
+              f"{rng.choice(['Holm', 'Dam', 'Krogh', 'Vinther'])}, direktør, {t} Kommune" for t in towns]
     lines += [f"Hospitalsdirektør, {hospital}", ""]
     hour = 9
     for n in range(1, items + 1):

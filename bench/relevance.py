@@ -17,10 +17,10 @@ import re
 import shlex
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .lazy import lazy_exports
-from .model import AgendaItem, Attachment, Meeting, Section, SECTION_NAMES
+from .model import SECTION_NAMES, AgendaItem, Attachment, Meeting, Section
 from .readers import NotAMeeting, ReadError
 from .registry import RegistryError
 from .registry import load as load_registry

@@ -65,7 +65,7 @@ def named_in(item: AgendaItem) -> tuple[tuple[Attachment, bool], ...]:
              if line]
     return tuple(zip(listed_attachments(lines),
                      (bool(re.match(r"\s*bilag\s*(?:nr\.?\s*)?\d", line, re.I) or _FILE_SUFFIX.search(line))
-                      for line in lines if split_name(line)[1])))
+                      for line in lines if split_name(line)[1]), strict=False))
 
 
 def looks_like_attachment(path: str) -> bool:

@@ -108,9 +108,11 @@ def infer_year(day: int, month: int, text: str) -> int | None:
 _MEETING_WORDS = re.compile(
     r"\b(tid|tidspunkt|starttidspunkt|starttid|mødestart|mødedato|mødetid|mødetidspunkt|mødedag|møde|mødet"
     r"|afholdt|afholdes|dato for møde|m\S?de)\b", re.I)
-_WRITTEN_WORDS = re.compile(r"\b(dato|udsendt|udarbejdet|skrevet|referent|dateret|brevdato|journaldato)\b\s*[:.]?", re.I)
+_WRITTEN_WORDS = re.compile(r"\b(dato|udsendt|udarbejdet|skrevet|referent|dateret|brevdato|journaldato)\b\s*[:.]?",
+                            re.I)
 # Dates that are never the meeting's: when the document was updated, sent or printed.
-_NOT_MEETING = re.compile(r"\b(ajourført|opdateret|revideret|udskrevet|udsendt|udarbejdet|printet|offentliggjort)\b", re.I)
+_NOT_MEETING = re.compile(r"\b(ajourført|opdateret|revideret|udskrevet|udsendt|udarbejdet|printet|offentliggjort)\b",
+                          re.I)
 _CLOCK = re.compile(r"\bkl\.?\s*\d{1,2}[.:]?\d{0,2}|\b\d{1,2}[.:]\d{2}\s*[-–]|\b\d{1,2}:\d{2}(?::\d{2})?\b", re.I)
 # Another meeting named in running text: `referat af mødet den 21. januar`, `besluttede på mødet den ...`.
 _OTHER_MEETING = re.compile(
@@ -119,7 +121,8 @@ _OTHER_MEETING = re.compile(
 # `Skanderborg, den 6. juli 2023`: a letter's dateline, the day the minutes were written.
 _DATELINE = re.compile(r"^\s*[A-ZÆØÅ][\wæøå-]+(?:\s[A-ZÆØÅ][\wæøå-]+)?,\s*(?:den\s+|d\.\s*)?$")
 _TITLE_START = re.compile(r"^\W*(?:referat|dagsorden|beslutningsprotokol)\b", re.I)
-_FIELD_WORDS = {"mødedato", "mødetidspunkt", "mødetid", "tidspunkt", "tid", "dato", "starttidspunkt", "starttid", "mødestart"}
+_FIELD_WORDS = {"mødedato", "mødetidspunkt", "mødetid", "tidspunkt", "tid", "dato", "starttidspunkt", "starttid",
+                "mødestart"}
 
 
 def _field_caption(line: str) -> bool:

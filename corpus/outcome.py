@@ -38,7 +38,8 @@ def _phrase_pattern(phrase: str) -> str:
 @lru_cache(maxsize=1)
 def _table() -> tuple[tuple[str, int, str], ...]:
     data = json.loads(resources.files("corpus").joinpath("data/outcomes.json").read_text("utf-8"))
-    return tuple((o["name"], int(o["rank"]), "|".join(_phrase_pattern(p) for p in o["phrases"])) for o in data["outcomes"])
+    return tuple((o["name"], int(o["rank"]), "|".join(_phrase_pattern(p) for p in o["phrases"]))
+                 for o in data["outcomes"])
 
 
 # (outcome, pattern) in the table's order; the facet's list of outcomes derives from it.

@@ -161,4 +161,4 @@ def join_hyphenated(lines: list[Line]) -> list[Line]:
         texts[i] = text[:-1] + head
         texts[i + 1] = rest or None
     return [line if text == line.text else replace(line, text=text)
-            for text, line in zip(texts, lines) if text is not None]
+            for text, line in zip(texts, lines, strict=True) if text is not None]

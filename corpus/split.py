@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import replace
 
-from .bodies import (CLUSTER_FORUM, OTHER, cluster_of_participants, describe_body, find_body_name,
-                     header_municipality, kind_of_name)
+from .bodies import (
+    CLUSTER_FORUM,
+    OTHER,
+    cluster_of_participants,
+    describe_body,
+    find_body_name,
+    header_municipality,
+    kind_of_name,
+)
 from .dates import meeting_date
 from .kinds import document_kind
 from .labels import match_label
@@ -41,7 +47,7 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry,
         # An agenda of headings only (`1.1 Title` lines under `1.0 Group`): each item is listed, not written.
         headings = [replace(h, listed_only=True) for h in headings]
         ranges = _body_ranges(headings, texts)
-    for position, (heading, (start, stop)) in enumerate(zip(headings, ranges), start=1):
+    for position, (heading, (start, stop)) in enumerate(zip(headings, ranges, strict=True), start=1):
         body = texts[start:stop]
         lead = _case_line_before(heading, texts)
         sections = split_sections(body)
@@ -94,9 +100,10 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry,
     name, guessed = find_body_name([t for t in header if " ".join(t.split()) not in listed], texts[header_end:])
     evidence = header_text + "\n" + "\n".join(participants)
     info = describe_body(name, evidence, registry, year, place)
-    if info.body_kind in ("municipal committee", "other") and info.municipality is None or info.region is None:
+    if (info.body_kind in ("municipal committee", "other") and info.municipality is None) or info.region is None:
         wider = describe_body(name, evidence + "\n" + full_text, registry, year, place)
-        info = replace(wider, cluster=info.cluster, body_kind=info.body_kind if info.body_kind != "other" else wider.body_kind,
+        info = replace(wider, cluster=info.cluster,
+                       body_kind=info.body_kind if info.body_kind != "other" else wider.body_kind,
                        region=info.region or wider.region)
     if info.municipality is None and info.body_kind in (None, "municipal committee", OTHER):
         named = header_municipality(registry, "\n".join(t for t in header if clean(t) not in participants))
@@ -187,7 +194,7 @@ def _unheaded_items(texts: list[str], lines: list[Line], digest: str) -> list[Ag
     first_name, seen, start = None, set(), None
     for i, text in enumerate(texts):
         label = match_label(text)
-        if not label or start is None and is_page_type(text):
+        if not label or (start is None and is_page_type(text)):
             continue
         name = label[0]
         if start is None:
@@ -240,5 +247,5 @@ def split_sections(body: list[str]) -> tuple[Section, ...]:
 
 def _paragraphs(lines: list[str]) -> str:
     """Lines joined with their paragraph breaks kept; runs of blank lines become one."""
-    text = "\n".join(" ".join(l.split()) for l in lines)
+    text = "\n".join(" ".join(line.split()) for line in lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

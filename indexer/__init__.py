@@ -7,8 +7,15 @@ if TYPE_CHECKING:  # the exports, imported on first use (corpus.lazy)
     from .build import BuildReport, build, item_documents, reindex
     from .lock import IndexLocked
     from .schema import FACET_FIELDS, SECTION_FIELDS, build_schema
-    from .store import (IndexMissing, IndexWriteFailed, Interrupted, default_index_dir, open_index,
-                        os_error_text, read_meta)
+    from .store import (
+        IndexMissing,
+        IndexWriteFailed,
+        Interrupted,
+        default_index_dir,
+        open_index,
+        os_error_text,
+        read_meta,
+    )
 
 lazy_exports(__name__)
 

@@ -244,7 +244,8 @@ def merge(documents: list[Meeting], paths: dict[str, list[str]] | None = None,
     mid = meeting_id(key if not taken or meeting_id(key) not in taken else f"{key}-{primary.content_hash[:6]}")
     who = body_key(primary) or key
     primary = described(docs)
-    all_paths = {d.content_hash: tuple(sorted(set((paths or {}).get(d.content_hash, [])) | {d.path}, key=lambda p: (p != d.path, p)))
+    all_paths = {d.content_hash: tuple(sorted(set((paths or {}).get(d.content_hash, [])) | {d.path},
+                                              key=lambda p: (p != d.path, p)))
                  for d in docs}
     slots: list[list[tuple[Meeting, AgendaItem]]] = []
     keys: list[tuple[str, str]] = []  # (number, normal title) of each slot's first version

@@ -9,6 +9,7 @@ SIGINT / SIGTERM (one line says whether the index changed).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -24,12 +25,11 @@ import click
 
 import corpus
 import indexer
-
-from . import format as fmt
 from indexer.facets import FACETS
 
-from .result import SORTS
+from . import format as fmt
 from .output import output_options
+from .result import SORTS
 
 Command = Callable[..., Any]  # a command's function, as the option decorators take and give it
 
@@ -61,10 +61,8 @@ def _default_sigterm_in_child() -> None:
     CLI's handler they raised instead, printed a traceback, and could leave Pool.terminate() waiting
     forever for a worker blocked on the task queue's lock."""
     if signal.getsignal(signal.SIGTERM) is _terminated:
-        try:
+        with contextlib.suppress(ValueError):  # not the main thread: nothing was inherited there to undo
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        except ValueError:  # not the main thread: nothing was inherited there to undo
-            pass
 
 
 os.register_at_fork(after_in_child=_default_sigterm_in_child)
@@ -267,7 +265,8 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
     files = [f for f in corpus.iter_files(list(paths))] if show_bar else []
     if show_bar:
         with click.progressbar(length=len(files), label="indexing", file=sys.stderr) as bar:
-            report = indexer.build(index_dir, list(paths), registry_file=registry_file, progress=lambda _: bar.update(1))
+            report = indexer.build(index_dir, list(paths), registry_file=registry_file,
+                                   progress=lambda _: bar.update(1))
     else:
         report = indexer.build(index_dir, list(paths), registry_file=registry_file)
     if strict:
@@ -485,7 +484,8 @@ def watch_alerts(name, index_dir, limit, as_json) -> None:
     if not found:
         click.echo("no alerts recorded" + (f" for {name}" if name else ""))
     for n, entry in enumerate(found):
-        click.echo(("\n" if n else "") + f"reindex of {entry.time} ({entry.items} new or changed {'item' if entry.items == 1 else 'items'}):")
+        noun = "item" if entry.items == 1 else "items"
+        click.echo(("\n" if n else "") + f"reindex of {entry.time} ({entry.items} new or changed {noun}):")
         click.echo(fmt.watch_report_text({k: v for k, v in entry.found.items() if v}))
 
 

@@ -13,8 +13,8 @@ import corpus
 import corpus.fetch as fetching
 import indexer
 
-from .format import plural
 from .cli import EXIT_FILES_FAILED, IndexBusy, _errors_as_messages, _warn, index_option, registry_option
+from .format import plural
 
 
 def _source_errors(f):
@@ -254,7 +254,9 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
       referat fetch --into ~/referater
       referat fetch --source sundhedsraad-horsens --since 2026-01-01 --json
     """
-    say = (lambda text: _warn("fetch", text))
+    def say(text: str) -> None:
+        _warn("fetch", text)
+
     show = sys.stderr.isatty() and not quiet and not as_json
 
     def progress(source, ref, what):

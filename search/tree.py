@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -115,7 +114,7 @@ class Exact:
     boost: float = 1.0
 
 
-Node = Union[Term, Phrase, Prefix, Range, Every, Nothing, And, Or, DisMax, MinimumMatch, Not, AndNot, Exact]
+Node = Term | Phrase | Prefix | Range | Every | Nothing | And | Or | DisMax | MinimumMatch | Not | AndNot | Exact
 LEAVES = (Term, Phrase, Prefix, Range, Every, Nothing)
 
 

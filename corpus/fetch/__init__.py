@@ -18,8 +18,19 @@ ATTACHMENTS_PER_RUN_MB = 1000.0
 if TYPE_CHECKING:  # the exports, imported on first use (corpus.lazy)
     from .client import Committee, Http, MeetingRef, Politeness, Portal, PortalError
     from .run import AttachmentCaps, FetchReport, SourceReport, fetch
-    from .sources import (Source, SourceError, SourceList, add_source, known_sources, load_sources, place_of,
-                          places, remove_source, save_sources, source_place)
+    from .sources import (
+        Source,
+        SourceError,
+        SourceList,
+        add_source,
+        known_sources,
+        load_sources,
+        place_of,
+        places,
+        remove_source,
+        save_sources,
+        source_place,
+    )
     from .store import FetchBusy
 
 lazy_exports(__name__)

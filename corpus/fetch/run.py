@@ -22,8 +22,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..attachments import fetched_name
-from . import ATTACHMENT_MB, ATTACHMENTS_PER_RUN_MB
 from ..registry import fold
+from . import ATTACHMENT_MB, ATTACHMENTS_PER_RUN_MB
 from .client import Http, MeetingGone, MeetingRef, Politeness, Portal, PortalError, TooLarge
 from .sources import Source, slug
 from .store import Fetched, FolderLock, SourceState, remove_partial_files, write_bytes_atomic

@@ -19,8 +19,17 @@ from ..bodies import OTHER
 from ..dates import meeting_date
 from ..model import Attachment, Meeting
 from ..readers import Line, ReadError, decode_text
-from .common import NotAMeeting, Source, closed_title, export_date, html_to_lines, make_item, make_meeting, \
-    sections_from_html, sections_from_lines
+from .common import (
+    NotAMeeting,
+    Source,
+    closed_title,
+    export_date,
+    html_to_lines,
+    make_item,
+    make_meeting,
+    sections_from_html,
+    sections_from_lines,
+)
 
 FORMAT_JSON = "firstagenda-json"
 FORMAT_PAGE = "firstagenda-html"

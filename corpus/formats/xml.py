@@ -18,11 +18,19 @@ from __future__ import annotations
 
 import re
 
+from ..labels import match_label
 from ..model import AgendaItem, Meeting
 from ..readers import Line, ReadError
-from ..labels import match_label
-from .common import NotAMeeting, Source, closed_title, export_date, html_to_lines, make_item, \
-    make_meeting, sections_from_lines
+from .common import (
+    NotAMeeting,
+    Source,
+    closed_title,
+    export_date,
+    html_to_lines,
+    make_item,
+    make_meeting,
+    sections_from_lines,
+)
 
 FORMAT_EDOC = "edoc-xml"
 FORMAT_SBSYS = "sbsys-xml"

@@ -443,10 +443,8 @@ def _chips(form: SearchForm, result) -> list[dict]:
         shown = value
         known = list((result.facets.get(name) or {}) if result is not None else ())
         if known and value not in known:
-            try:
+            with contextlib.suppress(UnknownName):
                 shown = resolve(name, value, known)
-            except UnknownName:
-                pass
         out.append({"name": name, "value": value, "label": f"{facet_label(name)}: {value_label(name, shown)}",
                     "url": "?" + form.removing(name, value).query_string()})
     return out

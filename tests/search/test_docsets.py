@@ -104,7 +104,7 @@ def test_one_word_in_several_fields_counts_its_best_field_whole_and_the_others_b
     ids, scores = _scores(sets, searcher, Or(terms))
     per_field = [dict(zip(*(a.tolist() for a in _scores(sets, searcher, term)), strict=True)) for term in terms]
     several = 0
-    for doc, score in zip(ids.tolist(), scores.tolist()):
+    for doc, score in zip(ids.tolist(), scores.tolist(), strict=True):
         found = [p[doc] for p in per_field if doc in p]
         several += len(found) > 1
         assert score == pytest.approx(max(found) + FIELD_TIEBREAK * (sum(found) - max(found)), rel=1e-9)

@@ -67,7 +67,7 @@ def test_concurrent_searches_from_threads_agree_with_serial_ones(sample_index):
                 try:
                     if ix.search(q, limit=5) != expected[q]:
                         failures.append(q)
-                except Exception as exc:  # noqa: BLE001 - any error in a thread is a failure
+                except Exception as exc:
                     failures.append(repr(exc))
 
         threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]

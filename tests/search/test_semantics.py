@@ -195,10 +195,9 @@ def test_could_match_never_rules_out_a_text_that_matches():
     """The attachment pages' prefilter is a necessary condition of snippets.matches, for every word of
     the sample minutes and words spelled with æ/ø/å, the exception table's forms and stems cut inside
     a spelled-out letter (træ)."""
+    import corpus
     from indexer.analysis import TOKEN_RE, danish_analyzer
     from search.snippets import could_match, matches
-
-    import corpus
     from tests.conftest import SAMPLE
 
     text = "\n".join(i.body for f in sorted(SAMPLE.iterdir()) for i in corpus.read(f).items)

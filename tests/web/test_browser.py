@@ -17,7 +17,6 @@ from .browser import chromium, require_chromium
 from .live import serving
 
 
-
 @pytest.fixture(scope="module")
 def base(web_index):
     require_chromium()

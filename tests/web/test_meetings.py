@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import search
-
 from search.web.public import public
 
 from .conftest import FOLLOW_UP_FILE, HOSTILE_FILE

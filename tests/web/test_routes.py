@@ -12,13 +12,12 @@ from starlette.testclient import TestClient
 import indexer
 import search
 from search.web import create_app
-from search.web.public import public
 from search.web.params import MAX_LIMIT, MAX_QUERY_CHARS
+from search.web.public import public
 
 from . import atom
 from .atom import ATOM
 from .conftest import HOSTILE_FILE, HOSTILE_MEETING, make_corpus
-
 
 
 def hit_ids(html: str) -> list[str]:
