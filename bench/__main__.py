@@ -109,7 +109,8 @@ def run_size(items: int, work: Path, query_count: int, attachment_pages: int = 0
     return {
         "items": ref["items"], "input_mb": input_mb,
         "referat_items_s": ref["items"] / ref["seconds"], "baseline_items_s": base["items"] / base["seconds"],
-        "referat_mb_s": input_mb / ref["seconds"], "referat_seconds": ref["seconds"], "baseline_seconds": base["seconds"],
+        "referat_mb_s": input_mb / ref["seconds"], "referat_seconds": ref["seconds"],
+        "baseline_seconds": base["seconds"],
         "index_mb": _size_mb(ref_ix), "baseline_index_mb": _size_mb(base_ix), "peak_rss_mb": ref["peak_rss_mb"],
         "queries": {k: {"referat": v, "baseline": base_q[k], "cli": cli_q[k]} for k, v in ref_q.items()
                     if k != "peak_rss_mb"},
@@ -147,20 +148,29 @@ def table(results: list[dict]) -> str:
     row("referat MB/s", lambda r: f"{r['referat_mb_s']:.2f}")
     row("index size / input (target ≤ 1.5)", lambda r: f"{r['index_mb'] / r['input_mb']:.2f} ({r['index_mb']:.0f} MB)")
     row("peak RSS indexing (MB, target ≤ 1500)", lambda r: f"{r['peak_rss_mb']:.0f}")
+    def ms(r: dict, name: str, who: str, p: str) -> float:
+        return r["queries"][name][who][p]
+
     for name in results[0]["queries"]:
-        row(f"query p50/p95 ms: {name} (referat Index, target p95 ≤ 50)", lambda r, n=name: f"{r['queries'][n]['referat']['p50_ms']:.1f} / {r['queries'][n]['referat']['p95_ms']:.1f}")
-        row(f"query p50/p95 ms: {name} (baseline)", lambda r, n=name: f"{r['queries'][n]['baseline']['p50_ms']:.1f} / {r['queries'][n]['baseline']['p95_ms']:.1f}")
-        row(f"query p95 ratio referat / baseline: {name}", lambda r, n=name: f"{r['queries'][n]['referat']['p95_ms'] / max(r['queries'][n]['baseline']['p95_ms'], 0.001):.2f}×")
-        row(f"query p50/p95 ms: {name} (referat CLI, whole process)", lambda r, n=name: f"{r['queries'][n]['cli']['p50_ms']:.0f} / {r['queries'][n]['cli']['p95_ms']:.0f}")
+        row(f"query p50/p95 ms: {name} (referat Index, target p95 ≤ 50)",
+            lambda r, n=name: f"{ms(r, n, 'referat', 'p50_ms'):.1f} / {ms(r, n, 'referat', 'p95_ms'):.1f}")
+        row(f"query p50/p95 ms: {name} (baseline)",
+            lambda r, n=name: f"{ms(r, n, 'baseline', 'p50_ms'):.1f} / {ms(r, n, 'baseline', 'p95_ms'):.1f}")
+        row(f"query p95 ratio referat / baseline: {name}",
+            lambda r, n=name: f"{ms(r, n, 'referat', 'p95_ms') / max(ms(r, n, 'baseline', 'p95_ms'), 0.001):.2f}×")
+        row(f"query p50/p95 ms: {name} (referat CLI, whole process)",
+            lambda r, n=name: f"{ms(r, n, 'cli', 'p50_ms'):.0f} / {ms(r, n, 'cli', 'p95_ms'):.0f}")
     row("CLI start-up ms, `referat --version` median (target ≤ 250)", lambda r: f"{r['cli_startup_ms']:.0f}")
     row("referat meetings: first listing / filtered p50 ms (target ≤ 200)",
         lambda r: f"{r['meetings_first_ms']:.0f} / {r['meetings_p50_ms']:.1f} ({r['meetings']:,} meetings)")
-    row("reindex, no change / full build (target ≤ 5 %)", lambda r: f"{100 * r['reindex_nochange_s'] / r['referat_seconds']:.1f} %")
+    row("reindex, no change / full build (target ≤ 5 %)",
+        lambda r: f"{100 * r['reindex_nochange_s'] / r['referat_seconds']:.1f} %")
     if any(r.get("reindex_attachment_s") for r in results):
         row("reindex, one attachment changed / full build (target ≤ 10 %)",
             lambda r: f"{100 * r['reindex_attachment_s'] / r['referat_seconds']:.1f} % "
                       f"({r['reindex_attachment_updated']} files)" if r.get("reindex_attachment_s") else "-")
-    row("reindex, 1 % files changed / full build (target ≤ 10 %)", lambda r: f"{100 * r['reindex_1pct_s'] / r['referat_seconds']:.1f} % ({r['reindex_1pct_updated']} files)")
+    row("reindex, 1 % files changed / full build (target ≤ 10 %)",
+        lambda r: f"{100 * r['reindex_1pct_s'] / r['referat_seconds']:.1f} % ({r['reindex_1pct_updated']} files)")
     return "\n".join(rows)
 
 
@@ -184,7 +194,8 @@ def main() -> None:
     print(text)
     if not args.no_readme:
         stamp = time.strftime("%Y-%m-%d")
-        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+        machine = (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+                   f"{platform.system()}")
         with (HERE / "README.md").open("a", encoding="utf-8") as out:
             extra = f", {args.attachments}-page attachment per item" if args.attachments else ""
             out.write(f"\n### Run of {stamp} ({machine}{extra})\n\n{text}\n")

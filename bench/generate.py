@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import random
 from pathlib import Path
+from typing import Protocol
 
 CLUSTERS = [
     ("Gødstrup-klyngen", ["Herning", "Holstebro", "Lemvig", "Struer"], "Regionshospitalet Gødstrup"),
@@ -47,6 +48,12 @@ OUTCOMES = ["Godkendt.", "Taget til efterretning.", "Drøftet; sagen genoptages 
             "Godkendt med de bemærkninger, der fremkom på mødet.", "Udsat.", "Tiltrådt."]
 
 
+class Words(Protocol):
+    """What attachment_pdf needs of a vocabulary (the benchmark gives it a fixed word)."""
+
+    def word(self) -> str: ...
+
+
 class Vocabulary:
     """Compounds appear as the corpus grows: about K * n^0.6 distinct ones after n draws."""
 
@@ -74,7 +81,7 @@ def attachment_name(tag: str, n: int) -> str:
     return f"Bilag 1 - Notat {tag}-{n}"
 
 
-def attachment_pdf(rng: random.Random, vocab: Vocabulary, pages: int) -> bytes:
+def attachment_pdf(rng: random.Random, vocab: Words, pages: int) -> bytes:
     from tests.pdfwriter import make_pdf
 
     def line() -> str:
@@ -92,7 +99,8 @@ def meeting_text(rng: random.Random, vocab: Vocabulary, items: int, tag: str = "
     day, month = rng.randint(1, 28), rng.randint(1, 12)
     lines = [f"Referat {forum} {cluster}", "", f"Mødedato: {day}. {MONTHS[month - 1]} {year} kl. 9.00-12.00",
              f"Sted: {hospital}", "", "Deltagere:"]
-    lines += [f"{rng.choice(['Anne', 'Bo', 'Mette', 'Søren', 'Lise', 'Jens'])} {rng.choice(['Holm', 'Dam', 'Krogh', 'Vinther'])}, direktør, {t} Kommune" for t in towns]
+    lines += [f"{rng.choice(['Anne', 'Bo', 'Mette', 'Søren', 'Lise', 'Jens'])} "
+              f"{rng.choice(['Holm', 'Dam', 'Krogh', 'Vinther'])}, direktør, {t} Kommune" for t in towns]
     lines += [f"Hospitalsdirektør, {hospital}", ""]
     hour = 9
     for n in range(1, items + 1):

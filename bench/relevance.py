@@ -17,10 +17,10 @@ import re
 import shlex
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
-from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -246,7 +246,7 @@ def judged_sets(shared: Path) -> list[JudgedSet]:
 def build_index(judged_set: JudgedSet, target: Path) -> Path:
     import indexer
 
-    report = indexer.build(target, judged_set.roots)
+    report = indexer.build(target, [*judged_set.roots])
     if report.failed:
         raise SystemExit(f"indexing the {judged_set.name} set failed: {report.failed[:3]}")
     return target

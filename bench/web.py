@@ -122,7 +122,8 @@ def _serve(index_dir: Path, port: int, workers: int) -> subprocess.Popen:
         except OSError:
             pass
         if proc.poll() is not None:
-            raise SystemExit(f"referat serve exited with {proc.returncode}: {proc.stderr.read()[-2000:]}")
+            said = proc.stderr.read()[-2000:] if proc.stderr else ""
+            raise SystemExit(f"referat serve exited with {proc.returncode}: {said}")
         if time.monotonic() > deadline:
             proc.kill()
             raise SystemExit(f"referat serve did not answer within {READY_WITHIN_S:.0f} s")
@@ -146,7 +147,7 @@ def run(items: int, work: Path, clients: int, requests: int, max_seconds: float,
         print(f"indexed {items} items in {time.time() - started:.0f} s", file=sys.stderr)
     per_class = max(1, requests // 4)
     classes = _queries(corpus, per_class, seed=5)
-    mix = [q for group in zip(*classes.values()) for q in group][:requests]  # classes interleaved
+    mix = [q for group in zip(*classes.values(), strict=False) for q in group][:requests]  # classes interleaved
     class_of = {_url(q): name for name, group in classes.items() for q in group}
     # Distinct searches only: a repeated one would be answered from the server's memory of results.
     paths = list(dict.fromkeys(_url(q) for q in mix))
@@ -180,7 +181,8 @@ def run(items: int, work: Path, clients: int, requests: int, max_seconds: float,
     for path, ms in timings:
         by_class.setdefault(class_of.get(path, "?"), []).append(ms)
     return {
-        "items": items, "clients": clients, "workers": workers, "sent": len(paths), "answered": len(timings), "errors": errors,
+        "items": items, "clients": clients, "workers": workers, "sent": len(paths), "answered": len(timings),
+        "errors": errors,
         "seconds": seconds, "requests_per_s": len(timings) / seconds if seconds else 0.0,
         "search_pages": _summary([ms for _, ms in timings]), "library": _summary(library_ms),
         "static": _summary([ms for _, ms in static]), "server_rss_mb": rss,
@@ -210,7 +212,8 @@ def table(r: dict) -> str:
 
     head = (f"{r['items']:,} items, {r['clients']} concurrent clients, {r['workers']} server process(es), "
             f"{r['answered']} of {r['sent']} search pages answered in {r['seconds']:.1f} s "
-            f"({r['requests_per_s']:.0f}/s), {r['errors']} errors; server RSS (all processes) {r['server_rss_mb'] or 0:.0f} MB")
+            f"({r['requests_per_s']:.0f}/s), {r['errors']} errors; "
+            f"server RSS (all processes) {r['server_rss_mb'] or 0:.0f} MB")
     rows = [head, "",
             "| measure | requests | p50 ms | p95 ms | max ms |", "| --- | --- | --- | --- | --- |",
             row("**search page, all classes** (target p95 ≤ 100)", r["search_pages"])]

@@ -42,10 +42,11 @@ def baseline_build(corpus: str, index: str) -> dict:
     Items come from referat's own parser, and parsing is not timed: the baseline is charged only for
     analysing and writing, which makes the comparison harder for referat, not easier.
     """
-    import corpus as reader
     from whoosh import index as windex
     from whoosh.analysis import LanguageAnalyzer
     from whoosh.fields import ID, NUMERIC, TEXT, Schema
+
+    import corpus as reader
 
     docs = []
     for f in reader.iter_files([corpus]):
@@ -55,8 +56,9 @@ def baseline_build(corpus: str, index: str) -> dict:
         for item in m.items:
             docs.append(dict(id=item.id, path=m.path, title=item.title, text=item.body, cluster=m.cluster or "",
                              year=m.year or 0))
-    schema = Schema(id=ID(stored=True, unique=True), path=ID(stored=True), title=TEXT(LanguageAnalyzer("da"), stored=True),
-                    text=TEXT(LanguageAnalyzer("da")), cluster=ID(stored=True), year=NUMERIC(int, stored=True))
+    schema = Schema(id=ID(stored=True, unique=True), path=ID(stored=True),
+                    title=TEXT(LanguageAnalyzer("da"), stored=True), text=TEXT(LanguageAnalyzer("da")),
+                    cluster=ID(stored=True), year=NUMERIC(int, stored=True))
     os.makedirs(index, exist_ok=True)
     ix = windex.create_in(index, schema)
     started = time.perf_counter()
@@ -69,7 +71,7 @@ def baseline_build(corpus: str, index: str) -> dict:
 
 def _percentiles(samples: list[float]) -> dict:
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"p50_ms": statistics.median(ordered) * 1000, "p95_ms": p95 * 1000, "n": len(ordered)}
 
 

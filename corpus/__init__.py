@@ -5,14 +5,18 @@ import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .lazy import lazy_exports
-from .model import AgendaItem, Attachment, Meeting, Section, SECTION_NAMES
+from .model import SECTION_NAMES, AgendaItem, Attachment, Meeting, Section
 from .readers import NotAMeeting, ReadError
 from .registry import RegistryError
 from .registry import load as load_registry
 
-lazy_exports(__name__, {"FORMATS": ".formats", "SUPPORTED_SUFFIXES": ".formats"})
+if TYPE_CHECKING:  # the exports, imported on first use (corpus.lazy)
+    from .formats import FORMATS, SUPPORTED_SUFFIXES
+
+lazy_exports(__name__)
 
 __all__ = [
     "AgendaItem", "Attachment", "Meeting", "Section", "SECTION_NAMES", "SUPPORTED_SUFFIXES", "FORMATS",

@@ -65,7 +65,7 @@ def named_in(item: AgendaItem) -> tuple[tuple[Attachment, bool], ...]:
              if line]
     return tuple(zip(listed_attachments(lines),
                      (bool(re.match(r"\s*bilag\s*(?:nr\.?\s*)?\d", line, re.I) or _FILE_SUFFIX.search(line))
-                      for line in lines if split_name(line)[1])))
+                      for line in lines if split_name(line)[1]), strict=False))
 
 
 def looks_like_attachment(path: str) -> bool:
@@ -102,6 +102,11 @@ def _key(name: str) -> str:
     return fold(split_name(name)[1])
 
 
+def _folder(read: Attachment) -> str:
+    assert read.source is not None, "an attachment read from its file"
+    return str(Path(read.source).parent)
+
+
 def link(documents: list[tuple[Meeting, tuple[str, ...]]],
          files: list[Attachment]) -> tuple[list[Meeting], list[Attachment]]:
     """Documents (each with the folders it lies in) with the attachment files of their folders linked
@@ -110,13 +115,13 @@ def link(documents: list[tuple[Meeting, tuple[str, ...]]],
     by_ref: dict[tuple[str, str], Attachment] = {}
     by_name: dict[tuple[str, str], Attachment] = {}
     for read in files:
-        folder = str(Path(read.source).parent)
+        folder = _folder(read)
         if read.ref:
             by_ref.setdefault((folder, read.ref.lower()), read)
         else:
             by_name.setdefault((folder, _key(read.name)), read)
-    having = {str(Path(read.source).parent) for read in files}
-    linked: set[str] = set()
+    having = {_folder(read) for read in files}
+    linked: set[str | None] = set()
     out = []
     for doc, folders in documents:
         if having.isdisjoint(folders):
@@ -127,13 +132,13 @@ def link(documents: list[tuple[Meeting, tuple[str, ...]]],
             attachments = []
             for listed, sure in named_in(item):
                 key = _key(listed.name)
-                read = next((found for folder in folders
+                file = next((found for folder in folders
                              if (found := (by_ref.get((folder, listed.ref.lower())) if listed.ref else None)
                                  or by_name.get((folder, key)))), None)
-                if read is not None:
-                    linked.add(read.source)
-                    attachments.append(replace(read, name=listed.name, number=listed.number,
-                                               ref=listed.ref or read.ref))
+                if file is not None:
+                    linked.add(file.source)
+                    attachments.append(replace(file, name=listed.name, number=listed.number,
+                                               ref=listed.ref or file.ref))
                 elif sure:
                     attachments.append(listed)
             items.append(replace(item, attachments=tuple(attachments)) if attachments else item)
@@ -146,8 +151,9 @@ NOTHING_LINKS = "an attachment no meeting in its folder names: indexed as a docu
 
 def standalone(read: Attachment) -> Meeting:
     """An attachment of nothing as a document of its folder: one item, titled by its name, holding it."""
-    item = AgendaItem(id=f"{read.content_hash[:12]}-1", position=1, number="", title=read.label,
-                      attachments=(read,))
-    return Meeting(path=read.source, content_hash=read.content_hash, cluster=None, region=None, forum=None,
-                   date=None, date_inferred=False, source_format=Path(read.source).suffix.lower().lstrip(".") or None,
+    source, digest = read.source, read.content_hash
+    assert source is not None and digest is not None, "an attachment read from its file"
+    item = AgendaItem(id=f"{digest[:12]}-1", position=1, number="", title=read.label, attachments=(read,))
+    return Meeting(path=source, content_hash=digest, cluster=None, region=None, forum=None,
+                   date=None, date_inferred=False, source_format=Path(source).suffix.lower().lstrip(".") or None,
                    ocr=read.ocr, items=(item,), warnings=(NOTHING_LINKS,))

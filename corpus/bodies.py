@@ -86,7 +86,8 @@ def describe_body(name: str | None, text: str, registry: Registry, year: int | N
     municipality = None
     if kind in ("municipal committee", OTHER):
         municipality = _municipality(registry, name or "") or _municipality(registry, evidence) or place
-    cluster, notes = None, []
+    cluster: str | None = None
+    notes: list[str] = []
     if kind == CLUSTER_FORUM:
         found = entry if entry is not None and entry.kind == "cluster" else None
         if found is None:
@@ -94,7 +95,7 @@ def describe_body(name: str | None, text: str, registry: Registry, year: int | N
         cluster = found.name if found else None
     certain = entry is not None and entry.region and entry.kind != "sundhedsråd"  # those names: best knowledge
     region = (
-        (entry.region if certain else None)
+        (entry.region if certain and entry is not None else None)
         or (find_region(registry, evidence) if entry is not None and entry.kind == "sundhedsråd" else None)
         or (entry.region if entry is not None and entry.region else None)
         or find_region(registry, name or "")
@@ -159,7 +160,8 @@ def _municipality_pattern(registry: Registry) -> tuple[re.Pattern, dict[str, str
     bare = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True) if "kommune" not in s)
     whole = "|".join(re.escape(s) for s in sorted(spellings, key=len, reverse=True) if "kommune" in s) or "(?!)"
     pattern = re.compile(
-        rf"(?<!\w)(?:(?P<c>{whole})|(?P<a>{bare})s? (?:kommunes?|byraad(?:et|s)?|kommunalbestyrelse(?:n|s)?|raadhus(?:et)?)"
+        rf"(?<!\w)(?:(?P<c>{whole})"
+        rf"|(?P<a>{bare})s? (?:kommunes?|byraad(?:et|s)?|kommunalbestyrelse(?:n|s)?|raadhus(?:et)?)"
         rf"|(?:byraadet|kommunalbestyrelsen|kommune) (?:i|for) (?P<b>{bare}))(?!\w)"
     )
     return pattern, spellings
@@ -232,7 +234,8 @@ _DOC_WORDS = re.compile(
     r"(?:\s+(?:for|fra|til|af))?(?:\s+(?:mødet|møde|møder))?(?:\s+i)?\b[\s:.\-–]*",
     re.IGNORECASE,
 )
-_NAME_FIELD = re.compile(r"^(?:udvalg|forum|gruppe|organ|mødeforum|råd|sagen afgøres i)\s*:\s*(?P<name>.+)$", re.IGNORECASE)
+_NAME_FIELD = re.compile(r"^(?:udvalg|forum|gruppe|organ|mødeforum|råd|sagen afgøres i)\s*:\s*(?P<name>.+)$",
+                         re.IGNORECASE)
 _MOEDE_I = re.compile(r"^(?:ordinært\s+|ekstraordinært\s+)?møde(?:t)?\s+i\s+(?P<name>.+)$", re.IGNORECASE)
 _DASHED = re.compile(r"^(?P<name>.+?)\s+[-–]\s+(?:referat|dagsorden|beslutningsprotokol)\b", re.IGNORECASE)
 _TAIL = re.compile(
@@ -241,10 +244,12 @@ _TAIL = re.compile(
     re.IGNORECASE,
 )
 _FIELD = re.compile(r"^[\wæøåÆØÅ.\- ]{2,25}:")  # `Deltagere: ...`, `Sted: ...`: a field, not a title
-_PLACE_ONLY = re.compile(r"^(?:region\s+\S+|[\wæøåÆØÅ\-]+(?:\s[\wæøåÆØÅ\-]+)?\s+(?:kommune|regionskommune))$", re.IGNORECASE)
+_PLACE_ONLY = re.compile(r"^(?:region\s+\S+|[\wæøåÆØÅ\-]+(?:\s[\wæøåÆØÅ\-]+)?\s+(?:kommune|regionskommune))$",
+                         re.IGNORECASE)
 _ADDRESS = re.compile(r"^\s*(?:til|fra|cc|emne|modtager(?:e)?|afsender|kopi)\s*:", re.IGNORECASE)
 _DECIDED_BY = re.compile(
-    r"^(?P<name>(?-i:[A-ZÆØÅ])[\wæøåÆØÅ\-. ]{2,70}?)s\s+beslutning\s+den\b|^beslutning\s+i\s+(?P<name2>.{3,80}?)\s+den\s+\d",
+    r"^(?P<name>(?-i:[A-ZÆØÅ])[\wæøåÆØÅ\-. ]{2,70}?)s\s+beslutning\s+den\b"
+    r"|^beslutning\s+i\s+(?P<name2>.{3,80}?)\s+den\s+\d",
     re.IGNORECASE,
 )
 
@@ -279,7 +284,7 @@ def find_body_name(header_lines: list[str], text_lines: list[str]) -> tuple[str 
                 name = name[0].upper() + name[1:]
                 counts[name] = counts.get(name, 0) + 1
     if counts:
-        return max(counts, key=counts.get), True
+        return max(counts, key=counts.__getitem__), True
     return None, False
 
 

@@ -36,6 +36,7 @@ def find_dates(text: str) -> list[FoundDate]:
         for m in pattern.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
+            y: int | None
             if order == "ymd":
                 y, mo, d = int(m[1]), int(m[2]), int(m[3])
             elif order == "dmy":
@@ -107,9 +108,11 @@ def infer_year(day: int, month: int, text: str) -> int | None:
 _MEETING_WORDS = re.compile(
     r"\b(tid|tidspunkt|starttidspunkt|starttid|mødestart|mødedato|mødetid|mødetidspunkt|mødedag|møde|mødet"
     r"|afholdt|afholdes|dato for møde|m\S?de)\b", re.I)
-_WRITTEN_WORDS = re.compile(r"\b(dato|udsendt|udarbejdet|skrevet|referent|dateret|brevdato|journaldato)\b\s*[:.]?", re.I)
+_WRITTEN_WORDS = re.compile(r"\b(dato|udsendt|udarbejdet|skrevet|referent|dateret|brevdato|journaldato)\b\s*[:.]?",
+                            re.I)
 # Dates that are never the meeting's: when the document was updated, sent or printed.
-_NOT_MEETING = re.compile(r"\b(ajourført|opdateret|revideret|udskrevet|udsendt|udarbejdet|printet|offentliggjort)\b", re.I)
+_NOT_MEETING = re.compile(r"\b(ajourført|opdateret|revideret|udskrevet|udsendt|udarbejdet|printet|offentliggjort)\b",
+                          re.I)
 _CLOCK = re.compile(r"\bkl\.?\s*\d{1,2}[.:]?\d{0,2}|\b\d{1,2}[.:]\d{2}\s*[-–]|\b\d{1,2}:\d{2}(?::\d{2})?\b", re.I)
 # Another meeting named in running text: `referat af mødet den 21. januar`, `besluttede på mødet den ...`.
 _OTHER_MEETING = re.compile(
@@ -118,7 +121,8 @@ _OTHER_MEETING = re.compile(
 # `Skanderborg, den 6. juli 2023`: a letter's dateline, the day the minutes were written.
 _DATELINE = re.compile(r"^\s*[A-ZÆØÅ][\wæøå-]+(?:\s[A-ZÆØÅ][\wæøå-]+)?,\s*(?:den\s+|d\.\s*)?$")
 _TITLE_START = re.compile(r"^\W*(?:referat|dagsorden|beslutningsprotokol)\b", re.I)
-_FIELD_WORDS = {"mødedato", "mødetidspunkt", "mødetid", "tidspunkt", "tid", "dato", "starttidspunkt", "starttid", "mødestart"}
+_FIELD_WORDS = {"mødedato", "mødetidspunkt", "mødetid", "tidspunkt", "tid", "dato", "starttidspunkt", "starttid",
+                "mødestart"}
 
 
 def _field_caption(line: str) -> bool:
@@ -188,13 +192,13 @@ def meeting_date(header: str, full_text: str) -> tuple[str | None, bool]:
                 best = key
     if best is None:
         return None, False
-    found = best[2]
-    if found.year:
-        return dt.date(found.year, found.month, found.day).isoformat(), False
-    year = infer_year(found.day, found.month, header) or infer_year(found.day, found.month, full_text)
+    date: FoundDate = best[2]
+    if date.year:
+        return dt.date(date.year, date.month, date.day).isoformat(), False
+    year = infer_year(date.day, date.month, header) or infer_year(date.day, date.month, full_text)
     if year is None:
         return None, False
-    return dt.date(year, found.month, found.day).isoformat(), True
+    return dt.date(year, date.month, date.day).isoformat(), True
 
 
 def _is_title(line: str) -> bool:

@@ -11,6 +11,7 @@ message a second process prints, which says whether that holder is still alive.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import os
@@ -72,10 +73,8 @@ def _in_forked_child() -> None:
         return
     parent = os.getppid()
     for fd in _held:
-        try:
+        with contextlib.suppress(OSError):
             os.close(fd)  # never flock(LOCK_UN): that would release the parent's lock too
-        except OSError:
-            pass
     _held.clear()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
@@ -175,7 +174,7 @@ class FileLock:
         self.path = Path(path)
         self._fd: int | None = None
 
-    def __enter__(self) -> "FileLock":
+    def __enter__(self) -> FileLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         try:

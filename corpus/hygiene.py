@@ -65,7 +65,8 @@ def furniture_key(text: str) -> str:
     return _PAGE_REF.sub("#", text)
 
 
-_DATE_TOKEN = re.compile(r"\b\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}\b|\b\d{1,2}\.\s*[a-zæøå]{3,9}\.?\s+\d{4}\b|\b\d{4}-\d{2}-\d{2}\b", re.I)
+_DATE_TOKEN = re.compile(r"\b\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}\b|\b\d{1,2}\.\s*[a-zæøå]{3,9}\.?\s+\d{4}\b"
+                         r"|\b\d{4}-\d{2}-\d{2}\b", re.I)
 
 
 _ANY_DIGIT = re.compile(r"\d")
@@ -99,11 +100,11 @@ def running_lines(pages: list[list[tuple[str, float]]]) -> list[set[int]]:
         counts.update(set(page))
     need = max(2, len(pages) // 2)
     out: list[set[int]] = []
-    for page, (texts, page_keys) in zip(pages, zip(([t for t, _ in p] for p in pages), keys)):
+    for texts, page_keys in zip(([t for t, _ in p] for p in pages), keys, strict=True):
         drop: set[int] = set()
         for order in (range(len(page_keys)), range(len(page_keys) - 1, -1, -1)):
             for k in order:
-                if PAGE_NUMBER.match(texts[k]) or counts[page_keys[k]] >= need and not _labelled(texts[k]):
+                if PAGE_NUMBER.match(texts[k]) or (counts[page_keys[k]] >= need and not _labelled(texts[k])):
                     drop.add(k)
                 else:
                     break
@@ -140,7 +141,8 @@ def repeated_furniture(texts: list[str]) -> set[int]:
     """Indexes of page furniture left in running text (a PDF copied as text): `Side 3 af 9` lines, and
     blocks of short lines repeated at least three times that hold a page marker (`Åbent referat`, a
     date line, a page number), such as `Sundhedsudvalget` / `Åbent referat` / `Dato: 04.12.2012`."""
-    drop = {i for i, t in enumerate(texts) if t and len(t) < 30 and PAGE_NUMBER.match(t.strip()) and re.search(r"[a-z]", t, re.I)}
+    drop = {i for i, t in enumerate(texts)
+            if t and len(t) < 30 and PAGE_NUMBER.match(t.strip()) and re.search(r"[a-z]", t, re.I)}
     keys = [_masked(t.strip()) if len(t) <= _MAX_FURNITURE and t.strip() else None for t in texts]
     counts = Counter(k for k in keys if k)
     if not any(n >= _MIN_REPEATS and ("#" in k or _MARKER.search(k)) for k, n in counts.items()):
@@ -172,7 +174,8 @@ _FLAT_PAGE = 160  # characters: a line this long may be a page flattened onto on
 _FLAT_SHARE = 0.8  # ... and a document whose text is mostly in such lines is flattened
 _MAX_PREFIX = 20  # words of a running header or footer
 # What a running header or footer names: the document's type or a date (digits masked as #).
-_PAGE_HEAD = re.compile(r"\b(?:referat|dagsorden|beslutningsprotokol|protokol)\b|#[.\-/]#[.\-/]#|#\.\s[a-zæøå]{3,9}\.?\s#", re.I)
+_PAGE_HEAD = re.compile(r"\b(?:referat|dagsorden|beslutningsprotokol|protokol)\b|#[.\-/]#[.\-/]#"
+                        r"|#\.\s[a-zæøå]{3,9}\.?\s#", re.I)
 
 
 def flattened_furniture(texts: list[str]) -> dict[int, str]:
@@ -252,7 +255,8 @@ def repair_spacing(texts: list[str]) -> dict[int, str]:
 
     stem = snowballstemmer.stemmer("danish").stemWord
     bad = set(damaged)
-    vocabulary = {w.lower() for i, t in enumerate(texts) if i not in bad for w in _WORD.findall(t) if len(w) > _FRAGMENT}
+    vocabulary = {w.lower() for i, t in enumerate(texts) if i not in bad
+                  for w in _WORD.findall(t) if len(w) > _FRAGMENT}
     vocabulary.update(_HEADER_WORDS)
     ordered = sorted(vocabulary)
 

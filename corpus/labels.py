@@ -11,7 +11,8 @@ import re
 _DATE = r"(?:\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}|\d{1,2}\.?\s*[a-zæøå]+\.?\s*\d{4})"
 _BODY = r"(?-i:[A-ZÆØÅ])[\wæøåÆØÅ\-. ]{0,70}?[\wæøåÆØÅ]"  # a body's name in a label (`Sundhedsudvalget`)
 _ANY_BODY = r"[\wæøåÆØÅ][\wæøåÆØÅ\-. ]{0,70}?"  # ... where a colon or comma closes it, any case
-_WHO = r"(?:administrationen|direktionen|forvaltningen|direktøren|borgmesteren|sekretariatet|formandskabet|\w+forvaltningen)"
+_WHO = (r"(?:administrationen|direktionen|forvaltningen|direktøren|borgmesteren|sekretariatet|formandskabet"
+        r"|\w+forvaltningen)")
 
 # (pattern, canonical section). First match wins; patterns match the whole label, case-insensitively.
 LABELS: tuple[tuple[str, str], ...] = (
@@ -29,7 +30,8 @@ LABELS: tuple[tuple[str, str], ...] = (
     (r"bilag(?:\s*/\s*links?)?|bilagsliste|vedlagte\s+bilag", "bilag"),
 )
 _LABEL_RE = re.compile(
-    r"^\(?\s*(?P<label>" + "|".join(f"(?P<c{n}>{p})" for n, (p, _) in enumerate(LABELS)) + r")(?![\wæøå])\s*(?P<rest>(?:[:.,]|\d{1,2}\s*[:.]).*?|)\)?\s*$",
+    r"^\(?\s*(?P<label>" + "|".join(f"(?P<c{n}>{p})" for n, (p, _) in enumerate(LABELS))
+    + r")(?![\wæøå])\s*(?P<rest>(?:[:.,]|\d{1,2}\s*[:.]).*?|)\)?\s*$",
     re.IGNORECASE,
 )
 _MAX_LABEL_LINE = 160
@@ -43,7 +45,7 @@ def match_label(line: str) -> tuple[str, str] | None:
     (`Referatet blev godkendt`, `Baggrunden er ...`) is not.
     """
     text = line.strip().strip("*_").strip()
-    if not text or len(text) > _MAX_LABEL_LINE and ":" not in text[:_MAX_LABEL_LINE]:
+    if not text or (len(text) > _MAX_LABEL_LINE and ":" not in text[:_MAX_LABEL_LINE]):
         return None
     if not text[0].isalpha() and text[0] != "(":
         return None

@@ -73,7 +73,8 @@ def find_participants(lines: list[str]) -> list[str]:
                     break
                 continue
             blanks = 0
-            if _PARTICIPANTS_STOP.match(text) or match_label(text) or re.match(r"^(?:punkt\s*)?\d{1,2}[.:]\s", text, re.I):
+            if (_PARTICIPANTS_STOP.match(text) or match_label(text)
+                    or re.match(r"^(?:punkt\s*)?\d{1,2}[.:]\s", text, re.I)):
                 break
             out.append(" ".join(text.split()))
         if out:

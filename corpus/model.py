@@ -64,7 +64,8 @@ class AgendaItem:
         """Canonical name -> text; repeated labels in one item are joined in order."""
         merged: dict[str, str] = {}
         for section in self.sections:
-            merged[section.name] = (merged[section.name] + "\n\n" + section.text) if section.name in merged else section.text
+            known = merged.get(section.name)
+            merged[section.name] = section.text if known is None else known + "\n\n" + section.text
         return merged
 
     @property

@@ -38,7 +38,8 @@ def _phrase_pattern(phrase: str) -> str:
 @lru_cache(maxsize=1)
 def _table() -> tuple[tuple[str, int, str], ...]:
     data = json.loads(resources.files("corpus").joinpath("data/outcomes.json").read_text("utf-8"))
-    return tuple((o["name"], int(o["rank"]), "|".join(_phrase_pattern(p) for p in o["phrases"])) for o in data["outcomes"])
+    return tuple((o["name"], int(o["rank"]), "|".join(_phrase_pattern(p) for p in o["phrases"]))
+                 for o in data["outcomes"])
 
 
 # (outcome, pattern) in the table's order; the facet's list of outcomes derives from it.
@@ -55,7 +56,7 @@ def outcome_of(text: str) -> str | None:
     """The outcome a decision's text states, or None."""
     for pattern in _BY_RANK:
         match = pattern.search(text)
-        if match:
+        if match and match.lastgroup:  # every alternative is a named group
             return OUTCOMES[int(match.lastgroup[1:])][0]
     return None
 

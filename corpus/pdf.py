@@ -18,6 +18,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .hygiene import PAGE_NUMBER, clean_line, furniture_key, running_lines, running_texts
 from .labels import match_label
@@ -155,7 +156,9 @@ def _page_lines(page) -> list[TextLine]:
             bold = bool(_BOLD_NAME.search(name.value) or flags.value & _FORCE_BOLD or weight >= 600)
             pieces.append(TextLine(text, max(b[0] for b in boxes), min(b[1] for b in boxes),
                                    min(b[2] for b in boxes), max(b[3] for b in boxes), statistics.median(sizes), bold))
-        chars.clear(), boxes.clear(), sizes.clear()
+        chars.clear()
+        boxes.clear()
+        sizes.clear()
 
     for i in range(textpage.count_chars()):
         code = raw.FPDFText_GetUnicode(handle, i)
@@ -212,10 +215,10 @@ def page_lines(pages: list[list[TextLine]]) -> list[Line]:
     running = running_lines([[(line.text, line.top) for line in page] for page in pages])
     body_size = _body_size(pages)
     lines: list[Line] = []
-    for number, (page, furniture) in enumerate(zip(pages, running), start=1):
-        kept = [l for k, l in enumerate(page) if k not in furniture and not PAGE_NUMBER.match(l.text)]
+    for number, (page, furniture) in enumerate(zip(pages, running, strict=True), start=1):
+        kept = [line for k, line in enumerate(page) if k not in furniture and not PAGE_NUMBER.match(line.text)]
         step, height = _line_step(kept)
-        margin = max((l.right for l in kept), default=0.0)
+        margin = max((line.right for line in kept), default=0.0)
         previous: TextLine | None = None
         for line in kept:
             heading = 2 if line.bold or line.size >= body_size * 1.15 else 0
@@ -233,7 +236,7 @@ def page_lines(pages: list[list[TextLine]]) -> list[Line]:
 
 def scanned_page_lines(pages: list[str]) -> list[Line]:
     """Lines of OCR text per page (its blank lines kept), running headers and footers dropped."""
-    split = [[" ".join(clean_line(l).split()) for l in page.split("\n")] for page in pages]
+    split = [[" ".join(clean_line(line).split()) for line in page.split("\n")] for page in pages]
     running = running_texts(split)
     return [Line(text, page=number) for number, page in enumerate(split, start=1)
             for text in page if furniture_key(text) not in running and not PAGE_NUMBER.match(text)]
@@ -246,7 +249,8 @@ def _wraps(previous: TextLine, line: TextLine, margin: float) -> bool:
     return (previous.right >= previous.left + 0.7 * width and not previous.text.endswith((".", ":"))
             and abs(previous.size - line.size) < 0.5 and previous.bold == line.bold
             and previous.bottom - line.top < 0.6 * (previous.top - previous.bottom)
-            and not match_label(line.text) and not re.match(r"^(?:\d+(?:\.\d+)*[.):]?|pkt\.?|punkt)\s", line.text, re.I))
+            and not match_label(line.text)
+            and not re.match(r"^(?:\d+(?:\.\d+)*[.):]?|pkt\.?|punkt)\s", line.text, re.I))
 
 
 def _body_size(pages: list[list[TextLine]]) -> float:
@@ -256,6 +260,6 @@ def _body_size(pages: list[list[TextLine]]) -> float:
 
 def _line_step(page: list[TextLine]) -> tuple[float, float]:
     """The usual gap between one line's bottom and the next one's top on this page, and line height."""
-    gaps = [a.bottom - b.top for a, b in zip(page, page[1:]) if a.bottom >= b.top]
+    gaps = [a.bottom - b.top for a, b in pairwise(page) if a.bottom >= b.top]
     heights = [line.top - line.bottom for line in page]
     return (statistics.median(gaps) if gaps else 0.0), (statistics.median(heights) if heights else 0.0)

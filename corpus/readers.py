@@ -82,7 +82,7 @@ def html_lines(markup: str) -> list[Line]:
     for tag in soup.find_all(True):
         if tag.attrs is None:
             continue
-        marks = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "") + " " + (tag.get("role") or "")
+        marks = " ".join(v for name in ("class", "id", "role") for v in tag.get_attribute_list(name) if v)
         if _BANNER.search(marks) and tag.name not in ("body", "main", "html"):
             tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
@@ -149,15 +149,16 @@ def join_hyphenated(lines: list[Line]) -> list[Line]:
     """
     texts: list[str | None] = [line.text for line in lines]
     for i in range(len(texts) - 1):
-        if texts[i] is None or texts[i + 1] is None:
+        text, following = texts[i], texts[i + 1]
+        if text is None or following is None:
             continue
-        nxt = texts[i + 1].lstrip()
-        if not _BROKEN_END.search(texts[i]) or not _LOWER_START.match(nxt):
+        nxt = following.lstrip()
+        if not _BROKEN_END.search(text) or not _LOWER_START.match(nxt):
             continue
         head, _, rest = nxt.partition(" ")
         if head in _NO_JOIN_NEXT:
             continue
-        texts[i] = texts[i][:-1] + head
+        texts[i] = text[:-1] + head
         texts[i + 1] = rest or None
     return [line if text == line.text else replace(line, text=text)
-            for text, line in zip(texts, lines) if text is not None]
+            for text, line in zip(texts, lines, strict=True) if text is not None]

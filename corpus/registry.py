@@ -63,7 +63,9 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
-def _parse(data: dict, origin: str) -> tuple[list[Body], list[str]]:
+def _parse(data: dict, origin: str) -> tuple[list[Body], list[str], list[tuple[str, str]], list[tuple[str, str]],
+                                              list[tuple[str, int, str]]]:
+    """Bodies, regions, (municipality, region), (alias, municipality), (old region, year, new region)."""
     try:
         bodies = [
             Body(

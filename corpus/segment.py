@@ -22,12 +22,14 @@ from .metadata import TITLE_CASE_FORMS
 from .readers import Line
 from .registry import fold
 
-_MONTHS = r"jan(?:uar)?|feb(?:ruar)?|mar(?:ts)?|apr(?:il)?|maj|jun(?:i)?|jul(?:i)?|aug(?:ust)?|sep(?:t(?:ember)?)?|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+_MONTHS = (r"jan(?:uar)?|feb(?:ruar)?|mar(?:ts)?|apr(?:il)?|maj|jun(?:i)?|jul(?:i)?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+           r"|okt(?:ober)?|nov(?:ember)?|dec(?:ember)?")
 _PUNKT = re.compile(
     r"^(?:ad\s+(?:pkt\.?|punkt)?\s*|(?:dagsordens)?(?:punkt|pkt\.?)\s*(?:nr\.?\s*)?)(?P<num>\d{1,3}[a-z]?)\b\.?\s*[:.)\-–]?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
-_NUMBERED = re.compile(r"^(?:\d{1,3}\s+(?=\d{1,3}[.)]\s))?(?P<num>\d{1,3}[a-z]?)(?P<sep>[.):])(?P<space>\s*)(?P<rest>.*)$")
+_NUMBERED = re.compile(
+    r"^(?:\d{1,3}\s+(?=\d{1,3}[.)]\s))?(?P<num>\d{1,3}[a-z]?)(?P<sep>[.):])(?P<space>\s*)(?P<rest>.*)$")
 _TWO_LEVEL = re.compile(r"^(?P<num>\d{1,2}\.\d{1,2})\.?\s+(?P<rest>\S.*)$")
 _GLUED = re.compile(r"^(?P<num>\d{1,3})(?P<rest>[A-ZÆØÅ][a-zæøå]{2,}.*)$")
 _BARE = re.compile(r"^(?P<num>\d{1,3})(?:\s+(?P<rest>[A-ZÆØÅ(].*))?$")
@@ -41,7 +43,8 @@ _CASE_IN_TITLE = re.compile(
     re.IGNORECASE,
 )
 _CASE_LINE = re.compile(
-    r"^(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*:?\s*(?P<num>[A-Za-z0-9][\w./-]*\d[\w./-]*)?", re.IGNORECASE
+    r"^(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*:?\s*(?P<num>[A-Za-z0-9][\w./-]*\d[\w./-]*)?",
+    re.IGNORECASE,
 )
 _META_LINE = re.compile(
     r"^(?:sags?\s*nr|sagsnummer|dok\.?\s*nr|j\.?\s*nr|journal\s*nr|sagsbehandler|sagen afgøres|beslutningen træffes"
@@ -55,11 +58,13 @@ _SECTION_STATE = re.compile(
 )
 _LIST_TITLE = re.compile(
     r"^(?:(?:åben|åbent|lukket|foreløbig)\s+)?(?:dagsorden(?:spunkter)?|indholdsfortegnelse|indhold|punkter|program"
-    r"|oversigt over (?:punkter|sager)|(?:sager|punkter) på dagsordenen|på dagsordenen(?: var| er| i dag)?|dagsordenens punkter"
+    r"|oversigt over (?:punkter|sager)|(?:sager|punkter) på dagsordenen|på dagsordenen(?: var| er| i dag)?"
+    r"|dagsordenens punkter"
     r"|punktliste)\s*[:.]?$|^pkt\.?\s+tekst\b",
     re.IGNORECASE,
 )
-_PAGE_TYPE = re.compile(r"^(?:åbent\s+|lukket\s+)?(?:referat|dagsorden)$", re.IGNORECASE)  # the page's type; `Referat:` is a label
+# the page's type; `Referat:` is a label
+_PAGE_TYPE = re.compile(r"^(?:åbent\s+|lukket\s+)?(?:referat|dagsorden)$", re.IGNORECASE)
 _TOC_TAIL = re.compile(r"(?:\s*(?:\.{2,}|…+|_{2,})\s*(?P<dotted>\d{1,4})|\s+(?P<plain>\d{1,4}))\s*$")
 _RUN_ON = re.compile(r"(?<=[a-zæøå])(?=[A-ZÆØÅ][a-zæøå]+\s+\w+\s+\w+)")
 _FUNCTION_WORDS = {
@@ -130,7 +135,8 @@ def segment(lines: list[Line]) -> Segmentation:
     for style in ("punkt", "num", "two", "glued", "ones"):
         if style == "ones" and not _all_ones(candidates):
             continue
-        of_style = [c for c in candidates if c.style == style or (style == "ones" and c.style == "num" and c.value == 1)]
+        of_style = [c for c in candidates
+                    if c.style == style or (style == "ones" and c.style == "num" and c.value == 1)]
         total, chosen = _best_sequence(_penalise_runs(of_style, texts), ones=style == "ones")
         if chosen and total > best[0]:
             best = (total, style, chosen)
@@ -221,8 +227,9 @@ def _split_flat(text: str) -> list[str]:
     return [p for p in parts if p]
 
 
-_TOC_HEAD = re.compile(r"(?:^|\s)(?P<head>indholdsfortegnelse(?:\s+pkt\.?\s+tekst(?:\s+side)?)?|pkt\.?\s+tekst\s+side)\s+(?=1\s)",
-                       re.IGNORECASE)
+_TOC_HEAD = re.compile(
+    r"(?:^|\s)(?P<head>indholdsfortegnelse(?:\s+pkt\.?\s+tekst(?:\s+side)?)?|pkt\.?\s+tekst\s+side)\s+(?=1\s)",
+    re.IGNORECASE)
 _TOC_PAGE = re.compile(r"\s(?P<page>\d{1,3})(?=\s|$)")
 
 
@@ -402,8 +409,15 @@ def _list_entry(text: str, i: int, closed: bool) -> _Entry | None:
     title = split_heading(_strip_toc(rest)[0])[0]
     if not title:
         return None
-    value = int(re.match(r"\d+", match.group("num")).group())
+    value = _leading_number(match.group("num"))
     return _Entry(i, match.group("num"), value, title, closed)
+
+
+def _leading_number(num: str) -> int:
+    """The integer an item number starts with (`12a` -> 12); the heading patterns give it digits first."""
+    digits = re.match(r"\d+", num)
+    assert digits is not None, num
+    return int(digits.group())
 
 
 def _strip_toc(text: str) -> tuple[str, str | None]:
@@ -421,7 +435,7 @@ def _strip_page_numbers(block: list[_Entry], texts: list[str]) -> list[_Entry]:
     if len(numbered) < max(2, 0.6 * len(block)) or numbered != sorted(numbered):
         return block
     out = []
-    for entry, page in zip(block, pages):
+    for entry, page in zip(block, pages, strict=True):
         title = entry.title[: entry.title.rfind(page)].strip() if page is not None else entry.title
         out.append(replace(entry, title=title or entry.title))
     return out
@@ -472,17 +486,23 @@ def _candidate(lines, texts, i, listed_titles, closed_at) -> _Candidate | None:
                     style = "num"
         if not match:
             return None
-        value = int(re.match(r"\d+", match.group("num")).group())
+        value = _leading_number(match.group("num"))
     rest = (match.group("rest") or "").strip()
     if not rest:
         nxt = _next_nonblank(texts, i + 1)
-        if nxt is None or nxt - i > 2 or match_label(texts[nxt]) or _looks_numbered(texts[nxt]) or len(texts[nxt]) > 150:
+        if (nxt is None or nxt - i > 2 or match_label(texts[nxt]) or _looks_numbered(texts[nxt])
+                or len(texts[nxt]) > 150):
             return None
         rest, first = texts[nxt], nxt + 1
     else:
         first = i + 1
     case_numbers: list[str] = []
-    rest = _CASE_IN_TITLE.sub(lambda m: case_numbers.append(m.group("case")) or " ", rest).strip()
+
+    def take_case(m: re.Match[str]) -> str:
+        case_numbers.append(m.group("case"))
+        return " "
+
+    rest = _CASE_IN_TITLE.sub(take_case, rest).strip()
     if not rest or re.match(r"\d+(?:[.:,]|\s|$)", rest) or _DATE_AFTER.match(rest):
         return None
     if value == 0 or value > 999:
@@ -491,7 +511,7 @@ def _candidate(lines, texts, i, listed_titles, closed_at) -> _Candidate | None:
     if style in ("num", "glued") and not _STARTS_TITLE.match(rest) and not listed:
         return None
     full, end = _continue_title(rest, texts, first)
-    full = _CASE_IN_TITLE.sub(lambda m: case_numbers.append(m.group("case")) or " ", full).strip()
+    full = _CASE_IN_TITLE.sub(take_case, full).strip()
     closed = closed_at[i]
     status = _STATUS.search(full)
     if status:
@@ -546,7 +566,8 @@ def _continue_title(rest: str, texts: list[str], j: int) -> tuple[str, int]:
 
 def _looks_numbered(text: str) -> bool:
     numbered = _NUMBERED.match(text)
-    return bool(_PUNKT.match(text) or _TWO_LEVEL.match(text) or (numbered and _STARTS_TITLE.match(numbered.group("rest"))))
+    return bool(_PUNKT.match(text) or _TWO_LEVEL.match(text)
+                or (numbered and _STARTS_TITLE.match(numbered.group("rest"))))
 
 
 def split_heading(full: str) -> tuple[str, str | None, str | None]:
@@ -706,14 +727,15 @@ def _best_sequence(candidates: list[_Candidate], ones: bool = False) -> tuple[fl
                 best[k], back[k] = value, p
     if not n:
         return 0.0, []
-    k = max(range(n), key=lambda m: best[m])
-    total = best[k]
+    last = max(range(n), key=lambda m: best[m])
+    total = best[last]
     if total <= 0:
         return 0.0, []
     chosen: list[_Candidate] = []
-    while k is not None:
-        chosen.append(candidates[k])
-        k = back[k]
+    at: int | None = last
+    while at is not None:
+        chosen.append(candidates[at])
+        at = back[at]
     return total, chosen[::-1]
 
 

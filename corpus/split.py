@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import replace
 
-from .bodies import (CLUSTER_FORUM, OTHER, cluster_of_participants, describe_body, find_body_name,
-                     header_municipality, kind_of_name)
+from .bodies import (
+    CLUSTER_FORUM,
+    OTHER,
+    cluster_of_participants,
+    describe_body,
+    find_body_name,
+    header_municipality,
+    kind_of_name,
+)
 from .dates import meeting_date
 from .kinds import document_kind
 from .labels import match_label
@@ -41,7 +47,7 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry,
         # An agenda of headings only (`1.1 Title` lines under `1.0 Group`): each item is listed, not written.
         headings = [replace(h, listed_only=True) for h in headings]
         ranges = _body_ranges(headings, texts)
-    for position, (heading, (start, stop)) in enumerate(zip(headings, ranges), start=1):
+    for position, (heading, (start, stop)) in enumerate(zip(headings, ranges, strict=True), start=1):
         body = texts[start:stop]
         lead = _case_line_before(heading, texts)
         sections = split_sections(body)
@@ -94,9 +100,10 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry,
     name, guessed = find_body_name([t for t in header if " ".join(t.split()) not in listed], texts[header_end:])
     evidence = header_text + "\n" + "\n".join(participants)
     info = describe_body(name, evidence, registry, year, place)
-    if info.body_kind in ("municipal committee", "other") and info.municipality is None or info.region is None:
+    if (info.body_kind in ("municipal committee", "other") and info.municipality is None) or info.region is None:
         wider = describe_body(name, evidence + "\n" + full_text, registry, year, place)
-        info = replace(wider, cluster=info.cluster, body_kind=info.body_kind if info.body_kind != "other" else wider.body_kind,
+        info = replace(wider, cluster=info.cluster,
+                       body_kind=info.body_kind if info.body_kind != "other" else wider.body_kind,
                        region=info.region or wider.region)
     if info.municipality is None and info.body_kind in (None, "municipal committee", OTHER):
         named = header_municipality(registry, "\n".join(t for t in header if clean(t) not in participants))
@@ -126,8 +133,8 @@ def split_meeting(path: str, digest: str, lines: list[Line], registry: Registry,
             title = next((clean(t) for t in texts if t.strip()), path)[:120]
             first = lines[0] if lines else None
             items.append(AgendaItem(id=f"{digest[:12]}-1", position=1, number="1", title=title,
-                                    sections=split_sections(texts), page=first and first.page,
-                                    line=first and first.number))
+                                    sections=split_sections(texts), page=first.page if first else None,
+                                    line=first.number if first else None))
     return Meeting(
         path=path,
         content_hash=digest,
@@ -158,7 +165,7 @@ def _forum_named(texts: list[str]) -> str | None:
         forum = find_forum([text]) if "klynge" in lower or "forum" in lower or "gruppe" in lower else None
         if forum and kind_of_name(forum) == CLUSTER_FORUM:
             counts[forum] = counts.get(forum, 0) + 1
-    return max(counts, key=counts.get) if counts else None
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def _body_ranges(headings: list[Heading], texts: list[str]) -> list[tuple[int, int]]:
@@ -187,7 +194,7 @@ def _unheaded_items(texts: list[str], lines: list[Line], digest: str) -> list[Ag
     first_name, seen, start = None, set(), None
     for i, text in enumerate(texts):
         label = match_label(text)
-        if not label or start is None and is_page_type(text):
+        if not label or (start is None and is_page_type(text)):
             continue
         name = label[0]
         if start is None:
@@ -217,7 +224,7 @@ def _unheaded_items(texts: list[str], lines: list[Line], digest: str) -> list[Ag
 def split_sections(body: list[str]) -> tuple[Section, ...]:
     """Sections of one item by their labels; text before the first label is `tekst`."""
     sections: list[Section] = []
-    name, buffer = "tekst", []
+    name, buffer = "tekst", list[str]()
 
     def close() -> None:
         text = _paragraphs(buffer)
@@ -240,5 +247,5 @@ def split_sections(body: list[str]) -> tuple[Section, ...]:
 
 def _paragraphs(lines: list[str]) -> str:
     """Lines joined with their paragraph breaks kept; runs of blank lines become one."""
-    text = "\n".join(" ".join(l.split()) for l in lines)
+    text = "\n".join(" ".join(line.split()) for line in lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()

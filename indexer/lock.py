@@ -37,7 +37,7 @@ class WriterLock(FileLock):
     def __init__(self, index_dir: str | os.PathLike):
         super().__init__(Path(index_dir) / LOCK_FILE)
 
-    def __enter__(self) -> "WriterLock":
+    def __enter__(self) -> WriterLock:
         try:
             super().__enter__()
         except Locked as exc:

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import Any
 
 from corpus import AgendaItem, Attachment, Meeting
 from corpus.bodies import split_period
@@ -72,7 +73,7 @@ def pack_sources(sources, path: str, content_hash: str) -> list[list]:
 
 def unpack_sources(stored: dict) -> list[Source]:
     """The sources of an item's stored fields (see pack_sources)."""
-    return [Source(row[0] or stored.get("path"), row[1], row[2], row[3] or stored.get("content_hash"), *row[4:])
+    return [Source(row[0] or stored["path"], row[1], row[2], row[3] or stored["content_hash"], *row[4:])
             for row in stored.get("sources") or []]
 
 
@@ -243,7 +244,8 @@ def merge(documents: list[Meeting], paths: dict[str, list[str]] | None = None,
     mid = meeting_id(key if not taken or meeting_id(key) not in taken else f"{key}-{primary.content_hash[:6]}")
     who = body_key(primary) or key
     primary = described(docs)
-    all_paths = {d.content_hash: tuple(sorted(set((paths or {}).get(d.content_hash, [])) | {d.path}, key=lambda p: (p != d.path, p)))
+    all_paths = {d.content_hash: tuple(sorted(set((paths or {}).get(d.content_hash, [])) | {d.path},
+                                              key=lambda p: (p != d.path, p)))
                  for d in docs}
     slots: list[list[tuple[Meeting, AgendaItem]]] = []
     keys: list[tuple[str, str]] = []  # (number, normal title) of each slot's first version
@@ -278,7 +280,7 @@ def described(docs: list[Meeting]) -> Meeting:
     named = [d for d in docs if d.body]
     exported = [d for d in named if (d.source_format or "").endswith(_STRUCTURED)]
     source = (exported or named or [primary])[0]
-    fields = {"body": source.body, "body_kind": source.body_kind, "period": source.period}
+    fields: dict[str, Any] = {"body": source.body, "body_kind": source.body_kind, "period": source.period}
     if fields["body_kind"] in (None, "other") and source.body:
         fields["body_kind"] = next((d.body_kind for d in named if _named_body(d) == _named_body(source)
                                     and d.body_kind not in (None, "other")), fields["body_kind"])

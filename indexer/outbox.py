@@ -54,7 +54,8 @@ def read(index_dir: str | os.PathLike) -> list[Owed] | None:
     except (OSError, ValueError):
         return None
     try:
-        entries = data["entries"] if "entries" in data else [data]  # a single entry: written by referat 0.1
+        # a single entry: written by referat 0.1
+        entries = data.get("entries", [data]) if isinstance(data, dict) else [data]
         return [Owed(int(e["generation"]), tuple(str(i) for i in e["items"])) for e in entries]
     except (KeyError, TypeError, ValueError):
         return None

@@ -67,7 +67,7 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
     for path in todo:
         add(path, True)
     touched = set(todo)
-    ids = {state[p].meeting for p in touched | gone if p in state and state[p].meeting}
+    ids = {mid for p in touched | gone if p in state and (mid := state[p].meeting)}
     dates = {state[p].date for p in touched | gone if p in state and state[p].date}
     dates |= {d.date for d in by_hash.values() if d.date}
     # A new attachment looks for the meetings of its folder; a touched meeting for the attachments of
@@ -81,10 +81,10 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
                       or (st.attachment and st.items and _folder(p) in meeting_folders)
                       or (not st.attachment and _folder(p) in attachment_folders))]
         siblings += found
-        ids |= {state[p].meeting for p in found if state[p].meeting}
+        ids |= {mid for p in found if (mid := state[p].meeting)}
     for path in sorted(siblings):
         add(path, False)
-    result.frozen = {state[p].meeting for p in failed if p in state and state[p].meeting}
+    result.frozen = {mid for p in failed if p in state and (mid := state[p].meeting)}
     result.stale = ids - result.frozen
 
     documents = []
@@ -96,11 +96,13 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
         documents, alone = link([(d, tuple(sorted({_folder(p) for p in paths[d.content_hash]}))) for d in documents],
                                 list(attachments.values()))
         for read_alone in alone:
-            if read_alone.content_hash in paths:  # an identical copy elsewhere, also alone
-                paths[read_alone.content_hash].append(read_alone.source)
+            source, digest = read_alone.source, read_alone.content_hash
+            assert source is not None and digest is not None, "an attachment read from its file"
+            if digest in paths:  # an identical copy elsewhere, also alone
+                paths[digest].append(source)
                 continue
             documents.append(standalone(read_alone))
-            paths[read_alone.content_hash] = [read_alone.source]
+            paths[digest] = [source]
     taken: set[str] = set()
     for group in group_documents(documents):
         hashes = [d.content_hash for d in group]
@@ -129,6 +131,7 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
                 if attachment.source in attachments:
                     known = result.files.get(attachment.source)
                     if known is None:
+                        assert attachment.content_hash is not None, "an attachment read from its file"
                         result.files[attachment.source] = FileState(attachment.content_hash, [], meeting.id,
                                                                     attachment=True)
                     else:  # an attachment of nothing: a meeting of its own

@@ -54,7 +54,7 @@ def state_from_index(engine: WriteEngine) -> dict[str, FileState]:
             state = files.setdefault(source.path, FileState(source.content_hash, [], meeting, date))
             state.items.append(digest)
         for attachment in attachments:
-            if attachment.source:
+            if attachment.source and attachment.content_hash:  # one read from its file
                 state = files.setdefault(attachment.source, FileState(attachment.content_hash, [], meeting))
                 state.attachment = True
     return files

@@ -2,12 +2,16 @@
 
 `search.open(dir)` gives a long-lived, thread-safe Index; `search.run(dir, ...)` is one search with it.
 """
+from typing import TYPE_CHECKING
+
 from corpus.lazy import lazy_exports
 
-lazy_exports(__name__, {
-    "Index": ".index", "open": ".index", "QueryError": ".query",
-    **dict.fromkeys(["Hit", "ItemView", "Result", "Stats"], ".result"),
-    **dict.fromkeys(["run", "show", "stats"], ".run"),
-})
+if TYPE_CHECKING:  # the exports, imported on first use (corpus.lazy)
+    from .index import Index, open
+    from .query import QueryError
+    from .result import Hit, ItemView, Result, Stats
+    from .run import run, show, stats
+
+lazy_exports(__name__)
 
 __all__ = ["Hit", "Index", "ItemView", "QueryError", "Result", "Stats", "open", "run", "show", "stats"]

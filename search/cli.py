@@ -9,6 +9,7 @@ SIGINT / SIGTERM (one line says whether the index changed).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -16,19 +17,22 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 import corpus
 import indexer
-
-from . import format as fmt
 from indexer.engine import DEFAULT_ENGINE, ENGINES, OPENSEARCH_AUTH_ENV, EngineConfig, EngineError
 from indexer.facets import FACETS
 
-from .result import SORTS
+from . import format as fmt
 from .output import output_options
+from .result import SORTS
+
+Command = Callable[..., Any]  # a command's function, as the option decorators take and give it
 
 EXIT_FILES_FAILED = 1
 EXIT_USAGE = 2
@@ -63,10 +67,8 @@ def _default_sigterm_in_child() -> None:
     CLI's handler they raised instead, printed a traceback, and could leave Pool.terminate() waiting
     forever for a worker blocked on the task queue's lock."""
     if signal.getsignal(signal.SIGTERM) is _terminated:
-        try:
+        with contextlib.suppress(ValueError):  # not the main thread: nothing was inherited there to undo
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        except ValueError:  # not the main thread: nothing was inherited there to undo
-            pass
 
 
 os.register_at_fork(after_in_child=_default_sigterm_in_child)
@@ -79,7 +81,7 @@ def _stop(exc: KeyboardInterrupt) -> None:
     sys.exit(128 + signum)
 
 
-def index_option(f):
+def index_option(f: Command) -> Command:
     """--index DIR, else $REFERAT_INDEX, else the per-user data directory."""
 
     @click.option("--index", "index_dir", envvar="REFERAT_INDEX", type=click.Path(file_okay=False),
@@ -91,12 +93,12 @@ def index_option(f):
     return wrapper
 
 
-def strict_option(f):
+def strict_option(f: Command) -> Command:
     return click.option("--strict", is_flag=True,
                         help="A file that holds no meeting (an attachment, a list of meetings) is a failure.")(f)
 
 
-def registry_option(f):
+def registry_option(f: Command) -> Command:
     return click.option("--registry", "registry_file", envvar="REFERAT_REGISTRY", type=click.Path(dir_okay=False),
                         help="JSON file extending or overriding the cluster registry [env REFERAT_REGISTRY].")(f)
 
@@ -128,7 +130,8 @@ class QueryCommand(click.Command):
             if isinstance(param, click.Option):
                 for name in param.opts + param.secondary_opts:
                     takes_value[name] = not param.is_flag and not param.count
-        options, words = [], []
+        options: list[str] = []
+        words: list[str] = []
         rest = iter(args)
         for arg in rest:
             if arg == "--":
@@ -148,7 +151,7 @@ class QueryCommand(click.Command):
         return super().parse_args(ctx, options + (["--", *words] if words else []))
 
 
-def _errors_as_messages(f):
+def _errors_as_messages(f: Command) -> Command:
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
         from .query import QueryError
@@ -238,9 +241,8 @@ def parse(files: tuple[str, ...], as_json: bool, registry_file: str | None) -> N
         meetings.append(meeting)
     if as_json:
         payload = [m.to_json() for m in meetings]
-        if len(files) == 1 and len(payload) == 1 and not Path(files[0]).is_dir():
-            payload = payload[0]
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+        one = len(files) == 1 and len(payload) == 1 and not Path(files[0]).is_dir()
+        click.echo(json.dumps(payload[0] if one else payload, ensure_ascii=False, indent=1))
     else:
         click.echo("\n\n".join(fmt.meeting_outline(m) for m in meetings))
     if failed:
@@ -282,8 +284,8 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
     files = [f for f in corpus.iter_files(list(paths))] if show_bar else []
     if show_bar:
         with click.progressbar(length=len(files), label="indexing", file=sys.stderr) as bar:
-            report = indexer.build(index_dir, list(paths), registry_file=registry_file, progress=lambda _: bar.update(1),
-                                   engine=engine)
+            report = indexer.build(index_dir, list(paths), registry_file=registry_file,
+                                   progress=lambda _: bar.update(1), engine=engine)
     else:
         report = indexer.build(index_dir, list(paths), registry_file=registry_file, engine=engine)
     if strict:
@@ -514,7 +516,8 @@ def watch_alerts(name, index_dir, limit, as_json) -> None:
     if not found:
         click.echo("no alerts recorded" + (f" for {name}" if name else ""))
     for n, entry in enumerate(found):
-        click.echo(("\n" if n else "") + f"reindex of {entry.time} ({entry.items} new or changed {'item' if entry.items == 1 else 'items'}):")
+        noun = "item" if entry.items == 1 else "items"
+        click.echo(("\n" if n else "") + f"reindex of {entry.time} ({entry.items} new or changed {noun}):")
         click.echo(fmt.watch_report_text({k: v for k, v in entry.found.items() if v}))
 
 
@@ -622,10 +625,10 @@ def stats_cmd(index_dir: str, output, stale_days: float) -> None:
                          f"{stale_days:g}): is the nightly reindex failing? see `referat check`")
 
 
-from . import cli_fetch  # noqa: E402  (commands in their own module, registered here)
+from .cli_fetch import fetch_cmd, source_group  # noqa: E402  (commands in their own module, registered here)
 
-main.add_command(cli_fetch.source_group)
-main.add_command(cli_fetch.fetch_cmd)
+main.add_command(source_group)
+main.add_command(fetch_cmd)
 
 from .cli_serve import serve  # noqa: E402
 
@@ -635,9 +638,10 @@ from .cli_check import check_cmd  # noqa: E402
 
 main.add_command(check_cmd)
 
-from . import cli_meetings  # noqa: E402  (the meeting model's commands; they import this module's options)
+# the meeting model's commands; they import this module's options
+from .cli_meetings import case_cmd, meeting_cmd, meetings_cmd, open_cmd  # noqa: E402
 
-main.add_command(cli_meetings.meeting_cmd)
-main.add_command(cli_meetings.meetings_cmd)
-main.add_command(cli_meetings.case_cmd)
-main.add_command(cli_meetings.open_cmd)
+main.add_command(meeting_cmd)
+main.add_command(meetings_cmd)
+main.add_command(case_cmd)
+main.add_command(open_cmd)

@@ -13,8 +13,8 @@ import corpus
 import corpus.fetch as fetching
 import indexer
 
-from .format import plural
 from .cli import EXIT_FILES_FAILED, IndexBusy, _errors_as_messages, _warn, index_option, registry_option
+from .format import plural
 
 
 def _source_errors(f):
@@ -68,14 +68,15 @@ def _chosen(index_dir: str, names: tuple[str, ...]) -> list[fetching.Source]:
     if not portals:
         raise fetching.SourceError("no sources to fetch from; add one with: referat source add NAME [URL] "
                                    "(referat source list --known shows the known portals)")
-    folders_only = [n for n in names if listed.get(n) is not None and not listed.get(n).url]
+    named = [(n, listed.get(n)) for n in names]
+    folders_only = [n for n, s in named if s is not None and not s.url]
     if folders_only:
         raise fetching.SourceError(f"source {folders_only[0]!r} is a folder, not a portal: nothing to fetch")
-    unknown = [n for n in names if listed.get(n) is None]
+    unknown = [n for n, s in named if s is None]
     if unknown:
         raise fetching.SourceError(f"no source named {', '.join(map(repr, unknown))} "
                                    f"(sources: {', '.join(s.name for s in listed.sources)})")
-    return [listed.get(n) for n in names] if names else portals
+    return [s for _, s in named if s is not None] if names else portals
 
 
 def _report_problems(report: fetching.FetchReport, say) -> None:
@@ -253,7 +254,9 @@ def fetch_cmd(index_dir, names, since, into, as_json, quiet, delay, timeout, ret
       referat fetch --into ~/referater
       referat fetch --source sundhedsraad-horsens --since 2026-01-01 --json
     """
-    say = (lambda text: _warn("fetch", text))
+    def say(text: str) -> None:
+        _warn("fetch", text)
+
     show = sys.stderr.isatty() and not quiet and not as_json
 
     def progress(source, ref, what):

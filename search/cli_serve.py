@@ -4,8 +4,12 @@ from __future__ import annotations
 import errno
 import os
 import socket
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 from .cli import index_option
 
@@ -54,10 +58,11 @@ def serve(index_dir: str, host: str, port: int, workers: int | None) -> None:
     _check_free(host, port)
     workers = workers or usable_cores()
     click.echo(f"referat: serving {index_dir} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    options = {"host": host, "port": port, "log_level": "warning", "server_header": False,
-               "proxy_headers": False, "access_log": False}
+    app: Starlette | str
     if workers == 1:
-        uvicorn.run(create_app(index_dir), **options)
+        app = create_app(index_dir)
     else:  # each process imports the app by name and finds the index in the environment
         os.environ["REFERAT_INDEX"] = str(index_dir)
-        uvicorn.run("search.web.app:app_from_environment", factory=True, workers=workers, **options)
+        app = "search.web.app:app_from_environment"
+    uvicorn.run(app, factory=isinstance(app, str), workers=workers, host=host, port=port, log_level="warning",
+                server_header=False, proxy_headers=False, access_log=False)

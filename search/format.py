@@ -36,7 +36,9 @@ def wrap(text: str, width: int | None, indent: str = "   ") -> list[str]:
     only: a long word or id stays whole on a line of its own."""
     if not width:
         return [indent + text]
-    lines, line, used = [], [], len(indent)
+    lines: list[str] = []
+    line: list[str] = []
+    used = len(indent)
     for word in text.split():
         size = len(word.replace("**", ""))
         if line and used + 1 + size > width:
@@ -132,7 +134,8 @@ def result_text(result: Result, colour: bool, width: int | None = None) -> str:
     last = first + len(result.hits) - 1
     cases = f" ({plural(result.groups, 'case')})" if result.groups is not None and result.groups != result.total else ""
     showing = f"; showing {first}-{last}" if result.hits else ""
-    out.append(f"{plural(result.total, 'item')} match{'es' if result.total == 1 else ''} {result.query!r}{cases}{showing}")
+    out.append(f"{plural(result.total, 'item')} match{'es' if result.total == 1 else ''} {result.query!r}"
+               f"{cases}{showing}")
     if not result.hits:
         out.append(past_end(result.page, result.shown_total, result.limit))
     for n, hit in enumerate(result.hits, start=first):
@@ -161,6 +164,8 @@ def attachment_line(hit: Hit) -> str:
     """`only in Bilag 2 – Handleplan 2024, s. 14 (referat open ID --attachment 2 --page 14)`: where the
     words were found when it was in an attachment."""
     a = hit.attachment
+    if not a:
+        return ""
     command = f"referat open {hit.id} --attachment {a['number']}" + (f" --page {a['page']}" if a["page"] else "")
     more = [p for m in a.get("matching", []) if m["number"] == a["number"] for p in m["pages"][1:]]
     others = [f"{m['label']} s. {', '.join(map(str, m['pages']))}" for m in a.get("matching", [])
@@ -272,7 +277,8 @@ def stats_text(stats: Stats) -> str:
         rows += ([""] if rows else []) + _count_table("cluster", {"": clusters})
     if stats.bodies:
         rows += ["", _body_table(stats.bodies)]
-    rows.append(f"{plural(stats.items, 'item')} of {plural(stats.meetings, 'meeting')} in {plural(stats.files, 'file')}")
+    rows.append(f"{plural(stats.items, 'item')} of {plural(stats.meetings, 'meeting')} "
+                f"in {plural(stats.files, 'file')}")
     rows.append(f"last successful reindex: {stats.last_reindex or 'never'}"
                 + (f" (last index: {stats.last_index})" if stats.last_index else ""))
     return "\n".join(rows)
@@ -312,10 +318,13 @@ def meeting_outline(meeting: Meeting) -> str:
         if item.group and item.group != group:
             out.append(f"  [{item.group}]")
         group = item.group
-        extra = " ".join(x for x in (f"({item.time})" if item.time else "", f"v/ {item.presenter}" if item.presenter else "") if x)
-        marks = " ".join(x for x in ("[lukket]" if item.closed else "", "[kun på dagsordenslisten]" if item.listed_only else "",
+        extra = " ".join(x for x in (f"({item.time})" if item.time else "",
+                                     f"v/ {item.presenter}" if item.presenter else "") if x)
+        marks = " ".join(x for x in ("[lukket]" if item.closed else "",
+                                     "[kun på dagsordenslisten]" if item.listed_only else "",
                                      f"[sagsnr. {', '.join(item.case_numbers)}]" if item.case_numbers else "") if x)
-        out.append(f"  {item.number:>3}. {item.title}" + (f"  {extra}" if extra else "") + (f"  {marks}" if marks else ""))
+        out.append(f"  {item.number:>3}. {item.title}" + (f"  {extra}" if extra else "")
+                   + (f"  {marks}" if marks else ""))
         sections = ", ".join(f"{name} ({len(text)})" for name, text in item.section_map().items())
         if sections:
             out.append(f"       {sections}")

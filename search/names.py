@@ -9,7 +9,6 @@ import re
 from corpus.registry import fold
 from corpus.registry import load as load_registry
 
-
 _LISTED = 25  # more known names than this are not all printed in a message
 
 

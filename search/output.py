@@ -3,6 +3,7 @@ writing to the terminal: colour decided once, text wrapped to the terminal's wid
 pager as git does (never when piped)."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shlex
@@ -50,10 +51,8 @@ def page(text: str) -> None:
     except (OSError, ValueError):
         click.echo(text)
         return
-    try:
+    with contextlib.suppress(BrokenPipeError):  # the user quit the pager early
         pager.communicate((text + "\n").encode("utf-8"))
-    except BrokenPipeError:
-        pass  # the user quit the pager early
 
 
 def output_options(f):

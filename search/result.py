@@ -6,6 +6,7 @@ read as attributes too (`hit.cluster`); JSON gives them as top-level keys.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar
 
 from indexer.facets import BY_NAME
 from indexer.meetings import Source
@@ -14,6 +15,8 @@ SORTS = ("relevance", "date", "-date")  # the orders a Result can come in
 
 
 class _FacetAttributes:
+    __dataclass_fields__: ClassVar[dict[str, Any]]  # the subclasses are dataclasses
+
     def __getattr__(self, name: str):
         facets = self.__dict__.get("facets")
         if facets is not None and name in BY_NAME:
@@ -121,7 +124,7 @@ class ItemView(_FacetAttributes):
     case_numbers: list[str]
     sections: dict[str, str]
     facets: dict[str, object] = field(default_factory=dict)
-    marks: dict[str, object] = field(default_factory=dict)  # closed, listed_only, group, warnings
+    marks: dict[str, Any] = field(default_factory=dict)  # closed, listed_only, group, warnings
     meeting: str | None = None
     versions: list[str] = field(default_factory=list)
     sources: list = field(default_factory=list)  # indexer.meetings.Source: every file, the primary first

@@ -87,8 +87,9 @@ def _respell(word: str, pair: str, spellings: tuple[str, ...]) -> list[str]:
 @lru_cache(maxsize=256)
 def _needle_patterns(stems: frozenset[str]) -> tuple[re.Pattern, re.Pattern]:
     """The needles (folded, spelled) as patterns that find them where a token starts."""
-    return tuple(re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(needles, key=len, reverse=True))) + ")")
-                 for needles in _needles(stems))
+    folded, spelled = (re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, sorted(needles, key=len, reverse=True)))
+                                  + ")") for needles in _needles(stems))
+    return folded, spelled
 
 
 def could_match(text: str, stems: frozenset[str]) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Union
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ class Exact:
     boost: float = 1.0
 
 
-Node = Union[Term, Phrase, Prefix, Range, Every, Nothing, And, Or, DisMax, MinimumMatch, Not, AndNot, Exact]
+Node = Term | Phrase | Prefix | Range | Every | Nothing | And | Or | DisMax | MinimumMatch | Not | AndNot | Exact
 LEAVES = (Term, Phrase, Prefix, Range, Every, Nothing)
 
 
@@ -195,7 +194,9 @@ def simplify(node: Node) -> Node:
                 return Nothing()
             if len(kids) == 1:
                 only = kids[0]
-                return replace(only, boost=only.boost * n.boost) if n.boost != 1.0 and hasattr(only, "boost") else only
+                if n.boost == 1.0 or isinstance(only, Range):  # a Range has no boost
+                    return only
+                return replace(only, boost=only.boost * n.boost)
             return replace(n, children=tuple(kids))
         return n
 

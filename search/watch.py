@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -11,8 +12,8 @@ from indexer.facets import FACETS
 from indexer.lock import exclusive
 from indexer.store import write_atomic
 
-from .query import QueryError
 from .index import open as open_index
+from .query import QueryError
 from .result import Hit
 
 WATCH_FILE = "watches.json"
@@ -70,9 +71,13 @@ def _run_filters(watch: Watch) -> dict:
     return {k: watch.filters[k] for k in FILTER_KEYS if watch.filters.get(k)}
 
 
-def matcher(index_dir: str | os.PathLike):
+def matcher(index_dir: str | os.PathLike) -> Callable[[list[str]], dict[str, list[dict]]]:
     """What a reindex records in its alerts journal (indexer.outbox): item ids -> {saved search: [hit as JSON]}."""
-    return lambda item_ids: {name: [hit.to_json() for hit in hits] for name, hits in matches(index_dir, item_ids).items()}
+
+    def match(item_ids: list[str]) -> dict[str, list[dict]]:
+        return {name: [hit.to_json() for hit in hits] for name, hits in matches(index_dir, item_ids).items()}
+
+    return match
 
 
 @dataclass(frozen=True)

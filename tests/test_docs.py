@@ -43,7 +43,6 @@ def test_readme_documents_every_command_and_exit_code():
     for unit in ("referat-reindex.service", "referat-reindex.timer", "crontab"):
         assert (ROOT / "contrib" / unit).is_file()
     from search import cli
-
     from search.cli_check import EXIT_REPAIRED
 
     for code in (cli.EXIT_FILES_FAILED, cli.EXIT_USAGE, cli.EXIT_NO_INDEX, cli.EXIT_LOCKED, cli.EXIT_WRITE_FAILED,

@@ -6,6 +6,8 @@ them, its PDF and its attachments' PDFs) into a folder a person can browse; the 
 fetched is the caller's step (`referat fetch` reindexes the folder); its atomic writes
 and its lock are corpus.files, which the index uses too.
 """
+from typing import TYPE_CHECKING
+
 from ..lazy import lazy_exports
 
 # The default caps on attachment PDFs: a file larger than this is skipped, and a run downloads at most
@@ -13,13 +15,25 @@ from ..lazy import lazy_exports
 ATTACHMENT_MB = 25.0
 ATTACHMENTS_PER_RUN_MB = 1000.0
 
-lazy_exports(__name__, {
-    **dict.fromkeys(["Committee", "Http", "MeetingRef", "Politeness", "Portal", "PortalError"], ".client"),
-    **dict.fromkeys(["AttachmentCaps", "FetchReport", "SourceReport", "fetch"], ".run"),
-    **dict.fromkeys(["Source", "SourceError", "SourceList", "add_source", "known_sources", "load_sources",
-                     "places", "place_of", "remove_source", "save_sources", "source_place"], ".sources"),
-    "FetchBusy": ".store",
-})
+if TYPE_CHECKING:  # the exports, imported on first use (corpus.lazy)
+    from .client import Committee, Http, MeetingRef, Politeness, Portal, PortalError
+    from .run import AttachmentCaps, FetchReport, SourceReport, fetch
+    from .sources import (
+        Source,
+        SourceError,
+        SourceList,
+        add_source,
+        known_sources,
+        load_sources,
+        place_of,
+        places,
+        remove_source,
+        save_sources,
+        source_place,
+    )
+    from .store import FetchBusy
+
+lazy_exports(__name__)
 
 __all__ = [
     "AttachmentCaps", "Committee", "FetchBusy", "FetchReport", "Http", "MeetingRef", "Politeness", "Portal",

@@ -257,8 +257,7 @@ class Portal:
     def meeting(self, meeting_id: str) -> tuple[bytes, dict]:
         """The meeting's JSON as published (bytes) and parsed; its shape is checked."""
         path = f"/api/agenda/dagsorden/{quote(meeting_id, safe='')}"
-        data = self._api(path)
-        check_meeting(self.base + path, data)
+        data = check_meeting(self.base + path, self._api(path))
         return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"), data
 
     def attachment_pdf(self, attachment_id: str, limit: int) -> bytes | None:
@@ -328,8 +327,9 @@ def parse_committees(url: str, data: object) -> list[Committee]:
     return committees
 
 
-def check_meeting(url: str, data: object) -> None:
-    """The fields referat's FirstAgenda reader needs: Udvalg.Navn, Moede.Dato, Dagsordenpunkter[]."""
+def check_meeting(url: str, data: object) -> dict:
+    """The meeting's JSON object, once it has the fields referat's FirstAgenda reader needs: Udvalg.Navn,
+    Moede.Dato, Dagsordenpunkter[]."""
     if not isinstance(data, dict):
         raise _schema(url, "the meeting is not a JSON object")
     if not isinstance(data.get("Dagsordenpunkter"), list):
@@ -339,3 +339,4 @@ def check_meeting(url: str, data: object) -> None:
     if not isinstance(data.get("Moede"), dict) or not data["Moede"].get("Dato"):
         raise _schema(url, "no 'Moede.Dato' (the meeting date)")
     _meeting_date(url, data["Moede"]["Dato"])
+    return data

@@ -22,8 +22,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ..attachments import fetched_name
-from . import ATTACHMENT_MB, ATTACHMENTS_PER_RUN_MB
 from ..registry import fold
+from . import ATTACHMENT_MB, ATTACHMENTS_PER_RUN_MB
 from .client import Http, MeetingGone, MeetingRef, Politeness, Portal, PortalError, TooLarge
 from .sources import Source, slug
 from .store import Fetched, FolderLock, SourceState, remove_partial_files, write_bytes_atomic
@@ -183,9 +183,9 @@ def _fetch_source(portal: Portal, source: Source, state: SourceState, folder: Pa
                                "no longer lists meetings with its committees?)")
     for ref in meetings:
         before = state.meetings.get(ref.id)
-        present = before is not None and all((folder / f).is_file() for f in before.files)
-        if present and before.fingerprint == ref.fingerprint and ref.date < recheck_from:
-            _unchanged(portal, ref, before, state, folder, result, pdf, caps, progress, source)
+        present = before if before is not None and all((folder / f).is_file() for f in before.files) else None
+        if present and present.fingerprint == ref.fingerprint and ref.date < recheck_from:
+            _unchanged(portal, ref, present, state, folder, result, pdf, caps, progress, source)
             continue
         try:
             raw, data = portal.meeting(ref.id)
@@ -193,11 +193,11 @@ def _fetch_source(portal: Portal, source: Source, state: SourceState, folder: Pa
             result.warnings.append(f"{exc} (listed, but not given; skipped, what was fetched before is kept)")
             continue
         digest = content_hash(data)
-        if present and digest == before.hash:
-            if before.fingerprint != ref.fingerprint:
-                before = replace(before, fingerprint=ref.fingerprint)
-                state.record(before)
-            _unchanged(portal, ref, before, state, folder, result, pdf, caps, progress, source)
+        if present and digest == present.hash:
+            if present.fingerprint != ref.fingerprint:
+                present = replace(present, fingerprint=ref.fingerprint)
+                state.record(present)
+            _unchanged(portal, ref, present, state, folder, result, pdf, caps, progress, source)
             continue
         name = f"{ref.date.isoformat()}_{slug(ref.name)}_{ref.id[:8]}"
         stem = str(Path(slug(source.name)) / slug(ref.committee) / name)

@@ -100,7 +100,7 @@ def source_place(source: Source, registry: Registry) -> str | None:
     """The municipality whose minutes the source holds: the one given, else the one its host names."""
     if source.municipality:
         return find_municipality(registry, source.municipality) or source.municipality
-    labels = urlsplit(source.url).hostname.split(".") if source.url else []
+    labels = (urlsplit(source.url).hostname or "").split(".") if source.url else []
     found = {m for label in labels[:-1] if (m := find_municipality(registry, label.replace("-", " ")))}
     return found.pop() if len(found) == 1 else None
 

@@ -9,12 +9,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
+from ..attachments import listed_attachments
 from ..bodies import describe_body
 from ..dates import find_dates
 from ..hygiene import clean_line, normalise
 from ..kinds import document_kind
 from ..labels import match_label
-from ..attachments import listed_attachments
 from ..model import AgendaItem, Attachment, Meeting, Section
 from ..outcome import find_outcome
 from ..readers import Line, NotAMeeting, html_lines
@@ -65,7 +65,7 @@ def sections_from_lines(lines: list[Line]) -> tuple[Section, ...]:
     heading as its first line, so its text never runs on into the decision before it.
     """
     sections: list[Section] = []
-    name, buffer = "tekst", []
+    name, buffer = "tekst", list[str]()
 
     def close() -> None:
         text = "\n".join(" ".join(clean_line(line).split()) for line in buffer).strip()

@@ -44,7 +44,9 @@ def read(source: Source) -> Meeting:
                 items[-1]["lines"].append(Line(_text(block), heading=3))
             elif "xsltItemsHeader" not in (block.get("class") or []):
                 items[-1]["lines"] += html_to_lines(str(block))
-                found = block.select(".xsltAttachment") + ([block] if "xsltAttachment" in block.get("class", []) else [])
+                found = block.select(".xsltAttachment")
+                if "xsltAttachment" in block.get_attribute_list("class"):
+                    found.append(block)
                 items[-1]["attachments"] += [_text(a) for a in found]
     if not items:
         raise NotAMeeting("an eDoc page without agenda items")

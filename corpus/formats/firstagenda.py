@@ -19,8 +19,17 @@ from ..bodies import OTHER
 from ..dates import meeting_date
 from ..model import Attachment, Meeting
 from ..readers import Line, ReadError, decode_text
-from .common import NotAMeeting, Source, closed_title, export_date, html_to_lines, make_item, make_meeting, \
-    sections_from_html, sections_from_lines
+from .common import (
+    NotAMeeting,
+    Source,
+    closed_title,
+    export_date,
+    html_to_lines,
+    make_item,
+    make_meeting,
+    sections_from_html,
+    sections_from_lines,
+)
 
 FORMAT_JSON = "firstagenda-json"
 FORMAT_PAGE = "firstagenda-html"
@@ -59,16 +68,17 @@ def read_json(source: Source) -> Meeting:
             attachments=tuple(Attachment(str(b.get("Navn") or ""), ref=str(b.get("Id") or "") or None)
                               for b in _dicts(point.get("Bilag"))),
         ))
-    title = ("Tillægsdagsorden" if doc.get("TillaegsDagsorden") else "", str(meeting.get("Navn") or ""))
+    title_lines = ("Tillægsdagsorden" if doc.get("TillaegsDagsorden") else "", str(meeting.get("Navn") or ""))
     participants = tuple(str(p.get("Name") or "") for p in _dicts(meeting.get("Moededeltagere"))
                          if not p.get("Absent"))
     name = " ".join(str(committee.get("Navn") or "").split())
     date = export_date(str(meeting.get("Dato") or meeting.get("MeetingBeginUtc") or ""))
-    pseudo, warnings = name.startswith("."), ()
+    pseudo = name.startswith(".")
+    warnings: tuple[str, ...] = ()
     if pseudo and date and date[5:] in _PLACEHOLDER_DAYS:
         date, warnings = None, (f"{date} is the publisher's placeholder date, not a meeting date",)
     return make_meeting(source, FORMAT_JSON, body=name.lstrip(". ") or None, date=date, items=items,
-                        title_lines=title, participants=participants, warnings=warnings,
+                        title_lines=title_lines, participants=participants, warnings=warnings,
                         body_kind=OTHER if pseudo else None)
 
 

@@ -18,11 +18,19 @@ from __future__ import annotations
 
 import re
 
-from ..model import Meeting
-from ..readers import Line, ReadError
 from ..labels import match_label
-from .common import NotAMeeting, Source, closed_title, export_date, html_to_lines, make_item, \
-    make_meeting, sections_from_lines
+from ..model import AgendaItem, Meeting
+from ..readers import Line, ReadError
+from .common import (
+    NotAMeeting,
+    Source,
+    closed_title,
+    export_date,
+    html_to_lines,
+    make_item,
+    make_meeting,
+    sections_from_lines,
+)
 
 FORMAT_EDOC = "edoc-xml"
 FORMAT_SBSYS = "sbsys-xml"
@@ -125,8 +133,10 @@ def read_sbsys(source: Source) -> Meeting:
     enclosures: dict[str, list[str]] = {}
     for enclosure in agenda.iterfind("Enclosures/Enclosure"):
         enclosures.setdefault(_text(enclosure, "ItemNumber"), []).append(_text(enclosure, "Name"))
-    items, groups, documents = [], {}, []
-    for item, number in zip(entries, numbers):
+    items: list[AgendaItem] = []
+    groups: dict[str, str] = {}
+    documents: list[str] = []
+    for item, number in zip(entries, numbers, strict=True):
         caption = _text(item, "Caption")
         if number in parents:
             groups[number] = f"{number}. {caption}"

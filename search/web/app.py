@@ -71,11 +71,11 @@ class Library:
     def __init__(self, index_dir: str | os.PathLike):
         self.dir = Path(index_dir)
         self._lock = threading.Lock()
-        self._ix = None
+        self._ix: search.Index | None = None
         self._results: OrderedDict[tuple, object] = OrderedDict()
         self._results_generation = None
         self._pages: dict[str, str] = {}
-        self._pages_stamp = None
+        self._pages_stamp: int | None = None
 
     def index(self):
         with self._lock:
@@ -315,14 +315,16 @@ def create_app(index_dir: str | os.PathLike) -> Starlette:
         message = str(exc) if isinstance(exc, BadRequest) else say(exc, "error")
         return error(request, 400, message, form=_lenient_form(request.query_params))
 
-    def not_found(request: Request, exc: NotFound) -> Response:
+    # Starlette types every handler as taking any Exception; it calls each with its key's class only.
+    def not_found(request: Request, exc: Exception) -> Response:
         return error(request, 404, str(exc))
 
-    def missing(request: Request, exc: IndexMissing) -> Response:
+    def missing(request: Request, exc: Exception) -> Response:
         log.warning("no index at %s", library.dir)  # where: for the operator's log, not for the page
         return error(request, 503, text("no_index"), build="referat index --index INDEKSMAPPE MAPPE")
 
-    def http_error(request: Request, exc: HTTPException) -> Response:
+    def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
         messages = {404: text("page_missing"), 405: text("read_only")}
         detail = exc.detail if exc.detail and exc.detail != _reason(exc.status_code) else None
         return error(request, exc.status_code, detail or messages.get(exc.status_code)
@@ -441,10 +443,8 @@ def _chips(form: SearchForm, result) -> list[dict]:
         shown = value
         known = list((result.facets.get(name) or {}) if result is not None else ())
         if known and value not in known:
-            try:
+            with contextlib.suppress(UnknownName):
                 shown = resolve(name, value, known)
-            except UnknownName:
-                pass
         out.append({"name": name, "value": value, "label": f"{facet_label(name)}: {value_label(name, shown)}",
                     "url": "?" + form.removing(name, value).query_string()})
     return out

@@ -40,7 +40,8 @@ MESSAGES = {
     "query_too_long": "Søgningen er for lang ({length} tegn; højst {limit})",
     "unknown_field": "Ukendt felt '{field}' (kendte felter: {known})",
     "field_without_value": "'{field}:' skal have en værdi efter sig, fx {field}:telekol",
-    "operator_alone": "'{operator}' mangler et ord på begge sider i '{query}'; skriv ordet med små bogstaver for at søge efter det",
+    "operator_alone": "'{operator}' mangler et ord på begge sider i '{query}'; "
+                      "skriv ordet med små bogstaver for at søge efter det",
     "not_understood": "Søgningen kan ikke forstås: '{query}'",
     "only_operators": "Der er intet at søge efter i '{query}': kun operatorer eller fyldord",
     "nothing": "Der er intet at søge efter",

@@ -113,7 +113,7 @@ class SearchForm:
         out = {}
         for value in values:
             if value in current:
-                chosen = [pair for v, pair in zip(current, kept) if v != value]
+                chosen = [pair for v, pair in zip(current, kept, strict=True) if v != value]
             elif name in MULTIPLE:
                 chosen = [*kept, key + quote_plus(value)]
             else:

@@ -34,13 +34,14 @@ def served_html(document: bytes, *, title: str, publisher: str | None) -> bytes:
     first element that holds the item's `title` marked as the item's anchor."""
     soup = BeautifulSoup(document, "html.parser")
     for base in soup.find_all("base"):  # the document's own base, relative to its publisher
-        if publisher and base.get("href"):
-            publisher = urljoin(publisher, base["href"].strip())
+        href = base.get("href")
+        if publisher and isinstance(href, str) and href:
+            publisher = urljoin(publisher, href.strip())
         base.decompose()
     for tag, attribute in LINKING.items():
         for element in soup.find_all(tag):
             value = element.get(attribute)
-            if not value or not _relative(value):
+            if not isinstance(value, str) or not value or not _relative(value):
                 continue
             if publisher:
                 element[attribute] = urljoin(publisher, value.strip())

@@ -50,9 +50,9 @@ def test_invalid_dates_are_ignored():
 
 
 def _read(tmp_path, text, name="m.txt"):
-    import corpus
     from textwrap import dedent
 
+    import corpus
     from tests.conftest import write
     return corpus.read(write(tmp_path / name, dedent(text)))
 

@@ -141,7 +141,7 @@ def test_a_label_line_closing_every_page_stays_a_section(tmp_path):
     pages = [["Referat Faglig Operativ Gruppe Voksen Psykiatri", "Tid: 5. marts 2025 kl. 13.00", ""]] + [[]] * 3
     pages = [head + [Bold(f"{n}. {topic}"), Bold("Indstilling:"), f"At gruppen drøfter {topic.lower()}.", "",
                      Bold("Referat:"), f"Gruppen tog punkt {n} til efterretning."]
-             for n, (head, topic) in enumerate(zip(pages, topics), start=1)]
+             for n, (head, topic) in enumerate(zip(pages, topics, strict=True), start=1)]
     path = tmp_path / "m.pdf"
     path.write_bytes(make_pdf(pages, positioned=True))
     m = corpus.read(path)

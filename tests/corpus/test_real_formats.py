@@ -25,7 +25,7 @@ def test_firstagenda_meeting_page(real):
 
 
 def test_firstagenda_front_page_is_not_a_meeting(real):
-    with pytest.raises(ReadError, match="^not a meeting"):
+    with pytest.raises(ReadError, match=r"^not a meeting"):
         corpus.read(real / "firstagenda_aarhus_moedeliste.html")
 
 
@@ -77,7 +77,7 @@ def test_acadre_xml(real):
 
 
 def test_attachment_pdf_is_not_a_meeting(real):
-    with pytest.raises(ReadError, match="^not a meeting"):
+    with pytest.raises(ReadError, match=r"^not a meeting"):
         corpus.read(real / "aarhus_sager-paa-vej_bilag.pdf")
 
 

@@ -16,7 +16,6 @@ from .conftest import FAST_ENV, HEALTH, fetch_killed_at, fill, invented
 from .portal import Fault
 
 
-
 def cli(*args, env=None):
     result = CliRunner().invoke(main, [str(a) for a in args], env={**FAST_ENV, **(env or {})})
     return result

@@ -7,6 +7,7 @@ import time
 from dataclasses import replace
 from datetime import date
 from email.utils import formatdate
+from itertools import pairwise
 
 import httpx
 import pytest
@@ -186,7 +187,7 @@ def test_zero_meetings_where_there_were_some_is_warned_about(portal, tmp_path):
 def test_the_delay_between_requests_measured_by_the_server(portal, tmp_path):
     fill(portal)
     run(portal, tmp_path, politeness=Politeness(delay=0.25, timeout=2.0, retries=0))
-    gaps = [b.at - a.at for a, b in zip(portal.requests, portal.requests[1:])]
+    gaps = [b.at - a.at for a, b in pairwise(portal.requests)]
     assert len(gaps) >= 6 and min(gaps) >= 0.24
 
 
@@ -210,7 +211,7 @@ def test_one_request_at_a_time_per_host(portal, tmp_path):
 
 
 def test_real_greve_meetings_are_served_and_saved(portal, tmp_path, shared_dir):
-    for n, path in enumerate(sorted((shared_dir / "real").glob("firstagenda_greve_*.json"))):
+    for path in sorted((shared_dir / "real").glob("firstagenda_greve_*.json")):
         data = json.loads(path.read_text("utf-8"))
         portal.add_meeting(data["Udvalg"]["Id"], data["Udvalg"]["Navn"], data["Id"], data, name=data["Moede"]["Navn"])
     report = run(portal, tmp_path)
@@ -256,5 +257,6 @@ def test_a_pdf_the_portal_fails_to_give_is_a_warning_and_the_meeting_is_kept(por
 
 def test_retry_after_as_an_http_date():
     assert _retry_after("7") == 7.0
-    assert 20 <= _retry_after(formatdate(time.time() + 30, usegmt=True)) <= 31
+    wait = _retry_after(formatdate(time.time() + 30, usegmt=True))
+    assert wait is not None and 20 <= wait <= 31
     assert _retry_after("soon") is None

@@ -46,7 +46,7 @@ def snapshot(index_dir) -> list[tuple]:
 
 
 def clean_build(folders: list[Path], target: Path) -> list[tuple]:
-    indexer.build(target, folders)
+    indexer.build(target, [*folders])
     return snapshot(target)
 
 
@@ -60,14 +60,20 @@ def wait_for(condition, what: str, deadline: float = DEADLINE):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+class FaultRun(subprocess.Popen):
+    """A referat run that reached a fault point; `at_fault` is the pid of the process that reached it."""
+
+    at_fault: int
+
+
 def start_at_fault(args: list[str], point: str, tmp_path: Path, action: str = "hang",
-                   env: dict | None = None) -> subprocess.Popen:
+                   env: dict | None = None) -> FaultRun:
     """Start `referat ARGS` and return once it has reached `point` (it is then still running); the pid of
     the process that reached it (the run or one of its workers) is `proc.at_fault`."""
     marker = tmp_path / f"reached-{point}-{time.monotonic_ns()}"
     full_env = {**os.environ, **(env or {}), "REFERAT_FAULT": point, "REFERAT_FAULT_MARKER": str(marker),
                 "REFERAT_FAULT_ACTION": action}
-    proc = subprocess.Popen([referat_command(), *args], env=full_env, stdout=subprocess.PIPE,
+    proc = FaultRun([referat_command(), *args], env=full_env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=_die_with_test)
     wait_for(lambda: marker.exists() or proc.poll() is not None, f"the run to reach {point}")
     assert marker.exists(), f"the run ended before {point}: {proc.communicate()}"

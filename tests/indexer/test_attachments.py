@@ -53,6 +53,7 @@ def test_a_word_only_in_a_bilag_finds_its_item_with_name_and_page(tmp_path):
         assert result.total == 1
         hit = result.hits[0]
         assert hit.title == "Genoptræning efter hofteoperation"
+        assert hit.attachment is not None
         assert hit.attachment["where"] == "Bilag 1 – Handleplan 2024, s. 2" and hit.attachment["only"]
         assert hit.attachment["matching"] == [{"number": 1, "label": "Bilag 1 – Handleplan 2024", "pages": [2, 3]}]
         assert "**tandplejen**" in hit.snippet
@@ -117,6 +118,7 @@ def test_a_scanned_bilag_is_read_through_ocr(tmp_path, ocr_cache, tesseract):
     indexer.build(tmp_path / "ix", [minutes])
     with search.open(tmp_path / "ix") as index:
         hit = index.search("tandplejen").hits[0]
+        assert hit.attachment is not None
         assert hit.title == "Genoptræning efter hofteoperation" and hit.attachment["page"] == 2
 
 
@@ -131,6 +133,7 @@ def test_a_real_bilag_named_by_a_meeting_is_its_items_attachment(tmp_path, share
     assert report.failed == [] and report.items == 2
     with search.open(tmp_path / "ix") as index:
         hit = index.search("Ankestyrelsens").hits[0]
+        assert hit.attachment is not None
         assert hit.title == "Genoptræning efter hofteoperation" and hit.attachment["page"] == 1
 
 
@@ -142,6 +145,7 @@ def test_a_bilag_alone_in_a_folder_is_a_document_of_its_own(tmp_path, shared_dir
     assert report.failed == [] and report.skipped == [] and report.items == 1
     with search.open(tmp_path / "ix") as index:
         hit = index.search("Ankestyrelsens").hits[0]
+        assert hit.attachment is not None
         assert hit.title == "aarhus_sager-paa-vej_bilag" and hit.attachment["page"] == 1
         assert index.source(hit.id).path.endswith("aarhus_sager-paa-vej_bilag.pdf")
 
@@ -162,6 +166,7 @@ def test_an_xml_exports_enclosure_is_linked_by_name_and_read_from_word(tmp_path)
     assert report.failed == [] and report.items == 2
     with search.open(tmp_path / "ix") as index:
         hit = index.search("Vestegnen").hits[0]
+        assert hit.attachment is not None
         assert hit.title == "Forebyggelsespakker. Status" and hit.attachment["where"] == "Bilag 1 – Statusnotat, s. 1"
 
 
@@ -183,4 +188,5 @@ def test_kill_9_while_a_new_scanned_bilag_is_read_leaves_the_index_then_the_next
     assert report.failed == [] and [p.rsplit("/", 1)[1] for p in report.added] == ["Bilag 2 - Høringssvar.pdf"]
     with search.open(ix) as index:
         hit = index.search("patientforeningen").hits[0]
+        assert hit.attachment is not None
         assert hit.title == "Genoptræning efter hofteoperation" and hit.attachment["where"].startswith("Bilag 2")

@@ -22,7 +22,7 @@ def test_shared_corpus_and_its_formats_are_four_meetings(tmp_path, shared_dir):
     stored = items(tmp_path / "ix")
     assert len(stored) == 45 and len({d["meeting"] for d in stored.values()}) == 4
     telekol = next(d for d in stored.values() if d["title"] == "TeleKol")
-    formats = sorted(source.format for source in unpack_sources(telekol))
+    formats = sorted(str(source.format) for source in unpack_sources(telekol))
     assert formats == ["html", "pdf", "txt", "txt"]
     pdf = next(source for source in unpack_sources(telekol) if source.format == "pdf")
     assert pdf.page and pdf.page > 1  # the page the item starts on

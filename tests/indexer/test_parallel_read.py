@@ -1,7 +1,7 @@
 """Big batches are parsed ahead in worker processes: the index, the failures and the progress are the
 same as when one process reads every file."""
-import os
 import importlib
+import os
 
 import corpus
 import indexer

@@ -118,7 +118,9 @@ def test_flat_postings_hold_exactly_whooshs_postings_of_every_text_term(tmp_path
                     postings.next()
                 assert found is not None, (fieldname, btext)
                 assert found[0].tolist() == ids and found[1].astype(float).tolist() == weights
-                _, counts, positions = flat_postings.positions(fieldname, btext)
+                kept = flat_postings.positions(fieldname, btext)
+                assert kept is not None, (fieldname, btext)
+                _, counts, positions = kept
                 assert counts.tolist() == [len(p) for p in expected]
                 assert positions.tolist() == [p for ps in expected for p in ps]
                 checked += 1
@@ -132,6 +134,7 @@ def test_a_term_whose_postings_do_not_fit_is_listed_and_left_to_whoosh(tmp_path)
     ix_dir = _write(tmp_path / "ix", lambda ix: Writer(ix, compound=False), [docs])
     ix = windex.open_dir(str(ix_dir))
     flat_postings = flat.open_flat(ix.storage, ix._read_toc().segments[0])
+    assert flat_postings is not None
     stem = ix.schema["sagsfremstilling"].analyzer("sjældenhed", mode="query")
     word = next(iter(stem)).text
     assert flat_postings.has("sagsfremstilling", word) and flat_postings.get("sagsfremstilling", word) is None

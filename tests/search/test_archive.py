@@ -33,7 +33,7 @@ def test_a_registered_municipal_archive_reads_as_that_municipality_s_committees(
     assert listed["total"] == len(rows) == 197 and sum(r["items"] for r in rows) == 2873
     assert all(r["files"] == 1 for r in rows), "no file merged into another's meeting"
     counts = Counter(r["body"] for r in rows)
-    items = Counter()
+    items: Counter[str] = Counter()
     for r in rows:
         items[r["body"]] += r["items"]
     assert {b: (counts[b], items[b]) for b in counts} == COMMITTEES

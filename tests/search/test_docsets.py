@@ -1,5 +1,6 @@
 """Result sets and ranking in numpy (search.docsets) agree with Whoosh's own matchers, phrases included,
 on an index of several segments with deleted items."""
+import numpy as np
 import pytest
 from whoosh import index as windex
 from whoosh.query import And, Or, Phrase, Term
@@ -32,6 +33,13 @@ def searcher(tmp_path_factory):
         yield s
 
 
+def _scores(sets: DocSets, searcher, query) -> tuple[np.ndarray, np.ndarray]:
+    """DocSets' scores of a query it computes itself (None would leave the query to Whoosh)."""
+    found = sets.scores(searcher, RANKING, query)
+    assert found is not None, query
+    return found
+
+
 def _stems(searcher, text: str) -> list[str]:
     return [t.text for t in searcher.schema["sagsfremstilling"].analyzer(text, mode="query")]
 
@@ -54,7 +62,7 @@ def test_a_phrase_finds_and_ranks_the_documents_whooshs_matcher_does(searcher, f
     sets = DocSets(searcher)
     whoosh_docs = sorted(searcher.docs_for_query(phrase))
     assert sets.docs(searcher, phrase).tolist() == whoosh_docs
-    ids, scores = sets.scores(searcher, RANKING, phrase)
+    ids, scores = _scores(sets, searcher, phrase)
     ranked = {hit.docnum: hit.score for hit in searcher.search(phrase, limit=None)}
     assert ids.tolist() == sorted(ranked)
     assert scores.tolist() == pytest.approx([ranked[d] for d in ids.tolist()], rel=1e-9)
@@ -69,7 +77,7 @@ def test_a_phrase_inside_a_query_tree_scores_as_whoosh_does(searcher):
     query = Or([And([Phrase("sagsfremstilling", _stems(searcher, "lægevagt pårørende"), boost=2.0),
                      Term("beslutning", _stems(searcher, "godkendt")[0])]),
                 Phrase("title", _stems(searcher, "status på demens"))])
-    ids, scores = DocSets(searcher).scores(searcher, RANKING, query)
+    ids, scores = _scores(DocSets(searcher), searcher, query)
     ranked = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
     assert ids.tolist() == sorted(ranked) and len(ranked) > 5
     assert scores.tolist() == pytest.approx([ranked[d] for d in ids.tolist()], rel=1e-9)
@@ -80,7 +88,7 @@ def test_a_graded_query_scores_as_its_whoosh_matcher_does(searcher):
     words = _stems(searcher, "demens lægevagt pårørende godkendt")
     query = MinimumMatch([Term("sagsfremstilling", w) for w in words], 2)
     sets = DocSets(searcher)
-    ids, scores = sets.scores(searcher, RANKING, query)
+    ids, scores = _scores(sets, searcher, query)
     live = sets.mask(sets.live)[ids]
     ids, scores = ids[live], scores[live]
     ranked = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
@@ -93,10 +101,10 @@ def test_one_word_in_several_fields_counts_its_best_field_whole_and_the_others_b
     fields = ["title", "sagsfremstilling", "beslutning"]
     terms = [Term(f, word, boost=2.0 if f == "title" else 1.0) for f in fields]
     sets = DocSets(searcher)
-    ids, scores = sets.scores(searcher, RANKING, Or(terms))
-    per_field = [dict(zip(*(a.tolist() for a in sets.scores(searcher, RANKING, term)))) for term in terms]
+    ids, scores = _scores(sets, searcher, Or(terms))
+    per_field = [dict(zip(*(a.tolist() for a in _scores(sets, searcher, term)), strict=True)) for term in terms]
     several = 0
-    for doc, score in zip(ids.tolist(), scores.tolist()):
+    for doc, score in zip(ids.tolist(), scores.tolist(), strict=True):
         found = [p[doc] for p in per_field if doc in p]
         several += len(found) > 1
         assert score == pytest.approx(max(found) + FIELD_TIEBREAK * (sum(found) - max(found)), rel=1e-9)

@@ -1,6 +1,7 @@
 """search.open(): one opened index serving many searches, from several threads, across new generations."""
 import shutil
 import threading
+from typing import Any
 
 import pytest
 
@@ -20,8 +21,9 @@ def own_index(tmp_path):
 
 def test_the_index_object_answers_like_run(sample_index):
     with search.open(sample_index) as ix:
-        for query, options in [("telekol", {}), ("*", {"cluster": "horsens"}), ("", {"year": "2023"}),
-                               ("børn OR lægevagten", {"limit": 2})]:
+        cases: list[tuple[str, dict[str, Any]]] = [
+            ("telekol", {}), ("*", {"cluster": "horsens"}), ("", {"year": "2023"}), ("børn OR lægevagten", {"limit": 2})]
+        for query, options in cases:
             assert ix.search(query, **options) == search.run(sample_index, query, **options)
         hit = ix.search("telekol").hits[0]
         assert ix.show(hit.id) == search.show(sample_index, hit.id)
@@ -65,7 +67,7 @@ def test_concurrent_searches_from_threads_agree_with_serial_ones(sample_index):
                 try:
                     if ix.search(q, limit=5) != expected[q]:
                         failures.append(q)
-                except Exception as exc:  # noqa: BLE001 - any error in a thread is a failure
+                except Exception as exc:
                     failures.append(repr(exc))
 
         threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]

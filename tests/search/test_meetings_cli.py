@@ -113,7 +113,7 @@ def test_meetings_list_with_filters_and_formats(index):
     tsv = invoke("meetings", "--index", index, "--from", "2024-01-01", "--format", "tsv").stdout.splitlines()
     header = tsv[0].split("\t")
     assert header[:3] == ["id", "date", "name"] and len(tsv) == 2
-    assert dict(zip(header, tsv[1].split("\t")))["versions"] == "referat"
+    assert dict(zip(header, tsv[1].split("\t"), strict=True))["versions"] == "referat"
     rows = invoke("meetings", "--index", index, "--year", "2024", "--format", "ndjson").stdout.splitlines()
     assert [json.loads(r)["date"] for r in rows] == ["2024-01-18"]
     bad = invoke("meetings", "--index", index, "--cluster", "nowhere")

@@ -102,6 +102,6 @@ def test_ctrl_c_ends_with_one_line_and_exit_130(tmp_path):
         time.sleep(0.02)
     assert proc.poll() is None, "the run ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == EXIT_INTERRUPTED, err
     assert err.strip().splitlines()[-1].startswith("referat: ") and "Traceback" not in err

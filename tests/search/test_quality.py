@@ -44,8 +44,8 @@ def table(indexes):
             off = {j.id: full[j.id] for j in mine}
         rows[feature] = (mean(full[j.id] for j in mine), mean(off.values()), len(mine))
     print("\nfeature      queries  nDCG@10 on  nDCG@10 off")
-    for feature, (on, off, n) in rows.items():
-        print(f"{feature:12} {n:7}  {on:10.3f}  {off:11.3f}")
+    for feature, (on, without, n) in rows.items():
+        print(f"{feature:12} {n:7}  {on:10.3f}  {without:11.3f}")
     print(f"{'all':12} {len(JUDGED):7}  {mean(full.values()):10.3f}")
     return rows, full
 

@@ -19,3 +19,12 @@ def test_the_package_exports_still_resolve_to_the_library():
              " callable(corpus.fetch.fetch), search.open.__module__, indexer.IndexLocked.__module__)")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["True", "True", "True", "True", "search.index", "indexer.lock"]
+
+
+def test_every_name_a_package_exports_is_declared_for_its_lazy_import():
+    """corpus.lazy reads each package's `if TYPE_CHECKING:` imports: every name of `__all__` resolves."""
+    probe = ("import corpus, corpus.fetch, indexer, search;"
+             "print([f'{p.__name__}.{n}' for p in (corpus, corpus.fetch, indexer, search) for n in p.__all__"
+             " if not hasattr(p, n)])")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -47,7 +47,8 @@ def server(index_dir: Path, *extra: str):
         deadline = time.monotonic() + READY_WITHIN_S
         while not answers(port):
             if proc.poll() is not None:
-                raise AssertionError(f"referat serve exited with {proc.returncode}: {proc.stderr.read()[-2000:]}")
+                said = proc.stderr.read()[-2000:] if proc.stderr else ""
+                raise AssertionError(f"referat serve exited with {proc.returncode}: {said}")
             if time.monotonic() > deadline:
                 raise AssertionError(f"referat serve did not answer within {READY_WITHIN_S} s")
             time.sleep(0.05)  # polling interval of the readiness check, not a wait for an event

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from . import atom
+from .atom import ATOM
 from .browser import chromium, require_chromium
 from .live import serving
-
-ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
@@ -129,10 +129,10 @@ def test_the_feed_link_gives_a_parsable_atom_feed(browser, base):
         feed = ET.fromstring(r.read())
     entries = feed.findall(f"{ATOM}entry")
     assert feed.tag == f"{ATOM}feed" and entries
-    dates = [e.find(f"{ATOM}updated").text for e in entries]
+    dates = [atom.text(e, "updated") for e in entries]
     assert dates == sorted(dates, reverse=True)
-    browser.get(entries[0].find(f"{ATOM}link").get("href"))
-    assert heading(browser) == entries[0].find(f"{ATOM}title").text
+    browser.get(atom.href(entries[0]))
+    assert heading(browser) == atom.text(entries[0], "title")
 
 
 def test_script_in_a_document_renders_as_text_and_never_runs(browser, base):

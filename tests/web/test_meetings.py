@@ -5,10 +5,16 @@ import re
 from pathlib import Path
 
 import search
-
 from search.web.public import public
 
 from .conftest import FOLLOW_UP_FILE, HOSTILE_FILE
+
+
+def _between(pattern: str, html: str) -> str:
+    """The first group of the pattern's match, which the page must have."""
+    found = re.search(pattern, html, re.DOTALL)
+    assert found is not None, pattern
+    return found.group(1)
 
 
 def hrefs(html: str, prefix: str) -> list[str]:
@@ -31,10 +37,10 @@ def test_item_page_shows_its_meeting_and_case_history(client):
     meeting_id = search.open(client.app.state.library.dir).show(first).meeting
     assert f'href="/meeting/{meeting_id}"' in html
     assert '<span aria-current="page">3. Telemedicin i hjemmeplejen</span>' in html
-    agenda = re.search(r'<ol class="meeting-items">(.*?)</ol>', html, re.DOTALL).group(1)
+    agenda = _between(r'<ol class="meeting-items">(.*?)</ol>', html)
     assert len(hrefs(agenda, "/item/")) == 2  # the other two items of that meeting
     # its case history: both appearances in date order, the other one linked
-    history = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.DOTALL).group(1)
+    history = _between(r'<ol class="timeline">(.*?)</ol>', html)
     assert hrefs(history, "/item/") == [f"/item/{second}"]
     dates = re.findall(r'<time datetime="([\d-]+)"', history)
     assert dates == ["2025-01-20", "2025-03-24"]
@@ -50,7 +56,9 @@ def test_an_item_of_no_case_has_no_history(client):
 def test_meeting_page_lists_its_agenda_with_outcomes(client):
     first, _ = telemedicine_items(client)
     ix = search.open(client.app.state.library.dir)
-    meeting = ix.meeting(ix.show(first).meeting)
+    meeting_id = ix.show(first).meeting
+    assert meeting_id is not None
+    meeting = ix.meeting(meeting_id)
     r = client.get(f"/meeting/{meeting.id}")
     assert r.status_code == 200
     assert hrefs(r.text, "/item/") == [f"/item/{entry.id}" for entry in meeting.items]

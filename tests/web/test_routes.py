@@ -12,12 +12,12 @@ from starlette.testclient import TestClient
 import indexer
 import search
 from search.web import create_app
-from search.web.public import public
 from search.web.params import MAX_LIMIT, MAX_QUERY_CHARS
+from search.web.public import public
 
+from . import atom
+from .atom import ATOM
 from .conftest import HOSTILE_FILE, HOSTILE_MEETING, make_corpus
-
-ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def hit_ids(html: str) -> list[str]:
@@ -176,16 +176,16 @@ def test_feed_is_atom_newest_first_with_links_to_items(client):
         assert root.find(f"{ATOM}{tag}") is not None, tag
     entries = root.findall(f"{ATOM}entry")
     assert len(entries) == search.open(client.app.state.library.dir).search("godkendt").total
-    updated = [e.find(f"{ATOM}updated").text for e in entries]
+    updated = [atom.text(e, "updated") for e in entries]
     assert updated == sorted(updated, reverse=True)
-    link = entries[0].find(f"{ATOM}link").get("href")
+    link = atom.href(entries[0])
     assert urlsplit(link).path.startswith("/item/") and client.get(urlsplit(link).path).status_code == 200
-    assert root.find(f"{ATOM}link[@rel='self']").get("href").endswith("/feed?q=godkendt")
+    assert atom.href(root, "link[@rel='self']").endswith("/feed?q=godkendt")
 
 
 def test_feed_escapes_document_text(client):
     root = ET.fromstring(client.get("/feed", params={"q": "hjemmeside"}).content)
-    titles = [e.find(f"{ATOM}title").text for e in root.findall(f"{ATOM}entry")]
+    titles = [atom.text(e, "title") for e in root.findall(f"{ATOM}entry")]
     assert "2. Hjemmeside med <script>alert('xss')</script> i teksten" in titles
 
 
@@ -229,7 +229,12 @@ def test_a_repeated_search_is_answered_from_memory_until_the_index_changes(tmp_p
         ix = app.state.library.index()
         calls = []
         original = ix.search
-        monkeypatch.setattr(ix, "search", lambda *a, **k: calls.append(a) or original(*a, **k))
+
+        def counted(*a, **k):
+            calls.append(a)
+            return original(*a, **k)
+
+        monkeypatch.setattr(ix, "search", counted)
         first = client.get("/", params={"q": "telemedicin"}).text
         assert client.get("/", params={"q": "telemedicin"}).text == first
         client.get("/feed", params={"q": "telemedicin"})
