@@ -122,14 +122,15 @@ def execute(index, request: Request) -> Result:
     def matching(query: Node) -> tuple[Node, Found]:
         """The query with its compounds, and the engine's answer: the page, the counts, the marks."""
         query = expanded(query)
-        keys = _highlight_words(query)[1]
-        within = {f"section:{name}": node for name, node in _section_nodes(query, section).items()}
+        terms = positive_terms(query)
+        keys = _highlight_words(terms)[1]
+        within = {f"section:{name}": node for name, node in _section_nodes(terms, section).items()}
         if ahead is not None:
             within["ahead"] = ahead
         return query, engine.find(Find(
             query, filters, sort=sort, start=first, count=request.limit,
             group=None if request.all_appearances else "case", ahead=ahead,
-            facets=(*(f.field for f in COLUMN_COUNTED), *(() if positive_terms(query) else ("section_mask",))),
+            facets=(*(f.field for f in COLUMN_COUNTED), *(() if terms else ("section_mask",))),
             within=within, marks={"ocr": Or(tuple(Term("ocr", k) for k in sorted(keys)))} if keys else {},
             every_word=isinstance(query, MinimumMatch)))
 
@@ -174,7 +175,8 @@ def execute(index, request: Request) -> Result:
     if ahead is not None and found.within.get("ahead"):
         notes.append(Message(f"the items of case {', '.join(parsed.case_numbers)} come first", "case_number",
                              number=", ".join(parsed.case_numbers)))
-    words = _highlight_words(query)
+    terms = positive_terms(query)
+    words = _highlight_words(terms)
     hits = []
     for found_hit in found.hits:
         stored = found_hit.document
@@ -184,7 +186,7 @@ def execute(index, request: Request) -> Result:
         hits.append(hit)
     if section:
         matched: dict[str, int] | None = {section: found.total} if found.total else {}
-    elif not positive_terms(query):
+    elif not terms:
         matched = None
     else:
         matched = {name[len("section:"):]: n for name, n in found.within.items() if name.startswith("section:")}
@@ -225,24 +227,24 @@ def _fields(section: str | None, features: frozenset[str] = FEATURES) -> list[st
     return list(SECTION_SCOPES.get(section, (section,)))
 
 
-def _section_nodes(query: Node, section: str | None) -> dict[str, Node]:
-    """Per section, the query words looked for there: how many matching items have one of them in that
+def _section_nodes(terms: list[tuple[str, str]], section: str | None) -> dict[str, Node]:
+    """Per section, the query's words (`terms`: tree.positive_terms) looked for there: how many matching items have one of them in that
     section is the section's count (items, not pages or fields, are counted). None with --section (every
     match is in it) or for a query without words (a listing, whose sections are those the items have)."""
     if section:
         return {}
     section_of = {f: name for name, scope in SECTION_SCOPES.items() for f in scope}
     by_section: dict[str, list[tuple[str, str]]] = {}
-    for fieldname, text in positive_terms(query):
+    for fieldname, text in terms:
         if fieldname in SECTION_FIELDS or fieldname in section_of:
             by_section.setdefault(section_of.get(fieldname, fieldname), []).append((fieldname, text))
     return {name: Or(tuple(Term(f, t) for f, t in dict.fromkeys(terms))) for name, terms in by_section.items()}
 
 
-def _highlight_words(query: Node) -> tuple[frozenset[str], frozenset[str]]:
+def _highlight_words(terms: list[tuple[str, str]]) -> tuple[frozenset[str], frozenset[str]]:
     """(terms of the stemmed fields, OCR keys of the `ocr` field) that the query looks for."""
     words, keys = set(), set()
-    for fieldname, text in positive_terms(query):
+    for fieldname, text in terms:
         (keys if fieldname == "ocr" else words).add(text)
     return frozenset(words), frozenset(keys)
 

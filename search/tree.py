@@ -149,7 +149,9 @@ def transform(node: Node, fn: Callable[[Node], Node]) -> Node:
     """Apply `fn` bottom-up: to the children first, then to the node rebuilt from them."""
     kids = children(node)
     if kids:
-        node = with_children(node, tuple(transform(k, fn) for k in kids))
+        new = tuple(transform(k, fn) for k in kids)
+        if any(a is not b for a, b in zip(new, kids)):  # an unchanged subtree is kept, not rebuilt
+            node = with_children(node, new)
     return fn(node)
 
 

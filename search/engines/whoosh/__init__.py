@@ -60,6 +60,7 @@ class WhooshEngine:
         self._lock = threading.Lock()
         self._whoosh = open_index(self.dir)
         self._generation = self._whoosh.latest_generation()
+        self._schema = self._whoosh.schema  # Whoosh reads its table of contents again on every `.schema`
         self._idle: list[_Slot] = []
         self._per_generation: dict[int, dict] = {}
         self._closed = False
@@ -68,7 +69,7 @@ class WhooshEngine:
     @property
     def schema(self):
         """The index's schema: its field analyzers are the analysis the index was made with."""
-        return self._whoosh.schema
+        return self._schema
 
     # -- generations and the pool ---------------------------------------------------------------
     def generation(self) -> int:
@@ -81,6 +82,7 @@ class WhooshEngine:
         whoosh_ix = open_index(self.dir)  # re-checks the schema version of what is there now
         with self._lock:
             self._whoosh, self._generation = whoosh_ix, whoosh_ix.latest_generation()
+            self._schema = whoosh_ix.schema
             self._per_generation = {g: v for g, v in self._per_generation.items() if g >= self._generation - 1}
         return True
 
