@@ -48,21 +48,21 @@ def default_index_dir() -> Path:
 
 
 def has_index(index_dir: str | os.PathLike) -> bool:
-    """Whether an index is there at all (damaged or not): its engine's files (Whoosh's table of
-    contents), or a meta file that names an engine holding them elsewhere."""
+    """Whether an index is there at all (damaged or not): the files of the engine in the folder
+    (Whoosh's table of contents), or a meta file that names an engine keeping them elsewhere (a cluster
+    is not asked: whether it still holds them is for opening the index to say)."""
     path = Path(index_dir)
     if not path.is_dir():
         return False
-    from .engine import EngineConfig, open_write_engine
+    from .engine import DEFAULT_ENGINE, EngineConfig, open_write_engine
 
     try:
         config = EngineConfig.from_json(json.loads((path / META_FILE).read_text("utf-8")).get("engine"))
     except (OSError, ValueError, AttributeError, TypeError):
         config = EngineConfig()
-    try:
-        return open_write_engine(path, config).exists()
-    except ValueError:  # an engine this referat does not know: the index is there, unusable
+    if config.name != DEFAULT_ENGINE:
         return True
+    return open_write_engine(path, config).exists()
 
 
 def meta_problem(index_dir: str | os.PathLike) -> str | None:

@@ -163,3 +163,17 @@ def test_the_field_table_declares_every_field_of_the_whoosh_schema_and_the_ranki
     assert {f.name for f in FIELDS if f.stored or f.kind == "stored"} == {n for n in schema.names() if schema[n].stored}
     assert {f.name for f in FIELDS if f.column} == {n for n in schema.names() if schema[n].column_type}
     assert {f.name: f.boost for f in FIELDS if f.boost != 1.0} == FIELD_BOOSTS
+
+
+def test_an_index_whose_meta_file_names_an_engine_elsewhere_is_an_index_without_asking_it(tmp_path):
+    """`has_index` never asks a cluster (a run must not hang on one that is down to learn whether to
+    build or reindex): the meta file's record says an index is there; opening it says the rest."""
+    from indexer.store import has_index
+
+    ix = tmp_path / "ix"
+    ix.mkdir()
+    assert not has_index(ix)
+    (ix / "referat.json").write_text(json.dumps({"schema": 13, "engine": {"name": "nowhere", "url": "http://x"}}))
+    assert has_index(ix)
+    result = CliRunner().invoke(main, ["reindex", "--index", str(ix)])
+    assert result.exit_code == 2 and "unknown engine 'nowhere'" in result.stderr
