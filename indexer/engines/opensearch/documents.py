@@ -40,7 +40,7 @@ def layers(positions: list[list[str]]) -> tuple[str, list[str]]:
 def source(document: dict) -> dict:
     """The OpenSearch document of one item (the fields of indexer.schema, as indexer.build makes them)."""
     roles, analyzers = field_roles(), _analyzers()
-    out: dict = {STORED: {k: v for k, v in document.items() if k in stored_fields()}}
+    out: dict = {STORED: {k: v for k, v in document.items() if k in stored_fields() and v is not None}}
     if "_boost" in document:
         out[BOOST] = document["_boost"]
     for name, value in document.items():
