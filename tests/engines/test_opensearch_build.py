@@ -53,7 +53,7 @@ def _killed_at(process, marker: Path, point: str) -> None:
 
 
 def _run(process) -> None:
-    out, err = process.communicate(timeout=300)
+    _, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
 
 

@@ -144,8 +144,11 @@ def test_a_node_stopped_under_search_load_loses_nothing(own_cluster, tmp_path):
                 t.join(timeout=DEADLINE)
         assert wrong == [] and answered() >= 2 * REQUESTS_PER_PHASE
         subprocess.run(["bash", str(SCRIPT), "start-node", "1"], env=env, check=True, timeout=DEADLINE)
-        _until(lambda: (lambda h: h["status"] == "green" and h["number_of_nodes"] == 2)(
-            _health(urls[1], wait_for_status="green", timeout="1s")), "green with both nodes again")
+        def both_green() -> bool:
+            health = _health(urls[1], wait_for_status="green", timeout="1s")
+            return health["status"] == "green" and health["number_of_nodes"] == 2
+
+        _until(both_green, "green with both nodes again")
         assert os_engine.doc_count() == len(docs)
         assert sorted(d["id"] for d in os_engine.all_documents()) == sorted(d["id"] for d in docs)
     finally:

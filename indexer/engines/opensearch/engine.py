@@ -28,8 +28,9 @@ from opensearchpy.helpers import scan
 from corpus import faults
 
 from ...engine import EngineConfig
-from .client import connect
-from .documents import source
+from ...schema import SCHEMA_VERSION
+from .client import ClusterError, connect, guarded
+from .documents import index_terms, source
 from .mapping import STORED, mapping, settings
 
 BULK_DOCS = 500  # items per bulk request
@@ -38,7 +39,7 @@ TERMS_PER_QUERY = 1000
 _GENERATION = re.compile(r"-g(\d{6,})$")
 
 
-class WriteFailed(Exception):
+class WriteFailed(ClusterError):
     """The cluster refused a write (the message says which item and why); nothing was committed."""
 
 
@@ -60,6 +61,7 @@ class OpenSearchWriteEngine:
         self.config = config
         self.alias = index_name(index_dir, config)
         self.client = client or connect(config)
+        self.where = f"OpenSearch at {config.url or 'http://127.0.0.1:9200'}, index {self.alias}"
         self._fresh = False  # the next writer starts from an empty index (create() on an existing one)
 
     # -- the generations -----------------------------------------------------------------------
@@ -77,6 +79,7 @@ class OpenSearchWriteEngine:
                 out[int(m.group(1))] = (name, self.alias in info.get("aliases", {}))
         return out
 
+    @guarded
     def _live(self) -> str | None:
         """The physical index the alias points to, None before the first `create()`."""
         try:
@@ -84,9 +87,11 @@ class OpenSearchWriteEngine:
         except NotFoundError:
             return None
 
+    @guarded
     def exists(self) -> bool:
         return self._live() is not None
 
+    @guarded
     def generation(self) -> int:
         """The committed generation: the `_meta` its commit wrote into the live index (0 without one)."""
         live = self._live()
@@ -102,6 +107,7 @@ class OpenSearchWriteEngine:
             replicas = 1 if self.client.cluster.health()["number_of_data_nodes"] >= 2 else 0
         return settings(shards, replicas)
 
+    @guarded
     def create(self) -> None:
         """A first index: an empty generation 0 under the alias. Over an existing one (a rebuild): the
         next writer starts empty, and its commit replaces the live index whole."""
@@ -110,7 +116,7 @@ class OpenSearchWriteEngine:
             return
         self._drop_debris(keep=())
         name = self.physical(0)
-        self.client.indices.create(index=name, body={"settings": self._index_settings(), "mappings": mapping(0)})
+        self.client.indices.create(index=name, body={"settings": self._index_settings(), "mappings": mapping(0, SCHEMA_VERSION)})
         self.client.indices.put_settings(index=name, body={"index.blocks.write": True})
         self.client.indices.update_aliases(body={"actions": [{"add": {"index": name, "alias": self.alias}}]})
 
@@ -122,6 +128,7 @@ class OpenSearchWriteEngine:
                 self.client.indices.delete(index=name, ignore_unavailable=True)
 
     @contextmanager
+    @guarded
     def writer(self, batch_files: int = 0) -> Iterator[OpenSearchGeneration]:
         live = self._live()
         if live is None:
@@ -133,7 +140,7 @@ class OpenSearchWriteEngine:
         index_settings = self._index_settings()
         if self._fresh:
             self.client.indices.create(index=target, body={"settings": index_settings,
-                                                           "mappings": mapping(committed)})
+                                                           "mappings": mapping(committed, SCHEMA_VERSION)})
         else:
             self.client.indices.clone(index=live, target=target, wait_for_active_shards=1, body={
                 "settings": {"index.blocks.write": False,
@@ -147,14 +154,16 @@ class OpenSearchWriteEngine:
         self._fresh = False
 
     # -- reading ---------------------------------------------------------------------------------
+    @guarded
     def documents(self, field: str, values: Iterable[str]) -> list[dict]:
-        wanted = [v.lower() if field == "case_numbers" else v for v in values]
+        wanted = [term for value in values for term in index_terms(field, value)]
         found = []
         for start in range(0, len(wanted), TERMS_PER_QUERY):
             query = {"query": {"terms": {field: wanted[start:start + TERMS_PER_QUERY]}}}
             found += [hit["_source"][STORED] for hit in self._scan(query)]
         return found
 
+    @guarded
     def all_documents(self) -> Iterator[dict]:
         for hit in self._scan({"query": {"match_all": {}}}):
             yield hit["_source"][STORED]
@@ -164,6 +173,7 @@ class OpenSearchWriteEngine:
         return scan(self.client, index=index or self.alias, query=query, size=1000, _source_includes=[STORED],
                     preserve_order=False)
 
+    @guarded
     def doc_count(self) -> int:
         return int(self.client.count(index=self.alias)["count"])
 
@@ -176,11 +186,13 @@ class OpenSearchGeneration:
 
     def __init__(self, engine: OpenSearchWriteEngine, index: str, number: int, live: str):
         self.engine, self.client, self.index, self.number, self.live = engine, engine.client, index, number, live
+        self.where = engine.where
         self.committed = False
         self._actions: list[dict | str] = []
         self._bytes = 0
         self._added: dict[str, str] = {}  # item id -> meeting, of the items this generation wrote
 
+    @guarded
     def delete_meeting(self, meeting_id: str) -> None:
         """The meeting's items of the committed generation (a search of this index, whose own writes are
         not refreshed yet) and those this generation added; not an item since added to another meeting."""
@@ -193,6 +205,7 @@ class OpenSearchGeneration:
             self._added.pop(item_id, None)
             self._queue({"delete": {"_index": self.index, "_id": item_id}}, None)
 
+    @guarded
     def add(self, document: dict) -> None:
         self._added[document["id"]] = document.get("meeting", "")
         self._queue({"index": {"_index": self.index, "_id": document["id"]}}, source(document))
@@ -220,12 +233,13 @@ class OpenSearchGeneration:
                                       f"{reason.get('type', '')} {reason.get('reason', reason)}".strip())
         faults.point("opensearch-bulk")
 
+    @guarded
     def commit(self) -> int:
         """Refresh, record the generation in `_meta`, block writes, move the alias (the commit itself),
         then delete the generations before the previous one."""
         self._flush()
         self.client.indices.refresh(index=self.index)
-        self.client.indices.put_mapping(index=self.index, body={"_meta": mapping(self.number)["_meta"]})
+        self.client.indices.put_mapping(index=self.index, body={"_meta": mapping(self.number, SCHEMA_VERSION)["_meta"]})
         self.client.indices.put_settings(index=self.index, body={"index.blocks.write": True})
         faults.point("opensearch-flip")
         alias = self.engine.alias
