@@ -102,6 +102,30 @@ def test_delete_and_reindex_a_meeting(os_engine, corpus_docs, tmp_path):
     assert os_engine.doc_count() == 15 and os_engine.generation() == 3
 
 
+def test_deletes_and_adds_of_one_generation_apply_in_their_order(os_engine, corpus_docs):
+    """An item moved to another meeting survives its old meeting's delete; one added and then deleted
+    with its meeting is gone; a meeting deleted in one bulk and written again in a later one is whole."""
+    write_generation(os_engine, corpus_docs)
+    meetings = by_meeting(corpus_docs)
+    a, b, c = list(meetings)[:3]
+    moved = {**meetings[a][0], "meeting": b}
+    with os_engine.writer(1) as writer:
+        writer.delete_meeting(a)
+        writer.add(moved)
+        writer.add({**meetings[c][0], "id": "added-then-deleted"})
+        writer.delete_meeting(c)
+        writer._flush()  # a bulk boundary between the delete and the meeting written again
+        for doc in meetings[c]:
+            writer.add(doc)
+        writer.commit()
+    assert [d["id"] for d in os_engine.documents("meeting", [a])] == []
+    assert sorted(d["id"] for d in os_engine.documents("meeting", [b])) == sorted(
+        [moved["id"], *(d["id"] for d in meetings[b])])
+    assert sorted(d["id"] for d in os_engine.documents("meeting", [c])) == sorted(d["id"] for d in meetings[c])
+    assert os_engine.documents("id", ["added-then-deleted"]) == []
+    assert os_engine.doc_count() == 18 - 3 + 1
+
+
 def _termvector_slots(os_engine, document: dict, field: str) -> tuple[list[list[str]], list[str]]:
     """(terms per position as OpenSearch indexed them: the field's, then its stack's aligned one; the
     stack's overflow terms), from the term vectors of `document` analysed by the live index."""

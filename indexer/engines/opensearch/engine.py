@@ -138,12 +138,13 @@ class OpenSearchWriteEngine:
         self._drop_debris(keep=(live, previous))
         target = self.physical(committed + 1)
         index_settings = self._index_settings()
+        writing = {"index.refresh_interval": -1}  # nothing refreshed until the commit
         if self._fresh:
-            self.client.indices.create(index=target, body={"settings": index_settings,
+            self.client.indices.create(index=target, body={"settings": {**index_settings, **writing},
                                                            "mappings": mapping(committed, SCHEMA_VERSION)})
         else:
             self.client.indices.clone(index=live, target=target, wait_for_active_shards=1, body={
-                "settings": {"index.blocks.write": False,
+                "settings": {"index.blocks.write": False, **writing,
                              "index.number_of_replicas": index_settings["number_of_replicas"]}})
         generation = OpenSearchGeneration(self, target, committed + 1, live)
         try:
@@ -191,19 +192,16 @@ class OpenSearchGeneration:
         self._actions: list[dict | str] = []
         self._bytes = 0
         self._added: dict[str, str] = {}  # item id -> meeting, of the items this generation wrote
+        self._doomed: set[str] = set()  # meetings whose committed items are deleted at the next bulk
 
     @guarded
     def delete_meeting(self, meeting_id: str) -> None:
-        """The meeting's items of the committed generation (a search of this index, whose own writes are
-        not refreshed yet) and those this generation added; not an item since added to another meeting."""
-        query = {"query": {"term": {"meeting": meeting_id}}, "_source": False}
-        ids = {hit["_id"] for hit in scan(self.client, index=self.index, query=query, size=1000)}
-        ids |= {i for i, m in self._added.items() if m == meeting_id}
-        for item_id in sorted(ids):
-            if self._added.get(item_id, meeting_id) != meeting_id:
-                continue
-            self._added.pop(item_id, None)
+        """The items this generation added to the meeting go now; its committed items are looked up for
+        many meetings at once, at the next bulk (one search instead of one per meeting)."""
+        for item_id in [i for i, m in self._added.items() if m == meeting_id]:
+            del self._added[item_id]
             self._queue({"delete": {"_index": self.index, "_id": item_id}}, None)
+        self._doomed.add(meeting_id)
 
     @guarded
     def add(self, document: dict) -> None:
@@ -219,10 +217,24 @@ class OpenSearchGeneration:
         if len(self._actions) >= 2 * BULK_DOCS or self._bytes >= BULK_BYTES:
             self._flush()
 
+    def _committed_deletes(self) -> list[dict]:
+        """Deletes of the doomed meetings' committed items (this index's refreshed state: its clone's,
+        refreshes being off while it is written), but of none this generation wrote since: an item
+        added again, to its meeting or another, is replaced by that write."""
+        doomed, self._doomed = sorted(self._doomed), set()
+        deletes = []
+        for start in range(0, len(doomed), TERMS_PER_QUERY):
+            query = {"query": {"terms": {"meeting": doomed[start:start + TERMS_PER_QUERY]}}, "_source": False}
+            deletes += [{"delete": {"_index": self.index, "_id": hit["_id"]}}
+                        for hit in scan(self.client, index=self.index, query=query, size=5000)
+                        if hit["_id"] not in self._added]
+        return deletes
+
     def _flush(self) -> None:
-        if not self._actions:
+        deletes = self._committed_deletes() if self._doomed else []
+        if not self._actions and not deletes:
             return
-        actions, self._actions, self._bytes = self._actions, [], 0
+        actions, self._actions, self._bytes = [*deletes, *self._actions], [], 0
         response = self.client.bulk(body=actions)
         if response.get("errors"):
             for entry in response["items"]:
@@ -240,7 +252,8 @@ class OpenSearchGeneration:
         self._flush()
         self.client.indices.refresh(index=self.index)
         self.client.indices.put_mapping(index=self.index, body={"_meta": mapping(self.number, SCHEMA_VERSION)["_meta"]})
-        self.client.indices.put_settings(index=self.index, body={"index.blocks.write": True})
+        self.client.indices.put_settings(index=self.index, body={"index.blocks.write": True,
+                                                                 "index.refresh_interval": None})
         faults.point("opensearch-flip")
         alias = self.engine.alias
         self.client.indices.update_aliases(body={"actions": [
