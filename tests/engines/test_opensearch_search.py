@@ -193,3 +193,109 @@ def test_ranked_questions_find_and_rank_as_whoosh(engine, reference, name):
     assert want.total, "the question must match something to compare"
     assert got.total == want.total and got.facets == want.facets
     same_ranking(got, want)
+
+
+UNRANKED = {
+    "every item": Every(),
+    "not a word": Not(word("borg")),
+    "a prefix": Or(tuple(Prefix(f, "hjemmepl") for f in TEXT)),
+    "an exact form": Exact(word("godkend"), "godkendt"),
+    "a word in a date range": And((word("udskriv"), Range("date", "2023-02-20", "2023-12-31"))),
+}
+
+
+@pytest.mark.parametrize("sort", ["-date", "date"])
+@pytest.mark.parametrize("name", [*UNRANKED, *RANKED])
+def test_sorted_by_date_the_same_items_in_the_same_order_and_pages(engine, reference, name, sort):
+    query = {**UNRANKED, **RANKED}[name]
+    for start in (0, 3):
+        find = Find(query, sort=sort, start=start, count=4, facets=FACETS)
+        got, want = engine.find(find), reference.find(find)
+        assert (got.total, ids(got), got.facets) == (want.total, ids(want), want.facets)
+        assert all(h.score is None for h in got.hits)
+
+
+def test_an_exact_form_is_the_form_as_written(engine):
+    decided = engine.find(Find(Exact(word("godkend"), "godkendt"), sort="-date", count=100))
+    stemmed = engine.find(Find(word("godkend"), sort="-date", count=100))
+    assert 0 < decided.total < stemmed.total
+    assert all("godkendt" in (h.document["title"] + str(h.document.get("content"))).lower() for h in decided.hits)
+
+
+def test_filters_match_without_ranking_and_facets_count_every_match(engine, reference):
+    year = Range("year", 2023, 2023)
+    find = Find(word("borg"), filters=(year,), count=3, facets=FACETS)
+    got, want = engine.find(find), reference.find(find)
+    assert got.total == want.total and got.facets == want.facets
+    assert [h.score for h in got.hits] == pytest.approx([h.score for h in engine.find(
+        Find(word("borg"), count=50)).hits if h.document.get("year") == 2023][:3], rel=1e-6)
+    assert set(got.facets["year"]) == {"2023"}
+
+
+def test_within_counts_and_marks_on_the_page(engine, reference):
+    marks = {"decided": word("godkend"), "council": Term("body", "Byråd")}
+    within = {"council": Term("body", "Byråd"), "2023": Range("year", 2023, 2023)}
+    find = Find(word("genoptraening"), count=10, within=within, marks=marks)
+    got, want = engine.find(find), reference.find(find)
+    assert got.within == want.within and got.within["council"] > 0
+    assert {h.document["id"]: h.marks for h in got.hits} == {h.document["id"]: h.marks for h in want.hits}
+    assert any("council" in h.marks for h in got.hits)
+
+
+def test_totals_alone_and_whether_some_match_has_every_word(engine, reference):
+    graded = MinimumMatch((word("hjemmeplej"), word("sygefravae"), word("demens")), 2)
+    find = Find(graded, hits=False, every_word=True, facets=("body",))
+    got, want = engine.find(find), reference.find(find)
+    assert got.hits == [] and (got.total, got.facets, got.every_word) == (want.total, want.facets, want.every_word)
+    assert got.every_word is False and got.total > 0
+    both = MinimumMatch((word("hjemmeplej"), word("sygefravae")), 1)
+    assert engine.find(Find(both, hits=False, every_word=True)).every_word is True
+
+
+GROUPED = {"relevance": word("genoptraening"), "-date": Or((word("genoptraening"), word("hjemmeplej"), word("demens")))}
+
+
+@pytest.mark.parametrize("sort", ["relevance", "-date"])
+def test_one_hit_per_case_the_newest_shown_members_listed(engine, reference, sort):
+    pages, start = [], 0
+    while True:
+        find = Find(GROUPED[sort], sort=sort, start=start, count=2, group="case", facets=("body",))
+        got, want = engine.find(find), reference.find(find)
+        assert (got.total, got.groups, got.facets) == (want.total, want.groups, want.facets)
+        assert [[m["id"] for m in h.members] for h in got.hits] == [[m["id"] for m in h.members] for h in want.hits]
+        assert ids(got) == ids(want)
+        if not got.hits:
+            break
+        pages += got.hits
+        start += 2
+    travelled = [h for h in pages if len(h.members) == 3]
+    assert travelled and all(h.document["body"] == "Byråd" for h in travelled), "the newest appearance is shown"
+    shown = [m["id"] for h in pages for m in h.members]
+    assert len(pages) == got.groups and len(shown) == len(set(shown)) == got.total
+
+
+def test_ahead_ranks_its_matches_first(engine, reference):
+    ahead = Term("case_numbers", "23-001122")
+    query = Or((word("udskriv"), word("demens")))
+    plain = engine.find(Find(query, count=3))
+    assert "23-001122" not in plain.hits[0].document.get("case_numbers", ""), "ahead must change the order"
+    for group in (None, "case"):
+        find = Find(query, ahead=ahead, count=3, group=group)
+        got, want = engine.find(find), reference.find(find)
+        assert ids(got) == ids(want) and got.total == want.total
+        assert "23-001122" in got.hits[0].document.get("case_numbers", "")
+    later = Find(query, ahead=ahead, start=2, count=3)
+    assert ids(engine.find(later)) == ids(reference.find(later))
+
+
+def test_values_and_term_lookups(engine, reference, twin_indexes):
+    with search.open(twin_indexes[0]) as index, index._slot() as slot:
+        docsets, searcher = index.docsets(slot), slot.searcher
+        assert engine.values("body") == sorted(index.known_values(slot, "body"))
+        for field, term in (("title", "genoptraening"), ("beslutning", "godkend"), ("title", "nowhere")):
+            assert engine.doc_frequency(field, term) == len(docsets.docs(searcher, wq.Term(field, term)))
+            assert engine.has_term(field, term) == (term != "nowhere")
+        assert engine.doc_count() == searcher.doc_count()
+    assert {d["id"] for d in engine.documents("case", ["23-003344"])} == \
+        {h.document["id"] for h in reference.find(Find(Term("case", "23-003344"), sort="date", count=10)).hits}
+    assert len(list(engine.all_documents())) == engine.doc_count()

@@ -356,7 +356,7 @@ class OpenSearchEngine:
         if cases:
             having = {"terms": {searched(field): cases}}
             whole = [{"bool": {"must": [q], "filter": [having]}} for q in parts]
-            for r in self._page(whole, sort, rescore, 0, self._counts(whole[-1:])[0] * len(whole) or 1):
+            for r in self._page(whole, sort, rescore, 0, sum(self._counts(whole))):
                 members_of.setdefault(r.document.get(field), []).append(r)
         hits = []
         for m in page:
