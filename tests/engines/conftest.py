@@ -93,11 +93,13 @@ def opensearch_document(doc: dict, schema) -> dict:
     return {**stored, SEARCHED: searched}
 
 
-def load_opensearch(url: str, index: str, documents: list[dict], schema) -> None:
-    """One bulk request, the generation marker set to 1, refreshed: what a first build leaves."""
+def load_opensearch(url: str, index: str, documents: list[dict], schema, generation: int = 1) -> None:
+    """One bulk request, the generation marker set, refreshed: what a build leaves (the first one
+    makes the index)."""
     client = httpx.Client(base_url=url, timeout=60.0)
-    answer = client.put(f"/{index}", json=opensearch_mapping())
-    assert answer.status_code == 200, answer.text
+    if generation == 1:
+        answer = client.put(f"/{index}", json=opensearch_mapping())
+        assert answer.status_code == 200, answer.text
     lines = []
     for doc in documents:
         lines += [json.dumps({"index": {"_index": index, "_id": doc["id"]}}),
@@ -105,7 +107,7 @@ def load_opensearch(url: str, index: str, documents: list[dict], schema) -> None
     answer = client.post("/_bulk", content=("\n".join(lines) + "\n").encode("utf-8"),
                          headers={"Content-Type": "application/x-ndjson"}, params={"refresh": "true"})
     assert answer.status_code == 200 and not answer.json()["errors"], answer.text[:500]
-    assert client.put(f"/{index}/_mapping", json={"_meta": {"generation": 1}}).status_code == 200
+    assert client.put(f"/{index}/_mapping", json={"_meta": {"generation": generation}}).status_code == 200
     client.close()
 
 
@@ -113,7 +115,7 @@ def drop_index(url: str, index: str) -> None:
     httpx.delete(f"{url}/{index}", timeout=30.0)
 
 
-def built_twice(folder: Path, sources: list[Path], url: str, index: str) -> Path:
+def built_twice(folder: Path, sources: list[Path], url: str, index: str, generation: int = 1) -> Path:
     """indexer.build of `sources` into `folder` (Whoosh), and the documents it wrote into `index`."""
     import importlib
 
@@ -134,7 +136,7 @@ def built_twice(folder: Path, sources: list[Path], url: str, index: str) -> Path
         patch.setattr(build, "merged_documents", capture)
         report = indexer.build(folder, sources)
     assert not report.failed, report.failed
-    load_opensearch(url, index, written, build_schema())
+    load_opensearch(url, index, written, build_schema(), generation)
     return folder
 
 

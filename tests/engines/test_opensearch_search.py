@@ -299,3 +299,29 @@ def test_values_and_term_lookups(engine, reference, twin_indexes):
     assert {d["id"] for d in engine.documents("case", ["23-003344"])} == \
         {h.document["id"] for h in reference.find(Find(Term("case", "23-003344"), sort="date", count=10)).hits}
     assert len(list(engine.all_documents())) == engine.doc_count()
+
+
+def test_refresh_follows_the_generation_marker(tmp_path, opensearch_url):
+    """Term statistics are counted once per generation; refresh() moves to a newer one when the writer
+    has committed it, and only then do counts change."""
+    from indexer.engine import EngineConfig
+    from search.engines import open_engine
+    from tests.engines.conftest import built_twice, drop_index
+    from tests.firstagenda import write_meeting
+
+    index = f"osr-test-refresh-{tmp_path.name[-8:].lower()}"
+    write_meeting(tmp_path / "a" / "1.json", "Byråd", "2024-01-10", [("1", "Genoptræning i eget hjem", "", "Godkendt.")])
+    write_meeting(tmp_path / "b" / "2.json", "Byråd", "2024-02-14", [("1", "Genoptræning på center", "", "Godkendt.")])
+    try:
+        built_twice(tmp_path / "ix1", [tmp_path / "a"], opensearch_url, index)
+        engine = open_engine(tmp_path / "ix1", EngineConfig("opensearch", opensearch_url, index))
+        assert engine.generation() == 1 and engine.refresh() is True and engine.refresh() is False
+        assert engine.doc_frequency("title", "genoptraening") == 1
+        built_twice(tmp_path / "ix2", [tmp_path / "b"], opensearch_url, index, generation=2)
+        assert engine.doc_frequency("title", "genoptraening") == 1, "counted once per generation"
+        assert engine.refresh() is True and engine.generation() == 2
+        assert engine.doc_frequency("title", "genoptraening") == 2
+        assert engine.find(Find(word("genoptraening"))).total == 2
+        engine.close()
+    finally:
+        drop_index(opensearch_url, index)
