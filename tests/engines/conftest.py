@@ -26,7 +26,8 @@ ROUTE = (("Social- og Sundhedsudvalget", "2023-02-15"), ("Økonomiudvalget", "20
          ("Byråd", "2023-03-13"))
 CASES = (("Genoptræning efter udskrivelse fra hospitalet", "23-001122", "Anbefales med tilføjelse om genoptræning."),
          ("Demensvenlig plejebolig i Karlslunde", "23-003344", "Godkendt."),
-         ("Rehabilitering og hjemmepleje: ny kvalitetsstandard", "23-005566", "Kvalitetsstandarden for hjemmepleje godkendes."))
+         ("Rehabilitering og hjemmepleje: ny kvalitetsstandard", "23-005566",
+          "Kvalitetsstandarden for hjemmepleje godkendes."))
 
 
 def _committee_meetings(folder: Path) -> None:
@@ -57,8 +58,15 @@ def opensearch_url() -> str:
 def opensearch_mapping(shards: int = 2, replicas: int = 1) -> dict:
     """The index layout of search.engines.opensearch.layout: Whoosh's BM25 parameters, text fields of
     whitespace-separated analysed terms, keywords, numbers; stored fields kept in _source unindexed."""
-    from search.engines.opensearch.layout import (BM25_B, BM25_K1, KEYWORD_FIELDS, NUMBER_FIELDS, SEARCHED,
-                                                  SIMILARITY, TEXT_FIELDS)
+    from search.engines.opensearch.layout import (
+        BM25_B,
+        BM25_K1,
+        KEYWORD_FIELDS,
+        NUMBER_FIELDS,
+        SEARCHED,
+        SIMILARITY,
+        TEXT_FIELDS,
+    )
 
     searched = {name: {"type": "text", "analyzer": "whitespace", "similarity": SIMILARITY} for name in TEXT_FIELDS}
     searched.update({name: {"type": "keyword"} for name in KEYWORD_FIELDS})

@@ -7,6 +7,8 @@ Find with today's Whoosh path (search.docsets over search.open's searcher).
 """
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 from whoosh import query as wq
@@ -18,8 +20,22 @@ from search.exact import ExactForm
 from search.expand import MinimumMatch as WhooshMinimumMatch
 from search.grouping import group_page, newest
 from search.query import FIELD_BOOSTS, FIELD_TIEBREAK
-from search.tree import (And, AndNot, DisMax, Every, Exact, MinimumMatch, Node, Not, Nothing, Or, Phrase, Prefix,
-                         Range, Term)
+from search.tree import (
+    And,
+    AndNot,
+    DisMax,
+    Every,
+    Exact,
+    MinimumMatch,
+    Node,
+    Not,
+    Nothing,
+    Or,
+    Phrase,
+    Prefix,
+    Range,
+    Term,
+)
 
 TEXT = ("title", "indstilling", "sagsfremstilling", "beslutning", "tekst", "referat", "bilag")
 
@@ -95,7 +111,7 @@ class WhooshToday:
                 keep = docsets.mask(docs)[ids]
                 ids, score = ids[keep], score[keep]
             best = np.lexsort((ids, -score))
-            order, scores = ids[best], dict(zip(ids[best].tolist(), score[best].tolist()))
+            order, scores = ids[best], dict(zip(ids[best].tolist(), score[best].tolist(), strict=True))
         else:
             order, scores = docsets.by_date(searcher, docs, newest_first=find.sort == "-date"), {}
         if find.ahead is not None:
@@ -166,7 +182,7 @@ def same_ranking(got: Found, want: Found, close: float = 0.05) -> None:
     assert sorted(ids(got)) == sorted(ids(want)) or len(want.hits) == len(got.hits)
     wanted = ranked(want)
     position = {i: n for n, (i, _) in enumerate(ranked(got))}
-    for (a, sa), (b, sb) in zip(wanted, wanted[1:]):
+    for (a, sa), (b, sb) in pairwise(wanted):
         if a in position and b in position and sa - sb > close * max(abs(sa), 1e-9):
             assert position[a] < position[b], f"{a} ({sa:.3f}) should rank before {b} ({sb:.3f})"
 
@@ -310,7 +326,8 @@ def test_refresh_follows_the_generation_marker(tmp_path, opensearch_url):
     from tests.firstagenda import write_meeting
 
     index = f"osr-test-refresh-{tmp_path.name[-8:].lower()}"
-    write_meeting(tmp_path / "a" / "1.json", "Byråd", "2024-01-10", [("1", "Genoptræning i eget hjem", "", "Godkendt.")])
+    write_meeting(tmp_path / "a" / "1.json", "Byråd", "2024-01-10",
+                  [("1", "Genoptræning i eget hjem", "", "Godkendt.")])
     write_meeting(tmp_path / "b" / "2.json", "Byråd", "2024-02-14", [("1", "Genoptræning på center", "", "Godkendt.")])
     try:
         built_twice(tmp_path / "ix1", [tmp_path / "a"], opensearch_url, index)

@@ -21,11 +21,11 @@ import numpy as np
 
 from indexer.engine import OPENSEARCH_AUTH_ENV, EngineConfig, open_write_engine
 
-from .. import Find, Found, FoundHit
 from ...expand import word_weight
 from ...grouping import group_page, newest
 from ...tree import And, MinimumMatch, Node, Or, Phrase, Term, walk
-from .compile import compile_node, filter_of, named, term_leaves, term_weight, word_name
+from .. import Find, Found, FoundHit
+from .compile import compile_node, filter_of, term_leaves, term_weight, word_name
 from .layout import META_GENERATION, NUMBER_FIELDS, is_text, searched
 from .rank import Rescore, coordination, scaled_or
 
@@ -133,7 +133,7 @@ class OpenSearchEngine:
                 queries.append({"exists": {"field": searched(key[1])}} if key[1] else {"match_all": {}})
             else:
                 queries.append(compile_node(key[1], _unit))
-        for key, count in zip(missing, self._counts(queries)):
+        for key, count in zip(missing, self._counts(queries), strict=True):
             self._stats[key] = count
 
     def doc_frequency(self, field: str, term: str) -> int:
@@ -379,7 +379,7 @@ class OpenSearchEngine:
                                 headers={"Content-Type": "application/x-ndjson"})
         answer.raise_for_status()
         marked: dict[str, set[str]] = {}
-        for name, response in zip(marks, answer.json()["responses"]):
+        for name, response in zip(marks, answer.json()["responses"], strict=True):
             if "error" in response:
                 raise RuntimeError(f"opensearch mark {name}: {response['error']}")
             for hit in response["hits"]["hits"]:
