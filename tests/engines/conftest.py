@@ -2,7 +2,7 @@
 (indexer.build) and into an OpenSearch index of this session's own.
 
 Until the OpenSearch WriteEngine (indexer.engines.opensearch) exists, the OpenSearch side is written
-here with one bulk request: the documents indexer.build wrote to Whoosh, captured as it wrote them, laid
+here with bulk requests: the documents indexer.build wrote to Whoosh, captured as it wrote them, laid
 out as search.engines.opensearch.layout says (stored fields, and the searched copy analysed in Python).
 """
 from __future__ import annotations
@@ -19,6 +19,7 @@ from tests.conftest import SAMPLE
 from tests.firstagenda import write_meeting
 
 OPENSEARCH_URL = os.environ.get("REFERAT_OPENSEARCH_URL", "http://127.0.0.1:9200")
+BULK_DOCUMENTS = 500  # items per bulk request (attachments make items large)
 
 # Invented meetings of one municipality's committees: cases that travel committee -> Økonomiudvalget ->
 # Byråd (grouping), words in titles and decisions (field weights), and items without a case.
@@ -102,19 +103,21 @@ def opensearch_document(doc: dict, schema) -> dict:
 
 
 def load_opensearch(url: str, index: str, documents: list[dict], schema, generation: int = 1) -> None:
-    """One bulk request, the generation marker set, refreshed: what a build leaves (the first one
+    """Bulk requests, the generation marker set, refreshed: what a build leaves (the first one
     makes the index)."""
     client = httpx.Client(base_url=url, timeout=60.0)
     if generation == 1:
         answer = client.put(f"/{index}", json=opensearch_mapping())
         assert answer.status_code == 200, answer.text
-    lines = []
-    for doc in documents:
-        lines += [json.dumps({"index": {"_index": index, "_id": doc["id"]}}),
-                  json.dumps(opensearch_document(doc, schema), ensure_ascii=False)]
-    answer = client.post("/_bulk", content=("\n".join(lines) + "\n").encode("utf-8"),
-                         headers={"Content-Type": "application/x-ndjson"}, params={"refresh": "true"})
-    assert answer.status_code == 200 and not answer.json()["errors"], answer.text[:500]
+    for first in range(0, len(documents), BULK_DOCUMENTS):
+        lines = []
+        for doc in documents[first:first + BULK_DOCUMENTS]:
+            lines += [json.dumps({"index": {"_index": index, "_id": doc["id"]}}),
+                      json.dumps(opensearch_document(doc, schema), ensure_ascii=False)]
+        answer = client.post("/_bulk", content=("\n".join(lines) + "\n").encode("utf-8"),
+                             headers={"Content-Type": "application/x-ndjson"})
+        assert answer.status_code == 200 and not answer.json()["errors"], answer.text[:500]
+    assert client.post(f"/{index}/_refresh").status_code == 200
     assert client.put(f"/{index}/_mapping", json={"_meta": {"generation": generation}}).status_code == 200
     client.close()
 
