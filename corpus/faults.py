@@ -29,6 +29,8 @@ POINTS = (
     "after-meta",        # referat.json written, alerts not yet recorded
     "after-journal",     # the alerts recorded in alerts.jsonl, the outbox not yet cleared, nothing printed
     "rebuild",           # a schema rebuild written beside the live index, not yet swapped in
+    "opensearch-bulk",   # OpenSearch: a bulk request of a generation sent, more to come, nothing committed
+    "opensearch-flip",   # OpenSearch: a generation written and refreshed, its alias not yet moved to it
 )
 
 

@@ -33,13 +33,15 @@ class EngineConfig:
     name: str = DEFAULT_ENGINE
     url: str | None = None  # OpenSearch: the cluster's address, e.g. http://127.0.0.1:9200
     index: str | None = None  # OpenSearch: the index (alias) name; made from the folder when not given
+    shards: int | None = None  # OpenSearch: primary shards of a new index (default 1)
+    replicas: int | None = None  # OpenSearch: replicas (default 1 on a cluster of 2+ data nodes, else 0)
 
     def to_json(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
     @classmethod
     def from_json(cls, data: dict | None) -> EngineConfig:
-        return cls(**{k: v for k, v in (data or {}).items() if k in ("name", "url", "index")})
+        return cls(**{k: v for k, v in (data or {}).items() if k in ("name", "url", "index", "shards", "replicas")})
 
 
 class GenerationWriter(Protocol):

@@ -73,3 +73,28 @@ def sample_index(tmp_path_factory) -> Path:
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+OPENSEARCH_URL_ENV = "REFERAT_OPENSEARCH_URL"
+
+
+@pytest.fixture(scope="session")
+def opensearch_url() -> str:
+    """The OpenSearch cluster of the tests (REFERAT_OPENSEARCH_URL, default http://127.0.0.1:9200; .ci/run
+    starts one): a skip when no node answers, a failure under CI=true."""
+    import httpx
+
+    url = os.environ.get(OPENSEARCH_URL_ENV, "http://127.0.0.1:9200")
+    problems = []
+    for node in url.split(","):
+        try:
+            health = httpx.get(node.strip().rstrip("/") + "/_cluster/health", timeout=5).json()
+            if health.get("status") in ("green", "yellow"):
+                return url
+            problems.append(f"{node}: status {health.get('status')}")
+        except (httpx.HTTPError, ValueError) as exc:
+            problems.append(f"{node}: {exc}")
+    message = f"no OpenSearch cluster answers at {url} ({'; '.join(problems)}); contrib/opensearch-cluster.sh starts one"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {message}")
+    pytest.skip(message)

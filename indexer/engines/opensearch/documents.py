@@ -1,0 +1,73 @@
+"""An item as OpenSearch receives it: Whoosh's analysis done here, in Python (see mapping)."""
+from __future__ import annotations
+
+from functools import cache
+
+from ...schema import build_schema
+from .mapping import BOOST, EXACT_FIELD, EXACT_SOURCES, FILLER, STACK, STORED, field_roles, stored_fields
+
+
+@cache
+def _analyzers() -> dict:
+    schema = build_schema()
+    return {name: schema[name].analyzer for name, role in field_roles().items() if role != "stored"}
+
+
+def slots(analyzer, text: str) -> list[list[str]]:
+    """The index-time terms of `text` per position, in the order the analyzer makes them (a position
+    no term reaches, which indexer.analysis never leaves, stays empty)."""
+    found: list[list[str]] = []
+    for token in analyzer(text, positions=True, mode="index"):
+        while len(found) <= token.pos:
+            found.append([])
+        found[token.pos].append(token.text)
+    return found
+
+
+def layers(positions: list[list[str]]) -> tuple[str, list[str]]:
+    """(the field's text, its stack's values): see mapping for the layout."""
+    main = " ".join(terms[0] if terms else FILLER for terms in positions)
+    aligned = [terms[1] if len(terms) > 1 else FILLER for terms in positions]
+    while aligned and aligned[-1] == FILLER:
+        aligned.pop()
+    overflow = [term for terms in positions for term in terms[2:]]
+    stack = [" ".join(aligned)] if aligned else []
+    if overflow:
+        stack = [stack[0] if stack else "", " ".join(overflow)]
+    return main, stack
+
+
+def source(document: dict) -> dict:
+    """The OpenSearch document of one item (the fields of indexer.schema, as indexer.build makes them)."""
+    roles, analyzers = field_roles(), _analyzers()
+    out: dict = {STORED: {k: v for k, v in document.items() if k in stored_fields() and v is not None}}
+    if "_boost" in document:
+        out[BOOST] = document["_boost"]
+    for name, value in document.items():
+        role = roles.get(name)
+        if value is None or role in (None, "stored"):
+            continue
+        if role == "text":
+            _put_text(out, name, [str(value)], analyzers[name])
+        elif role == "integer":
+            out[name] = int(value)
+        elif role == "keywords":
+            out[name] = [t.text for t in analyzers[name](str(value), mode="index")]
+        else:
+            out[name] = str(value)
+    exact = [str(document[name]) for name in EXACT_SOURCES if document.get(name)]
+    if exact:
+        _put_text(out, EXACT_FIELD, exact, analyzers[EXACT_FIELD])
+    return out
+
+
+def _put_text(out: dict, name: str, values: list[str], analyzer) -> None:
+    """One value per text; several (exact's sources) are kept apart by the field's position gap."""
+    mains, stacks = [], []
+    for value in values:
+        main, stack = layers(slots(analyzer, value))
+        mains.append(main)
+        stacks.extend(stack)
+    out[name] = mains[0] if len(mains) == 1 else mains
+    if any(stacks):
+        out[name + STACK] = stacks[0] if len(stacks) == 1 else stacks

@@ -1,0 +1,238 @@
+"""The OpenSearch engine, writing side: every generation a physical index, the alias its commit.
+
+An index folder's items live in physical indices named `<alias>-g<generation>`; the alias (the config's
+`index`) points to the committed one, and every search goes through the alias. A writer starts the
+next generation as a clone of the committed index (hard-linked segments: cheap) or, after `create()`,
+as an empty one; bulk writes, deletes and a refresh go there, invisible to searches; its commit writes
+the generation into the index's `_meta`, blocks its writes, then moves the alias in one atomic
+request. So a run killed at any moment (mid-bulk, before the alias moves) leaves the alias on the
+committed generation, untouched, and the next writer drops the debris and starts again: its result is
+the same as a clean build's, and indexer.state's files.json (stamped with the committed generation)
+stays true. The committed index and the one before it are kept (a search that resolved the alias just
+before a commit still finds its shards); older ones are deleted.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from opensearchpy import OpenSearch
+from opensearchpy.exceptions import NotFoundError
+from opensearchpy.helpers import scan
+
+from corpus import faults
+
+from ...engine import EngineConfig
+from .client import connect
+from .documents import source
+from .mapping import STORED, mapping, settings
+
+BULK_DOCS = 500  # items per bulk request
+BULK_BYTES = 8_000_000  # or fewer, when their text is long
+TERMS_PER_QUERY = 1000
+_GENERATION = re.compile(r"-g(\d{6,})$")
+
+
+class WriteFailed(Exception):
+    """The cluster refused a write (the message says which item and why); nothing was committed."""
+
+
+def index_name(index_dir: str | os.PathLike, config: EngineConfig) -> str:
+    """The alias of an index folder: the config's `index`, else made from the folder's name and path."""
+    if config.index:
+        return config.index
+    path = Path(index_dir).resolve()
+    slug = re.sub(r"[^a-z0-9]+", "-", path.name.lower()).strip("-")[:40] or "index"
+    return f"referat-{slug}-{hashlib.sha1(str(path).encode()).hexdigest()[:8]}"
+
+
+class OpenSearchWriteEngine:
+    """An index folder's items in an OpenSearch cluster (indexer.engine.WriteEngine)."""
+
+    name = "opensearch"
+
+    def __init__(self, index_dir: str | os.PathLike, config: EngineConfig, client: OpenSearch | None = None):
+        self.config = config
+        self.alias = index_name(index_dir, config)
+        self.client = client or connect(config)
+        self._fresh = False  # the next writer starts from an empty index (create() on an existing one)
+
+    # -- the generations -----------------------------------------------------------------------
+    def physical(self, generation: int) -> str:
+        return f"{self.alias}-g{generation:06d}"
+
+    def _generations(self) -> dict[int, tuple[str, bool]]:
+        """generation -> (physical index, whether the alias points to it), of this alias's indices."""
+        found = self.client.indices.get(index=f"{self.alias}-g*", expand_wildcards="all",
+                                        allow_no_indices=True, ignore_unavailable=True)
+        out = {}
+        for name, info in found.items():
+            m = _GENERATION.search(name)
+            if m and name == self.physical(int(m.group(1))):
+                out[int(m.group(1))] = (name, self.alias in info.get("aliases", {}))
+        return out
+
+    def _live(self) -> str | None:
+        """The physical index the alias points to, None before the first `create()`."""
+        try:
+            return next(iter(self.client.indices.get_alias(name=self.alias)))
+        except NotFoundError:
+            return None
+
+    def exists(self) -> bool:
+        return self._live() is not None
+
+    def generation(self) -> int:
+        """The committed generation: the `_meta` its commit wrote into the live index (0 without one)."""
+        live = self._live()
+        if live is None:
+            return 0
+        meta = self.client.indices.get_mapping(index=live)[live]["mappings"].get("_meta", {})
+        return int(meta.get("referat", {}).get("generation", 0))
+
+    def _index_settings(self) -> dict:
+        shards = self.config.shards or 1
+        replicas = self.config.replicas
+        if replicas is None:
+            replicas = 1 if self.client.cluster.health()["number_of_data_nodes"] >= 2 else 0
+        return settings(shards, replicas)
+
+    def create(self) -> None:
+        """A first index: an empty generation 0 under the alias. Over an existing one (a rebuild): the
+        next writer starts empty, and its commit replaces the live index whole."""
+        if self.exists():
+            self._fresh = True
+            return
+        self._drop_debris(keep=())
+        name = self.physical(0)
+        self.client.indices.create(index=name, body={"settings": self._index_settings(), "mappings": mapping(0)})
+        self.client.indices.put_settings(index=name, body={"index.blocks.write": True})
+        self.client.indices.update_aliases(body={"actions": [{"add": {"index": name, "alias": self.alias}}]})
+
+    def _drop_debris(self, keep: Iterable[str]) -> None:
+        """Delete this alias's indices but `keep`: a killed run's uncommitted generation, old ones."""
+        keep = set(keep)
+        for name, aliased in self._generations().values():
+            if name not in keep and not aliased:
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+
+    @contextmanager
+    def writer(self, batch_files: int = 0) -> Iterator[OpenSearchGeneration]:
+        live = self._live()
+        if live is None:
+            raise WriteFailed(f"no index '{self.alias}' on the cluster: create() it first")
+        committed = self.generation()
+        previous = self._generations().get(committed - 1, ("", False))[0]
+        self._drop_debris(keep=(live, previous))
+        target = self.physical(committed + 1)
+        index_settings = self._index_settings()
+        if self._fresh:
+            self.client.indices.create(index=target, body={"settings": index_settings,
+                                                           "mappings": mapping(committed)})
+        else:
+            self.client.indices.clone(index=live, target=target, wait_for_active_shards=1, body={
+                "settings": {"index.blocks.write": False,
+                             "index.number_of_replicas": index_settings["number_of_replicas"]}})
+        generation = OpenSearchGeneration(self, target, committed + 1, live)
+        try:
+            yield generation
+        finally:
+            if not generation.committed:
+                self.client.indices.delete(index=target, ignore_unavailable=True)
+        self._fresh = False
+
+    # -- reading ---------------------------------------------------------------------------------
+    def documents(self, field: str, values: Iterable[str]) -> list[dict]:
+        wanted = [v.lower() if field == "case_numbers" else v for v in values]
+        found = []
+        for start in range(0, len(wanted), TERMS_PER_QUERY):
+            query = {"query": {"terms": {field: wanted[start:start + TERMS_PER_QUERY]}}}
+            found += [hit["_source"][STORED] for hit in self._scan(query)]
+        return found
+
+    def all_documents(self) -> Iterator[dict]:
+        for hit in self._scan({"query": {"match_all": {}}}):
+            yield hit["_source"][STORED]
+
+    def _scan(self, query: dict, index: str | None = None) -> Iterator[dict]:
+        """Every hit of `query`, through a scroll: one snapshot, even if a commit moves the alias."""
+        return scan(self.client, index=index or self.alias, query=query, size=1000, _source_includes=[STORED],
+                    preserve_order=False)
+
+    def doc_count(self) -> int:
+        return int(self.client.count(index=self.alias)["count"])
+
+    def close(self) -> None:
+        self.client.close()
+
+
+class OpenSearchGeneration:
+    """One generation being written into its own physical index (indexer.engine.GenerationWriter)."""
+
+    def __init__(self, engine: OpenSearchWriteEngine, index: str, number: int, live: str):
+        self.engine, self.client, self.index, self.number, self.live = engine, engine.client, index, number, live
+        self.committed = False
+        self._actions: list[dict | str] = []
+        self._bytes = 0
+        self._added: dict[str, str] = {}  # item id -> meeting, of the items this generation wrote
+
+    def delete_meeting(self, meeting_id: str) -> None:
+        """The meeting's items of the committed generation (a search of this index, whose own writes are
+        not refreshed yet) and those this generation added; not an item since added to another meeting."""
+        query = {"query": {"term": {"meeting": meeting_id}}, "_source": False}
+        ids = {hit["_id"] for hit in scan(self.client, index=self.index, query=query, size=1000)}
+        ids |= {i for i, m in self._added.items() if m == meeting_id}
+        for item_id in sorted(ids):
+            if self._added.get(item_id, meeting_id) != meeting_id:
+                continue
+            self._added.pop(item_id, None)
+            self._queue({"delete": {"_index": self.index, "_id": item_id}}, None)
+
+    def add(self, document: dict) -> None:
+        self._added[document["id"]] = document.get("meeting", "")
+        self._queue({"index": {"_index": self.index, "_id": document["id"]}}, source(document))
+
+    def _queue(self, action: dict, body: dict | None) -> None:
+        self._actions.append(action)
+        if body is not None:
+            line = json.dumps(body, ensure_ascii=False)
+            self._actions.append(line)
+            self._bytes += len(line)
+        if len(self._actions) >= 2 * BULK_DOCS or self._bytes >= BULK_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._actions:
+            return
+        actions, self._actions, self._bytes = self._actions, [], 0
+        response = self.client.bulk(body=actions)
+        if response.get("errors"):
+            for entry in response["items"]:
+                (op, result), = entry.items()
+                if result.get("status", 200) >= 300 and not (op == "delete" and result["status"] == 404):
+                    reason = result.get("error", {})
+                    raise WriteFailed(f"OpenSearch refused item {result.get('_id')} ({op}): "
+                                      f"{reason.get('type', '')} {reason.get('reason', reason)}".strip())
+        faults.point("opensearch-bulk")
+
+    def commit(self) -> int:
+        """Refresh, record the generation in `_meta`, block writes, move the alias (the commit itself),
+        then delete the generations before the previous one."""
+        self._flush()
+        self.client.indices.refresh(index=self.index)
+        self.client.indices.put_mapping(index=self.index, body={"_meta": mapping(self.number)["_meta"]})
+        self.client.indices.put_settings(index=self.index, body={"index.blocks.write": True})
+        faults.point("opensearch-flip")
+        alias = self.engine.alias
+        self.client.indices.update_aliases(body={"actions": [
+            {"remove": {"index": self.live, "alias": alias}},
+            {"add": {"index": self.index, "alias": alias}},
+        ]})
+        self.committed = True
+        self.engine._drop_debris(keep=(self.index, self.live))
+        return self.number

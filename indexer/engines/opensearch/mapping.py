@@ -1,0 +1,97 @@
+"""The OpenSearch mapping, derived once from the Whoosh field table (indexer.schema.build_schema).
+
+Text is analysed in Python by indexer.analysis, the very tokenizers Whoosh uses, and sent as terms
+joined by spaces into fields of the core `whitespace` analyzer, which keeps them as they are. Positions
+follow indexer.analysis: a dropped stop word leaves no gap, a hyphenated word holds its whole form and
+its parts (`telekol`@p, `tele`@p, `kol`@p+1), a suspended modifier its full forms at its own position.
+A whitespace field has one term per position, so each text field is two:
+
+- `<field>`: the first term made at each position, so every position is there and a phrase of them
+  matches exactly where Whoosh's does;
+- `<field>_stack`: the further terms of a position (a hyphenated word's first part, a modifier's full
+  forms). Its first value holds each position's second term AT THAT POSITION (FILLER elsewhere), so a
+  search can align it with `<field>` (span_near over field_masking_span); its second value holds the
+  third and later terms, searchable as terms only (phrases over those differ from Whoosh's).
+
+`exact` (=godkendt: lowercased, unstemmed forms) is written too, from the title, the sections and the
+attachments' text, so that exact forms match in the cluster. Keyword fields (ids, facets, the meeting,
+the case) have doc values for filters, sorting and aggregations; `year` is an integer; whatever Whoosh
+stores is kept as it is under `stored` (not indexed), which is what `documents()` returns.
+"""
+from __future__ import annotations
+
+from functools import cache
+
+from whoosh import fields as wfields
+
+from ...schema import ATTACHMENT_FIELD, SECTION_FIELDS, build_schema
+
+STACK = "_stack"  # suffix of a text field's second field (the terms that share a position)
+FILLER = "·"  # an empty position of `<field>_stack`; no analyzer of indexer.analysis makes it (not \w)
+STORED = "stored"  # the object holding Whoosh's stored fields, returned as they are
+BOOST = "boost"  # the item's weight (Whoosh's document `_boost`: a formality weighs 0.5), for function_score
+EXACT_FIELD = "exact"
+EXACT_SOURCES = ("title", *SECTION_FIELDS, ATTACHMENT_FIELD)  # what the exact forms are made from
+OVERFLOW_GAP = 100  # between `<field>_stack`'s aligned value and its overflow: no phrase spans the two
+# Whoosh's BM25F defaults (search.engine RANKING = scoring.BM25F(): B=0.75, K1=1.2, the same for each field).
+BM25_K1 = 1.2
+BM25_B = 0.75
+SIMILARITY = "referat_bm25"
+
+
+@cache
+def field_roles() -> dict[str, str]:
+    """Each Whoosh field's role here: text | keyword | keywords (comma list) | integer | stored."""
+    roles = {}
+    for name, field in build_schema().items():
+        if isinstance(field, wfields.TEXT):
+            roles[name] = "text"
+        elif isinstance(field, wfields.KEYWORD):
+            roles[name] = "keywords"
+        elif isinstance(field, wfields.NUMERIC):
+            roles[name] = "integer"
+        elif isinstance(field, wfields.ID):
+            roles[name] = "keyword"
+        else:
+            roles[name] = "stored"
+    return roles
+
+
+@cache
+def stored_fields() -> frozenset[str]:
+    """The fields Whoosh stores (and gives back as a document's stored fields)."""
+    return frozenset(name for name, field in build_schema().items() if field.stored)
+
+
+def text_fields() -> tuple[str, ...]:
+    return tuple(name for name, role in field_roles().items() if role == "text")
+
+
+def mapping(generation: int) -> dict:
+    """The index's mappings, with the committed generation in `_meta` (written last, see engine)."""
+    properties: dict[str, dict] = {STORED: {"type": "object", "enabled": False},
+                                   BOOST: {"type": "float"}}
+    for name, role in field_roles().items():
+        if role == "text":
+            text = {"type": "text", "analyzer": "whitespace", "similarity": SIMILARITY}
+            properties[name] = text
+            properties[name + STACK] = {**text, "position_increment_gap": OVERFLOW_GAP}
+        elif role in ("keyword", "keywords"):
+            properties[name] = {"type": "keyword", "doc_values": True}
+        elif role == "integer":
+            properties[name] = {"type": "integer"}
+    return {
+        "dynamic": "strict",
+        "_meta": {"referat": {"generation": generation}},
+        # the analysed text is only searched: it is never shown, so it is left out of _source
+        "_source": {"excludes": [f for name in text_fields() for f in (name, name + STACK)]},
+        "properties": properties,
+    }
+
+
+def settings(shards: int, replicas: int) -> dict:
+    return {
+        "number_of_shards": shards,
+        "number_of_replicas": replicas,
+        "similarity": {SIMILARITY: {"type": "BM25", "k1": BM25_K1, "b": BM25_B}},
+    }
