@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import tempfile
 import uuid
 from dataclasses import replace
@@ -42,7 +43,7 @@ from search.tree import (
     Term,
 )
 
-from .conftest import OPENSEARCH_URL, built_twice, drop_index
+from .conftest import built_twice, drop_index, opensearch_config
 
 
 def _text(value) -> str:
@@ -157,11 +158,10 @@ def run_set(judged_set, engine, folder: Path, caught: Caught, verbose: bool) -> 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[3] / "shared")
-    parser.add_argument("--url", default=OPENSEARCH_URL)
+    parser.add_argument("--url", default=os.environ.get("REFERAT_OPENSEARCH_URL", "http://127.0.0.1:9200"))
     parser.add_argument("--set", action="append", help="only this set (dev, archive); every set by default")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    from indexer.engine import EngineConfig
     from search.engines import open_engine
 
     caught = Caught()
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 folder = built_twice(Path(tmp) / "ix", judged_set.roots, args.url, index)
-                engine = open_engine(folder, EngineConfig("opensearch", args.url, index))
+                engine = open_engine(folder, opensearch_config(args.url, index))
                 rows = run_set(judged_set, engine, folder, caught, args.verbose)
                 engine.close()
             finally:

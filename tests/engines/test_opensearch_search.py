@@ -320,9 +320,8 @@ def test_values_and_term_lookups(engine, reference, twin_indexes):
 def test_refresh_follows_the_generation_marker(tmp_path, opensearch_url):
     """Term statistics are counted once per generation; refresh() moves to a newer one when the writer
     has committed it, and only then do counts change."""
-    from indexer.engine import EngineConfig
     from search.engines import open_engine
-    from tests.engines.conftest import built_twice, drop_index
+    from tests.engines.conftest import built_twice, drop_index, opensearch_config
     from tests.firstagenda import write_meeting
 
     index = f"osr-test-refresh-{tmp_path.name[-8:].lower()}"
@@ -331,10 +330,10 @@ def test_refresh_follows_the_generation_marker(tmp_path, opensearch_url):
     write_meeting(tmp_path / "b" / "2.json", "Byråd", "2024-02-14", [("1", "Genoptræning på center", "", "Godkendt.")])
     try:
         built_twice(tmp_path / "ix1", [tmp_path / "a"], opensearch_url, index)
-        engine = open_engine(tmp_path / "ix1", EngineConfig("opensearch", opensearch_url, index))
+        engine = open_engine(tmp_path / "ix1", opensearch_config(opensearch_url, index))
         assert engine.generation() == 1 and engine.refresh() is True and engine.refresh() is False
         assert engine.doc_frequency("title", "genoptraening") == 1
-        built_twice(tmp_path / "ix2", [tmp_path / "b"], opensearch_url, index, generation=2)
+        built_twice(tmp_path / "ix2", [tmp_path / "b"], opensearch_url, index)
         assert engine.doc_frequency("title", "genoptraening") == 1, "counted once per generation"
         assert engine.refresh() is True and engine.generation() == 2
         assert engine.doc_frequency("title", "genoptraening") == 2

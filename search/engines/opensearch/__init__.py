@@ -10,35 +10,26 @@ coordination weights) are counted once per generation, which refresh() follows.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
-import httpx
 import numpy as np
 
-from indexer.engine import OPENSEARCH_AUTH_ENV, EngineConfig, open_write_engine
+from indexer.engine import EngineConfig
+from indexer.engines.opensearch import OpenSearchWriteEngine
 
 from ...expand import word_weight
 from ...grouping import group_page, newest
 from ...tree import And, MinimumMatch, Node, Or, Phrase, Term, walk
 from .. import Find, Found, FoundHit
-from .compile import compile_node, filter_of, term_leaves, term_weight, word_name
-from .layout import META_GENERATION, NUMBER_FIELDS, is_text, searched
+from .compile import Context, compile_node, term_leaves, term_weight, word_name
+from .layout import STORED, is_number, is_text, stack
 from .rank import Rescore, coordination, scaled_or
 
 PAGE = 10_000  # hits per request when walking a ranking (OpenSearch's default result window)
 FIRST_CANDIDATES = 64  # candidates fetched first for a rescored query; four times more while not enough
-
-
-def index_name(index_dir: str | os.PathLike, config: EngineConfig) -> str:
-    """The index an index folder's items live in: the configured one, else one named after the folder."""
-    if config.index:
-        return config.index
-    folder = Path(index_dir).resolve()
-    return "referat-" + hashlib.sha1(str(folder).encode("utf-8")).hexdigest()[:12]
+PLAIN = Context.plain()
 
 
 @dataclass
@@ -50,62 +41,39 @@ class _Ranked:
     names: frozenset[str]
 
 
-class OpenSearchEngine:
-    """search.engines.Engine over one OpenSearch index (alias)."""
+class OpenSearchEngine(OpenSearchWriteEngine):
+    """search.engines.Engine over one OpenSearch alias; writing is the OpenSearchWriteEngine's."""
 
-    name = "opensearch"
-
-    def __init__(self, index_dir: str | os.PathLike, config: EngineConfig):
-        if not config.url:
-            raise ValueError("the opensearch engine needs the cluster's url (referat index --url ...)")
-        self.index_dir = Path(index_dir)
-        self.config = config
-        self.index = index_name(index_dir, config)
-        auth = os.environ.get(OPENSEARCH_AUTH_ENV)
-        self.http = httpx.Client(base_url=config.url.rstrip("/"), timeout=60.0,
-                                 auth=tuple(auth.split(":", 1)) if auth and ":" in auth else None)
+    def __init__(self, index_dir: str | os.PathLike, config: EngineConfig, client=None):
+        super().__init__(index_dir, config, client)
         self._generation: int | None = None
         self._stats: dict[tuple, int] = {}  # ("df", field, term) / ("docs", field) / ("count", node) -> count
         self._values: dict[str, list[str]] = {}
 
     # -- the wire ----------------------------------------------------------------------------------
-    def _call(self, method: str, path: str, body=None, **params) -> dict:
-        answer = self.http.request(method, path, json=body, params=params or None)
-        if answer.status_code >= 400:
-            raise RuntimeError(f"opensearch {method} {path}: {answer.status_code} {answer.text[:300]}")
-        return answer.json()
-
     def _search(self, body: dict) -> dict:
         # dfs: every shard scores with the index's term statistics, as one Whoosh index does
-        return self._call("POST", f"/{self.index}/_search", body, search_type="dfs_query_then_fetch")
+        return self.client.search(index=self.alias, body=body, search_type="dfs_query_then_fetch")
+
+    def _msearch(self, bodies: list[dict]) -> list[dict]:
+        """Several searches in one round trip."""
+        if not bodies:
+            return []
+        lines: list[dict] = []
+        for body in bodies:
+            lines += [{"index": self.alias}, body]
+        responses = self.client.msearch(body=lines)["responses"]
+        for response in responses:
+            if "error" in response:
+                raise RuntimeError(f"opensearch: {response['error']}")
+        return responses
 
     def _counts(self, queries: list[dict]) -> list[int]:
         """How many items each query matches, in one round trip."""
-        if not queries:
-            return []
-        lines = []
-        for query in queries:
-            lines += [{"index": self.index}, {"query": query, "size": 0, "track_total_hits": True}]
-        payload = "".join(_json(line) + "\n" for line in lines)
-        answer = self.http.post("/_msearch", content=payload.encode("utf-8"),
-                                headers={"Content-Type": "application/x-ndjson"})
-        if answer.status_code >= 400:
-            raise RuntimeError(f"opensearch _msearch: {answer.status_code} {answer.text[:300]}")
-        out = []
-        for response in answer.json()["responses"]:
-            if "error" in response:
-                raise RuntimeError(f"opensearch count: {response['error']}")
-            out.append(int(response["hits"]["total"]["value"]))
-        return out
+        bodies = [{"query": q, "size": 0, "track_total_hits": True} for q in queries]
+        return [int(r["hits"]["total"]["value"]) for r in self._msearch(bodies)]
 
     # -- generations -------------------------------------------------------------------------------
-    def generation(self) -> int:
-        if not self.exists():
-            return 0
-        mapping = self._call("GET", f"/{self.index}/_mapping")
-        meta = next(iter(mapping.values()), {}).get("mappings", {}).get("_meta", {})
-        return int(meta.get(META_GENERATION, 0))
-
     def refresh(self) -> bool:
         newest = self.generation()
         if newest == self._generation:
@@ -128,23 +96,37 @@ class OpenSearchEngine:
         queries = []
         for key in missing:
             if key[0] == "df":
-                queries.append({"term": {searched(key[1]): key[2]}})
+                queries.append({"term": {key[1]: key[2]}})
+            elif key[0] == "either":  # a term of a text field, at its own position or stacked
+                queries.append({"bool": {"should": [{"term": {key[1]: key[2]}}, {"term": {stack(key[1]): key[2]}}]}})
             elif key[0] == "docs":
-                queries.append({"exists": {"field": searched(key[1])}} if key[1] else {"match_all": {}})
+                queries.append({"exists": {"field": key[1]}} if key[1] else {"match_all": {}})
             else:
-                queries.append(compile_node(key[1], _unit))
+                queries.append(compile_node(key[1], PLAIN))
         for key, count in zip(missing, self._counts(queries), strict=True):
             self._stats[key] = count
 
     def doc_frequency(self, field: str, term: str) -> int:
-        self._known([("df", field, term)])
-        return self._stats[("df", field, term)]
+        key = ("either", field, term) if is_text(field) else ("df", field, term)
+        self._known([key])
+        return self._stats[key]
 
     def has_term(self, field: str, term: str) -> bool:
         return self.doc_frequency(field, term) > 0
 
-    def _weight(self, field: str, text: str) -> float:
-        return term_weight(self._stats[("docs", None)], self._stats[("docs", field)], self._stats[("df", field, text)])
+    def _context(self) -> Context:
+        """Term weights and stacking from the counted statistics (a term not counted: weight 1, and
+        looked for in both layers)."""
+        stats = self._stats
+
+        def weight(searched: str, field: str, text: str) -> float:
+            try:
+                return term_weight(stats[("docs", None)], stats[("either", field, text)], stats[("docs", searched)],
+                                   stats[("df", searched, text)])
+            except KeyError:
+                return 1.0
+
+        return Context(weight, lambda field, text: stats.get(("df", stack(field), text), 1) > 0)
 
     def _prepare(self, node: Node) -> None:
         """Count the term statistics that scoring `node` needs, in one round trip."""
@@ -152,19 +134,14 @@ class OpenSearchEngine:
         for n in walk(node):
             words = [n.text] if isinstance(n, Term) else list(n.words) if isinstance(n, Phrase) else []
             if words and is_text(n.field):
-                keys.append(("docs", n.field))
-                keys += [("df", n.field, w) for w in words]
+                keys += [("docs", n.field), ("docs", stack(n.field))]
+                for w in words:
+                    keys += [("df", n.field, w), ("df", stack(n.field), w), ("either", n.field, w)]
         if isinstance(node, MinimumMatch):
             keys += [("count", child) for child in node.children]
         self._known(keys)
 
     # -- what the engine holds ---------------------------------------------------------------------
-    def exists(self) -> bool:
-        return self.http.head(f"/{self.index}").status_code == 200
-
-    def doc_count(self) -> int:
-        return int(self._call("GET", f"/{self.index}/_count")["count"]) if self.exists() else 0
-
     def values(self, field: str) -> list[str]:
         self._current()
         if field not in self._values:
@@ -178,7 +155,7 @@ class OpenSearchEngine:
         out: dict = {}
         after = None
         while True:
-            composite = {"size": PAGE, "sources": [{"v": {"terms": {"field": searched(field)}}}]}
+            composite = {"size": PAGE, "sources": [{"v": {"terms": {"field": field}}}]}
             if after:
                 composite["after"] = after
             answer = self._search({"size": 0, "query": query, "aggs": {"d": {"composite": composite}}})
@@ -189,29 +166,6 @@ class OpenSearchEngine:
             if not agg["buckets"] or not after:
                 return out
 
-    def documents(self, field: str, values: Iterable[str]) -> list[dict]:
-        wanted = list(values)
-        if not wanted:
-            return []
-        return [hit.document for hit in self._walk({"terms": {searched(field): wanted}}, _BY_ID, None)]
-
-    def all_documents(self) -> Iterator[dict]:
-        for hit in self._walk({"match_all": {}}, _BY_ID, None):
-            yield hit.document
-
-    # -- writing: the OpenSearch WriteEngine's ---------------------------------------------------
-    def _writer_side(self):
-        return open_write_engine(self.index_dir, self.config)
-
-    def create(self) -> None:
-        self._writer_side().create()
-
-    def writer(self, batch_files: int):
-        return self._writer_side().writer(batch_files)
-
-    def close(self) -> None:
-        self.http.close()
-
     # -- searching ---------------------------------------------------------------------------------
     def find(self, find: Find) -> Found:
         relevance = find.sort == "relevance"
@@ -219,11 +173,11 @@ class OpenSearchEngine:
             self._prepare(find.query)
         else:
             self._current()
-        weight = self._weight if relevance else _unit
-        filters = filter_of(find.filters, _unit)
+        context = self._context() if relevance else PLAIN
+        filters = [compile_node(n, PLAIN) for n in find.filters]
         rescore = self._rescore(find.query) if relevance else None
         leaf_names = _leaf_names(find.query) if rescore is not None and isinstance(find.query, Or) else None
-        base = compile_node(find.query, weight, leaf_names)
+        base = compile_node(find.query, context, leaf_names)
         matches = {"bool": {"must": [base], "filter": filters}}
         aggs = self._aggregations(find)
         answer = self._search({"size": 0, "query": matches, "track_total_hits": True, "aggs": aggs})
@@ -232,12 +186,12 @@ class OpenSearchEngine:
                       within={name: int(answer["aggregations"][f"within:{name}"]["doc_count"])
                               for name in find.within})
         if isinstance(find.query, MinimumMatch) and find.every_word:
-            every = {"bool": {"must": [compile_node(And(find.query.children), _unit)], "filter": filters}}
+            every = {"bool": {"must": [compile_node(And(find.query.children), PLAIN)], "filter": filters}}
             found.every_word = self._counts([every])[0] > 0
         # the ranking in parts: the matches of `ahead` first (with relevance), then the others
         parts = [matches]
         if find.ahead is not None and relevance:
-            ahead = compile_node(find.ahead, _unit)
+            ahead = compile_node(find.ahead, PLAIN)
             parts = [{"bool": {"must": [base], "filter": [*filters, ahead]}},
                      {"bool": {"must": [base], "filter": filters, "must_not": [ahead]}}]
         sort = _BY_SCORE if relevance else _by_date(find.sort)
@@ -260,7 +214,7 @@ class OpenSearchEngine:
         if isinstance(query, Or) and query.scale is not None:
             names = _leaf_names(query)
             present = [name for term, name in names.items()
-                       if not is_text(term.field) or self._stats[("df", term.field, term.text)] > 0]
+                       if not is_text(term.field) or self._stats[("either", term.field, term.text)] > 0]
             return scaled_or(present, query.scale)
         return None
 
@@ -268,9 +222,9 @@ class OpenSearchEngine:
         aggs = {}
         for field in find.facets:
             size = max(1, len(self.values(field)))
-            aggs[f"facet:{field}"] = {"terms": {"field": searched(field), "size": size, "shard_size": size}}
+            aggs[f"facet:{field}"] = {"terms": {"field": field, "size": size, "shard_size": size}}
         for name, node in find.within.items():
-            aggs[f"within:{name}"] = {"filter": compile_node(node, _unit)}
+            aggs[f"within:{name}"] = {"filter": compile_node(node, PLAIN)}
         return aggs
 
     def _page(self, parts: list[dict], sort: list, rescore: Rescore | None, start: int, count: int) -> list[_Ranked]:
@@ -313,13 +267,12 @@ class OpenSearchEngine:
         after = None
         while n is None or len(out) < n:
             size = PAGE if n is None else min(PAGE, n - len(out))
-            body = {"query": query, "size": size, "sort": sort, "track_total_hits": False}
+            body = {"query": query, "size": size, "sort": sort, "track_total_hits": False, "_source": [STORED]}
             if after is not None:
                 body["search_after"] = after
             hits = self._search(body)["hits"]["hits"]
             for hit in hits:
-                source = hit["_source"]
-                source.pop("q", None)
+                source = hit["_source"][STORED]
                 score = hit.get("_score")
                 if sort is _BY_SCORE:
                     score = hit["sort"][0]
@@ -333,7 +286,7 @@ class OpenSearchEngine:
     def _groups(self, field: str, matches: dict) -> int:
         """How many groups the matches make: their distinct values, and each item without one."""
         values = self._distinct(field, matches)
-        alone = self._counts([{"bool": {"must": [matches], "must_not": [{"exists": {"field": searched(field)}}]}}])[0]
+        alone = self._counts([{"bool": {"must": [matches], "must_not": [{"exists": {"field": field}}]}}])[0]
         return len(values) + alone
 
     def _group_page(self, find: Find, parts: list[dict], sort: list, rescore: Rescore | None) -> list[FoundHit]:
@@ -354,7 +307,7 @@ class OpenSearchEngine:
         cases = [keys[m[0]] for m in page if keys[m[0]]]
         members_of: dict[str, list[_Ranked]] = {}
         if cases:
-            having = {"terms": {searched(field): cases}}
+            having = {"terms": {field: cases}}
             whole = [{"bool": {"must": [q], "filter": [having]}} for q in parts]
             for r in self._page(whole, sort, rescore, 0, sum(self._counts(whole))):
                 members_of.setdefault(r.document.get(field), []).append(r)
@@ -367,42 +320,29 @@ class OpenSearchEngine:
         return hits
 
     def _mark(self, hits: list[FoundHit], marks) -> None:
-        """Which hits on the page match each mark (one count-free search per mark, on the page's ids)."""
+        """Which hits on the page match each mark (one search per mark over the page's ids, together)."""
         ids = [h.document["id"] for h in hits]
-        lines = []
-        for node in marks.values():
-            query = {"bool": {"filter": [{"terms": {searched("id"): ids}}, compile_node(node, _unit)]}}
-            lines += [{"index": self.index}, {"query": query, "size": len(ids), "_source": False,
-                                              "docvalue_fields": [searched("id")]}]
-        payload = "".join(_json(line) + "\n" for line in lines)
-        answer = self.http.post("/_msearch", content=payload.encode("utf-8"),
-                                headers={"Content-Type": "application/x-ndjson"})
-        answer.raise_for_status()
+        bodies = [{"query": {"bool": {"filter": [{"terms": {"id": ids}}, compile_node(node, PLAIN)]}},
+                   "size": len(ids), "_source": False, "docvalue_fields": ["id"]} for node in marks.values()]
         marked: dict[str, set[str]] = {}
-        for name, response in zip(marks, answer.json()["responses"], strict=True):
-            if "error" in response:
-                raise RuntimeError(f"opensearch mark {name}: {response['error']}")
+        for name, response in zip(marks, self._msearch(bodies), strict=True):
             for hit in response["hits"]["hits"]:
-                marked.setdefault(hit["fields"][searched("id")][0], set()).add(name)
+                marked.setdefault(hit["fields"]["id"][0], set()).add(name)
         for hit in hits:
             hit.marks = frozenset(marked.get(hit.document["id"], ()))
 
 
-_BY_SCORE = [{"_score": "desc"}, {searched("id"): "asc"}]
-_BY_ID = [{searched("id"): "asc"}]
+_BY_SCORE = [{"_score": "desc"}, {"id": "asc"}]
+_BY_ID = [{"id": "asc"}]
 
 
 def _by_date(sort: str) -> list:
     """Date (newest or oldest first; no date last or first, as search.docsets.by_date), then file and
     the item's place in its meeting."""
     newest_first = sort == "-date"
-    return [{searched("date"): {"order": "desc" if newest_first else "asc",
+    return [{"date": {"order": "desc" if newest_first else "asc",
                                 "missing": "_last" if newest_first else "_first"}},
-            {searched("path"): "asc"}, {searched("order"): "asc"}, {searched("id"): "asc"}]
-
-
-def _unit(field: str, text: str) -> float:
-    return 1.0
+            {"path": "asc"}, {"order": "asc"}, {"id": "asc"}]
 
 
 def _leaf_names(node: Node) -> dict[Term, str]:
@@ -413,19 +353,12 @@ def _facets(find: Find, aggregations: dict) -> dict[str, dict[str, int]]:
     out = {}
     for field in find.facets:
         buckets = aggregations[f"facet:{field}"]["buckets"]
-        out[field] = {str(b["key"]) if field not in NUMBER_FIELDS else str(int(b["key"])): int(b["doc_count"])
-                      for b in buckets}
+        out[field] = {str(int(b["key"])) if is_number(field) else str(b["key"]): int(b["doc_count"]) for b in buckets}
     return out
-
-
-def _json(value) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False)
 
 
 def open_engine(index_dir: str | os.PathLike, config: EngineConfig) -> OpenSearchEngine:
     return OpenSearchEngine(index_dir, config)
 
 
-__all__ = ["OpenSearchEngine", "index_name", "open_engine"]
+__all__ = ["OpenSearchEngine", "open_engine"]
