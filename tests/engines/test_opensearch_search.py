@@ -198,6 +198,9 @@ RANKED = {
     "a phrase": phrase("kronisk", "obstruktiv"),
     "a word but not another": AndNot(word("udskriv"), word("demens")),
     "any word (scaled)": Or((word("plejebo"), word("kvalitetsstandard"), word("rehabilit")), scale=0.9),
+    "a hyphenated word's part": word("tel"),
+    "a phrase onto a part": phrase("samarbejd", "tel"),
+    "a phrase of the parts": phrase("tel", "kol"),
     "best of alternatives": DisMax((word("hjemmeplej"), Or(tuple(Term(f, "hjemmeplejen", 0.35) for f in TEXT)))),
 }
 
