@@ -26,7 +26,8 @@ CASES = (("Genoptræning efter udskrivelse fra hospitalet", "23-001122", "Anbefa
 
 def _committee_meetings(folder: Path) -> None:
     for n, (committee, when) in enumerate(ROUTE):
-        items = [(str(k + 1), title, case, decision) for k, (title, case, decision) in enumerate(CASES[:n + 1])]
+        items: list[tuple[str, str, str, str | None]] = [
+            (str(k + 1), title, case, decision) for k, (title, case, decision) in enumerate(CASES[:n + 1])]
         items.append((str(len(items) + 1), f"Orientering om sygefravær i hjemmeplejen ({committee})", "",
                       "Taget til efterretning." if n else None))
         items.append((str(len(items) + 1), "Udskrivelse af borgere med demens: status på samarbejdet i Tele-KOL", "",
@@ -44,7 +45,6 @@ def opensearch_config(url: str, index: str):
 def built_twice(folder: Path, sources: list[Path], url: str, index: str) -> Path:
     """indexer.build of `sources` into `folder` (Whoosh), and the items it wrote as the next generation
     of the OpenSearch alias `index` (made by the first call)."""
-    import indexer
     from indexer.engines.opensearch import OpenSearchWriteEngine
     from tests.engines.opensearch_support import write_generation
 
@@ -59,7 +59,7 @@ def built_twice(folder: Path, sources: list[Path], url: str, index: str) -> Path
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(build, "merged_documents", capture)
-        report = indexer.build(folder, sources)
+        report = build.build(folder, sources)
     assert not report.failed, report.failed
     writer = OpenSearchWriteEngine(folder, opensearch_config(url, index))
     if not writer.exists():

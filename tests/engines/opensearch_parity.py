@@ -78,9 +78,9 @@ def tree_of(q) -> Node:
         return DisMax(tuple(tree_of(c) for c in q.subqueries), q.tiebreak, q.boost)
     if isinstance(q, wq.Or):
         kids = tuple(tree_of(c) for c in q.subqueries)
-        texts = {k.text for k in kids if isinstance(k, Term)}
-        if all(isinstance(k, Term) for k in kids) and len(texts) == 1 and len({k.field for k in kids}) > 1 \
-                and not any(k.field == "case_numbers" for k in kids):
+        terms = [k for k in kids if isinstance(k, Term)]
+        if len(terms) == len(kids) and len({t.text for t in terms}) == 1 and len({t.field for t in terms}) > 1 \
+                and not any(t.field == "case_numbers" for t in terms):
             return DisMax(kids, FIELD_TIEBREAK, q.boost)
         return Or(kids, q.boost, getattr(q, "scale", None))
     if isinstance(q, wq.And):
@@ -129,16 +129,18 @@ class Caught:
 
 
 def run_set(judged_set, engine, folder: Path, caught: Caught, verbose: bool) -> dict[str, tuple]:
-    import search
     from bench.relevance import case_keys
+    from search.index import Index
+    from search.query import QueryError
     cases = case_keys(folder, judged_set.key)
     rows = {}
+    index = Index(folder)
     for judged in judged_set.queries:
         caught.asked = {}
         try:
-            grouped = search.run(folder, judged.query, limit=K, **judged.options)
-            every = search.run(folder, judged.query, limit=K, all_appearances=True, **judged.options)
-        except search.QueryError:
+            grouped = index.search(judged.query, limit=K, **judged.options)
+            every = index.search(judged.query, limit=K, all_appearances=True, **judged.options)
+        except QueryError:
             continue
         today = ([judged_set.key(h) for h in grouped.hits], [judged_set.key(h) for h in every.hits])
         there: tuple[list, list] = ([], [])
@@ -152,6 +154,7 @@ def run_set(judged_set, engine, folder: Path, caught: Caught, verbose: bool) -> 
                            today != there)
         if verbose and today != there:
             print(f"  {judged.id} {judged.query!r}: whoosh {today[0][:5]} / opensearch {there[0][:5]}")
+    index.close()
     return rows
 
 

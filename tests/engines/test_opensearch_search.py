@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 from whoosh import query as wq
 
-import search
 from search.engine import RANKING
 from search.engines import Find, Found, FoundHit
 from search.exact import ExactForm
 from search.expand import MinimumMatch as WhooshMinimumMatch
 from search.grouping import group_page, newest
+from search.index import Index
 from search.query import FIELD_BOOSTS, FIELD_TIEBREAK
 from search.tree import (
     And,
@@ -88,7 +88,7 @@ class WhooshToday:
     """Find answered by today's Whoosh path: numpy sets and BM25F (search.docsets)."""
 
     def __init__(self, folder):
-        self.index = search.open(folder)
+        self.index = Index(folder)
 
     def find(self, find: Find) -> Found:
         with self.index._slot() as slot:
@@ -172,7 +172,7 @@ def ids(found: Found) -> list[str]:
     return [h.document["id"] for h in found.hits]
 
 
-def ranked(found: Found) -> list[tuple[str, float]]:
+def ranked(found: Found) -> list[tuple[str, float | None]]:
     return [(h.document["id"], h.score) for h in found.hits]
 
 
@@ -180,7 +180,7 @@ def same_ranking(got: Found, want: Found, close: float = 0.05) -> None:
     """The same items in the same order, except where the reference's scores are within `close` of
     each other (relative): there the order may differ (length encodings differ between the engines)."""
     assert sorted(ids(got)) == sorted(ids(want)) or len(want.hits) == len(got.hits)
-    wanted = ranked(want)
+    wanted = [(i, score or 0.0) for i, score in ranked(want)]
     position = {i: n for n, (i, _) in enumerate(ranked(got))}
     for (a, sa), (b, sb) in pairwise(wanted):
         if a in position and b in position and sa - sb > close * max(abs(sa), 1e-9):
@@ -189,7 +189,7 @@ def same_ranking(got: Found, want: Found, close: float = 0.05) -> None:
 
 # -- questions -----------------------------------------------------------------------------------------
 FACETS = ("cluster", "body", "year", "municipality", "body_kind")
-RANKED = {
+RANKED: dict[str, Node] = {
     "one word": word("genoptraening"),
     "a common word": word("borg"),
     "two words, graded": MinimumMatch((word("hjemmeplej"), word("sygefravae")), 1),
@@ -214,7 +214,7 @@ def test_ranked_questions_find_and_rank_as_whoosh(engine, reference, name):
     same_ranking(got, want)
 
 
-UNRANKED = {
+UNRANKED: dict[str, Node] = {
     "every item": Every(),
     "not a word": Not(word("borg")),
     "a prefix": Or(tuple(Prefix(f, "hjemmepl") for f in TEXT)),
@@ -253,7 +253,7 @@ def test_filters_match_without_ranking_and_facets_count_every_match(engine, refe
 
 def test_within_counts_and_marks_on_the_page(engine, reference):
     marks = {"decided": word("godkend"), "council": Term("body", "Byråd")}
-    within = {"council": Term("body", "Byråd"), "2023": Range("year", 2023, 2023)}
+    within: dict[str, Node] = {"council": Term("body", "Byråd"), "2023": Range("year", 2023, 2023)}
     find = Find(word("genoptraening"), count=10, within=within, marks=marks)
     got, want = engine.find(find), reference.find(find)
     assert got.within == want.within and got.within["council"] > 0
@@ -308,7 +308,7 @@ def test_ahead_ranks_its_matches_first(engine, reference):
 
 
 def test_values_and_term_lookups(engine, reference, twin_indexes):
-    with search.open(twin_indexes[0]) as index, index._slot() as slot:
+    with Index(twin_indexes[0]) as index, index._slot() as slot:
         docsets, searcher = index.docsets(slot), slot.searcher
         assert engine.values("body") == sorted(index.known_values(slot, "body"))
         for field, term in (("title", "genoptraening"), ("beslutning", "godkend"), ("title", "nowhere")):

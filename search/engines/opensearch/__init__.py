@@ -132,10 +132,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         """Count the term statistics that scoring `node` needs, in one round trip."""
         keys: list[tuple] = [("docs", None)]
         for n in walk(node):
-            words = [n.text] if isinstance(n, Term) else list(n.words) if isinstance(n, Phrase) else []
-            if words and is_text(n.field):
+            if isinstance(n, (Term, Phrase)) and is_text(n.field):
                 keys += [("docs", n.field), ("docs", stack(n.field))]
-                for w in words:
+                for w in [n.text] if isinstance(n, Term) else n.words:
                     keys += [("df", n.field, w), ("df", stack(n.field), w), ("either", n.field, w)]
         if isinstance(node, MinimumMatch):
             keys += [("count", child) for child in node.children]
@@ -305,7 +304,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 break
             want *= 4
         cases = [keys[m[0]] for m in page if keys[m[0]]]
-        members_of: dict[str, list[_Ranked]] = {}
+        members_of: dict[str | None, list[_Ranked]] = {}
         if cases:
             having = {"terms": {field: cases}}
             whole = [{"bool": {"must": [q], "filter": [having]}} for q in parts]
