@@ -15,7 +15,8 @@ from tests.conftest import SAMPLE
 from tests.firstagenda import write_meeting
 
 # Invented meetings of one municipality's committees: cases that travel committee -> Økonomiudvalget ->
-# Byråd (grouping), words in titles and decisions (field weights), and items without a case.
+# Byråd (grouping), words in titles and decisions (field weights), items without a case, and a formality
+# (the agenda's approval) beside a substantive item with the same words.
 ROUTE = (("Social- og Sundhedsudvalget", "2023-02-15"), ("Økonomiudvalget", "2023-03-01"),
          ("Byråd", "2023-03-13"))
 CASES = (("Genoptræning efter udskrivelse fra hospitalet", "23-001122", "Anbefales med tilføjelse om genoptræning."),
@@ -26,12 +27,13 @@ CASES = (("Genoptræning efter udskrivelse fra hospitalet", "23-001122", "Anbefa
 
 def _committee_meetings(folder: Path) -> None:
     for n, (committee, when) in enumerate(ROUTE):
-        items: list[tuple[str, str, str, str | None]] = [
-            (str(k + 1), title, case, decision) for k, (title, case, decision) in enumerate(CASES[:n + 1])]
+        items: list[tuple[str, str, str, str | None]] = [("1", "Godkendelse af dagsorden", "", "Godkendt.")]
+        items += [(str(k + 2), title, case, decision) for k, (title, case, decision) in enumerate(CASES[:n + 1])]
         items.append((str(len(items) + 1), f"Orientering om sygefravær i hjemmeplejen ({committee})", "",
                       "Taget til efterretning." if n else None))
         items.append((str(len(items) + 1), "Udskrivelse af borgere med demens: status på samarbejdet i Tele-KOL", "",
                       "Drøftet; genoptræning tages op igen."))
+        items.append((str(len(items) + 1), "Godkendelse af tillægsbevilling", "", "Godkendt."))
         write_meeting(folder / f"udvalg-{n}.json", committee, when, items,
                       participants=("Hanne Lykke", "Peter Dam"))
 

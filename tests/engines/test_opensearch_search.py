@@ -198,6 +198,7 @@ RANKED: dict[str, Node] = {
     "a phrase": phrase("kronisk", "obstruktiv"),
     "a word but not another": AndNot(word("udskriv"), word("demens")),
     "any word (scaled)": Or((word("plejebo"), word("kvalitetsstandard"), word("rehabilit")), scale=0.9),
+    "a formality's words (weighing half)": MinimumMatch((word("godkend"), word("dagsord")), 1),
     "a hyphenated word's part": word("tel"),
     "a phrase onto a part": phrase("samarbejd", "tel"),
     "a phrase of the parts": phrase("tel", "kol"),
@@ -212,6 +213,17 @@ def test_ranked_questions_find_and_rank_as_whoosh(engine, reference, name):
     assert want.total, "the question must match something to compare"
     assert got.total == want.total and got.facets == want.facets
     same_ranking(got, want)
+
+
+def test_a_formality_weighs_less_than_a_substantive_item_with_the_same_words(engine, reference):
+    """indexer.build gives a formality half the weight (Whoosh's document boost); both engines rank it
+    below an item with the same words in the same places."""
+    find = Find(word("godkend"), count=100)
+    for found in (engine.find(find), reference.find(find)):
+        scores: dict[str, list[float]] = {}
+        for h in found.hits:
+            scores.setdefault(h.document["title"], []).append(h.score or 0.0)
+        assert max(scores["Godkendelse af dagsorden"]) < 0.8 * min(scores["Godkendelse af tillægsbevilling"])
 
 
 UNRANKED: dict[str, Node] = {
@@ -344,3 +356,20 @@ def test_refresh_follows_the_generation_marker(tmp_path, opensearch_url):
         engine.close()
     finally:
         drop_index(opensearch_url, index)
+
+
+def test_graded_ranking_is_exact_when_candidates_are_fetched_a_few_at_a_time(twin_indexes, monkeypatch):
+    """The coordination factor is applied to candidates fetched in growing batches; an item whose score
+    falls below the best score not yet fetched is never shown before it: the page is the same whatever
+    the first batch's size."""
+    import search.engines.opensearch as opensearch
+    from search.engines import open_engine
+
+    graded = MinimumMatch((word("hjemmeplej"), word("sygefravae"), word("udskriv")), 1)
+    engine = open_engine(*twin_indexes)
+    whole = engine.find(Find(graded, count=12))
+    monkeypatch.setattr(opensearch, "FIRST_CANDIDATES", 1)
+    for start, count in ((0, 1), (0, 5), (3, 4)):
+        page = engine.find(Find(graded, start=start, count=count))
+        assert ranked(page) == ranked(whole)[start:start + count]
+    engine.close()
