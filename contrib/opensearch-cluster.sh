@@ -5,13 +5,18 @@
 #   contrib/opensearch-cluster.sh start [N]        start N nodes (default 2) and wait for the cluster
 #   contrib/opensearch-cluster.sh stop-node I      stop node I (1..N), e.g. to test failover
 #   contrib/opensearch-cluster.sh start-node I     start node I again
-#   contrib/opensearch-cluster.sh status           cluster health as JSON
+#   contrib/opensearch-cluster.sh status           cluster health as JSON (from the first node that answers)
+#   contrib/opensearch-cluster.sh url              the nodes' URLs, comma-separated (REFERAT_OPENSEARCH_URL)
 #   contrib/opensearch-cluster.sh stop             stop every node
 #
 # Node I answers HTTP on 127.0.0.1:$((OS_HTTP_PORT+I-1)) (default 9200) and talks to the others on
 # $((OS_TRANSPORT_PORT+I-1)) (default 9300). Settings by environment: OS_HOME (default
-# ~/.cache/referat/opensearch, as root /var/cache/referat/opensearch), OS_VERSION (2.19.4), OS_HEAP (256m), OS_HTTP_PORT, OS_TRANSPORT_PORT.
-# OpenSearch refuses to run as root: as root, the nodes run as the system user `referat-os`, made if absent.
+# ~/.cache/referat/opensearch, as root /var/cache/referat/opensearch; a second cluster needs its own),
+# OS_DIST (an unpacked distribution to use instead of installing one under OS_HOME), OS_VERSION (2.19.4),
+# OS_HEAP (256m), OS_HTTP_PORT, OS_TRANSPORT_PORT, OS_CLUSTER (the cluster's name, default referat).
+# OpenSearch refuses to run as root: as root, the nodes run as the system user `referat-os`, made if absent
+# (then OS_HOME and its parents must be open to that user).
+# `start` stops this OS_HOME's nodes first, and refuses ports another process already listens on.
 # Exit codes: 0 done, 1 a step failed (the message says which), 2 usage.
 set -euo pipefail
 
@@ -22,7 +27,8 @@ OS_HOME=${OS_HOME:-$DEFAULT_HOME}
 OS_HEAP=${OS_HEAP:-256m}
 OS_HTTP_PORT=${OS_HTTP_PORT:-9200}
 OS_TRANSPORT_PORT=${OS_TRANSPORT_PORT:-9300}
-DIST="$OS_HOME/opensearch-$OS_VERSION"
+OS_CLUSTER=${OS_CLUSTER:-referat}
+DIST=${OS_DIST:-$OS_HOME/opensearch-$OS_VERSION}
 RUN_USER=referat-os
 
 die() { echo "opensearch-cluster: $*" >&2; exit 1; }
@@ -35,6 +41,8 @@ java_home() {
 
 install() {
   [ -x "$DIST/bin/opensearch" ] && return 0
+  [ -z "${OS_DIST:-}" ] || die "OS_DIST=$OS_DIST holds no OpenSearch distribution (bin/opensearch)"
+  command -v unzip >/dev/null || die "unzip is needed to unpack OpenSearch"
   command -v mvn >/dev/null || die "mvn is needed to fetch OpenSearch from Maven Central"
   mvn -q dependency:get -Dtransitive=false \
     -Dartifact="org.opensearch.distribution.integ-test-zip:opensearch:$OS_VERSION:zip" \
@@ -73,7 +81,7 @@ configure_node() {
   sed -i -e "s#file=logs/#file=$dir/logs/#" -e "s#ErrorFile=logs/#ErrorFile=$dir/logs/#" \
     -e "s#HeapDumpPath=data#HeapDumpPath=$dir/data#" "$dir/config/jvm.options"
   cat > "$dir/config/opensearch.yml" <<EOF
-cluster.name: referat
+cluster.name: $OS_CLUSTER
 node.name: n$i
 network.host: 127.0.0.1
 http.port: $(http_port "$i")
@@ -110,6 +118,33 @@ stop_node() {
   rm -f "$pidfile"
 }
 
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+check_ports_free() {
+  local n=$1 i
+  for i in $(seq 1 "$n"); do
+    for port in "$(http_port "$i")" $((OS_TRANSPORT_PORT + i - 1)); do
+      listening "$port" && die "port $port is in use by another process (another cluster? set OS_HTTP_PORT, OS_TRANSPORT_PORT)"
+    done
+  done
+  return 0
+}
+
+urls() {
+  local n=0 d out=""
+  for d in "$OS_HOME"/node*; do [ -d "$d" ] && n=$((n + 1)); done
+  for i in $(seq 1 "$n"); do out+="${out:+,}http://127.0.0.1:$(http_port "$i")"; done
+  echo "$out"
+}
+
+status() {
+  local url
+  for url in $(urls | tr , ' '); do
+    curl -fsS "$url/_cluster/health" 2>/dev/null && { echo; return 0; }
+  done
+  die "no node of $OS_HOME answers"
+}
+
 wait_for_nodes() {
   local n=$1 port
   port=$(http_port 1)
@@ -127,14 +162,20 @@ case "${1:-}" in
   start)
     n=${2:-2}
     install
-    for i in $(seq 1 "$n"); do stop_node "$i"; rm -rf "$(node_dir "$i")"; configure_node "$i" "$n"; done
-    for i in $(seq 1 "$n"); do start_node "$i"; done
+    for d in "$OS_HOME"/node*; do [ -d "$d" ] && stop_node "${d##*node}"; done
+    check_ports_free "$n"
+    for i in $(seq 1 "$n"); do rm -rf "$(node_dir "$i")"; configure_node "$i" "$n"; done
+    # in parallel: a node's JVM takes most of a minute to start on a busy machine
+    pids=()
+    for i in $(seq 1 "$n"); do start_node "$i" & pids+=($!); done
+    for pid in "${pids[@]}"; do wait "$pid" || die "a node did not start (see $OS_HOME/node*/logs)"; done
     wait_for_nodes "$n"
     echo "OpenSearch $OS_VERSION: $n nodes on 127.0.0.1:$(http_port 1)-$(http_port "$n")"
     ;;
   stop-node) [ -n "${2:-}" ] || { echo "usage: $0 stop-node I" >&2; exit 2; }; stop_node "$2" ;;
   start-node) [ -n "${2:-}" ] || { echo "usage: $0 start-node I" >&2; exit 2; }; start_node "$2" ;;
-  status) curl -fsS "127.0.0.1:$(http_port 1)/_cluster/health" || die "no node answers on $(http_port 1)"; echo ;;
+  status) status ;;
+  url) urls ;;
   stop) for d in "$OS_HOME"/node*; do [ -d "$d" ] && stop_node "${d##*node}"; done; true ;;
-  *) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2 ;;
 esac

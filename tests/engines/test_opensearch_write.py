@@ -7,13 +7,13 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from whoosh import index as windex
 
 from indexer.analysis import danish_analyzer, exact_analyzer
-from indexer.engines.opensearch import WriteFailed
+from indexer.engine import WriteEngine, open_write_engine
+from indexer.engines.opensearch import ClusterError, WriteFailed
 from indexer.engines.opensearch.documents import slots, source
 from indexer.engines.opensearch.mapping import STACK, text_fields
 from indexer.schema import build_schema
@@ -44,7 +44,8 @@ def os_engine(opensearch_url, tmp_path):
     drop(made)
 
 
-def test_a_generation_is_visible_only_after_its_commit(os_engine, corpus_docs):
+def test_a_generation_is_visible_only_after_its_commit(os_engine, corpus_docs, tmp_path):
+    assert isinstance(os_engine, WriteEngine) and isinstance(open_write_engine(tmp_path, os_engine.config), WriteEngine)
     assert os_engine.exists() and os_engine.generation() == 0 and os_engine.doc_count() == 0
     with os_engine.writer(1) as writer:
         for doc in corpus_docs:
@@ -101,6 +102,30 @@ def test_delete_and_reindex_a_meeting(os_engine, corpus_docs, tmp_path):
     assert os_engine.doc_count() == 15 and os_engine.generation() == 3
 
 
+def test_deletes_and_adds_of_one_generation_apply_in_their_order(os_engine, corpus_docs):
+    """An item moved to another meeting survives its old meeting's delete; one added and then deleted
+    with its meeting is gone; a meeting deleted in one bulk and written again in a later one is whole."""
+    write_generation(os_engine, corpus_docs)
+    meetings = by_meeting(corpus_docs)
+    a, b, c = list(meetings)[:3]
+    moved = {**meetings[a][0], "meeting": b}
+    with os_engine.writer(1) as writer:
+        writer.delete_meeting(a)
+        writer.add(moved)
+        writer.add({**meetings[c][0], "id": "added-then-deleted"})
+        writer.delete_meeting(c)
+        writer._flush()  # a bulk boundary between the delete and the meeting written again
+        for doc in meetings[c]:
+            writer.add(doc)
+        writer.commit()
+    assert [d["id"] for d in os_engine.documents("meeting", [a])] == []
+    assert sorted(d["id"] for d in os_engine.documents("meeting", [b])) == sorted(
+        [moved["id"], *(d["id"] for d in meetings[b])])
+    assert sorted(d["id"] for d in os_engine.documents("meeting", [c])) == sorted(d["id"] for d in meetings[c])
+    assert os_engine.documents("id", ["added-then-deleted"]) == []
+    assert os_engine.doc_count() == 18 - 3 + 1
+
+
 def _termvector_slots(os_engine, document: dict, field: str) -> tuple[list[list[str]], list[str]]:
     """(terms per position as OpenSearch indexed them: the field's, then its stack's aligned one; the
     stack's overflow terms), from the term vectors of `document` analysed by the live index."""
@@ -155,10 +180,12 @@ def test_phrases_match_in_the_cluster_as_in_whoosh(os_engine, corpus_docs):
     def ids(query):
         return sorted(h["_id"] for h in client.search(index=alias, body={"query": query, "size": 100})["hits"]["hits"])
 
-    def phrase(text, analyzer=danish_analyzer()):  # the query-time terms, as the search side makes them
-        return " ".join(t.text for t in analyzer(text, mode="query"))
+    def phrase(text, analyzer=None):  # the query-time terms, as the search side makes them
+        return " ".join(t.text for t in (analyzer or danish_analyzer())(text, mode="query"))
 
-    with_title = lambda words: sorted(d["id"] for d in corpus_docs if words in d["title"])  # noqa: E731
+    def with_title(words):
+        return sorted(d["id"] for d in corpus_docs if words in d["title"])
+
     # across a dropped stop word: `omsorgsplan for ældreområdet`
     assert ids({"match_phrase": {"title": phrase("omsorgsplan for ældreområdet")}}) == with_title(
         "omsorgsplan for ældreområdet") != []
@@ -174,18 +201,30 @@ def test_phrases_match_in_the_cluster_as_in_whoosh(os_engine, corpus_docs):
 
 
 def test_a_refused_item_is_a_clear_error_and_commits_nothing(os_engine, corpus_docs):
-    bad = {**corpus_docs[0], "year": "not a year"}
-    with pytest.raises((WriteFailed, ValueError)), os_engine.writer(1) as writer:
+    bad = {**corpus_docs[0], "path": "x" * 40_000}  # longer than a Lucene term may be
+    with pytest.raises(WriteFailed, match=f"refused item {bad['id']} .index.: .*immense"), \
+            os_engine.writer(1) as writer:
         writer.add(bad)
         writer.commit()
     assert os_engine.generation() == 0 and os_engine.doc_count() == 0
+
+
+def test_an_unreachable_cluster_is_one_line(tmp_path):
+    from socket import socket
+
+    with socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    unreachable = engine(f"http://127.0.0.1:{port}", tmp_path / "ix")
+    with pytest.raises(ClusterError, match=f"OpenSearch at http://127.0.0.1:{port}, index osw-test-.*: no node answers"):
+        unreachable.exists()
 
 
 def test_mapping_covers_every_text_field():
     """Every text field of the Whoosh schema has its two fields (none is forgotten as the schema grows)."""
     from indexer.engines.opensearch.mapping import mapping
 
-    properties = mapping(0)["properties"]
+    properties = mapping(0, 0)["properties"]
     assert set(text_fields()) >= {"title", "participants", "attachment", "ocr", "exact", "beslutning"}
     for field in text_fields():
         assert properties[field]["analyzer"] == properties[field + STACK]["analyzer"] == "whitespace"
@@ -193,6 +232,7 @@ def test_mapping_covers_every_text_field():
 
 CHILD = """
 import json, sys
+from indexer.engine import WriteEngine, open_write_engine
 from indexer.engines.opensearch import engine as module
 from tests.engines.opensearch_support import engine, write_generation
 module.BULK_DOCS = 4  # several bulk requests for the kill to fall between

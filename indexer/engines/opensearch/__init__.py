@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 
 from ...engine import EngineConfig
+from .client import ClusterError
 from .engine import OpenSearchGeneration, OpenSearchWriteEngine, WriteFailed, index_name
 
 
@@ -11,4 +12,4 @@ def open_engine(index_dir: str | os.PathLike, config: EngineConfig) -> OpenSearc
     return OpenSearchWriteEngine(index_dir, config)
 
 
-__all__ = ["OpenSearchGeneration", "OpenSearchWriteEngine", "WriteFailed", "index_name", "open_engine"]
+__all__ = ["ClusterError", "OpenSearchGeneration", "OpenSearchWriteEngine", "WriteFailed", "index_name", "open_engine"]

@@ -1,9 +1,14 @@
 """The connection to a cluster: its nodes from the config's URL, the credentials from the environment."""
 from __future__ import annotations
 
+import functools
+import inspect
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from opensearchpy import OpenSearch
+from opensearchpy.exceptions import AuthenticationException, AuthorizationException, ConnectionError, TransportError
 
 from ...engine import OPENSEARCH_AUTH_ENV, EngineConfig
 
@@ -42,3 +47,45 @@ def connect(config: EngineConfig) -> OpenSearch:
     credentials = auth()
     return OpenSearch(hosts=hosts(config.url), http_auth=credentials, timeout=TIMEOUT, max_retries=RETRIES,
                       retry_on_timeout=True, retry_on_status=(502, 503, 504))
+
+
+class ClusterError(Exception):
+    """The cluster cannot be reached or refused a request; the message (one line) says where and why."""
+
+
+@contextmanager
+def cluster_errors(where: str) -> Iterator[None]:
+    """The client's exceptions as a ClusterError naming `where` (the cluster and index)."""
+    try:
+        yield
+    except (AuthenticationException, AuthorizationException) as exc:
+        raise ClusterError(f"{where}: the cluster refused the credentials ({exc.status_code}); set "
+                           f"{OPENSEARCH_AUTH_ENV}=user:password") from None
+    except ConnectionError as exc:
+        raise ClusterError(f"{where}: no node answers ({exc.error}: {exc.info})") from None
+    except TransportError as exc:
+        raise ClusterError(f"{where}: the cluster refused a request ({exc.status_code} {exc.error}: "
+                           f"{_reason(exc.info)})") from None
+
+
+def _reason(info) -> str:
+    if isinstance(info, dict):
+        error = info.get("error", info)
+        return error.get("reason", str(error)) if isinstance(error, dict) else str(error)
+    return str(info)
+
+
+def guarded(function: Callable) -> Callable:
+    """A method (or generator method) of an object with a `where` whose client errors are ClusterErrors."""
+    if inspect.isgeneratorfunction(function):
+        @functools.wraps(function)
+        def generator(self, *args, **kwargs):
+            with cluster_errors(self.where):
+                yield from function(self, *args, **kwargs)
+        return generator
+
+    @functools.wraps(function)
+    def call(self, *args, **kwargs):
+        with cluster_errors(self.where):
+            return function(self, *args, **kwargs)
+    return call

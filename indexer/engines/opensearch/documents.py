@@ -37,6 +37,14 @@ def layers(positions: list[list[str]]) -> tuple[str, list[str]]:
     return main, stack
 
 
+def index_terms(field: str, value) -> list[str]:
+    """What a value of a keyword field is indexed as: itself, or (a comma list, lowercased: case_numbers)
+    the terms of the field's Whoosh analyzer."""
+    if field_roles().get(field) != "keywords":
+        return [str(value)]
+    return [t.text for t in _analyzers()[field](str(value), mode="index")]
+
+
 def source(document: dict) -> dict:
     """The OpenSearch document of one item (the fields of indexer.schema, as indexer.build makes them)."""
     roles, analyzers = field_roles(), _analyzers()
@@ -52,7 +60,7 @@ def source(document: dict) -> dict:
         elif role == "integer":
             out[name] = int(value)
         elif role == "keywords":
-            out[name] = [t.text for t in analyzers[name](str(value), mode="index")]
+            out[name] = index_terms(name, value)
         else:
             out[name] = str(value)
     exact = [str(document[name]) for name in EXACT_SOURCES if document.get(name)]

@@ -28,8 +28,9 @@ from opensearchpy.helpers import scan
 from corpus import faults
 
 from ...engine import EngineConfig
-from .client import connect
-from .documents import source
+from ...schema import SCHEMA_VERSION
+from .client import ClusterError, connect, guarded
+from .documents import index_terms, source
 from .mapping import STORED, mapping, settings
 
 BULK_DOCS = 500  # items per bulk request
@@ -38,7 +39,7 @@ TERMS_PER_QUERY = 1000
 _GENERATION = re.compile(r"-g(\d{6,})$")
 
 
-class WriteFailed(Exception):
+class WriteFailed(ClusterError):
     """The cluster refused a write (the message says which item and why); nothing was committed."""
 
 
@@ -60,6 +61,7 @@ class OpenSearchWriteEngine:
         self.config = config
         self.alias = index_name(index_dir, config)
         self.client = client or connect(config)
+        self.where = f"OpenSearch at {config.url or 'http://127.0.0.1:9200'}, index {self.alias}"
         self._fresh = False  # the next writer starts from an empty index (create() on an existing one)
 
     # -- the generations -----------------------------------------------------------------------
@@ -77,6 +79,7 @@ class OpenSearchWriteEngine:
                 out[int(m.group(1))] = (name, self.alias in info.get("aliases", {}))
         return out
 
+    @guarded
     def _live(self) -> str | None:
         """The physical index the alias points to, None before the first `create()`."""
         try:
@@ -84,9 +87,11 @@ class OpenSearchWriteEngine:
         except NotFoundError:
             return None
 
+    @guarded
     def exists(self) -> bool:
         return self._live() is not None
 
+    @guarded
     def generation(self) -> int:
         """The committed generation: the `_meta` its commit wrote into the live index (0 without one)."""
         live = self._live()
@@ -102,6 +107,7 @@ class OpenSearchWriteEngine:
             replicas = 1 if self.client.cluster.health()["number_of_data_nodes"] >= 2 else 0
         return settings(shards, replicas)
 
+    @guarded
     def create(self) -> None:
         """A first index: an empty generation 0 under the alias. Over an existing one (a rebuild): the
         next writer starts empty, and its commit replaces the live index whole."""
@@ -110,7 +116,7 @@ class OpenSearchWriteEngine:
             return
         self._drop_debris(keep=())
         name = self.physical(0)
-        self.client.indices.create(index=name, body={"settings": self._index_settings(), "mappings": mapping(0)})
+        self.client.indices.create(index=name, body={"settings": self._index_settings(), "mappings": mapping(0, SCHEMA_VERSION)})
         self.client.indices.put_settings(index=name, body={"index.blocks.write": True})
         self.client.indices.update_aliases(body={"actions": [{"add": {"index": name, "alias": self.alias}}]})
 
@@ -122,6 +128,7 @@ class OpenSearchWriteEngine:
                 self.client.indices.delete(index=name, ignore_unavailable=True)
 
     @contextmanager
+    @guarded
     def writer(self, batch_files: int = 0) -> Iterator[OpenSearchGeneration]:
         live = self._live()
         if live is None:
@@ -131,12 +138,13 @@ class OpenSearchWriteEngine:
         self._drop_debris(keep=(live, previous))
         target = self.physical(committed + 1)
         index_settings = self._index_settings()
+        writing = {"index.refresh_interval": -1}  # nothing refreshed until the commit
         if self._fresh:
-            self.client.indices.create(index=target, body={"settings": index_settings,
-                                                           "mappings": mapping(committed)})
+            self.client.indices.create(index=target, body={"settings": {**index_settings, **writing},
+                                                           "mappings": mapping(committed, SCHEMA_VERSION)})
         else:
             self.client.indices.clone(index=live, target=target, wait_for_active_shards=1, body={
-                "settings": {"index.blocks.write": False,
+                "settings": {"index.blocks.write": False, **writing,
                              "index.number_of_replicas": index_settings["number_of_replicas"]}})
         generation = OpenSearchGeneration(self, target, committed + 1, live)
         try:
@@ -147,14 +155,16 @@ class OpenSearchWriteEngine:
         self._fresh = False
 
     # -- reading ---------------------------------------------------------------------------------
+    @guarded
     def documents(self, field: str, values: Iterable[str]) -> list[dict]:
-        wanted = [v.lower() if field == "case_numbers" else v for v in values]
+        wanted = [term for value in values for term in index_terms(field, value)]
         found = []
         for start in range(0, len(wanted), TERMS_PER_QUERY):
             query = {"query": {"terms": {field: wanted[start:start + TERMS_PER_QUERY]}}}
             found += [hit["_source"][STORED] for hit in self._scan(query)]
         return found
 
+    @guarded
     def all_documents(self) -> Iterator[dict]:
         for hit in self._scan({"query": {"match_all": {}}}):
             yield hit["_source"][STORED]
@@ -164,6 +174,7 @@ class OpenSearchWriteEngine:
         return scan(self.client, index=index or self.alias, query=query, size=1000, _source_includes=[STORED],
                     preserve_order=False)
 
+    @guarded
     def doc_count(self) -> int:
         return int(self.client.count(index=self.alias)["count"])
 
@@ -176,23 +187,23 @@ class OpenSearchGeneration:
 
     def __init__(self, engine: OpenSearchWriteEngine, index: str, number: int, live: str):
         self.engine, self.client, self.index, self.number, self.live = engine, engine.client, index, number, live
+        self.where = engine.where
         self.committed = False
         self._actions: list[dict | str] = []
         self._bytes = 0
         self._added: dict[str, str] = {}  # item id -> meeting, of the items this generation wrote
+        self._doomed: set[str] = set()  # meetings whose committed items are deleted at the next bulk
 
+    @guarded
     def delete_meeting(self, meeting_id: str) -> None:
-        """The meeting's items of the committed generation (a search of this index, whose own writes are
-        not refreshed yet) and those this generation added; not an item since added to another meeting."""
-        query = {"query": {"term": {"meeting": meeting_id}}, "_source": False}
-        ids = {hit["_id"] for hit in scan(self.client, index=self.index, query=query, size=1000)}
-        ids |= {i for i, m in self._added.items() if m == meeting_id}
-        for item_id in sorted(ids):
-            if self._added.get(item_id, meeting_id) != meeting_id:
-                continue
-            self._added.pop(item_id, None)
+        """The items this generation added to the meeting go now; its committed items are looked up for
+        many meetings at once, at the next bulk (one search instead of one per meeting)."""
+        for item_id in [i for i, m in self._added.items() if m == meeting_id]:
+            del self._added[item_id]
             self._queue({"delete": {"_index": self.index, "_id": item_id}}, None)
+        self._doomed.add(meeting_id)
 
+    @guarded
     def add(self, document: dict) -> None:
         self._added[document["id"]] = document.get("meeting", "")
         self._queue({"index": {"_index": self.index, "_id": document["id"]}}, source(document))
@@ -206,10 +217,24 @@ class OpenSearchGeneration:
         if len(self._actions) >= 2 * BULK_DOCS or self._bytes >= BULK_BYTES:
             self._flush()
 
+    def _committed_deletes(self) -> list[dict]:
+        """Deletes of the doomed meetings' committed items (this index's refreshed state: its clone's,
+        refreshes being off while it is written), but of none this generation wrote since: an item
+        added again, to its meeting or another, is replaced by that write."""
+        doomed, self._doomed = sorted(self._doomed), set()
+        deletes = []
+        for start in range(0, len(doomed), TERMS_PER_QUERY):
+            query = {"query": {"terms": {"meeting": doomed[start:start + TERMS_PER_QUERY]}}, "_source": False}
+            deletes += [{"delete": {"_index": self.index, "_id": hit["_id"]}}
+                        for hit in scan(self.client, index=self.index, query=query, size=5000)
+                        if hit["_id"] not in self._added]
+        return deletes
+
     def _flush(self) -> None:
-        if not self._actions:
+        deletes = self._committed_deletes() if self._doomed else []
+        if not self._actions and not deletes:
             return
-        actions, self._actions, self._bytes = self._actions, [], 0
+        actions, self._actions, self._bytes = [*deletes, *self._actions], [], 0
         response = self.client.bulk(body=actions)
         if response.get("errors"):
             for entry in response["items"]:
@@ -220,13 +245,15 @@ class OpenSearchGeneration:
                                       f"{reason.get('type', '')} {reason.get('reason', reason)}".strip())
         faults.point("opensearch-bulk")
 
+    @guarded
     def commit(self) -> int:
         """Refresh, record the generation in `_meta`, block writes, move the alias (the commit itself),
         then delete the generations before the previous one."""
         self._flush()
         self.client.indices.refresh(index=self.index)
-        self.client.indices.put_mapping(index=self.index, body={"_meta": mapping(self.number)["_meta"]})
-        self.client.indices.put_settings(index=self.index, body={"index.blocks.write": True})
+        self.client.indices.put_mapping(index=self.index, body={"_meta": mapping(self.number, SCHEMA_VERSION)["_meta"]})
+        self.client.indices.put_settings(index=self.index, body={"index.blocks.write": True,
+                                                                 "index.refresh_interval": None})
         faults.point("opensearch-flip")
         alias = self.engine.alias
         self.client.indices.update_aliases(body={"actions": [

@@ -67,7 +67,7 @@ def text_fields() -> tuple[str, ...]:
     return tuple(name for name, role in field_roles().items() if role == "text")
 
 
-def mapping(generation: int) -> dict:
+def mapping(generation: int, schema: int) -> dict:
     """The index's mappings, with the committed generation in `_meta` (written last, see engine)."""
     properties: dict[str, dict] = {STORED: {"type": "object", "enabled": False},
                                    BOOST: {"type": "float"}}
@@ -82,7 +82,7 @@ def mapping(generation: int) -> dict:
             properties[name] = {"type": "integer"}
     return {
         "dynamic": "strict",
-        "_meta": {"referat": {"generation": generation}},
+        "_meta": {"referat": {"generation": generation, "schema": schema}},
         # the analysed text is only searched: it is never shown, so it is left out of _source
         "_source": {"excludes": [f for name in text_fields() for f in (name, name + STACK)]},
         "properties": properties,

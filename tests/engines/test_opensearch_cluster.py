@@ -1,0 +1,155 @@
+"""A node of a 2-node cluster stopped under a search load: the searches keep answering, nothing is lost,
+and the cluster is green again once the node is back. The test starts a cluster of its own (its own
+OS_HOME and ports) with contrib/opensearch-cluster.sh: stopping a node of the shared one would disturb
+every other test using it."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT
+from tests.engines.opensearch_support import by_meeting, drop, engine, items, write_generation, write_minutes
+
+SCRIPT = ROOT / "contrib" / "opensearch-cluster.sh"
+VERSION = "2.19.4"
+DEADLINE = 180.0
+LOAD_THREADS = 4
+REQUESTS_PER_PHASE = 40  # answers wanted before the node stops, and again while it is down
+
+
+def _distribution() -> Path | None:
+    """An unpacked OpenSearch (OS_DIST, else the script's default homes), used in place: no download."""
+    candidates = [os.environ.get("OS_DIST"), f"/var/cache/referat/opensearch/opensearch-{VERSION}",
+                  str(Path.home() / f".cache/referat/opensearch/opensearch-{VERSION}")]
+    return next((Path(c) for c in candidates if c and (Path(c) / "bin" / "opensearch").exists()), None)
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def _health(url: str, **params) -> dict:
+    return httpx.get(f"{url}/_cluster/health", params=params, timeout=30).json()
+
+
+def _until(condition, what: str):
+    end = time.monotonic() + DEADLINE
+    while time.monotonic() < end:
+        try:
+            found = condition()
+        except httpx.HTTPError:
+            found = None
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture(scope="module")
+def own_cluster():
+    """(URLs of the two nodes, the script's environment): a 2-node cluster for this module alone."""
+    dist = _distribution()
+    if dist is None or shutil.which("java") is None:
+        message = f"no OpenSearch {VERSION} distribution (OS_DIST, or run contrib/opensearch-cluster.sh install) or no java"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {message}")
+        pytest.skip(message)
+    base = next((p for p in range(9250, 9300, 10) if all(_free(q) for q in (p, p + 1, p + 100, p + 101))), None)
+    if base is None:
+        pytest.fail("no free ports for a test cluster between 9250 and 9300")
+    home = Path(tempfile.mkdtemp(prefix="referat-osw-cluster-", dir="/var/tmp"))
+    home.chmod(0o755)  # as root, the nodes run as another user, who must enter it
+    env = {**os.environ, "OS_HOME": str(home), "OS_DIST": str(dist), "OS_HTTP_PORT": str(base),
+           "OS_TRANSPORT_PORT": str(base + 100), "OS_CLUSTER": f"referat-test-{os.getpid()}"}
+    try:
+        subprocess.run(["bash", str(SCRIPT), "start", "2"], env=env, check=True, timeout=DEADLINE,
+                       capture_output=True, text=True)
+        yield [f"http://127.0.0.1:{base}", f"http://127.0.0.1:{base + 1}"], env
+    except subprocess.CalledProcessError as exc:
+        pytest.fail(f"the test cluster did not start: {exc.stderr.strip()}")
+    finally:
+        subprocess.run(["bash", str(SCRIPT), "stop"], env=env, timeout=DEADLINE, check=False)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_a_node_stopped_under_search_load_loses_nothing(own_cluster, tmp_path):
+    urls, env = own_cluster
+    docs = items(write_minutes(tmp_path / "minutes", range(12)))
+    meetings = by_meeting(docs)
+    os_engine = engine(",".join(urls), tmp_path / "ix", shards=2, replicas=1)
+    try:
+        os_engine.create()
+        write_generation(os_engine, docs)
+        live = os_engine._live()
+        index_settings = os_engine.client.indices.get_settings(index=live)[live]["settings"]["index"]
+        assert (index_settings["number_of_shards"], index_settings["number_of_replicas"]) == ("2", "1")
+        _until(lambda: _health(urls[0], index=os_engine.alias, wait_for_status="green", timeout="1s")["status"]
+               == "green", "the index to be green (every shard on both nodes)")
+        tele = sum("Tele-KOL" in d["title"] for d in docs)
+
+        answers: Counter = Counter()
+        wrong: list[str] = []
+        stop = threading.Event()
+        lock = threading.Lock()
+
+        def load(worker: int) -> None:
+            names = sorted(meetings)
+            n = worker
+            while not stop.is_set():
+                meeting = names[n % len(names)]
+                n += 1
+                try:
+                    got = sorted(d["id"] for d in os_engine.documents("meeting", [meeting]))
+                    count = os_engine.doc_count()
+                    found = os_engine.client.search(index=os_engine.alias, body={
+                        "query": {"match": {"title": "telekol"}}, "size": 0, "track_total_hits": True})
+                    problems = [what for what, ok in (
+                        ("documents", got == sorted(d["id"] for d in meetings[meeting])),
+                        ("doc_count", count == len(docs)),
+                        ("search", found["hits"]["total"]["value"] == tele and not found["_shards"]["failed"]))
+                        if not ok]
+                except Exception as exc:  # noqa: BLE001 -- every failure of a request is what this test counts
+                    problems = [f"{type(exc).__name__}: {exc}"]
+                with lock:
+                    answers["total"] += 1
+                    wrong.extend(problems)
+
+        def answered() -> int:
+            with lock:
+                return answers["total"]
+
+        threads = [threading.Thread(target=load, args=(i,), daemon=True) for i in range(LOAD_THREADS)]
+        for t in threads:
+            t.start()
+        try:
+            _until(lambda: answered() >= REQUESTS_PER_PHASE, "the load to run")
+            subprocess.run(["bash", str(SCRIPT), "stop-node", "1"], env=env, check=True, timeout=DEADLINE)
+            assert _free(int(urls[0].rsplit(":", 1)[1])), "node 1 still answers after stop-node"
+            stopped_at = answered()
+            _until(lambda: answered() >= stopped_at + REQUESTS_PER_PHASE, "answers while node 1 is down")
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(timeout=DEADLINE)
+        assert wrong == [] and answered() >= 2 * REQUESTS_PER_PHASE
+        subprocess.run(["bash", str(SCRIPT), "start-node", "1"], env=env, check=True, timeout=DEADLINE)
+        def both_green() -> bool:
+            health = _health(urls[1], wait_for_status="green", timeout="1s")
+            return health["status"] == "green" and health["number_of_nodes"] == 2
+
+        _until(both_green, "green with both nodes again")
+        assert os_engine.doc_count() == len(docs)
+        assert sorted(d["id"] for d in os_engine.all_documents()) == sorted(d["id"] for d in docs)
+    finally:
+        drop(os_engine)
