@@ -187,6 +187,12 @@ def ids(found: Found) -> list[str]:
     return [h.document["id"] for h in found.hits]
 
 
+def counted(found: Found) -> dict[str, dict[str, int]]:
+    """Facet counts with their values as text (a year is a number in one engine's answer, text in
+    another's: search.facets shows them as text)."""
+    return {f: {str(k): v for k, v in values.items()} for f, values in found.facets.items()}
+
+
 def ranked(found: Found) -> list[tuple[str, float | None]]:
     return [(h.document["id"], h.score) for h in found.hits]
 
@@ -226,7 +232,7 @@ def test_ranked_questions_find_and_rank_as_whoosh(engine, reference, name):
     find = Find(RANKED[name], count=8, facets=FACETS)
     got, want = engine.find(find), reference.find(find)
     assert want.total, "the question must match something to compare"
-    assert got.total == want.total and got.facets == want.facets
+    assert got.total == want.total and counted(got) == counted(want)
     same_ranking(got, want)
 
 
@@ -257,7 +263,7 @@ def test_sorted_by_date_the_same_items_in_the_same_order_and_pages(engine, refer
     for start in (0, 3):
         find = Find(query, sort=sort, start=start, count=4, facets=FACETS)
         got, want = engine.find(find), reference.find(find)
-        assert (got.total, ids(got), got.facets) == (want.total, ids(want), want.facets)
+        assert (got.total, ids(got), counted(got)) == (want.total, ids(want), counted(want))
         assert all(h.score is None for h in got.hits)
 
 
@@ -272,10 +278,10 @@ def test_filters_match_without_ranking_and_facets_count_every_match(engine, refe
     year = Range("year", 2023, 2023)
     find = Find(word("borg"), filters=(year,), count=3, facets=FACETS)
     got, want = engine.find(find), reference.find(find)
-    assert got.total == want.total and got.facets == want.facets
+    assert got.total == want.total and counted(got) == counted(want)
     assert [h.score for h in got.hits] == pytest.approx([h.score for h in engine.find(
         Find(word("borg"), count=50)).hits if h.document.get("year") == 2023][:3], rel=1e-6)
-    assert set(got.facets["year"]) == {"2023"}
+    assert set(counted(got)["year"]) == {"2023"}
 
 
 def test_within_counts_and_marks_on_the_page(engine, reference):
@@ -292,7 +298,7 @@ def test_totals_alone_and_whether_some_match_has_every_word(engine, reference):
     graded = MinimumMatch((word("hjemmeplej"), word("sygefravae"), word("demens")), 2)
     find = Find(graded, hits=False, every_word=True, facets=("body",))
     got, want = engine.find(find), reference.find(find)
-    assert got.hits == [] and (got.total, got.facets, got.every_word) == (want.total, want.facets, want.every_word)
+    assert got.hits == [] and (got.total, counted(got), got.every_word) == (want.total, counted(want), want.every_word)
     assert got.every_word is False and got.total > 0
     both = MinimumMatch((word("hjemmeplej"), word("sygefravae")), 1)
     assert engine.find(Find(both, hits=False, every_word=True)).every_word is True
@@ -307,7 +313,7 @@ def test_one_hit_per_case_the_newest_shown_members_listed(engine, reference, sor
     while True:
         find = Find(GROUPED[sort], sort=sort, start=start, count=2, group="case", facets=("body",))
         got, want = engine.find(find), reference.find(find)
-        assert (got.total, got.groups, got.facets) == (want.total, want.groups, want.facets)
+        assert (got.total, got.groups, counted(got)) == (want.total, want.groups, counted(want))
         assert [[m["id"] for m in h.members] for h in got.hits] == [[m["id"] for m in h.members] for h in want.hits]
         assert ids(got) == ids(want)
         if not got.hits:
@@ -336,7 +342,7 @@ def test_ahead_ranks_its_matches_first(engine, reference):
 
 def test_values_and_term_lookups(engine, reference):
     every = reference.find(Find(Every(), sort="date", count=1000, facets=("body",)))
-    assert engine.values("body") == sorted(every.facets["body"])
+    assert engine.values("body") == sorted(counted(every)["body"])
     for field, term in (("title", "genoptraening"), ("beslutning", "godkend"), ("title", "nowhere")):
         assert engine.doc_frequency(field, term) == reference.find(Find(Term(field, term), hits=False)).total
         assert engine.has_term(field, term) == (term != "nowhere")
