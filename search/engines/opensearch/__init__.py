@@ -180,8 +180,14 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         if relevance:
             base = weighed(base)
         matches = {"bool": {"must": [base], "filter": filters}}
-        aggs = self._aggregations(find)
-        answer = self._search({"size": 0, "query": matches, "track_total_hits": True, "aggs": aggs})
+        sort = _BY_SCORE if relevance else _by_date(find.sort)
+        body = {"size": 0, "query": matches, "track_total_hits": True, "aggs": self._aggregations(find)}
+        # the page with the counts, in one request, when no later step reorders or groups it
+        at_once = find.hits and not find.group and rescore is None and (find.ahead is None or not relevance) \
+            and find.start + find.count <= PAGE
+        if at_once:
+            body.update(size=find.start + find.count, sort=sort, _source=[STORED])
+        answer = self._search(body)
         total = int(answer["hits"]["total"]["value"])
         found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {})),
                       within={name: int(answer["aggregations"][f"within:{name}"]["doc_count"])
@@ -195,14 +201,14 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             ahead = compile_node(find.ahead, PLAIN)
             parts = [{"bool": {"must": [base], "filter": [*filters, ahead]}},
                      {"bool": {"must": [base], "filter": filters, "must_not": [ahead]}}]
-        sort = _BY_SCORE if relevance else _by_date(find.sort)
         if find.group:
             found.groups = self._groups(find.group, matches)
             if find.hits:
                 found.hits = self._group_page(find, parts, sort, rescore)
         elif find.hits:
-            found.hits = [FoundHit(r.document, r.score) for r in self._page(parts, sort, rescore, find.start,
-                                                                           find.count)]
+            page = [_ranked(hit, sort) for hit in answer["hits"]["hits"]][find.start:] if at_once else \
+                self._page(parts, sort, rescore, find.start, find.count)
+            found.hits = [FoundHit(r.document, r.score) for r in page]
         if find.marks and found.hits:
             self._mark(found.hits, find.marks)
         return found
@@ -272,13 +278,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             if after is not None:
                 body["search_after"] = after
             hits = self._search(body)["hits"]["hits"]
-            for hit in hits:
-                source = hit["_source"][STORED]
-                score = hit.get("_score")
-                if sort is _BY_SCORE:
-                    score = hit["sort"][0]
-                out.append(_Ranked(source.get("id", hit["_id"]), source, score if sort is _BY_SCORE else None,
-                                   frozenset(hit.get("matched_queries") or ())))
+            out += [_ranked(hit, sort) for hit in hits]
             if len(hits) < size:
                 break
             after = hits[-1]["sort"]
@@ -335,6 +335,13 @@ class OpenSearchEngine(OpenSearchWriteEngine):
 
 _BY_SCORE = [{"_score": "desc"}, {"id": "asc"}]
 _BY_ID = [{"id": "asc"}]
+
+
+def _ranked(hit: dict, sort: list) -> _Ranked:
+    """A hit of a search sorted by `sort`: its score is the first sort value when sorted by score."""
+    source = hit["_source"][STORED]
+    return _Ranked(source.get("id", hit["_id"]), source, hit["sort"][0] if sort is _BY_SCORE else None,
+                   frozenset(hit.get("matched_queries") or ()))
 
 
 def _by_date(sort: str) -> list:
