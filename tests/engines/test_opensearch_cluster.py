@@ -112,7 +112,7 @@ def test_a_node_stopped_under_search_load_loses_nothing(own_cluster, tmp_path):
                 try:
                     got = sorted(d["id"] for d in os_engine.documents("meeting", [meeting]))
                     count = os_engine.doc_count()
-                    found = os_engine.client.search(index=os_engine.alias, body={
+                    found = os_engine.search({
                         "query": {"match": {"title": "telekol"}}, "size": 0, "track_total_hits": True})
                     problems = [what for what, ok in (
                         ("documents", got == sorted(d["id"] for d in meetings[meeting])),

@@ -17,12 +17,13 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from opensearchpy import OpenSearch
-from opensearchpy.exceptions import NotFoundError
+from opensearchpy.exceptions import NotFoundError, TransportError
 from opensearchpy.helpers import scan
 
 from corpus import faults
@@ -36,6 +37,8 @@ from .mapping import STORED, mapping, settings
 BULK_DOCS = 500  # items per bulk request
 BULK_BYTES = 8_000_000  # or fewer, when their text is long
 TERMS_PER_QUERY = 1000
+PAGE = 1000  # hits per page of documents() and all_documents()
+RETRY_SECONDS = 30.0  # how long a search that failed on some shard is asked again
 _GENERATION = re.compile(r"-g(\d{6,})$")
 
 
@@ -116,7 +119,8 @@ class OpenSearchWriteEngine:
             return
         self._drop_debris(keep=())
         name = self.physical(0)
-        self.client.indices.create(index=name, body={"settings": self._index_settings(), "mappings": mapping(0, SCHEMA_VERSION)})
+        self.client.indices.create(index=name, body={"settings": self._index_settings(),
+                                                     "mappings": mapping(0, SCHEMA_VERSION)})
         self.client.indices.put_settings(index=name, body={"index.blocks.write": True})
         self.client.indices.update_aliases(body={"actions": [{"add": {"index": name, "alias": self.alias}}]})
 
@@ -151,32 +155,71 @@ class OpenSearchWriteEngine:
             yield generation
         finally:
             if not generation.committed:
-                self.client.indices.delete(index=target, ignore_unavailable=True)
+                with suppress(TransportError):  # else the next writer drops it
+                    self.client.indices.delete(index=target, ignore_unavailable=True)
         self._fresh = False
 
     # -- reading ---------------------------------------------------------------------------------
     @guarded
     def documents(self, field: str, values: Iterable[str]) -> list[dict]:
         wanted = [term for value in values for term in index_terms(field, value)]
+        if not wanted:
+            return []
+        index = self._live() or self.alias
         found = []
         for start in range(0, len(wanted), TERMS_PER_QUERY):
-            query = {"query": {"terms": {field: wanted[start:start + TERMS_PER_QUERY]}}}
-            found += [hit["_source"][STORED] for hit in self._scan(query)]
+            query = {"terms": {field: wanted[start:start + TERMS_PER_QUERY]}}
+            found += [hit["_source"][STORED] for hit in self._pages(index, query)]
         return found
 
     @guarded
     def all_documents(self) -> Iterator[dict]:
-        for hit in self._scan({"query": {"match_all": {}}}):
+        for hit in self._pages(self._live() or self.alias, {"match_all": {}}):
             yield hit["_source"][STORED]
 
-    def _scan(self, query: dict, index: str | None = None) -> Iterator[dict]:
-        """Every hit of `query`, through a scroll: one snapshot, even if a commit moves the alias."""
-        return scan(self.client, index=index or self.alias, query=query, size=1000, _source_includes=[STORED],
-                    preserve_order=False)
+    def _pages(self, index: str, query: dict) -> Iterator[dict]:
+        """Every hit of `query` in a committed index, page by page after the last id: no scroll context
+        (which lives on one node, and dies with it), so each page is a search any copy of a shard
+        answers; a committed index never changes, so the pages are one snapshot."""
+        after = None
+        while True:
+            body = {"query": query, "size": PAGE, "sort": [{"id": "asc"}], "_source": [STORED],
+                    **({"search_after": after} if after else {})}
+            hits = self.search(body, index=index)["hits"]["hits"]
+            yield from hits
+            if len(hits) < PAGE:
+                return
+            after = hits[-1]["sort"]
+
+    @guarded
+    def search(self, body: dict, index: str | None = None) -> dict:
+        """A search of the index (its alias, or `index`) whose answer is complete: one that failed on a
+        shard (a node just went away, its replica not yet promoted) is asked again, for a while."""
+        return self._complete(lambda: self.client.search(index=index or self.alias, body=body))
 
     @guarded
     def doc_count(self) -> int:
-        return int(self.client.count(index=self.alias)["count"])
+        return int(self._complete(lambda: self.client.count(index=self.alias))["count"])
+
+    def _complete(self, request: Callable[[], dict]) -> dict:
+        deadline = time.monotonic() + RETRY_SECONDS
+        pause = 0.05
+        while True:
+            try:
+                response = request()
+                failed = response.get("_shards", {}).get("failed", 0)
+                if not failed:
+                    return response
+                problem: Exception = ClusterError(f"{self.where}: {failed} of {response['_shards']['total']} "
+                                                  f"shards did not answer")
+            except TransportError as exc:
+                if not (exc.status_code == "N/A" or (isinstance(exc.status_code, int) and exc.status_code >= 500)):
+                    raise
+                problem = exc
+            if time.monotonic() + pause > deadline:
+                raise problem
+            time.sleep(pause)  # the cluster reallocates the shards of a lost node within seconds
+            pause = min(2 * pause, 1.0)
 
     def close(self) -> None:
         self.client.close()
@@ -251,7 +294,8 @@ class OpenSearchGeneration:
         then delete the generations before the previous one."""
         self._flush()
         self.client.indices.refresh(index=self.index)
-        self.client.indices.put_mapping(index=self.index, body={"_meta": mapping(self.number, SCHEMA_VERSION)["_meta"]})
+        meta = mapping(self.number, SCHEMA_VERSION)["_meta"]
+        self.client.indices.put_mapping(index=self.index, body={"_meta": meta})
         self.client.indices.put_settings(index=self.index, body={"index.blocks.write": True,
                                                                  "index.refresh_interval": None})
         faults.point("opensearch-flip")
@@ -261,5 +305,6 @@ class OpenSearchGeneration:
             {"add": {"index": self.index, "alias": alias}},
         ]})
         self.committed = True
-        self.engine._drop_debris(keep=(self.index, self.live))
+        with suppress(TransportError):  # committed all the same; the next writer drops what is left
+            self.engine._drop_debris(keep=(self.index, self.live))
         return self.number

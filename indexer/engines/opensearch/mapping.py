@@ -11,7 +11,10 @@ A whitespace field has one term per position, so each text field is two:
 - `<field>_stack`: the further terms of a position (a hyphenated word's first part, a modifier's full
   forms). Its first value holds each position's second term AT THAT POSITION (FILLER elsewhere), so a
   search can align it with `<field>` (span_near over field_masking_span); its second value holds the
-  third and later terms, searchable as terms only (phrases over those differ from Whoosh's).
+  third and later terms, searchable as terms only (phrases over those differ from Whoosh's). On the
+  real archive of one municipality (2,873 items) 9.0 % of the (term, position) pairs are such third
+  terms, nearly all full forms of a suspended modifier (`Teknik- og Miljøudvalget`): a phrase that
+  ends in such a form may match in Whoosh and not here.
 
 `exact` (=godkendt: lowercased, unstemmed forms) is written too, from the title, the sections and the
 attachments' text, so that exact forms match in the cluster. Keyword fields (ids, facets, the meeting,
