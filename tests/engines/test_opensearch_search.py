@@ -393,3 +393,16 @@ def test_graded_ranking_is_exact_when_candidates_are_fetched_a_few_at_a_time(twi
         page = engine.find(Find(graded, start=start, count=count))
         assert ranked(page) == ranked(whole)[start:start + count]
     engine.close()
+
+
+def test_an_index_the_cluster_lacks_is_one_clear_error(tmp_path, opensearch_url):
+    from indexer.engines.opensearch.client import ClusterError
+    from search.engines import open_engine
+    from tests.engines.conftest import opensearch_config
+
+    engine = open_engine(tmp_path, opensearch_config(opensearch_url, f"osr-test-absent-{tmp_path.name[-6:].lower()}"))
+    assert engine.refresh() is True and engine.generation() == 0
+    with pytest.raises(ClusterError) as raised:
+        engine.find(Find(word("genoptraening")))
+    assert "osr-test-absent" in str(raised.value) and "\n" not in str(raised.value)
+    engine.close()

@@ -18,6 +18,7 @@ import numpy as np
 
 from indexer.engine import EngineConfig
 from indexer.engines.opensearch import OpenSearchWriteEngine
+from indexer.engines.opensearch.client import ClusterError, guarded
 
 from ...expand import word_weight
 from ...grouping import group_page, newest
@@ -52,21 +53,29 @@ class OpenSearchEngine(OpenSearchWriteEngine):
 
     # -- the wire ----------------------------------------------------------------------------------
     def _search(self, body: dict) -> dict:
-        # dfs: every shard scores with the index's term statistics, as one Whoosh index does
-        return self.client.search(index=self.alias, body=body, search_type="dfs_query_then_fetch")
+        # dfs: every shard scores with the index's term statistics, as one Whoosh index does; an answer
+        # that lacks a shard (a node just lost) is asked again for a while (the writing side's _complete)
+        return self._complete(lambda: self.client.search(index=self.alias, body=body,
+                                                         search_type="dfs_query_then_fetch"))
 
     def _msearch(self, bodies: list[dict]) -> list[dict]:
-        """Several searches in one round trip."""
+        """Several searches in one round trip (all asked again while one lacks a shard)."""
         if not bodies:
             return []
         lines: list[dict] = []
         for body in bodies:
             lines += [{"index": self.alias}, body]
-        responses = self.client.msearch(body=lines)["responses"]
-        for response in responses:
-            if "error" in response:
-                raise RuntimeError(f"opensearch: {response['error']}")
-        return responses
+
+        def ask() -> dict:
+            responses = self.client.msearch(body=lines)["responses"]
+            for response in responses:
+                if "error" in response:
+                    raise ClusterError(f"{self.where}: {response['error'].get('reason', response['error'])}")
+            shards = [r.get("_shards", {}) for r in responses]
+            return {"responses": responses, "_shards": {"failed": sum(s.get("failed", 0) for s in shards),
+                                                        "total": sum(s.get("total", 0) for s in shards)}}
+
+        return self._complete(ask)["responses"]
 
     def _counts(self, queries: list[dict]) -> list[int]:
         """How many items each query matches, in one round trip."""
@@ -74,6 +83,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return [int(r["hits"]["total"]["value"]) for r in self._msearch(bodies)]
 
     # -- generations -------------------------------------------------------------------------------
+    @guarded
     def refresh(self) -> bool:
         newest = self.generation()
         if newest == self._generation:
@@ -106,6 +116,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         for key, count in zip(missing, self._counts(queries), strict=True):
             self._stats[key] = count
 
+    @guarded
     def doc_frequency(self, field: str, term: str) -> int:
         key = ("either", field, term) if is_text(field) else ("df", field, term)
         self._known([key])
@@ -141,6 +152,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         self._known(keys)
 
     # -- what the engine holds ---------------------------------------------------------------------
+    @guarded
     def values(self, field: str) -> list[str]:
         self._current()
         if field not in self._values:
@@ -166,6 +178,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 return out
 
     # -- searching ---------------------------------------------------------------------------------
+    @guarded
     def find(self, find: Find) -> Found:
         relevance = find.sort == "relevance"
         if relevance:
