@@ -1,0 +1,22 @@
+"""What the searching side reads of the OpenSearch index layout (indexer.engines.opensearch.mapping
+declares it): fields under their Whoosh names at the top level, a text field's further terms of a
+position in `<field>_stack`, the stored fields under `stored`, the generation in `_meta`."""
+from __future__ import annotations
+
+from indexer.engines.opensearch.mapping import BOOST, STACK, STORED, field_roles
+
+
+def is_text(field: str) -> bool:
+    return field_roles().get(field) == "text"
+
+
+def is_number(field: str) -> bool:
+    return field_roles().get(field) == "integer"
+
+
+def stack(field: str) -> str:
+    """The field of a text field's terms that share a position with another."""
+    return field + STACK
+
+
+__all__ = ["BOOST", "STORED", "is_number", "is_text", "stack"]

@@ -1,0 +1,408 @@
+"""The OpenSearch engine answers Find questions as the Whoosh path does: the same items, totals, facet
+counts, `within` counts and groups, and the same order where the scores are apart.
+
+The Find-level tests take an Engine (the `engine` fixture): today the OpenSearch engine, at integration
+also the Whoosh engine (search.engines.whoosh), each compared with the reference below, which answers a
+Find with today's Whoosh path (search.docsets over search.open's searcher).
+"""
+from __future__ import annotations
+
+import importlib
+from itertools import pairwise
+
+import numpy as np
+import pytest
+
+from search.engines import Find, Found, FoundHit
+from search.grouping import group_page, newest
+from search.query import FIELD_BOOSTS, FIELD_TIEBREAK
+from search.tree import (
+    And,
+    AndNot,
+    DisMax,
+    Every,
+    Exact,
+    MinimumMatch,
+    Node,
+    Not,
+    Nothing,
+    Or,
+    Phrase,
+    Prefix,
+    Range,
+    Term,
+)
+
+TEXT = ("title", "indstilling", "sagsfremstilling", "beslutning", "tekst", "referat", "bilag")
+
+
+def word(text: str, fields=TEXT) -> Node:
+    """One analysed word over the text fields, its best field whole (as search.query makes it)."""
+    return DisMax(tuple(Term(f, text, FIELD_BOOSTS.get(f, 1.0)) for f in fields), FIELD_TIEBREAK)
+
+
+def phrase(*words: str) -> Node:
+    return Or(tuple(Phrase(f, words, 1, FIELD_BOOSTS.get(f, 1.0)) for f in TEXT))
+
+
+# -- the reference: today's Whoosh path, until the Whoosh engine (branch seam) is merged ------------------
+def whoosh_query(node: Node):
+    from whoosh import query as wq
+
+    from search.exact import ExactForm
+    from search.expand import MinimumMatch as WhooshMinimumMatch
+
+    if isinstance(node, Term):
+        return wq.Term(node.field, node.text, boost=node.boost)
+    if isinstance(node, Phrase):
+        return wq.Phrase(node.field, list(node.words), slop=node.slop, boost=node.boost)
+    if isinstance(node, Prefix):
+        return wq.Prefix(node.field, node.text, boost=node.boost)
+    if isinstance(node, Range):
+        if node.field == "year":
+            return wq.NumericRange(node.field, node.low, node.high)
+        return wq.TermRange(node.field, node.low, node.high)
+    if isinstance(node, Every):
+        return wq.Every()
+    if isinstance(node, Nothing):
+        return wq.NullQuery
+    if isinstance(node, And):
+        return wq.And([whoosh_query(k) for k in node.children], boost=node.boost)
+    if isinstance(node, Or):
+        return wq.Or([whoosh_query(k) for k in node.children], boost=node.boost, scale=node.scale)
+    if isinstance(node, DisMax):
+        if node.tiebreak == FIELD_TIEBREAK:  # one word over fields: search.docsets' best field + tiebreak
+            return wq.Or([whoosh_query(k) for k in node.children], boost=node.boost)
+        return wq.DisjunctionMax([whoosh_query(k) for k in node.children], boost=node.boost)
+    if isinstance(node, MinimumMatch):
+        return WhooshMinimumMatch([whoosh_query(k) for k in node.children], node.minimum, boost=node.boost)
+    if isinstance(node, Not):
+        return wq.Not(whoosh_query(node.child))
+    if isinstance(node, AndNot):
+        return wq.AndNot(whoosh_query(node.positive), whoosh_query(node.negative))
+    if isinstance(node, Exact):
+        return ExactForm(whoosh_query(node.child), node.form)
+    raise TypeError(node)
+
+
+class WhooshToday:
+    """Find answered by today's Whoosh path: numpy sets and BM25F (search.docsets)."""
+
+    def __init__(self, folder):
+        from search.index import Index
+
+        self.index = Index(folder)
+
+    def find(self, find: Find) -> Found:
+        with self.index._slot() as slot:
+            return self._find(slot.searcher, self.index.docsets(slot), find)
+
+    def _find(self, searcher, docsets, find: Find) -> Found:
+        from whoosh import query as wq
+
+        from search.engine import RANKING
+
+        query = whoosh_query(find.query)
+        complete: list = []
+        scored = docsets.scores(searcher, RANKING, query, complete) if find.sort == "relevance" else None
+        docs = docsets.docs(searcher, query) if scored is None else docsets.intersect(scored[0], docsets.live)
+        for node in find.filters:
+            docs = docsets.intersect(docs, docsets.docs(searcher, whoosh_query(node)))
+        if find.sort == "relevance":
+            if scored is None:  # what numpy does not rank, Whoosh's matchers do (search.engine)
+                hits = searcher.search(query, filter=set(docs.tolist()), limit=None)
+                ids = np.array([h.docnum for h in hits], dtype=np.int64)
+                score = np.array([h.score for h in hits])
+            else:
+                ids, score = scored
+                keep = docsets.mask(docs)[ids]
+                ids, score = ids[keep], score[keep]
+            best = np.lexsort((ids, -score))
+            order, scores = ids[best], dict(zip(ids[best].tolist(), score[best].tolist(), strict=True))
+        else:
+            order, scores = docsets.by_date(searcher, docs, newest_first=find.sort == "-date"), {}
+        if find.ahead is not None:
+            first = np.isin(order, docsets.docs(searcher, whoosh_query(find.ahead)))
+            order = np.concatenate([order[first], order[~first]])
+        found = Found(total=len(docs), hits=[])
+        found.facets = {f: {str(k): v for k, v in docsets.counts(searcher, f, docs).items()} for f in find.facets}
+        found.within = {name: len(docsets.intersect(docs, docsets.docs(searcher, whoosh_query(node))))
+                        for name, node in find.within.items()}
+        if isinstance(find.query, MinimumMatch) and find.every_word:
+            found.every_word = bool(len(complete[-1] if complete else []) and
+                                    len(docsets.intersect(complete[-1], docs)))
+
+        def hit(d) -> FoundHit:
+            return FoundHit(searcher.stored_fields(int(d)), scores.get(int(d)))
+
+        if find.group:
+            codes, _ = docsets.column(searcher, find.group)
+            found.groups, page = group_page(order, codes, find.start, find.count)
+            if find.hits:
+                for members in page:
+                    documents = [searcher.stored_fields(int(d)) for d in members]
+                    shown = int(members[newest(documents)])
+                    found.hits.append(FoundHit(searcher.stored_fields(shown), scores.get(shown), members=documents))
+        elif find.hits:
+            found.hits = [hit(d) for d in order[find.start:find.start + find.count]]
+        for name, node in find.marks.items():
+            having = docsets.mask(docsets.docs(searcher, whoosh_query(node)))
+            for h in found.hits:
+                if having[docsets.docs(searcher, wq.Term("id", h.document["id"]))[0]]:
+                    h.marks = h.marks | {name}
+        return found
+
+
+# -- fixtures ----------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def reference(twin_indexes):
+    """What the engines are compared with: the Whoosh engine where it exists, else today's Whoosh path."""
+    try:
+        whoosh_engine = importlib.import_module("search.engines.whoosh")
+    except ImportError:
+        yield WhooshToday(twin_indexes[0])
+        return
+    opened = whoosh_engine.open_engine(twin_indexes[0], None)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="module", params=["opensearch", "whoosh"])
+def engine(request, twin_indexes):
+    """Each engine over the same items (the Whoosh engine once search.engines.whoosh is there)."""
+    from search.engines import open_engine
+
+    folder, config = twin_indexes
+    if request.param == "whoosh":
+        pytest.importorskip("search.engines.whoosh", reason="the Whoosh engine (branch seam) is not merged yet")
+        from indexer.engine import EngineConfig
+
+        config = EngineConfig()
+    opened = open_engine(folder, config)
+    yield opened
+    opened.close()
+
+
+def ids(found: Found) -> list[str]:
+    return [h.document["id"] for h in found.hits]
+
+
+def counted(found: Found) -> dict[str, dict[str, int]]:
+    """Facet counts with their values as text (a year is a number in one engine's answer, text in
+    another's: search.facets shows them as text)."""
+    return {f: {str(k): v for k, v in values.items()} for f, values in found.facets.items()}
+
+
+def ranked(found: Found) -> list[tuple[str, float | None]]:
+    return [(h.document["id"], h.score) for h in found.hits]
+
+
+def same_ranking(got: Found, want: Found, close: float = 0.05) -> None:
+    """The same items in the same order, except where the reference's scores are within `close` of
+    each other (relative): there the order may differ (length encodings differ between the engines)."""
+    assert sorted(ids(got)) == sorted(ids(want)) or len(want.hits) == len(got.hits)
+    wanted = [(i, score or 0.0) for i, score in ranked(want)]
+    position = {i: n for n, (i, _) in enumerate(ranked(got))}
+    for (a, sa), (b, sb) in pairwise(wanted):
+        if a in position and b in position and sa - sb > close * max(abs(sa), 1e-9):
+            assert position[a] < position[b], f"{a} ({sa:.3f}) should rank before {b} ({sb:.3f})"
+
+
+# -- questions -----------------------------------------------------------------------------------------
+FACETS = ("cluster", "body", "year", "municipality", "body_kind")
+RANKED: dict[str, Node] = {
+    "one word": word("genoptraening"),
+    "a common word": word("borg"),
+    "two words, graded": MinimumMatch((word("hjemmeplej"), word("sygefravae")), 1),
+    "three words, graded": MinimumMatch((word("udskriv"), word("demens"), word("genoptraening")), 2),
+    "all words": And((word("udskriv"), word("demens"))),
+    "a phrase": phrase("kronisk", "obstruktiv"),
+    "a word but not another": AndNot(word("udskriv"), word("demens")),
+    "any word (scaled)": Or((word("plejebo"), word("kvalitetsstandard"), word("rehabilit")), scale=0.9),
+    "a formality's words (weighing half)": MinimumMatch((word("godkend"), word("dagsord")), 1),
+    "a hyphenated word's part": word("tel"),
+    "a phrase onto a part": phrase("samarbejd", "tel"),
+    "a phrase of the parts": phrase("tel", "kol"),
+    "best of alternatives": DisMax((word("hjemmeplej"), Or(tuple(Term(f, "hjemmeplejen", 0.35) for f in TEXT)))),
+}
+
+
+@pytest.mark.parametrize("name", RANKED)
+def test_ranked_questions_find_and_rank_as_whoosh(engine, reference, name):
+    find = Find(RANKED[name], count=8, facets=FACETS)
+    got, want = engine.find(find), reference.find(find)
+    assert want.total, "the question must match something to compare"
+    assert got.total == want.total and counted(got) == counted(want)
+    same_ranking(got, want)
+
+
+def test_a_formality_weighs_less_than_a_substantive_item_with_the_same_words(engine, reference):
+    """indexer.build gives a formality half the weight (Whoosh's document boost); both engines rank it
+    below an item with the same words in the same places."""
+    find = Find(word("godkend"), count=100)
+    for found in (engine.find(find), reference.find(find)):
+        scores: dict[str, list[float]] = {}
+        for h in found.hits:
+            scores.setdefault(h.document["title"], []).append(h.score or 0.0)
+        assert max(scores["Godkendelse af dagsorden"]) < 0.8 * min(scores["Godkendelse af tillægsbevilling"])
+
+
+UNRANKED: dict[str, Node] = {
+    "every item": Every(),
+    "not a word": Not(word("borg")),
+    "a prefix": Or(tuple(Prefix(f, "hjemmepl") for f in TEXT)),
+    "an exact form": Exact(word("godkend"), "godkendt"),
+    "a word in a date range": And((word("udskriv"), Range("date", "2023-02-20", "2023-12-31"))),
+}
+
+
+@pytest.mark.parametrize("sort", ["-date", "date"])
+@pytest.mark.parametrize("name", [*UNRANKED, *RANKED])
+def test_sorted_by_date_the_same_items_in_the_same_order_and_pages(engine, reference, name, sort):
+    query = {**UNRANKED, **RANKED}[name]
+    for start in (0, 3):
+        find = Find(query, sort=sort, start=start, count=4, facets=FACETS)
+        got, want = engine.find(find), reference.find(find)
+        assert (got.total, ids(got), counted(got)) == (want.total, ids(want), counted(want))
+        assert all(h.score is None for h in got.hits)
+
+
+def test_an_exact_form_is_the_form_as_written(engine):
+    decided = engine.find(Find(Exact(word("godkend"), "godkendt"), sort="-date", count=100))
+    stemmed = engine.find(Find(word("godkend"), sort="-date", count=100))
+    assert 0 < decided.total < stemmed.total
+    assert all("godkendt" in (h.document["title"] + str(h.document.get("content"))).lower() for h in decided.hits)
+
+
+def test_filters_match_without_ranking_and_facets_count_every_match(engine, reference):
+    year = Range("year", 2023, 2023)
+    find = Find(word("borg"), filters=(year,), count=3, facets=FACETS)
+    got, want = engine.find(find), reference.find(find)
+    assert got.total == want.total and counted(got) == counted(want)
+    assert [h.score for h in got.hits] == pytest.approx([h.score for h in engine.find(
+        Find(word("borg"), count=50)).hits if h.document.get("year") == 2023][:3], rel=1e-6)
+    assert set(counted(got)["year"]) == {"2023"}
+
+
+def test_within_counts_and_marks_on_the_page(engine, reference):
+    marks = {"decided": word("godkend"), "council": Term("body", "Byråd")}
+    within: dict[str, Node] = {"council": Term("body", "Byråd"), "2023": Range("year", 2023, 2023)}
+    find = Find(word("genoptraening"), count=10, within=within, marks=marks)
+    got, want = engine.find(find), reference.find(find)
+    assert got.within == want.within and got.within["council"] > 0
+    assert {h.document["id"]: h.marks for h in got.hits} == {h.document["id"]: h.marks for h in want.hits}
+    assert any("council" in h.marks for h in got.hits)
+
+
+def test_totals_alone_and_whether_some_match_has_every_word(engine, reference):
+    graded = MinimumMatch((word("hjemmeplej"), word("sygefravae"), word("demens")), 2)
+    find = Find(graded, hits=False, every_word=True, facets=("body",))
+    got, want = engine.find(find), reference.find(find)
+    assert got.hits == [] and (got.total, counted(got), got.every_word) == (want.total, counted(want), want.every_word)
+    assert got.every_word is False and got.total > 0
+    both = MinimumMatch((word("hjemmeplej"), word("sygefravae")), 1)
+    assert engine.find(Find(both, hits=False, every_word=True)).every_word is True
+
+
+GROUPED = {"relevance": word("genoptraening"), "-date": Or((word("genoptraening"), word("hjemmeplej"), word("demens")))}
+
+
+@pytest.mark.parametrize("sort", ["relevance", "-date"])
+def test_one_hit_per_case_the_newest_shown_members_listed(engine, reference, sort):
+    pages, start = [], 0
+    while True:
+        find = Find(GROUPED[sort], sort=sort, start=start, count=2, group="case", facets=("body",))
+        got, want = engine.find(find), reference.find(find)
+        assert (got.total, got.groups, counted(got)) == (want.total, want.groups, counted(want))
+        assert [[m["id"] for m in h.members] for h in got.hits] == [[m["id"] for m in h.members] for h in want.hits]
+        assert ids(got) == ids(want)
+        if not got.hits:
+            break
+        pages += got.hits
+        start += 2
+    travelled = [h for h in pages if len(h.members) == 3]
+    assert travelled and all(h.document["body"] == "Byråd" for h in travelled), "the newest appearance is shown"
+    shown = [m["id"] for h in pages for m in h.members]
+    assert len(pages) == got.groups and len(shown) == len(set(shown)) == got.total
+
+
+def test_ahead_ranks_its_matches_first(engine, reference):
+    ahead = Term("case_numbers", "23-001122")
+    query = Or((word("udskriv"), word("demens")))
+    plain = engine.find(Find(query, count=3))
+    assert "23-001122" not in plain.hits[0].document.get("case_numbers", ""), "ahead must change the order"
+    for group in (None, "case"):
+        find = Find(query, ahead=ahead, count=3, group=group)
+        got, want = engine.find(find), reference.find(find)
+        assert ids(got) == ids(want) and got.total == want.total
+        assert "23-001122" in got.hits[0].document.get("case_numbers", "")
+    later = Find(query, ahead=ahead, start=2, count=3)
+    assert ids(engine.find(later)) == ids(reference.find(later))
+
+
+def test_values_and_term_lookups(engine, reference):
+    every = reference.find(Find(Every(), sort="date", count=1000, facets=("body",)))
+    assert engine.values("body") == sorted(counted(every)["body"])
+    for field, term in (("title", "genoptraening"), ("beslutning", "godkend"), ("title", "nowhere")):
+        assert engine.doc_frequency(field, term) == reference.find(Find(Term(field, term), hits=False)).total
+        assert engine.has_term(field, term) == (term != "nowhere")
+    assert engine.doc_count() == every.total
+    assert {d["id"] for d in engine.documents("case", ["23-003344"])} == \
+        {h.document["id"] for h in reference.find(Find(Term("case", "23-003344"), sort="date", count=10)).hits}
+    assert len(list(engine.all_documents())) == engine.doc_count()
+
+
+def test_refresh_follows_the_generation_marker(tmp_path, opensearch_url):
+    """Term statistics are counted once per generation; refresh() moves to a newer one when the writer
+    has committed it, and only then do counts change."""
+    from search.engines import open_engine
+    from tests.engines.conftest import built_twice, drop_index, opensearch_config
+    from tests.firstagenda import write_meeting
+
+    index = f"osr-test-refresh-{tmp_path.name[-8:].lower()}"
+    write_meeting(tmp_path / "a" / "1.json", "Byråd", "2024-01-10",
+                  [("1", "Genoptræning i eget hjem", "", "Godkendt.")])
+    write_meeting(tmp_path / "b" / "2.json", "Byråd", "2024-02-14", [("1", "Genoptræning på center", "", "Godkendt.")])
+    try:
+        built_twice(tmp_path / "ix1", [tmp_path / "a"], opensearch_url, index)
+        engine = open_engine(tmp_path / "ix1", opensearch_config(opensearch_url, index))
+        assert engine.generation() == 1 and engine.refresh() is True and engine.refresh() is False
+        assert engine.doc_frequency("title", "genoptraening") == 1
+        built_twice(tmp_path / "ix2", [tmp_path / "b"], opensearch_url, index)
+        assert engine.doc_frequency("title", "genoptraening") == 1, "counted once per generation"
+        assert engine.refresh() is True and engine.generation() == 2
+        assert engine.doc_frequency("title", "genoptraening") == 2
+        assert engine.find(Find(word("genoptraening"))).total == 2
+        engine.close()
+    finally:
+        drop_index(opensearch_url, index)
+
+
+def test_graded_ranking_is_exact_when_candidates_are_fetched_a_few_at_a_time(twin_indexes, monkeypatch):
+    """The coordination factor is applied to candidates fetched in growing batches; an item whose score
+    falls below the best score not yet fetched is never shown before it: the page is the same whatever
+    the first batch's size."""
+    import search.engines.opensearch as opensearch
+    from search.engines import open_engine
+
+    graded = MinimumMatch((word("hjemmeplej"), word("sygefravae"), word("udskriv")), 1)
+    engine = open_engine(*twin_indexes)
+    whole = engine.find(Find(graded, count=12))
+    monkeypatch.setattr(opensearch, "FIRST_CANDIDATES", 1)
+    for start, count in ((0, 1), (0, 5), (3, 4)):
+        page = engine.find(Find(graded, start=start, count=count))
+        assert ranked(page) == ranked(whole)[start:start + count]
+    engine.close()
+
+
+def test_an_index_the_cluster_lacks_is_one_clear_error(tmp_path, opensearch_url):
+    from indexer.engines.opensearch.client import ClusterError
+    from search.engines import open_engine
+    from tests.engines.conftest import opensearch_config
+
+    engine = open_engine(tmp_path, opensearch_config(opensearch_url, f"osr-test-absent-{tmp_path.name[-6:].lower()}"))
+    assert engine.refresh() is True and engine.generation() == 0
+    with pytest.raises(ClusterError) as raised:
+        engine.find(Find(word("genoptraening")))
+    assert "osr-test-absent" in str(raised.value) and "\n" not in str(raised.value)
+    engine.close()
