@@ -13,7 +13,6 @@ import os
 import shutil
 import signal
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -28,11 +27,9 @@ from corpus import Attachment, Meeting, NotAMeeting, ReadError, faults
 from corpus.fetch import sources
 from corpus.fetch.sources import place_of
 
-from . import compounds, outbox, spelling
-from .compounds import save_map as save_compounds
+from . import outbox, side_files
 from .facets import stored_values
 from .lock import IndexLocked, WriterLock, describe_holder, hold_descriptor, release_descriptor
-from .meeting_table import ensure_table, load_table, save_table
 from .cases import group_key
 from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
 from .plan import Plan, plan
@@ -415,9 +412,9 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
                  prune: bool, create: bool, registry_file: str | None, progress, analysis: dict | None,
                  alerts: Callable[[list[str]], dict[str, list]] | None) -> None:
     """The run under the lock. The order makes the index change as one unit: the outbox of alerts is
-    written before the commit; files.json, compounds-N.json and spelling.txt after it are each stamped
-    with the generation they describe, so one missing or stale after a crash is derived again by the
-    next run (`_complete_side_files`), which also records the alerts still owed."""
+    written before the commit, and so are the side files of the generation it makes (indexer.side_files);
+    files.json after it, stamped with the generation it describes, so one missing or stale after a crash
+    is derived again by the next run (`_complete_side_files`), which also records the alerts still owed."""
     with WriterLock(index_dir):
         ix, replaces = _open(index_dir, create, report, analysis)
         generation = ix.latest_generation()
@@ -436,25 +433,22 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
         todo, seen, scanned = _scan(roots, state, force, report)
         removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned)]
         if todo or removed or replaces:
-            counts = None if replaces else spelling.load_counts(index_dir, generation)
-            table = {} if replaces else load_table(ix, index_dir)
+            side = side_files.next_generation(ix, index_dir, empty=bool(replaces))
 
             def before_commit() -> None:
+                side.save()
                 if alerts:
                     outbox.save(index_dir, owed_with_this_run())
 
-            planned = _write(ix, index_dir, todo, removed, state, registry_file, progress, report, previous,
-                             counts, before_commit)
+            _write(ix, index_dir, todo, removed, state, registry_file, progress, report, previous, side,
+                   before_commit)
             if replaces:
                 ix = _swap_in(ix, index_dir)
             ix = ix.refresh()
             save_state(ix, index_dir, state)
             faults.point("after-state")
-            save_table(ix, index_dir, table, planned.meetings, planned.stale)
-            save_compounds(ix, index_dir)
+            side_files.publish(index_dir, ix.latest_generation())
             faults.point("after-compounds")
-            if counts is not None:
-                spelling.save(index_dir, ix.latest_generation(), counts)
         elif not cache_valid:
             save_state(ix, index_dir, state)
         _complete_side_files(ix, index_dir)
@@ -491,13 +485,7 @@ def _remove_debris(ix, index_dir: Path) -> None:
 
 def _complete_side_files(ix, index_dir: Path) -> None:
     """Write whichever side file of the current generation is missing, damaged or stale."""
-    generation = ix.latest_generation()
-    if not compounds.is_sound(index_dir, generation):
-        save_compounds(ix, index_dir)
-    if spelling.load_counts(index_dir, generation) is None:
-        with ix.reader() as reader:
-            spelling.save(index_dir, generation, spelling.derive(reader))
-    ensure_table(ix, index_dir)
+    side_files.complete(ix, index_dir)
 
 
 def _unique(ids: list[str]) -> list[str]:
@@ -539,11 +527,11 @@ def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
 
 def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict[str, FileState],
            registry_file: str | None, progress, report: BuildReport, previous: dict[str, str],
-           counts: Counter | None, before_commit: Callable[[], None]) -> Plan:
+           side: side_files.NextGeneration, before_commit: Callable[[], None]) -> Plan:
     """One writer, one commit: the meetings the touched files belong to (before or after) are deleted
     and written again from all their documents (indexer.plan). `previous` (id -> digest) decides which
-    items are new when the index is rebuilt; `counts` (spelling) loses the words of the meetings
-    replaced and gains those of the meetings written."""
+    items are new when the index is rebuilt; `side` (the side files) loses the meetings deleted and
+    gains those written."""
 
     places = sources.places(index_dir, corpus.load_registry(registry_file))
     with _parsing(todo, registry_file, places) as parsed:
@@ -567,8 +555,7 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
         for mid in planned.stale | {m.id for m in planned.meetings}:
             docs = list(searcher.documents(meeting=mid))
             before.update((d["id"], d.get("digest")) for d in docs)
-            if counts is not None:
-                counts.subtract(spelling.document_words(docs))
+            side.remove(mid, docs)
     known = previous or before
     written: set[str] = set()
     with _writing(ix, index_dir, len(todo)) as writer:
@@ -582,8 +569,7 @@ def _write(ix, index_dir: Path, todo: list[str], removed: list[str], state: dict
                 written.add(doc["id"])
                 if known.get(doc["id"]) != doc["digest"]:
                     report.new_items.append(doc["id"])
-            if counts is not None:
-                counts.update(spelling.document_words(docs))
+            side.add(meeting, docs)
             report.items += len(meeting.items)
         report.meetings = len(planned.meetings)
         before_commit()

@@ -4,18 +4,28 @@ A stemmed term such as `samarbejdsaftal` is a compound when it is two indexed te
 directly or with a linking -s- or -e- (`samarbejd` + s + `aftal`). The map from each part to the
 compounds it appears in lets a search for `aftale` also find `samarbejdsaftale` (ranked lower), and
 `split()` lets a search for a compound also find its parts written apart.
+
+The lexicon is made from the term counts of the text fields (in how many items' fields each term is),
+kept in terms-N.txt beside compounds-N.json: a run adds the terms of the items it writes and subtracts
+those of the items it deletes, each analysed as the writer analyses them (indexer.side_files), so no
+run reads the index's term lists or every stored item. Both files are written before the commit of
+generation N; only when one is missing or damaged are the counts derived again from every stored item.
 """
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .schema import SECTION_FIELDS
+from .schema import SECTION_FIELDS, unpack_sections
 from .store import write_atomic
 
 COMPOUND_FILE = "compounds-{generation}.json"
+TERMS_FILE = "terms-{generation}.txt"
+STAMP = "#generation\t"
+END = "#terms\t"  # the last line: the number of terms, so a truncated file is known as such
 TEXT_FIELDS = ("title", *SECTION_FIELDS)
 MIN_PART = 4
 MAX_PER_PART = 40
@@ -64,35 +74,89 @@ def _map_of(reader) -> dict[str, list[str]]:
     return build_map(vocabulary_of(reader, fields), lambda term: sum(reader.doc_frequency(f, term) for f in fields))
 
 
-def _generation(ix, reader) -> int:
-    """The generation `reader` reads: an index without segments (nothing indexed yet) reads through
-    Whoosh's EmptyReader, which knows none, so the table of contents tells it."""
-    generation = reader.generation()
-    return ix.latest_generation() if generation is None else generation
+def analyzers_of(schema) -> dict:
+    """Field -> analyzer of the text fields the lexicon is made from, as the index's schema has them."""
+    return {name: schema[name].analyzer for name in TEXT_FIELDS if name in schema}
+
+
+def document_terms(doc: Mapping, analyzers: Mapping) -> Counter:
+    """Each term of an item's text fields, once per field it is in: the item's share of the counts. The
+    same for an item about to be written and for one stored (its sections are kept in `content`)."""
+    sections = unpack_sections(doc.get("content"))
+    found: Counter = Counter()
+    for name, analyzer in analyzers.items():
+        value = doc.get("title") if name == "title" else sections.get(name)
+        if value:
+            found.update(analyzer.positions(value).keys())
+    return found
+
+
+def count_terms(documents: Iterable[Mapping], analyzers: Mapping) -> Counter:
+    """The term counts of `documents` (every stored item, when the counts must be derived again)."""
+    counts: Counter = Counter()
+    for doc in documents:
+        counts.update(document_terms(doc, analyzers))
+    return counts
+
+
+def map_of_counts(counts: Mapping[str, int]) -> dict[str, list[str]]:
+    """The lexicon of the terms that some item has, most frequent compounds first."""
+    return build_map({t for t, n in counts.items() if n > 0}, lambda term: counts[term])
 
 
 def _path(index_dir, generation: int) -> Path:
     return Path(index_dir) / COMPOUND_FILE.format(generation=generation)
 
 
+def _terms_path(index_dir, generation: int) -> Path:
+    return Path(index_dir) / TERMS_FILE.format(generation=generation)
+
+
+def save(index_dir: str | os.PathLike, generation: int, counts: Counter) -> None:
+    """The term counts and the lexicon of `generation` (before its commit); those of generations before
+    the current one (`generation` - 1) are removed."""
+    rows = [f"{t}\t{n}\n" for t, n in sorted(counts.items()) if n > 0]
+    write_atomic(_terms_path(index_dir, generation), f"{STAMP}{generation}\n{''.join(rows)}{END}{len(rows)}\n")
+    write_atomic(_path(index_dir, generation), json.dumps(map_of_counts(counts), ensure_ascii=False, sort_keys=True))
+    for pattern in (COMPOUND_FILE, TERMS_FILE):
+        for old in Path(index_dir).glob(pattern.format(generation="*")):
+            number = old.name.split("-")[-1].split(".")[0]
+            if number.isdigit() and int(number) < generation - 1:
+                old.unlink(missing_ok=True)
+
+
+def load_counts(index_dir: str | os.PathLike, generation: int) -> Counter | None:
+    """The term counts of `generation`, or None when its file is missing or damaged."""
+    try:
+        lines = _terms_path(index_dir, generation).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(lines) < 2 or lines[0] != f"{STAMP}{generation}" or lines[-1] != f"{END}{len(lines) - 2}":
+        return None
+    counts: Counter = Counter()
+    for line in lines[1:-1]:
+        term, _, number = line.partition("\t")
+        if not term or not number.isdigit():
+            return None
+        counts[term] = int(number)
+    return counts
+
+
 def save_map(ix, index_dir: str | os.PathLike) -> None:
-    """Written once per index generation, after its commit; the two newest are kept."""
-    with ix.reader() as reader:
-        generation = _generation(ix, reader)
-        write_atomic(_path(index_dir, generation), json.dumps(_map_of(reader), ensure_ascii=False))
-    for old in Path(index_dir).glob(COMPOUND_FILE.format(generation="*")):
-        number = old.name.split("-")[-1].split(".")[0]
-        if number.isdigit() and int(number) < generation - 1:
-            old.unlink(missing_ok=True)
+    """Derive the counts and the lexicon of the current generation again from every stored item (a file
+    missing or damaged: `referat check --repair`, or the next run)."""
+    with ix.searcher() as searcher:
+        counts = count_terms(searcher.all_stored_fields(), analyzers_of(ix.schema))
+    save(index_dir, ix.latest_generation(), counts)
 
 
 def is_sound(index_dir: str | os.PathLike, generation: int) -> bool:
-    """Whether the map of `generation` is there and reads as a map."""
+    """Whether the map and the term counts of `generation` are there and read as such."""
     try:
         data = json.loads(_path(index_dir, generation).read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(data, dict)
+    return isinstance(data, dict) and load_counts(index_dir, generation) is not None
 
 
 def load_map(index_dir: str | os.PathLike, reader) -> dict[str, list[str]]:

@@ -1,0 +1,98 @@
+"""The side files of an index generation, derived from what a run writes.
+
+The spelling list (indexer.spelling), the term counts and compound lexicon (indexer.compounds) and the
+meeting table (indexer.meeting_table) of the generation a run commits are the current generation's
+with the run's changes applied: the stored items of the meetings it deletes are subtracted (fetched by
+meeting id, a few per changed file) and the items it writes are added, so a run's cost follows what it
+changes, never the size of the index, and no side file needs a reader of the engine.
+
+They are written before the commit, stamped with the generation it makes: compounds-N.json and
+terms-N.txt under names of their own, spelling.txt and meetings.json as pending copies that are
+published after it (a run killed in between leaves them for the next run to publish, and readers take
+a pending copy of the current generation meanwhile). Only a side file that is missing or damaged is
+derived again from every stored item (`complete`, as `referat check --repair` does).
+"""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import compounds, meeting_table, spelling
+from .meetings import MergedMeeting
+
+
+@dataclass
+class NextGeneration:
+    """The side files of the generation a run is writing, as the run changes them."""
+
+    index_dir: Path
+    generation: int  # the generation the run's commit makes
+    analyzers: dict  # text field -> its analyzer (indexer.compounds.analyzers_of)
+    words: Counter  # spelling: meetings per word
+    terms: Counter  # compounds: items per term and text field
+    table: dict[str, dict]  # meeting id -> row
+
+    def remove(self, meeting_id: str, stored: list[dict]) -> None:
+        """A meeting the run deletes (to write it again, or for good), with its items as stored."""
+        self.table.pop(meeting_id, None)
+        if stored:
+            self.words.subtract(spelling.document_words(stored))
+            for doc in stored:
+                self.terms.subtract(compounds.document_terms(doc, self.analyzers))
+
+    def add(self, meeting: MergedMeeting, documents: list[dict]) -> None:
+        """A meeting the run writes, with the documents it writes for it."""
+        self.table[meeting.id] = meeting_table.row(meeting)
+        self.words.update(spelling.document_words(documents))
+        for doc in documents:
+            self.terms.update(compounds.document_terms(doc, self.analyzers))
+
+    def save(self) -> None:
+        """Before the commit: the files of the generation it makes."""
+        compounds.save(self.index_dir, self.generation, self.terms)
+        spelling.save(self.index_dir, self.generation, self.words, pending=True)
+        meeting_table.write_table(self.index_dir, self.generation, self.table, pending=True)
+
+
+def next_generation(ix, index_dir: str | os.PathLike, empty: bool = False) -> NextGeneration:
+    """The side files of the current generation of `ix`, to be changed into the next one's; `empty`
+    for an index written afresh (a rebuild). A file that is missing or damaged (a run that failed before
+    writing it, an index written by an older referat) is derived from every stored item first."""
+    index_dir = Path(index_dir)
+    generation = ix.latest_generation()
+    analyzers = compounds.analyzers_of(ix.schema)
+    if empty or not ix.doc_count_all():
+        words, terms, table = Counter(), Counter(), {}
+    else:
+        words = spelling.load_counts(index_dir, generation)
+        terms = compounds.load_counts(index_dir, generation)
+        table = meeting_table.stored_table(index_dir, generation)
+        if words is None or terms is None:
+            with ix.searcher() as searcher:
+                stored = list(searcher.all_stored_fields())
+            words = spelling.counts_of(stored) if words is None else words
+            terms = compounds.count_terms(stored, analyzers) if terms is None else terms
+        if table is None:
+            table = meeting_table.table_from_index(ix)
+    return NextGeneration(index_dir, generation + 1, analyzers, words, terms, table)
+
+
+def publish(index_dir: str | os.PathLike, generation: int) -> None:
+    """After the commit of `generation`: its pending copies put in place."""
+    spelling.publish(index_dir, generation)
+    meeting_table.publish(index_dir, generation)
+
+
+def complete(ix, index_dir: str | os.PathLike) -> None:
+    """Publish what a killed run left pending, and derive again whichever side file of the current
+    generation is still missing, damaged or stale."""
+    generation = ix.latest_generation()
+    publish(index_dir, generation)
+    if not compounds.is_sound(index_dir, generation):
+        compounds.save_map(ix, index_dir)
+    if spelling.load_counts(index_dir, generation) is None:
+        with ix.reader() as reader:
+            spelling.save(index_dir, generation, spelling.derive(reader))
+    meeting_table.ensure_table(ix, index_dir)
