@@ -14,9 +14,11 @@ derived again from every stored item (`complete`, as `referat check --repair` do
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import compounds, meeting_table, spelling
@@ -33,6 +35,7 @@ class NextGeneration:
     words: Counter  # spelling: meetings per word
     terms: Counter  # compounds: items per term and text field
     table: dict[str, dict]  # meeting id -> row
+    added: list[list[dict]] = field(default_factory=list)  # the documents of each meeting written, counted at `save`
 
     def remove(self, meeting_id: str, stored: list[dict]) -> None:
         """A meeting the run deletes (to write it again, or for good), with its items as stored."""
@@ -45,15 +48,62 @@ class NextGeneration:
     def add(self, meeting: MergedMeeting, documents: list[dict]) -> None:
         """A meeting the run writes, with the documents it writes for it."""
         self.table[meeting.id] = meeting_table.row(meeting)
-        self.words.update(spelling.document_words(documents))
-        for doc in documents:
-            self.terms.update(compounds.document_terms(doc, self.analyzers))
+        self.added.append(documents)
 
     def save(self) -> None:
         """Before the commit: the files of the generation it makes."""
+        words, terms = _counted(self.added, self.analyzers)
+        self.words.update(words)
+        self.terms.update(terms)
+        self.added = []
         compounds.save(self.index_dir, self.generation, self.terms)
         spelling.save(self.index_dir, self.generation, self.words, pending=True)
         meeting_table.write_table(self.index_dir, self.generation, self.table, pending=True)
+
+
+PARALLEL_MIN_ITEMS = 2000  # below this, counting on every core costs more than it saves
+_SHARED: tuple[list[list[dict]], dict] = ([], {})  # what forked counting workers read (never pickled to them)
+
+
+def _counted(meetings: list[list[dict]], analyzers: dict) -> tuple[Counter, Counter]:
+    """(meetings per word, items per term) of the documents of `meetings`: analysing them is most of a
+    run's side-file work, so a big batch is counted on every core, each worker a share of the meetings."""
+    global _SHARED
+    from .build import usable_cores
+
+    procs = usable_cores()
+    if procs < 2 or sum(len(docs) for docs in meetings) < PARALLEL_MIN_ITEMS:
+        return _count_share(0, len(meetings), meetings, analyzers)
+    _SHARED = (meetings, analyzers)
+    try:
+        size = -(-len(meetings) // procs)
+        with multiprocessing.get_context("fork").Pool(procs, initializer=_worker) as pool:
+            shares = pool.starmap(_count_shared, [(start, start + size) for start in range(0, len(meetings), size)])
+    finally:
+        _SHARED = ([], {})
+    words, terms = Counter(), Counter()
+    for share_words, share_terms in shares:
+        words.update(share_words)
+        terms.update(share_terms)
+    return words, terms
+
+
+def _count_share(start: int, stop: int, meetings: list[list[dict]], analyzers: dict) -> tuple[Counter, Counter]:
+    words, terms = Counter(), Counter()
+    for docs in meetings[start:stop]:
+        words.update(spelling.document_words(docs))
+        for doc in docs:
+            terms.update(compounds.document_terms(doc, analyzers))
+    return words, terms
+
+
+def _count_shared(start: int, stop: int) -> tuple[Counter, Counter]:
+    return _count_share(start, stop, *_SHARED)
+
+
+def _worker() -> None:
+    """A counting worker dies quietly when the pool stops it, not through the CLI's SIGTERM handler."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def next_generation(ix, index_dir: str | os.PathLike, empty: bool = False) -> NextGeneration:

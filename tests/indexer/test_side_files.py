@@ -9,7 +9,7 @@ import pytest
 from whoosh.reading import IndexReader
 
 import indexer
-from indexer import compounds, meeting_table, spelling
+from indexer import compounds, meeting_table, side_files, spelling
 from tests.indexer.faults import start_at_fault
 
 MONTHS = ["januar", "februar", "marts", "april", "maj", "juni"]
@@ -39,7 +39,7 @@ def write_minutes(folder: Path, n: int, extra: str = "") -> Path:
     return path
 
 
-def side_files(index_dir: Path) -> dict:
+def files_of(index_dir: Path) -> dict:
     generation = indexer.open_index(index_dir).latest_generation()
     return {
         "spelling": +spelling.load_counts(index_dir, generation),
@@ -94,7 +94,10 @@ def changed_corpus(folder: Path) -> None:
     (folder / "møde-004.txt").unlink()
 
 
-def test_a_reindex_leaves_the_side_files_a_full_build_derives(tmp_path, monkeypatch, never_all_items):
+@pytest.mark.parametrize("on_every_core", [False, True])
+def test_a_reindex_leaves_the_side_files_a_full_build_derives(tmp_path, monkeypatch, never_all_items, on_every_core):
+    if on_every_core:  # the documents counted by forked workers, as in a big batch
+        monkeypatch.setattr(side_files, "PARALLEL_MIN_ITEMS", 1)
     folder = tmp_path / "minutes"
     for n in range(6):
         write_minutes(folder, n)
@@ -107,7 +110,7 @@ def test_a_reindex_leaves_the_side_files_a_full_build_derives(tmp_path, monkeypa
     monkeypatch.undo()
     clean = tmp_path / "clean"
     indexer.build(clean, [folder])
-    got, full = side_files(ix), side_files(clean)
+    got, full = files_of(ix), files_of(clean)
     assert got == full
     assert got == derived_from_every_item(clean)
     assert got["compounds"]["aftal"] and "samarbejdsaftal" in got["compounds"]["aftal"]
@@ -133,7 +136,7 @@ def test_side_files_written_before_a_commit_are_published_by_the_next_run_withou
     monkeypatch.undo()
     clean = tmp_path / "clean"
     indexer.build(clean, [folder])
-    assert side_files(ix) == side_files(clean)
+    assert files_of(ix) == files_of(clean)
 
 
 def test_side_files_of_a_run_that_never_committed_are_not_taken(tmp_path):
@@ -142,13 +145,13 @@ def test_side_files_of_a_run_that_never_committed_are_not_taken(tmp_path):
         write_minutes(folder, n)
     ix = tmp_path / "ix"
     indexer.build(ix, [folder])
-    before = side_files(ix)
+    before = files_of(ix)
     changed_corpus(folder)
     proc = start_at_fault(["reindex", "--index", str(ix), "--quiet"], "before-commit", tmp_path)
     proc.kill()
     proc.communicate()
-    assert side_files(ix) == before
+    assert files_of(ix) == before
     assert indexer.reindex(ix).failed == []
     clean = tmp_path / "clean"
     indexer.build(clean, [folder])
-    assert side_files(ix) == side_files(clean)
+    assert files_of(ix) == files_of(clean)
