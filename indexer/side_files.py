@@ -38,7 +38,8 @@ class NextGeneration:
     added: list[list[dict]] = field(default_factory=list)  # the documents of each meeting written, counted at `save`
 
     def remove(self, meeting_id: str, stored: list[dict]) -> None:
-        """A meeting the run deletes (to write it again, or for good), with its items as stored."""
+        """A meeting the run deletes (to write it again, or for good), with its items as stored: counted
+        at once, so that a run which replaces many meetings never holds their stored items."""
         self.table.pop(meeting_id, None)
         if stored:
             self.words.subtract(spelling.document_words(stored))
