@@ -79,23 +79,17 @@ def analyzers_of(schema) -> dict:
     return {name: schema[name].analyzer for name in TEXT_FIELDS if name in schema}
 
 
-def document_terms(doc: Mapping, analyzers: Mapping) -> Counter:
-    """Each term of an item's text fields, once per field it is in: the item's share of the counts. The
-    same for an item about to be written and for one stored (its sections are kept in `content`)."""
-    sections = unpack_sections(doc.get("content"))
-    found: Counter = Counter()
-    for name, analyzer in analyzers.items():
-        value = doc.get("title") if name == "title" else sections.get(name)
-        if value:
-            found.update(analyzer.positions(value).keys())
-    return found
-
-
-def count_terms(documents: Iterable[Mapping], analyzers: Mapping) -> Counter:
-    """The term counts of `documents` (every stored item, when the counts must be derived again)."""
-    counts: Counter = Counter()
+def count_terms(documents: Iterable[Mapping], analyzers: Mapping, counts: Counter | None = None) -> Counter:
+    """The term counts of `documents` (added to `counts`): each term of an item's text fields, once per
+    field it is in, analysed as the writer analyses it. The same for items about to be written and for
+    stored ones (their sections are kept in `content`)."""
+    counts = Counter() if counts is None else counts
     for doc in documents:
-        counts.update(document_terms(doc, analyzers))
+        sections = unpack_sections(doc.get("content"))
+        for name, analyzer in analyzers.items():
+            value = doc.get("title") if name == "title" else sections.get(name)
+            if value:
+                counts.update(analyzer.positions(value).keys())
     return counts
 
 

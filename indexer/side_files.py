@@ -43,8 +43,7 @@ class NextGeneration:
         self.table.pop(meeting_id, None)
         if stored:
             self.words.subtract(spelling.document_words(stored))
-            for doc in stored:
-                self.terms.subtract(compounds.document_terms(doc, self.analyzers))
+            self.terms.subtract(compounds.count_terms(stored, self.analyzers))
 
     def add(self, meeting: MergedMeeting, documents: list[dict]) -> None:
         """A meeting the run writes, with the documents it writes for it."""
@@ -93,8 +92,7 @@ def _count_share(start: int, stop: int, meetings: list[list[dict]], analyzers: d
     words, terms = Counter(), Counter()
     for docs in meetings[start:stop]:
         words.update(spelling.document_words(docs))
-        for doc in docs:
-            terms.update(compounds.document_terms(doc, analyzers))
+        compounds.count_terms(docs, analyzers, terms)
     return words, terms
 
 
