@@ -80,10 +80,12 @@ def run_size(items: int, work: Path, query_count: int, attachment_pages: int = 0
     if not corpus.exists():
         generate(corpus, items, seed=11, attachment_pages=attachment_pages)
     input_mb = _size_mb(corpus)
-    ref_ix, base_ix = work / f"ix-referat-{items}", work / f"ix-baseline-{items}"
-    for ix in (ref_ix, base_ix):
+    ref_ix, base_ix, cli_ix = work / f"ix-referat-{items}", work / f"ix-baseline-{items}", work / f"ix-cli-{items}"
+    for ix in (ref_ix, base_ix, cli_ix):
         shutil.rmtree(ix, ignore_errors=True)
     ref = _worker("referat-build", str(corpus), str(ref_ix))
+    cli_index = _worker("referat-index-cli", str(corpus), str(cli_ix))
+    shutil.rmtree(cli_ix, ignore_errors=True)
     base = _worker("baseline-build", str(corpus), str(base_ix))
     queries_file = work / f"queries-{items}.json"
     queries_file.write_text(json.dumps(_queries(corpus, query_count, seed=5, attachments=bool(attachment_pages)),
@@ -110,7 +112,7 @@ def run_size(items: int, work: Path, query_count: int, attachment_pages: int = 0
         "items": ref["items"], "input_mb": input_mb,
         "referat_items_s": ref["items"] / ref["seconds"], "baseline_items_s": base["items"] / base["seconds"],
         "referat_mb_s": input_mb / ref["seconds"], "referat_seconds": ref["seconds"],
-        "baseline_seconds": base["seconds"],
+        "baseline_seconds": base["seconds"], "cli_index_seconds": cli_index["seconds"],
         "index_mb": _size_mb(ref_ix), "baseline_index_mb": _size_mb(base_ix), "peak_rss_mb": ref["peak_rss_mb"],
         "queries": {k: {"referat": v, "baseline": base_q[k], "cli": cli_q[k]} for k, v in ref_q.items()
                     if k != "peak_rss_mb"},
@@ -146,6 +148,8 @@ def table(results: list[dict]) -> str:
     row("full index, baseline (items/s, excl. parsing)", lambda r: f"{r['baseline_items_s']:.0f}")
     row("**index speed ratio** (target ≥ 1.5×)", lambda r: f"{r['referat_items_s'] / r['baseline_items_s']:.2f}×")
     row("referat MB/s", lambda r: f"{r['referat_mb_s']:.2f}")
+    row("`referat index` whole process / `indexer.build()` (target ≤ 1.2×)",
+        lambda r: f"{r['cli_index_seconds'] / r['referat_seconds']:.2f}× ({r['cli_index_seconds']:.0f} s)")
     row("index size / input (target ≤ 1.5)", lambda r: f"{r['index_mb'] / r['input_mb']:.2f} ({r['index_mb']:.0f} MB)")
     row("peak RSS indexing (MB, target ≤ 1500)", lambda r: f"{r['peak_rss_mb']:.0f}")
     def ms(r: dict, name: str, who: str, p: str) -> float:

@@ -27,6 +27,16 @@ def referat_build(corpus: str, index: str) -> dict:
     return {"seconds": time.perf_counter() - started, "items": report.items, "failed": len(report.failed)}
 
 
+def referat_index_cli(corpus: str, index: str) -> dict:
+    """`referat index` as a user runs it: a whole process (start-up, the build, its side files, exit)."""
+    import subprocess
+
+    started = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "referat"), "index", "--index", index, "--quiet", corpus],
+                   capture_output=True, check=True)
+    return {"seconds": time.perf_counter() - started}
+
+
 def referat_reindex(corpus: str, index: str) -> dict:
     import indexer
 

@@ -13,7 +13,6 @@ import multiprocessing
 import os
 import signal
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,18 +24,18 @@ from corpus import Attachment, Meeting, NotAMeeting, ReadError, faults
 from corpus.fetch import sources
 from corpus.fetch.sources import place_of
 
-from . import compounds, outbox, spelling
+from . import outbox, side_files
 from .cases import group_key
-from .compounds import save_map as save_compounds
 from .engine import EngineConfig, WriteEngine, check_engine, engine_config, open_write_engine
 from .facets import stored_values
 from .lock import WriterLock
-from .meeting_table import ensure_table, load_table, save_table
 from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
 from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, pack_sections, section_mask
 from .state import FileState, load_state, save_state
 from .store import IndexMissing, IndexWriteFailed, Interrupted, has_index, os_error_text, read_meta, write_meta
+
+LOOKUP_MEETINGS = 500  # meetings whose stored items a run fetches in one look-up (indexer.engine.documents)
 
 
 @dataclass
@@ -330,9 +329,9 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
                  prune: bool, create: bool, registry_file: str | None, progress, analysis: dict | None,
                  config: EngineConfig | None, alerts: Callable[[list[str]], dict[str, list]] | None) -> None:
     """The run under the lock. The order makes the index change as one unit: the outbox of alerts is
-    written before the commit; files.json, compounds-N.json and spelling.txt after it are each stamped
-    with the generation they describe, so one missing or stale after a crash is derived again by the
-    next run (`_complete_side_files`), which also records the alerts still owed."""
+    written before the commit, and so are the side files of the generation it makes (indexer.side_files);
+    files.json after it, stamped with the generation it describes, so one missing or stale after a crash
+    is derived again by the next run (`_complete_side_files`), which also records the alerts still owed."""
     with WriterLock(index_dir):
         engine, previous = _open(index_dir, create, report, analysis, config,
                                  _stored_digests if alerts else lambda engine: {})
@@ -355,25 +354,21 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
         todo, seen, scanned = _scan(roots, state, force, report)
         removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned)]
         if todo or removed or rebuilt:
-            counts = None if rebuilt else spelling.load_counts(index_dir, generation)
-            table = {} if rebuilt else load_table(_side_index(engine), index_dir)
+            side = side_files.next_generation(engine, index_dir, empty=rebuilt)
 
             def before_commit() -> None:
+                side.save()
                 if alerts:
                     outbox.save(index_dir, owed_with_this_run())
 
-            planned = _write(engine, index_dir, todo, removed, state, registry_file, progress, report,
-                             previous or {}, counts, before_commit)
+            _write(engine, index_dir, todo, removed, state, registry_file, progress, report, previous or {}, side,
+                   before_commit)
             if rebuilt:
                 write_meta(index_dir, {**read_meta(index_dir), "schema": SCHEMA_VERSION})
             save_state(engine, index_dir, state)
             faults.point("after-state")
-            side = _side_index(engine)
-            save_table(side, index_dir, table, planned.meetings, planned.stale)
-            save_compounds(side, index_dir)
+            side_files.publish(index_dir, engine.generation())
             faults.point("after-compounds")
-            if counts is not None:
-                spelling.save(index_dir, engine.generation(), counts)
         elif not cache_valid:
             save_state(engine, index_dir, state)
         _complete_side_files(engine, index_dir)
@@ -391,22 +386,9 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
         report.seconds = time.perf_counter() - started
 
 
-def _side_index(engine: WriteEngine):
-    """What indexer.compounds, .spelling and .meeting_table derive their side files from today: the
-    Whoosh index the engine writes (#25 derives them from the documents in hand, for any engine)."""
-    return engine.ix  # type: ignore[attr-defined]
-
-
 def _complete_side_files(engine: WriteEngine, index_dir: Path) -> None:
     """Write whichever side file of the current generation is missing, damaged or stale."""
-    generation = engine.generation()
-    ix = _side_index(engine)
-    if not compounds.is_sound(index_dir, generation):
-        save_compounds(ix, index_dir)
-    if spelling.load_counts(index_dir, generation) is None:
-        with ix.reader() as reader:
-            spelling.save(index_dir, generation, spelling.derive(reader))
-    ensure_table(ix, index_dir)
+    side_files.complete(engine, index_dir)
 
 
 def _unique(ids: list[str]) -> list[str]:
@@ -448,11 +430,11 @@ def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
 
 def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[str], state: dict[str, FileState],
            registry_file: str | None, progress, report: BuildReport, previous: dict[str, str],
-           counts: Counter | None, before_commit: Callable[[], None]) -> Plan:
+           side: side_files.NextGeneration, before_commit: Callable[[], None]) -> Plan:
     """One writer, one commit: the meetings the touched files belong to (before or after) are deleted
     and written again from all their documents (indexer.plan). `previous` (id -> digest) decides which
-    items are new when the index is rebuilt; `counts` (spelling) loses the words of the meetings
-    replaced and gains those of the meetings written."""
+    items are new when the index is rebuilt; `side` (the side files) loses the meetings deleted and
+    gains those written."""
 
     places = sources.places(index_dir, corpus.load_registry(registry_file))
     with _parsing(todo, registry_file, places) as parsed:
@@ -472,13 +454,16 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
 
         planned = plan(todo, removed, state, read)
     before: dict[str, str] = {}
-    replaced: dict[str, list[dict]] = {}
-    for doc in engine.documents("meeting", sorted(planned.stale | {m.id for m in planned.meetings})):
-        replaced.setdefault(doc.get("meeting"), []).append(doc)
-    for docs in replaced.values():
-        before.update((d["id"], d.get("digest")) for d in docs)
-        if counts is not None:
-            counts.subtract(spelling.document_words(docs))
+    touched = sorted(planned.stale | {m.id for m in planned.meetings})
+    for start in range(0, len(touched), LOOKUP_MEETINGS):  # a look-up per batch of meetings, not per meeting,
+        batch = touched[start:start + LOOKUP_MEETINGS]  # and never every replaced item held at once
+        replaced: dict[str, list[dict]] = {}
+        for doc in engine.documents("meeting", batch):
+            replaced.setdefault(doc.get("meeting"), []).append(doc)
+        for mid in batch:
+            docs = replaced.get(mid, [])
+            before.update((d["id"], d.get("digest")) for d in docs)
+            side.remove(mid, docs)
     known = previous or before
     written: set[str] = set()
     with engine.writer(len(todo)) as writer:
@@ -492,8 +477,7 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
                 written.add(doc["id"])
                 if known.get(doc["id"]) != doc["digest"]:
                     report.new_items.append(doc["id"])
-            if counts is not None:
-                counts.update(spelling.document_words(docs))
+            side.add(meeting, docs)
             report.items += len(meeting.items)
         report.meetings = len(planned.meetings)
         before_commit()

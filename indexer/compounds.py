@@ -4,18 +4,28 @@ A stemmed term such as `samarbejdsaftal` is a compound when it is two indexed te
 directly or with a linking -s- or -e- (`samarbejd` + s + `aftal`). The map from each part to the
 compounds it appears in lets a search for `aftale` also find `samarbejdsaftale` (ranked lower), and
 `split()` lets a search for a compound also find its parts written apart.
+
+The lexicon is made from the term counts of the text fields (in how many items' fields each term is),
+kept in terms-N.txt beside compounds-N.json: a run adds the terms of the items it writes and subtracts
+those of the items it deletes, each analysed as the writer analyses them (indexer.side_files), so no
+run reads the index's term lists or every stored item. Both files are written before the commit of
+generation N; only when one is missing or damaged are the counts derived again from every stored item.
 """
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from .schema import SECTION_FIELDS
+from .schema import SECTION_FIELDS, unpack_sections
 from .store import write_atomic
 
 COMPOUND_FILE = "compounds-{generation}.json"
+TERMS_FILE = "terms-{generation}.txt"
+STAMP = "#generation\t"
+END = "#terms\t"  # the last line: the number of terms, so a truncated file is known as such
 TEXT_FIELDS = ("title", *SECTION_FIELDS)
 MIN_PART = 4
 MAX_PER_PART = 40
@@ -50,59 +60,102 @@ def build_map(vocabulary, frequency=lambda term: 0) -> dict[str, list[str]]:
     return {part: sorted(set(terms), key=lambda t: (-counts[t], t))[:MAX_PER_PART] for part, terms in parts.items()}
 
 
-def vocabulary_of(reader, fields: Iterable[str] = TEXT_FIELDS) -> set[str]:
-    """Every term of the text fields (term lists only: reading term statistics here costs seconds)."""
-    vocab: set[str] = set()
-    for fieldname in fields:
-        if fieldname in reader.schema:
-            vocab.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname))
-    return vocab
+def analyzers_of(settings: Mapping | None = None) -> dict:
+    """Field -> analysis of the text fields the lexicon is made from, as the index analyses them
+    (`settings`: the engine's analysis_settings, parts of the Danish analysis switched off)."""
+    from .analysis import analysis
+    from .schema import BY_FIELD
+
+    return {name: analysis(BY_FIELD[name].analysis or "text", **(settings or {})) for name in TEXT_FIELDS}
 
 
-def _map_of(reader) -> dict[str, list[str]]:
-    fields = [f for f in TEXT_FIELDS if f in reader.schema]
-    return build_map(vocabulary_of(reader, fields), lambda term: sum(reader.doc_frequency(f, term) for f in fields))
+def count_terms(documents: Iterable[Mapping], analyzers: Mapping, counts: Counter | None = None) -> Counter:
+    """The term counts of `documents` (added to `counts`): each term of an item's text fields, once per
+    field it is in, analysed as the writer analyses it. The same for items about to be written and for
+    stored ones (their sections are kept in `content`)."""
+    counts = Counter() if counts is None else counts
+    for doc in documents:
+        sections = unpack_sections(doc.get("content"))
+        for name, analyzer in analyzers.items():
+            value = doc.get("title") if name == "title" else sections.get(name)
+            if value:
+                counts.update(analyzer.positions(value).keys())
+    return counts
 
 
-def _generation(ix, reader) -> int:
-    """The generation `reader` reads: an index without segments (nothing indexed yet) reads through
-    Whoosh's EmptyReader, which knows none, so the table of contents tells it."""
-    generation = reader.generation()
-    return ix.latest_generation() if generation is None else generation
+def map_of_counts(counts: Mapping[str, int]) -> dict[str, list[str]]:
+    """The lexicon of the terms that some item has, most frequent compounds first."""
+    return build_map({t for t, n in counts.items() if n > 0}, lambda term: counts[term])
 
 
 def _path(index_dir, generation: int) -> Path:
     return Path(index_dir) / COMPOUND_FILE.format(generation=generation)
 
 
-def save_map(ix, index_dir: str | os.PathLike) -> None:
-    """Written once per index generation, after its commit; the two newest are kept."""
-    with ix.reader() as reader:
-        generation = _generation(ix, reader)
-        write_atomic(_path(index_dir, generation), json.dumps(_map_of(reader), ensure_ascii=False))
-    for old in Path(index_dir).glob(COMPOUND_FILE.format(generation="*")):
-        number = old.name.split("-")[-1].split(".")[0]
-        if number.isdigit() and int(number) < generation - 1:
-            old.unlink(missing_ok=True)
+def _terms_path(index_dir, generation: int) -> Path:
+    return Path(index_dir) / TERMS_FILE.format(generation=generation)
+
+
+def save(index_dir: str | os.PathLike, generation: int, counts: Counter) -> None:
+    """The term counts and the lexicon of `generation` (before its commit); those of generations before
+    the current one (`generation` - 1) are removed."""
+    rows = [f"{t}\t{n}\n" for t, n in sorted(counts.items()) if n > 0]
+    write_atomic(_terms_path(index_dir, generation), f"{STAMP}{generation}\n{''.join(rows)}{END}{len(rows)}\n")
+    write_atomic(_path(index_dir, generation), json.dumps(map_of_counts(counts), ensure_ascii=False, sort_keys=True))
+    for pattern in (COMPOUND_FILE, TERMS_FILE):
+        for old in Path(index_dir).glob(pattern.format(generation="*")):
+            number = old.name.split("-")[-1].split(".")[0]
+            if number.isdigit() and int(number) < generation - 1:
+                old.unlink(missing_ok=True)
+
+
+def load_counts(index_dir: str | os.PathLike, generation: int) -> Counter | None:
+    """The term counts of `generation`, or None when its file is missing or damaged."""
+    try:
+        lines = _terms_path(index_dir, generation).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(lines) < 2 or lines[0] != f"{STAMP}{generation}" or lines[-1] != f"{END}{len(lines) - 2}":
+        return None
+    counts: Counter = Counter()
+    for line in lines[1:-1]:
+        term, _, number = line.partition("\t")
+        if not term or not number.isdigit():
+            return None
+        counts[term] = int(number)
+    return counts
+
+
+def derive_counts(engine) -> Counter:
+    """The term counts of every stored item of `engine` (an indexer.engine.WriteEngine): only when the
+    file of its generation is missing or damaged."""
+    return count_terms(engine.all_documents(), analyzers_of(engine.analysis_settings()))
+
+
+def save_map(engine, index_dir: str | os.PathLike) -> None:
+    """Derive the counts and the lexicon of the current generation again from every stored item (a file
+    missing or damaged: `referat check --repair`, or the next run)."""
+    save(index_dir, engine.generation(), derive_counts(engine))
 
 
 def is_sound(index_dir: str | os.PathLike, generation: int) -> bool:
-    """Whether the map of `generation` is there and reads as a map."""
+    """Whether the map and the term counts of `generation` are there and read as such."""
     try:
         data = json.loads(_path(index_dir, generation).read_text("utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(data, dict)
+    return isinstance(data, dict) and load_counts(index_dir, generation) is not None
 
 
-def load_map(index_dir: str | os.PathLike, reader) -> dict[str, list[str]]:
-    """The map of exactly the generation `reader` reads, so that a search running while a commit
-    lands never pairs one generation's items with another's compounds. A reader that comes before
-    its generation's file is written builds the map itself (the same result, a little later)."""
+def load_map(engine, index_dir: str | os.PathLike, generation: int | None = None) -> dict[str, list[str]]:
+    """The map of exactly `generation` (the one `engine` is at, by default), so that a search running while a commit lands
+    never pairs one generation's items with another's compounds. Before its generation's file is
+    written (or when it is damaged) the map is made from every stored item (the same result, later)."""
     try:
-        data = json.loads(_path(index_dir, reader.generation()).read_text("utf-8"))
+        data = json.loads(_path(index_dir, engine.generation() if generation is None else generation)
+                          .read_text("utf-8"))
         if isinstance(data, dict):
             return data
     except (OSError, ValueError):
         pass
-    return _map_of(reader)
+    return map_of_counts(derive_counts(engine))

@@ -79,6 +79,10 @@ class WriteEngine(Protocol):
     def generation(self) -> int:
         """The number of the newest committed generation (0 before the first commit)."""
 
+    def analysis_settings(self) -> dict:
+        """The `analysis` the index was created with ({} for the whole Danish analysis): how the side
+        files analyse its items (indexer.compounds)."""
+
     def recover(self) -> None:
         """Remove what a writer killed before its commit left (called under referat's writer lock)."""
 

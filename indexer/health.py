@@ -95,7 +95,6 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
             health.findings.append(Finding("index", _cause(exc), f"rebuild it with: referat index --index {index_dir} "
                                            "FOLDER", repairable=False))
         return
-    ix = getattr(engine, "ix", None)  # the side files below still derive from the Whoosh index (#25)
     health.generation = generation
 
     def found(subject: str, problem: str, fix: str, mend) -> None:
@@ -132,10 +131,9 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
     name = compounds.COMPOUND_FILE.format(generation=generation)
     if not compounds.is_sound(index_dir, generation):
         found(name, "missing or damaged (every search rebuilds the lexicon meanwhile)", "written again",
-              lambda: compounds.save_map(ix, index_dir))
+              lambda: compounds.save_map(engine, index_dir))
 
-    with ix.reader() as reader:
-        derived = spelling.derive(reader)
+    derived = spelling.derive(engine)
     counts = spelling.load_counts(index_dir, generation)
     if counts is None:
         found(spelling.SPELLING_FILE, "missing, damaged or of another generation", "derived again from the index",
@@ -144,14 +142,14 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
         found(spelling.SPELLING_FILE, "its word counts disagree with the index", "derived again from the index",
               lambda: spelling.save(index_dir, generation, derived))
 
-    table = meeting_table.table_from_index(ix)
+    table = meeting_table.table_of(engine.all_documents())
     stored = meeting_table.stored_table(index_dir, generation)
     if stored is None:
         found(meeting_table.TABLE_FILE, "missing, damaged or of another generation", "derived again from the index",
-              lambda: meeting_table.save_table(ix, index_dir, table, [], set()))
+              lambda: meeting_table.save_table(engine, index_dir, table, [], set()))
     elif stored != table:
         found(meeting_table.TABLE_FILE, "its meetings disagree with the index", "derived again from the index",
-              lambda: meeting_table.save_table(ix, index_dir, table, [], set()))
+              lambda: meeting_table.save_table(engine, index_dir, table, [], set()))
 
     _inspect_journals(index_dir, health, generation, found)
 

@@ -1,20 +1,23 @@
 """The table of meetings (one row each: date, body, items, files, versions), kept beside the index.
 
 Listing 10,000 meetings must not read 100,000 items' stored text, so every run that writes meetings
-also updates this small table. Like files.json it is stamped with the index generation it describes;
-when the stamp does not match (a run was killed between the commit and this file), it is rebuilt from
-the items' stored fields, which are the truth.
+also updates this small table: the previous generation's without the meetings it deletes, with those it
+writes (indexer.side_files). It is stamped with the index generation it describes, written before that
+generation's commit as a pending copy and published after it; when neither copy is the current
+generation's (damaged, deleted), it is rebuilt from the items' stored fields, which are the truth.
 """
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from .meetings import MEETING_FACETS, MergedMeeting, unpack_sources, versions_of
-from .store import write_atomic
+from .store import fsync_dir, write_atomic
 
 TABLE_FILE = "meetings.json"
+PENDING_FILE = "meetings-next.json"  # the next generation's, written before its commit, published after it
 FIELDS = ("date", *(f.field for f in MEETING_FACETS))
 
 
@@ -28,39 +31,48 @@ def row(meeting: MergedMeeting) -> dict:
 
 
 def stored_table(index_dir: str | os.PathLike, generation: int) -> dict[str, dict] | None:
-    """The table on disk when it describes `generation` (None when missing, damaged or stale)."""
+    """The table on disk when it describes `generation`: published, or pending when a run was killed
+    before publishing it (None when neither is sound and of that generation)."""
+    for name in (TABLE_FILE, PENDING_FILE):
+        table = _read(Path(index_dir) / name, generation)
+        if table is not None:
+            return table
+    return None
+
+
+def _read(path: Path, generation: int) -> dict[str, dict] | None:
     try:
-        data = json.loads((Path(index_dir) / TABLE_FILE).read_text("utf-8"))
+        data = json.loads(path.read_text("utf-8"))
         if data.get("generation") == generation:
             return dict(data["meetings"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
     return None
 
 
-def load_table(ix, index_dir: str | os.PathLike) -> dict[str, dict]:
-    """meeting id -> row, for the index generation `ix` is at."""
-    table = stored_table(index_dir, ix.latest_generation())
-    return table if table is not None else table_from_index(ix)
+def load_table(engine, index_dir: str | os.PathLike, generation: int | None = None) -> dict[str, dict]:
+    """meeting id -> row, for `generation` (the one `engine`, an indexer.engine.WriteEngine, is at)."""
+    table = stored_table(index_dir, engine.generation() if generation is None else generation)
+    return table if table is not None else table_of(engine.all_documents())
 
 
-def ensure_table(ix, index_dir: str | os.PathLike) -> None:
+def ensure_table(engine, index_dir: str | os.PathLike) -> None:
     """Derive the table again when the one on disk is missing, damaged or of another generation."""
-    if stored_table(index_dir, ix.latest_generation()) is None:
-        save_table(ix, index_dir, table_from_index(ix), [], set())
+    if stored_table(index_dir, engine.generation()) is None:
+        save_table(engine, index_dir, table_of(engine.all_documents()), [], set())
 
 
-def table_from_index(ix) -> dict[str, dict]:
+def table_of(documents: Iterable[dict]) -> dict[str, dict]:
+    """The table of the meetings of stored items (every item of an index)."""
     rows: dict[str, dict] = {}
     sources: dict[str, list] = {}
-    with ix.searcher() as searcher:
-        for stored in searcher.all_stored_fields():
-            mid = stored.get("meeting")
-            if not mid:
-                continue
-            entry = rows.setdefault(mid, {"id": mid, **{k: stored.get(k) for k in FIELDS}, "items": 0})
-            entry["items"] += 1
-            sources.setdefault(mid, []).extend(unpack_sources(stored))
+    for stored in documents:
+        mid = stored.get("meeting")
+        if not mid:
+            continue
+        entry = rows.setdefault(mid, {"id": mid, **{k: stored.get(k) for k in FIELDS}, "items": 0})
+        entry["items"] += 1
+        sources.setdefault(mid, []).extend(unpack_sources(stored))
     for mid, entry in rows.items():
         entry["files"] = len({s.path for s in sources[mid]})
         entry["versions"] = list(versions_of(sources[mid]))
@@ -68,11 +80,29 @@ def table_from_index(ix) -> dict[str, dict]:
     return rows
 
 
-def save_table(ix, index_dir: str | os.PathLike, old: dict[str, dict], written: list[MergedMeeting],
+def save_table(engine, index_dir: str | os.PathLike, old: dict[str, dict], written: list[MergedMeeting],
                stale: set[str]) -> None:
-    """The table after a commit: `old` (the table before it) without the replaced meetings, plus those written."""
+    """The table of the current generation: `old` without the replaced meetings, plus those written."""
     table = {mid: r for mid, r in old.items() if mid not in stale}
     for meeting in written:
         table[meeting.id] = row(meeting)
-    payload = {"generation": ix.latest_generation(), "meetings": dict(sorted(table.items()))}
-    write_atomic(Path(index_dir) / TABLE_FILE, json.dumps(payload, ensure_ascii=False))
+    write_table(index_dir, engine.generation(), table)
+
+
+def write_table(index_dir: str | os.PathLike, generation: int, table: dict[str, dict], pending: bool = False) -> None:
+    """The table of `generation`: published, or (`pending`, before its commit) to be published after it."""
+    payload = {"generation": generation, "meetings": dict(sorted(table.items()))}
+    write_atomic(Path(index_dir) / (PENDING_FILE if pending else TABLE_FILE), json.dumps(payload, ensure_ascii=False))
+
+
+def publish(index_dir: str | os.PathLike, generation: int) -> None:
+    """Put the pending table of `generation` in place (a pending table of another generation, left by a
+    run that never committed, is removed)."""
+    pending = Path(index_dir) / PENDING_FILE
+    if not pending.exists():
+        return
+    if _read(pending, generation) is None:
+        pending.unlink(missing_ok=True)
+        return
+    os.replace(pending, Path(index_dir) / TABLE_FILE)
+    fsync_dir(Path(index_dir))

@@ -3,8 +3,9 @@ number of meetings it was seen in, kept in a file beside the index.
 
 The file belongs to one index generation (its first line says which). A run subtracts the words of the
 meetings it replaces and adds those of the meetings it writes, both taken from the same documents, so
-re-indexing a file leaves the counts as they were; when the file is missing, damaged or of another
-generation (a run was killed before writing it), it is derived again from the stored items.
+re-indexing a file leaves the counts as they were (indexer.side_files). The next generation's file is
+written before the commit as a pending copy and published after it; only when neither is the current
+generation's (damaged, deleted) is it derived again from the stored items.
 """
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from pathlib import Path
 
 from .analysis import TOKEN_RE
 from .schema import unpack_sections
-from .store import write_atomic
+from .store import fsync_dir, write_atomic
 
 SPELLING_FILE = "spelling.txt"
+PENDING_FILE = "spelling-next.txt"  # the next generation's, written before its commit, published after it
 MIN_LENGTH = 4
 STAMP = "#generation\t"
 END = "#words\t"  # the last line: the number of words, so a truncated file is known as such
@@ -34,10 +36,10 @@ def document_words(docs: Iterable[dict]) -> set[str]:
     return {w for w in words if len(w) >= MIN_LENGTH and not w[0].isdigit()}
 
 
-def derive(reader) -> Counter:
-    """Meetings per word, from every stored item of the index."""
+def counts_of(documents: Iterable[dict]) -> Counter:
+    """Meetings per word, from stored items (every item of the index, when a file must be derived again)."""
     meetings: dict[str, list[dict]] = {}
-    for doc in reader.all_stored_fields():
+    for doc in documents:
         meetings.setdefault(doc.get("meeting") or doc.get("path") or doc.get("id"), []).append(doc)
     counts: Counter = Counter()
     for docs in meetings.values():
@@ -45,10 +47,25 @@ def derive(reader) -> Counter:
     return counts
 
 
+def derive(engine) -> Counter:
+    """Meetings per word, from every stored item of `engine` (an indexer.engine.WriteEngine): `referat
+    check`, or a file that is missing or damaged."""
+    return counts_of(engine.all_documents())
+
+
 def load_counts(index_dir: str | os.PathLike, generation: int) -> Counter | None:
-    """The counts of `generation`, or None when the file is not that generation's (or is damaged)."""
+    """The counts of `generation` (published, or pending when a run was killed before publishing them),
+    or None when neither file is that generation's (or sound)."""
+    for name in (SPELLING_FILE, PENDING_FILE):
+        counts = _load_file(Path(index_dir) / name, generation)
+        if counts is not None:
+            return counts
+    return None
+
+
+def _load_file(path: Path, generation: int) -> Counter | None:
     try:
-        lines = (Path(index_dir) / SPELLING_FILE).read_text("utf-8").splitlines()
+        lines = path.read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
     if len(lines) < 2 or lines[0] != f"{STAMP}{generation}" or lines[-1] != f"{END}{len(lines) - 2}":
@@ -57,9 +74,24 @@ def load_counts(index_dir: str | os.PathLike, generation: int) -> Counter | None
     return None if counts is None else Counter(counts)
 
 
-def save(index_dir: str | os.PathLike, generation: int, counts: Counter) -> None:
+def save(index_dir: str | os.PathLike, generation: int, counts: Counter, pending: bool = False) -> None:
+    """The counts of `generation`: published, or (`pending`, before its commit) to be published after it."""
     rows = [f"{w}\t{n}\n" for w, n in sorted(counts.items()) if n > 0]
-    write_atomic(Path(index_dir) / SPELLING_FILE, f"{STAMP}{generation}\n{''.join(rows)}{END}{len(rows)}\n")
+    write_atomic(Path(index_dir) / (PENDING_FILE if pending else SPELLING_FILE),
+                 f"{STAMP}{generation}\n{''.join(rows)}{END}{len(rows)}\n")
+
+
+def publish(index_dir: str | os.PathLike, generation: int) -> None:
+    """Put the pending counts of `generation` in place (a pending file of another generation, left by a
+    run that never committed, is removed)."""
+    pending = Path(index_dir) / PENDING_FILE
+    if not pending.exists():
+        return
+    if _load_file(pending, generation) is None:
+        pending.unlink(missing_ok=True)
+        return
+    os.replace(pending, Path(index_dir) / SPELLING_FILE)
+    fsync_dir(Path(index_dir))
 
 
 def _parse(lines: list[str]) -> dict[str, int] | None:

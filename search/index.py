@@ -25,39 +25,6 @@ from .query import QueryError
 from .result import ItemView, Result, Stats
 
 
-class _Generation:
-    """One generation of an engine as indexer.compounds and indexer.meeting_table read it (they were
-    written for a Whoosh reader): its number, its terms and its stored items."""
-
-    def __init__(self, engine: Engine, generation: int, fields: list[str]):
-        self.engine, self.number = engine, generation
-        self.schema = frozenset(fields)
-
-    def generation(self) -> int:
-        return self.number
-
-    def latest_generation(self) -> int:
-        return self.number
-
-    def lexicon(self, field: str) -> list[str]:
-        return self.engine.values(field)
-
-    def doc_frequency(self, field: str, term: str) -> int:
-        return self.engine.doc_frequency(field, term)
-
-    def searcher(self):
-        return self
-
-    def all_stored_fields(self):
-        return self.engine.all_documents()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        return None
-
-
 class Index:
     """An opened index. Thread-safe; use as a context manager or call close()."""
 
@@ -113,10 +80,7 @@ class Index:
         return Vocabulary(self.engine.has_term, fields, known)
 
     def compound_map(self) -> dict[str, list[str]]:
-        from indexer.compounds import TEXT_FIELDS
-
-        return self._cached("compounds", lambda generation: load_compounds(
-            self.dir, _Generation(self.engine, generation, list(TEXT_FIELDS))))
+        return self._cached("compounds", lambda generation: load_compounds(self.engine, self.dir, generation))
 
     def warm(self) -> None:
         """Load what every search of the current generation shares, so that no visitor's search pays
@@ -181,8 +145,7 @@ class Index:
         return list_bodies(self._meeting_table())
 
     def _meeting_table(self) -> dict[str, dict]:
-        return self._cached("meetings", lambda generation: load_table(_Generation(self.engine, generation, []),
-                                                                      self.dir))
+        return self._cached("meetings", lambda generation: load_table(self.engine, self.dir, generation))
 
     def case(self, item_or_number: str) -> CaseView:
         """Every appearance of an item's case (or of a case number), by date; QueryError if none."""

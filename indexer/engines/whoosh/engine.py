@@ -42,9 +42,7 @@ class WhooshWriteEngine:
 
     @property
     def ix(self):
-        """The Whoosh index being written (the staged rebuild, or the live index at its newest
-        generation): what indexer.compounds, .spelling and .meeting_table still read their side files
-        from (#25 derives them from the documents in hand instead)."""
+        """The Whoosh index being written: the staged rebuild, or the live index at its newest generation."""
         if self._staged is not None:
             return self._staged
         if self._live is None:
@@ -72,6 +70,11 @@ class WhooshWriteEngine:
 
     def generation(self) -> int:
         return self.ix.latest_generation()
+
+    def analysis_settings(self) -> dict:
+        """The parts of the Danish analysis the index was made without, as its schema records them."""
+        title = self.ix.schema["title"].analyzer
+        return {k: v for k, v in (("fold", title.fold), ("exceptions", title.exceptions)) if not v}
 
     def recover(self) -> None:
         """Remove what a writer killed before its commit left: segment files no table of contents names,

@@ -216,8 +216,19 @@ class WhooshEngine:
             self._writing = open_write_engine(self.dir, self.config)
         return self._writing
 
-    def create(self) -> None:
-        self._writer_engine().create()
+    def create(self, analysis: dict | None = None) -> None:
+        self._writer_engine().create(analysis)
+
+    def analysis_settings(self) -> dict:
+        """The parts of the Danish analysis the index was made without, as its schema records them."""
+        title = self._schema["title"].analyzer
+        return {k: v for k, v in (("fold", title.fold), ("exceptions", title.exceptions)) if not v}
+
+    def recover(self) -> None:
+        self._writer_engine().recover()
+
+    def field_names(self) -> set[str]:
+        return set(self._schema.names())
 
     def writer(self, batch_files: int) -> AbstractContextManager[GenerationWriter]:
         return self._writer_engine().writer(batch_files)
