@@ -76,7 +76,7 @@ def _filters(index, request: Request, parsed) -> list[Node]:
     for name, given in parsed.filters.items():
         if name != "section":
             values.setdefault(name, []).extend(given)
-    filters = build_filters(values, index.known_values, request.registry_file, index.schema)
+    filters = build_filters(values, index.known_values, request.registry_file, index.analysis_settings)
     if request.date_from or request.date_to:
         lo = parse_day(request.date_from, "--from") if request.date_from else None
         hi = parse_day(request.date_to, "--to") if request.date_to else None
@@ -99,7 +99,7 @@ def execute(index, request: Request) -> Result:
     if len(sections) > 1:
         raise QueryError("give one section, either --section or section: in the query", "two_sections")
     section = section_name(sections[0]) if sections else None
-    parsed = parse(text, _fields(section, features), features=features, schema=index.schema)
+    parsed = parse(text, _fields(section, features), features=features, settings=index.analysis_settings)
     filters = tuple(_filters(index, request, parsed))
     sort = request.sort
     listing = not positive_terms(parsed.query)
@@ -137,7 +137,7 @@ def execute(index, request: Request) -> Result:
     query, found = matching(parsed.query)
     fallback, suggestion, notes = False, None, list(parsed.notes)
     if not found.total and not listing and (filters or section):
-        elsewhere = count(parse(text, _fields(None, features), features=features, schema=index.schema).query, ())
+        elsewhere = count(parse(text, _fields(None, features), features=features, settings=index.analysis_settings).query, ())
         if elsewhere:
             given = ", ".join(_given_filters(request, parsed, section))
             notes.append(Message(f"{elsewhere} items match {text!r}, but none with {given}", "filtered_away",
@@ -155,7 +155,7 @@ def execute(index, request: Request) -> Result:
                 notes.append(Message(f"nothing matches {text!r}; showing results for {suggestion!r}", "corrected",
                                      query=text, suggestion=suggestion))
     if not found.total and not parsed.has_operators and parsed.terms > 1:
-        any_word = parse(text, _fields(section, features), any_word=True, features=features, schema=index.schema)
+        any_word = parse(text, _fields(section, features), any_word=True, features=features, settings=index.analysis_settings)
         query, found = matching(any_word.query)
         fallback = bool(found.total)
         if fallback:
@@ -166,7 +166,7 @@ def execute(index, request: Request) -> Result:
         notes.append(Message("no item has all the words; showing items with "
                              + ("most of them" if most else "any of them"), "most_words" if most else "any_word"))
     if parsed.expansions and found.total and not fallback and not suggestion:
-        plain = parse(text, _fields(section, features), features=features - {"synonyms"}, schema=index.schema)
+        plain = parse(text, _fields(section, features), features=features - {"synonyms"}, settings=index.analysis_settings)
         added = found.total - count(plain.query)
         if added > 0:
             expansions = "; ".join(parsed.expansions)

@@ -42,8 +42,8 @@ def section_name(value: str) -> str:
                      known=", ".join(SECTION_FIELDS))
 
 
-def _text_filter(facet: Facet, value: str, schema=None) -> Node:
-    words = analyse([facet.field], value, schema)[facet.field]
+def _text_filter(facet: Facet, value: str, settings: dict | None = None) -> Node:
+    words = analyse([facet.field], value, settings)[facet.field]
     if not words:
         raise QueryError(f"nothing to look for in {facet.name} '{value}'", "nothing_in_value", facet=facet.name,
                          value=value)
@@ -60,9 +60,9 @@ def resolve_names(facet: Facet, wanted: list[str], known, registry_file: str | N
                          value=exc.value, candidates=", ".join(exc.candidates)) from None
 
 
-def build_filters(values: dict[str, list[str]], known, registry_file: str | None, schema=None) -> list[Node]:
+def build_filters(values: dict[str, list[str]], known, registry_file: str | None, settings: dict | None = None) -> list[Node]:
     """One filter per facet given (its values or'ed; facets and'ed). `known(field)` lists the
-    values the index holds for a field; `schema` analyses text values (search.query.analysis_schema)."""
+    values the index holds for a field; `settings` say how the index analyses text values (search.query.analyse)."""
     filters: list[Node] = []
     for name, wanted in values.items():
         if not wanted:
@@ -75,7 +75,7 @@ def build_filters(values: dict[str, list[str]], known, registry_file: str | None
             ranges = [parse_years(v) for v in wanted]
             filters.append(Or(tuple(Range(facet.field, lo, hi) for lo, hi in ranges)))
         elif facet.kind == "text":
-            filters.append(Or(tuple(_text_filter(facet, v, schema) for v in wanted)))
+            filters.append(Or(tuple(_text_filter(facet, v, settings) for v in wanted)))
     return filters
 
 

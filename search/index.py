@@ -45,9 +45,10 @@ class Index:
         self.engine.close()
 
     @property
-    def schema(self):
-        """What analyses a query's words: the engine's index schema when it has one (search.query.analysis_schema)."""
-        return getattr(self.engine, "schema", None)
+    def analysis_settings(self) -> dict:
+        """How the index analyses words (parts of the Danish analysis it was made without): a query's
+        words are analysed the same way (search.query.analyse)."""
+        return self._cached("analysis", lambda generation: self.engine.analysis_settings())
 
     @property
     def generation(self) -> int:

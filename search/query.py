@@ -14,7 +14,8 @@ from corpus.hygiene import normalise as normalise_chars
 from corpus.metadata import bare_case_numbers
 from indexer.cases import normal_case_number
 from indexer.facets import BY_PREFIX
-from indexer.schema import ATTACHMENT_FIELD, SECTION_SCOPES
+from indexer.analysis import analysis
+from indexer.schema import BY_FIELD, FIELDS, SECTION_SCOPES
 
 from .exact import rewrite_exact
 from .expand import FEATURES, GRADED_TERMS, drop_question_words, expand_synonyms, minimum_match
@@ -22,10 +23,10 @@ from .result import Message
 from .tree import And, DisMax, Every, Node, Nothing, Or, Phrase, Term, simplify, transform
 
 MAX_QUERY_CHARS = 1000
-# Ranking weights (BM25F field boosts): a word in the title says most about an item, a word in the
-# decision more than one in the background text; a word only in an attachment (bilag) least.
-FIELD_BOOSTS = {"title": 4.0, "beslutning": 1.6, "indstilling": 1.3, "participants": 0.1, "ocr": 0.8,
-                ATTACHMENT_FIELD: 0.4}
+# Ranking weights (BM25F field boosts, declared with the fields in indexer.schema): a word in the title
+# says most about an item, a word in the decision more than one in the background text; a word only in an
+# attachment (bilag) least.
+FIELD_BOOSTS = {f.name: f.boost for f in FIELDS if f.kind == "text" and f.boost != 1.0}
 # A word found in several fields of an item: its best field counts whole, each other field by this much
 # (search.engines.whoosh.docsets), so repeating a word in every section adds less than having it where it matters.
 # (Whoosh's own matchers, which rank the few queries numpy does not, exact forms and prefixes, add them up.)
@@ -218,7 +219,7 @@ PLAIN_WORDS = re.compile(r"[^\W_][\w-]*(?: [^\W_][\w-]*)*")  # words and nothing
 ANY_WORD_SCALE = 0.9  # Whoosh's scaled OR group: an item matching more of the words ranks higher
 
 
-def _parse(fields: list[str], any_word: bool, cleaned: str, schema=None) -> Node:
+def _parse(fields: list[str], any_word: bool, cleaned: str, settings: dict | None = None) -> Node:
     """The tree of `cleaned`: the common shapes (plain words, one quoted phrase, `*`) built directly,
     anything else by Whoosh's parser (search.engines.whoosh.parsing), which builds the same tree of
     them (tests compare the two)."""
@@ -227,57 +228,45 @@ def _parse(fields: list[str], any_word: bool, cleaned: str, schema=None) -> Node
             return Every()
         words = cleaned.split(" ")
         if PLAIN_WORDS.fullmatch(cleaned) and not set(words) & set(OPERATORS):
-            return plain_words(fields, words, any_word, schema)
+            return plain_words(fields, words, any_word, settings)
         inner = cleaned[1:-1]
         if not any_word and len(cleaned) > 2 and cleaned[0] == cleaned[-1] == '"' and PLAIN_WORDS.fullmatch(inner):
-            return quoted_phrase(fields, inner, schema)
-        return parsed_by_parser(fields, cleaned, any_word, schema)
+            return quoted_phrase(fields, inner, settings)
+        return parsed_by_parser(fields, cleaned, any_word, settings)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input
         raise QueryError(f"cannot understand the query ({type(exc).__name__}: {exc})", "not_understood",
                          query=cleaned) from None
 
 
-def parsed_by_parser(fields: list[str], cleaned: str, any_word: bool = False, schema=None) -> Node:
+def parsed_by_parser(fields: list[str], cleaned: str, any_word: bool = False, settings: dict | None = None) -> Node:
     """The tree Whoosh's multifield parser makes of `cleaned`, with the fields' boosts."""
     from .engines.whoosh.parsing import parse as parse_with_whoosh
 
     boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
-    return parse_with_whoosh(cleaned, fields, boosts, any_word, ANY_WORD_SCALE, analysis_schema(schema))
+    return parse_with_whoosh(cleaned, fields, boosts, any_word, ANY_WORD_SCALE, settings or {})
 
 
-def analysis_schema(schema=None):
-    """The schema whose field analyzers analyse a query's words: the index's own (an index may be made
-    with parts of the analysis switched off, indexer.build's `analysis`), else the product's."""
-    if schema is not None:
-        return schema
-    if not _SCHEMA:
-        from indexer.schema import build_schema
-
-        _SCHEMA.append(build_schema())
-    return _SCHEMA[0]
-
-
-def analyse(fields: list[str], text: str, schema=None) -> dict[str, list[str]]:
+def analyse(fields: list[str], text: str, settings: dict | None = None) -> dict[str, list[str]]:
     """The query-time terms of `text` in each of `fields`: the one place where a query's words meet the
-    Danish analysis (indexer.analysis, through the `schema`'s field analyzers: analysis_schema), each
-    distinct analyzer run once."""
-    schema = analysis_schema(schema)
-    analyzers: list[tuple[object, list[str]]] = []
+    Danish analysis (indexer.analysis: each field by the kind indexer.schema declares, with the index's
+    `settings`, the engine's analysis_settings), each distinct analysis run once. A field of exact
+    values takes the value whole (lowercased where the field lowercases)."""
+    out: dict[str, list[str]] = {}
+    made: dict[str, list[str]] = {}
     for f in fields:
-        analyzer = schema[f].analyzer
-        same = next((entry for entry in analyzers if entry[0] == analyzer), None)
-        if same is None:
-            analyzers.append((analyzer, [f]))
+        declared = BY_FIELD.get(f)
+        kind = declared.analysis if declared else "text"
+        if kind:
+            if kind not in made:
+                made[kind] = [t.text for t in analysis(kind, **(settings or {})).tokens(text, "query")]
+            out[f] = made[kind]
         else:
-            same[1].append(f)
-    return {f: texts for analyzer, names in analyzers
-            for texts in [[t.text for t in analyzer(text, mode="query")]] for f in names}
+            value = text.strip()
+            out[f] = [value.lower() if declared and declared.kind == "keyword" else value] if value else []
+    return out
 
 
-_SCHEMA: list = []
-
-
-def plain_words(fields: list[str], words: list[str], any_word: bool = False, schema=None) -> Node:
+def plain_words(fields: list[str], words: list[str], any_word: bool = False, settings: dict | None = None) -> Node:
     """The tree of words with no syntax between them (every word must match, or with `any_word` any of
     them, in any of `fields`, with the fields' boosts), built directly as Whoosh's parser builds it: each
     word analysed once per distinct analyzer, where the parser took a third of a search. A word that
@@ -286,7 +275,7 @@ def plain_words(fields: list[str], words: list[str], any_word: bool = False, sch
     boosts = {f: FIELD_BOOSTS.get(f, 1.0) for f in fields}
     parts: list[Node] = []
     for word in words:
-        tokens = analyse(fields, word, schema)
+        tokens = analyse(fields, word, settings)
         terms: list[Node] = []
         for f in fields:
             texts = tokens[f]
@@ -306,11 +295,11 @@ def plain_words(fields: list[str], words: list[str], any_word: bool = False, sch
     return simplify(And(tuple(parts)))
 
 
-def quoted_phrase(fields: list[str], text: str, schema=None) -> Node:
+def quoted_phrase(fields: list[str], text: str, settings: dict | None = None) -> Node:
     """The tree Whoosh's parser makes of one quoted phrase of plain words: the phrase of its tokens
     (stop words gone) in each field, with the field's boost; a field left with one token looks for that
     term (without the boost, as the parser has it), one left with none drops out."""
-    tokens = analyse(fields, text, schema)
+    tokens = analyse(fields, text, settings)
     parts: list[Node] = []
     for f in fields:
         if len(tokens[f]) == 1:
@@ -321,9 +310,9 @@ def quoted_phrase(fields: list[str], text: str, schema=None) -> Node:
 
 
 def parse(text: str, fields: list[str], any_word: bool = False,
-          features: frozenset[str] = FEATURES, schema=None) -> ParsedQuery:
-    """The query tree for `text`; `features` names the query-time helpers that are on; `schema` analyses
-    the words (analysis_schema)."""
+          features: frozenset[str] = FEATURES, settings: dict | None = None) -> ParsedQuery:
+    """The query tree for `text`; `features` names the query-time helpers that are on; `settings` (the
+    engine's analysis_settings) say how the index analyses words (analyse)."""
     cleaned, filters, notes = normalise(text)
     cleaned, numbers = case_numbers_as_terms(cleaned)
     has_operators = bool(re.search(r"\b(AND|OR|NOT)\b|\"", cleaned))
@@ -340,7 +329,7 @@ def parse(text: str, fields: list[str], any_word: bool = False,
     expansions: list[str] = []
     if "synonyms" in features:
         cleaned, expansions = expand_synonyms(cleaned)
-    query = every_for_star(_parse(fields, any_word, cleaned, schema))
+    query = every_for_star(_parse(fields, any_word, cleaned, settings))
     if isinstance(query, Nothing):
         raise QueryError(f"nothing to search for in '{text.strip()}' (only operators or stop words?)",
                          "only_operators", query=text.strip())
