@@ -84,9 +84,11 @@ class OpenSearchWriteEngine:
 
     @guarded
     def _live(self) -> str | None:
-        """The physical index the alias points to, None before the first `create()`."""
+        """The physical index the alias points to, None before the first `create()`. Read from the
+        node's own cluster state: it answers while the cluster has lost its manager (a commit's alias
+        move is acknowledged by every node before it returns)."""
         try:
-            return next(iter(self.client.indices.get_alias(name=self.alias)))
+            return next(iter(self.client.indices.get_alias(name=self.alias, local=True)))
         except NotFoundError:
             return None
 
@@ -100,7 +102,7 @@ class OpenSearchWriteEngine:
         live = self._live()
         if live is None:
             return 0
-        meta = self.client.indices.get_mapping(index=live)[live]["mappings"].get("_meta", {})
+        meta = self.client.indices.get_mapping(index=live, local=True)[live]["mappings"].get("_meta", {})
         return int(meta.get("referat", {}).get("generation", 0))
 
     def _index_settings(self) -> dict:
