@@ -128,6 +128,15 @@ class Caught:
         return Find(query, filters, sort, 0, K, "case", ahead)
 
 
+def _facet_counts(facets: dict) -> dict:
+    """Facet -> value (as text) -> count, of the column-counted facets (search.facets: the section facet
+    counts matched sections, which search.engine adds itself)."""
+    from indexer.facets import BY_NAME
+
+    return {BY_NAME[name].field: {str(k): v for k, v in values.items() if v}
+            for name, values in facets.items() if BY_NAME[name].kind in ("name", "year") and BY_NAME[name].counted}
+
+
 def run_set(judged_set, engine, folder: Path, caught: Caught, verbose: bool) -> dict[str, tuple]:
     from bench.relevance import case_keys
     from search.index import Index
@@ -144,14 +153,18 @@ def run_set(judged_set, engine, folder: Path, caught: Caught, verbose: bool) -> 
             continue
         today = ([judged_set.key(h) for h in grouped.hits], [judged_set.key(h) for h in every.hits])
         there: tuple[list, list] = ([], [])
+        counts_today = (grouped.total, grouped.groups, _facet_counts(grouped.facets))
+        counts_there: tuple = (0, None if grouped.groups is None else 0, {})
         find = caught.find()
         if find is not None:
-            one = engine.find(find if grouped.groups is not None else replace(find, group=None))
+            one = engine.find(replace(find if grouped.groups is not None else replace(find, group=None),
+                                      facets=tuple(_facet_counts(grouped.facets))))
             all_ = engine.find(replace(find, group=None))
+            counts_there = (one.total, one.groups, _facet_counts(one.facets))
             there = ([judged_set.key(h.document) for h in one.hits], [judged_set.key(h.document) for h in all_.hits])
         rows[judged.id] = (measure(today[0], judged.relevant, cases), measure(there[0], judged.relevant, cases),
                            measure(today[1], judged.relevant), measure(there[1], judged.relevant),
-                           today != there)
+                           today != there, counts_today == counts_there)
         if verbose and today != there:
             print(f"  {judged.id} {judged.query!r}: whoosh {today[0][:5]} / opensearch {there[0][:5]}")
     index.close()
@@ -184,7 +197,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{judged_set.name} ({len(rows)} queries), {label}: nDCG@10 whoosh {whoosh.ndcg:.4f} "
                   f"opensearch {opensearch.ndcg:.4f} (diff {opensearch.ndcg - whoosh.ndcg:+.4f}); "
                   f"MRR {whoosh.mrr:.4f} / {opensearch.mrr:.4f}")
-        print(f"{judged_set.name}: {sum(r[4] for r in rows.values())} of {len(rows)} queries' top tens differ")
+        print(f"{judged_set.name}: {sum(r[4] for r in rows.values())} of {len(rows)} queries' top tens differ; "
+              f"totals, groups and facet counts identical in {sum(r[5] for r in rows.values())} of {len(rows)}")
     return 0
 
 
