@@ -3,21 +3,23 @@ from __future__ import annotations
 
 from functools import cache
 
-from ...schema import build_schema
+from ...analysis import Analysis, analysis
+from ...schema import BY_FIELD
 from .mapping import BOOST, EXACT_FIELD, EXACT_SOURCES, FILLER, STACK, STORED, field_roles, stored_fields
 
 
 @cache
-def _analyzers() -> dict:
-    schema = build_schema()
-    return {name: schema[name].analyzer for name, role in field_roles().items() if role != "stored"}
+def _analyzers() -> dict[str, Analysis]:
+    """The analysis of each text field, as indexer.schema declares it."""
+    return {name: analysis(BY_FIELD[name].analysis or "text") for name, role in field_roles().items()
+            if role == "text"}
 
 
 def slots(analyzer, text: str) -> list[list[str]]:
     """The index-time terms of `text` per position, in the order the analyzer makes them (a position
     no term reaches, which indexer.analysis never leaves, stays empty)."""
     found: list[list[str]] = []
-    for token in analyzer(text, positions=True, mode="index"):
+    for token in analyzer.tokens(text, "index"):
         while len(found) <= token.pos:
             found.append([])
         found[token.pos].append(token.text)
@@ -38,11 +40,11 @@ def layers(positions: list[list[str]]) -> tuple[str, list[str]]:
 
 
 def index_terms(field: str, value) -> list[str]:
-    """What a value of a keyword field is indexed as: itself, or (a comma list, lowercased: case_numbers)
-    the terms of the field's Whoosh analyzer."""
+    """What a value of a keyword field is indexed as: itself, or (a comma list: case_numbers) each of
+    its values, lowercased, as the Whoosh engine's keyword field takes them."""
     if field_roles().get(field) != "keywords":
         return [str(value)]
-    return [t.text for t in _analyzers()[field](str(value), mode="index")]
+    return [v.strip().lower() for v in str(value).split(",") if v.strip()]
 
 
 def source(document: dict) -> dict:

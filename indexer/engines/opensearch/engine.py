@@ -28,11 +28,11 @@ from opensearchpy.helpers import scan
 
 from corpus import faults
 
-from ...engine import EngineConfig
+from ...engine import EngineConfig, EngineError
 from ...schema import SCHEMA_VERSION
 from .client import ClusterError, connect, guarded
 from .documents import index_terms, source
-from .mapping import STORED, mapping, settings
+from .mapping import STORED, field_roles, mapping, settings
 
 BULK_DOCS = 500  # items per bulk request
 BULK_BYTES = 8_000_000  # or fewer, when their text is long
@@ -113,9 +113,13 @@ class OpenSearchWriteEngine:
         return settings(shards, replicas)
 
     @guarded
-    def create(self) -> None:
+    def create(self, analysis: dict | None = None) -> None:
         """A first index: an empty generation 0 under the alias. Over an existing one (a rebuild): the
-        next writer starts empty, and its commit replaces the live index whole."""
+        next writer starts empty, and its commit replaces the live index whole. The whole Danish
+        analysis only: switching parts of it off (`analysis`, a measurement) is the Whoosh engine's."""
+        if analysis:
+            raise EngineError("the opensearch engine indexes with the whole Danish analysis; "
+                              "switching parts of it off is for the whoosh engine")
         if self.exists():
             self._fresh = True
             return
@@ -125,6 +129,17 @@ class OpenSearchWriteEngine:
                                                      "mappings": mapping(0, SCHEMA_VERSION)})
         self.client.indices.put_settings(index=name, body={"index.blocks.write": True})
         self.client.indices.update_aliases(body={"actions": [{"add": {"index": name, "alias": self.alias}}]})
+
+    def analysis_settings(self) -> dict:
+        return {}
+
+    def field_names(self) -> set[str]:
+        return set(field_roles())
+
+    def recover(self) -> None:
+        """A killed run's uncommitted generation (an index the alias does not name) goes."""
+        live = self._live()
+        self._drop_debris(keep=(live,) if live else ())
 
     def _drop_debris(self, keep: Iterable[str]) -> None:
         """Delete this alias's indices but `keep`: a killed run's uncommitted generation, old ones."""

@@ -1,4 +1,4 @@
-"""The OpenSearch mapping, derived once from the Whoosh field table (indexer.schema.build_schema).
+"""The OpenSearch mapping, derived once from the field table (indexer.schema.FIELDS).
 
 Text is analysed in Python by indexer.analysis, the very tokenizers Whoosh uses, and sent as terms
 joined by spaces into fields of the core `whitespace` analyzer, which keeps them as they are. Positions
@@ -25,9 +25,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from whoosh import fields as wfields
-
-from ...schema import ATTACHMENT_FIELD, SECTION_FIELDS, build_schema
+from ...schema import ATTACHMENT_FIELD, FIELDS, SECTION_FIELDS
 
 STACK = "_stack"  # suffix of a text field's second field (the terms that share a position)
 FILLER = "·"  # an empty position of `<field>_stack`; no analyzer of indexer.analysis makes it (not \w)
@@ -42,28 +40,19 @@ BM25_B = 0.75
 SIMILARITY = "referat_bm25"
 
 
+ROLE_OF_KIND = {"text": "text", "keyword": "keywords", "year": "integer", "id": "keyword", "stored": "stored"}
+
+
 @cache
 def field_roles() -> dict[str, str]:
-    """Each Whoosh field's role here: text | keyword | keywords (comma list) | integer | stored."""
-    roles = {}
-    for name, field in build_schema().items():
-        if isinstance(field, wfields.TEXT):
-            roles[name] = "text"
-        elif isinstance(field, wfields.KEYWORD):
-            roles[name] = "keywords"
-        elif isinstance(field, wfields.NUMERIC):
-            roles[name] = "integer"
-        elif isinstance(field, wfields.ID):
-            roles[name] = "keyword"
-        else:
-            roles[name] = "stored"
-    return roles
+    """Each field's role here (indexer.schema's kinds): text | keyword | keywords (comma list) | integer | stored."""
+    return {f.name: ROLE_OF_KIND[f.kind] for f in FIELDS}
 
 
 @cache
 def stored_fields() -> frozenset[str]:
     """The fields Whoosh stores (and gives back as a document's stored fields)."""
-    return frozenset(name for name, field in build_schema().items() if field.stored)
+    return frozenset(f.name for f in FIELDS if f.stored or f.kind == "stored")
 
 
 def text_fields() -> tuple[str, ...]:

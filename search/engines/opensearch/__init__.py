@@ -359,7 +359,9 @@ def _ranked(hit: dict, sort: list) -> _Ranked:
 
 def _by_date(sort: str) -> list:
     """Date (newest or oldest first; no date last or first, as search.docsets.by_date), then file and
-    the item's place in its meeting."""
+    the item's place in its meeting; with "order", the place in the meeting's agenda, then file."""
+    if sort == "order":
+        return [{"order": "asc"}, {"path": "asc"}, {"id": "asc"}]
     newest_first = sort == "-date"
     return [{"date": {"order": "desc" if newest_first else "asc",
                                 "missing": "_last" if newest_first else "_first"}},

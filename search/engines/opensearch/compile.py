@@ -177,7 +177,7 @@ def phrase(node: Phrase, context: Context) -> dict:
 
 def exact_form(form: str, context: Context) -> dict:
     """The words of `form` as written (the `exact` field's analysis), next to each other."""
-    words = tuple(t.text for t in exact_analyzer()(form, mode="query"))
+    words = tuple(t.text for t in exact_analyzer().tokens(form, "query"))
     if not words:
         return {"match_none": {}}
     if len(words) == 1:
