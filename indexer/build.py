@@ -26,7 +26,7 @@ from corpus.fetch.sources import place_of
 
 from . import outbox, side_files
 from .cases import group_key
-from .engine import EngineConfig, WriteEngine, check_engine, engine_config, open_write_engine
+from .engine import EngineConfig, WriteEngine, check_engine, default_config, engine_config, open_write_engine
 from .facets import stored_values
 from .lock import WriterLock
 from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
@@ -170,7 +170,7 @@ def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | N
         return engine, before
     if not create:
         raise IndexMissing(f"no index at {index_dir}; build one with: referat index --index {index_dir} FOLDER")
-    config = config or EngineConfig()
+    config = config or default_config()
     engine = open_write_engine(index_dir, config)
     index_dir.mkdir(parents=True, exist_ok=True)
     engine.create(analysis) if analysis else engine.create()
@@ -201,7 +201,8 @@ def build(
     `analysis` (fold=, exceptions=) and `engine` (where the items live: Whoosh in the folder by default)
     apply when the index is created, and stay with it (indexer.engine.EngineConfig in the meta file).
     """
-    if engine is not None and not has_index(index_dir):  # an engine this referat lacks: before anything is made
+    if not has_index(index_dir):  # an engine this referat lacks, or a cluster not named: before anything is made
+        engine = engine or default_config()
         open_write_engine(index_dir, engine).close()
     return _sync(Path(index_dir), [Path(p) for p in paths], force=True, prune=False, create=True,
                  registry_file=registry_file, progress=progress, analysis=analysis, engine=engine)

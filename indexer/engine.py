@@ -25,6 +25,8 @@ ENGINES = {
     "opensearch": ("indexer.engines.opensearch:open_engine", "search.engines.opensearch:open_engine"),
 }
 OPENSEARCH_AUTH_ENV = "REFERAT_OPENSEARCH_AUTH"  # "user:password" for a cluster that asks for it
+ENGINE_ENV = "REFERAT_ENGINE"  # the engine of a new index when a command names none (default whoosh)
+OPENSEARCH_URL_ENV = "REFERAT_OPENSEARCH_URL"  # the cluster of a new opensearch index when none is named
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,19 @@ class WriteEngine(Protocol):
 
     def close(self) -> None:
         """Release files and connections."""
+
+
+def default_config(name: str | None = None) -> EngineConfig:
+    """The engine a new index is made in when a command names none (or names only `name`): REFERAT_ENGINE,
+    and for OpenSearch the cluster at REFERAT_OPENSEARCH_URL; Whoosh when neither is set."""
+    name = name or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE
+    if name == "opensearch":
+        url = os.environ.get(OPENSEARCH_URL_ENV)
+        if not url:
+            raise EngineError(f"the opensearch engine needs the cluster's address: --url http://HOST:9200, "
+                              f"or {OPENSEARCH_URL_ENV}")
+        return EngineConfig(name, url)
+    return EngineConfig(name)
 
 
 def engine_config(index_dir: str | os.PathLike) -> EngineConfig:

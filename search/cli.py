@@ -25,7 +25,7 @@ import click
 
 import corpus
 import indexer
-from indexer.engine import DEFAULT_ENGINE, ENGINES, OPENSEARCH_AUTH_ENV, EngineConfig, EngineError
+from indexer.engine import DEFAULT_ENGINE, ENGINES, OPENSEARCH_AUTH_ENV, EngineConfig, EngineError, default_config
 from indexer.facets import FACETS
 
 from . import format as fmt
@@ -256,9 +256,10 @@ def parse(files: tuple[str, ...], as_json: bool, registry_file: str | None) -> N
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @strict_option
 @click.option("--engine", "engine_name", type=click.Choice(list(ENGINES)), default=None,
-              help=f"Where the index keeps its items, chosen by its first `index` and kept [default: {DEFAULT_ENGINE}, "
-                   f"in the index folder].")
-@click.option("--url", help="The OpenSearch cluster's address, e.g. http://127.0.0.1:9200 (with --engine opensearch; "
+              help=f"Where the index keeps its items, chosen by its first `index` and kept [default: env "
+                   f"REFERAT_ENGINE, else {DEFAULT_ENGINE}, in the index folder].")
+@click.option("--url", help="The OpenSearch cluster's address, e.g. http://127.0.0.1:9200 [default: env "
+                            "REFERAT_OPENSEARCH_URL] (with --engine opensearch; "
                             f"a password as user:password in env {OPENSEARCH_AUTH_ENV}).")
 @click.option("--opensearch-index", "opensearch_index", metavar="NAME",
               help="The OpenSearch index (alias) name [default: made from the index folder].")
@@ -317,10 +318,13 @@ def _engine_asked(name: str | None, url: str | None, index: str | None) -> Engin
         name = "opensearch"
     if name is None:
         return None
-    if name == "opensearch" and not url:
-        raise UsageProblem("--engine opensearch needs the cluster's address: --url http://HOST:9200")
     if name != "opensearch" and (url or index):
         raise UsageProblem(f"--url and --opensearch-index are for --engine opensearch, not {name}")
+    if name == "opensearch" and not url:
+        try:
+            url = default_config(name).url
+        except EngineError as exc:
+            raise UsageProblem(str(exc)) from None
     return EngineConfig(name, url, index)
 
 
