@@ -1,5 +1,5 @@
-"""The engine seam, writing side: Whoosh is imported only behind the Whoosh engine, the engine an index
-is made with is recorded and kept, and every private Whoosh name is listed in one module."""
+"""The engine seam, writing side: the engine an index is made with is recorded and kept, and every
+private Whoosh name is listed in one module (where Whoosh may be imported: tests/engines/test_imports.py)."""
 from __future__ import annotations
 
 import ast
@@ -15,37 +15,6 @@ from search.cli import main
 from tests.conftest import SAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
-# package -> the only places under it that may import whoosh (seam-search checks search/ the same way;
-# at integration the two tables become one).
-WHOOSH_ALLOWED = {
-    "indexer": ("indexer/engines/whoosh/",),
-}
-
-
-def _whoosh_imports(path: Path) -> list[int]:
-    tree = ast.parse(path.read_text("utf-8"), str(path))
-    lines = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        else:
-            continue
-        if any(name == "whoosh" or name.startswith("whoosh.") for name in names):
-            lines.append(node.lineno)
-    return lines
-
-
-@pytest.mark.parametrize("package", sorted(WHOOSH_ALLOWED))
-def test_whoosh_is_imported_only_behind_the_whoosh_engine(package):
-    allowed = WHOOSH_ALLOWED[package]
-    outside = [f"{rel}:{line}" for path in sorted((ROOT / package).rglob("*.py"))
-               for rel in [path.relative_to(ROOT).as_posix()] if not rel.startswith(allowed)
-               for line in _whoosh_imports(path)]
-    assert outside == []
-    inside = [path for prefix in allowed for path in (ROOT / prefix).rglob("*.py") if _whoosh_imports(path)]
-    assert inside, "the check must see the imports it allows"
 
 
 def test_the_private_whoosh_names_are_all_there_in_the_installed_whoosh():
