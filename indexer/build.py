@@ -183,7 +183,7 @@ def _stored_digests(engine: WriteEngine) -> dict[str, str]:
     rebuild alerts saved searches only to items that are really new)."""
     try:
         return {d["id"]: d.get("digest") for d in engine.all_documents() if "id" in d}
-    except Exception:  # noqa: BLE001 -- an index too damaged to read in any way: every item counts as new
+    except Exception:  # an index too damaged to read in any way: every item counts as new
         return {}
 
 
@@ -281,7 +281,7 @@ def _parsing(paths: list[str], registry_file: str | None,
     pool = multiprocessing.get_context("fork").Pool(procs, initializer=_parse_worker)
     try:
         ahead = zip(paths, pool.imap(partial(_parse, registry_file=registry_file, places=places), paths,
-                                          chunksize=4))
+                                          chunksize=4), strict=True)
 
         def parsed(path: str) -> Meeting | Attachment | str:
             expected, result = next(ahead)

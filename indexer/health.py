@@ -87,7 +87,7 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
         generation = engine.generation()
         health.items = engine.doc_count()
         stored = health.items or next(iter(engine.all_documents()), None) is not None
-    except Exception as exc:  # noqa: BLE001 -- a damaged table of contents fails in many ways
+    except Exception as exc:  # a damaged table of contents fails in many ways
         if _older(index_dir):  # e.g. its table of contents names classes that have moved since
             health.findings.append(Finding("index", "written by an older referat, whose index this one cannot read",
                                            f"rebuild it with: referat reindex --index {index_dir}", repairable=False))
@@ -241,7 +241,8 @@ def freshness(index_dir: str | os.PathLike, now: dt.datetime | None = None) -> F
 
 def describe(health: Health) -> str:
     """What `referat check` prints."""
-    items, files = (f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in ((health.items, "item"), (health.files, "file")))
+    items, files = (f"{n} {noun}{'' if n == 1 else 's'}"
+                    for n, noun in ((health.items, "item"), (health.files, "file")))
     summary = (f"index {health.index_dir}: generation {health.generation}, {items} from "
                f"{files}; last reindex {health.last_reindex or 'never'}")
     lines = [summary]

@@ -106,9 +106,10 @@ def _worker() -> None:
 
 
 def next_generation(engine, index_dir: str | os.PathLike, empty: bool = False) -> NextGeneration:
-    """The side files of the current generation of `engine` (an indexer.engine.WriteEngine), to be changed into the next one's; `empty`
-    for an index written afresh (a rebuild). A file that is missing or damaged (a run that failed before
-    writing it, an index written by an older referat) is derived from every stored item first."""
+    """The side files of the current generation of `engine` (an indexer.engine.WriteEngine), to be changed
+    into the next one's; `empty` for an index written afresh (a rebuild). A file that is missing or damaged
+    (a run that failed before writing it, an index written by an older referat) is derived from every stored
+    item first."""
     index_dir = Path(index_dir)
     generation = engine.generation()
     analyzers = compounds.analyzers_of(engine.analysis_settings())

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 from corpus.hygiene import normalise as normalise_chars
 from corpus.metadata import bare_case_numbers
+from indexer.analysis import analysis
 from indexer.cases import normal_case_number
 from indexer.facets import BY_PREFIX
-from indexer.analysis import analysis
 from indexer.schema import BY_FIELD, FIELDS, SECTION_SCOPES
 
 from .exact import rewrite_exact
@@ -66,7 +66,8 @@ class ParsedQuery:
 
 def _outside_quotes(text: str, pattern: str, repl) -> str:
     parts = re.split(r'("[^"]*")', text)
-    return "".join(p if p.startswith('"') and p.endswith('"') and len(p) > 1 else re.sub(pattern, repl, p) for p in parts)
+    return "".join(p if p.startswith('"') and p.endswith('"') and len(p) > 1 else re.sub(pattern, repl, p)
+                   for p in parts)
 
 
 CASE_FIELD = "case_numbers"

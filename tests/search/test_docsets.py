@@ -295,7 +295,7 @@ def test_an_exact_form_finds_the_items_holding_it_ranked_as_its_stemmed_query(se
     assert sorted(searcher.docs_for_query(compile_query(node, searcher.schema))) == expected
     assert (n == 0) == (form == "godkendes") and len(child_docs) > 0
     ids, scores = sets.scores(searcher, RANKING, compile_query(child, searcher.schema))
-    child_scores = dict(zip(ids.tolist(), scores.tolist()))
+    child_scores = dict(zip(ids.tolist(), scores.tolist(), strict=True))
     ranked = {hit.docnum: hit.score for hit in searcher.search(compile_query(node, searcher.schema), limit=None)}
     assert sorted(ranked) == expected
     assert [ranked[d] for d in expected] == pytest.approx([child_scores[d] for d in expected], rel=1e-6)

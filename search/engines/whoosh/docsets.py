@@ -118,7 +118,7 @@ class DocSets:
         """(segment, document offset, its flat postings or None) of each segment that may hold the term:
         where the flat postings cover the field they list every term of it, so a segment whose list
         lacks the term is passed over; None means Whoosh's terms table and blocks decide."""
-        for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self.flat_postings(searcher)):
+        for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self.flat_postings(searcher), strict=True):
             if flat is None or fieldname not in flat.fields:
                 yield segment, offset, None
             elif flat.has(fieldname, text):
@@ -186,8 +186,10 @@ class DocSets:
         after the one before (as Whoosh's SpanNear2 has it), from the positions in their postings:
         the documents having every word are found first, and only their postings' positions are read.
         None for a field without positions (Whoosh decides)."""
-        field = searcher.schema[node.fieldname] if node.fieldname in searcher.schema else None
-        if field is None or not field.format or not field.format.supports("positions"):
+        if node.fieldname not in searcher.schema:
+            return None
+        field = searcher.schema[node.fieldname]
+        if not field.format or not field.format.supports("positions"):
             return None
         key = (node.fieldname, tuple(node.words), node.slop)
         with self._lock:
@@ -291,7 +293,7 @@ class DocSets:
             return found[0]
         table = _length_table()
         parts = []
-        for segment, offset in searcher.reader().leaf_readers():
+        for segment, _offset in searcher.reader().leaf_readers():
             count = segment.doc_count_all()
             perdoc = getattr(segment, "_perdoc", None)
             column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
@@ -360,7 +362,8 @@ class DocSets:
             docs, hits, total, found = self._gather(
                 np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
                 isinstance(node, DisjunctionMax),
-                np.concatenate([np.full(len(p[0]), w) for p, w in zip(parts, weights)]) if graded else None)
+                np.concatenate([np.full(len(p[0]), w) for p, w in zip(parts, weights, strict=True)])
+                if graded else None)
             total = total * node.boost
             if isinstance(node, And) or graded:
                 keep = hits >= (node.minimum if graded else len(parts))
