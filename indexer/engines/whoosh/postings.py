@@ -87,10 +87,10 @@ class Postings:
             entry.ids.append(docnum)
             entry.weights.append(count * factor)
             if count == 1:  # most terms occur once in a field: their encodings are few and recur
-                value = one.get(where[0])
-                if value is None:
-                    value = one[where[0]] = encode(where)
-                entry.values += value
+                encoded = one.get(where[0])
+                if encoded is None:
+                    encoded = one[where[0]] = encode(where)
+                entry.values += encoded
             else:
                 entry.values += encode(where)
             entry.ends.append(len(entry.values))

@@ -22,6 +22,7 @@ import os
 import time
 from contextlib import suppress
 from itertools import pairwise
+from typing import Any
 
 from whoosh.index import TOC
 from whoosh.writing import SegmentWriter
@@ -66,6 +67,12 @@ def clean_files(storage, indexname: str, generation: int, segments) -> None:
 
 
 class _GraceCommit:
+    # Given by the Whoosh writer this is mixed into.
+    schema: Any
+    storage: Any
+    indexname: str
+    generation: int
+
     def _commit_toc(self, segments) -> None:
         TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
         clean_files(self.storage, self.indexname, self.generation, segments)
