@@ -248,7 +248,8 @@ def _section_nodes(terms: list[tuple[str, str]], section: str | None) -> dict[st
 
 def _highlight_words(terms: list[tuple[str, str]]) -> tuple[frozenset[str], frozenset[str]]:
     """(terms of the stemmed fields, OCR keys of the `ocr` field) that the query looks for."""
-    words, keys = set(), set()
+    words: set[str] = set()
+    keys: set[str] = set()
     for fieldname, text in terms:
         (keys if fieldname == "ocr" else words).add(text)
     return frozenset(words), frozenset(keys)

@@ -88,7 +88,9 @@ def minimum_match(query: Node, questions: bool = True) -> Node:
 
     `query` is the all-words (And) parse; its clauses are the words.
     """
-    n = len(query.children) if isinstance(query, And) else 0
+    if not isinstance(query, And):
+        return query
+    n = len(query.children)
     if n >= LONG_QUERY_TERMS and questions:
         return MinimumMatch(query.children, min(n - 1, max(3, math.ceil(0.6 * n))))
     if n >= GRADED_TERMS:
