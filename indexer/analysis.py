@@ -283,7 +283,7 @@ def _ocr_tokens(value: str, keep_stops: bool, whole: bool) -> list[Token]:
     stops = _ocr_stop_words()
     found: list[Token] = []
     pos = 0
-    for m in (_OCR_TOKEN.finditer(value) if not whole else [re.match(r".*", value, re.DOTALL)]):
+    for m in (_OCR_TOKEN.finditer(value) if not whole else re.finditer(r"\A.*", value, re.DOTALL)):
         word = m.group()
         key = ocr_key(word) if not whole else word.lower()
         stopped = key in stops

@@ -137,8 +137,8 @@ def item_marks(item) -> dict:
 
 
 def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | None,
-          config: EngineConfig | None, previous: Callable[[WriteEngine], dict[str, str]]
-          ) -> tuple[WriteEngine, dict[str, str] | None]:
+          config: EngineConfig | None, previous: Callable[[WriteEngine], dict[str, str | None]]
+          ) -> tuple[WriteEngine, dict[str, str | None] | None]:
     """(the engine to write into, None or, when the index is being rebuilt, `previous(engine)` read
     from the index it replaces).
 
@@ -178,12 +178,12 @@ def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | N
     return engine, None
 
 
-def _stored_digests(engine: WriteEngine) -> dict[str, str]:
+def _stored_digests(engine: WriteEngine) -> dict[str, str | None]:
     """id -> digest of every item of the live index, whatever its schema, if it can still be read (so a
     rebuild alerts saved searches only to items that are really new)."""
     try:
         return {d["id"]: d.get("digest") for d in engine.all_documents() if "id" in d}
-    except Exception:  # noqa: BLE001 -- an index too damaged to read in any way: every item counts as new
+    except Exception:  # an index too damaged to read in any way: every item counts as new
         return {}
 
 
@@ -281,7 +281,7 @@ def _parsing(paths: list[str], registry_file: str | None,
     pool = multiprocessing.get_context("fork").Pool(procs, initializer=_parse_worker)
     try:
         ahead = zip(paths, pool.imap(partial(_parse, registry_file=registry_file, places=places), paths,
-                                          chunksize=4))
+                                          chunksize=4), strict=True)
 
         def parsed(path: str) -> Meeting | Attachment | str:
             expected, result = next(ahead)
@@ -347,6 +347,7 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
         def owed_with_this_run() -> list[outbox.Owed]:
             return [*owed, outbox.Owed(generation + 1, tuple(report.new_items))]
 
+        state: dict[str, FileState]
         if rebuilt:
             state, cache_valid = {}, False
             force = True  # a rebuilt index: every file is indexed again
@@ -430,7 +431,7 @@ def _scan(roots: list[Path], state: dict[str, FileState], force: bool,
 
 
 def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[str], state: dict[str, FileState],
-           registry_file: str | None, progress, report: BuildReport, previous: dict[str, str],
+           registry_file: str | None, progress, report: BuildReport, previous: dict[str, str | None],
            side: side_files.NextGeneration, before_commit: Callable[[], None]) -> Plan:
     """One writer, one commit: the meetings the touched files belong to (before or after) are deleted
     and written again from all their documents (indexer.plan). `previous` (id -> digest) decides which
@@ -454,11 +455,11 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
             return result
 
         planned = plan(todo, removed, state, read)
-    before: dict[str, str] = {}
+    before: dict[str, str | None] = {}  # an item stored without a digest has None
     touched = sorted(planned.stale | {m.id for m in planned.meetings})
     for start in range(0, len(touched), LOOKUP_MEETINGS):  # a look-up per batch of meetings, not per meeting,
         batch = touched[start:start + LOOKUP_MEETINGS]  # and never every replaced item held at once
-        replaced: dict[str, list[dict]] = {}
+        replaced: dict[str | None, list[dict]] = {}
         for doc in engine.documents("meeting", batch):
             replaced.setdefault(doc.get("meeting"), []).append(doc)
         for mid in batch:

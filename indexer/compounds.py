@@ -148,8 +148,8 @@ def is_sound(index_dir: str | os.PathLike, generation: int) -> bool:
 
 
 def load_map(engine, index_dir: str | os.PathLike, generation: int | None = None) -> dict[str, list[str]]:
-    """The map of exactly `generation` (the one `engine` is at, by default), so that a search running while a commit lands
-    never pairs one generation's items with another's compounds. Before its generation's file is
+    """The map of exactly `generation` (the one `engine` is at, by default), so that a search running while a
+    commit lands never pairs one generation's items with another's compounds. Before its generation's file is
     written (or when it is damaged) the map is made from every stored item (the same result, later)."""
     try:
         data = json.loads(_path(index_dir, engine.generation() if generation is None else generation)

@@ -70,6 +70,7 @@ class WriteEngine(Protocol):
     """Where an index's items live, for writing."""
 
     name: str
+    config: EngineConfig  # what the meta file records as the index's `engine`
 
     def exists(self) -> bool:
         """Whether the engine holds an index for this folder yet (made by a first `referat index`)."""

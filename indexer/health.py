@@ -87,7 +87,7 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
         generation = engine.generation()
         health.items = engine.doc_count()
         stored = health.items or next(iter(engine.all_documents()), None) is not None
-    except Exception as exc:  # noqa: BLE001 -- a damaged table of contents fails in many ways
+    except Exception as exc:  # a damaged table of contents fails in many ways
         if _older(index_dir):  # e.g. its table of contents names classes that have moved since
             health.findings.append(Finding("index", "written by an older referat, whose index this one cannot read",
                                            f"rebuild it with: referat reindex --index {index_dir}", repairable=False))
@@ -143,11 +143,11 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
               lambda: spelling.save(index_dir, generation, derived))
 
     table = meeting_table.table_of(engine.all_documents())
-    stored = meeting_table.stored_table(index_dir, generation)
-    if stored is None:
+    stored_table = meeting_table.stored_table(index_dir, generation)
+    if stored_table is None:
         found(meeting_table.TABLE_FILE, "missing, damaged or of another generation", "derived again from the index",
               lambda: meeting_table.save_table(engine, index_dir, table, [], set()))
-    elif stored != table:
+    elif stored_table != table:
         found(meeting_table.TABLE_FILE, "its meetings disagree with the index", "derived again from the index",
               lambda: meeting_table.save_table(engine, index_dir, table, [], set()))
 
@@ -175,7 +175,7 @@ def _inspect_journals(index_dir: Path, health: Health, generation: int, found) -
     strays = [p for p in index_dir.glob(".*.tmp") if p.is_file()]
     if strays:
         found(", ".join(p.name for p in strays), "temporary files of a run that was killed", "removed",
-              lambda: [p.unlink(missing_ok=True) for p in strays])
+              lambda: _remove_files(strays))
 
 
 def _comparable(state) -> dict:
@@ -215,6 +215,11 @@ def _cause(exc: Exception) -> str:
     return f"the index cannot be read ({type(exc).__name__})"
 
 
+def _remove_files(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
 def _remove_tree(path: Path) -> None:
     import shutil
 
@@ -241,7 +246,8 @@ def freshness(index_dir: str | os.PathLike, now: dt.datetime | None = None) -> F
 
 def describe(health: Health) -> str:
     """What `referat check` prints."""
-    items, files = (f"{n} {noun}{'' if n == 1 else 's'}" for n, noun in ((health.items, "item"), (health.files, "file")))
+    items, files = (f"{n} {noun}{'' if n == 1 else 's'}"
+                    for n, noun in ((health.items, "item"), (health.files, "file")))
     summary = (f"index {health.index_dir}: generation {health.generation}, {items} from "
                f"{files}; last reindex {health.last_reindex or 'never'}")
     lines = [summary]

@@ -81,7 +81,8 @@ def _counted(meetings: list[list[dict]], analyzers: dict) -> tuple[Counter, Coun
             shares = pool.starmap(_count_shared, [(start, start + size) for start in range(0, len(meetings), size)])
     finally:
         _SHARED = ([], {})
-    words, terms = Counter(), Counter()
+    words: Counter[str] = Counter()
+    terms: Counter[str] = Counter()
     for share_words, share_terms in shares:
         words.update(share_words)
         terms.update(share_terms)
@@ -89,7 +90,8 @@ def _counted(meetings: list[list[dict]], analyzers: dict) -> tuple[Counter, Coun
 
 
 def _count_share(start: int, stop: int, meetings: list[list[dict]], analyzers: dict) -> tuple[Counter, Counter]:
-    words, terms = Counter(), Counter()
+    words: Counter[str] = Counter()
+    terms: Counter[str] = Counter()
     for docs in meetings[start:stop]:
         words.update(spelling.document_words(docs))
         compounds.count_terms(docs, analyzers, terms)
@@ -106,12 +108,16 @@ def _worker() -> None:
 
 
 def next_generation(engine, index_dir: str | os.PathLike, empty: bool = False) -> NextGeneration:
-    """The side files of the current generation of `engine` (an indexer.engine.WriteEngine), to be changed into the next one's; `empty`
-    for an index written afresh (a rebuild). A file that is missing or damaged (a run that failed before
-    writing it, an index written by an older referat) is derived from every stored item first."""
+    """The side files of the current generation of `engine` (an indexer.engine.WriteEngine), to be changed
+    into the next one's; `empty` for an index written afresh (a rebuild). A file that is missing or damaged
+    (a run that failed before writing it, an index written by an older referat) is derived from every stored
+    item first."""
     index_dir = Path(index_dir)
     generation = engine.generation()
     analyzers = compounds.analyzers_of(engine.analysis_settings())
+    words: Counter[str] | None
+    terms: Counter[str] | None
+    table: dict[str, dict] | None
     if empty or not engine.doc_count():
         words, terms, table = Counter(), Counter(), {}
     else:

@@ -38,7 +38,7 @@ def document_words(docs: Iterable[dict]) -> set[str]:
 
 def counts_of(documents: Iterable[dict]) -> Counter:
     """Meetings per word, from stored items (every item of the index, when a file must be derived again)."""
-    meetings: dict[str, list[dict]] = {}
+    meetings: dict[str | None, list[dict]] = {}
     for doc in documents:
         meetings.setdefault(doc.get("meeting") or doc.get("path") or doc.get("id"), []).append(doc)
     counts: Counter = Counter()

@@ -137,7 +137,8 @@ def execute(index, request: Request) -> Result:
     query, found = matching(parsed.query)
     fallback, suggestion, notes = False, None, list(parsed.notes)
     if not found.total and not listing and (filters or section):
-        elsewhere = count(parse(text, _fields(None, features), features=features, settings=index.analysis_settings).query, ())
+        elsewhere = count(parse(text, _fields(None, features), features=features,
+                                settings=index.analysis_settings).query, ())
         if elsewhere:
             given = ", ".join(_given_filters(request, parsed, section))
             notes.append(Message(f"{elsewhere} items match {text!r}, but none with {given}", "filtered_away",
@@ -155,7 +156,8 @@ def execute(index, request: Request) -> Result:
                 notes.append(Message(f"nothing matches {text!r}; showing results for {suggestion!r}", "corrected",
                                      query=text, suggestion=suggestion))
     if not found.total and not parsed.has_operators and parsed.terms > 1:
-        any_word = parse(text, _fields(section, features), any_word=True, features=features, settings=index.analysis_settings)
+        any_word = parse(text, _fields(section, features), any_word=True, features=features,
+                         settings=index.analysis_settings)
         query, found = matching(any_word.query)
         fallback = bool(found.total)
         if fallback:
@@ -166,7 +168,8 @@ def execute(index, request: Request) -> Result:
         notes.append(Message("no item has all the words; showing items with "
                              + ("most of them" if most else "any of them"), "most_words" if most else "any_word"))
     if parsed.expansions and found.total and not fallback and not suggestion:
-        plain = parse(text, _fields(section, features), features=features - {"synonyms"}, settings=index.analysis_settings)
+        plain = parse(text, _fields(section, features), features=features - {"synonyms"},
+                      settings=index.analysis_settings)
         added = found.total - count(plain.query)
         if added > 0:
             expansions = "; ".join(parsed.expansions)
@@ -190,7 +193,8 @@ def execute(index, request: Request) -> Result:
         matched = None
     else:
         matched = {name[len("section:"):]: n for name, n in found.within.items() if name.startswith("section:")}
-    return Result(request.query, found.total, fallback, hits, counts(lambda field: found.facets.get(field, {}), matched),
+    return Result(request.query, found.total, fallback, hits,
+                  counts(lambda field: found.facets.get(field, {}), matched),
                   request.page, request.limit, notes, suggestion, found.groups)
 
 
@@ -228,9 +232,10 @@ def _fields(section: str | None, features: frozenset[str] = FEATURES) -> list[st
 
 
 def _section_nodes(terms: list[tuple[str, str]], section: str | None) -> dict[str, Node]:
-    """Per section, the query's words (`terms`: tree.positive_terms) looked for there: how many matching items have one of them in that
-    section is the section's count (items, not pages or fields, are counted). None with --section (every
-    match is in it) or for a query without words (a listing, whose sections are those the items have)."""
+    """Per section, the query's words (`terms`: tree.positive_terms) looked for there: how many matching items
+    have one of them in that section is the section's count (items, not pages or fields, are counted). None
+    with --section (every match is in it) or for a query without words (a listing, whose sections are those
+    the items have)."""
     if section:
         return {}
     section_of = {f: name for name, scope in SECTION_SCOPES.items() for f in scope}
@@ -243,7 +248,8 @@ def _section_nodes(terms: list[tuple[str, str]], section: str | None) -> dict[st
 
 def _highlight_words(terms: list[tuple[str, str]]) -> tuple[frozenset[str], frozenset[str]]:
     """(terms of the stemmed fields, OCR keys of the `ocr` field) that the query looks for."""
-    words, keys = set(), set()
+    words: set[str] = set()
+    keys: set[str] = set()
     for fieldname, text in terms:
         (keys if fieldname == "ocr" else words).add(text)
     return frozenset(words), frozenset(keys)
@@ -287,10 +293,7 @@ def attachment_place(a, page: int | None, n: int) -> dict:
 
 def _hit(hit: dict, score, words: tuple[frozenset[str], frozenset[str]], section: str | None) -> Hit:
     content = unpack_sections(hit.get("content"))
-    if section:
-        text = content.get(section, "")
-    else:
-        text = "\n".join(content.values())
+    text = content.get(section, "") if section else "\n".join(content.values())
     passage, attachment = snippet(text, words), None
     own = "**" in passage or bool(matches(hit.get("title", ""), *words))
     if hit.get("attachments") and any(words) and (section == "bilag" or not own):

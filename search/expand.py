@@ -62,7 +62,8 @@ def expand_synonyms(text: str) -> tuple[str, list[str]]:
         for short, longs in synonyms().items():
             forms = [short, *longs]
             alternatives = " OR ".join(_phrase(f) for f in forms)
-            pattern = r"(?<![\w=-])(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")(?![\w-])"
+            longest_first = sorted(forms, key=len, reverse=True)
+            pattern = r"(?<![\w=-])(?:" + "|".join(re.escape(f) for f in longest_first) + r")(?![\w-])"
             found = re.search(pattern, piece, flags=re.IGNORECASE)
             if found:
                 made.append(f"{found.group(0)} = {' / '.join(f for f in forms if f.lower() != found.group(0).lower())}")
@@ -87,7 +88,9 @@ def minimum_match(query: Node, questions: bool = True) -> Node:
 
     `query` is the all-words (And) parse; its clauses are the words.
     """
-    n = len(query.children) if isinstance(query, And) else 0
+    if not isinstance(query, And):
+        return query
+    n = len(query.children)
     if n >= LONG_QUERY_TERMS and questions:
         return MinimumMatch(query.children, min(n - 1, max(3, math.ceil(0.6 * n))))
     if n >= GRADED_TERMS:
@@ -156,7 +159,7 @@ def suggested(text: str, fixed: dict[str, str]) -> str:
     return TOKEN_RE.sub(lambda m: fixed.get(m.group(0), m.group(0)), text)
 
 
-def corrections(index_dir, text: str, vocabulary: "Vocabulary") -> tuple[dict[str, str], dict[str, str]]:
+def corrections(index_dir, text: str, vocabulary: Vocabulary) -> tuple[dict[str, str], dict[str, str]]:
     """For each word of the query that the index holds in no form, the closest word it does hold.
 
     `vocabulary` covers every text field, so a word that occurs anywhere (stemmed, folded) is never

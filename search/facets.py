@@ -60,7 +60,8 @@ def resolve_names(facet: Facet, wanted: list[str], known, registry_file: str | N
                          value=exc.value, candidates=", ".join(exc.candidates)) from None
 
 
-def build_filters(values: dict[str, list[str]], known, registry_file: str | None, settings: dict | None = None) -> list[Node]:
+def build_filters(values: dict[str, list[str]], known, registry_file: str | None,
+                  settings: dict | None = None) -> list[Node]:
     """One filter per facet given (its values or'ed; facets and'ed). `known(field)` lists the
     values the index holds for a field; `settings` say how the index analyses text values (search.query.analyse)."""
     filters: list[Node] = []
@@ -105,7 +106,7 @@ def _sections_present(by_mask: dict[str, int]) -> dict[str, int]:
     """Per-section counts from the counts of each combination of sections (the section_mask column)."""
     present: dict[str, int] = {}
     for mask, n in by_mask.items():
-        for name, bit in zip(SECTION_FIELDS, mask):
+        for name, bit in zip(SECTION_FIELDS, mask, strict=False):
             if bit == "1":
                 present[name] = present.get(name, 0) + n
     return present

@@ -19,8 +19,17 @@ from .engine import Request, execute, item_view, ranked_fields, stats_of
 from .engines import Engine, open_engine
 from .expand import FEATURES, Vocabulary, prepare_corrections
 from .facets import COLUMN_COUNTED, resolve_names
-from .meetings import (CaseView, MeetingList, MeetingView, attachment_of, case_view, list_bodies, list_meetings,
-                       meeting_view, source_of)
+from .meetings import (
+    CaseView,
+    MeetingList,
+    MeetingView,
+    attachment_of,
+    case_view,
+    list_bodies,
+    list_meetings,
+    meeting_view,
+    source_of,
+)
 from .query import QueryError
 from .result import ItemView, Result, Stats
 
@@ -161,6 +170,6 @@ class Index:
         return attachment_of(self.engine, item_id, number, page)
 
 
-def open(index_dir: str | os.PathLike, *, registry_file: str | None = None) -> Index:  # noqa: A001
+def open(index_dir: str | os.PathLike, *, registry_file: str | None = None) -> Index:
     """Open the index at `index_dir` for searching; raises IndexMissing when there is none."""
     return Index(index_dir, registry_file=registry_file)

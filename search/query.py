@@ -12,15 +12,15 @@ from dataclasses import dataclass, field
 
 from corpus.hygiene import normalise as normalise_chars
 from corpus.metadata import bare_case_numbers
+from indexer.analysis import analysis
 from indexer.cases import normal_case_number
 from indexer.facets import BY_PREFIX
-from indexer.analysis import analysis
 from indexer.schema import BY_FIELD, FIELDS, SECTION_SCOPES
 
 from .exact import rewrite_exact
 from .expand import FEATURES, GRADED_TERMS, drop_question_words, expand_synonyms, minimum_match
 from .result import Message
-from .tree import And, DisMax, Every, Node, Nothing, Or, Phrase, Term, simplify, transform
+from .tree import And, DisMax, Every, Node, Nothing, Or, Phrase, Prefix, Range, Term, simplify, transform
 
 MAX_QUERY_CHARS = 1000
 # Ranking weights (BM25F field boosts, declared with the fields in indexer.schema): a word in the title
@@ -66,7 +66,8 @@ class ParsedQuery:
 
 def _outside_quotes(text: str, pattern: str, repl) -> str:
     parts = re.split(r'("[^"]*")', text)
-    return "".join(p if p.startswith('"') and p.endswith('"') and len(p) > 1 else re.sub(pattern, repl, p) for p in parts)
+    return "".join(p if p.startswith('"') and p.endswith('"') and len(p) > 1 else re.sub(pattern, repl, p)
+                   for p in parts)
 
 
 CASE_FIELD = "case_numbers"
@@ -205,9 +206,12 @@ def ocr_as_alternative(query: Node) -> Node:
     """A scanned item counts a word once: the better of its ordinary and its OCR-key match, not both."""
 
     def convert(node: Node) -> Node:
-        if isinstance(node, Or) and node.children and all(hasattr(q, "field") for q in node.children):
-            ocr = [q for q in node.children if q.field == "ocr"]
-            rest = [q for q in node.children if q.field != "ocr"]
+        if not isinstance(node, Or):
+            return node
+        fielded = [q for q in node.children if isinstance(q, (Term, Phrase, Prefix, Range))]
+        if fielded and len(fielded) == len(node.children):
+            ocr = [q for q in fielded if q.field == "ocr"]
+            rest = [q for q in fielded if q.field != "ocr"]
             if ocr and rest:
                 return DisMax((Or(tuple(rest)), *ocr))
         return node

@@ -150,7 +150,7 @@ def transform(node: Node, fn: Callable[[Node], Node]) -> Node:
     kids = children(node)
     if kids:
         new = tuple(transform(k, fn) for k in kids)
-        if any(a is not b for a, b in zip(new, kids)):  # an unchanged subtree is kept, not rebuilt
+        if any(a is not b for a, b in zip(new, kids, strict=True)):  # an unchanged subtree is kept, not rebuilt
             node = with_children(node, new)
     return fn(node)
 

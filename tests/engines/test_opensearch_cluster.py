@@ -119,7 +119,7 @@ def test_a_node_stopped_under_search_load_loses_nothing(own_cluster, tmp_path):
                         ("doc_count", count == len(docs)),
                         ("search", found["hits"]["total"]["value"] == tele and not found["_shards"]["failed"]))
                         if not ok]
-                except Exception as exc:  # noqa: BLE001 -- every failure of a request is what this test counts
+                except Exception as exc:  # every failure of a request is what this test counts
                     problems = [f"{type(exc).__name__}: {exc}"]
                 with lock:
                     answers["total"] += 1

@@ -1,20 +1,16 @@
 """The OpenSearch engine answers Find questions as the Whoosh path does: the same items, totals, facet
 counts, `within` counts and groups, and the same order where the scores are apart.
 
-The Find-level tests take an Engine (the `engine` fixture): today the OpenSearch engine, at integration
-also the Whoosh engine (search.engines.whoosh), each compared with the reference below, which answers a
-Find with today's Whoosh path (search.docsets over search.open's searcher).
+The Find-level tests take an Engine (the `engine` fixture): the OpenSearch engine and the Whoosh engine
+(search.engines.whoosh), each compared with the reference, the Whoosh engine over the same items.
 """
 from __future__ import annotations
 
-import importlib
 from itertools import pairwise
 
-import numpy as np
 import pytest
 
-from search.engines import Find, Found, FoundHit
-from search.grouping import group_page, newest
+from search.engines import Find, Found
 from search.query import FIELD_BOOSTS, FIELD_TIEBREAK
 from search.tree import (
     And,
@@ -25,7 +21,6 @@ from search.tree import (
     MinimumMatch,
     Node,
     Not,
-    Nothing,
     Or,
     Phrase,
     Prefix,
@@ -45,124 +40,13 @@ def phrase(*words: str) -> Node:
     return Or(tuple(Phrase(f, words, 1, FIELD_BOOSTS.get(f, 1.0)) for f in TEXT))
 
 
-# -- the reference: today's Whoosh path, until the Whoosh engine (branch seam) is merged ------------------
-def whoosh_query(node: Node):
-    from whoosh import query as wq
-
-    from search.exact import ExactForm
-    from search.expand import MinimumMatch as WhooshMinimumMatch
-
-    if isinstance(node, Term):
-        return wq.Term(node.field, node.text, boost=node.boost)
-    if isinstance(node, Phrase):
-        return wq.Phrase(node.field, list(node.words), slop=node.slop, boost=node.boost)
-    if isinstance(node, Prefix):
-        return wq.Prefix(node.field, node.text, boost=node.boost)
-    if isinstance(node, Range):
-        if node.field == "year":
-            return wq.NumericRange(node.field, node.low, node.high)
-        return wq.TermRange(node.field, node.low, node.high)
-    if isinstance(node, Every):
-        return wq.Every()
-    if isinstance(node, Nothing):
-        return wq.NullQuery
-    if isinstance(node, And):
-        return wq.And([whoosh_query(k) for k in node.children], boost=node.boost)
-    if isinstance(node, Or):
-        return wq.Or([whoosh_query(k) for k in node.children], boost=node.boost, scale=node.scale)
-    if isinstance(node, DisMax):
-        if node.tiebreak == FIELD_TIEBREAK:  # one word over fields: search.docsets' best field + tiebreak
-            return wq.Or([whoosh_query(k) for k in node.children], boost=node.boost)
-        return wq.DisjunctionMax([whoosh_query(k) for k in node.children], boost=node.boost)
-    if isinstance(node, MinimumMatch):
-        return WhooshMinimumMatch([whoosh_query(k) for k in node.children], node.minimum, boost=node.boost)
-    if isinstance(node, Not):
-        return wq.Not(whoosh_query(node.child))
-    if isinstance(node, AndNot):
-        return wq.AndNot(whoosh_query(node.positive), whoosh_query(node.negative))
-    if isinstance(node, Exact):
-        return ExactForm(whoosh_query(node.child), node.form)
-    raise TypeError(node)
-
-
-class WhooshToday:
-    """Find answered by today's Whoosh path: numpy sets and BM25F (search.docsets)."""
-
-    def __init__(self, folder):
-        from search.index import Index
-
-        self.index = Index(folder)
-
-    def find(self, find: Find) -> Found:
-        with self.index._slot() as slot:
-            return self._find(slot.searcher, self.index.docsets(slot), find)
-
-    def _find(self, searcher, docsets, find: Find) -> Found:
-        from whoosh import query as wq
-
-        from search.engine import RANKING
-
-        query = whoosh_query(find.query)
-        complete: list = []
-        scored = docsets.scores(searcher, RANKING, query, complete) if find.sort == "relevance" else None
-        docs = docsets.docs(searcher, query) if scored is None else docsets.intersect(scored[0], docsets.live)
-        for node in find.filters:
-            docs = docsets.intersect(docs, docsets.docs(searcher, whoosh_query(node)))
-        if find.sort == "relevance":
-            if scored is None:  # what numpy does not rank, Whoosh's matchers do (search.engine)
-                hits = searcher.search(query, filter=set(docs.tolist()), limit=None)
-                ids = np.array([h.docnum for h in hits], dtype=np.int64)
-                score = np.array([h.score for h in hits])
-            else:
-                ids, score = scored
-                keep = docsets.mask(docs)[ids]
-                ids, score = ids[keep], score[keep]
-            best = np.lexsort((ids, -score))
-            order, scores = ids[best], dict(zip(ids[best].tolist(), score[best].tolist(), strict=True))
-        else:
-            order, scores = docsets.by_date(searcher, docs, newest_first=find.sort == "-date"), {}
-        if find.ahead is not None:
-            first = np.isin(order, docsets.docs(searcher, whoosh_query(find.ahead)))
-            order = np.concatenate([order[first], order[~first]])
-        found = Found(total=len(docs), hits=[])
-        found.facets = {f: {str(k): v for k, v in docsets.counts(searcher, f, docs).items()} for f in find.facets}
-        found.within = {name: len(docsets.intersect(docs, docsets.docs(searcher, whoosh_query(node))))
-                        for name, node in find.within.items()}
-        if isinstance(find.query, MinimumMatch) and find.every_word:
-            found.every_word = bool(len(complete[-1] if complete else []) and
-                                    len(docsets.intersect(complete[-1], docs)))
-
-        def hit(d) -> FoundHit:
-            return FoundHit(searcher.stored_fields(int(d)), scores.get(int(d)))
-
-        if find.group:
-            codes, _ = docsets.column(searcher, find.group)
-            found.groups, page = group_page(order, codes, find.start, find.count)
-            if find.hits:
-                for members in page:
-                    documents = [searcher.stored_fields(int(d)) for d in members]
-                    shown = int(members[newest(documents)])
-                    found.hits.append(FoundHit(searcher.stored_fields(shown), scores.get(shown), members=documents))
-        elif find.hits:
-            found.hits = [hit(d) for d in order[find.start:find.start + find.count]]
-        for name, node in find.marks.items():
-            having = docsets.mask(docsets.docs(searcher, whoosh_query(node)))
-            for h in found.hits:
-                if having[docsets.docs(searcher, wq.Term("id", h.document["id"]))[0]]:
-                    h.marks = h.marks | {name}
-        return found
-
-
 # -- fixtures ----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def reference(twin_indexes):
-    """What the engines are compared with: the Whoosh engine where it exists, else today's Whoosh path."""
-    try:
-        whoosh_engine = importlib.import_module("search.engines.whoosh")
-    except ImportError:
-        yield WhooshToday(twin_indexes[0])
-        return
-    opened = whoosh_engine.open_engine(twin_indexes[0], None)
+    """What the engines are compared with: the Whoosh engine."""
+    from search.engines.whoosh import open_engine
+
+    opened = open_engine(twin_indexes[0], None)
     yield opened
     opened.close()
 
@@ -174,7 +58,6 @@ def engine(request, twin_indexes):
 
     folder, config = twin_indexes
     if request.param == "whoosh":
-        pytest.importorskip("search.engines.whoosh", reason="the Whoosh engine (branch seam) is not merged yet")
         from indexer.engine import EngineConfig
 
         config = EngineConfig()

@@ -45,7 +45,7 @@ def os_engine(opensearch_url, tmp_path):
 
 
 def test_a_generation_is_visible_only_after_its_commit(os_engine, corpus_docs, tmp_path):
-    assert isinstance(os_engine, WriteEngine) and isinstance(open_write_engine(tmp_path, os_engine.config), WriteEngine)
+    assert all(isinstance(e, WriteEngine) for e in (os_engine, open_write_engine(tmp_path, os_engine.config)))
     assert os_engine.exists() and os_engine.generation() == 0 and os_engine.doc_count() == 0
     with os_engine.writer(1) as writer:
         for doc in corpus_docs:

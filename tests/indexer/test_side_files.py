@@ -41,9 +41,11 @@ def write_minutes(folder: Path, n: int, extra: str = "") -> Path:
 
 def files_of(index_dir: Path) -> dict:
     generation = indexer.open_index(index_dir).latest_generation()
+    words, terms = spelling.load_counts(index_dir, generation), compounds.load_counts(index_dir, generation)
+    assert words is not None and terms is not None
     return {
-        "spelling": +spelling.load_counts(index_dir, generation),
-        "terms": +compounds.load_counts(index_dir, generation),
+        "spelling": +words,
+        "terms": +terms,
         "compounds": json.loads((index_dir / compounds.COMPOUND_FILE.format(generation=generation)).read_text("utf-8")),
         "meetings": meeting_table.stored_table(index_dir, generation),
     }

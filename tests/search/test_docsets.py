@@ -239,7 +239,8 @@ def test_random_trees_of_graded_dismax_and_boolean_queries_agree(searcher):
     import random
 
     rng, words = random.Random(23), _words(searcher)
-    found, tried = [], 0
+    found: list[int] = []
+    tried = 0
     while len(found) < 80:
         node = _random_tree(rng, words)
         if _one_word_in_fields(node):
@@ -294,8 +295,10 @@ def test_an_exact_form_finds_the_items_holding_it_ranked_as_its_stemmed_query(se
     expected = [d for d in child_docs if has_form(searcher.stored_fields(d), pattern)]
     assert sorted(searcher.docs_for_query(compile_query(node, searcher.schema))) == expected
     assert (n == 0) == (form == "godkendes") and len(child_docs) > 0
-    ids, scores = sets.scores(searcher, RANKING, compile_query(child, searcher.schema))
-    child_scores = dict(zip(ids.tolist(), scores.tolist()))
+    scored = sets.scores(searcher, RANKING, compile_query(child, searcher.schema))
+    assert scored is not None
+    ids, scores = scored
+    child_scores = dict(zip(ids.tolist(), scores.tolist(), strict=True))
     ranked = {hit.docnum: hit.score for hit in searcher.search(compile_query(node, searcher.schema), limit=None)}
     assert sorted(ranked) == expected
     assert [ranked[d] for d in expected] == pytest.approx([child_scores[d] for d in expected], rel=1e-6)

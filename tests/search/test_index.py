@@ -7,6 +7,7 @@ import pytest
 
 import indexer
 import search
+from search.engines.whoosh import WhooshEngine
 from tests.conftest import SAMPLE
 
 
@@ -33,6 +34,7 @@ def test_the_index_object_answers_like_run(sample_index):
 def test_searches_reuse_one_searcher_and_the_generation_caches(sample_index):
     with search.open(sample_index) as ix:
         ix.search("aftale")
+        assert isinstance(ix.engine, WhooshEngine)
         slots = list(ix.engine._idle)
         caches = dict(ix._per_generation)
         ix.search("samarbejdsaftale")

@@ -37,8 +37,9 @@ class WhooshWriteEngine:
     def __init__(self, index_dir: str | os.PathLike, config: EngineConfig | None = None):
         self.dir = Path(index_dir)
         self.config = config or EngineConfig()
-        self._live = None
-        self._staged = None  # the rebuild being written in STAGING_DIR, until its commit swaps it in
+        self._live: windex.FileIndex | None = None
+        # The rebuild being written in STAGING_DIR, until its commit swaps it in.
+        self._staged: windex.FileIndex | None = None
 
     @property
     def ix(self):
@@ -140,6 +141,7 @@ class WhooshWriteEngine:
         searchers of the old index are undisturbed), then its table of contents, whose rename makes the
         new generation current in one step; the old generation's files are removed after."""
         staged, self._staged = self._staged, None
+        assert staged is not None, "swapped in only after a rebuild's commit"
         source = Path(staged.storage.folder)
         generation = staged.latest_generation()
         segments = segment_pattern()

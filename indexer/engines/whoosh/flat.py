@@ -129,7 +129,7 @@ class FlatPostings:
         self.fields = frozenset(json.loads(self._map[offsets[0]:offsets[0] + fields_size]))
         ends = array(1, "<u8", terms).tolist()
         keys = self._map[offsets[5]:offsets[5] + keys_size]
-        self._index = {keys[a:b]: n for n, (a, b) in enumerate(zip([0, *ends[:-1]], ends))}
+        self._index = {keys[a:b]: n for n, (a, b) in enumerate(zip([0, *ends[:-1]], ends, strict=True))}
         self._starts, self._pstarts = array(2, "<u8", terms + 1), array(3, "<u8", terms + 1)
         self._kept = array(4, "u1", terms)
         self._ids, self._weights = array(6, "<u4", postings), array(7, "<f2", postings)

@@ -27,7 +27,7 @@ _ONE_POSITION: dict[type, dict[int, bytes]] = {}
 class _Term:
     """One term's postings: document numbers, weights, and the encoded values one after another."""
 
-    __slots__ = ("ids", "weights", "values", "ends")
+    __slots__ = ("ends", "ids", "values", "weights")
 
     def __init__(self):
         self.ids = array("I")
@@ -87,10 +87,10 @@ class Postings:
             entry.ids.append(docnum)
             entry.weights.append(count * factor)
             if count == 1:  # most terms occur once in a field: their encodings are few and recur
-                value = one.get(where[0])
-                if value is None:
-                    value = one[where[0]] = encode(where)
-                entry.values += value
+                encoded = one.get(where[0])
+                if encoded is None:
+                    encoded = one[where[0]] = encode(where)
+                entry.values += encoded
             else:
                 entry.values += encode(where)
             entry.ends.append(len(entry.values))
@@ -145,7 +145,7 @@ def _write_blocks(writer, entry: _Term, lengths: bytearray | None) -> None:
         first = ends[start - 1] if start else 0
         if ends[stop - 1] > first:
             cuts = ends[start:stop]
-            block_values = [bytes(values[a:b]) for a, b in zip((first, *cuts[:-1]), cuts)]
+            block_values = [bytes(values[a:b]) for a, b in zip((first, *cuts[:-1]), cuts, strict=True)]
         else:
             block_values = []
         block_lengths = [byte_to_length(lengths[d]) if d < len(lengths) else 0 for d in block_ids] if lengths else ()

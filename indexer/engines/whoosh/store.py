@@ -67,8 +67,11 @@ def open_index(index_dir: str | os.PathLike, attempts: int = 5, check_schema: bo
             if attempt + 1 < attempts:
                 time.sleep(0.05 * (attempt + 1))
                 continue
-            raise IndexMissing(f"the index at {path} is missing files; rebuild it with: referat index --index {path} FOLDER") from None
-        except Exception as exc:  # noqa: BLE001 -- a damaged table of contents fails in unpickling, struct or IO code alike
             raise IndexMissing(
-                f"the index at {path} is damaged ({type(exc).__name__}); rebuild it with: referat index --index {path} FOLDER"
+                f"the index at {path} is missing files; rebuild it with: referat index --index {path} FOLDER"
+            ) from None
+        except Exception as exc:  # a damaged table of contents fails in unpickling, struct or IO code alike
+            raise IndexMissing(
+                f"the index at {path} is damaged ({type(exc).__name__}); "
+                f"rebuild it with: referat index --index {path} FOLDER"
             ) from None

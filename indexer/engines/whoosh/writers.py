@@ -20,7 +20,9 @@ import errno
 import multiprocessing
 import os
 import time
+from contextlib import suppress
 from itertools import pairwise
+from typing import Any
 
 from whoosh.index import TOC
 from whoosh.writing import SegmentWriter
@@ -53,20 +55,24 @@ def clean_files(storage, indexname: str, generation: int, segments) -> None:
     for kept in keep - {generation}:
         try:
             wanted |= {s.segment_id() for s in TOC.read(storage, indexname, kept).segments}
-        except Exception:  # noqa: BLE001 -- an unreadable old table of contents: its files go with it
+        except Exception:  # an unreadable old table of contents: its files go with it
             keep.discard(kept)
     segment_file = segment_pattern(indexname)
     for name in list(storage):
         toc = toc_pattern(indexname).match(name)
         seg = segment_file.match(name)
         if (toc and int(toc.group(1)) not in keep) or (not toc and seg and seg.group(1) not in wanted):
-            try:
+            with suppress(OSError):
                 storage.delete_file(name)
-            except OSError:
-                pass
 
 
 class _GraceCommit:
+    # Given by the Whoosh writer this is mixed into.
+    schema: Any
+    storage: Any
+    indexname: str
+    generation: int
+
     def _commit_toc(self, segments) -> None:
         TOC(self.schema, segments, self.generation).write(self.storage, self.indexname)
         clean_files(self.storage, self.indexname, self.generation, segments)
@@ -135,7 +141,7 @@ class Writer(_GraceCommit, SegmentWriter):
         start = self.docnum
         super().add_reader(reader)
         scorable = [name for name, field in self.schema.items() if field.scorable]
-        for new, old in zip(range(start, self.docnum), reader.all_doc_ids()):
+        for new, old in zip(range(start, self.docnum), reader.all_doc_ids(), strict=True):
             for name in scorable:
                 length = reader.doc_field_length(old, name)
                 if length:
@@ -208,7 +214,7 @@ class ParallelWriter(Writer):
             pipes.append(receive)
         faults.point("parallel-writer")
         segments = []
-        for task, pipe in zip(self.tasks, pipes):
+        for task, pipe in zip(self.tasks, pipes, strict=True):
             try:
                 result = pipe.recv()
             except EOFError:
@@ -234,7 +240,7 @@ def _write_share(ix, subargs: dict, docs: list[dict], start: int, stop: int, pip
                 writer.add_document(**doc)
             segments.append(finalize_segment(writer))
         pipe.send(segments)
-    except BaseException as exc:  # noqa: BLE001 -- any failure goes to the parent, which stops the commit
+    except BaseException as exc:  # any failure goes to the parent, which stops the commit
         pipe.send(WorkerFailed(exc))
         pipe.close()
         os._exit(1)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from math import log
 from threading import Lock
+from typing import Any
 
 import numpy as np
 from whoosh.columns import NumericColumn, RefBytesColumn
@@ -41,7 +42,9 @@ class DocSets:
         self.live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
         self.live.sort()
         self.doc_count = reader.doc_count_all()
-        self._columns: dict[str, tuple[np.ndarray, list]] = {}
+        # Per generation: a column's (codes, values), and under "\0kind:" keys the flat postings, ranks,
+        # lengths and average lengths, each as (the thing, []).
+        self._columns: dict[str, tuple[Any, list]] = {}
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._term_bytes = 0
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
@@ -118,7 +121,7 @@ class DocSets:
         """(segment, document offset, its flat postings or None) of each segment that may hold the term:
         where the flat postings cover the field they list every term of it, so a segment whose list
         lacks the term is passed over; None means Whoosh's terms table and blocks decide."""
-        for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self.flat_postings(searcher)):
+        for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self.flat_postings(searcher), strict=True):
             if flat is None or fieldname not in flat.fields:
                 yield segment, offset, None
             elif flat.has(fieldname, text):
@@ -186,8 +189,10 @@ class DocSets:
         after the one before (as Whoosh's SpanNear2 has it), from the positions in their postings:
         the documents having every word are found first, and only their postings' positions are read.
         None for a field without positions (Whoosh decides)."""
-        field = searcher.schema[node.fieldname] if node.fieldname in searcher.schema else None
-        if field is None or not field.format or not field.format.supports("positions"):
+        if node.fieldname not in searcher.schema:
+            return None
+        field = searcher.schema[node.fieldname]
+        if not field.format or not field.format.supports("positions"):
             return None
         key = (node.fieldname, tuple(node.words), node.slop)
         with self._lock:
@@ -291,7 +296,7 @@ class DocSets:
             return found[0]
         table = _length_table()
         parts = []
-        for segment, offset in searcher.reader().leaf_readers():
+        for segment, _offset in searcher.reader().leaf_readers():
             count = segment.doc_count_all()
             perdoc = getattr(segment, "_perdoc", None)
             column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
@@ -351,20 +356,23 @@ class DocSets:
             return self._word_in_fields(searcher, weighting, node)
         graded = isinstance(node, MinimumMatch)
         if (graded or isinstance(node, (Or, DisjunctionMax, And))) and node.subqueries:
-            parts = [self.scores(searcher, weighting, q) for q in node.subqueries]
-            if any(p is None for p in parts):
+            scored = [self.scores(searcher, weighting, q) for q in node.subqueries]
+            parts = [p for p in scored if p is not None]
+            if len(parts) < len(scored):
                 return None
             if isinstance(node, DisjunctionMax) and node.tiebreak:
                 return None
-            weights = [word_weight(self.live.size, self.live_count(p[0])) for p in parts] if graded else None
+            weights = [word_weight(self.live.size, self.live_count(p[0])) for p in parts] if graded else []
             docs, hits, total, found = self._gather(
                 np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
                 isinstance(node, DisjunctionMax),
-                np.concatenate([np.full(len(p[0]), w) for p, w in zip(parts, weights)]) if graded else None)
+                np.concatenate([np.full(len(p[0]), w) for p, w in zip(parts, weights, strict=True)])
+                if graded else None)
             total = total * node.boost
             if isinstance(node, And) or graded:
                 keep = hits >= (node.minimum if graded else len(parts))
                 if graded:
+                    assert found is not None  # _gather sums the `extra` it is given
                     total = total * (found / sum(weights)) ** COORDINATION_POWER
                     if complete is not None:
                         complete.append(docs[hits == len(parts)])
@@ -377,7 +385,8 @@ class DocSets:
         item that repeats a word in every section does not outrank the one whose title or decision it is."""
         from search.query import FIELD_TIEBREAK
 
-        parts = [self.scores(searcher, weighting, term) for term in node.subqueries]
+        # Each a Term of a scorable field (_one_word_in_fields), so none is None.
+        parts = [p for p in (self.scores(searcher, weighting, term) for term in node.subqueries) if p is not None]
         docs, _, total, _ = self._gather(np.concatenate([p[0] for p in parts]),
                                          np.concatenate([p[1] for p in parts]), False)
         best = np.zeros(self.doc_count)
@@ -397,6 +406,7 @@ class DocSets:
         else:
             docs, slot, width = None, ids, self.doc_count
         hits = np.bincount(slot, minlength=width)
+        combined: np.ndarray
         if best:
             combined = np.zeros(width)
             np.maximum.at(combined, slot, values)

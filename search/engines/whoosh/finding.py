@@ -100,7 +100,7 @@ def _grouped(docsets, searcher, query, docs, scored, sort: str, allowed, first: 
         keep = docsets.mask(docs)[ids]
         ids, score = ids[keep], score[keep]
         best = np.lexsort((ids, -score))
-        order, scores = ids[best], dict(zip(ids[best].tolist(), score[best].tolist()))
+        order, scores = ids[best], dict(zip(ids[best].tolist(), score[best].tolist(), strict=True))
     elif sort == "relevance":
         chosen = None if allowed is None and len(docs) == docsets.live.size else set(docs.tolist())
         ranked = searcher.search(query, filter=chosen, limit=None)

@@ -10,8 +10,21 @@ import re
 
 from whoosh import matching
 from whoosh.fields import NUMERIC
-from whoosh.query import (And, AndNot, DisjunctionMax, Every, Not, NullQuery, NumericRange, Or, Phrase, Prefix,
-                          Query, Term, TermRange)
+from whoosh.query import (
+    And,
+    AndNot,
+    DisjunctionMax,
+    Every,
+    Not,
+    NullQuery,
+    NumericRange,
+    Or,
+    Phrase,
+    Prefix,
+    Query,
+    Term,
+    TermRange,
+)
 from whoosh.query.wrappers import WrappingQuery
 
 from indexer.schema import unpack_sections
