@@ -18,6 +18,8 @@ import numpy as np
 from opensearchpy.exceptions import NotFoundError
 
 from indexer.engine import EngineConfig
+from indexer.schema import SCHEMA_VERSION
+from indexer.store import IndexMissing, read_meta
 from indexer.engines.opensearch import OpenSearchWriteEngine
 from indexer.engines.opensearch.client import ClusterError, guarded
 
@@ -421,6 +423,11 @@ def _facets(find: Find, aggregations: dict) -> dict[str, dict[str, int]]:
 
 
 def open_engine(index_dir: str | os.PathLike, config: EngineConfig) -> OpenSearchEngine:
+    """The engine of an index folder; one an older referat wrote (its meta file says) is refused, as the
+    Whoosh engine refuses it: its items lack what today's searches read."""
+    if read_meta(index_dir).get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
+        raise IndexMissing(f"the index at {index_dir} was written by an older referat; rebuild it with: "
+                           f"referat reindex --index {index_dir}")
     return OpenSearchEngine(index_dir, config)
 
 
