@@ -1,11 +1,13 @@
 """Shared fixtures: the repository's sample minutes, a built index, and ../shared when present."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -61,11 +63,12 @@ def ocr_cache(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_index(tmp_path_factory) -> Path:
+def sample_index(tmp_path_factory, engine_name) -> Path:
     import indexer
 
     index_dir = tmp_path_factory.mktemp("index") / "ix"
-    report = indexer.build(index_dir, [SAMPLE])
+    with engine_env(engine_name):
+        report = indexer.build(index_dir, [SAMPLE])
     assert report.failed == [] and report.files == 4
     return index_dir
 
@@ -98,3 +101,107 @@ def opensearch_url() -> str:
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI=true but {message}")
     pytest.skip(message)
+
+
+# -- both engines ---------------------------------------------------------------------------------------
+# A module marked `pytestmark = BOTH_ENGINES` runs each of its tests on Whoosh and on OpenSearch: the
+# session-scoped `engine_name` fixture is parametrised by pytest_generate_tests, and while a test runs on
+# OpenSearch the environment names that engine (REFERAT_ENGINE, REFERAT_OPENSEARCH_URL), so every index it
+# makes (indexer.build in process, `referat index` in a subprocess) is an OpenSearch one. Fixtures of a
+# wider scope build with `engine_env(engine_name)` around them. Tests about Whoosh itself are left unmarked.
+ENGINE_NAMES = ("whoosh", "opensearch")
+BOTH_ENGINES = [pytest.mark.engines, pytest.mark.usefixtures("engine_name")]
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "engines: run the test on every engine (the `engine_name` fixture)")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    """Marked tests on both engines; an unmarked one whose fixtures ask for `engine_name` on Whoosh alone."""
+    if "engine_name" in metafunc.fixturenames:
+        names = ENGINE_NAMES if metafunc.definition.get_closest_marker("engines") else ENGINE_NAMES[:1]
+        metafunc.parametrize("engine_name", names, indirect=True, scope="session")
+
+
+def _cluster_indices(url: str) -> set[str]:
+    import httpx
+
+    node = url.split(",")[0].strip().rstrip("/")
+    return {row["index"] for row in httpx.get(f"{node}/_cat/indices?format=json&expand_wildcards=all",
+                                              timeout=30).json()}
+
+
+def _drop_new_indices(url: str, before: set[str], under: Path) -> None:
+    """Delete the indices made since `before` whose alias belongs to an index folder under `under` (an
+    index's alias is made from its folder, or named in its meta file): never another run's indices."""
+    import httpx
+
+    from indexer.engine import EngineConfig
+    from indexer.engines.opensearch import index_name
+
+    new = _cluster_indices(url) - before
+    if not new:
+        return
+    aliases = set()
+    for folder, _, files in os.walk(under):
+        aliases.add(index_name(folder, EngineConfig("opensearch")))
+        if "referat.json" in files:
+            from indexer.engine import engine_config
+
+            named = engine_config(folder).index
+            if named:
+                aliases.add(named)
+    node = url.split(",")[0].strip().rstrip("/")
+    for name in new:
+        if name.rsplit("-g", 1)[0] in aliases:
+            httpx.delete(f"{node}/{name}", timeout=60)
+
+
+def _environment(engine: str, url: str | None) -> dict[str, str]:
+    from indexer.engine import ENGINE_ENV
+
+    return {ENGINE_ENV: engine, OPENSEARCH_URL_ENV: url} if engine == "opensearch" and url else {ENGINE_ENV: engine}
+
+
+@pytest.fixture(scope="session")
+def engine_name(request, tmp_path_factory) -> Iterator[str]:
+    """The engine a test runs on ("whoosh" or "opensearch"). OpenSearch needs the cluster of the
+    `opensearch_url` fixture (a skip locally without one, a failure under CI=true); when its tests are
+    done, the indices the fixtures of a wider scope made are deleted."""
+    name = getattr(request, "param", ENGINE_NAMES[0])
+    if name != "opensearch":
+        yield name
+        return
+    url = request.getfixturevalue("opensearch_url")
+    _ENGINE_URLS[name] = url
+    before = _cluster_indices(url)
+    yield name
+    _drop_new_indices(url, before, tmp_path_factory.getbasetemp())
+
+
+_ENGINE_URLS: dict[str, str] = {}
+
+
+@contextlib.contextmanager
+def engine_env(engine: str) -> Iterator[None]:
+    """The environment of `engine` for a while: what a fixture of a wider scope builds inside is made there."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key, value in _environment(engine, _ENGINE_URLS.get(engine)).items():
+            patch.setenv(key, value)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _engine_of_the_test(request, tmp_path_factory) -> Iterator[None]:
+    """While a test runs on OpenSearch, the environment names it; the indices the test made go after it."""
+    callspec = getattr(request.node, "callspec", None)
+    name = callspec.params.get("engine_name") if callspec else None
+    if name != "opensearch":
+        yield
+        return
+    url = _ENGINE_URLS[name]
+    before = _cluster_indices(url)
+    with engine_env(name):
+        yield
+    _drop_new_indices(url, before, tmp_path_factory.getbasetemp())

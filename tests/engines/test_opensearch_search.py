@@ -249,7 +249,7 @@ def test_refresh_follows_the_generation_marker(tmp_path, opensearch_url):
     try:
         built_twice(tmp_path / "ix1", [tmp_path / "a"], opensearch_url, index)
         engine = open_engine(tmp_path / "ix1", opensearch_config(opensearch_url, index))
-        assert engine.generation() == 1 and engine.refresh() is True and engine.refresh() is False
+        assert engine.generation() == 1 and engine.refresh() is False  # opened on the newest, as Whoosh
         assert engine.doc_frequency("title", "genoptraening") == 1
         built_twice(tmp_path / "ix2", [tmp_path / "b"], opensearch_url, index)
         assert engine.doc_frequency("title", "genoptraening") == 1, "counted once per generation"

@@ -4,16 +4,21 @@ import shutil
 
 import indexer
 import search
+from indexer.engine import open_write_engine
 from indexer.meetings import unpack_sources, versions_of
 from search import watch
-from tests.conftest import SAMPLE
+from tests.conftest import BOTH_ENGINES, SAMPLE
 from tests.indexer.test_meetings import AGENDA, MINUTES
+
+pytestmark = BOTH_ENGINES
 
 
 def items(index_dir) -> dict[str, dict]:
-    ix = indexer.open_index(index_dir)
-    with ix.searcher() as s:
-        return {d["id"]: d for d in s.all_stored_fields()}
+    engine = open_write_engine(index_dir)  # the index's own engine, through the seam
+    try:
+        return {d["id"]: d for d in engine.all_documents()}
+    finally:
+        engine.close()
 
 
 def test_shared_corpus_and_its_formats_are_four_meetings(tmp_path, shared_dir):

@@ -6,7 +6,9 @@ import pytest
 import corpus
 from indexer.cases import case_keys, formality
 from indexer.meetings import group_documents, meeting_key, merge
-from tests.conftest import write
+from tests.conftest import BOTH_ENGINES, write
+
+pytestmark = BOTH_ENGINES
 
 AGENDA = dedent("""\
     Dagsorden Klyngestyregruppe Horsens-klyngen

@@ -4,7 +4,10 @@ import json
 from click.testing import CliRunner
 
 from search.cli import main
+from tests.conftest import BOTH_ENGINES
 from tests.firstagenda import write_meeting
+
+pytestmark = BOTH_ENGINES
 
 CASE = ("Renovering af svømmehallen i Tune", "23-004455")
 ROUTE = [("Kultur- og Fritidsudvalget", "2023-02-15", "Anbefales."), ("Økonomiudvalget", "2023-03-01", "Anbefales."),

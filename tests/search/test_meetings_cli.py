@@ -11,8 +11,10 @@ from click.testing import CliRunner
 import indexer
 import search
 from search.cli import EXIT_USAGE, main
-from tests.conftest import referat_command
+from tests.conftest import BOTH_ENGINES, engine_env, referat_command
 from tests.pdfwriter import make_pdf
+
+pytestmark = BOTH_ENGINES
 
 MEETING = dedent("""\
     Referat Klyngestyregruppe Randers-klyngen
@@ -62,7 +64,7 @@ def invoke(*args):
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
+def index(tmp_path_factory, engine_name):
     folder = tmp_path_factory.mktemp("minutes")
     for n, (_, date, story, decision, status, town) in enumerate(ROUNDS):
         (folder / f"m{n}.txt").write_text(MEETING.format(date=date, story=story, decision=decision, status=status,
@@ -74,7 +76,8 @@ def index(tmp_path_factory):
              ["3. Genoptræning efter udskrivelse", "", "Beslutning", "Drøftet."]]
     (folder / "nord.pdf").write_bytes(make_pdf(pages, header="Sundhedsklynge Nord"))
     ix = tmp_path_factory.mktemp("ix") / "ix"
-    report = indexer.build(ix, [folder])
+    with engine_env(engine_name):
+        report = indexer.build(ix, [folder])
     assert (report.files, report.meetings, report.items) == (5, 5, 19)
     return ix
 

@@ -8,8 +8,10 @@ import corpus
 import indexer
 import search
 from search.query import QueryError
-from tests.conftest import write
+from tests.conftest import BOTH_ENGINES, engine_env, write
 from tests.search.test_cli import EXIT_USAGE, invoke
+
+pytestmark = BOTH_ENGINES
 
 PAGE = """\
     Forside > Politik > Ringkøbing-Skjern Kommune
@@ -27,10 +29,11 @@ PAGE = """\
 
 
 @pytest.fixture(scope="module")
-def municipal_index(tmp_path_factory):
+def municipal_index(tmp_path_factory, engine_name):
     folder = tmp_path_factory.mktemp("municipal")
     write(folder / "m.txt", dedent(PAGE))
-    indexer.build(folder / "ix", [folder])
+    with engine_env(engine_name):
+        indexer.build(folder / "ix", [folder])
     return folder / "ix"
 
 

@@ -14,7 +14,9 @@ from click.testing import CliRunner
 from search.cli import EXIT_INTERRUPTED, main
 from search.format import wrap
 from search.output import colour_wanted
-from tests.conftest import referat_command
+from tests.conftest import BOTH_ENGINES, referat_command
+
+pytestmark = BOTH_ENGINES
 
 
 def invoke(*args, env=None):

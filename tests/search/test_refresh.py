@@ -3,7 +3,9 @@ import shutil
 
 import indexer
 import search
-from tests.conftest import SAMPLE, write
+from tests.conftest import BOTH_ENGINES, SAMPLE, write
+
+pytestmark = BOTH_ENGINES
 
 
 def test_an_open_index_sees_removed_and_changed_items_after_a_reindex(tmp_path):

@@ -4,7 +4,9 @@ import pytest
 import indexer
 import search
 from search import QueryError
-from tests.conftest import write
+from tests.conftest import BOTH_ENGINES, engine_env, write
+
+pytestmark = BOTH_ENGINES
 
 
 def titles(result):
@@ -209,13 +211,14 @@ def test_invalid_filter_values(sample_index):
 
 
 @pytest.fixture(scope="module")
-def collision_index(tmp_path_factory):
+def collision_index(tmp_path_factory, engine_name):
     folder = tmp_path_factory.mktemp("collision")
     items = "\n1. Kommissorium for driftsfora\n\nBeslutning\nKommissoriet blev godkendt.\n\n2. Eventuelt\n\nReferat\nIntet.\n"
     write(folder / "nord.txt", "REFERAT Direktørforum Sundhedsklynge Midt d. 08-02-2024\n" + items)
     write(folder / "midt.txt", "Referat Klyngestyregruppe Midtklyngen\nTidspunkt: Den 7. juni 2023 kl. 8.30\n" + items)
     index_dir = folder / "ix"
-    indexer.build(index_dir, [folder])
+    with engine_env(engine_name):
+        indexer.build(index_dir, [folder])
     return index_dir
 
 

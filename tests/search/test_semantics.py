@@ -11,7 +11,9 @@ from search import QueryError
 from search.cli import EXIT_USAGE, main
 from search.query import every_for_star, parse
 from search.tree import Every
-from tests.conftest import write
+from tests.conftest import BOTH_ENGINES, write
+
+pytestmark = BOTH_ENGINES
 
 
 def invoke(*args):

@@ -3,6 +3,10 @@ that only one command or one document format needs (the ≤ 250 ms figure is mea
 import subprocess
 import sys
 
+from tests.conftest import BOTH_ENGINES
+
+pytestmark = BOTH_ENGINES
+
 HEAVY = ("numpy", "whoosh", "httpx", "lxml", "docx", "pypdfium2", "PIL", "bs4", "starlette", "indexer.build",
          "corpus.formats", "corpus.fetch.client", "search.engine")
 

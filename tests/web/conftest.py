@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE, write
+from tests.conftest import SAMPLE, engine_env, write
 
 # An invented meeting in the real TXT layout. Item 2 quotes markup that must reach the browser as text.
 HOSTILE_MEETING = """Referat Klyngestyregruppe, Gødstrup-klyngen
@@ -87,12 +87,13 @@ def make_corpus(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def web_index(tmp_path_factory) -> Path:
+def web_index(tmp_path_factory, engine_name) -> Path:
     import indexer
 
     root = tmp_path_factory.mktemp("web")
     index_dir = root / "ix"
-    report = indexer.build(index_dir, [make_corpus(root / "minutes")])
+    with engine_env(engine_name):
+        report = indexer.build(index_dir, [make_corpus(root / "minutes")])
     assert report.failed == [] and report.files == 6
     return index_dir
 

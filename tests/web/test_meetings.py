@@ -6,8 +6,11 @@ from pathlib import Path
 
 import search
 from search.web.public import public
+from tests.conftest import BOTH_ENGINES
 
 from .conftest import FOLLOW_UP_FILE, HOSTILE_FILE
+
+pytestmark = BOTH_ENGINES
 
 
 def _between(pattern: str, html: str) -> str:

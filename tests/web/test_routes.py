@@ -14,10 +14,13 @@ import search
 from search.web import create_app
 from search.web.params import MAX_LIMIT, MAX_QUERY_CHARS
 from search.web.public import public
+from tests.conftest import BOTH_ENGINES
 
 from . import atom
 from .atom import ATOM
 from .conftest import HOSTILE_FILE, HOSTILE_MEETING, make_corpus
+
+pytestmark = BOTH_ENGINES
 
 
 def hit_ids(html: str) -> list[str]:

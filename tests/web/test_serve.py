@@ -8,10 +8,12 @@ import urllib.request
 from pathlib import Path
 
 from indexer.build import usable_cores
-from tests.conftest import referat_command
+from tests.conftest import BOTH_ENGINES, referat_command
 from tests.indexer.faults import children, wait_for
 
 from .live import READY_WITHIN_S, server, serving
+
+pytestmark = BOTH_ENGINES
 
 
 def test_serve_answers_on_loopback(web_index):

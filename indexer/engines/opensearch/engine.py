@@ -96,8 +96,11 @@ class OpenSearchWriteEngine:
     def exists(self) -> bool:
         return self._live() is not None
 
-    @guarded
     def generation(self) -> int:
+        return self._committed()
+
+    @guarded
+    def _committed(self) -> int:
         """The committed generation: the `_meta` its commit wrote into the live index (0 without one)."""
         live = self._live()
         if live is None:
@@ -154,7 +157,7 @@ class OpenSearchWriteEngine:
         live = self._live()
         if live is None:
             raise WriteFailed(f"no index '{self.alias}' on the cluster: create() it first")
-        committed = self.generation()
+        committed = self._committed()
         previous = self._generations().get(committed - 1, ("", False))[0]
         self._drop_debris(keep=(live, previous))
         target = self.physical(committed + 1)

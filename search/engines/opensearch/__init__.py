@@ -11,12 +11,15 @@ coordination weights) are counted once per generation, which refresh() follows.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from opensearchpy.exceptions import NotFoundError
 
 from indexer.engine import EngineConfig
+from indexer.schema import SCHEMA_VERSION
+from indexer.store import IndexMissing, read_meta
 from indexer.engines.opensearch import OpenSearchWriteEngine
 from indexer.engines.opensearch.client import ClusterError, guarded
 
@@ -48,6 +51,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     def __init__(self, index_dir: str | os.PathLike, config: EngineConfig, client=None):
         super().__init__(index_dir, config, client)
         self._generation: int | None = None
+        self._index: str | None = None  # the physical index of that generation: searches stay on it until refresh()
+        self._closed = False
         self._stats: dict[tuple, int] = {}  # ("df", field, term) / ("docs", field) / ("count", node) -> count
         self._values: dict[str, list[str]] = {}
 
@@ -55,27 +60,44 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     def _search(self, body: dict) -> dict:
         # dfs: every shard scores with the index's term statistics, as one Whoosh index does; an answer
         # that lacks a shard (a node just lost) is asked again for a while (the writing side's _complete)
-        return self._complete(lambda: self.client.search(index=self.alias, body=body,
-                                                         search_type="dfs_query_then_fetch"))
+        return self._pinned(lambda index: self._complete(lambda: self.client.search(
+            index=index, body=body, search_type="dfs_query_then_fetch")))
+
+    def _pinned(self, ask: Callable[[str], dict]) -> dict:
+        """`ask` of the generation this engine is on, as a Whoosh searcher reads the generation it opened
+        (a reindex's commit is seen after refresh()); when writers have since dropped that generation's
+        index (the two newest are kept), of the newest."""
+        if self._closed:
+            raise ValueError("the index is closed")
+        self._current()
+        try:
+            return ask(self._index or self.alias)
+        except NotFoundError:
+            self.refresh()
+            return ask(self._index or self.alias)
 
     def _msearch(self, bodies: list[dict]) -> list[dict]:
         """Several searches in one round trip (all asked again while one lacks a shard)."""
         if not bodies:
             return []
-        lines: list[dict] = []
-        for body in bodies:
-            lines += [{"index": self.alias}, body]
+        def ask(index: str) -> dict:
+            lines: list[dict] = []
+            for body in bodies:
+                lines += [{"index": index}, body]
+            return self._complete(lambda: asked(lines))
 
-        def ask() -> dict:
+        def asked(lines: list[dict]) -> dict:
             responses = self.client.msearch(body=lines)["responses"]
             for response in responses:
                 if "error" in response:
+                    if response["error"].get("type") == "index_not_found_exception":
+                        raise NotFoundError(404, "index_not_found_exception", response["error"])
                     raise ClusterError(f"{self.where}: {response['error'].get('reason', response['error'])}")
             shards = [r.get("_shards", {}) for r in responses]
             return {"responses": responses, "_shards": {"failed": sum(s.get("failed", 0) for s in shards),
                                                         "total": sum(s.get("total", 0) for s in shards)}}
 
-        return self._complete(ask)["responses"]
+        return self._pinned(ask)["responses"]
 
     def _counts(self, queries: list[dict]) -> list[int]:
         """How many items each query matches, in one round trip."""
@@ -83,15 +105,26 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return [int(r["hits"]["total"]["value"]) for r in self._msearch(bodies)]
 
     # -- generations -------------------------------------------------------------------------------
+    def generation(self) -> int:
+        """The generation searches read (the newest when the engine was opened or last refreshed)."""
+        self._current()
+        return self._generation or 0
+
     @guarded
     def refresh(self) -> bool:
-        newest = self.generation()
+        if self._closed:
+            raise ValueError("the index is closed")
+        newest = self._committed()
         if newest == self._generation:
             return False
-        self._generation = newest
+        self._generation, self._index = newest, self.physical(newest) if self._live() else None
         self._stats.clear()
         self._values.clear()
         return True
+
+    def close(self) -> None:
+        self._closed = True
+        super().close()
 
     def _current(self) -> None:
         if self._generation is None:
@@ -390,6 +423,11 @@ def _facets(find: Find, aggregations: dict) -> dict[str, dict[str, int]]:
 
 
 def open_engine(index_dir: str | os.PathLike, config: EngineConfig) -> OpenSearchEngine:
+    """The engine of an index folder; one an older referat wrote (its meta file says) is refused, as the
+    Whoosh engine refuses it: its items lack what today's searches read."""
+    if read_meta(index_dir).get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
+        raise IndexMissing(f"the index at {index_dir} was written by an older referat; rebuild it with: "
+                           f"referat reindex --index {index_dir}")
     return OpenSearchEngine(index_dir, config)
 
 
