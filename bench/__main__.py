@@ -180,7 +180,9 @@ class Cluster:
             self._get(f"/{entry['index']}", method="DELETE")
 
     def store(self) -> dict:
-        """The committed index's store (the alias's), primaries and all copies, in MB."""
+        """The committed index's store (the alias's), primaries and all copies, in MB: flushed first, since
+        right after a commit's refresh `_cat/indices` may not count a copy's newest segment yet."""
+        self._get(f"/{self.alias}/_flush", method="POST")
         entry, = self._get(f"/_cat/indices/{self.alias}?format=json&bytes=b")
         return {"index": entry["index"], "primary_mb": int(entry["pri.store.size"]) / 1e6,
                 "total_mb": int(entry["store.size"]) / 1e6, "replicas": int(entry["rep"])}
