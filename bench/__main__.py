@@ -14,7 +14,11 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
+
+from indexer.engine import ENGINES, OPENSEARCH_URL_ENV, EngineConfig
+from indexer.engines.opensearch.client import DEFAULT_URL
 
 from .generate import ATTACHMENT_WORDS, attachment_pdf, generate
 
@@ -75,47 +79,79 @@ def _queries(corpus: Path, count: int, seed: int, attachments: bool = False) -> 
     return classes
 
 
-def run_size(items: int, work: Path, query_count: int, attachment_pages: int = 0) -> dict:
+def run_size(items: int, work: Path, query_count: int, attachment_pages: int = 0,
+             engines: tuple[EngineConfig, ...] = ()) -> list[dict]:
+    """Every measurement at one size. Without `engines`, referat indexes with the default engine and
+    `referat index` is timed too (as before #23); with them, the same corpus and queries are indexed by
+    referat into each engine in turn (one result each), beside one plain-Whoosh baseline."""
     corpus = work / (f"corpus-{items}" + (f"-a{attachment_pages}" if attachment_pages else ""))
     if not corpus.exists():
         generate(corpus, items, seed=11, attachment_pages=attachment_pages)
     input_mb = _size_mb(corpus)
-    ref_ix, base_ix, cli_ix = work / f"ix-referat-{items}", work / f"ix-baseline-{items}", work / f"ix-cli-{items}"
-    for ix in (ref_ix, base_ix, cli_ix):
-        shutil.rmtree(ix, ignore_errors=True)
-    ref = _worker("referat-build", str(corpus), str(ref_ix))
-    cli_index = _worker("referat-index-cli", str(corpus), str(cli_ix))
-    shutil.rmtree(cli_ix, ignore_errors=True)
+    base_ix = work / f"ix-baseline-{items}"
+    shutil.rmtree(base_ix, ignore_errors=True)
     base = _worker("baseline-build", str(corpus), str(base_ix))
     queries_file = work / f"queries-{items}.json"
     queries_file.write_text(json.dumps(_queries(corpus, query_count, seed=5, attachments=bool(attachment_pages)),
                                        ensure_ascii=False), "utf-8")
-    ref_q = _worker("referat-queries", str(ref_ix), str(queries_file))
     base_q = _worker("baseline-queries", str(base_ix), str(queries_file))
-    cli_q = _worker("referat-cli", str(ref_ix), str(queries_file))
-    meetings = _worker("referat-meetings", str(ref_ix))
-    nochange = _worker("referat-reindex", str(corpus), str(ref_ix))
-    one_attachment = None
-    if attachment_pages:
-        target = sorted(corpus.rglob("*.pdf"))[len(list(corpus.rglob("*.pdf"))) // 2]
-        before = target.read_bytes()
-        seed = 99
-        while (changed_pdf := attachment_pdf(random.Random(seed), _Words(), attachment_pages)) == before:
-            seed += 1  # a corpus reused from an earlier run may hold this very change already
-        target.write_bytes(changed_pdf)
-        one_attachment = _worker("referat-reindex", str(corpus), str(ref_ix))
-    files = sorted(corpus.rglob("*.txt"))
-    for f in random.Random(3).sample(files, max(1, len(files) // 100)):
-        f.write_text(f.read_text("utf-8") + "\nTilføjet ved genkørsel.\n", "utf-8")
-    changed = _worker("referat-reindex", str(corpus), str(ref_ix))
+    baseline = {"baseline_items_s": base["items"] / base["seconds"], "baseline_seconds": base["seconds"],
+                "baseline_index_mb": _size_mb(base_ix), "queries": base_q}
+    return [_run_engine(items, work, corpus, input_mb, queries_file, attachment_pages, baseline, config)
+            for config in (engines or (None,))]
+
+
+def _run_engine(items: int, work: Path, corpus: Path, input_mb: float, queries_file: Path, attachment_pages: int,
+                baseline: dict, config: EngineConfig | None) -> dict:
+    name = config.name if config else "default"
+    ref_ix = work / (f"ix-referat-{items}" + ("" if config is None else f"-{name}"))
+    cli_ix = work / f"ix-cli-{items}"
+    shutil.rmtree(ref_ix, ignore_errors=True)
+    cluster = Cluster(config) if config and config.name == "opensearch" else None
+    if cluster:
+        cluster.drop()  # an earlier run's, killed before it cleaned up
+    try:
+        ref = _worker("referat-build", str(corpus), str(ref_ix),
+                      *([json.dumps(config.to_json())] if config else []))
+        cli_index = None
+        if config is None:
+            shutil.rmtree(cli_ix, ignore_errors=True)
+            cli_index = _worker("referat-index-cli", str(corpus), str(cli_ix))
+            shutil.rmtree(cli_ix, ignore_errors=True)
+        store = cluster.store() if cluster else None
+        ref_q = _worker("referat-queries", str(ref_ix), str(queries_file))
+        cli_q = _worker("referat-cli", str(ref_ix), str(queries_file))
+        meetings = _worker("referat-meetings", str(ref_ix))
+        nochange = _worker("referat-reindex", str(corpus), str(ref_ix))
+        one_attachment = None
+        if attachment_pages:
+            target = sorted(corpus.rglob("*.pdf"))[len(list(corpus.rglob("*.pdf"))) // 2]
+            before = target.read_bytes()
+            seed = 99
+            while (changed_pdf := attachment_pdf(random.Random(seed), _Words(), attachment_pages)) == before:
+                seed += 1  # a corpus reused from an earlier run may hold this very change already
+            target.write_bytes(changed_pdf)
+            one_attachment = _worker("referat-reindex", str(corpus), str(ref_ix))
+        files = sorted(corpus.rglob("*.txt"))
+        for f in random.Random(3).sample(files, max(1, len(files) // 100)):
+            f.write_text(f.read_text("utf-8") + "\nTilføjet ved genkørsel.\n", "utf-8")
+        changed = _worker("referat-reindex", str(corpus), str(ref_ix))
+    finally:
+        if cluster:
+            cluster.drop()
+    folder_mb = _size_mb(ref_ix)
+    base_q = baseline["queries"]
     return {
-        "items": ref["items"], "input_mb": input_mb,
-        "referat_items_s": ref["items"] / ref["seconds"], "baseline_items_s": base["items"] / base["seconds"],
-        "referat_mb_s": input_mb / ref["seconds"], "referat_seconds": ref["seconds"],
-        "baseline_seconds": base["seconds"], "cli_index_seconds": cli_index["seconds"],
-        "index_mb": _size_mb(ref_ix), "baseline_index_mb": _size_mb(base_ix), "peak_rss_mb": ref["peak_rss_mb"],
+        "items": ref["items"], "engine": name, "input_mb": input_mb,
+        "referat_items_s": ref["items"] / ref["seconds"], "referat_mb_s": input_mb / ref["seconds"],
+        "referat_seconds": ref["seconds"], **{k: v for k, v in baseline.items() if k != "queries"},
+        "cli_index_seconds": cli_index["seconds"] if cli_index else None,
+        "index_mb": folder_mb + (store["primary_mb"] if store else 0.0), "folder_mb": folder_mb,
+        "cluster_store": store, "peak_rss_mb": ref["peak_rss_mb"],
+        "nodes_peak_rss_mb": {"build": ref.get("nodes_peak_rss_mb"), "queries": ref_q.get("nodes_peak_rss_mb")},
+        "queries_peak_rss_mb": ref_q["peak_rss_mb"],
         "queries": {k: {"referat": v, "baseline": base_q[k], "cli": cli_q[k]} for k, v in ref_q.items()
-                    if k != "peak_rss_mb"},
+                    if k not in ("peak_rss_mb", "nodes_peak_rss_mb")},
         "cli_startup_ms": cli_q["startup_ms"],
         "reindex_nochange_s": nochange["seconds"], "reindex_1pct_s": changed["seconds"],
         "reindex_1pct_updated": changed["updated"],
@@ -127,6 +163,31 @@ def run_size(items: int, work: Path, query_count: int, attachment_pages: int = 0
     }
 
 
+class Cluster:
+    """The bench's index on an OpenSearch cluster, through its REST API: its size on disk, and dropping
+    every generation of it (a bench leaves nothing behind on a shared cluster)."""
+
+    def __init__(self, config: EngineConfig):
+        self.url = (config.url or DEFAULT_URL).split(",")[0].rstrip("/")  # the engine's own default
+        self.alias = config.index
+
+    def _get(self, path: str, method: str = "GET"):
+        with urllib.request.urlopen(urllib.request.Request(self.url + path, method=method), timeout=120) as answer:
+            return json.load(answer)
+
+    def drop(self) -> None:
+        for entry in self._get(f"/_cat/indices/{self.alias}-g*?format=json&expand_wildcards=all"):
+            self._get(f"/{entry['index']}", method="DELETE")
+
+    def store(self) -> dict:
+        """The committed index's store (the alias's), primaries and all copies, in MB: flushed first, since
+        right after a commit's refresh `_cat/indices` may not count a copy's newest segment yet."""
+        self._get(f"/{self.alias}/_flush", method="POST")
+        entry, = self._get(f"/_cat/indices/{self.alias}?format=json&bytes=b")
+        return {"index": entry["index"], "primary_mb": int(entry["pri.store.size"]) / 1e6,
+                "total_mb": int(entry["store.size"]) / 1e6, "replicas": int(entry["rep"])}
+
+
 class _Words:
     """Words for a changed attachment: the generator's own, no compounds."""
 
@@ -135,7 +196,8 @@ class _Words:
 
 
 def table(results: list[dict]) -> str:
-    rows = ["| measure | " + " | ".join(f"{r['items']:,} items" for r in results) + " |",
+    rows = ["| measure | " + " | ".join(f"{r['items']:,} items" + (f", {r['engine']}" if r.get("engine", "default")
+                                                                    != "default" else "") for r in results) + " |",
             "| --- |" + " --- |" * len(results)]
 
     def row(name, fn):
@@ -148,10 +210,21 @@ def table(results: list[dict]) -> str:
     row("full index, baseline (items/s, excl. parsing)", lambda r: f"{r['baseline_items_s']:.0f}")
     row("**index speed ratio** (target ≥ 1.5×)", lambda r: f"{r['referat_items_s'] / r['baseline_items_s']:.2f}×")
     row("referat MB/s", lambda r: f"{r['referat_mb_s']:.2f}")
-    row("`referat index` whole process / `indexer.build()` (target ≤ 1.2×)",
-        lambda r: f"{r['cli_index_seconds'] / r['referat_seconds']:.2f}× ({r['cli_index_seconds']:.0f} s)")
+    if any(r.get("cli_index_seconds") for r in results):
+        row("`referat index` whole process / `indexer.build()` (target ≤ 1.2×)",
+            lambda r: f"{r['cli_index_seconds'] / r['referat_seconds']:.2f}× ({r['cli_index_seconds']:.0f} s)"
+            if r.get("cli_index_seconds") else "-")
     row("index size / input (target ≤ 1.5)", lambda r: f"{r['index_mb'] / r['input_mb']:.2f} ({r['index_mb']:.0f} MB)")
+    clustered = [r for r in results if r.get("cluster_store")]
+    if clustered:
+        row("cluster store: primaries / all copies (MB; the index folder's own files beside)",
+            lambda r: f"{r['cluster_store']['primary_mb']:.0f} / {r['cluster_store']['total_mb']:.0f} "
+                      f"({r['folder_mb']:.0f})" if r.get("cluster_store") else "-")
     row("peak RSS indexing (MB, target ≤ 1500)", lambda r: f"{r['peak_rss_mb']:.0f}")
+    if clustered:
+        for step in ("build", "queries"):
+            row(f"peak RSS of the cluster's nodes, {step} (MB each)",
+                lambda r, s=step: " + ".join(f"{mb:.0f}" for mb in (r["nodes_peak_rss_mb"][s] or {}).values()) or "-")
     def ms(r: dict, name: str, who: str, p: str) -> float:
         return r["queries"][name][who][p]
 
@@ -186,13 +259,24 @@ def main() -> None:
     parser.add_argument("--no-readme", action="store_true", help="print the table only")
     parser.add_argument("--attachments", type=int, default=0, metavar="PAGES",
                         help="an attachment PDF of this many pages beside each item (0: none)")
+    parser.add_argument("--engine", default="", metavar="NAME[,NAME]",
+                        help=f"index into these engines ({', '.join(ENGINES)}), each in turn on the same corpus")
+    parser.add_argument("--url", default=os.environ.get(OPENSEARCH_URL_ENV) or DEFAULT_URL,
+                        help=f"the OpenSearch cluster (default {OPENSEARCH_URL_ENV} or {DEFAULT_URL})")
+    parser.add_argument("--index-prefix", default="bench",
+                        help="the cluster's index names begin with this (dropped after each run)")
     args = parser.parse_args()
+    names = [n.strip() for n in args.engine.split(",") if n.strip()]
+    if unknown := [n for n in names if n not in ENGINES]:
+        parser.error(f"unknown engine {', '.join(unknown)}: one of {', '.join(ENGINES)}")
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     results = []
     for size in [int(s) for s in args.sizes.split(",")]:
         started = time.time()
-        results.append(run_size(size, work, args.queries, args.attachments))
+        engines = tuple(EngineConfig(n, args.url, index=f"{args.index_prefix}-{size}") if n == "opensearch"
+                        else EngineConfig(n) for n in names)
+        results += run_size(size, work, args.queries, args.attachments, engines)
         print(f"size {size}: done in {time.time() - started:.0f} s", file=sys.stderr)
     text = table(results)
     print(text)
@@ -202,6 +286,7 @@ def main() -> None:
                    f"{platform.system()}")
         with (HERE / "README.md").open("a", encoding="utf-8") as out:
             extra = f", {args.attachments}-page attachment per item" if args.attachments else ""
+            extra += f", engines {', '.join(names)}" if names else ""
             out.write(f"\n### Run of {stamp} ({machine}{extra})\n\n{text}\n")
     (work / "last-results.json").write_text(json.dumps(results, indent=1), "utf-8")
 

@@ -9,6 +9,7 @@ import os
 import resource
 import statistics
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,12 +20,73 @@ def _rss_mb() -> float:
     return max(own, children) / 1024
 
 
-def referat_build(corpus: str, index: str) -> dict:
-    import indexer
+class NodeSampler:
+    """The peak RSS of an OpenSearch cluster's nodes while a step runs: their pids from the cluster's
+    `_nodes/process`, their VmRSS read from /proc every quarter second (a node on another machine, or
+    one this user may not read, is left out). Nothing for a Whoosh index."""
 
+    INTERVAL = 0.25
+
+    def __init__(self, config):
+        self.pids = node_pids(config.url) if config and config.name == "opensearch" else {}
+        self.peak: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> NodeSampler:
+        if self.pids:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self.pids:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            for name, pid in self.pids.items():
+                rss = _proc_rss_mb(pid)
+                if rss is not None:
+                    self.peak[name] = max(self.peak.get(name, 0.0), rss)
+            if self._stop.wait(self.INTERVAL):
+                return
+
+    def result(self) -> dict:
+        return {"nodes_peak_rss_mb": dict(sorted(self.peak.items()))} if self.peak else {}
+
+
+def node_pids(url: str | None) -> dict[str, int]:
+    """node name -> pid of the cluster's nodes that run on this machine (their pid is in /proc)."""
+    import urllib.request
+
+    first = (url or "http://127.0.0.1:9200").split(",")[0].rstrip("/")
+    with urllib.request.urlopen(f"{first}/_nodes/process?filter_path=nodes.*.name,nodes.*.process.id",
+                                timeout=30) as answer:
+        nodes = json.load(answer)["nodes"]
+    return {n["name"]: n["process"]["id"] for n in nodes.values() if _proc_rss_mb(n["process"]["id"]) is not None}
+
+
+def _proc_rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def referat_build(corpus: str, index: str, engine: str = "") -> dict:
+    """`indexer.build()` of the corpus, into the engine `engine` (EngineConfig as JSON; Whoosh without)."""
+    import indexer
+    from indexer.engine import EngineConfig
+
+    config = EngineConfig.from_json(json.loads(engine)) if engine else None
     started = time.perf_counter()
-    report = indexer.build(index, [corpus])
-    return {"seconds": time.perf_counter() - started, "items": report.items, "failed": len(report.failed)}
+    report = indexer.build(index, [corpus], engine=config)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "items": report.items, "failed": len(report.failed)}
 
 
 def referat_index_cli(corpus: str, index: str) -> dict:
@@ -181,9 +243,29 @@ def baseline_queries(index: str, queries_file: str) -> dict:
     return _time_classes(queries_file, run_one)
 
 
+def _engine_of(step: str, args: list[str]):
+    """The EngineConfig a step writes or reads: the one it is given (a build), else its index folder's."""
+    from indexer.engine import EngineConfig, engine_config
+    from indexer.store import META_FILE
+
+    if step == "referat_build":
+        return EngineConfig.from_json(json.loads(args[2])) if len(args) > 2 else EngineConfig()
+    index = args[1] if step == "referat_reindex" else args[0]
+    return engine_config(index) if Path(index, META_FILE).exists() else EngineConfig()
+
+
+SAMPLED = ("referat_build", "referat_queries", "referat_reindex")  # steps whose cluster nodes' RSS is sampled
+
+
 def main() -> None:
     step, *args = sys.argv[1:]
-    result = globals()[step.replace("-", "_")](*args)
+    step = step.replace("-", "_")
+    if step in SAMPLED:
+        with NodeSampler(_engine_of(step, args)) as nodes:
+            result = globals()[step](*args)
+        result.update(nodes.result())
+    else:
+        result = globals()[step](*args)
     result["peak_rss_mb"] = _rss_mb()
     print(json.dumps(result))
 
