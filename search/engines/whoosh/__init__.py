@@ -5,9 +5,10 @@ A Whoosh searcher reads its files by seek-and-read on shared handles, so it must
 at once. The engine keeps a small pool of searchers instead: a question takes one, uses it alone and puts
 it back, so concurrent searches from threads never share a file handle and never wait on each other.
 What derives from one index generation (document sets, facet columns, known values) is computed once
-per generation and shared read-only. The set arithmetic (numpy) and the query compiler are imported by
-the first question that needs them: a one-shot listing of meetings or a stored item never loads them. `refresh()` notices a new generation by listing the directory
-(cheap when nothing changed); each pooled searcher then moves to it the next time it is used.
+per generation and shared read-only. `refresh()` notices a new generation by listing the directory
+(cheap when nothing changed); each pooled searcher then moves to it the next time it is used. The set
+arithmetic (numpy) and the query compiler are imported by the first question that needs them: a one-shot
+listing of meetings never loads them.
 """
 from __future__ import annotations
 
