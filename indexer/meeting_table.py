@@ -89,10 +89,46 @@ def save_table(engine, index_dir: str | os.PathLike, old: dict[str, dict], writt
     write_table(index_dir, engine.generation(), table)
 
 
+def listing_key(row: dict) -> tuple[str, str]:
+    """The order of a listing of meetings (oldest first): by date, then id; no date first."""
+    return row.get("date") or "", row["id"]
+
+
 def write_table(index_dir: str | os.PathLike, generation: int, table: dict[str, dict], pending: bool = False) -> None:
-    """The table of `generation`: published, or (`pending`, before its commit) to be published after it."""
-    payload = {"generation": generation, "meetings": dict(sorted(table.items()))}
-    write_atomic(Path(index_dir) / (PENDING_FILE if pending else TABLE_FILE), json.dumps(payload, ensure_ascii=False))
+    """The table of `generation`: published, or (`pending`, before its commit) to be published after it.
+    One JSON document, a meeting a line in listing order after a first line that counts them, so that
+    an unfiltered page (page_of_table) parses its rows alone."""
+    rows = sorted(table.values(), key=listing_key)
+    lines = [json.dumps({"generation": generation, "count": len(rows)})[:-1] + ', "meetings": {']
+    lines += [json.dumps(r["id"], ensure_ascii=False) + ": " + json.dumps(r, ensure_ascii=False)
+              + ("," if n + 1 < len(rows) else "") for n, r in enumerate(rows)]
+    lines.append("}}")
+    write_atomic(Path(index_dir) / (PENDING_FILE if pending else TABLE_FILE), "\n".join(lines))
+
+
+def page_of_table(index_dir: str | os.PathLike, generation: int, newest_first: bool, first: int,
+                  count: int) -> tuple[int, list[dict]] | None:
+    """(how many meetings, rows `first` to `first + count` in listing order or its reverse) of the table
+    of `generation`, parsing only those rows; None when no table of that generation is laid out a
+    meeting a line (one an older referat wrote: load_table reads it whole)."""
+    for name in (TABLE_FILE, PENDING_FILE):
+        try:
+            lines = (Path(index_dir) / name).read_bytes().split(b"\n")
+            head = json.loads(lines[0] + b"}}")  # the first line opens the meetings
+        except (OSError, ValueError):
+            continue
+        total = head.get("count") if isinstance(head, dict) else None
+        if not isinstance(total, int) or head.get("generation") != generation or len(lines) != total + 2 \
+                or lines[-1] != b"}}":
+            continue
+        rows = lines[1:-1]
+        chosen = rows[::-1][first:first + count] if newest_first else rows[first:first + count]
+        try:  # the chosen lines, `"id": {row}` each, as one JSON object (in their order)
+            page = json.loads(b"{" + b",".join(line.rstrip(b",") for line in chosen) + b"}")
+        except ValueError:
+            continue
+        return total, list(page.values())
+    return None
 
 
 def publish(index_dir: str | os.PathLike, generation: int) -> None:

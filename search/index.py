@@ -27,6 +27,7 @@ from .meetings import (
     case_view,
     list_bodies,
     list_meetings,
+    list_page,
     meeting_view,
     source_of,
 )
@@ -83,6 +84,11 @@ class Index:
         with self._lock:
             return self._per_generation.setdefault(generation, {}).setdefault(key, value)
 
+    def _has(self, key: str) -> bool:
+        """Whether the current generation's value of `key` is made already."""
+        with self._lock:
+            return key in self._per_generation.get(self.engine.generation(), {})
+
     def vocabulary_for(self, fields: list[str]) -> Vocabulary:
         """Term membership in `fields` (for compounds and typos), looked up in the engine and remembered
         for the generation."""
@@ -138,6 +144,10 @@ class Index:
         if unknown:
             raise QueryError(f"meetings cannot be filtered by {', '.join(sorted(unknown))}", "not_a_meeting_filter",
                              field=sorted(unknown)[0])
+        if not any(facets.values()) and not (year or date_from or date_to) and not self._has("meetings"):
+            listing = list_page(self.dir, self.engine.generation(), sort=sort, limit=limit, page=page)
+            if listing is not None:
+                return listing
         table = self._meeting_table()
         names = {}
         for facet in MEETING_FACETS:

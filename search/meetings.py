@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from indexer.cases import NUMBER_PREFIX, case_keys, formality, normal_case_number, normal_title
+from indexer.meeting_table import listing_key, page_of_table
 from indexer.meetings import Source, unpack_attachments, unpack_sources, versions_of, who_key
 from indexer.schema import unpack_sections
 
@@ -194,10 +195,7 @@ def list_meetings(table: dict[str, dict], *, names: dict[str, list[str]] | None 
     from .engine import parse_day
     from .facets import parse_years
 
-    if sort not in ("date", "-date"):
-        raise QueryError(f"invalid sort '{sort}': one of date, -date", "bad_sort", value=sort)
-    if limit < 1 or page < 1:
-        raise QueryError("--limit and --page must be at least 1")
+    _check_listing(sort, limit, page)
     rows = list(table.values())
     for fieldname, wanted in (names or {}).items():
         if wanted:
@@ -209,14 +207,35 @@ def list_meetings(table: dict[str, dict], *, names: dict[str, list[str]] | None 
         lo = parse_day(date_from, "--from") if date_from else dt.date.min.isoformat()
         hi = parse_day(date_to, "--to") if date_to else dt.date.max.isoformat()
         rows = [r for r in rows if r.get("date") and lo <= r["date"] <= hi]
-    rows.sort(key=lambda r: (r.get("date") or "", r["id"]), reverse=sort == "-date")
+    rows.sort(key=listing_key, reverse=sort == "-date")
     first = (page - 1) * limit
-    shown = [MeetingRow(r["id"], r.get("date"), meeting_name(r.get("body"), r.get("forum"), r.get("cluster")),
-                        r.get("body"), r.get("cluster"), r.get("region"), r.get("forum"), r.get("items", 0),
-                        r.get("files", 0), list(r.get("versions") or []), list(r.get("formats") or []),
-                        r.get("body_kind"), r.get("municipality"), r.get("period"))
-             for r in rows[first: first + limit]]
-    return MeetingList(len(rows), shown, page, limit)
+    return MeetingList(len(rows), [_meeting_row(r) for r in rows[first: first + limit]], page, limit)
+
+
+def list_page(index_dir, generation: int, *, sort: str = "-date", limit: int = 50, page: int = 1) -> MeetingList | None:
+    """An unfiltered page of meetings (as list_meetings gives it) from the table on disk, parsing only
+    the page's rows (indexer.meeting_table.page_of_table): a one-shot `referat meetings` does not read
+    10,000 meetings to show 50. None when the table must be read whole."""
+    _check_listing(sort, limit, page)
+    found = page_of_table(index_dir, generation, sort == "-date", (page - 1) * limit, limit)
+    if found is None:
+        return None
+    total, rows = found
+    return MeetingList(total, [_meeting_row(r) for r in rows], page, limit)
+
+
+def _check_listing(sort: str, limit: int, page: int) -> None:
+    if sort not in ("date", "-date"):
+        raise QueryError(f"invalid sort '{sort}': one of date, -date", "bad_sort", value=sort)
+    if limit < 1 or page < 1:
+        raise QueryError("--limit and --page must be at least 1")
+
+
+def _meeting_row(r: dict) -> MeetingRow:
+    return MeetingRow(r["id"], r.get("date"), meeting_name(r.get("body"), r.get("forum"), r.get("cluster")),
+                      r.get("body"), r.get("cluster"), r.get("region"), r.get("forum"), r.get("items", 0),
+                      r.get("files", 0), list(r.get("versions") or []), list(r.get("formats") or []),
+                      r.get("body_kind"), r.get("municipality"), r.get("period"))
 
 
 def attachment_of(engine: Engine, item_id: str, number: int, page: int | None = None) -> Source:

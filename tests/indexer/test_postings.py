@@ -108,6 +108,7 @@ def test_flat_postings_hold_exactly_whooshs_postings_of_every_text_term(tmp_path
                 if fieldname not in flat_postings.fields:
                     continue
                 assert flat_postings.has(fieldname, btext)
+                assert not flat_postings.has(fieldname, btext + b"\0")  # between this key and the next
                 found = flat_postings.get(fieldname, btext)
                 postings = segment.postings(fieldname, btext)
                 ids, weights, expected = [], [], []
@@ -125,6 +126,15 @@ def test_flat_postings_hold_exactly_whooshs_postings_of_every_text_term(tmp_path
                 assert positions.tolist() == [p for ps in expected for p in ps]
                 checked += 1
     assert checked >= 100
+
+
+def test_flat_postings_take_their_terms_in_sorted_order_only():
+    """A search finds a term by binary search over the keys: a writer handing them out of order fails
+    rather than writing a file whose terms would not be found."""
+    writer = flat.FlatWriter()
+    writer.add("title", b"status", [0], [1.0], b"", [0])
+    with pytest.raises(ValueError):
+        writer.add("title", b"demens", [0], [1.0], b"", [0])
 
 
 def test_a_term_whose_postings_do_not_fit_is_listed_and_left_to_whoosh(tmp_path):

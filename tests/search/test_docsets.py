@@ -33,6 +33,12 @@ def searcher(tmp_path_factory):
         yield s
 
 
+def test_the_live_documents_are_whooshs_after_deletions(searcher):
+    live = DocSets(searcher).live
+    assert live.tolist() == sorted(searcher.reader().all_doc_ids())
+    assert 0 < len(live) < searcher.reader().doc_count_all()
+
+
 def _scores(sets: DocSets, searcher, query) -> tuple[np.ndarray, np.ndarray]:
     """DocSets' scores of a query it computes itself (None would leave the query to Whoosh)."""
     found = sets.scores(searcher, RANKING, query)

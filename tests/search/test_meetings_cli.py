@@ -160,3 +160,35 @@ def test_formalities_rank_below_substantive_items(index):
     hits = search.run(index, "genoptræning", limit=10).hits
     titles = [h.title for h in hits]
     assert titles[0] == "Genoptræning efter udskrivelse" and titles[-1] == "Eventuelt"
+
+
+def test_an_unfiltered_page_read_from_the_table_is_the_listing_of_the_whole_table(index, tmp_path):
+    """`referat meetings` without filters parses only its page's rows of the meeting table; every page,
+    either order, is what the listing of the whole table gives, and a table in the older one-line layout
+    is read whole."""
+    import shutil
+
+    from indexer.meeting_table import TABLE_FILE
+
+    def pages(ix_dir):
+        out, read_whole = [], set()
+        for sort in ("-date", "date"):
+            for limit, page in ((50, 1), (2, 1), (2, 2), (2, 3), (3, 9)):
+                with search.open(ix_dir) as fresh, search.open(ix_dir) as whole:
+                    whole.bodies()  # the table read whole first: the listing filters it in memory
+                    paged = fresh.meetings(sort=sort, limit=limit, page=page)
+                    assert paged == whole.meetings(sort=sort, limit=limit, page=page), (sort, limit, page)
+                    out.append([r.date for r in paged.rows])
+                    read_whole.add(fresh._has("meetings"))
+        return out, read_whole
+
+    dates, read_whole = pages(index)
+    assert read_whole == {False}
+    assert dates[0] == ["2024-01-18", "2023-09-05", "2023-06-01", "2023-03-02", "2022-11-30"]
+    assert dates[2:4] == [["2023-06-01", "2023-03-02"], ["2022-11-30"]] and dates[4] == []
+    older = tmp_path / "ix"
+    shutil.copytree(index, older)
+    table = json.loads((older / TABLE_FILE).read_text("utf-8"))
+    (older / TABLE_FILE).write_text(json.dumps({"generation": table["generation"], "meetings": table["meetings"]}),
+                                    "utf-8")
+    assert pages(older) == (dates, {True})

@@ -3,6 +3,8 @@ that only one command or one document format needs (the ≤ 250 ms figure is mea
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import BOTH_ENGINES
 
 pytestmark = BOTH_ENGINES
@@ -32,3 +34,16 @@ def test_every_name_a_package_exports_is_declared_for_its_lazy_import():
              " if not hasattr(p, n)])")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_meetings_listing_loads_no_set_arithmetic_and_a_search_then_does(sample_index):
+    """A one-shot `referat meetings` on the Whoosh engine reads the meeting table: numpy and the query
+    machinery are loaded by the first search, not by opening the index."""
+    probe = ("import sys, search; ix = search.open(sys.argv[1]); rows = ix.meetings().rows; loaded = lambda: "
+             "[m for m in ('numpy', 'search.engines.whoosh.docsets') if m in sys.modules]; before = loaded();"
+             "ix.search('dagsorden'); print(ix.engine.name, len(rows) > 0, before, loaded())")
+    out = subprocess.run([sys.executable, "-c", probe, str(sample_index)], capture_output=True, text=True,
+                         check=True).stdout.split(maxsplit=2)
+    if out[0] != "whoosh":
+        pytest.skip("the sample index is not a Whoosh one (REFERAT_ENGINE)")
+    assert out[1:] == ["True", "[] ['numpy', 'search.engines.whoosh.docsets']\n"]

@@ -9,6 +9,8 @@ every segment (most of a search's time, the first time it meets its words). The 
 (search.docsets) finds a term in one dict per segment and reads its postings as slices of a memory map.
 A term whose weights or positions do not fit the compact types is listed without arrays (its postings
 are read from Whoosh's blocks); a term the file does not list is not in the segment's text fields. The
+keys (field name, NUL, term) are written in sorted order, as Whoosh's terms table has them, so that a
+one-shot search finds its few terms by binary search in the memory map instead of reading every key. The
 file belongs to its segment: written with it, named after it, merged and deleted with it; a search that
 finds no sound file reads Whoosh's postings instead.
 """
@@ -27,6 +29,7 @@ _HEADER = struct.Struct("<4sIQQQI")  # magic, terms, postings, positions, bytes 
 _MAX_WEIGHT = 1024.0  # below this, weights that are whole or half numbers are exact in float16
 _MAX_POSITION = 2**16 - 1  # positions are kept as uint16 ...
 _MAX_COUNT = 2**8 - 1  # ... and how many a posting has as uint8
+_REMEMBERED = 65536  # term lookups a segment's file remembers (a long-lived process asks ever new words)
 
 
 def _key(fieldname: str, text) -> bytes:
@@ -51,7 +54,10 @@ class FlatWriter:
         each posting's positions end (array 'I', in bytes)."""
         if not self.fields or self.fields[-1] != fieldname:
             self.fields.append(fieldname)
-        self.keys.append(_key(fieldname, btext))
+        key = _key(fieldname, btext)
+        if self.keys and key <= self.keys[-1]:
+            raise ValueError("flat postings take their terms in sorted order")  # FlatPostings searches them
+        self.keys.append(key)
         self.ids.append(ids)
         self.weights.append(weights)
         self.positions.append(positions)
@@ -127,20 +133,43 @@ class FlatPostings:
             return np.frombuffer(self._map, dtype=dtype, count=count, offset=offsets[part])
 
         self.fields = frozenset(json.loads(self._map[offsets[0]:offsets[0] + fields_size]))
-        ends = array(1, "<u8", terms).tolist()
-        keys = self._map[offsets[5]:offsets[5] + keys_size]
-        self._index = {keys[a:b]: n for n, (a, b) in enumerate(zip([0, *ends[:-1]], ends, strict=True))}
+        self._terms, self._key_ends, self._keys_at = terms, array(1, "<u8", terms), offsets[5]
+        self._found: dict[bytes, int | None] = {}
         self._starts, self._pstarts = array(2, "<u8", terms + 1), array(3, "<u8", terms + 1)
         self._kept = array(4, "u1", terms)
         self._ids, self._weights = array(6, "<u4", postings), array(7, "<f2", postings)
         self._counts, self._positions = array(8, "u1", postings), array(9, "<u2", positions)
 
+    def _term(self, key: bytes) -> int | None:
+        """The number of the term with `key`, by binary search over the sorted keys in the map (each
+        lookup remembered: a search asks for the same term in several steps)."""
+        if key in self._found:
+            return self._found[key]
+        ends, at, data = self._key_ends, self._keys_at, self._map
+        lo, hi = 0, self._terms
+        while lo < hi:
+            mid = (lo + hi) // 2
+            start = int(ends[mid - 1]) if mid else 0
+            if data[at + start:at + int(ends[mid])] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        found = None
+        if lo < self._terms:
+            start = int(ends[lo - 1]) if lo else 0
+            if data[at + start:at + int(ends[lo])] == key:
+                found = lo
+        if len(self._found) >= _REMEMBERED:
+            self._found.clear()
+        self._found[key] = found
+        return found
+
     def has(self, fieldname: str, text) -> bool:
         """Whether the segment's field holds the term (only for a field in `fields`)."""
-        return _key(fieldname, text) in self._index
+        return self._term(_key(fieldname, text)) is not None
 
     def _kept_term(self, fieldname: str, text) -> int | None:
-        n = self._index.get(_key(fieldname, text))
+        n = self._term(_key(fieldname, text))
         return n if n is not None and self._kept[n] else None
 
     def get(self, fieldname: str, text) -> tuple[np.ndarray, np.ndarray] | None:

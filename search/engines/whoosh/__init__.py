@@ -6,7 +6,9 @@ at once. The engine keeps a small pool of searchers instead: a question takes on
 it back, so concurrent searches from threads never share a file handle and never wait on each other.
 What derives from one index generation (document sets, facet columns, known values) is computed once
 per generation and shared read-only. `refresh()` notices a new generation by listing the directory
-(cheap when nothing changed); each pooled searcher then moves to it the next time it is used.
+(cheap when nothing changed); each pooled searcher then moves to it the next time it is used. The set
+arithmetic (numpy) and the query compiler are imported by the first question that needs them: a one-shot
+listing of meetings never loads them.
 """
 from __future__ import annotations
 
@@ -22,9 +24,7 @@ from indexer.engine import EngineConfig, GenerationWriter, WriteEngine, open_wri
 from indexer.store import has_index
 from search.engines import Find, Found
 
-from .docsets import SORT_COLUMNS, DocSets
-from .finding import RANKING, find
-from .queries import compile_query
+from .ranking import RANKING
 
 RETRIES = 5  # a commit may remove a segment between a searcher's opening and its reading a file
 __all__ = ["RANKING", "WhooshEngine", "open_engine"]
@@ -123,13 +123,14 @@ class WhooshEngine:
         with self._lock:
             return self._per_generation.setdefault(generation, {}).setdefault(key, value)
 
-    def _with_retry(self, fn):
-        """`fn(searcher, docsets)` on a pooled searcher; a file a commit removed under it is retried on
-        the newest generation."""
+    def _with_retry(self, fn, sets: bool = True):
+        """`fn(searcher, docsets)` on a pooled searcher (docsets None without `sets`: a question that needs
+        no set arithmetic does not make the generation's sets); a file a commit removed under it is
+        retried on the newest generation."""
         for attempt in range(RETRIES):
             try:
                 with self._slot() as slot:
-                    return fn(slot.searcher, self._docsets(slot))
+                    return fn(slot.searcher, self._docsets(slot) if sets else None)
             except FileNotFoundError:
                 if attempt + 1 == RETRIES:
                     raise
@@ -141,15 +142,19 @@ class WhooshEngine:
                 self.refresh()
         raise AssertionError("unreachable")
 
-    def _docsets(self, slot: _Slot) -> DocSets:
+    def _docsets(self, slot: _Slot):
+        from .docsets import DocSets
+
         return self._cached(slot.generation, "docsets", lambda: DocSets(slot.searcher))
 
     def warm(self, fields: Iterable[str]) -> None:
         """Load what every search of the current generation shares, so that no visitor's search pays for
         it: the facet columns of `fields`, the sort order, the field lengths and the flat postings."""
+        from .docsets import SORT_COLUMNS
+
         fields = list(fields)
 
-        def load(searcher, docsets: DocSets) -> None:
+        def load(searcher, docsets) -> None:
             schema = searcher.schema
             for fieldname in fields:
                 if fieldname in schema and schema[fieldname].column_type:
@@ -164,6 +169,8 @@ class WhooshEngine:
 
     # -- searching ------------------------------------------------------------------------------
     def find(self, request: Find) -> Found:
+        from .finding import find
+
         return self._with_retry(lambda searcher, docsets: find(docsets, searcher, request))
 
     def values(self, field: str) -> list[str]:
@@ -177,7 +184,7 @@ class WhooshEngine:
 
             return self._cached(reader.generation(), f"values:{field}", make)
 
-        return self._with_retry(run)
+        return self._with_retry(run, sets=False)
 
     def has_term(self, field: str, term: str) -> bool:
         return self._with_retry(lambda searcher, docsets: field in searcher.schema
@@ -185,10 +192,12 @@ class WhooshEngine:
 
     def doc_frequency(self, field: str, term: str) -> int:
         return self._with_retry(lambda searcher, docsets: searcher.reader().doc_frequency(field, term)
-                                if field in searcher.schema else 0)
+                                if field in searcher.schema else 0, sets=False)
 
     def documents(self, field: str, values: Iterable[str]) -> list[dict]:
         from search.tree import Or, Term
+
+        from .queries import compile_query
 
         wanted = Or(tuple(Term(field, v) for v in dict.fromkeys(values)))
 
@@ -205,7 +214,7 @@ class WhooshEngine:
             yield from slot.searcher.all_stored_fields()
 
     def doc_count(self) -> int:
-        return self._with_retry(lambda searcher, docsets: searcher.doc_count())
+        return self._with_retry(lambda searcher, docsets: searcher.doc_count(), sets=False)
 
     # -- writing: the writing side's engine (indexer.engine.ENGINES) ----------------------------
     def exists(self) -> bool:

@@ -39,8 +39,7 @@ class DocSets:
 
     def __init__(self, searcher):
         reader = searcher.reader()
-        self.live = np.fromiter(reader.all_doc_ids(), dtype=np.int64)
-        self.live.sort()
+        self.live = _live_documents(reader)
         self.doc_count = reader.doc_count_all()
         # Per generation: a column's (codes, values), and under "\0kind:" keys the flat postings, ranks,
         # lengths and average lengths, each as (the thing, []).
@@ -462,6 +461,27 @@ class DocSets:
         if isinstance(node, ExactForm):
             pass  # the stored text decides: Whoosh's matcher below
         return np.fromiter(searcher.docs_for_query(node), dtype=np.int64)
+
+
+def _live_documents(reader) -> np.ndarray:
+    """The sorted numbers of the documents not deleted, a segment at a time: a range less its deleted
+    set (asking Whoosh document by document is most of a one-shot search's time at 100,000 items)."""
+    parts = []
+    for segment, offset in reader.leaf_readers():
+        count = segment.doc_count_all()
+        if not count:
+            continue
+        if not segment.has_deletions():
+            parts.append(np.arange(offset, offset + count, dtype=np.int64))
+            continue
+        deleted = getattr(segment, "deleted_docs", None)
+        if deleted is None:  # not a file segment's reader: ask it document by document
+            parts.append(np.fromiter(segment.all_doc_ids(), dtype=np.int64) + offset)
+            continue
+        keep = np.ones(count, dtype=bool)
+        keep[np.fromiter(deleted(), dtype=np.int64)] = False
+        parts.append(np.flatnonzero(keep) + offset)
+    return np.concatenate(parts) if parts else EMPTY.copy()
 
 
 def _leaf(matcher):

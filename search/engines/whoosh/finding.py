@@ -7,15 +7,13 @@ fields without positions, exact forms, prefixes).
 from __future__ import annotations
 
 import numpy as np
-from whoosh import scoring
 from whoosh.query import And
 
 from search.engines import Find, Found, FoundHit
 from search.grouping import group_page, newest
 
 from .queries import MinimumMatch, compile_query
-
-RANKING = scoring.BM25F()  # field weights are query boosts (search.query.FIELD_BOOSTS)
+from .ranking import RANKING
 
 
 def find(docsets, searcher, request: Find) -> Found:
