@@ -18,10 +18,10 @@ import numpy as np
 from opensearchpy.exceptions import NotFoundError
 
 from indexer.engine import EngineConfig
-from indexer.schema import SCHEMA_VERSION
-from indexer.store import IndexMissing, read_meta
 from indexer.engines.opensearch import OpenSearchWriteEngine
 from indexer.engines.opensearch.client import ClusterError, guarded
+from indexer.schema import SCHEMA_VERSION
+from indexer.store import IndexMissing, read_meta
 
 from ...expand import word_weight
 from ...grouping import group_page, newest
