@@ -21,7 +21,8 @@ def _indices(url: str, pattern: str) -> list[str]:
 
 
 def test_an_opensearch_index_measured_and_dropped(tmp_path, opensearch_url):
-    config = EngineConfig("opensearch", opensearch_url, index=f"benchx-test-{uuid.uuid4().hex[:10]}")
+    index = f"benchx-test-{uuid.uuid4().hex[:10]}"
+    config = EngineConfig("opensearch", opensearch_url, index=index)
     generate(tmp_path / "corpus", 30, seed=3)
     cluster = Cluster(config)
     try:
@@ -29,7 +30,7 @@ def test_an_opensearch_index_measured_and_dropped(tmp_path, opensearch_url):
             report = indexer.build(tmp_path / "ix", [tmp_path / "corpus"], engine=config)
         assert report.items >= 30
         store = cluster.store()
-        assert store["index"].startswith(config.index + "-g") and 0 < store["primary_mb"] <= store["total_mb"]
+        assert store["index"].startswith(index + "-g") and 0 < store["primary_mb"] <= store["total_mb"]
         with search.open(tmp_path / "ix") as ix:
             assert ix.search("", limit=1).total == report.items
         assert all(mb > 100 for mb in nodes.result()["nodes_peak_rss_mb"].values())  # a JVM's, not nothing

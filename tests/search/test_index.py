@@ -37,13 +37,13 @@ def test_searches_reuse_one_searcher_and_the_generation_caches(sample_index, eng
     pooled = engine_name == "whoosh"  # a pool of searchers is the Whoosh engine's (OpenSearch: one client)
     with search.open(sample_index) as ix:
         ix.search("aftale")
-        if pooled:
-            assert isinstance(ix.engine, WhooshEngine)
-        slots = list(ix.engine._idle) if pooled else []
+        engine = ix.engine
+        slots = list(engine._idle) if isinstance(engine, WhooshEngine) else []
+        assert isinstance(engine, WhooshEngine) == pooled
         caches = dict(ix._per_generation)
         ix.search("samarbejdsaftale")
-        if pooled:
-            assert ix.engine._idle == slots and len(slots) == 1
+        if isinstance(engine, WhooshEngine):
+            assert engine._idle == slots and len(slots) == 1
         assert ix._per_generation[ix.generation]["compounds"] is caches[ix.generation]["compounds"]
 
 
