@@ -16,7 +16,7 @@ from indexer.engine import WriteEngine, open_write_engine
 from indexer.engines.opensearch import ClusterError, WriteFailed
 from indexer.engines.opensearch.documents import slots, source
 from indexer.engines.opensearch.mapping import STACK, text_fields
-from indexer.schema import build_schema
+from indexer.engines.whoosh.schema import build_schema
 from tests.conftest import ROOT
 from tests.engines.opensearch_support import (
     by_meeting,
@@ -181,7 +181,7 @@ def test_phrases_match_in_the_cluster_as_in_whoosh(os_engine, corpus_docs):
         return sorted(h["_id"] for h in client.search(index=alias, body={"query": query, "size": 100})["hits"]["hits"])
 
     def phrase(text, analyzer=None):  # the query-time terms, as the search side makes them
-        return " ".join(t.text for t in (analyzer or danish_analyzer())(text, mode="query"))
+        return " ".join(t.text for t in (analyzer or danish_analyzer()).tokens(text, "query"))
 
     def with_title(words):
         return sorted(d["id"] for d in corpus_docs if words in d["title"])

@@ -18,10 +18,11 @@ import numpy as np
 from opensearchpy.exceptions import NotFoundError
 
 from indexer.engine import EngineConfig
-from indexer.schema import SCHEMA_VERSION
-from indexer.store import IndexMissing, read_meta
 from indexer.engines.opensearch import OpenSearchWriteEngine
 from indexer.engines.opensearch.client import ClusterError, guarded
+from indexer.engines.opensearch.documents import stored_document
+from indexer.schema import SCHEMA_VERSION
+from indexer.store import IndexMissing, read_meta
 
 from ...expand import word_weight
 from ...grouping import group_page, newest
@@ -385,7 +386,7 @@ _BY_ID = [{"id": "asc"}]
 
 def _ranked(hit: dict, sort: list) -> _Ranked:
     """A hit of a search sorted by `sort`: its score is the first sort value when sorted by score."""
-    source = hit["_source"][STORED]
+    source = stored_document(hit["_source"][STORED])
     return _Ranked(source.get("id", hit["_id"]), source, hit["sort"][0] if sort is _BY_SCORE else None,
                    frozenset(hit.get("matched_queries") or ()))
 
