@@ -178,7 +178,7 @@ def _who(stored: dict) -> str | None:
 
 def _by_title(engine: Engine, item: dict) -> list[dict]:
     """Items of the same body whose title, normalised, is the item's: found by the title's words."""
-    words = set(analyse(["title"], item.get("title", ""), getattr(engine, "schema", None))["title"])
+    words = set(analyse(["title"], item.get("title", ""), engine.analysis_settings())["title"])
     if not words:
         return []
     title, who = normal_title(item.get("title", "")), _who(item)
