@@ -248,7 +248,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             ahead = compile_node(find.ahead, PLAIN)
             parts = [{"bool": {"must": [base], "filter": [*filters, ahead]}},
                      {"bool": {"must": [base], "filter": filters, "must_not": [ahead]}}]
-        if find.group:
+        if find.group and self._has_values(find.group):
             found.groups = self._groups(find.group, matches)
             if find.hits:
                 found.hits = self._group_page(find, parts, sort, rescore)
@@ -330,6 +330,12 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 break
             after = hits[-1]["sort"]
         return out
+
+    def _has_values(self, field: str) -> bool:
+        """Whether any item has a value in `field`: without one, as on Whoosh (no column), nothing is
+        grouped and no group count is given."""
+        self._known([("docs", field)])
+        return self._stats[("docs", field)] > 0
 
     def _groups(self, field: str, matches: dict) -> int:
         """How many groups the matches make: their distinct values, and each item without one."""
