@@ -93,7 +93,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 if "error" in response:
                     if response["error"].get("type") == "index_not_found_exception":
                         raise NotFoundError(404, "index_not_found_exception", response["error"])
-                    raise ClusterError(f"{self.where}: {response['error'].get('reason', response['error'])}")
+                    error = response["error"]
+                    cause = (error.get("root_cause") or [{}])[0].get("reason", "")
+                    raise ClusterError(f"{self.where}: {error.get('reason', error)}" + (f" ({cause})" if cause else ""))
             shards = [r.get("_shards", {}) for r in responses]
             return {"responses": responses, "_shards": {"failed": sum(s.get("failed", 0) for s in shards),
                                                         "total": sum(s.get("total", 0) for s in shards)}}
