@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import BOTH_ENGINES
+
 from . import atom
 from .atom import ATOM
 from .browser import chromium, require_chromium
 from .live import serving
+
+pytestmark = BOTH_ENGINES
 
 
 @pytest.fixture(scope="module")

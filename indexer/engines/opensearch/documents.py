@@ -47,10 +47,34 @@ def index_terms(field: str, value) -> list[str]:
     return [v.strip().lower() for v in str(value).split(",") if v.strip()]
 
 
+ORDER = "_order"  # in STORED: the key order of its dict values (the sections, in the order the minutes have them)
+
+
+def stored_source(document: dict) -> dict:
+    """The stored fields, with the key order of each dict value written beside it: OpenSearch's source
+    filtering (`_source: [STORED]`) gives objects back in no particular order."""
+    stored = {k: v for k, v in document.items() if k in stored_fields() and v is not None}
+    order = {k: list(v) for k, v in stored.items() if isinstance(v, dict)}
+    return {**stored, ORDER: order} if order else stored
+
+
+def stored_document(stored: dict) -> dict:
+    """The stored fields of an item as indexer.build gave them (stored_source undone)."""
+    order = stored.get(ORDER)
+    if order is None:
+        return stored
+    out = {k: v for k, v in stored.items() if k != ORDER}
+    for name, keys in order.items():
+        value = out.get(name)
+        if isinstance(value, dict):
+            out[name] = {key: value[key] for key in keys if key in value} | value
+    return out
+
+
 def source(document: dict) -> dict:
     """The OpenSearch document of one item (the fields of indexer.schema, as indexer.build makes them)."""
     roles, analyzers = field_roles(), _analyzers()
-    out: dict = {STORED: {k: v for k, v in document.items() if k in stored_fields() and v is not None}}
+    out: dict = {STORED: stored_source(document)}
     if "_boost" in document:
         out[BOOST] = document["_boost"]
     for name, value in document.items():

@@ -31,7 +31,7 @@ from corpus import faults
 from ...engine import EngineConfig, EngineError
 from ...schema import SCHEMA_VERSION
 from .client import ClusterError, connect, guarded
-from .documents import index_terms, source
+from .documents import index_terms, source, stored_document
 from .mapping import STORED, field_roles, mapping, settings
 
 BULK_DOCS = 500  # items per bulk request
@@ -189,13 +189,13 @@ class OpenSearchWriteEngine:
         found = []
         for start in range(0, len(wanted), TERMS_PER_QUERY):
             query = {"terms": {field: wanted[start:start + TERMS_PER_QUERY]}}
-            found += [hit["_source"][STORED] for hit in self._pages(index, query)]
+            found += [stored_document(hit["_source"][STORED]) for hit in self._pages(index, query)]
         return found
 
     @guarded
     def all_documents(self) -> Iterator[dict]:
         for hit in self._pages(self._live() or self.alias, {"match_all": {}}):
-            yield hit["_source"][STORED]
+            yield stored_document(hit["_source"][STORED])
 
     def _pages(self, index: str, query: dict) -> Iterator[dict]:
         """Every hit of `query` in a committed index, page by page after the last id: no scroll context

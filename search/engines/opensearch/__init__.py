@@ -20,6 +20,7 @@ from opensearchpy.exceptions import NotFoundError
 from indexer.engine import EngineConfig
 from indexer.engines.opensearch import OpenSearchWriteEngine
 from indexer.engines.opensearch.client import ClusterError, guarded
+from indexer.engines.opensearch.documents import stored_document
 from indexer.schema import SCHEMA_VERSION
 from indexer.store import IndexMissing, read_meta
 
@@ -92,7 +93,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 if "error" in response:
                     if response["error"].get("type") == "index_not_found_exception":
                         raise NotFoundError(404, "index_not_found_exception", response["error"])
-                    raise ClusterError(f"{self.where}: {response['error'].get('reason', response['error'])}")
+                    error = response["error"]
+                    cause = (error.get("root_cause") or [{}])[0].get("reason", "")
+                    raise ClusterError(f"{self.where}: {error.get('reason', error)}" + (f" ({cause})" if cause else ""))
             shards = [r.get("_shards", {}) for r in responses]
             return {"responses": responses, "_shards": {"failed": sum(s.get("failed", 0) for s in shards),
                                                         "total": sum(s.get("total", 0) for s in shards)}}
@@ -247,7 +250,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             ahead = compile_node(find.ahead, PLAIN)
             parts = [{"bool": {"must": [base], "filter": [*filters, ahead]}},
                      {"bool": {"must": [base], "filter": filters, "must_not": [ahead]}}]
-        if find.group:
+        if find.group and self._has_values(find.group):
             found.groups = self._groups(find.group, matches)
             if find.hits:
                 found.hits = self._group_page(find, parts, sort, rescore)
@@ -330,6 +333,12 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             after = hits[-1]["sort"]
         return out
 
+    def _has_values(self, field: str) -> bool:
+        """Whether any item has a value in `field`: without one, as on Whoosh (no column), nothing is
+        grouped and no group count is given."""
+        self._known([("docs", field)])
+        return self._stats[("docs", field)] > 0
+
     def _groups(self, field: str, matches: dict) -> int:
         """How many groups the matches make: their distinct values, and each item without one."""
         values = self._distinct(field, matches)
@@ -385,7 +394,7 @@ _BY_ID = [{"id": "asc"}]
 
 def _ranked(hit: dict, sort: list) -> _Ranked:
     """A hit of a search sorted by `sort`: its score is the first sort value when sorted by score."""
-    source = hit["_source"][STORED]
+    source = stored_document(hit["_source"][STORED])
     return _Ranked(source.get("id", hit["_id"]), source, hit["sort"][0] if sort is _BY_SCORE else None,
                    frozenset(hit.get("matched_queries") or ()))
 
