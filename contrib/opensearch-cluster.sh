@@ -91,6 +91,8 @@ path.logs: $dir/logs
 discovery.seed_hosts: [$seeds]
 cluster.initial_cluster_manager_nodes: [$masters]
 cluster.routing.allocation.disk.threshold_enabled: false
+# A long question with compound expansion over every text field makes thousands of term clauses (referat's README).
+indices.query.bool.max_clause_count: 16384
 EOF
   [ "$(id -u)" = 0 ] && chown -R "$RUN_USER" "$dir"
   return 0

@@ -34,13 +34,9 @@ def answers(index, judged, key) -> tuple:
     return ([key(h) for h in result.hits], result.total, result.groups, result.facets)
 
 
-# The archive set: one of its queries compiles to more than OpenSearch's 1,024 clauses (too_many_nested_clauses),
-# which Whoosh has no limit for: an engine bug left open (#23), strict so that its fix shows here.
-TOO_MANY_CLAUSES = pytest.mark.xfail(raises=Exception, strict=True,
-                                     reason="OpenSearch: a query of the archive set exceeds maxClauseCount 1024")
 
 
-@pytest.mark.parametrize("name", ["dev", pytest.param("archive", marks=TOO_MANY_CLAUSES)])
+@pytest.mark.parametrize("name", ["dev", "archive"])
 def test_both_engines_rank_count_and_tell_meetings_and_cases_alike(sets, name, opensearch_url, tmp_path):
     judged_set = sets[name]
     whoosh_dir, cluster_dir = tmp_path / "whoosh", tmp_path / "opensearch"
