@@ -13,6 +13,7 @@ import indexer
 import search
 from bench.relevance import K, case_keys, judged_sets, measure, summary
 from indexer.engine import EngineConfig, open_write_engine
+from indexer.engines.opensearch import OpenSearchWriteEngine
 from tests.engines.opensearch_support import drop
 
 NDCG_TOLERANCE = 0.02
@@ -67,4 +68,4 @@ def test_both_engines_rank_count_and_tell_meetings_and_cases_alike(sets, name, o
         ndcg = {engine: summary(rows).ndcg for engine, rows in scores.items()}
         assert abs(ndcg["whoosh"] - ndcg["opensearch"]) <= NDCG_TOLERANCE, ndcg
     finally:
-        drop(open_write_engine(cluster_dir, config))
+        drop(OpenSearchWriteEngine(cluster_dir, config))
