@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .meetings import MEETING_FACETS, MergedMeeting, unpack_sources, versions_of
-from .store import fsync_dir, write_atomic
+from .store import write_atomic
 
 TABLE_FILE = "meetings.json"
 PENDING_FILE = "meetings-next.json"  # the next generation's, written before its commit, published after it
@@ -34,13 +34,13 @@ def stored_table(index_dir: str | os.PathLike, generation: int) -> dict[str, dic
     """The table on disk when it describes `generation`: published, or pending when a run was killed
     before publishing it (None when neither is sound and of that generation)."""
     for name in (TABLE_FILE, PENDING_FILE):
-        table = _read(Path(index_dir) / name, generation)
+        table = read_file(Path(index_dir) / name, generation)
         if table is not None:
             return table
     return None
 
 
-def _read(path: Path, generation: int) -> dict[str, dict] | None:
+def read_file(path: Path, generation: int) -> dict[str, dict] | None:
     try:
         data = json.loads(path.read_text("utf-8"))
         if data.get("generation") == generation:
@@ -130,15 +130,3 @@ def page_of_table(index_dir: str | os.PathLike, generation: int, newest_first: b
         return total, list(page.values())
     return None
 
-
-def publish(index_dir: str | os.PathLike, generation: int) -> None:
-    """Put the pending table of `generation` in place (a pending table of another generation, left by a
-    run that never committed, is removed)."""
-    pending = Path(index_dir) / PENDING_FILE
-    if not pending.exists():
-        return
-    if _read(pending, generation) is None:
-        pending.unlink(missing_ok=True)
-        return
-    os.replace(pending, Path(index_dir) / TABLE_FILE)
-    fsync_dir(Path(index_dir))

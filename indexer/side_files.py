@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import compounds, meeting_table, spelling
 from .meetings import MergedMeeting
+from .store import fsync_dir
 
 
 @dataclass
@@ -134,9 +135,19 @@ def next_generation(engine, index_dir: str | os.PathLike, empty: bool = False) -
 
 
 def publish(index_dir: str | os.PathLike, generation: int) -> None:
-    """After the commit of `generation`: its pending copies put in place."""
-    spelling.publish(index_dir, generation)
-    meeting_table.publish(index_dir, generation)
+    """After the commit of `generation`: its pending copies put in place (a pending copy of another
+    generation, left by a run that never committed, is removed)."""
+    for pending_name, final_name, read in (
+            (spelling.PENDING_FILE, spelling.SPELLING_FILE, spelling.load_file),
+            (meeting_table.PENDING_FILE, meeting_table.TABLE_FILE, meeting_table.read_file)):
+        pending = Path(index_dir) / pending_name
+        if not pending.exists():
+            continue
+        if read(pending, generation) is None:
+            pending.unlink(missing_ok=True)
+            continue
+        os.replace(pending, Path(index_dir) / final_name)
+        fsync_dir(Path(index_dir))
 
 
 def complete(engine, index_dir: str | os.PathLike) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .analysis import TOKEN_RE
 from .schema import unpack_sections
-from .store import fsync_dir, write_atomic
+from .store import write_atomic
 
 SPELLING_FILE = "spelling.txt"
 PENDING_FILE = "spelling-next.txt"  # the next generation's, written before its commit, published after it
@@ -57,13 +57,13 @@ def load_counts(index_dir: str | os.PathLike, generation: int) -> Counter | None
     """The counts of `generation` (published, or pending when a run was killed before publishing them),
     or None when neither file is that generation's (or sound)."""
     for name in (SPELLING_FILE, PENDING_FILE):
-        counts = _load_file(Path(index_dir) / name, generation)
+        counts = load_file(Path(index_dir) / name, generation)
         if counts is not None:
             return counts
     return None
 
 
-def _load_file(path: Path, generation: int) -> Counter | None:
+def load_file(path: Path, generation: int) -> Counter | None:
     try:
         lines = path.read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
@@ -80,18 +80,6 @@ def save(index_dir: str | os.PathLike, generation: int, counts: Counter, pending
     write_atomic(Path(index_dir) / (PENDING_FILE if pending else SPELLING_FILE),
                  f"{STAMP}{generation}\n{''.join(rows)}{END}{len(rows)}\n")
 
-
-def publish(index_dir: str | os.PathLike, generation: int) -> None:
-    """Put the pending counts of `generation` in place (a pending file of another generation, left by a
-    run that never committed, is removed)."""
-    pending = Path(index_dir) / PENDING_FILE
-    if not pending.exists():
-        return
-    if _load_file(pending, generation) is None:
-        pending.unlink(missing_ok=True)
-        return
-    os.replace(pending, Path(index_dir) / SPELLING_FILE)
-    fsync_dir(Path(index_dir))
 
 
 def _parse(lines: list[str]) -> dict[str, int] | None:
