@@ -174,7 +174,9 @@ def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | N
     engine = open_write_engine(index_dir, config)
     index_dir.mkdir(parents=True, exist_ok=True)
     engine.create(analysis) if analysis else engine.create()
-    write_meta(index_dir, {"schema": SCHEMA_VERSION, "engine": config.to_json()})
+    # The engine's own config: what it resolved (an OpenSearch index name made from the folder) is recorded,
+    # so that the folder finds its items wherever it is moved or copied.
+    write_meta(index_dir, {"schema": SCHEMA_VERSION, "engine": engine.config.to_json()})
     return engine, None
 
 

@@ -20,6 +20,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from pathlib import Path
 
 from opensearchpy import OpenSearch
@@ -61,8 +62,8 @@ class OpenSearchWriteEngine:
     name = "opensearch"
 
     def __init__(self, index_dir: str | os.PathLike, config: EngineConfig, client: OpenSearch | None = None):
-        self.config = config
         self.alias = index_name(index_dir, config)
+        self.config = replace(config, index=self.alias)  # recorded so: a moved or copied folder keeps its index
         self.client = client or connect(config)
         self.where = f"OpenSearch at {config.url or 'http://127.0.0.1:9200'}, index {self.alias}"
         self._fresh = False  # the next writer starts from an empty index (create() on an existing one)
