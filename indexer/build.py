@@ -166,14 +166,14 @@ def _open(index_dir: Path, create: bool, report: BuildReport, analysis: dict | N
             report.warnings.append((str(index_dir), ("index written by an older referat; rebuilding it beside "
                                                      "the live one, which searches use until the new one is complete")))
         before = previous(engine)
-        engine.create(analysis) if analysis else engine.create()
+        engine.create(analysis)
         return engine, before
     if not create:
         raise IndexMissing(f"no index at {index_dir}; build one with: referat index --index {index_dir} FOLDER")
     config = config or default_config()
     engine = open_write_engine(index_dir, config)
     index_dir.mkdir(parents=True, exist_ok=True)
-    engine.create(analysis) if analysis else engine.create()
+    engine.create(analysis)
     # The engine's own config: what it resolved (an OpenSearch index name made from the folder) is recorded,
     # so that the folder finds its items wherever it is moved or copied.
     write_meta(index_dir, {"schema": SCHEMA_VERSION, "engine": engine.config.to_json()})

@@ -24,7 +24,7 @@ from ...engine import EngineConfig
 from ...lock import IndexLocked, describe_holder, hold_descriptor, release_descriptor
 from ...store import STAGING_DIR, fsync_dir
 from .private import INDEX_NAME, current_segments, latest_generation, segment_pattern, toc_filename
-from .schema import build_schema
+from .schema import analysis_settings, build_schema
 from .store import has_toc, open_index
 from .writers import ParallelWriter, Writer, clean_files
 
@@ -73,9 +73,7 @@ class WhooshWriteEngine:
         return self.ix.latest_generation()
 
     def analysis_settings(self) -> dict:
-        """The parts of the Danish analysis the index was made without, as its schema records them."""
-        title = self.ix.schema["title"].analyzer
-        return {k: v for k, v in (("fold", title.fold), ("exceptions", title.exceptions)) if not v}
+        return analysis_settings(self.ix.schema)
 
     def recover(self) -> None:
         """Remove what a writer killed before its commit left: segment files no table of contents names,

@@ -79,3 +79,10 @@ def _field(spec: Field, fold: bool, exceptions: bool) -> FieldType:
 def build_schema(fold: bool = True, exceptions: bool = True) -> Schema:
     """`fold` and `exceptions` switch off parts of the Danish analysis (to measure what they buy)."""
     return Schema(**{spec.name: _field(spec, fold, exceptions) for spec in FIELDS})
+
+
+def analysis_settings(schema: Schema) -> dict:
+    """The parts of the Danish analysis an index was made without (indexer.build's `analysis`), as its
+    schema's text analyzers record them: what the side files and a query's words are analysed with."""
+    title = schema["title"].analyzer
+    return {k: v for k, v in (("fold", title.fold), ("exceptions", title.exceptions)) if not v}

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from indexer import open_index
 from indexer.engine import EngineConfig, GenerationWriter, WriteEngine, open_write_engine
+from indexer.engines.whoosh.schema import analysis_settings
 from indexer.store import has_index
 from search.engines import Find, Found
 
@@ -229,9 +230,7 @@ class WhooshEngine:
         self._writer_engine().create(analysis)
 
     def analysis_settings(self) -> dict:
-        """The parts of the Danish analysis the index was made without, as its schema records them."""
-        title = self._schema["title"].analyzer
-        return {k: v for k, v in (("fold", title.fold), ("exceptions", title.exceptions)) if not v}
+        return analysis_settings(self._schema)
 
     def recover(self) -> None:
         self._writer_engine().recover()
