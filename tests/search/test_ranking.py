@@ -7,7 +7,9 @@ import pytest
 
 import indexer
 import search
-from tests.conftest import write
+from tests.conftest import BOTH_ENGINES, engine_env, write
+
+pytestmark = BOTH_ENGINES
 
 MINUTES = """\
     Referat Sundhedsudvalget
@@ -81,11 +83,12 @@ MINUTES = """\
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory):
+def index(tmp_path_factory, engine_name):
     folder = tmp_path_factory.mktemp("ranking")
     write(folder / "2023-04-12_sundhedsudvalget.txt", dedent(MINUTES))
     target = tmp_path_factory.mktemp("ranking-ix") / "ix"
-    assert not indexer.build(target, [folder]).failed
+    with engine_env(engine_name):
+        assert not indexer.build(target, [folder]).failed
     return target
 
 

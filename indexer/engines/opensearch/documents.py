@@ -92,6 +92,9 @@ def source(document: dict) -> dict:
     exact = [str(document[name]) for name in EXACT_SOURCES if document.get(name)]
     if exact:
         _put_text(out, EXACT_FIELD, exact, analyzers[EXACT_FIELD])
+    for name in analyzers:
+        if not out.get(name):
+            out[name] = FILLER
     return out
 
 

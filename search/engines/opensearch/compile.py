@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from indexer.analysis import exact_analyzer
 
+from ...query import FIELD_TIEBREAK
 from ...tree import (
     And,
     AndNot,
@@ -121,6 +122,9 @@ def compile_node(node: Node, context: Context, leaf_names: dict[Term, str] | Non
         return {"match_none": {}}
     if isinstance(node, And):
         return {"bool": {"must": [go(k) for k in node.children], "boost": node.boost}}
+    if isinstance(node, Or) and one_word_in_fields(node):
+        return {"dis_max": {"queries": [go(k) for k in node.children], "tie_breaker": FIELD_TIEBREAK,
+                            "boost": node.boost}}
     if isinstance(node, Or):
         return {"bool": {"should": [go(k) for k in node.children], "minimum_should_match": 1,
                          "boost": node.boost}}
@@ -137,6 +141,16 @@ def compile_node(node: Node, context: Context, leaf_names: dict[Term, str] | Non
     if isinstance(node, Exact):
         return {"bool": {"must": [go(node.child)], "filter": [exact_form(node.form, context)], "boost": node.boost}}
     raise TypeError(f"not a query tree node: {node!r}")
+
+
+def one_word_in_fields(node: Or) -> bool:
+    """Whether an Or is one word looked for in several text fields (search.query's per-word group): its
+    best field counts whole and the others by FIELD_TIEBREAK, as the Whoosh engine ranks it, so an item
+    that repeats a word in every section does not outrank the one whose title it is."""
+    kids = node.children
+    return (all(isinstance(k, Term) and is_text(k.field) for k in kids)
+            and len({k.text for k in kids if isinstance(k, Term)}) == 1
+            and len({k.field for k in kids if isinstance(k, Term)}) > 1)
 
 
 def word_name(i: int) -> str:
