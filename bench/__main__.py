@@ -278,6 +278,7 @@ def main() -> None:
                         else EngineConfig(n) for n in names)
         results += run_size(size, work, args.queries, args.attachments, engines)
         print(f"size {size}: done in {time.time() - started:.0f} s", file=sys.stderr)
+        (work / "last-results.json").write_text(json.dumps(results, indent=1), "utf-8")
     text = table(results)
     print(text)
     if not args.no_readme:
@@ -288,7 +289,6 @@ def main() -> None:
             extra = f", {args.attachments}-page attachment per item" if args.attachments else ""
             extra += f", engines {', '.join(names)}" if names else ""
             out.write(f"\n### Run of {stamp} ({machine}{extra})\n\n{text}\n")
-    (work / "last-results.json").write_text(json.dumps(results, indent=1), "utf-8")
 
 
 if __name__ == "__main__":
