@@ -11,7 +11,7 @@ coordination weights) are counted once per generation, which refresh() follows.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,6 +160,27 @@ class OpenSearchEngine(OpenSearchWriteEngine):
 
     def has_term(self, field: str, term: str) -> bool:
         return self.doc_frequency(field, term) > 0
+
+    @guarded
+    def has_terms(self, fields: Sequence[str], terms: Iterable[str]) -> set[str]:
+        """One round trip for every term not yet known for this generation: a search per term over the
+        fields (a text field's stack too) that stops at its first match on each shard."""
+        self._current()
+        among = tuple(fields)
+        keys = {term: ("any", among, term) for term in dict.fromkeys(terms)}
+        missing = [term for term, key in keys.items() if key not in self._stats]
+        bodies = [{"query": {"bool": {"should": [{"term": {f: term}} for field in among
+                                                 for f in ((field, stack(field)) if is_text(field) else (field,))]}},
+                   "size": 0, "terminate_after": 1, "track_total_hits": True} for term in missing]
+        for term, response in zip(missing, self._msearch(bodies), strict=True):
+            self._stats[keys[term]] = int(response["hits"]["total"]["value"])
+        return {term for term, key in keys.items() if self._stats[key] > 0}
+
+    @guarded
+    def doc_count(self) -> int:
+        """The items of the generation searches read, counted once per generation."""
+        self._known([("docs", None)])
+        return self._stats[("docs", None)]
 
     def _context(self) -> Context:
         """Term weights and stacking from the counted statistics (a term not counted: weight 1, and
