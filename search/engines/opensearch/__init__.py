@@ -11,7 +11,7 @@ coordination weights) are counted once per generation, which refresh() follows.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +28,7 @@ from ...expand import word_weight
 from ...grouping import group_page, newest
 from ...tree import And, MinimumMatch, Node, Or, Phrase, Term, walk
 from .. import Find, Found, FoundHit
-from .compile import Context, compile_node, term_leaves, term_weight, word_name
+from .compile import Context, compile_node, named, term_leaves, term_weight, word_name
 from .layout import BOOST, STORED, is_number, is_text, stack
 from .rank import Rescore, coordination, scaled_or
 
@@ -249,9 +249,14 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         base = compile_node(find.query, context, leaf_names)
         if relevance:
             base = weighed(base)
+        filters += _marking(find.marks)
         matches = {"bool": {"must": [base], "filter": filters}}
         sort = _BY_SCORE if relevance else _by_date(find.sort)
-        body = {"size": 0, "query": matches, "track_total_hits": True, "aggs": self._aggregations(find)}
+        every_word = isinstance(find.query, MinimumMatch) and find.every_word
+        aggs = self._aggregations(find)
+        if every_word:  # whether some match has every word: a count beside the others, not a request of its own
+            aggs[_EVERY_WORD] = {"filter": compile_node(And(find.query.children), PLAIN)}
+        body = {"size": 0, "query": matches, "track_total_hits": True, "aggs": aggs}
         # the page with the counts, in one request, when no later step reorders or groups it
         at_once = find.hits and not find.group and rescore is None and (find.ahead is None or not relevance) \
             and find.start + find.count <= PAGE
@@ -262,9 +267,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {})),
                       within={name: int(answer["aggregations"][f"within:{name}"]["doc_count"])
                               for name in find.within})
-        if isinstance(find.query, MinimumMatch) and find.every_word:
-            every = {"bool": {"must": [compile_node(And(find.query.children), PLAIN)], "filter": filters}}
-            found.every_word = self._counts([every])[0] > 0
+        if every_word:
+            found.every_word = int(answer["aggregations"][_EVERY_WORD]["doc_count"]) > 0
         # the ranking in parts: the matches of `ahead` first (with relevance), then the others
         parts = [matches]
         if find.ahead is not None and relevance:
@@ -278,9 +282,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         elif find.hits:
             page = [_ranked(hit, sort) for hit in answer["hits"]["hits"]][find.start:] if at_once else \
                 self._page(parts, sort, rescore, find.start, find.count)
-            found.hits = [FoundHit(r.document, r.score) for r in page]
-        if find.marks and found.hits:
-            self._mark(found.hits, find.marks)
+            found.hits = [FoundHit(r.document, r.score, _marks(r.names)) for r in page]
         return found
 
     def _rescore(self, query: Node) -> Rescore | None:
@@ -393,23 +395,13 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             members = members_of.get(keys[m[0]], []) if keys[m[0]] else [ranked[m[0]]]
             documents = [r.document for r in members]
             shown = members[newest(documents)]
-            hits.append(FoundHit(shown.document, shown.score, members=documents))
+            hits.append(FoundHit(shown.document, shown.score, _marks(shown.names), members=documents))
         return hits
-
-    def _mark(self, hits: list[FoundHit], marks) -> None:
-        """Which hits on the page match each mark (one search per mark over the page's ids, together)."""
-        ids = [h.document["id"] for h in hits]
-        bodies = [{"query": {"bool": {"filter": [{"terms": {"id": ids}}, compile_node(node, PLAIN)]}},
-                   "size": len(ids), "_source": False, "docvalue_fields": ["id"]} for node in marks.values()]
-        marked: dict[str, set[str]] = {}
-        for name, response in zip(marks, self._msearch(bodies), strict=True):
-            for hit in response["hits"]["hits"]:
-                marked.setdefault(hit["fields"]["id"][0], set()).add(name)
-        for hit in hits:
-            hit.marks = frozenset(marked.get(hit.document["id"], ()))
 
 
 _BY_SCORE = [{"_score": "desc"}, {"id": "asc"}]
+_EVERY_WORD = "every_word"
+_MARK = "mark:"
 _BY_ID = [{"id": "asc"}]
 
 
@@ -418,6 +410,19 @@ def _ranked(hit: dict, sort: list) -> _Ranked:
     source = stored_document(hit["_source"][STORED])
     return _Ranked(source.get("id", hit["_id"]), source, hit["sort"][0] if sort is _BY_SCORE else None,
                    frozenset(hit.get("matched_queries") or ()))
+
+
+def _marking(marks: Mapping[str, Node]) -> list[dict]:
+    """A filter every item passes that names each mark's query (`mark:<name>`): a hit's matched_queries
+    then say which marks it matches, with the page itself, not in a request of its own."""
+    if not marks:
+        return []
+    named_marks = [named(compile_node(node, PLAIN), _MARK + name) for name, node in marks.items()]
+    return [{"bool": {"should": [{"match_all": {}}, *named_marks]}}]
+
+
+def _marks(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(name[len(_MARK):] for name in names if name.startswith(_MARK))
 
 
 def _by_date(sort: str) -> list:
