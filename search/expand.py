@@ -13,7 +13,7 @@ from importlib import resources
 from typing import TypeVar
 
 from indexer.analysis import TOKEN_RE, ocr_key, stem
-from indexer.compounds import splits
+from indexer.compounds import MIN_PART, splits
 from indexer.spelling import near
 from indexer.spelling import words as spelling_words
 
@@ -115,13 +115,23 @@ def _word_groups(node: Node, text_fields: set[str]) -> tuple[str, list[str]] | N
     return next(iter(texts)), [t.field for t in terms]
 
 
+def _ends(term: str) -> list[str]:
+    """The beginnings and endings of `term` that splits() asks about as a compound's modifier and head
+    (all but the parts of a part, which depend on them)."""
+    if len(term) < 2 * MIN_PART:
+        return []
+    return [term[:i] for i in range(MIN_PART, len(term) - MIN_PART + 1)] + \
+        [term[i:] for i in range(MIN_PART, len(term) - MIN_PART + 1)]
+
+
 def expand_compounds(query: Node, compound_map: dict[str, list[str]], vocabulary, text_fields: set[str]) -> Node:
     """A part also finds the compounds it is in (lower); a compound also finds its parts written apart or
     hyphenated, next to each other (lower)."""
 
     words = [found[0] for node in walk(query) if (found := _word_groups(node, text_fields))]
     if isinstance(vocabulary, Vocabulary):  # every word's parts looked up together, a round at a time
-        split = vocabulary.settled(lambda known: {w: splits(w, known)[:1] for w in words})
+        split = vocabulary.settled(lambda known: {w: splits(w, known)[:1] for w in words},
+                                   first=[part for w in words for part in _ends(w)])
     else:
         split = {w: splits(w, vocabulary)[:1] for w in words}
 
@@ -160,10 +170,12 @@ class Vocabulary:
             found = self.has_terms(self.fields, missing)
             self._seen.update((t, t in found) for t in missing)
 
-    def settled(self, compute: Callable[[Container[str]], T]) -> T:
+    def settled(self, compute: Callable[[Container[str]], T], first: Iterable[str] = ()) -> T:
         """`compute(vocabulary)` with the terms it asks looked up a round at a time: it runs with the
         unknown ones answered "no" and noted, those are learnt together, and it runs again until it asks
-        nothing new (as many rounds as its questions depend on earlier answers)."""
+        nothing new (as many rounds as its questions depend on earlier answers; `first`, the terms it
+        will surely ask, are learnt in the first round)."""
+        self.learn(first)
         while True:
             asked: list[str] = []
             result = compute(_Noting(self._seen, asked))
