@@ -279,13 +279,17 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         filters += _marking(find.marks)
         matches = {"bool": {"must": [base], "filter": filters}}
         sort = _BY_SCORE if relevance else _by_date(find.sort)
-        every_word = isinstance(find.query, MinimumMatch) and find.every_word
+        graded = find.query if isinstance(find.query, MinimumMatch) else None
+        every_word = graded is not None and find.every_word
         aggs = self._aggregations(find)
-        if every_word:  # whether some match has every word: a count beside the others, not a request of its own
-            aggs[_EVERY_WORD] = {"filter": compile_node(And(find.query.children), PLAIN)}
+        if graded is not None and every_word:  # whether some match has every word: a count beside the others
+            aggs[_EVERY_WORD] = {"filter": compile_node(And(graded.children), PLAIN)}
+        grouping = bool(find.group) and self._has_values(find.group or "")
+        if grouping:  # how many groups, and each group's matches: the counting search's too
+            aggs[_GROUPS] = {"composite": {"size": PAGE, "sources": [{"v": {"terms": {"field": find.group}}}]}}
+            aggs[_ALONE] = {"missing": {"field": find.group}}
         body = {"size": 0, "query": matches, "track_total_hits": True, "aggs": aggs}
         # the page with the counts, in one request, when no later step reorders or groups it
-        grouping = bool(find.group) and self._has_values(find.group or "")
         at_once = find.hits and not grouping and rescore is None and (find.ahead is None or not relevance) \
             and find.start + find.count <= PAGE
         if at_once:
@@ -297,8 +301,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             parts = [{"bool": {"must": [base], "filter": [*filters, ahead]}},
                      {"bool": {"must": [base], "filter": filters, "must_not": [ahead]}}]
         first = None  # the ranking's first page, asked with the counts when nothing else comes between
-        if find.hits and not at_once and not grouping and len(parts) == 1:
-            size = min(PAGE, self._candidates(rescore, find.start + find.count))
+        if find.hits and not at_once and len(parts) == 1:
+            wanted = _group_candidates(find) if grouping else find.start + find.count
+            size = min(PAGE, self._candidates(rescore, wanted))
             answer, first = self._msearch([body, _walk_body(matches, sort, size, None)], scored=True)
         else:
             answer = self._search(body)
@@ -309,9 +314,13 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         if every_word:
             found.every_word = int(answer["aggregations"][_EVERY_WORD]["doc_count"]) > 0
         if grouping and find.group:
-            found.groups = self._groups(find.group, matches)
+            groups = answer["aggregations"][_GROUPS]
+            sizes = {b["key"]["v"]: int(b["doc_count"]) for b in groups["buckets"]}
+            if len(groups["buckets"]) == PAGE and groups.get("after_key"):  # more than a page of values
+                sizes = self._distinct([find.group], matches)[find.group]
+            found.groups = len(sizes) + int(answer["aggregations"][_ALONE]["doc_count"])
             if find.hits:
-                found.hits = self._group_page(find, parts, sort, rescore)
+                found.hits = self._group_page(find, parts, sort, rescore, sizes, first)
         elif find.hits:
             page = [_ranked(hit, sort) for hit in answer["hits"]["hits"]][find.start:] if at_once else \
                 self._page(parts, sort, rescore, find.start, find.count, first)
@@ -365,7 +374,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         """How many matches _top reads first for the best `n`: more than `n` when they are rescored."""
         return n if rescore is None else max(FIRST_CANDIDATES, 4 * n) + 1
 
-    def _top(self, query: dict, sort: list, rescore: Rescore | None, n: int, first: dict | None = None) -> list[_Ranked]:
+    def _top(self, query: dict, sort: list, rescore: Rescore | None, n: int,
+             first: dict | None = None) -> list[_Ranked]:
         """The best `n` matches of `query` in order, rescored exactly: the rescoring never raises a
         score above its bound, so once the n-th rescored candidate scores more than the bound of the
         best candidate not fetched, no other item can come before it."""
@@ -405,20 +415,17 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         self._known([("docs", field)])
         return self._stats[("docs", field)] > 0
 
-    def _groups(self, field: str, matches: dict) -> int:
-        """How many groups the matches make: their distinct values, and each item without one."""
-        values = self._distinct([field], matches)[field]
-        alone = self._counts([{"bool": {"must": [matches], "must_not": [{"exists": {"field": field}}]}}])[0]
-        return len(values) + alone
-
-    def _group_page(self, find: Find, parts: list[dict], sort: list, rescore: Rescore | None) -> list[FoundHit]:
+    def _group_page(self, find: Find, parts: list[dict], sort: list, rescore: Rescore | None,
+                    sizes: dict[str, int], answered: dict | None) -> list[FoundHit]:
         """One hit per group for groups `find.start` to `find.start + find.count` (search.grouping): the
-        ranking is read in growing prefixes until they hold the page's groups; each group's members
-        are then every matching item with its value, in rank order."""
-        field, first, limit = find.group, find.start, find.count
-        want = max(FIRST_CANDIDATES, 4 * (first + limit))
+        ranking is read in growing prefixes until they hold the page's groups (`answered`: the first
+        page of the first, asked already); each group's members are then every matching item with its
+        value (`sizes`: value -> how many match), in rank order."""
+        field, first, limit = find.group or "", find.start, find.count
+        want = _group_candidates(find)
         while True:
-            ranked = self._page(parts, sort, rescore, 0, want)
+            ranked = self._page(parts, sort, rescore, 0, want, answered)
+            answered = None
             keys = [r.document.get(field) or None for r in ranked]
             table: dict[str, int] = {}
             codes = np.array([table.setdefault(k, len(table)) if k else -1 for k in keys], dtype=np.int64)
@@ -431,7 +438,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         if cases:
             having = {"terms": {field: cases}}
             whole = [{"bool": {"must": [q], "filter": [having]}} for q in parts]
-            for r in self._page(whole, sort, rescore, 0, sum(self._counts(whole))):
+            for r in self._page(whole, sort, rescore, 0, sum(sizes.get(case, 0) for case in cases)):
                 members_of.setdefault(r.document.get(field), []).append(r)
         hits = []
         for m in page:
@@ -445,7 +452,13 @@ class OpenSearchEngine(OpenSearchWriteEngine):
 _BY_SCORE = [{"_score": "desc"}, {"id": "asc"}]
 _EVERY_WORD = "every_word"
 _MARK = "mark:"
+_GROUPS, _ALONE = "groups", "alone"
 _BY_ID = [{"id": "asc"}]
+
+
+def _group_candidates(find: Find) -> int:
+    """How many ranked matches a grouped page reads first."""
+    return max(FIRST_CANDIDATES, 4 * (find.start + find.count))
 
 
 def _walk_body(query: dict, sort: list, size: int, after: list | None) -> dict:
