@@ -7,15 +7,19 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable, Container, Iterable
 from functools import lru_cache
 from importlib import resources
+from typing import TypeVar
 
 from indexer.analysis import TOKEN_RE, ocr_key, stem
-from indexer.compounds import splits
+from indexer.compounds import MIN_PART, splits
 from indexer.spelling import near
 from indexer.spelling import words as spelling_words
 
-from .tree import And, DisMax, MinimumMatch, Node, Or, Phrase, Term, transform
+from .tree import And, DisMax, MinimumMatch, Node, Or, Phrase, Term, transform, walk
+
+T = TypeVar("T")
 
 FEATURES = frozenset({"synonyms", "questions", "compounds", "ocr", "typos"})
 # Query-only stop words: what questions are made of, on top of the index's stop words.
@@ -111,9 +115,25 @@ def _word_groups(node: Node, text_fields: set[str]) -> tuple[str, list[str]] | N
     return next(iter(texts)), [t.field for t in terms]
 
 
+def _ends(term: str) -> list[str]:
+    """The beginnings and endings of `term` that splits() asks about as a compound's modifier and head
+    (all but the parts of a part, which depend on them)."""
+    if len(term) < 2 * MIN_PART:
+        return []
+    return [term[:i] for i in range(MIN_PART, len(term) - MIN_PART + 1)] + \
+        [term[i:] for i in range(MIN_PART, len(term) - MIN_PART + 1)]
+
+
 def expand_compounds(query: Node, compound_map: dict[str, list[str]], vocabulary, text_fields: set[str]) -> Node:
     """A part also finds the compounds it is in (lower); a compound also finds its parts written apart or
     hyphenated, next to each other (lower)."""
+
+    words = [found[0] for node in walk(query) if (found := _word_groups(node, text_fields))]
+    if isinstance(vocabulary, Vocabulary):  # every word's parts looked up together, a round at a time
+        split = vocabulary.settled(lambda known: {w: splits(w, known)[:1] for w in words},
+                                   first=[part for w in words for part in _ends(w)])
+    else:
+        split = {w: splits(w, vocabulary)[:1] for w in words}
 
     def convert(node: Node) -> Node:
         found = _word_groups(node, text_fields)
@@ -124,7 +144,7 @@ def expand_compounds(query: Node, compound_map: dict[str, list[str]], vocabulary
         compounds = [c for c in compound_map.get(term, []) if c != term]
         if compounds:
             alternatives.append(Or(tuple(Term(f, c) for c in compounds for f in fields), boost=COMPOUND_BOOST))
-        for modifier, head in splits(term, vocabulary)[:1]:
+        for modifier, head in split[term] if term in split else splits(term, vocabulary)[:1]:
             alternatives.append(Or(tuple(Phrase(f, (modifier, head)) for f in fields), boost=PARTS_BOOST))
         # The best of the alternatives, not their sum: a rare compound must not outrank the word itself.
         return node if len(alternatives) == 1 else DisMax(tuple(alternatives))
@@ -133,19 +153,56 @@ def expand_compounds(query: Node, compound_map: dict[str, list[str]], vocabulary
 
 
 class Vocabulary:
-    """Membership of stemmed terms in the index's text fields, looked up lazily with `has(field, term)`;
-    `known` remembers the answers (shared by the searches of one index generation)."""
+    """Membership of stemmed terms in the index's text fields: `has_terms(fields, terms)` (the engine's)
+    answers many at once; `known` remembers the answers (shared by the searches of one index generation).
+    Ask what a query needs together (`learn`, `settled`): each look-up may be a round trip to a cluster."""
 
-    def __init__(self, has, fields, known: dict[str, bool] | None = None):
-        self.has = has
+    def __init__(self, has_terms: Callable[[list[str], list[str]], set[str]], fields: Iterable[str],
+                 known: dict[str, bool] | None = None):
+        self.has_terms = has_terms
         self.fields = list(fields)
         self._seen: dict[str, bool] = {} if known is None else known
 
-    def __contains__(self, term: str) -> bool:
+    def learn(self, terms: Iterable[str]) -> None:
+        """Look up every term of `terms` not known yet, in one question to the engine."""
+        missing = [t for t in dict.fromkeys(terms) if t not in self._seen]
+        if missing:
+            found = self.has_terms(self.fields, missing)
+            self._seen.update((t, t in found) for t in missing)
+
+    def settled(self, compute: Callable[[Container[str]], T], first: Iterable[str] = ()) -> T:
+        """`compute(vocabulary)` with the terms it asks looked up a round at a time: it runs with the
+        unknown ones answered "no" and noted, those are learnt together, and it runs again until it asks
+        nothing new (as many rounds as its questions depend on earlier answers; `first`, the terms it
+        will surely ask, are learnt in the first round)."""
+        self.learn(first)
+        while True:
+            asked: list[str] = []
+            result = compute(_Noting(self._seen, asked))
+            if not asked:
+                return result
+            self.learn(asked)
+
+    def __contains__(self, term: object) -> bool:
+        if not isinstance(term, str):
+            return False
+        self.learn([term])
+        return self._seen[term]
+
+
+class _Noting:
+    """A vocabulary of what is known, noting each term asked that is not (Vocabulary.settled)."""
+
+    def __init__(self, seen: dict[str, bool], asked: list[str]):
+        self._seen, self._asked = seen, asked
+
+    def __contains__(self, term: object) -> bool:
+        if not isinstance(term, str):
+            return False
         found = self._seen.get(term)
         if found is None:
-            found = self._seen[term] = any(self.has(f, term) for f in self.fields)
-        return found
+            self._asked.append(term)
+        return bool(found)
 
 
 def _looks_scanned(word: str) -> bool:
@@ -174,13 +231,17 @@ def corrections(index_dir, text: str, vocabulary: Vocabulary) -> tuple[dict[str,
     wordlist, counts = spelling_words(index_dir)
     stems: dict[str, str] = {}
     fixed: dict[str, str] = {}
-    for word in TOKEN_RE.findall(re.sub(r"\S+:\S*", " ", text)):
-        if word in ("AND", "OR", "NOT") or len(word) < 4 or word[0].isdigit() or word.lower() in fields:
-            continue
+    words = [w for w in TOKEN_RE.findall(re.sub(r"\S+:\S*", " ", text))
+             if w not in ("AND", "OR", "NOT") and len(w) >= 4 and not w[0].isdigit() and w.lower() not in fields]
+    vocabulary.learn(stem(w) for w in words)  # the words, then every candidate of them, each in one look-up
+    nearby = {w: near(w.lower(), wordlist, 2) for w in dict.fromkeys(words)
+              if stem(w) not in vocabulary and w.lower() not in counts}
+    vocabulary.learn(stem(c) for found in nearby.values() for c in found)
+    for word in words:
         wrong = stem(word)
         if wrong in vocabulary or wrong in stems or word.lower() in counts:
             continue
-        found = near(word.lower(), wordlist, 2)
+        found = nearby[word]
         for distance in (1, 2):
             candidates = [(counts[c], c) for c, edits in found.items() if edits == distance
                           and stem(c) in vocabulary and c not in fields and not _looks_scanned(c)

@@ -93,7 +93,7 @@ class Index:
         """Term membership in `fields` (for compounds and typos), looked up in the engine and remembered
         for the generation."""
         known = self._cached(f"vocabulary:{','.join(fields)}", lambda generation: {})
-        return Vocabulary(self.engine.has_term, fields, known)
+        return Vocabulary(self.engine.has_terms, fields, known)
 
     def compound_map(self) -> dict[str, list[str]]:
         return self._cached("compounds", lambda generation: load_compounds(self.engine, self.dir, generation))

@@ -132,9 +132,30 @@ def _cluster_indices(url: str) -> set[str]:
                                               timeout=30).json()}
 
 
-def _drop_new_indices(url: str, before: set[str], under: Path) -> None:
-    """Delete the indices made since `before` whose alias belongs to an index folder under `under` (an
-    index's alias is made from its folder, or named in its meta file): never another run's indices."""
+_MADE: set[str] = set()  # the alias of every OpenSearch engine made in this process (_recording_aliases)
+
+
+@contextlib.contextmanager
+def _recording_aliases() -> Iterator[None]:
+    """Every OpenSearch engine made in this process records its alias in _MADE as it is made, so that
+    cleaning up after a test needs no walk through the folders it made."""
+    from indexer.engines.opensearch import engine as module
+
+    real = module.OpenSearchWriteEngine.__init__
+
+    def recording(self, *args, **kwargs) -> None:
+        real(self, *args, **kwargs)
+        _MADE.add(self.alias)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module.OpenSearchWriteEngine, "__init__", recording)
+        yield
+
+
+def _drop_new_indices(url: str, before: set[str], under: Path | None) -> None:
+    """Delete the indices made since `before` whose alias this process made (_MADE) or belongs to an
+    index folder under `under` (a `referat` subprocess's: an index's alias is made from its folder, or
+    named in its meta file): never another run's indices."""
     import httpx
 
     from indexer.engine import EngineConfig
@@ -143,8 +164,8 @@ def _drop_new_indices(url: str, before: set[str], under: Path) -> None:
     new = _cluster_indices(url) - before
     if not new:
         return
-    aliases = set()
-    for folder, _, files in os.walk(under):
+    aliases = set(_MADE)
+    for folder, _, files in os.walk(under) if under is not None else ():
         aliases.add(index_name(folder, EngineConfig("opensearch")))
         if "referat.json" in files:  # an index's meta file, or a document a test happened to name so
             from indexer.engine import engine_config
@@ -175,7 +196,8 @@ def engine_name(request, tmp_path_factory) -> Iterator[str]:
     url = request.getfixturevalue("opensearch_url")
     _ENGINE_URLS[name] = url
     before = _cluster_indices(url)
-    yield name
+    with _recording_aliases():
+        yield name
     _drop_new_indices(url, before, tmp_path_factory.getbasetemp())
 
 
@@ -192,7 +214,7 @@ def engine_env(engine: str) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _engine_of_the_test(request, tmp_path_factory) -> Iterator[None]:
+def _engine_of_the_test(request) -> Iterator[None]:
     """While a test runs on OpenSearch, the environment names it; the indices the test made go after it."""
     callspec = getattr(request.node, "callspec", None)
     name = callspec.params.get("engine_name") if callspec else None
@@ -203,4 +225,5 @@ def _engine_of_the_test(request, tmp_path_factory) -> Iterator[None]:
     before = _cluster_indices(url)
     with engine_env(name):
         yield
-    _drop_new_indices(url, before, tmp_path_factory.getbasetemp())
+    # the indices this process made are recorded; a subprocess's are found in the test's own folder
+    _drop_new_indices(url, before, request.node.funcargs.get("tmp_path"))

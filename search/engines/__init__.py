@@ -8,7 +8,7 @@ Both must give the same answer: the same items, the same order, the same counts 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -75,6 +75,10 @@ class Engine(WriteEngine, Protocol):
 
     def doc_frequency(self, field: str, term: str) -> int:
         """How many items have `term` in `field`."""
+
+    def has_terms(self, fields: Sequence[str], terms: Iterable[str]) -> set[str]:
+        """Which of `terms` some item has in one of `fields`: the compound and typo look-ups of a query
+        asked together (a cluster answers them in one round trip, not one per term and field)."""
 
 
 def open_engine(index_dir: str | os.PathLike, config: EngineConfig | None = None) -> Engine:

@@ -11,7 +11,7 @@ coordination weights) are counted once per generation, which refresh() follows.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +28,7 @@ from ...expand import word_weight
 from ...grouping import group_page, newest
 from ...tree import And, MinimumMatch, Node, Or, Phrase, Term, walk
 from .. import Find, Found, FoundHit
-from .compile import Context, compile_node, term_leaves, term_weight, word_name
+from .compile import Context, compile_node, named, term_leaves, term_weight, word_name
 from .layout import BOOST, STORED, is_number, is_text, stack
 from .rank import Rescore, coordination, scaled_or
 
@@ -77,14 +77,16 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             self.refresh()
             return ask(self._index or self.alias)
 
-    def _msearch(self, bodies: list[dict]) -> list[dict]:
-        """Several searches in one round trip (all asked again while one lacks a shard)."""
+    def _msearch(self, bodies: list[dict], scored: bool = False) -> list[dict]:
+        """Several searches in one round trip (all asked again while one lacks a shard); `scored`: each
+        scored with the index's term statistics, as _search is."""
         if not bodies:
             return []
         def ask(index: str) -> dict:
+            header = {"index": index, **({"search_type": "dfs_query_then_fetch"} if scored else {})}
             lines: list[dict] = []
             for body in bodies:
-                lines += [{"index": index}, body]
+                lines += [header, body]
             return self._complete(lambda: asked(lines))
 
         def asked(lines: list[dict]) -> dict:
@@ -117,13 +119,25 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     def refresh(self) -> bool:
         if self._closed:
             raise ValueError("the index is closed")
-        newest = self._committed()
+        newest, index = self._newest()
         if newest == self._generation:
             return False
-        self._generation, self._index = newest, self.physical(newest) if self._live() else None
+        self._generation, self._index = newest, index
         self._stats.clear()
         self._values.clear()
         return True
+
+    def _newest(self) -> tuple[int, str | None]:
+        """The committed generation and its physical index, in one request: the mapping of the index
+        the alias points to (the writer's _live and _committed, asked together), from the node's own
+        cluster state as they are."""
+        try:
+            found = self.client.indices.get_mapping(index=self.alias, local=True)
+        except NotFoundError:
+            return 0, None
+        index = next(iter(found))
+        meta = found[index]["mappings"].get("_meta", {})
+        return int(meta.get("referat", {}).get("generation", 0)), index
 
     def close(self) -> None:
         self._closed = True
@@ -161,6 +175,27 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     def has_term(self, field: str, term: str) -> bool:
         return self.doc_frequency(field, term) > 0
 
+    @guarded
+    def has_terms(self, fields: Sequence[str], terms: Iterable[str]) -> set[str]:
+        """One round trip for every term not yet known for this generation: a search per term over the
+        fields (a text field's stack too) that stops at its first match on each shard."""
+        self._current()
+        among = tuple(fields)
+        keys = {term: ("any", among, term) for term in dict.fromkeys(terms)}
+        missing = [term for term, key in keys.items() if key not in self._stats]
+        bodies = [{"query": {"bool": {"should": [{"term": {f: term}} for field in among
+                                                 for f in ((field, stack(field)) if is_text(field) else (field,))]}},
+                   "size": 0, "terminate_after": 1, "track_total_hits": True} for term in missing]
+        for term, response in zip(missing, self._msearch(bodies), strict=True):
+            self._stats[keys[term]] = int(response["hits"]["total"]["value"])
+        return {term for term, key in keys.items() if self._stats[key] > 0}
+
+    @guarded
+    def doc_count(self) -> int:
+        """The items of the generation searches read, counted once per generation."""
+        self._known([("docs", None)])
+        return self._stats[("docs", None)]
+
     def _context(self) -> Context:
         """Term weights and stacking from the counted statistics (a term not counted: weight 1, and
         looked for in both layers)."""
@@ -190,28 +225,41 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     # -- what the engine holds ---------------------------------------------------------------------
     @guarded
     def values(self, field: str) -> list[str]:
-        self._current()
-        if field not in self._values:
-            found = self._distinct(field, {"match_all": {}})
-            self._values[field] = sorted(str(v) for v in found)
-        return self._values[field]
+        return self._known_values([field])[field]
 
-    def _distinct(self, field: str, query: dict) -> dict:
-        """value -> matching items, of every value of a keyword or number field (a composite
-        aggregation, paged: exact whatever the number of values)."""
-        out: dict = {}
-        after = None
-        while True:
-            composite = {"size": PAGE, "sources": [{"v": {"terms": {"field": field}}}]}
-            if after:
-                composite["after"] = after
-            answer = self._search({"size": 0, "query": query, "aggs": {"d": {"composite": composite}}})
-            agg = answer["aggregations"]["d"]
-            for bucket in agg["buckets"]:
-                out[bucket["key"]["v"]] = bucket["doc_count"]
-            after = agg.get("after_key")
-            if not agg["buckets"] or not after:
-                return out
+    def _known_values(self, fields: Iterable[str]) -> dict[str, list[str]]:
+        """Every value indexed in each of `fields`, those not known for this generation asked together."""
+        self._current()
+        missing = [f for f in dict.fromkeys(fields) if f not in self._values]
+        if missing:
+            for field, found in self._distinct(missing, {"match_all": {}}).items():
+                self._values[field] = sorted(str(v) for v in found)
+        return {f: self._values[f] for f in fields}
+
+    def _distinct(self, fields: list[str], query: dict) -> dict[str, dict]:
+        """field -> value -> matching items, of every value of keyword or number fields (a composite
+        aggregation per field in one search, paged: exact whatever the number of values)."""
+        out: dict[str, dict] = {field: {} for field in fields}
+        after: dict[str, dict | None] = {field: None for field in fields}
+        open_fields = list(fields)
+        while open_fields:
+            aggs = {}
+            for i, field in enumerate(open_fields):
+                composite: dict = {"size": PAGE, "sources": [{"v": {"terms": {"field": field}}}]}
+                if after[field]:
+                    composite["after"] = after[field]
+                aggs[f"d{i}"] = {"composite": composite}
+            answer = self._search({"size": 0, "query": query, "aggs": aggs})
+            still = []
+            for i, field in enumerate(open_fields):
+                agg = answer["aggregations"][f"d{i}"]
+                for bucket in agg["buckets"]:
+                    out[field][bucket["key"]["v"]] = bucket["doc_count"]
+                after[field] = agg.get("after_key")
+                if len(agg["buckets"]) == PAGE and after[field]:  # a full page: there may be more
+                    still.append(field)
+            open_fields = still
+        return out
 
     # -- searching ---------------------------------------------------------------------------------
     @guarded
@@ -228,38 +276,55 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         base = compile_node(find.query, context, leaf_names)
         if relevance:
             base = weighed(base)
+        filters += _marking(find.marks)
         matches = {"bool": {"must": [base], "filter": filters}}
         sort = _BY_SCORE if relevance else _by_date(find.sort)
-        body = {"size": 0, "query": matches, "track_total_hits": True, "aggs": self._aggregations(find)}
+        graded = find.query if isinstance(find.query, MinimumMatch) else None
+        every_word = graded is not None and find.every_word
+        aggs = self._aggregations(find)
+        if graded is not None and every_word:  # whether some match has every word: a count beside the others
+            aggs[_EVERY_WORD] = {"filter": compile_node(And(graded.children), PLAIN)}
+        grouping = bool(find.group) and self._has_values(find.group or "")
+        if grouping:  # how many groups, and each group's matches: the counting search's too
+            aggs[_GROUPS] = {"composite": {"size": PAGE, "sources": [{"v": {"terms": {"field": find.group}}}]}}
+            aggs[_ALONE] = {"missing": {"field": find.group}}
+        body = {"size": 0, "query": matches, "track_total_hits": True, "aggs": aggs}
         # the page with the counts, in one request, when no later step reorders or groups it
-        at_once = find.hits and not find.group and rescore is None and (find.ahead is None or not relevance) \
+        at_once = find.hits and not grouping and rescore is None and (find.ahead is None or not relevance) \
             and find.start + find.count <= PAGE
         if at_once:
             body.update(size=find.start + find.count, sort=sort, _source=[STORED])
-        answer = self._search(body)
-        total = int(answer["hits"]["total"]["value"])
-        found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {})),
-                      within={name: int(answer["aggregations"][f"within:{name}"]["doc_count"])
-                              for name in find.within})
-        if isinstance(find.query, MinimumMatch) and find.every_word:
-            every = {"bool": {"must": [compile_node(And(find.query.children), PLAIN)], "filter": filters}}
-            found.every_word = self._counts([every])[0] > 0
         # the ranking in parts: the matches of `ahead` first (with relevance), then the others
         parts = [matches]
         if find.ahead is not None and relevance:
             ahead = compile_node(find.ahead, PLAIN)
             parts = [{"bool": {"must": [base], "filter": [*filters, ahead]}},
                      {"bool": {"must": [base], "filter": filters, "must_not": [ahead]}}]
-        if find.group and self._has_values(find.group):
-            found.groups = self._groups(find.group, matches)
+        first = None  # the ranking's first page, asked with the counts when nothing else comes between
+        if find.hits and not at_once and len(parts) == 1:
+            wanted = _group_candidates(find) if grouping else find.start + find.count
+            size = min(PAGE, self._candidates(rescore, wanted))
+            answer, first = self._msearch([body, _walk_body(matches, sort, size, None)], scored=True)
+        else:
+            answer = self._search(body)
+        total = int(answer["hits"]["total"]["value"])
+        found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {})),
+                      within={name: int(answer["aggregations"][f"within:{name}"]["doc_count"])
+                              for name in find.within})
+        if every_word:
+            found.every_word = int(answer["aggregations"][_EVERY_WORD]["doc_count"]) > 0
+        if grouping and find.group:
+            groups = answer["aggregations"][_GROUPS]
+            sizes = {b["key"]["v"]: int(b["doc_count"]) for b in groups["buckets"]}
+            if len(groups["buckets"]) == PAGE and groups.get("after_key"):  # more than a page of values
+                sizes = self._distinct([find.group], matches)[find.group]
+            found.groups = len(sizes) + int(answer["aggregations"][_ALONE]["doc_count"])
             if find.hits:
-                found.hits = self._group_page(find, parts, sort, rescore)
+                found.hits = self._group_page(find, parts, sort, rescore, sizes, first)
         elif find.hits:
             page = [_ranked(hit, sort) for hit in answer["hits"]["hits"]][find.start:] if at_once else \
-                self._page(parts, sort, rescore, find.start, find.count)
-            found.hits = [FoundHit(r.document, r.score) for r in page]
-        if find.marks and found.hits:
-            self._mark(found.hits, find.marks)
+                self._page(parts, sort, rescore, find.start, find.count, first)
+            found.hits = [FoundHit(r.document, r.score, _marks(r.names)) for r in page]
         return found
 
     def _rescore(self, query: Node) -> Rescore | None:
@@ -276,15 +341,18 @@ class OpenSearchEngine(OpenSearchWriteEngine):
 
     def _aggregations(self, find: Find) -> dict:
         aggs = {}
+        known = self._known_values(find.facets)
         for field in find.facets:
-            size = max(1, len(self.values(field)))
+            size = max(1, len(known[field]))
             aggs[f"facet:{field}"] = {"terms": {"field": field, "size": size, "shard_size": size}}
         for name, node in find.within.items():
             aggs[f"within:{name}"] = {"filter": compile_node(node, PLAIN)}
         return aggs
 
-    def _page(self, parts: list[dict], sort: list, rescore: Rescore | None, start: int, count: int) -> list[_Ranked]:
-        """Ranks `start` to `start + count` of the parts' matches, the parts one after the other."""
+    def _page(self, parts: list[dict], sort: list, rescore: Rescore | None, start: int, count: int,
+              first: dict | None = None) -> list[_Ranked]:
+        """Ranks `start` to `start + count` of the parts' matches, the parts one after the other (`first`:
+        the answer to the first part's first page, asked already)."""
         out: list[_Ranked] = []
         for query in parts:
             if count <= 0:
@@ -294,21 +362,29 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 if start >= before:
                     start -= before
                     continue
-            ranked = self._top(query, sort, rescore, start + count)[start:]
+            ranked = self._top(query, sort, rescore, start + count, first)[start:]
+            first = None
             out += ranked[:count]
             count -= len(ranked[:count])
             start = 0
         return out
 
-    def _top(self, query: dict, sort: list, rescore: Rescore | None, n: int) -> list[_Ranked]:
+    @staticmethod
+    def _candidates(rescore: Rescore | None, n: int) -> int:
+        """How many matches _top reads first for the best `n`: more than `n` when they are rescored."""
+        return n if rescore is None else max(FIRST_CANDIDATES, 4 * n) + 1
+
+    def _top(self, query: dict, sort: list, rescore: Rescore | None, n: int,
+             first: dict | None = None) -> list[_Ranked]:
         """The best `n` matches of `query` in order, rescored exactly: the rescoring never raises a
         score above its bound, so once the n-th rescored candidate scores more than the bound of the
         best candidate not fetched, no other item can come before it."""
         if rescore is None:
-            return self._walk(query, sort, n)
-        want = max(FIRST_CANDIDATES, 4 * n)
+            return self._walk(query, sort, n, first)
+        want = self._candidates(rescore, n) - 1
         while True:
-            fetched = self._walk(query, sort, want + 1)
+            fetched = self._walk(query, sort, want + 1, first)
+            first = None
             complete = len(fetched) <= want
             candidates = fetched[:want]
             best = sorted((_Ranked(r.id, r.document, rescore.score(r.score or 0.0, r.names), r.names)
@@ -317,16 +393,16 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 return best[:n]
             want *= 4
 
-    def _walk(self, query: dict, sort: list, n: int | None) -> list[_Ranked]:
-        """The first `n` (None: every) matches in `sort` order, a page of PAGE at a time."""
+    def _walk(self, query: dict, sort: list, n: int | None, first: dict | None = None) -> list[_Ranked]:
+        """The first `n` (None: every) matches in `sort` order, a page of PAGE at a time (`first`: the
+        answer to the first page, asked already)."""
         out: list[_Ranked] = []
         after = None
         while n is None or len(out) < n:
             size = PAGE if n is None else min(PAGE, n - len(out))
-            body = {"query": query, "size": size, "sort": sort, "track_total_hits": False, "_source": [STORED]}
-            if after is not None:
-                body["search_after"] = after
-            hits = self._search(body)["hits"]["hits"]
+            answer = first if first is not None else self._search(_walk_body(query, sort, size, after))
+            first = None
+            hits = answer["hits"]["hits"]
             out += [_ranked(hit, sort) for hit in hits]
             if len(hits) < size:
                 break
@@ -339,20 +415,17 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         self._known([("docs", field)])
         return self._stats[("docs", field)] > 0
 
-    def _groups(self, field: str, matches: dict) -> int:
-        """How many groups the matches make: their distinct values, and each item without one."""
-        values = self._distinct(field, matches)
-        alone = self._counts([{"bool": {"must": [matches], "must_not": [{"exists": {"field": field}}]}}])[0]
-        return len(values) + alone
-
-    def _group_page(self, find: Find, parts: list[dict], sort: list, rescore: Rescore | None) -> list[FoundHit]:
+    def _group_page(self, find: Find, parts: list[dict], sort: list, rescore: Rescore | None,
+                    sizes: dict[str, int], answered: dict | None) -> list[FoundHit]:
         """One hit per group for groups `find.start` to `find.start + find.count` (search.grouping): the
-        ranking is read in growing prefixes until they hold the page's groups; each group's members
-        are then every matching item with its value, in rank order."""
-        field, first, limit = find.group, find.start, find.count
-        want = max(FIRST_CANDIDATES, 4 * (first + limit))
+        ranking is read in growing prefixes until they hold the page's groups (`answered`: the first
+        page of the first, asked already); each group's members are then every matching item with its
+        value (`sizes`: value -> how many match), in rank order."""
+        field, first, limit = find.group or "", find.start, find.count
+        want = _group_candidates(find)
         while True:
-            ranked = self._page(parts, sort, rescore, 0, want)
+            ranked = self._page(parts, sort, rescore, 0, want, answered)
+            answered = None
             keys = [r.document.get(field) or None for r in ranked]
             table: dict[str, int] = {}
             codes = np.array([table.setdefault(k, len(table)) if k else -1 for k in keys], dtype=np.int64)
@@ -365,31 +438,35 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         if cases:
             having = {"terms": {field: cases}}
             whole = [{"bool": {"must": [q], "filter": [having]}} for q in parts]
-            for r in self._page(whole, sort, rescore, 0, sum(self._counts(whole))):
+            for r in self._page(whole, sort, rescore, 0, sum(sizes.get(case, 0) for case in cases)):
                 members_of.setdefault(r.document.get(field), []).append(r)
         hits = []
         for m in page:
             members = members_of.get(keys[m[0]], []) if keys[m[0]] else [ranked[m[0]]]
             documents = [r.document for r in members]
             shown = members[newest(documents)]
-            hits.append(FoundHit(shown.document, shown.score, members=documents))
+            hits.append(FoundHit(shown.document, shown.score, _marks(shown.names), members=documents))
         return hits
-
-    def _mark(self, hits: list[FoundHit], marks) -> None:
-        """Which hits on the page match each mark (one search per mark over the page's ids, together)."""
-        ids = [h.document["id"] for h in hits]
-        bodies = [{"query": {"bool": {"filter": [{"terms": {"id": ids}}, compile_node(node, PLAIN)]}},
-                   "size": len(ids), "_source": False, "docvalue_fields": ["id"]} for node in marks.values()]
-        marked: dict[str, set[str]] = {}
-        for name, response in zip(marks, self._msearch(bodies), strict=True):
-            for hit in response["hits"]["hits"]:
-                marked.setdefault(hit["fields"]["id"][0], set()).add(name)
-        for hit in hits:
-            hit.marks = frozenset(marked.get(hit.document["id"], ()))
 
 
 _BY_SCORE = [{"_score": "desc"}, {"id": "asc"}]
+_EVERY_WORD = "every_word"
+_MARK = "mark:"
+_GROUPS, _ALONE = "groups", "alone"
 _BY_ID = [{"id": "asc"}]
+
+
+def _group_candidates(find: Find) -> int:
+    """How many ranked matches a grouped page reads first."""
+    return max(FIRST_CANDIDATES, 4 * (find.start + find.count))
+
+
+def _walk_body(query: dict, sort: list, size: int, after: list | None) -> dict:
+    """One page of a ranking: `size` matches in `sort` order after the sort values `after`."""
+    body = {"query": query, "size": size, "sort": sort, "track_total_hits": False, "_source": [STORED]}
+    if after is not None:
+        body["search_after"] = after
+    return body
 
 
 def _ranked(hit: dict, sort: list) -> _Ranked:
@@ -397,6 +474,19 @@ def _ranked(hit: dict, sort: list) -> _Ranked:
     source = stored_document(hit["_source"][STORED])
     return _Ranked(source.get("id", hit["_id"]), source, hit["sort"][0] if sort is _BY_SCORE else None,
                    frozenset(hit.get("matched_queries") or ()))
+
+
+def _marking(marks: Mapping[str, Node]) -> list[dict]:
+    """A filter every item passes that names each mark's query (`mark:<name>`): a hit's matched_queries
+    then say which marks it matches, with the page itself, not in a request of its own."""
+    if not marks:
+        return []
+    named_marks = [named(compile_node(node, PLAIN), _MARK + name) for name, node in marks.items()]
+    return [{"bool": {"should": [{"match_all": {}}, *named_marks]}}]
+
+
+def _marks(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(name[len(_MARK):] for name in names if name.startswith(_MARK))
 
 
 def _by_date(sort: str) -> list:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
@@ -190,6 +190,15 @@ class WhooshEngine:
     def has_term(self, field: str, term: str) -> bool:
         return self._with_retry(lambda searcher, docsets: field in searcher.schema
                                 and docsets.has_term(searcher, field, term))
+
+    def has_terms(self, fields: Sequence[str], terms: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(terms))
+
+        def run(searcher, docsets):
+            present = [f for f in fields if f in searcher.schema]
+            return {t for t in wanted if any(docsets.has_term(searcher, f, t) for f in present)}
+
+        return self._with_retry(run)
 
     def doc_frequency(self, field: str, term: str) -> int:
         return self._with_retry(lambda searcher, docsets: searcher.reader().doc_frequency(field, term)

@@ -1,0 +1,101 @@
+"""A search through search.open() on the OpenSearch engine makes a few HTTP requests, whatever its words:
+the compound and typo look-ups of a query are asked together (Engine.has_terms), the term statistics in
+one _msearch, the counts with the ranking's first page, and the generation is read once per Index and
+again only on refresh(). Each request is a round trip to the cluster: their number is a search's cost."""
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+
+import pytest
+
+import search
+from tests.conftest import SAMPLE
+
+from .conftest import _committee_meetings, drop_index, opensearch_config
+
+# Each shape with words no earlier search of the test's Index asked (nothing learnt yet), and the most
+# requests it may make: the look-ups of its words (one round for most words), their statistics, the
+# counts with the ranking's first page, and a grouped page's members (one hit per case). Asked again, the
+# words and their statistics are known: WARM at most. One request per term (the old way) makes dozens.
+SHAPES = {
+    "single word": ({"query": "genoptræning"}, 4),
+    "compound": ({"query": "hjemmeplejen"}, 4),
+    "2-3 word AND": ({"query": "sygefravær demens rehabilitering"}, 6),
+    "phrase": ({"query": '"Tele-KOL"'}, 4),
+    "filters and facets": ({"query": "kvalitetsstandard", "year": "2023"}, 4),
+    "listing": ({"query": "", "year": "2023"}, 3),
+    "long question": ({"query": "hvordan går det med udskrivelse af borgere med demens i forhold til "
+                                "samarbejdet"}, 6),
+    "typo": ({"query": "plejeboliger karlslunnde"}, 6),
+}
+WARM = 3
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory, opensearch_url):
+    """An Index over the sample minutes and committee meetings with cases, in a cluster index of its own."""
+    import indexer
+
+    root = tmp_path_factory.mktemp("requests")
+    _committee_meetings(root / "udvalg")
+    name = f"osr-test-{uuid.uuid4().hex[:10]}"
+    try:
+        report = indexer.build(root / "ix", [SAMPLE, root / "udvalg"], engine=opensearch_config(opensearch_url, name))
+        assert not report.failed
+        opened = search.open(root / "ix")
+        yield opened
+        opened.close()
+    finally:
+        drop_index(opensearch_url, name)
+
+
+class Requests:
+    """Every HTTP request the engine's client sends, by path, while counting."""
+
+    def __init__(self, opened):
+        self.made: list[str] = []
+        transport = opened.engine.client.transport
+        real = transport.perform_request
+
+        def counted(method, url, *args, **kwargs):
+            self.made.append(url.split("?")[0])
+            return real(method, url, *args, **kwargs)
+
+        transport.perform_request = counted
+
+    def during(self, action) -> Counter:
+        self.made.clear()
+        action()
+        return Counter(path.rsplit("/", 1)[-1] for path in self.made)
+
+
+@pytest.fixture(scope="module")
+def requests(index) -> Requests:
+    return Requests(index)
+
+
+def _search(index, shape: dict):
+    options = {k: v for k, v in shape.items() if k != "query"}
+    return lambda: index.search(shape["query"], limit=10, **options)
+
+
+def test_generation_read_once_per_index_and_again_on_refresh(index, requests):
+    first = requests.during(lambda: index.search("plan"))
+    again = requests.during(lambda: index.search("direktør"))
+    assert first["_mapping"] <= 1 and not first["_alias"]
+    assert not again["_mapping"] and not again["_alias"] and not again["_count"], again
+    refreshed = requests.during(index.refresh)
+    assert sum(refreshed.values()) == 1, refreshed  # the alias's mapping: its index and generation at once
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_a_search_makes_a_few_requests_not_one_per_term(index, requests, shape):
+    index.search("plan")  # what every search of the generation shares (facet values, counts) is loaded
+    query, bound = SHAPES[shape]
+    made = requests.during(_search(index, query))
+    result = _search(index, query)()
+    assert result.total > 0, f"{shape}: the shape must find something to be measured"
+    assert sum(made.values()) <= bound, f"{shape}: {sum(made.values())} requests ({dict(made)})"
+    repeated = requests.during(_search(index, query))
+    assert sum(repeated.values()) <= WARM, f"{shape}, asked again: {dict(repeated)}"
