@@ -150,6 +150,26 @@ class QueryCommand(click.Command):
         return super().parse_args(ctx, options + (["--", *words] if words else []))
 
 
+# Modules a one-shot read of the index imports only for libraries that never use them there: Whoosh
+# imports urllib.request (whose http.client imports email.parser) and cached_property (which imports
+# asyncio). Not ssl: urllib.request imports it a second time, which would load it (corpus.lazy).
+DEFERRED_IMPORTS = ("asyncio", "email.parser")
+
+
+def one_shot(f: Command) -> Command:
+    """A command that reads the index once and exits: each module of DEFERRED_IMPORTS runs its code only
+    if something uses it (corpus.lazy.defer_imports)."""
+
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        from corpus.lazy import defer_imports
+
+        defer_imports(DEFERRED_IMPORTS)
+        return f(*args, **kwargs)
+
+    return wrapper
+
+
 def _errors_as_messages(f: Command) -> Command:
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
