@@ -150,26 +150,6 @@ class QueryCommand(click.Command):
         return super().parse_args(ctx, options + (["--", *words] if words else []))
 
 
-# Modules a one-shot read of the index imports only for libraries that never use them there: Whoosh
-# imports urllib.request (whose http.client imports email.parser) and cached_property (which imports
-# asyncio). Not ssl: urllib.request imports it a second time, which would load it (corpus.lazy).
-DEFERRED_IMPORTS = ("asyncio", "email.parser")
-
-
-def one_shot(f: Command) -> Command:
-    """A command that reads the index once and exits: each module of DEFERRED_IMPORTS runs its code only
-    if something uses it (corpus.lazy.defer_imports)."""
-
-    @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        from corpus.lazy import defer_imports
-
-        defer_imports(DEFERRED_IMPORTS)
-        return f(*args, **kwargs)
-
-    return wrapper
-
-
 def _errors_as_messages(f: Command) -> Command:
     @functools.wraps(f)
     def wrapper(*args, **kwargs):
@@ -234,6 +214,15 @@ COMMANDS = {
 }
 
 
+# The commands that read the index once and exit, and the modules such a process imports only for
+# libraries that never use them there: Whoosh imports urllib.request (its http.client imports
+# email.parser) and cached_property (which imports asyncio); the standard library's data-file reader
+# imports zipfile (and bz2, lzma), the CSV and pager modules are for some outputs only. Not ssl, nor
+# tempfile: each is imported a second time, which would load it (corpus.lazy.defer_imports).
+ONE_SHOT = ("case", "meeting", "meetings", "open", "search", "show", "stats")
+DEFERRED_IMPORTS = ("asyncio", "bz2", "csv", "email.parser", "lzma", "shlex", "subprocess", "zipfile")
+
+
 class _Main(click.Group):
     """Commands loaded from COMMANDS on first use. Ctrl-C anywhere in any command ends it as _stop says
     (one line, 130); a closed pipe (`referat search x | head`) ends it quietly."""
@@ -243,6 +232,10 @@ class _Main(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in COMMANDS:
+            if cmd_name in ONE_SHOT:  # before the command's module imports them
+                from corpus.lazy import defer_imports
+
+                defer_imports(DEFERRED_IMPORTS)
             module, name = COMMANDS[cmd_name].split(":")
             self.add_command(getattr(importlib.import_module(f".{module}", __package__), name), cmd_name)
         return self.commands.get(cmd_name)

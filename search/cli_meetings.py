@@ -14,7 +14,7 @@ import click
 
 from indexer.meetings import MEETING_FACETS
 
-from .cli import _errors_as_messages, index_option, one_shot, registry_option
+from .cli import _errors_as_messages, index_option, registry_option
 from .format import plural
 from .output import output_options
 
@@ -60,7 +60,6 @@ def case_text(case) -> str:
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the meeting as one JSON object.")
 @_errors_as_messages
-@one_shot
 def meeting_cmd(meeting_id: str, index_dir: str, as_json: bool) -> None:
     """Print a meeting's agenda with each item's outcome and decision.
 
@@ -97,7 +96,6 @@ def meeting_facet_options(f):
 @click.option("--page", type=click.IntRange(1), default=1, show_default=True, help="Which page of meetings to show.")
 @output_options
 @_errors_as_messages
-@one_shot
 def meetings_cmd(index_dir, registry_file, year, date_from, date_to, sort, limit, page, output, **facets) -> None:
     """List meetings (date, body, items, versions), newest first, with the search filters.
 
@@ -119,7 +117,6 @@ def meetings_cmd(index_dir, registry_file, year, date_from, date_to, sort, limit
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the case as one JSON object.")
 @_errors_as_messages
-@one_shot
 def case_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
     """Follow an item's case across meetings: every appearance by date, with its outcome.
 
@@ -147,7 +144,6 @@ def case_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
 @click.option("--page", "page", type=int, default=None, help="With --attachment: the page to open it at.")
 @click.option("--print", "print_only", is_flag=True, help="Only print the file:// URI, do not open it.")
 @_errors_as_messages
-@one_shot
 def open_cmd(item_id: str, index_dir: str, choice: int | None, attachment: int | None, page: int | None,
              print_only: bool) -> None:
     """Open an item's source file at the item's page (PDF), with the desktop's opener.

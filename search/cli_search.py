@@ -6,7 +6,7 @@ import json
 import click
 
 from . import format as fmt
-from .cli import QueryCommand, _errors_as_messages, _warn, facet_options, index_option, one_shot, registry_option
+from .cli import QueryCommand, _errors_as_messages, _warn, facet_options, index_option, registry_option
 from .output import output_options
 from .result import SORTS
 
@@ -26,7 +26,6 @@ from .result import SORTS
               help="Every appearance of a case a hit of its own (default: one hit per case, the others under it).")
 @output_options
 @_errors_as_messages
-@one_shot
 def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit, page, all_appearances, output,
                **filters) -> None:
     """Search agenda items; facet counts cover the whole result set. The items of one case (a case
@@ -56,7 +55,6 @@ def search_cmd(query, index_dir, registry_file, date_from, date_to, sort, limit,
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the item, its sources and its meeting's agenda as JSON.")
 @_errors_as_messages
-@one_shot
 def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
     """Print one whole agenda item with its metadata, its sources and its meeting's agenda.
 
@@ -82,7 +80,6 @@ def show_cmd(item_id: str, index_dir: str, as_json: bool) -> None:
 @click.option("--stale-days", type=click.FloatRange(min=0), default=2, show_default=True, envvar="REFERAT_STALE_DAYS",
               help="Warn when the last successful reindex is older than this [env REFERAT_STALE_DAYS].")
 @_errors_as_messages
-@one_shot
 def stats_cmd(index_dir: str, output, stale_days: float) -> None:
     """Item counts by body kind, body and year and by cluster and year; when the index was last updated.
 
