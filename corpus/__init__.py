@@ -1,4 +1,8 @@
-"""Reading minutes: files in, `Meeting`s with their agenda items out. Never imports whoosh."""
+"""Reading minutes: files in, `Meeting`s with their agenda items out. Never imports whoosh.
+
+The exports are imported on first use (corpus.lazy): a search that needs the model and the registry
+does not load the readers.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -8,13 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .lazy import lazy_exports
-from .model import SECTION_NAMES, AgendaItem, Attachment, Meeting, Section
-from .readers import NotAMeeting, ReadError
-from .registry import RegistryError
-from .registry import load as load_registry
 
 if TYPE_CHECKING:  # the exports, imported on first use (corpus.lazy)
     from .formats import FORMATS, SUPPORTED_SUFFIXES
+    from .model import SECTION_NAMES, AgendaItem, Attachment, Meeting, Section
+    from .readers import NotAMeeting, ReadError
+    from .registry import RegistryError
+    from .registry import load as load_registry
 
 lazy_exports(__name__)
 
@@ -32,6 +36,8 @@ def read(path: str | os.PathLike, registry_file: str | None = None, place: str |
     Raises ReadError with a one-line reason when it cannot, `not a meeting: ...` for a file that holds
     none (a meeting list, an attachment).
     """
+    from .readers import ReadError
+
     p = Path(path)
     try:
         data = p.read_bytes()
@@ -45,6 +51,8 @@ def read(path: str | os.PathLike, registry_file: str | None = None, place: str |
 def read_bytes(path: str, data: bytes, registry_file: str | None = None, place: str | None = None) -> Meeting:
     """Read minutes already in memory; `path` names them and gives the suffix."""
     from .formats import SUPPORTED_SUFFIXES, Source, choose
+    from .readers import ReadError
+    from .registry import load as load_registry
 
     suffix = Path(path).suffix
     fmt = choose(suffix, data)
@@ -59,6 +67,8 @@ def read_document(path: str, data: bytes, registry_file: str | None = None,
     """A meeting, or an attachment (corpus.attachments): a file named as one (`Bilag 2 - ….pdf`), or a
     PDF or Word file that holds no meeting. An attachment is never parsed for agenda items."""
     from .attachments import ATTACHMENT_SUFFIXES, looks_like_attachment, read_attachment
+    from .readers import NotAMeeting
+
     if looks_like_attachment(path):
         return read_attachment(path, data)
     try:

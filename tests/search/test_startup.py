@@ -1,5 +1,7 @@
 """`referat --version` and `--help` must start fast: loading the CLI imports none of the heavy libraries
 that only one command or one document format needs (the ≤ 250 ms figure is measured by `python -m bench`)."""
+import json
+import os
 import subprocess
 import sys
 
@@ -47,3 +49,29 @@ def test_a_meetings_listing_loads_no_set_arithmetic_and_a_search_then_does(sampl
     if out[0] != "whoosh":
         pytest.skip("the sample index is not a Whoosh one (REFERAT_ENGINE)")
     assert out[1:] == ["True", "[] ['numpy', 'search.engines.whoosh.docsets']\n"]
+
+
+def test_a_one_shot_search_loads_only_its_own_command_and_runs_no_unused_module(sample_index, engine_name):
+    """`referat search` imports its own command's module, not the others', nor the format readers; the
+    modules Whoosh imports and a search never uses (search.cli.DEFERRED_IMPORTS) are made but never run,
+    and one the output does use (csv, for --format csv) still runs when it is used."""
+    probe = ("import sys, types, atexit; from search.cli import main; sys.argv[0] = 'referat';"
+             "ran = lambda names: [m for m in names if type(sys.modules.get(m)) is types.ModuleType];"
+             "atexit.register(lambda: print('\\nRAN', ran(('search.cli_search', 'search.cli_index', 'search.cli_fetch',"
+             " 'search.cli_serve', 'search.cli_watch', 'search.cli_check', 'corpus.readers', 'corpus.formats',"
+             " 'indexer.build', 'logging', 'asyncio', 'email.parser', 'zipfile', 'subprocess', 'csv'))));"
+             "main()")
+    if engine_name != "whoosh":
+        pytest.skip("the modules a search needs are the Whoosh engine's")
+    env = {**os.environ, "REFERAT_INDEX": str(sample_index)}
+    runs = {}
+    for fmt in ("json", "csv"):
+        done = subprocess.run([sys.executable, "-c", probe, "search", "dagsorden", "--format", fmt], env=env,
+                              capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        output, _, ran = done.stdout.rpartition("\nRAN ")
+        runs[fmt] = (output, ran.strip())
+    assert json.loads(runs["json"][0])["total"] > 0
+    assert runs["json"][1] == "['search.cli_search']"
+    assert runs["csv"][0].splitlines()[0].startswith("id,")
+    assert runs["csv"][1] == "['search.cli_search', 'csv']"
