@@ -23,7 +23,7 @@ ATTACHMENT_FIELD = "attachment"
 SECTION_SCOPES = {"bilag": ("bilag", ATTACHMENT_FIELD)}  # a section whose search covers more fields
 # Raised whenever fields or analysis change, or the classes an engine records in its index move; an
 # index of another version is rebuilt by index/reindex.
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 
 KINDS = ("id", "keyword", "text", "stored", "year")
 
