@@ -1,6 +1,7 @@
 """The bulk posting writer writes segments that hold exactly what Whoosh's own writer writes, term for
 term and posting for posting, through referat's codec (a text term's postings once, in the flat postings)."""
 import hashlib
+import pickle
 import random
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from indexer import item_documents
 from indexer.engines.whoosh import flat
 from indexer.engines.whoosh.schema import build_schema
 from indexer.engines.whoosh.writers import ParallelWriter, Writer
+from indexer.store import IndexMissing
 
 WORDS = ("sundhedsklynge", "genoptræning", "lægevagt", "pårørende", "udskrivning", "hjemmesygepleje",
          "Tele-KOL", "lænde-rygsmerter", "tvangs- og genindlæggelser", "samarbejdsaftale", "demens", "økonomi")
@@ -178,3 +180,70 @@ def test_a_damaged_flat_postings_file_is_not_read(tmp_path):
     assert flat.open_flat(ix.storage, segment) is None
     path.unlink()
     assert flat.open_flat(ix.storage, segment) is None
+
+
+def test_a_text_terms_postings_are_kept_once_in_the_flat_postings(tmp_path):
+    """Whoosh's postings file has only the terms the flat postings cannot hold: a text term's postings
+    are written once, and Whoosh's matchers read them from the flat postings all the same."""
+    docs = _documents(150, seed=8)
+    docs[0]["sagsfremstilling"] = "ord " * 70_000 + "sjældenhed"  # a position past uint16: left to Whoosh
+    ours = _write(tmp_path / "ours", lambda ix: Writer(ix, compound=False), [docs])
+    theirs = _write(tmp_path / "whoosh", whoosh_writer, [docs])
+    assert _segment_contents(ours) == _segment_contents(theirs)
+    ix = windex.open_dir(str(ours))
+    flat_postings = flat.open_flat(ix.storage, ix._read_toc().segments[0])
+    assert flat_postings is not None
+    with ix.reader() as reader:
+        segment = reader.leaf_readers()[0][0]
+        in_whoosh = {term for term in segment.all_terms() if segment.term_info(*term).extent()[1] != (0,)}
+        text_terms = {term for term in segment.all_terms() if term[0] in flat_postings.fields}
+    assert ("sagsfremstilling", b"ord") in in_whoosh  # its posting holds a far position
+    assert len(text_terms - in_whoosh) > 0.9 * len(text_terms)
+    assert all(flat_postings.get(*term) is None for term in in_whoosh & text_terms)
+    pst = [p.stat().st_size for p in (ours, theirs) for p in p.glob("*.pst")]
+    assert pst[0] < pst[1] / 2
+
+
+def test_a_segment_whose_flat_postings_are_damaged_or_gone_is_refused_with_a_message(tmp_path):
+    ix_dir = _write(tmp_path / "ix", lambda ix: Writer(ix, compound=False), [_documents(20, seed=6)])
+    segment = windex.open_dir(str(ix_dir))._read_toc().segments[0]
+    path = ix_dir / segment.make_filename(flat.EXTENSION)
+    path.write_bytes(path.read_bytes()[:-8])
+    with pytest.raises(IndexMissing, match=r"damaged .* rebuild it with: referat reindex"):
+        windex.open_dir(str(ix_dir)).reader()
+    path.unlink()
+    with pytest.raises(FileNotFoundError):  # as for any file a commit removed: the engine retries
+        windex.open_dir(str(ix_dir)).reader()
+
+
+@pytest.mark.parametrize("values", [
+    [],  # a segment without stored fields
+    [{"title": "Godkendelse af dagsorden"}],  # one document: its own dictionary
+    [{"title": f"Status på demens {n}", "content": "lægevagt " * (n % 7)} if n % 5 else None for n in range(400)],
+    [{"title": f"Status på demens {n}", "content": "lægevagt og hjemmesygepleje " * (n % 9)} for n in range(3000)],
+    [{"content": "".join(chr(0x41 + (n * 7919 + k) % 900) for k in range(200_000))} for n in range(3)],  # no sharing
+])
+def test_stored_fields_read_back_as_written(tmp_path, values):
+    """The dictionary-compressed column: nothing, one value, gaps (documents without stored fields)
+    past the dictionary's sample, values far longer than the dictionary."""
+    from whoosh.filedb.filestore import FileStorage
+
+    from indexer.engines.whoosh.codec import SAMPLE_BYTES, DictionaryColumn
+
+    storage = FileStorage(str(tmp_path))
+    column = DictionaryColumn()
+    out = storage.create_file("stored")
+    writer = column.writer(out)
+    for docnum, value in enumerate(values):
+        if value is not None:
+            writer.add(docnum, value)
+    writer.finish(len(values))
+    out.close()
+    length = storage.file_length("stored")
+    reader = column.reader(storage.open_file("stored"), 0, length, len(values))
+    assert list(reader) == values and len(reader) == len(values)
+    pickled = sum(len(pickle.dumps(v, 2)) for v in values if v)
+    if pickled >= SAMPLE_BYTES:  # with a dictionary: each small value costs a few bytes
+        assert length < pickled / 4
+    else:  # too little to make a dictionary pay: none is kept
+        assert length < pickled + 64 + 4 * len(values)

@@ -11,8 +11,9 @@ exactly (flat.py: a far position, an odd weight) is written to Whoosh's postings
 
 Stored fields: Whoosh compresses each document's pickled stored fields on its own with zlib, which finds
 little to share inside one document (the field names, the common words come again in every document).
-Here each is compressed against a preset dictionary made of the segment's first documents, kept at the
-end of the column: a document still decompresses on its own, at half the size.
+Here each is compressed against a preset dictionary made of the segment's first documents (the last
+32 KB of their first 128 KB), kept at the end of the column: a document still decompresses on its own,
+at half the size.
 
 The codec is pickled into each segment's description in the table of contents by module path: moving it
 is a SCHEMA_VERSION change.
@@ -33,6 +34,7 @@ from ...store import IndexMissing
 from .flat import EXTENSION, FlatPostings
 
 DICTIONARY_BYTES = 32768  # zlib's window: a preset dictionary longer than this is not used
+SAMPLE_BYTES = 4 * DICTIONARY_BYTES  # a column with less than this has no dictionary (it would not pay)
 LEVEL = 6
 _STORED = "_stored"  # Whoosh's name of the stored fields' column
 
@@ -162,7 +164,8 @@ class FlatMatcher(ListMatcher):
 
 class DictionaryColumn(Column):
     """Pickled values, each compressed against a preset dictionary made of the first values (then kept
-    at the column's end, its length in the last four bytes); a value reads back on its own."""
+    at the column's end, its length in the last four bytes; none in a column of less than SAMPLE_BYTES);
+    a value reads back on its own."""
 
     def writer(self, dbfile):
         return _DictionaryWriter(dbfile)
@@ -185,13 +188,13 @@ class _DictionaryWriter:
         if self._dictionary is None:
             self._waiting.append((docnum, data))
             self._sampled += len(data)
-            if self._sampled >= DICTIONARY_BYTES:
-                self._prime()
+            if self._sampled >= SAMPLE_BYTES:
+                self._prime(b"".join(data for _, data in self._waiting)[-DICTIONARY_BYTES:])
             return
         self._values.add(docnum, self._compress(data))
 
-    def _prime(self) -> None:
-        self._dictionary = b"".join(data for _, data in self._waiting)[-DICTIONARY_BYTES:]
+    def _prime(self, dictionary: bytes) -> None:
+        self._dictionary = dictionary
         self._primed = zlib.compressobj(LEVEL, zdict=self._dictionary) if self._dictionary else None
         waiting, self._waiting = self._waiting, []
         for docnum, data in waiting:
@@ -206,7 +209,7 @@ class _DictionaryWriter:
 
     def finish(self, doccount: int) -> None:
         if self._dictionary is None:
-            self._prime()
+            self._prime(b"")  # too little to share: each value compressed on its own, as Whoosh does
         assert self._dictionary is not None
         self._values.finish(doccount)
         self._dbfile.write(self._dictionary)
