@@ -202,6 +202,22 @@ def test_a_text_terms_postings_are_kept_once_in_the_flat_postings(tmp_path):
     assert all(flat_postings.get(*term) is None for term in in_whoosh & text_terms)
     pst = [p.stat().st_size for p in (ours, theirs) for p in p.glob("*.pst")]
     assert pst[0] < pst[1] / 2
+    # Skipping through a long list lands where Whoosh's own block matcher lands.
+    with ix.reader() as reader, windex.open_dir(str(theirs)).reader() as whoosh_reader:
+        common = max(text_terms - in_whoosh, key=lambda term: reader.doc_frequency(*term))
+        assert reader.doc_frequency(*common) > 128
+        flat_matcher, whoosh_matcher = reader.postings(*common), whoosh_reader.postings(*common)
+        for target in (0, 3, 90, 91, 200, 333, 449):
+            if not whoosh_matcher.is_active():
+                break
+            flat_matcher.skip_to(target)
+            whoosh_matcher.skip_to(target)
+            assert flat_matcher.is_active() == whoosh_matcher.is_active()
+            if whoosh_matcher.is_active():
+                assert (flat_matcher.id(), flat_matcher.value()) == (whoosh_matcher.id(), whoosh_matcher.value())
+        copied = flat_matcher.copy()
+        assert copied.is_active() == flat_matcher.is_active()
+        assert not copied.is_active() or copied.id() == flat_matcher.id()
 
 
 def test_a_segment_whose_flat_postings_are_damaged_or_gone_is_refused_with_a_message(tmp_path):

@@ -109,11 +109,13 @@ def _extent_length(terminfo) -> int:
 
 class PackedValues:
     """A term's postings' encoded positions (schema.PackedPositions: little-endian uint32), made from the
-    flat postings' arrays only for the postings a matcher is asked about."""
+    flat postings' arrays when a matcher is first asked for one (a merge asks for every one: the term's
+    positions are then converted once, and each posting's are a slice)."""
 
     def __init__(self, counts: np.ndarray, positions: np.ndarray):
         self._counts, self._positions = counts, positions
-        self._ends: np.ndarray | None = None
+        self._raw = b""
+        self._ends: list[int] = []
 
     def __len__(self) -> int:
         return len(self._counts)
@@ -121,10 +123,10 @@ class PackedValues:
     def __getitem__(self, i: int) -> bytes:
         if not 0 <= i < len(self._counts):
             raise IndexError(i)
-        if self._ends is None:
-            self._ends = np.cumsum(self._counts, dtype=np.int64)
-        end = int(self._ends[i])
-        return self._positions[end - int(self._counts[i]):end].astype("<u4").tobytes()
+        if not self._ends:
+            self._raw = self._positions.astype("<u4").tobytes()
+            self._ends = (np.cumsum(self._counts, dtype=np.int64) * 4).tolist()
+        return self._raw[self._ends[i - 1] if i else 0:self._ends[i]]
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
