@@ -225,7 +225,7 @@ def test_a_segment_whose_flat_postings_are_damaged_or_gone_is_refused_with_a_mes
     segment = windex.open_dir(str(ix_dir))._read_toc().segments[0]
     path = ix_dir / segment.make_filename(flat.EXTENSION)
     path.write_bytes(path.read_bytes()[:-8])
-    with pytest.raises(IndexMissing, match=r"damaged .* rebuild it with: referat reindex"):
+    with pytest.raises(IndexMissing, match=r"damaged .* rebuild it with: referat index --index "):
         windex.open_dir(str(ix_dir)).reader()
     path.unlink()
     with pytest.raises(FileNotFoundError):  # as for any file a commit removed: the engine retries

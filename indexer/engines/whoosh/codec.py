@@ -54,10 +54,9 @@ class FlatCodec(W3Codec):
         except FileNotFoundError:
             raise  # a commit removed the segment under a searcher: retried on the newest generation
         except (OSError, ValueError) as exc:
-            raise IndexMissing(f"the index at {storage.folder} is damaged ({type(exc).__name__} in its postings); "
-                               f"rebuild it with: referat reindex --index {storage.folder}") from None
+            raise IndexMissing(_damaged(storage.folder, type(exc).__name__)) from None
         return FlatTermsReader(self, storage.open_file(tiname), storage.file_length(tiname),
-                               segment.open_file(storage, self.POSTS_EXT), flat)
+                               segment.open_file(storage, self.POSTS_EXT), flat, storage.folder)
 
     def per_document_writer(self, storage, segment):
         return _PerDocWriter(self, storage, segment)
@@ -84,9 +83,9 @@ class FlatPostingsWriter(W3PostingsWriter):
 class FlatTermsReader(W3TermsReader):
     """Whoosh's terms reader; a term with an empty postings extent is read from the flat postings."""
 
-    def __init__(self, codec, dbfile, length, postfile, flat: FlatPostings):
+    def __init__(self, codec, dbfile, length, postfile, flat: FlatPostings, folder: str):
         super().__init__(codec, dbfile, length, postfile)
-        self.flat = flat
+        self.flat, self._folder = flat, folder
 
     def matcher(self, fieldname, tbytes, format_, scorer=None):
         terminfo = self.term_info(fieldname, tbytes)
@@ -95,10 +94,16 @@ class FlatTermsReader(W3TermsReader):
         found = self.flat.get(fieldname, tbytes)
         kept = self.flat.positions(fieldname, tbytes)
         if found is None or kept is None:
-            raise IndexMissing("the index's flat postings lack a term its terms table has; "
-                               "rebuild it with: referat reindex")
+            raise IndexMissing(_damaged(self._folder, "a term missing"))
         return FlatMatcher(found[0].tolist(), found[1].astype(np.float64).tolist(), PackedValues(kept[1], kept[2]),
                            format_, scorer=scorer, term=(fieldname, tbytes), terminfo=terminfo)
+
+
+def _damaged(folder: str, what: str) -> str:
+    """The files of a segment are the index's only copy of its postings: rebuilt from the minutes (a
+    reindex only adds what changed)."""
+    return (f"the index at {folder} is damaged ({what} in its postings); "
+            f"rebuild it with: referat index --index {folder} FOLDER")
 
 
 def _extent_length(terminfo) -> int:
