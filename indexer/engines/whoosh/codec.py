@@ -24,14 +24,18 @@ import os
 import zlib
 from bisect import bisect_left
 from pickle import dumps, loads
+from typing import TYPE_CHECKING
 
-import numpy as np
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3PerDocWriter, W3PostingsWriter, W3TermsReader
 from whoosh.columns import Column, VarBytesColumn
 from whoosh.matching import ListMatcher, ReadTooFar
 
 from ...store import IndexMissing
-from .flat import EXTENSION, FlatPostings
+
+if TYPE_CHECKING:  # numpy and the flat postings are imported when a segment is read, not by opening an index
+    import numpy as np
+
+    from .flat import FlatPostings
 
 DICTIONARY_BYTES = 32768  # zlib's window: a preset dictionary longer than this is not used
 SAMPLE_BYTES = 4 * DICTIONARY_BYTES  # a column with less than this has no dictionary (it would not pay)
@@ -47,6 +51,8 @@ class FlatCodec(W3Codec):
                                   compression=self._compression, inlinelimit=self._inlinelimit)
 
     def terms_reader(self, storage, segment):
+        from .flat import EXTENSION, FlatPostings
+
         tiname = segment.make_filename(self.TERMS_EXT)
         flat_path = os.path.join(storage.folder, segment.make_filename(EXTENSION))
         try:
@@ -95,7 +101,7 @@ class FlatTermsReader(W3TermsReader):
         kept = self.flat.positions(fieldname, tbytes)
         if found is None or kept is None:
             raise IndexMissing(_damaged(self._folder, "a term missing"))
-        return FlatMatcher(found[0].tolist(), found[1].astype(np.float64).tolist(), PackedValues(kept[1], kept[2]),
+        return FlatMatcher(found[0].tolist(), found[1].tolist(), PackedValues(kept[1], kept[2]),
                            format_, scorer=scorer, term=(fieldname, tbytes), terminfo=terminfo)
 
 
@@ -130,7 +136,7 @@ class PackedValues:
             raise IndexError(i)
         if not self._ends:
             self._raw = self._positions.astype("<u4").tobytes()
-            self._ends = (np.cumsum(self._counts, dtype=np.int64) * 4).tolist()
+            self._ends = (self._counts.cumsum(dtype="int64") * 4).tolist()
         return self._raw[self._ends[i - 1] if i else 0:self._ends[i]]
 
     def __iter__(self):
