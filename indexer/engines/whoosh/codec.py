@@ -31,6 +31,7 @@ from whoosh.columns import Column, VarBytesColumn
 from whoosh.matching import ListMatcher, ReadTooFar
 
 from ...store import IndexMissing
+from .private import whoosh_create_column, whoosh_write_block
 
 if TYPE_CHECKING:  # numpy and the flat postings are imported when a segment is read, not by opening an index
     import numpy as np
@@ -79,7 +80,8 @@ class FlatPostingsWriter(W3PostingsWriter):
 
     def _write_block(self, last=False):
         if not self.flat:
-            return super()._write_block(last)
+            whoosh_write_block(self, last)
+            return None
         self._terminfo.add_block(self)
         self._blockcount += 1
         self._new_block()
@@ -255,7 +257,7 @@ STORED_COLUMN = DictionaryColumn()
 
 class _PerDocWriter(W3PerDocWriter):
     def _create_column(self, fieldname, column):
-        super()._create_column(fieldname, STORED_COLUMN if fieldname == _STORED else column)
+        whoosh_create_column(self, fieldname, STORED_COLUMN if fieldname == _STORED else column)
 
 
 class _PerDocReader(W3PerDocReader):

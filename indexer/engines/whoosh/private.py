@@ -126,6 +126,16 @@ def write_block(writer) -> None:
     writer._write_block()
 
 
+def whoosh_write_block(writer, last: bool = False) -> None:
+    """Whoosh's own `_write_block`, for the writer that overrides it (codec.FlatPostingsWriter)."""
+    _w3.W3PostingsWriter._write_block(writer, last)
+
+
+def whoosh_create_column(perdocwriter, fieldname: str, column) -> None:
+    """Whoosh's own `_create_column`, for the writer that overrides it (codec's stored fields)."""
+    _w3.W3PerDocWriter._create_column(perdocwriter, fieldname, column)
+
+
 def finalize_segment(writer):
     """The description of the segment `writer` wrote, without a commit (a parallel writer's worker)."""
     return writer._finalize_segment()
