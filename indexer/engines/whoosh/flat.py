@@ -5,14 +5,15 @@ Whoosh keeps a term's postings in blocks of 128, each a zlib-compressed pickle o
 numbers, weights and positions together, and finds a term through an on-disk hash table: a search
 unpickles hundreds of blocks for a word most items have, and looks each query word up in every field of
 every segment (most of a search's time, the first time it meets its words). The writer
-(postings.py) has every term's postings as arrays already, so it also writes them here; a search
+(postings.py) has every term's postings as arrays already, so it writes them here; a search
 (search.docsets) finds a term in one dict per segment and reads its postings as slices of a memory map.
 A term whose weights or positions do not fit the compact types is listed without arrays (its postings
 are read from Whoosh's blocks); a term the file does not list is not in the segment's text fields. The
 keys (field name, NUL, term) are written in sorted order, as Whoosh's terms table has them, so that a
 one-shot search finds its few terms by binary search in the memory map instead of reading every key. The
-file belongs to its segment: written with it, named after it, merged and deleted with it; a search that
-finds no sound file reads Whoosh's postings instead.
+file belongs to its segment: written with it, named after it, merged and deleted with it. It is the only
+copy of the postings of the terms it keeps (codec.py: Whoosh's postings file has only the others), so a
+segment without a sound file cannot be read.
 """
 from __future__ import annotations
 
@@ -47,6 +48,8 @@ class FlatWriter:
         self.weights: list = []
         self.positions: list = []
         self.ends: list = []
+        self._kept: np.ndarray | None = None
+        self._parts: tuple = ()
 
     def add(self, fieldname: str, btext: bytes, ids, weights, positions, ends) -> None:
         """A term's postings as the writer holds them: document numbers (array 'I'), weights (array
@@ -63,9 +66,16 @@ class FlatWriter:
         self.positions.append(positions)
         self.ends.append(ends)
 
-    def write(self, f) -> None:
-        """The file: header, the fields it covers (JSON); key ends, posting starts, position starts, kept
-        flags, keys; document numbers, weights, position counts, positions (each part 8-byte aligned)."""
+    def kept(self) -> np.ndarray:
+        """Which of the terms added so far the file holds exactly (their weights whole or half numbers
+        below _MAX_WEIGHT, at most _MAX_COUNT positions a posting, none past _MAX_POSITION): the others
+        are listed without arrays, their postings left to Whoosh's blocks."""
+        if self._kept is None or len(self._kept) != len(self.keys):
+            self._arrays()
+        assert self._kept is not None
+        return self._kept
+
+    def _arrays(self) -> None:
         sizes = np.fromiter((len(i) for i in self.ids), dtype=np.int64, count=len(self.ids))
         ids = _joined(self.ids, np.uint32)
         weights = _joined(self.weights, np.float32)
@@ -87,6 +97,14 @@ class FlatWriter:
             maxima = np.maximum.reduceat(positions, pstarts[:-1][nonempty])
             big[nonempty] = maxima > _MAX_POSITION
         kept &= ~big
+        self._kept = kept
+        self._parts = (sizes, ids, half, counts, positions, pstarts)
+
+    def write(self, f) -> None:
+        """The file: header, the fields it covers (JSON); key ends, posting starts, position starts, kept
+        flags, keys; document numbers, weights, position counts, positions (each part 8-byte aligned)."""
+        kept = self.kept()
+        sizes, ids, half, counts, positions, pstarts = self._parts
         # Only the kept terms' arrays are written; the others keep an empty range.
         keep_posting = np.repeat(kept, sizes)
         keep_position = np.repeat(kept, np.diff(pstarts))

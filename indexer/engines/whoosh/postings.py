@@ -5,7 +5,8 @@ field length of each posting's document in a column, and hands them to its block
 time: about three quarters of an index build. Documents are numbered in the order they are added, so a
 term's postings arrive in document order already. Here they are appended to compact per-term arrays,
 the terms are sorted once, and each block of 128 postings is handed to Whoosh's own block writer whole
-(ids, weights, encoded positions, length bounds), so the bytes on disk are the ones Whoosh writes.
+(ids, weights, encoded positions, length bounds), so the bytes on disk are the ones Whoosh writes, for
+the terms that are written there at all (codec.py: a text term's postings are kept once, in flat.py's file).
 """
 from __future__ import annotations
 
@@ -111,23 +112,32 @@ class Postings:
 
     def write(self, fieldwriter, schema, flat: FlatWriter) -> None:
         """Every term of every field, in the order Whoosh's terms table wants (field name, then term);
-        the common terms of text fields also to `flat` (flat.py)."""
+        the terms of text fields to `flat` (flat.py), and to Whoosh's postings file only those the flat
+        postings cannot hold (codec.py: the others' statistics alone go to the terms table)."""
+        fields = []
         for fieldname in sorted(self.fields):
             fieldobj = schema[fieldname]
-            terms = self.fields[fieldname]
-            lengths = self.lengths.get(fieldname) if fieldobj.scorable else None
             text = isinstance(fieldobj.format, PackedPositions)
-            fieldwriter.start_field(fieldname, fieldobj)
-            writer = postings_writer(fieldwriter)
-            for btext in sorted(terms):
-                entry = terms[btext]
+            terms = []
+            for btext in sorted(self.fields[fieldname]):
+                entry = self.fields[fieldname][btext]
                 if fieldname in self.unordered:
                     entry = _in_order(entry)
+                if text:
+                    flat.add(fieldname, btext, entry.ids, entry.weights, entry.values, entry.ends)
+                terms.append((btext, entry))
+            fields.append((fieldname, fieldobj, text, terms))
+        held = iter(flat.kept().tolist())
+        for fieldname, fieldobj, text, terms in fields:
+            lengths = self.lengths.get(fieldname) if fieldobj.scorable else None
+            fieldwriter.start_field(fieldname, fieldobj)
+            writer = postings_writer(fieldwriter)
+            for btext, entry in terms:
+                writer.flat = text and next(held)
                 fieldwriter.start_term(btext)
                 _write_blocks(writer, entry, lengths)
                 fieldwriter.finish_term()
-                if text:
-                    flat.add(fieldname, btext, entry.ids, entry.weights, entry.values, entry.ends)
+            writer.flat = False
             fieldwriter.finish_field()
 
 

@@ -39,6 +39,8 @@ WRITING = (
     (_writing.SegmentWriter, "_commit_toc", "overridden: old generations' files are removed after a grace period"),
     (_writing.SegmentWriter, "_finish", "the parallel writer ends its commit as Whoosh's does"),
     (_writing.SegmentWriter, "_flush_segment", "overridden: postings and flat postings written in bulk"),
+    (_w3.W3PostingsWriter, "_new_block", "a text term the flat postings hold: blocks counted, not written (codec.py)"),
+    (_w3.W3PerDocWriter, "_create_column", "overridden: the stored fields' column is codec.py's"),
 )
 # (owner, names, why): attributes Whoosh sets on instances (not checkable on the class).
 WRITING_INSTANCE = (
@@ -46,6 +48,7 @@ WRITING_INSTANCE = (
     (_w3.W3PostingsWriter, ("_ids", "_weights", "_values", "_maxweight", "_minlength", "_maxlength"),
      "a block is handed over whole in the buffers Whoosh's own `add` fills (hand_block)"),
     (_writing.SegmentWriter, ("_added",), "the writers mark a segment as holding documents, as Whoosh's does"),
+    (_w3.W3PostingsWriter, ("_terminfo", "_blockcount"), "... and its statistics kept without writing it (codec.py)"),
 )
 
 # (owner, name, why): what the searching side (search.docsets) reads, for search.engines.whoosh.
@@ -68,6 +71,8 @@ SEARCHING_INSTANCE = (
      "a numeric column (year) likewise"),
     (_scoring.BM25F, ("_field_B",), "its per-field B, to score in numpy exactly as Whoosh does"),
     (_reading.SegmentReader, ("_storage", "_segment"), "a segment reader's files: its flat postings (flat.py)"),
+    (_matching.ListMatcher, ("_ids", "_weights", "_values", "_i", "_term", "_terminfo", "_format", "_scorer"),
+     "codec.FlatMatcher extends Whoosh's list matcher over a term's flat postings"),
 )
 
 
@@ -119,6 +124,16 @@ def hand_block(writer, ids, weights, values, minlength, maxlength) -> None:
 
 def write_block(writer) -> None:
     writer._write_block()
+
+
+def whoosh_write_block(writer, last: bool = False) -> None:
+    """Whoosh's own `_write_block`, for the writer that overrides it (codec.FlatPostingsWriter)."""
+    _w3.W3PostingsWriter._write_block(writer, last)
+
+
+def whoosh_create_column(perdocwriter, fieldname: str, column) -> None:
+    """Whoosh's own `_create_column`, for the writer that overrides it (codec's stored fields)."""
+    _w3.W3PerDocWriter._create_column(perdocwriter, fieldname, column)
 
 
 def finalize_segment(writer):

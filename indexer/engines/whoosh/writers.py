@@ -1,7 +1,8 @@
 """Whoosh's writers, faster and with two repairs a live index needs.
 
-Postings are gathered in memory and written in bulk (postings.py): the same segment files as
-Whoosh's own posting pipeline, which was three quarters of an index build.
+Postings are gathered in memory and written in bulk (postings.py): Whoosh's segment files, through
+referat's codec (codec.py: the text postings once, in the flat postings), without Whoosh's own posting
+pipeline, which was three quarters of an index build.
 
 Old files are removed after a grace period: Whoosh deletes the files of the generation a commit
 replaces at once, while a search of that generation may not have opened them yet (Whoosh opens a
@@ -29,6 +30,7 @@ from whoosh.writing import SegmentWriter
 
 from corpus import faults
 
+from .codec import FlatCodec
 from .flat import EXTENSION as FLAT_EXTENSION
 from .flat import FlatWriter
 from .postings import Postings, kind_of
@@ -83,6 +85,7 @@ class Writer(_GraceCommit, SegmentWriter):
     segment files, written in bulk."""
 
     def __init__(self, ix, **kwargs):
+        kwargs.setdefault("codec", FlatCodec())  # one copy of the text postings, smaller stored fields
         super().__init__(ix, **kwargs)
         self.postings = Postings()
         odd = [name for name, field in self.schema.items() if field.vector or field.separate_spelling()]
