@@ -30,6 +30,7 @@ from .engine import EngineConfig, WriteEngine, check_engine, default_config, eng
 from .facets import stored_values
 from .lock import WriterLock
 from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
+from .memory import checked, side_bytes
 from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, pack_sections, section_mask
 from .state import FileState, load_state, save_state
@@ -60,6 +61,8 @@ class BuildReport:
     not_meetings: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     committed: bool = False  # this run's new generation became current
+    memory_mb: int = 0  # the run's memory budget (indexer.memory)
+    batches: int = 0  # batches of documents the writer wrote (or sent) within it before its commit
 
     @property
     def files(self) -> int:
@@ -197,17 +200,22 @@ def build(
     progress: Callable[[Path], None] | None = None,
     analysis: dict | None = None,
     engine: EngineConfig | None = None,
+    memory_mb: int | None = None,
 ) -> BuildReport:
     """Index every supported file under `paths` (creating the index); re-indexing a file replaces its items.
 
     `analysis` (fold=, exceptions=) and `engine` (where the items live: Whoosh in the folder by default)
     apply when the index is created, and stay with it (indexer.engine.EngineConfig in the meta file).
+    `memory_mb` bounds what the run holds before it writes a batch (indexer.memory; default a fraction of
+    the machine's memory); BadMemoryBudget (a ValueError) for one that is not a positive number.
     """
+    memory_mb = checked(memory_mb)
     if not has_index(index_dir):  # an engine this referat lacks, or a cluster not named: before anything is made
         engine = engine or default_config()
         open_write_engine(index_dir, engine).close()
     return _sync(Path(index_dir), [Path(p) for p in paths], force=True, prune=False, create=True,
-                 registry_file=registry_file, progress=progress, analysis=analysis, engine=engine)
+                 registry_file=registry_file, progress=progress, analysis=analysis, engine=engine,
+                 memory_mb=memory_mb)
 
 
 def reindex(
@@ -217,6 +225,7 @@ def reindex(
     registry_file: str | None = None,
     progress: Callable[[Path], None] | None = None,
     alerts: Callable[[list[str]], dict[str, list]] | None = None,
+    memory_mb: int | None = None,
 ) -> BuildReport:
     """Bring the index up to date with the recorded roots (or `paths`): new, changed and deleted files.
 
@@ -225,14 +234,15 @@ def reindex(
     commit: they are matched once and recorded in the alerts journal exactly once (indexer.outbox).
     `report.alerts` are the records to print (this run's, and any a killed run recorded but never
     printed), `report.new_items` every item this run's record covers. Raises IndexMissing without an
-    index, IndexLocked while another run writes it.
+    index, IndexLocked while another run writes it. `memory_mb` as for `build`.
     """
+    memory_mb = checked(memory_mb)
     index_dir = Path(index_dir)
     if not has_index(index_dir):
         raise IndexMissing(f"no index at {index_dir}; build one with: referat index --index {index_dir} FOLDER")
     roots = [Path(p) for p in paths] if paths else [Path(r) for r in read_meta(index_dir).get("roots", [])]
     return _sync(index_dir, roots, force=False, prune=True, create=False, registry_file=registry_file,
-                 progress=progress, alerts=alerts)
+                 progress=progress, alerts=alerts, memory_mb=memory_mb)
 
 
 PARALLEL_MIN_FILES = 200  # below this, parsing and writing on every core costs more than it saves
@@ -309,9 +319,9 @@ def _under(path: str, root: Path) -> bool:
 
 def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, create: bool,
           registry_file: str | None, progress, analysis: dict | None = None, engine: EngineConfig | None = None,
-          alerts: Callable[[list[str]], dict[str, list]] | None = None) -> BuildReport:
+          alerts: Callable[[list[str]], dict[str, list]] | None = None, memory_mb: int) -> BuildReport:
     started = time.perf_counter()
-    report = BuildReport()
+    report = BuildReport(memory_mb=memory_mb)
     try:
         _locked_sync(index_dir, roots, report, started, force=force, prune=prune, create=create,
                      registry_file=registry_file, progress=progress, analysis=analysis, config=engine,
@@ -358,7 +368,7 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
         todo, seen, scanned = _scan(roots, state, force, report)
         removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned)]
         if todo or removed or rebuilt:
-            side = side_files.next_generation(engine, index_dir, empty=rebuilt)
+            side = side_files.next_generation(engine, index_dir, empty=rebuilt, budget=side_bytes(report.memory_mb))
 
             def before_commit() -> None:
                 side.save()
@@ -470,10 +480,14 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
             side.remove(mid, docs)
     known = previous or before
     written: set[str] = set()
-    with engine.writer(len(todo)) as writer:
+    with engine.writer(len(todo), report.memory_mb) as writer:
         for mid in planned.stale:
             writer.delete_meeting(mid)
-        for meeting in planned.meetings:
+        report.meetings = len(planned.meetings)
+        meetings, planned.meetings = planned.meetings, []
+        meetings.reverse()
+        while meetings:  # each meeting let go once its documents are handed on: the batches, not the run, stay
+            meeting = meetings.pop()
             writer.delete_meeting(meeting.id)
             docs = merged_documents(meeting)
             for doc in docs:
@@ -483,10 +497,10 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
                     report.new_items.append(doc["id"])
             side.add(meeting, docs)
             report.items += len(meeting.items)
-        report.meetings = len(planned.meetings)
         before_commit()
         faults.point("before-commit")
         writer.commit()
+        report.batches = writer.batches
     report.committed = True
     faults.point("after-commit")
     report.removed_items = len(set(before) - written)
