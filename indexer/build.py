@@ -33,6 +33,7 @@ from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_s
 from .memory import checked, side_bytes
 from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, pack_sections, section_mask
+from .spill import Spill
 from .state import FileState, load_state, save_state
 from .store import IndexMissing, IndexWriteFailed, Interrupted, has_index, os_error_text, read_meta, write_meta
 
@@ -450,6 +451,16 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
     items are new when the index is rebuilt; `side` (the side files) loses the meetings deleted and
     gains those written."""
 
+    with Spill(index_dir) as spill:
+        return _write_spilled(engine, index_dir, todo, removed, state, registry_file, progress, report, previous,
+                              side, before_commit, spill)
+
+
+def _write_spilled(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[str],
+                   state: dict[str, FileState], registry_file: str | None, progress, report: BuildReport,
+                   previous: dict[str, str | None], side: side_files.NextGeneration,
+                   before_commit: Callable[[], None], spill: Spill) -> Plan:
+    """`_write`, the documents read set aside in `spill` until their meeting is written (indexer.spill)."""
     places = sources.places(index_dir, corpus.load_registry(registry_file))
     with _parsing(todo, registry_file, places) as parsed:
 
@@ -466,7 +477,7 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
                 report.warnings += [(path, w) for w in result.warnings]
             return result
 
-        planned = plan(todo, removed, state, read)
+        planned = plan(todo, removed, state, read, spill)
     before: dict[str, str | None] = {}  # an item stored without a digest has None
     touched = sorted(planned.stale | {m.id for m in planned.meetings})
     for start in range(0, len(touched), LOOKUP_MEETINGS):  # a look-up per batch of meetings, not per meeting,
@@ -484,10 +495,7 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
         for mid in planned.stale:
             writer.delete_meeting(mid)
         report.meetings = len(planned.meetings)
-        meetings, planned.meetings = planned.meetings, []
-        meetings.reverse()
-        while meetings:  # each meeting let go once its documents are handed on: the batches, not the run, stay
-            meeting = meetings.pop()
+        for meeting in planned.merged():  # read back one at a time: the batches, not the run, are held
             writer.delete_meeting(meeting.id)
             docs = merged_documents(meeting)
             for doc in docs:

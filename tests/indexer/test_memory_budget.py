@@ -28,7 +28,7 @@ def _answers(index_dir) -> list[dict]:
     """Every query's hits (ids, scores, snippets), facet counts and suggestion, and the index's figures."""
     with search.open(index_dir) as ix:
         found = [ix.search(query, limit=20, **filters).to_json() for query, filters in QUERIES]
-        return [*found, ix.meetings(limit=1000).to_json(), ix.stats().items]
+        return [*found, ix.meetings(limit=1000).to_json(), {"items": ix.stats().items}]
 
 
 @pytest.fixture(scope="module")
