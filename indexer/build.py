@@ -283,9 +283,10 @@ def _parsing(paths: list[str], registry_file: str | None,
              places: Places) -> Iterator[Callable[[str], Meeting | Attachment | str]]:
     """`parsed(path)` for each of `paths` in their order, read ahead on every core for big batches.
 
-    The plan holds every document before the writer starts (meetings merge across files), so parsing
-    no longer overlaps the writer's analysis; done in one process it was a third of a full build.
-    Workers are forked before the plan's documents pile up, and stopped when the block ends.
+    The plan reads every file before the writer starts (meetings merge across files; their text waits
+    in a spill file), so parsing does not overlap the writer's analysis; done in one process it was a
+    third of a full build. Each worker returns one file's result at a time and holds nothing after it;
+    the workers are forked before the plan grows, and stopped when the block ends.
     """
     procs = usable_cores()
     if procs < 2 or len(paths) < PARALLEL_MIN_FILES:
