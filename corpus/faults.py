@@ -22,6 +22,7 @@ POINTS = (
     "ocr",               # a scanned page about to be read by Tesseract (corpus.scan)
     "parallel-writer",   # in the parallel writer's commit, its forked workers writing their shares
     "parallel-worker",   # in a worker process of that writer, before it writes its share
+    "writer-batch",      # a batch of documents written to segments within the memory budget, none committed
     "before-commit",     # every document written, nothing committed
     "after-commit",      # the new generation is current, no side file written yet
     "after-state",       # files.json written

@@ -30,8 +30,10 @@ from .engine import EngineConfig, WriteEngine, check_engine, default_config, eng
 from .facets import stored_values
 from .lock import WriterLock
 from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
+from .memory import checked, side_bytes
 from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, pack_sections, section_mask
+from .spill import Spill
 from .state import FileState, load_state, save_state
 from .store import IndexMissing, IndexWriteFailed, Interrupted, has_index, os_error_text, read_meta, write_meta
 
@@ -60,6 +62,8 @@ class BuildReport:
     not_meetings: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     committed: bool = False  # this run's new generation became current
+    memory_mb: int = 0  # the run's memory budget (indexer.memory)
+    batches: int = 0  # batches of documents the writer wrote (or sent) within it before its commit
 
     @property
     def files(self) -> int:
@@ -197,17 +201,22 @@ def build(
     progress: Callable[[Path], None] | None = None,
     analysis: dict | None = None,
     engine: EngineConfig | None = None,
+    memory_mb: int | None = None,
 ) -> BuildReport:
     """Index every supported file under `paths` (creating the index); re-indexing a file replaces its items.
 
     `analysis` (fold=, exceptions=) and `engine` (where the items live: Whoosh in the folder by default)
     apply when the index is created, and stay with it (indexer.engine.EngineConfig in the meta file).
+    `memory_mb` bounds what the run holds before it writes a batch (indexer.memory; default a fraction of
+    the machine's memory); BadMemoryBudget (a ValueError) for one that is not a positive number.
     """
+    memory_mb = checked(memory_mb)
     if not has_index(index_dir):  # an engine this referat lacks, or a cluster not named: before anything is made
         engine = engine or default_config()
         open_write_engine(index_dir, engine).close()
     return _sync(Path(index_dir), [Path(p) for p in paths], force=True, prune=False, create=True,
-                 registry_file=registry_file, progress=progress, analysis=analysis, engine=engine)
+                 registry_file=registry_file, progress=progress, analysis=analysis, engine=engine,
+                 memory_mb=memory_mb)
 
 
 def reindex(
@@ -217,6 +226,7 @@ def reindex(
     registry_file: str | None = None,
     progress: Callable[[Path], None] | None = None,
     alerts: Callable[[list[str]], dict[str, list]] | None = None,
+    memory_mb: int | None = None,
 ) -> BuildReport:
     """Bring the index up to date with the recorded roots (or `paths`): new, changed and deleted files.
 
@@ -225,14 +235,15 @@ def reindex(
     commit: they are matched once and recorded in the alerts journal exactly once (indexer.outbox).
     `report.alerts` are the records to print (this run's, and any a killed run recorded but never
     printed), `report.new_items` every item this run's record covers. Raises IndexMissing without an
-    index, IndexLocked while another run writes it.
+    index, IndexLocked while another run writes it. `memory_mb` as for `build`.
     """
+    memory_mb = checked(memory_mb)
     index_dir = Path(index_dir)
     if not has_index(index_dir):
         raise IndexMissing(f"no index at {index_dir}; build one with: referat index --index {index_dir} FOLDER")
     roots = [Path(p) for p in paths] if paths else [Path(r) for r in read_meta(index_dir).get("roots", [])]
     return _sync(index_dir, roots, force=False, prune=True, create=False, registry_file=registry_file,
-                 progress=progress, alerts=alerts)
+                 progress=progress, alerts=alerts, memory_mb=memory_mb)
 
 
 PARALLEL_MIN_FILES = 200  # below this, parsing and writing on every core costs more than it saves
@@ -272,9 +283,10 @@ def _parsing(paths: list[str], registry_file: str | None,
              places: Places) -> Iterator[Callable[[str], Meeting | Attachment | str]]:
     """`parsed(path)` for each of `paths` in their order, read ahead on every core for big batches.
 
-    The plan holds every document before the writer starts (meetings merge across files), so parsing
-    no longer overlaps the writer's analysis; done in one process it was a third of a full build.
-    Workers are forked before the plan's documents pile up, and stopped when the block ends.
+    The plan reads every file before the writer starts (meetings merge across files; their text waits
+    in a spill file), so parsing does not overlap the writer's analysis; done in one process it was a
+    third of a full build. Each worker returns one file's result at a time and holds nothing after it;
+    the workers are forked before the plan grows, and stopped when the block ends.
     """
     procs = usable_cores()
     if procs < 2 or len(paths) < PARALLEL_MIN_FILES:
@@ -309,9 +321,9 @@ def _under(path: str, root: Path) -> bool:
 
 def _sync(index_dir: Path, roots: list[Path], *, force: bool, prune: bool, create: bool,
           registry_file: str | None, progress, analysis: dict | None = None, engine: EngineConfig | None = None,
-          alerts: Callable[[list[str]], dict[str, list]] | None = None) -> BuildReport:
+          alerts: Callable[[list[str]], dict[str, list]] | None = None, memory_mb: int) -> BuildReport:
     started = time.perf_counter()
-    report = BuildReport()
+    report = BuildReport(memory_mb=memory_mb)
     try:
         _locked_sync(index_dir, roots, report, started, force=force, prune=prune, create=create,
                      registry_file=registry_file, progress=progress, analysis=analysis, config=engine,
@@ -358,7 +370,7 @@ def _locked_sync(index_dir: Path, roots: list[Path], report: BuildReport, starte
         todo, seen, scanned = _scan(roots, state, force, report)
         removed = [p for p in state if prune and p not in seen and any(_under(p, r) for r in scanned)]
         if todo or removed or rebuilt:
-            side = side_files.next_generation(engine, index_dir, empty=rebuilt)
+            side = side_files.next_generation(engine, index_dir, empty=rebuilt, budget=side_bytes(report.memory_mb))
 
             def before_commit() -> None:
                 side.save()
@@ -440,6 +452,16 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
     items are new when the index is rebuilt; `side` (the side files) loses the meetings deleted and
     gains those written."""
 
+    with Spill(index_dir) as spill:
+        return _write_spilled(engine, index_dir, todo, removed, state, registry_file, progress, report, previous,
+                              side, before_commit, spill)
+
+
+def _write_spilled(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[str],
+                   state: dict[str, FileState], registry_file: str | None, progress, report: BuildReport,
+                   previous: dict[str, str | None], side: side_files.NextGeneration,
+                   before_commit: Callable[[], None], spill: Spill) -> Plan:
+    """`_write`, the documents read set aside in `spill` until their meeting is written (indexer.spill)."""
     places = sources.places(index_dir, corpus.load_registry(registry_file))
     with _parsing(todo, registry_file, places) as parsed:
 
@@ -456,7 +478,7 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
                 report.warnings += [(path, w) for w in result.warnings]
             return result
 
-        planned = plan(todo, removed, state, read)
+        planned = plan(todo, removed, state, read, spill)
     before: dict[str, str | None] = {}  # an item stored without a digest has None
     touched = sorted(planned.stale | {m.id for m in planned.meetings})
     for start in range(0, len(touched), LOOKUP_MEETINGS):  # a look-up per batch of meetings, not per meeting,
@@ -470,10 +492,11 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
             side.remove(mid, docs)
     known = previous or before
     written: set[str] = set()
-    with engine.writer(len(todo)) as writer:
+    with engine.writer(len(todo), report.memory_mb) as writer:
         for mid in planned.stale:
             writer.delete_meeting(mid)
-        for meeting in planned.meetings:
+        report.meetings = len(planned.meetings)
+        for meeting in planned.merged():  # read back one at a time: the batches, not the run, are held
             writer.delete_meeting(meeting.id)
             docs = merged_documents(meeting)
             for doc in docs:
@@ -483,10 +506,10 @@ def _write(engine: WriteEngine, index_dir: Path, todo: list[str], removed: list[
                     report.new_items.append(doc["id"])
             side.add(meeting, docs)
             report.items += len(meeting.items)
-        report.meetings = len(planned.meetings)
         before_commit()
         faults.point("before-commit")
         writer.commit()
+        report.batches = writer.batches
     report.committed = True
     faults.point("after-commit")
     report.removed_items = len(set(before) - written)

@@ -64,6 +64,11 @@ class GenerationWriter(Protocol):
     def commit(self) -> int:
         """Make the generation visible; returns its number."""
 
+    @property
+    def batches(self) -> int:
+        """How many batches of documents the writer has written or sent so far (a memory budget makes
+        more of them; nothing of them is visible before the commit)."""
+
 
 @runtime_checkable
 class WriteEngine(Protocol):
@@ -89,8 +94,9 @@ class WriteEngine(Protocol):
     def recover(self) -> None:
         """Remove what a writer killed before its commit left (called under referat's writer lock)."""
 
-    def writer(self, batch_files: int) -> AbstractContextManager[GenerationWriter]:
-        """A writer for one generation; `batch_files` lets an engine choose how to parallelise."""
+    def writer(self, batch_files: int, memory_mb: int | None = None) -> AbstractContextManager[GenerationWriter]:
+        """A writer for one generation; `batch_files` lets an engine choose how to parallelise, `memory_mb`
+        bounds what it holds before it writes a batch (indexer.memory; None: no bound)."""
 
     def documents(self, field: str, values: Iterable[str]) -> list[dict]:
         """The stored fields of the items whose `field` (id, meeting, path, case, case_numbers) has one

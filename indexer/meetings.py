@@ -229,19 +229,28 @@ def versions_of(documents) -> tuple[str, ...]:
     return tuple(k for k in ("dagsorden", "tillægsdagsorden", "referat") if k in present)
 
 
+def merged_id(documents: list[Meeting], taken: set[str] | None = None) -> str:
+    """The id `merge` gives one meeting's documents: its key's, or, when `taken` (the ids of other meetings
+    of this run) has that, one of its own (a second meeting of one body on one day). It reads only the
+    documents' metadata, so a plan can name a meeting before its text is read back."""
+    primary = min(documents, key=_priority)
+    key = meeting_key(primary)
+    return meeting_id(key if not taken or meeting_id(key) not in taken else f"{key}-{primary.content_hash[:6]}")
+
+
 def merge(documents: list[Meeting], paths: dict[str, list[str]] | None = None,
-          taken: set[str] | None = None) -> MergedMeeting:
+          taken: set[str] | None = None, mid: str | None = None) -> MergedMeeting:
     """One meeting's documents (distinct contents; `paths` adds each content's identical copies) merged.
 
     Items are matched across documents by number and title: the same number with a similar title, or
     the same title under another number. An item found in no earlier document is added, so the items
-    of a tillægsdagsorden join the meeting. `taken` holds the ids of other meetings of this run: a
-    second meeting of one body on one day gets an id of its own.
+    of a tillægsdagsorden join the meeting. Its id is `mid` (`merged_id`, named by a plan), else
+    `merged_id(documents, taken)`.
     """
     docs = sorted(documents, key=_priority)
     primary = docs[0]
     key = meeting_key(primary)
-    mid = meeting_id(key if not taken or meeting_id(key) not in taken else f"{key}-{primary.content_hash[:6]}")
+    mid = mid or merged_id(docs, taken)
     who = body_key(primary) or key
     primary = described(docs)
     all_paths = {d.content_hash: tuple(sorted(set((paths or {}).get(d.content_hash, [])) | {d.path},

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import compounds, meeting_table, spelling
 from .meetings import MergedMeeting
+from .memory import document_bytes
 from .store import fsync_dir
 
 
@@ -36,7 +37,11 @@ class NextGeneration:
     words: Counter  # spelling: meetings per word
     terms: Counter  # compounds: items per term and text field
     table: dict[str, dict]  # meeting id -> row
-    added: list[list[dict]] = field(default_factory=list)  # the documents of each meeting written, counted at `save`
+    # The documents of each meeting written since the last count: counted, and let go, whenever their
+    # estimated size passes `budget` bytes (indexer.memory), and at `save`.
+    added: list[list[dict]] = field(default_factory=list)
+    budget: int | None = None
+    added_bytes: int = 0
 
     def remove(self, meeting_id: str, stored: list[dict]) -> None:
         """A meeting the run deletes (to write it again, or for good), with its items as stored: counted
@@ -50,13 +55,19 @@ class NextGeneration:
         """A meeting the run writes, with the documents it writes for it."""
         self.table[meeting.id] = meeting_table.row(meeting)
         self.added.append(documents)
+        self.added_bytes += sum(document_bytes(d) for d in documents)
+        if self.budget is not None and self.added_bytes > self.budget:
+            self._count()
 
-    def save(self) -> None:
-        """Before the commit: the files of the generation it makes."""
+    def _count(self) -> None:
         words, terms = _counted(self.added, self.analyzers)
         self.words.update(words)
         self.terms.update(terms)
-        self.added = []
+        self.added, self.added_bytes = [], 0
+
+    def save(self) -> None:
+        """Before the commit: the files of the generation it makes."""
+        self._count()
         compounds.save(self.index_dir, self.generation, self.terms)
         spelling.save(self.index_dir, self.generation, self.words, pending=True)
         meeting_table.write_table(self.index_dir, self.generation, self.table, pending=True)
@@ -108,9 +119,11 @@ def _worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def next_generation(engine, index_dir: str | os.PathLike, empty: bool = False) -> NextGeneration:
+def next_generation(engine, index_dir: str | os.PathLike, empty: bool = False,
+                    budget: int | None = None) -> NextGeneration:
     """The side files of the current generation of `engine` (an indexer.engine.WriteEngine), to be changed
-    into the next one's; `empty` for an index written afresh (a rebuild). A file that is missing or damaged
+    into the next one's; `empty` for an index written afresh (a rebuild); `budget` (bytes) bounds the
+    documents held before they are counted. A file that is missing or damaged
     (a run that failed before writing it, an index written by an older referat) is derived from every stored
     item first."""
     index_dir = Path(index_dir)
@@ -131,7 +144,7 @@ def next_generation(engine, index_dir: str | os.PathLike, empty: bool = False) -
             terms = compounds.count_terms(stored, analyzers) if terms is None else terms
         if table is None:
             table = meeting_table.table_of(engine.all_documents())
-    return NextGeneration(index_dir, generation + 1, analyzers, words, terms, table)
+    return NextGeneration(index_dir, generation + 1, analyzers, words, terms, table, budget=budget)
 
 
 def publish(index_dir: str | os.PathLike, generation: int) -> None:

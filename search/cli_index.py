@@ -12,10 +12,12 @@ import click
 import corpus
 import indexer
 from indexer.engine import DEFAULT_ENGINE, ENGINES, OPENSEARCH_AUTH_ENV, EngineConfig, EngineError, default_config
+from indexer.memory import MEMORY_FRACTION, MIN_DEFAULT_MB, BadMemoryBudget, checked, default_memory_mb
 
 from . import format as fmt
 from .cli import (
     EXIT_FILES_FAILED,
+    Command,
     UsageProblem,
     _errors_as_messages,
     _warn,
@@ -23,6 +25,21 @@ from .cli import (
     registry_option,
     strict_option,
 )
+
+
+def memory_option(f: Command) -> Command:
+    """--memory-mb N: the run's memory budget (indexer.memory), a bad value one line and exit 2."""
+
+    def check(ctx, param, value):
+        try:
+            return None if value is None else checked(value)
+        except BadMemoryBudget as exc:
+            raise UsageProblem(str(exc)) from None
+
+    return click.option("--memory-mb", "memory_mb", metavar="N", callback=check,
+                        help=f"Memory budget of the run in MB: documents are written in batches within it "
+                             f"[default: 1/{MEMORY_FRACTION} of this machine's memory, at least "
+                             f"{MIN_DEFAULT_MB}: here {default_memory_mb()}].")(f)
 
 
 @click.command("parse")
@@ -65,6 +82,7 @@ def parse(files: tuple[str, ...], as_json: bool, registry_file: str | None) -> N
 @registry_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 @strict_option
+@memory_option
 @click.option("--engine", "engine_name", type=click.Choice(list(ENGINES)), default=None,
               help=f"Where the index keeps its items, chosen by its first `index` and kept [default: env "
                    f"REFERAT_ENGINE, else {DEFAULT_ENGINE}, in the index folder].")
@@ -75,16 +93,18 @@ def parse(files: tuple[str, ...], as_json: bool, registry_file: str | None) -> N
               help="The OpenSearch index (alias) name [default: made from the index folder].")
 @_errors_as_messages
 def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None, quiet: bool, strict: bool,
-              engine_name: str | None, url: str | None, opensearch_index: str | None) -> None:
+              memory_mb: int | None, engine_name: str | None, url: str | None, opensearch_index: str | None) -> None:
     """Index minutes files and folders (recursively); re-indexing a file replaces its items.
 
     A file that holds no meeting (an attachment, a portal's list of meetings) is skipped and named;
     with --strict it is a failure (exit 1). The first `index` of a folder records its engine (--engine);
-    every later command uses it, and naming another one is an error (exit 2).
+    every later command uses it, and naming another one is an error (exit 2). The run holds at most about
+    --memory-mb of documents before it writes them, in batches, to the one generation it commits.
 
     \b
     Example:
       referat index --index ./ix minutes/ more/2024-11-27.pdf
+      referat index --index ./ix --memory-mb 500 archive/
       referat index --index ./ix --engine opensearch --url http://127.0.0.1:9200 minutes/
     """
     missing = [p for p in paths if not os.path.lexists(p)]
@@ -96,9 +116,10 @@ def index_cmd(paths: tuple[str, ...], index_dir: str, registry_file: str | None,
     if show_bar:
         with click.progressbar(length=len(files), label="indexing", file=sys.stderr) as bar:
             report = indexer.build(index_dir, list(paths), registry_file=registry_file,
-                                   progress=lambda _: bar.update(1), engine=engine)
+                                   progress=lambda _: bar.update(1), engine=engine, memory_mb=memory_mb)
     else:
-        report = indexer.build(index_dir, list(paths), registry_file=registry_file, engine=engine)
+        report = indexer.build(index_dir, list(paths), registry_file=registry_file, engine=engine,
+                               memory_mb=memory_mb)
     if strict:
         report.failed += report.not_meetings
         report.not_meetings = []
@@ -179,8 +200,9 @@ def _logger(quiet: bool, log_file: str | None) -> logging.Logger:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary and the saved-search matches as JSON.")
 @click.option("--fetch", "fetch_first", is_flag=True, help="First fetch new minutes from the sources (referat fetch).")
 @strict_option
+@memory_option
 @_errors_as_messages
-def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch_first, strict) -> None:
+def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch_first, strict, memory_mb) -> None:
     """Bring the index up to date: new, changed (by content hash) and deleted files.
 
     Re-scans the roots recorded by `referat index` (or the PATHs given), then reports the new
@@ -211,7 +233,7 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch
 
     try:
         report = indexer.reindex(index_dir, list(paths) or None, registry_file=registry_file,
-                                 alerts=watches.matcher(index_dir))
+                                 alerts=watches.matcher(index_dir), memory_mb=memory_mb)
     except (indexer.IndexLocked, indexer.IndexMissing, indexer.IndexWriteFailed, KeyboardInterrupt) as exc:
         log.handlers[0].setLevel(logging.CRITICAL + 1)  # the error line below goes to stderr once, not twice
         log.error("reindex stopped: %s", exc)
@@ -230,7 +252,7 @@ def reindex_cmd(paths, index_dir, registry_file, quiet, log_file, as_json, fetch
         "unchanged": report.unchanged, "failed": len(report.failed), "not_meetings": len(report.not_meetings),
         "copies": len(report.copies),
         "meetings_written": report.meetings, "items_written": report.items,
-        "items_removed": report.removed_items, "new_items": len(report.new_items),
+        "items_removed": report.removed_items, "new_items": len(report.new_items), "batches": report.batches,
         "seconds": round(report.seconds, 2),
     }
     log.info("reindex done: %s", ", ".join(f"{k} {v}" for k, v in summary.items()))

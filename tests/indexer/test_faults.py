@@ -13,6 +13,7 @@ from click.testing import CliRunner
 import indexer
 import search
 from indexer import compounds, outbox, spelling
+from indexer.engines.whoosh.private import current_segments, segment_pattern
 from indexer.lock import holder, holder_state
 from indexer.schema import SCHEMA_VERSION
 from indexer.store import write_atomic
@@ -66,6 +67,39 @@ def test_kill_9_at_a_point_then_the_next_run_completes(tmp_path, grown, point):
     proc.communicate()
     assert holder(ix) is None
     assert indexer.reindex(ix).failed == []
+    assert snapshot(ix) == clean_build([folder], tmp_path / "clean")
+
+
+def _segment_files(ix) -> tuple[set[str], set[str]]:
+    """(the segment ids the index's files hold, those its table of contents names)."""
+    named = {segment.segment_id() for segment in current_segments(indexer.open_index(ix))}
+    on_disk = {match.group(1) for f in ix.iterdir() if (match := segment_pattern().match(f.name))}
+    return on_disk, named
+
+
+@pytest.mark.parametrize("cores", [pytest.param("forked", marks=parallel), "in-process"])
+def test_kill_9_between_two_batches_of_a_small_budget_then_the_next_run_completes(tmp_path, grown, cores):
+    """A run under a tiny --memory-mb has written one batch of segments, uncommitted, and is killed before
+    the next: the index is as it was, and the next run removes that batch's files and indexes everything."""
+    folder, ix, before = grown
+    allowed = os.sched_getaffinity(0)
+    if cores == "in-process":  # the run inherits one core: it writes its batches itself
+        os.sched_setaffinity(0, {min(allowed)})
+    try:
+        proc = start_at_fault(["reindex", "--index", str(ix), "--quiet", "--memory-mb", "1"], "writer-batch",
+                              tmp_path)
+    finally:
+        os.sched_setaffinity(0, allowed)
+    on_disk, named = _segment_files(ix)
+    assert on_disk - named, "the first batch's segments are on disk, named by no table of contents"
+    proc.kill()
+    proc.communicate()
+    assert holder(ix) is None
+    assert snapshot(ix) == before
+    report = indexer.reindex(ix, memory_mb=1)
+    assert report.failed == [] and len(report.added) == 240 and report.batches > 1
+    on_disk, named = _segment_files(ix)
+    assert on_disk == named
     assert snapshot(ix) == clean_build([folder], tmp_path / "clean")
 
 

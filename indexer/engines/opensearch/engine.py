@@ -30,6 +30,7 @@ from opensearchpy.helpers import scan
 from corpus import faults
 
 from ...engine import EngineConfig, EngineError
+from ...memory import writer_bytes
 from ...schema import SCHEMA_VERSION
 from .client import ClusterError, connect, guarded
 from .documents import index_terms, source, stored_document
@@ -154,7 +155,9 @@ class OpenSearchWriteEngine:
 
     @contextmanager
     @guarded
-    def writer(self, batch_files: int = 0) -> Iterator[OpenSearchGeneration]:
+    def writer(self, batch_files: int = 0, memory_mb: int | None = None) -> Iterator[OpenSearchGeneration]:
+        """A generation written in bulks of at most BULK_DOCS items and BULK_BYTES (or, with `memory_mb`,
+        the writer's share of that budget: indexer.memory), each sent as it fills."""
         live = self._live()
         if live is None:
             raise WriteFailed(f"no index '{self.alias}' on the cluster: create() it first")
@@ -171,7 +174,8 @@ class OpenSearchWriteEngine:
             self.client.indices.clone(index=live, target=target, wait_for_active_shards=1, body={
                 "settings": {"index.blocks.write": False, **writing,
                              "index.number_of_replicas": index_settings["number_of_replicas"]}})
-        generation = OpenSearchGeneration(self, target, committed + 1, live)
+        bulk_bytes = BULK_BYTES if memory_mb is None else max(1, min(BULK_BYTES, writer_bytes(memory_mb)))
+        generation = OpenSearchGeneration(self, target, committed + 1, live, bulk_bytes)
         try:
             yield generation
         finally:
@@ -249,27 +253,34 @@ class OpenSearchWriteEngine:
 class OpenSearchGeneration:
     """One generation being written into its own physical index (indexer.engine.GenerationWriter)."""
 
-    def __init__(self, engine: OpenSearchWriteEngine, index: str, number: int, live: str):
+    def __init__(self, engine: OpenSearchWriteEngine, index: str, number: int, live: str,
+                 bulk_bytes: int = BULK_BYTES):
         self.engine, self.client, self.index, self.number, self.live = engine, engine.client, index, number, live
         self.where = engine.where
         self.committed = False
+        self.bulk_bytes = bulk_bytes
+        self.batches = 0  # bulk requests sent
         self._actions: list[dict | str] = []
         self._bytes = 0
         self._added: dict[str, str] = {}  # item id -> meeting, of the items this generation wrote
+        self._by_meeting: dict[str, list[str]] = {}  # meeting -> the ids added to it (a look-up per meeting)
         self._doomed: set[str] = set()  # meetings whose committed items are deleted at the next bulk
 
     @guarded
     def delete_meeting(self, meeting_id: str) -> None:
         """The items this generation added to the meeting go now; its committed items are looked up for
         many meetings at once, at the next bulk (one search instead of one per meeting)."""
-        for item_id in [i for i, m in self._added.items() if m == meeting_id]:
-            del self._added[item_id]
-            self._queue({"delete": {"_index": self.index, "_id": item_id}}, None)
+        for item_id in self._by_meeting.pop(meeting_id, []):
+            if self._added.get(item_id) == meeting_id:
+                del self._added[item_id]
+                self._queue({"delete": {"_index": self.index, "_id": item_id}}, None)
         self._doomed.add(meeting_id)
 
     @guarded
     def add(self, document: dict) -> None:
-        self._added[document["id"]] = document.get("meeting", "")
+        meeting = document.get("meeting", "")
+        self._added[document["id"]] = meeting
+        self._by_meeting.setdefault(meeting, []).append(document["id"])
         self._queue({"index": {"_index": self.index, "_id": document["id"]}}, source(document))
 
     def _queue(self, action: dict, body: dict | None) -> None:
@@ -278,7 +289,7 @@ class OpenSearchGeneration:
             line = json.dumps(body, ensure_ascii=False)
             self._actions.append(line)
             self._bytes += len(line)
-        if len(self._actions) >= 2 * BULK_DOCS or self._bytes >= BULK_BYTES:
+        if len(self._actions) >= 2 * BULK_DOCS or self._bytes >= self.bulk_bytes:
             self._flush()
 
     def _committed_deletes(self) -> list[dict]:
@@ -300,6 +311,7 @@ class OpenSearchGeneration:
             return
         actions, self._actions, self._bytes = [*deletes, *self._actions], [], 0
         response = self.client.bulk(body=actions)
+        self.batches += 1
         if response.get("errors"):
             for entry in response["items"]:
                 (op, result), = entry.items()

@@ -22,6 +22,7 @@ from corpus import faults
 from ...build import PARALLEL_MIN_FILES, usable_cores
 from ...engine import EngineConfig
 from ...lock import IndexLocked, describe_holder, hold_descriptor, release_descriptor
+from ...memory import writer_bytes
 from ...store import STAGING_DIR, fsync_dir
 from .private import INDEX_NAME, current_segments, latest_generation, segment_pattern, toc_filename
 from .schema import analysis_settings, build_schema
@@ -92,13 +93,14 @@ class WhooshWriteEngine:
             whoosh_lock.release()
 
     @contextmanager
-    def writer(self, batch_files: int) -> Iterator[GenerationWriter]:
+    def writer(self, batch_files: int, memory_mb: int | None = None) -> Iterator[GenerationWriter]:
         """A writer whose worker processes are killed, and whose segments are dropped, when the block ends
-        without a commit. Whoosh's WRITELOCK descriptor is registered so that forked workers close it
+        without a commit; with `memory_mb`, it writes its buffered documents in batches within that budget
+        (indexer.memory). Whoosh's WRITELOCK descriptor is registered so that forked workers close it
         (see indexer.lock)."""
         ix = self.ix
         try:
-            writer = _writer(ix, batch_files)
+            writer = _writer(ix, batch_files, memory_mb)
         except LockError:
             who = describe_holder(self.dir / f"{INDEX_NAME}_WRITELOCK")
             raise IndexLocked(f"another process ({who}) holds Whoosh's write lock of the index at {self.dir}") from None
@@ -170,6 +172,11 @@ class GenerationWriter:
     def add(self, document: dict) -> None:
         self.writer.add_document(**document)
 
+    @property
+    def batches(self) -> int:
+        """The batches of documents written to segments so far (one at least, once committed)."""
+        return getattr(self.writer, "batches", 1 if self.committed else 0)
+
     def commit(self) -> int:
         self.writer.commit()
         self.committed = True
@@ -178,12 +185,15 @@ class GenerationWriter:
         return self.engine.generation()
 
 
-def _writer(ix, files: int):
+def _writer(ix, files: int, memory_mb: int | None = None):
     """The parallel writer for big batches (analysis and writing on every core), the plain one otherwise
-    (writers.py). Segments are written as separate files: Whoosh's compound file is copied into memory
-    whenever a searcher opens it."""
-    procs = usable_cores()
-    if procs > 1 and files >= PARALLEL_MIN_FILES:
+    (writers.py); with a memory budget, a writer that writes its documents in batches within it, on every
+    core for big runs. Segments are written as separate files: Whoosh's compound file is copied into
+    memory whenever a searcher opens it."""
+    procs = usable_cores() if files >= PARALLEL_MIN_FILES else 1
+    if memory_mb is not None:
+        return ParallelWriter(ix, procs=procs, budget=writer_bytes(memory_mb), compound=False)
+    if procs > 1:
         return ParallelWriter(ix, procs=procs, compound=False)
     return Writer(ix, compound=False)
 

@@ -9,11 +9,12 @@ replaces at once, while a search of that generation may not have opened them yet
 segment's columns lazily), and such a search then fails. Here a replaced generation's table of contents
 and segment files stay until GRACE_SECONDS after it was replaced.
 
-The parallel writer forks its workers at the commit, when every document is in memory (nothing is
-pickled to them), and fails loudly: in Whoosh's own, a worker that raised (a full disk while writing
-its segment) printed a traceback and exited, and the parent committed without that worker's documents.
-Here a worker reports its error to the parent instead, and the parent refuses to commit unless every
-worker delivered its segments; the run then ends with the worker's error, the index as it was.
+The parallel writer forks its workers per batch of buffered documents, a batch as big as the run's
+memory budget allows (nothing is pickled to them), and fails loudly: in Whoosh's own, a worker that
+raised (a full disk while writing its segment) printed a traceback and exited, and the parent committed
+without that worker's documents. Here a worker reports its error to the parent instead, and the parent
+refuses to commit unless every worker delivered its segments; the run then ends with the worker's
+error, the index as it was.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from whoosh.writing import SegmentWriter
 
 from corpus import faults
 
+from ...memory import document_bytes
 from .codec import FlatCodec
 from .flat import EXTENSION as FLAT_EXTENSION
 from .flat import FlatWriter
@@ -175,38 +177,61 @@ SEGMENT_DOCS = 50_000  # documents per segment a worker writes: bounds the posti
 
 
 class ParallelWriter(Writer):
-    """Documents are kept until the commit, then written by `procs` forked worker processes, each a
-    contiguous share into segments of its own. The documents are in the workers' memory already, so
-    nothing is pickled on the way; a worker sends back only its segments' descriptions. The parent holds
-    the locks, applies the deletions, merges small segments and commits, and only if every worker
-    delivered: a worker that fails reports its error, and the run ends with it, the index as it was.
+    """Documents are buffered, and written in batches by `procs` forked worker processes (or, with one,
+    in this process), each a contiguous share of the batch into segments of its own. A batch is written
+    when the buffered documents' estimated size (indexer.memory) would pass `budget` bytes, and at the
+    commit: the run's memory follows the budget, not the size of the run. The documents are in the
+    workers' memory already, so nothing is pickled on the way; a worker sends back only its segments'
+    descriptions. The parent holds the locks, applies the deletions, merges small segments and commits
+    the segments of every batch in one table of contents, and only if every worker delivered: a worker
+    that fails reports its error, and the run ends with it, the index as it was. Until then the batches'
+    segment files are named by no table of contents (a killed run's are removed by the next run).
     """
 
-    def __init__(self, ix, procs: int, **kwargs):
+    def __init__(self, ix, procs: int, budget: int | None = None, **kwargs):
         super().__init__(ix, **kwargs)
-        self.ix, self.procs, self.subargs = ix, procs, {**kwargs, "_lk": False}
+        self.ix, self.procs, self.budget, self.subargs = ix, procs, budget, {**kwargs, "_lk": False}
         self.buffered: list[dict] = []
+        self.buffered_bytes = 0
+        self.written: list = []  # the segments of the batches written so far
+        self.batches = 0
         self.tasks: list = []
 
     def add_document(self, **fields) -> None:
         self._check_state()
+        size = document_bytes(fields)
+        if self.buffered and self.budget is not None and self.buffered_bytes + size > self.budget:
+            self.flush_batch()
         self.buffered.append(fields)
+        self.buffered_bytes += size
+
+    def flush_batch(self) -> None:
+        """Write the buffered documents to new segments, uncommitted, and let them go."""
+        if not self.buffered:
+            return
+        self.written += self._write_shares()
+        self.buffered, self.buffered_bytes = [], 0
+        self.batches += 1
+        faults.point("writer-batch")
 
     def commit(self, mergetype=None, optimize=None, merge=None) -> None:
         self._check_state()
-        written = self._write_shares() if self.buffered else []
+        if self.buffered:
+            self.flush_batch()
         segments = self._merge_segments(mergetype, optimize, merge)
         if self._added:
             segments.append(self._finalize_segment())
         else:
             self._close_segment()
-        self._commit_toc(segments + written)
+        self._commit_toc(segments + self.written)
         self._finish()
 
     def _write_shares(self) -> list:
+        if self.procs < 2:
+            return _write_docs(self.ix, self.subargs, self.buffered, 0, len(self.buffered))
         context = multiprocessing.get_context("fork")
         size = -(-len(self.buffered) // self.procs)
-        pipes = []
+        tasks, pipes = [], []
         for start in range(0, len(self.buffered), size):
             receive, send = context.Pipe(duplex=False)
             task = context.Process(target=_write_share, args=(self.ix, self.subargs, self.buffered, start,
@@ -214,10 +239,11 @@ class ParallelWriter(Writer):
             task.start()
             send.close()
             self.tasks.append(task)
+            tasks.append(task)
             pipes.append(receive)
         faults.point("parallel-writer")
         segments = []
-        for task, pipe in zip(self.tasks, pipes, strict=True):
+        for task, pipe in zip(tasks, pipes, strict=True):
             try:
                 result = pipe.recv()
             except EOFError:
@@ -229,20 +255,26 @@ class ParallelWriter(Writer):
                 raise OSError(errno.EIO, f"a worker of the parallel writer ended with exit code {task.exitcode}; "
                                          f"nothing was committed")
             segments += result
+        self.tasks = [task for task in self.tasks if task not in tasks]
         return segments
 
 
+def _write_docs(ix, subargs: dict, docs: list[dict], start: int, stop: int) -> list:
+    """Documents start..stop into segments of at most SEGMENT_DOCS each; their descriptions."""
+    segments = []
+    for first in range(start, stop, SEGMENT_DOCS):
+        writer = Writer(ix, **subargs)
+        for doc in docs[first:min(stop, first + SEGMENT_DOCS)]:
+            writer.add_document(**doc)
+        segments.append(finalize_segment(writer))
+    return segments
+
+
 def _write_share(ix, subargs: dict, docs: list[dict], start: int, stop: int, pipe) -> None:
-    """In a worker: documents start..stop into segments of at most SEGMENT_DOCS each."""
+    """In a worker: documents start..stop into segments (`_write_docs`), sent to the parent."""
     try:
         faults.point("parallel-worker")
-        segments = []
-        for first in range(start, stop, SEGMENT_DOCS):
-            writer = Writer(ix, **subargs)
-            for doc in docs[first:min(stop, first + SEGMENT_DOCS)]:
-                writer.add_document(**doc)
-            segments.append(finalize_segment(writer))
-        pipe.send(segments)
+        pipe.send(_write_docs(ix, subargs, docs, start, stop))
     except BaseException as exc:  # any failure goes to the parent, which stops the commit
         pipe.send(WorkerFailed(exc))
         pipe.close()

@@ -247,8 +247,8 @@ class WhooshEngine:
     def field_names(self) -> set[str]:
         return set(self._schema.names())
 
-    def writer(self, batch_files: int) -> AbstractContextManager[GenerationWriter]:
-        return self._writer_engine().writer(batch_files)
+    def writer(self, batch_files: int, memory_mb: int | None = None) -> AbstractContextManager[GenerationWriter]:
+        return self._writer_engine().writer(batch_files, memory_mb)
 
 
 def open_engine(index_dir: str | os.PathLike, config: EngineConfig | None = None) -> WhooshEngine:
