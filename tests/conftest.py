@@ -5,6 +5,7 @@ import contextlib
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -115,6 +116,11 @@ BOTH_ENGINES = [pytest.mark.engines, pytest.mark.usefixtures("engine_name")]
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "engines: run the test on every engine (the `engine_name` fixture)")
+    # A suite started as a background job (`cmd &` in a script, nohup) inherits SIGINT ignored, and so
+    # would every `referat` it starts: the Ctrl-C tests interrupt runs as a terminal does, so the suite
+    # takes SIGINT's usual handler (a handler, unlike "ignored", is reset to the default in a child).
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_generate_tests(metafunc) -> None:
