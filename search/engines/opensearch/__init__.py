@@ -104,9 +104,11 @@ class OpenSearchEngine(OpenSearchWriteEngine):
 
         return self._pinned(ask)["responses"]
 
-    def _counts(self, queries: list[dict]) -> list[int]:
-        """How many items each query matches, in one round trip."""
-        bodies = [{"query": q, "size": 0, "track_total_hits": True} for q in queries]
+    def _counts(self, queries: list[dict], presence: bool = False) -> list[int]:
+        """How many items each query matches, in one round trip; with `presence`, each shard stops at
+        its first match (only whether there is one counts)."""
+        bodies = [{"query": q, "size": 0, "track_total_hits": True, **({"terminate_after": 1} if presence else {})}
+                  for q in queries]
         return [int(r["hits"]["total"]["value"]) for r in self._msearch(bodies)]
 
     # -- generations -------------------------------------------------------------------------------
@@ -148,14 +150,18 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             self.refresh()
 
     # -- term statistics ---------------------------------------------------------------------------
-    def _known(self, keys: Iterable[tuple]) -> None:
-        """Count what `keys` ask (document frequencies, field presence, nodes' matches) that is not yet
-        known for this generation."""
+    def _known(self, keys: Iterable[tuple], presence: bool = False) -> None:
+        """Count what `keys` ask (document frequencies, field presence, nodes' matches, a term in any of
+        some fields) that is not yet known for this generation; with `presence`, only whether any item
+        matches is certain (_counts)."""
         self._current()
         missing = [k for k in dict.fromkeys(keys) if k not in self._stats]
         queries = []
         for key in missing:
-            if key[0] == "df":
+            if key[0] == "any":  # a term in any of the fields (a text field's stack too)
+                queries.append({"bool": {"should": [{"term": {f: key[2]}} for field in key[1] for f in
+                                                    ((field, stack(field)) if is_text(field) else (field,))]}})
+            elif key[0] == "df":
                 queries.append({"term": {key[1]: key[2]}})
             elif key[0] == "either":  # a term of a text field, at its own position or stacked
                 queries.append({"bool": {"should": [{"term": {key[1]: key[2]}}, {"term": {stack(key[1]): key[2]}}]}})
@@ -163,7 +169,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 queries.append({"exists": {"field": key[1]}} if key[1] else {"match_all": {}})
             else:
                 queries.append(compile_node(key[1], PLAIN))
-        for key, count in zip(missing, self._counts(queries), strict=True):
+        for key, count in zip(missing, self._counts(queries, presence), strict=True):
             self._stats[key] = count
 
     @guarded
@@ -178,16 +184,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     @guarded
     def has_terms(self, fields: Sequence[str], terms: Iterable[str]) -> set[str]:
         """One round trip for every term not yet known for this generation: a search per term over the
-        fields (a text field's stack too) that stops at its first match on each shard."""
-        self._current()
-        among = tuple(fields)
-        keys = {term: ("any", among, term) for term in dict.fromkeys(terms)}
-        missing = [term for term, key in keys.items() if key not in self._stats]
-        bodies = [{"query": {"bool": {"should": [{"term": {f: term}} for field in among
-                                                 for f in ((field, stack(field)) if is_text(field) else (field,))]}},
-                   "size": 0, "terminate_after": 1, "track_total_hits": True} for term in missing]
-        for term, response in zip(missing, self._msearch(bodies), strict=True):
-            self._stats[keys[term]] = int(response["hits"]["total"]["value"])
+        fields that stops at its first match on each shard."""
+        keys = {term: ("any", tuple(fields), term) for term in dict.fromkeys(terms)}
+        self._known(keys.values(), presence=True)
         return {term for term, key in keys.items() if self._stats[key] > 0}
 
     @guarded
