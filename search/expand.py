@@ -144,7 +144,7 @@ def expand_compounds(query: Node, compound_map: dict[str, list[str]], vocabulary
         compounds = [c for c in compound_map.get(term, []) if c != term]
         if compounds:
             alternatives.append(Or(tuple(Term(f, c) for c in compounds for f in fields), boost=COMPOUND_BOOST))
-        for modifier, head in split[term] if term in split else splits(term, vocabulary)[:1]:
+        for modifier, head in split[term]:  # walk() saw every node transform() gives convert
             alternatives.append(Or(tuple(Phrase(f, (modifier, head)) for f in fields), boost=PARTS_BOOST))
         # The best of the alternatives, not their sum: a rare compound must not outrank the word itself.
         return node if len(alternatives) == 1 else DisMax(tuple(alternatives))
