@@ -43,7 +43,8 @@ def _health(url: str, **params) -> dict:
     return httpx.get(f"{url}/_cluster/health", params=params, timeout=30).json()
 
 
-def _until(condition, what: str):
+def _until(condition, what: str, explain=lambda: ""):
+    """`condition()`'s first true value, polled until DEADLINE; on time-out, `explain()` says what was seen."""
     end = time.monotonic() + DEADLINE
     while time.monotonic() < end:
         try:
@@ -53,7 +54,24 @@ def _until(condition, what: str):
         if found:
             return found
         time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
+    seen = explain()
+    raise AssertionError(f"timed out waiting for {what}" + (f"; {seen}" if seen else ""))
+
+
+def _diagnosis(urls: list[str], env: dict) -> str:
+    """What each node said last (health, or why not) and its log's last lines: a cluster that never
+    turned green again under load says why in the failure itself."""
+    said = []
+    for i, url in enumerate(urls, 1):
+        try:
+            said.append(f"node {i} health: {_health(url, timeout='1s')}")
+        except httpx.HTTPError as exc:
+            said.append(f"node {i} health: {type(exc).__name__}: {exc}")
+        log = Path(env["OS_HOME"], f"node{i}", "logs", f"{env['OS_CLUSTER']}.log")
+        if log.exists():
+            lines = [line[:300] for line in log.read_text(errors="replace").splitlines() if line.startswith("[")]
+            said.append(f"node {i}'s log, last entries:\n" + "\n".join(lines[-12:]))
+    return "\n".join(said)
 
 
 @pytest.fixture(scope="module")
@@ -153,7 +171,7 @@ def test_a_node_stopped_under_search_load_loses_nothing(own_cluster, tmp_path):
             health = _health(urls[2 - lost], wait_for_status="green", timeout="1s")  # 503 until a manager
             return health.get("status") == "green" and health.get("number_of_nodes") == 2
 
-        _until(both_green, "green with both nodes again")
+        _until(both_green, "green with both nodes again", lambda: _diagnosis(urls, env))
         assert os_engine.doc_count() == len(docs)
         assert sorted(d["id"] for d in os_engine.all_documents()) == sorted(d["id"] for d in docs)
     finally:
