@@ -7,7 +7,11 @@ postings beside each segment, indexer.flat, else Whoosh's blocks) and combined w
 operations following the query's tree; the BM25F scores likewise; each facet is a per-document array
 of value codes, so counting is one `bincount`. Postings and facet columns are read once per index
 generation and shared (read-only) by every search of that generation. A query part this module does
-not know (an exact form, a range over terms) is asked of Whoosh for its documents.
+not know (a range over terms) is asked of Whoosh for its documents.
+
+An exact form (`=godkendt`) is its stemmed query's documents whose stored text holds the form: only
+those that also match the rest of the query and its filters (`within`) are read, each at most once per
+generation and form (a verdict per document is kept), and the form ranks as its stemmed query does.
 
 Phrases too are sets: the documents having every word first, then the positions of only their postings,
 as (document, position) pairs in one int64 each, so "the next word one position on" is one intersection.
@@ -15,6 +19,7 @@ Whoosh's phrase matcher checks positions in Python, about 70 µs per candidate d
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import OrderedDict
 from math import log
 from threading import Lock
@@ -29,6 +34,8 @@ from indexer.engines.whoosh.flat import open_flat
 
 TERM_CACHE_BYTES = 256 * 2**20  # postings arrays kept per generation, least recently used dropped
 PHRASE_CACHE = 512  # phrases' document arrays kept per generation
+FORM_CACHE = 64  # exact forms whose per-document verdicts are kept per generation (a byte per document)
+UNKNOWN, HAS_FORM, LACKS_FORM = 0, 1, 2  # an exact form's verdict on a document
 EMPTY = np.empty(0, dtype=np.int64)
 SHIFT = 32  # a (document, position) pair as one int64: document << SHIFT | position
 SORT_COLUMNS = ("date", "path", "order")  # the columns `by_date` sorts by
@@ -47,6 +54,7 @@ class DocSets:
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._term_bytes = 0
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._forms: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = Lock()
         self._live_mask: np.ndarray | None = None
 
@@ -221,6 +229,29 @@ class DocSets:
                 self._phrases.popitem(last=False)
         return found
 
+    def exact_form(self, searcher, node, candidates: np.ndarray) -> np.ndarray:
+        """Those of `candidates` (sorted document numbers) that are live and whose stored text holds the
+        form of `node` (queries.ExactForm) as written. A document's text is read and checked once per
+        generation and form: the verdicts are kept (FORM_CACHE forms, a byte per document each)."""
+        from .queries import has_form
+
+        if self.live.size != self.doc_count:
+            candidates = self.intersect(candidates, self.live)
+        with self._lock:
+            verdicts = self._forms.get(node.form)
+            if verdicts is None:
+                verdicts = self._forms[node.form] = np.zeros(self.doc_count, dtype=np.int8)
+                while len(self._forms) > FORM_CACHE:
+                    self._forms.popitem(last=False)
+            else:
+                self._forms.move_to_end(node.form)
+        unknown = candidates[verdicts[candidates] == UNKNOWN]
+        if len(unknown):
+            stored = _stored_fields(searcher)
+            for doc in unknown.tolist():  # two searches may check a document at once: they agree
+                verdicts[doc] = HAS_FORM if has_form(stored(doc), node.pattern) else LACKS_FORM
+        return candidates[verdicts[candidates] == HAS_FORM]
+
     # -- facet columns -------------------------------------------------------------------------
     def column(self, searcher, fieldname: str) -> tuple[np.ndarray, list]:
         """(code per document, values by code) of a column-stored field; code -1 for no value."""
@@ -319,11 +350,23 @@ class DocSets:
                 self._columns[key] = found
         return found[0]
 
-    def scores(self, searcher, weighting, node: Query,
-               complete: list | None = None) -> tuple[np.ndarray, np.ndarray] | None:
-        """(documents, BM25F scores) of a query made of terms under Or / DisjunctionMax / And, computed
-        as Whoosh's matchers would; None for a query with any other part (Whoosh ranks those). For a
-        graded query (MinimumMatch) at the top, `complete` receives the documents that have every word."""
+    def scores(self, searcher, weighting, node: Query, complete: list | None = None,
+               within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+        """(documents, BM25F scores) of a query made of terms, phrases and exact forms under Or /
+        DisjunctionMax / And, computed as Whoosh's matchers would; None for a query with any other part
+        (Whoosh ranks those). For a graded query (MinimumMatch) at the top, `complete` receives the
+        documents that have every word. Documents outside `within` (sorted document numbers; the
+        caller drops them) may be left out: an exact form reads the stored text of no others."""
+        from .queries import ExactForm
+
+        if isinstance(node, ExactForm):  # ranked as its stemmed query, as Whoosh's FilterMatcher has it
+            child = self.scores(searcher, weighting, node.child, within=within)
+            if child is None:
+                return None
+            ids, values = child
+            found = self.exact_form(searcher, node, ids if within is None else self.intersect(ids, within))
+            keep = self.mask(found)[ids]
+            return ids[keep], values[keep]
         if isinstance(node, Phrase):  # Whoosh scores a phrase as the sum of its words' scores
             docs = self.phrase(searcher, node)
             if docs is None:
@@ -355,7 +398,7 @@ class DocSets:
             return self._word_in_fields(searcher, weighting, node)
         graded = isinstance(node, MinimumMatch)
         if (graded or isinstance(node, (Or, DisjunctionMax, And))) and node.subqueries:
-            scored = [self.scores(searcher, weighting, q) for q in node.subqueries]
+            scored = self._part_scores(searcher, weighting, node, None if graded else within)
             parts = [p for p in scored if p is not None]
             if len(parts) < len(scored):
                 return None
@@ -378,6 +421,24 @@ class DocSets:
                 return docs[keep], total[keep]
             return docs, total
         return None
+
+    def _part_scores(self, searcher, weighting, node: Query, within: np.ndarray | None) -> list:
+        """The scores of a compound's parts, in order. Under And the exact forms come last, their
+        candidates narrowed to the documents of the other parts. (A graded query passes no `within`:
+        each word's weight counts the documents it matches in the whole index.)"""
+        from .queries import ExactForm
+
+        parts = list(node.subqueries)
+        scored: list = [None] * len(parts)
+        last = [i for i, q in enumerate(parts) if isinstance(node, And) and isinstance(q, ExactForm)]
+        for i, q in enumerate(parts):
+            if i not in last:
+                scored[i] = self.scores(searcher, weighting, q, within=within)
+                if last and scored[i] is not None:
+                    within = scored[i][0] if within is None else self.intersect(within, scored[i][0])
+        for i in last:
+            scored[i] = self.scores(searcher, weighting, parts[i], within=within)
+        return scored
 
     def _word_in_fields(self, searcher, weighting, node: Or) -> tuple[np.ndarray, np.ndarray]:
         """One word in several fields: its best field counts whole, the others by FIELD_TIEBREAK, so an
@@ -418,12 +479,18 @@ class DocSets:
         return docs, hits, combined, added
 
     # -- queries -------------------------------------------------------------------------------
-    def docs(self, searcher, query: Query) -> np.ndarray:
-        """The sorted document numbers `query` matches (deleted documents left out)."""
-        return self.intersect(self._docs(searcher, query), self.live)
+    def docs(self, searcher, query: Query, within: np.ndarray | None = None) -> np.ndarray:
+        """The sorted document numbers `query` matches (deleted documents left out); documents outside
+        `within` may be left out too (an exact form checks no others: see `scores`)."""
+        return self.intersect(self._docs(searcher, query, within), self.live)
 
-    def _docs(self, searcher, node: Query) -> np.ndarray:
+    def _docs(self, searcher, node: Query, within: np.ndarray | None = None) -> np.ndarray:
         from .queries import ExactForm, MinimumMatch
+
+        if isinstance(node, ExactForm):
+            candidates = self._docs(searcher, node.child, within)
+            return self.exact_form(searcher, node, candidates if within is None else self.intersect(candidates,
+                                                                                                    within))
 
         if isinstance(node, Term):
             return self.term(searcher, node.fieldname, node.text)
@@ -432,15 +499,22 @@ class DocSets:
         if node is NullQuery or type(node).__name__ == "_NullQuery":
             return EMPTY
         if isinstance(node, (Or, DisjunctionMax)):
-            return self.union([self._docs(searcher, q) for q in node.subqueries])
+            return self.union([self._docs(searcher, q, within) for q in node.subqueries])
         if isinstance(node, And):
-            parts = sorted((self._docs(searcher, q) for q in node.subqueries), key=len)
-            out = parts[0] if parts else EMPTY
+            parts = sorted((self._docs(searcher, q, within) for q in node.subqueries
+                            if not isinstance(q, ExactForm)), key=len)
+            out = parts[0] if parts else None
             for part in parts[1:]:
                 if not len(out):
                     break
                 out = self.intersect(out, part)
-            return out
+            for exact in (q for q in node.subqueries if isinstance(q, ExactForm)):  # checked last, on fewer
+                if out is not None and not len(out):
+                    break
+                narrowed = out if within is None or out is None else self.intersect(out, within)
+                found = self._docs(searcher, exact, within if narrowed is None else narrowed)
+                out = found if out is None else self.intersect(out, found)
+            return EMPTY if out is None else out
         if isinstance(node, AndNot):
             return self.minus(self._docs(searcher, node.a), self._docs(searcher, node.b))
         if type(node).__name__ == "Not":
@@ -458,8 +532,6 @@ class DocSets:
         if isinstance(node, Prefix):
             terms = list(searcher.reader().expand_prefix(node.fieldname, node.text))
             return self.union([self.term(searcher, node.fieldname, t) for t in terms])
-        if isinstance(node, ExactForm):
-            pass  # the stored text decides: Whoosh's matcher below
         return np.fromiter(searcher.docs_for_query(node), dtype=np.int64)
 
 
@@ -482,6 +554,21 @@ def _live_documents(reader) -> np.ndarray:
         keep[np.fromiter(deleted(), dtype=np.int64)] = False
         parts.append(np.flatnonzero(keep) + offset)
     return np.concatenate(parts) if parts else EMPTY.copy()
+
+
+def _stored_fields(searcher):
+    """docnum -> the document's stored fields as its segment keeps them: Whoosh's reader also sifts
+    them through the schema field by field, half the time of reading one for an exact form."""
+    leaves = searcher.reader().leaf_readers()
+    offsets = [offset for _, offset in leaves]
+    readers = [getattr(getattr(segment, "_perdoc", None), "stored_fields", segment.stored_fields)
+               for segment, _ in leaves]
+
+    def stored(docnum: int) -> dict:
+        at = bisect_right(offsets, docnum) - 1
+        return readers[at](docnum - offsets[at]) or {}
+
+    return stored
 
 
 def _leaf(matcher):

@@ -23,8 +23,8 @@ def find(docsets, searcher, request: Find) -> Found:
     allowed = docsets.docs(searcher, And(filters)) if filters else None
     sort = request.sort
     complete: list = []  # the documents with every word of a graded query (DocSets.scores)
-    scored = docsets.scores(searcher, RANKING, query, complete) if sort == "relevance" else None
-    docs = docsets.docs(searcher, query) if scored is None else docsets.intersect(scored[0], docsets.live)
+    scored = docsets.scores(searcher, RANKING, query, complete, within=allowed) if sort == "relevance" else None
+    docs = docsets.docs(searcher, query, allowed) if scored is None else docsets.intersect(scored[0], docsets.live)
     if allowed is not None:
         docs = docsets.intersect(docs, allowed)
     found = Found(len(docs), [])
