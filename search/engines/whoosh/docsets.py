@@ -364,8 +364,8 @@ class DocSets:
             if child is None:
                 return None
             ids, values = child
-            found = self.exact_form(searcher, node, ids if within is None else self.intersect(ids, within))
-            keep = self.mask(found)[ids]
+            having = self.exact_form(searcher, node, ids if within is None else self.intersect(ids, within))
+            keep = self.mask(having)[ids]
             return ids[keep], values[keep]
         if isinstance(node, Phrase):  # Whoosh scores a phrase as the sum of its words' scores
             docs = self.phrase(searcher, node)
@@ -503,17 +503,17 @@ class DocSets:
         if isinstance(node, And):
             parts = sorted((self._docs(searcher, q, within) for q in node.subqueries
                             if not isinstance(q, ExactForm)), key=len)
-            out = parts[0] if parts else None
-            for part in parts[1:]:
+            out: np.ndarray | None = None
+            for part in parts:
+                out = part if out is None else self.intersect(out, part)
                 if not len(out):
-                    break
-                out = self.intersect(out, part)
-            for exact in (q for q in node.subqueries if isinstance(q, ExactForm)):  # checked last, on fewer
-                if out is not None and not len(out):
-                    break
-                narrowed = out if within is None or out is None else self.intersect(out, within)
-                found = self._docs(searcher, exact, within if narrowed is None else narrowed)
-                out = found if out is None else self.intersect(out, found)
+                    return out
+            for exact in (q for q in node.subqueries if isinstance(q, ExactForm)):  # last, on fewer documents
+                narrowed = within if out is None else out if within is None else self.intersect(out, within)
+                having = self._docs(searcher, exact, narrowed)
+                out = having if out is None else self.intersect(out, having)
+                if not len(out):
+                    return out
             return EMPTY if out is None else out
         if isinstance(node, AndNot):
             return self.minus(self._docs(searcher, node.a), self._docs(searcher, node.b))
