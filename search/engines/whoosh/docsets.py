@@ -34,6 +34,7 @@ from indexer.engines.whoosh.flat import open_flat
 
 TERM_CACHE_BYTES = 256 * 2**20  # postings arrays kept per generation, least recently used dropped
 PHRASE_CACHE = 512  # phrases' document arrays kept per generation
+POSITION_CACHE_BYTES = 128 * 2**20  # terms' position keys kept per generation (phrases), least recently used dropped
 FORM_CACHE = 64  # exact forms whose per-document verdicts are kept per generation (a byte per document)
 UNKNOWN, HAS_FORM, LACKS_FORM = 0, 1, 2  # an exact form's verdict on a document
 EMPTY = np.empty(0, dtype=np.int64)
@@ -55,6 +56,9 @@ class DocSets:
         self._term_bytes = 0
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._forms: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._keys: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._key_bytes = 0
+        self._everything: np.ndarray | None = None
         self._lock = Lock()
         self._live_mask: np.ndarray | None = None
 
@@ -214,19 +218,64 @@ class DocSets:
             if not len(docs):
                 break
         candidates = self.mask(docs)
-        keys = self._position_keys(searcher, node.fieldname, words[0], candidates) if len(docs) else EMPTY
-        for word in words[1:]:
-            if not len(keys):
-                break
-            following = self._position_keys(searcher, node.fieldname, word, candidates)
-            steps = [_sorted_common(keys + gap, following) for gap in range(1, max(1, node.slop) + 1)]
-            keys = steps[0] if len(steps) == 1 else np.unique(np.concatenate(steps))
+        if not len(docs):
+            keys = EMPTY
+        elif node.slop <= 1:
+            keys = self._adjacent(searcher, node.fieldname, words, candidates)
+        else:
+            keys = self._position_keys(searcher, node.fieldname, words[0], candidates)
+            for word in words[1:]:
+                if not len(keys):
+                    break
+                following = self._position_keys(searcher, node.fieldname, word, candidates)
+                steps = [_sorted_common(keys + gap, following) for gap in range(1, node.slop + 1)]
+                keys = np.unique(np.concatenate(steps))
         documents = keys >> SHIFT  # keys are sorted: so are their documents
         found = documents[np.r_[True, documents[1:] != documents[:-1]]] if len(documents) else EMPTY
         with self._lock:
             self._phrases[key] = found
             while len(self._phrases) > PHRASE_CACHE:
                 self._phrases.popitem(last=False)
+        return found
+
+    def _adjacent(self, searcher, fieldname: str, words: list, candidates: np.ndarray) -> np.ndarray:
+        """The keys (document << SHIFT | position) where `words` start, one after the other, in the
+        documents marked in `candidates`: where word i stands at p + i for every i. The word with the
+        fewest positions gives the starts to check (only its candidates'); each other word is a binary
+        search of them in its keys, kept per generation (`all_keys`): common words recur in phrases, and
+        a compound's parts are one (search.expand), so that their positions are not decoded again."""
+        keyed = sorted(((self.all_keys(searcher, fieldname, word), i) for i, word in enumerate(words)),
+                       key=lambda pair: len(pair[0]))
+        keys, i = keyed[0]
+        # A start before position 0 (p - i < 0) falls into the previous document's key range, where no
+        # key of the first word is: the intersection with it drops such starts.
+        starts = keys[candidates[keys >> SHIFT]] - i
+        for other, j in keyed[1:]:
+            if not len(starts):
+                break
+            starts = _sorted_common(starts + j, other) - j
+        return starts
+
+    def all_keys(self, searcher, fieldname: str, text: str) -> np.ndarray:
+        """Sorted (document << SHIFT | position) of every position of a term (deleted documents
+        included), kept while there is room (POSITION_CACHE_BYTES)."""
+        key = (fieldname, text)
+        with self._lock:
+            found = self._keys.get(key)
+            if found is not None:
+                self._keys.move_to_end(key)
+                return found
+            everything = self._everything
+            if everything is None:
+                everything = self._everything = np.ones(self.doc_count, dtype=bool)
+        found = self._position_keys(searcher, fieldname, text, everything)
+        with self._lock:
+            if key not in self._keys:
+                self._keys[key] = found
+                self._key_bytes += found.nbytes
+            while self._key_bytes > POSITION_CACHE_BYTES and len(self._keys) > 1:
+                _, dropped = self._keys.popitem(last=False)
+                self._key_bytes -= dropped.nbytes
         return found
 
     def exact_form(self, searcher, node, candidates: np.ndarray) -> np.ndarray:
@@ -371,11 +420,14 @@ class DocSets:
             docs = self.phrase(searcher, node)
             if docs is None:
                 return None
-            words = self.scores(searcher, weighting, And([Term(node.fieldname, w) for w in node.words]))
-            if words is None:
-                return None
-            keep = self.mask(docs)[words[0]]
-            return words[0][keep], words[1][keep] * node.boost
+            marked = self.mask(docs)
+            total = np.zeros(len(docs))  # each word's score added in the words' order, as And's sum has it
+            for word in node.words:  # each word's postings hold every document of the phrase
+                scored = self.scores(searcher, weighting, Term(node.fieldname, word))
+                if scored is None:
+                    return None
+                total += scored[1][marked[scored[0]]]
+            return docs, total * node.boost
         if isinstance(node, Term):
             ids, tf = self.weighted(searcher, node.fieldname, node.text)
             if not len(ids):
