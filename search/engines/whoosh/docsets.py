@@ -423,10 +423,10 @@ class DocSets:
             marked = self.mask(docs)
             total = np.zeros(len(docs))  # each word's score added in the words' order, as And's sum has it
             for word in node.words:  # each word's postings hold every document of the phrase
-                scored = self.scores(searcher, weighting, Term(node.fieldname, word))
-                if scored is None:
+                part = self.scores(searcher, weighting, Term(node.fieldname, word))
+                if part is None:
                     return None
-                total += scored[1][marked[scored[0]]]
+                total += part[1][marked[part[0]]]
             return docs, total * node.boost
         if isinstance(node, Term):
             ids, tf = self.weighted(searcher, node.fieldname, node.text)
