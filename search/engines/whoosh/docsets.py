@@ -400,16 +400,21 @@ class DocSets:
         return found[0]
 
     def scores(self, searcher, weighting, node: Query, complete: list | None = None,
-               within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+               within: np.ndarray | None = None, summed: bool | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """(documents, BM25F scores) of a query made of terms, phrases and exact forms under Or /
         DisjunctionMax / And, computed as Whoosh's matchers would; None for a query with any other part
         (Whoosh ranks those). For a graded query (MinimumMatch) at the top, `complete` receives the
         documents that have every word. Documents outside `within` (sorted document numbers; the
-        caller drops them) may be left out: an exact form reads the stored text of no others."""
+        caller drops them) may be left out: an exact form reads the stored text of no others.
+        A word in several fields counts its best field whole and the others by FIELD_TIEBREAK
+        (`_word_in_fields`), except in a query with an exact form (`summed`, by default whether it has
+        one): Whoosh's matchers ranked those, summing the fields, and they rank as they did."""
         from .queries import ExactForm
 
+        if summed is None:
+            summed = _has_exact(node)
         if isinstance(node, ExactForm):  # ranked as its stemmed query, as Whoosh's FilterMatcher has it
-            child = self.scores(searcher, weighting, node.child, within=within)
+            child = self.scores(searcher, weighting, node.child, within=within, summed=summed)
             if child is None:
                 return None
             ids, values = child
@@ -423,7 +428,7 @@ class DocSets:
             marked = self.mask(docs)
             total = np.zeros(len(docs))  # each word's score added in the words' order, as And's sum has it
             for word in node.words:  # each word's postings hold every document of the phrase
-                part = self.scores(searcher, weighting, Term(node.fieldname, word))
+                part = self.scores(searcher, weighting, Term(node.fieldname, word), summed=summed)
                 if part is None:
                     return None
                 total += part[1][marked[part[0]]]
@@ -446,11 +451,11 @@ class DocSets:
 
         from .queries import MinimumMatch
 
-        if isinstance(node, Or) and _one_word_in_fields(searcher, node):
+        if isinstance(node, Or) and not summed and _one_word_in_fields(searcher, node):
             return self._word_in_fields(searcher, weighting, node)
         graded = isinstance(node, MinimumMatch)
         if (graded or isinstance(node, (Or, DisjunctionMax, And))) and node.subqueries:
-            scored = self._part_scores(searcher, weighting, node, None if graded else within)
+            scored = self._part_scores(searcher, weighting, node, None if graded else within, summed)
             parts = [p for p in scored if p is not None]
             if len(parts) < len(scored):
                 return None
@@ -474,7 +479,7 @@ class DocSets:
             return docs, total
         return None
 
-    def _part_scores(self, searcher, weighting, node: Query, within: np.ndarray | None) -> list:
+    def _part_scores(self, searcher, weighting, node: Query, within: np.ndarray | None, summed: bool) -> list:
         """The scores of a compound's parts, in order. Under And the exact forms come last, their
         candidates narrowed to the documents of the other parts. (A graded query passes no `within`:
         each word's weight counts the documents it matches in the whole index.)"""
@@ -485,11 +490,11 @@ class DocSets:
         last = [i for i, q in enumerate(parts) if isinstance(node, And) and isinstance(q, ExactForm)]
         for i, q in enumerate(parts):
             if i not in last:
-                scored[i] = self.scores(searcher, weighting, q, within=within)
+                scored[i] = self.scores(searcher, weighting, q, within=within, summed=summed)
                 if last and scored[i] is not None:
                     within = scored[i][0] if within is None else self.intersect(within, scored[i][0])
         for i in last:
-            scored[i] = self.scores(searcher, weighting, parts[i], within=within)
+            scored[i] = self.scores(searcher, weighting, parts[i], within=within, summed=summed)
         return scored
 
     def _word_in_fields(self, searcher, weighting, node: Or) -> tuple[np.ndarray, np.ndarray]:
@@ -498,7 +503,8 @@ class DocSets:
         from search.query import FIELD_TIEBREAK
 
         # Each a Term of a scorable field (_one_word_in_fields), so none is None.
-        parts = [p for p in (self.scores(searcher, weighting, term) for term in node.subqueries) if p is not None]
+        parts = [p for p in (self.scores(searcher, weighting, term, summed=False) for term in node.subqueries)
+                 if p is not None]
         docs, _, total, _ = self._gather(np.concatenate([p[0] for p in parts]),
                                          np.concatenate([p[1] for p in parts]), False)
         best = np.zeros(self.doc_count)
@@ -731,6 +737,12 @@ def _block_postings(segment, fieldname: str, text) -> tuple[np.ndarray, np.ndarr
     if not ids:
         return EMPTY, EMPTY
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def _has_exact(node: Query) -> bool:
+    from .queries import ExactForm
+
+    return isinstance(node, ExactForm) or any(_has_exact(kid) for kid in node.children())
 
 
 def _one_word_in_fields(searcher, node: Or) -> bool:
