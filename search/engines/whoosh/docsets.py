@@ -31,6 +31,7 @@ from whoosh.query import And, AndNot, DisjunctionMax, Every, NullQuery, NumericR
 from whoosh.reading import TermNotFound
 
 from indexer.engines.whoosh.flat import open_flat
+from indexer.engines.whoosh.schema import PackedPositions
 
 TERM_CACHE_BYTES = 256 * 2**20  # postings arrays kept per generation, least recently used dropped
 PHRASE_CACHE = 512  # phrases' document arrays kept per generation
@@ -61,6 +62,9 @@ class DocSets:
         self._everything: np.ndarray | None = None
         self._lock = Lock()
         self._live_mask: np.ndarray | None = None
+        # The fields whose every term a segment's flat postings list (indexer.engines.whoosh.postings)
+        self._listed = frozenset(name for name, field in searcher.schema.items()
+                                 if isinstance(field.format, PackedPositions))
 
     # -- set operations ------------------------------------------------------------------------
     # On a mask of every document number: linear in the sizes, where numpy's sorted-array set
@@ -134,7 +138,10 @@ class DocSets:
         lacks the term is passed over; None means Whoosh's terms table and blocks decide."""
         for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self.flat_postings(searcher), strict=True):
             if flat is None or fieldname not in flat.fields:
-                yield segment, offset, None
+                if flat is None or fieldname not in self._listed:
+                    yield segment, offset, None
+                # else: the flat postings list every term of such a field, and none of it: the segment
+                # has none (asking Whoosh's terms table was most of a long question's compound look-ups)
             elif flat.has(fieldname, text):
                 yield segment, offset, flat
 
