@@ -35,6 +35,7 @@ from indexer.engines.whoosh.schema import PackedPositions
 
 TERM_CACHE_BYTES = 256 * 2**20  # postings arrays kept per generation, least recently used dropped
 PHRASE_CACHE = 512  # phrases' document arrays kept per generation
+GROUP_CACHE_BYTES = 64 * 2**20  # one word's scores over its fields kept per generation (_word_in_fields)
 POSITION_CACHE_BYTES = 128 * 2**20  # terms' position keys kept per generation (phrases), least recently used dropped
 FORM_CACHE = 64  # exact forms whose per-document verdicts are kept per generation (a byte per document)
 UNKNOWN, HAS_FORM, LACKS_FORM = 0, 1, 2  # an exact form's verdict on a document
@@ -58,6 +59,8 @@ class DocSets:
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._forms: OrderedDict[str, np.ndarray] = OrderedDict()
         self._keys: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._groups: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._group_bytes = 0
         self._key_bytes = 0
         self._everything: np.ndarray | None = None
         self._lock = Lock()
@@ -336,9 +339,35 @@ class DocSets:
         codes, values = self.column(searcher, fieldname)
         if not len(values) or not len(docs):
             return {}
+        return _named(values, self._tally(codes, len(values), docs))
+
+    def counts_of(self, searcher, fieldnames, docs: np.ndarray) -> dict[str, dict]:
+        """`counts` of several fields for live `docs`. When they are most of the live documents, each
+        field's counts are those of every live document (made once per generation) less those of the
+        few others: a word most items have no longer gathers every item's value once per facet."""
+        if len(docs) * 2 <= self.live.size:
+            return {f: self.counts(searcher, f, docs) for f in fieldnames}
+        others = self.minus(self.live, docs)
+        out: dict[str, dict] = {}
+        for fieldname in fieldnames:
+            codes, values = self.column(searcher, fieldname)
+            if not len(values) or not len(docs):
+                out[fieldname] = {}
+                continue
+            key = "\0all:" + fieldname
+            with self._lock:
+                found = self._columns.get(key)
+            if found is None:
+                found = (self._tally(codes, len(values), self.live), [])
+                with self._lock:
+                    self._columns[key] = found
+            out[fieldname] = _named(values, found[0] - self._tally(codes, len(values), others))
+        return out
+
+    @staticmethod
+    def _tally(codes: np.ndarray, size: int, docs: np.ndarray) -> np.ndarray:
         picked = codes[docs]
-        tally = np.bincount(picked[picked >= 0], minlength=len(values))
-        return {values[i]: int(tally[i]) for i in np.nonzero(tally)[0]}
+        return np.bincount(picked[picked >= 0], minlength=size)
 
     def rank(self, searcher, fieldname: str) -> np.ndarray:
         """Each document's position in the sorted order of the field's values (-1: no value); made once
@@ -454,12 +483,19 @@ class DocSets:
             score = idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / self.average_length(searcher,
                                                                                                    node.fieldname)))
             return ids, score * node.boost
+        if isinstance(node, Or) and not summed and _one_word_in_fields(searcher, node):
+            return self._word_in_fields(searcher, weighting, node)
+        if isinstance(node, DisjunctionMax) and not summed and within is None:  # a word and its alternatives
+            return self._kept(node, weighting, lambda: self._combined(searcher, weighting, node, None, None, False))
+        return self._combined(searcher, weighting, node, complete, within, summed)
+
+    def _combined(self, searcher, weighting, node: Query, complete: list | None, within: np.ndarray | None,
+                  summed: bool) -> tuple[np.ndarray, np.ndarray] | None:
+        """The scores of a compound query (And, Or, DisjunctionMax, MinimumMatch) from its parts'."""
         from search.expand import COORDINATION_POWER, word_weight
 
         from .queries import MinimumMatch
 
-        if isinstance(node, Or) and not summed and _one_word_in_fields(searcher, node):
-            return self._word_in_fields(searcher, weighting, node)
         graded = isinstance(node, MinimumMatch)
         if (graded or isinstance(node, (Or, DisjunctionMax, And))) and node.subqueries:
             scored = self._part_scores(searcher, weighting, node, None if graded else within, summed)
@@ -506,7 +542,35 @@ class DocSets:
 
     def _word_in_fields(self, searcher, weighting, node: Or) -> tuple[np.ndarray, np.ndarray]:
         """One word in several fields: its best field counts whole, the others by FIELD_TIEBREAK, so an
-        item that repeats a word in every section does not outrank the one whose title or decision it is."""
+        item that repeats a word in every section does not outrank the one whose title or decision it is.
+        Kept per generation while there is room (GROUP_CACHE_BYTES): the word groups of common words
+        recur from question to question, and theirs cost most (a title word most items have: every
+        field's postings gathered)."""
+        found = self._kept(node, weighting, lambda: self._fields_combined(searcher, weighting, node))
+        assert found is not None  # _fields_combined always scores
+        return found
+
+    def _kept(self, node: Query, weighting, make) -> tuple[np.ndarray, np.ndarray] | None:
+        """`make()`, the scores of `node`, kept per generation while there is room (GROUP_CACHE_BYTES)."""
+        key = (node, weighting)
+        with self._lock:
+            found = self._groups.get(key)
+            if found is not None:
+                self._groups.move_to_end(key)
+                return found
+        found = make()
+        if found is None:
+            return None
+        with self._lock:
+            if key not in self._groups:
+                self._groups[key] = found
+                self._group_bytes += found[0].nbytes + found[1].nbytes
+            while self._group_bytes > GROUP_CACHE_BYTES and len(self._groups) > 1:
+                _, (ids, values) = self._groups.popitem(last=False)
+                self._group_bytes -= ids.nbytes + values.nbytes
+        return found
+
+    def _fields_combined(self, searcher, weighting, node: Or) -> tuple[np.ndarray, np.ndarray]:
         from search.query import FIELD_TIEBREAK
 
         # Each a Term of a scorable field (_one_word_in_fields), so none is None.
@@ -598,6 +662,10 @@ class DocSets:
             terms = list(searcher.reader().expand_prefix(node.fieldname, node.text))
             return self.union([self.term(searcher, node.fieldname, t) for t in terms])
         return np.fromiter(searcher.docs_for_query(node), dtype=np.int64)
+
+
+def _named(values: list, tally: np.ndarray) -> dict:
+    return {values[i]: int(tally[i]) for i in np.nonzero(tally)[0]}
 
 
 def _live_documents(reader) -> np.ndarray:

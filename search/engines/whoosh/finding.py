@@ -28,7 +28,7 @@ def find(docsets, searcher, request: Find) -> Found:
     if allowed is not None:
         docs = docsets.intersect(docs, allowed)
     found = Found(len(docs), [])
-    found.facets = {field: docsets.counts(searcher, field, docs) for field in request.facets}
+    found.facets = docsets.counts_of(searcher, request.facets, docs)
     found.within = {name: len(docsets.intersect(docsets.docs(searcher, compile_query(node, schema)), docs))
                     for name, node in request.within.items()}
     if request.every_word and isinstance(query, MinimumMatch) and len(docs):
