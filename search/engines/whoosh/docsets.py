@@ -747,10 +747,15 @@ def _length_table() -> np.ndarray:
 
 
 def _sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values of sorted, distinct `a` that are also in sorted `b`, in order: a binary search of each
-    in `b` (numpy's intersect1d sorts both arrays again, and positions of common words run to millions)."""
+    """The values of sorted, distinct `a` that are also in sorted, distinct `b`, in order: a binary search
+    of each in `b`, or a merge when `a` is not much shorter (numpy's intersect1d sorts both arrays again,
+    and positions of common words run to millions)."""
     if not len(a) or not len(b):
         return EMPTY
+    if len(a) * 16 > len(b):  # of like sizes: a merge (a stable sort finds the two sorted runs and merges them)
+        both = np.concatenate([a, b])
+        both.sort(kind="stable")
+        return both[:-1][both[1:] == both[:-1]]
     at = np.searchsorted(b, a)
     np.minimum(at, len(b) - 1, out=at)
     return a[b[at] == a]
