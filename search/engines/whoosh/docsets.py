@@ -13,9 +13,12 @@ An exact form (`=godkendt`) is its stemmed query's documents whose stored text h
 those that also match the rest of the query and its filters (`within`) are read, each at most once per
 generation and form (a verdict per document is kept), and the form ranks as its stemmed query does.
 
-Phrases too are sets: the documents having every word first, then the positions of only their postings,
-as (document, position) pairs in one int64 each, so "the next word one position on" is one intersection.
-Whoosh's phrase matcher checks positions in Python, about 70 µs per candidate document.
+Phrases too are sets: the documents having every word first, then positions as (document, position)
+pairs in one int64 each, so "the next word one position on" is one intersection. The word with the
+fewest positions gives the starts (in those documents only); the other words' keys are kept per
+generation, since common words and a compound's parts recur from question to question. Whoosh's phrase
+matcher checks positions in Python, about 70 µs per candidate document. A word's scores over its
+fields are kept per generation too: a common title word's are the most costly part of a search.
 """
 from __future__ import annotations
 
