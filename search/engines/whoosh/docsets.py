@@ -750,18 +750,25 @@ def _length_table() -> np.ndarray:
 
 
 def _sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values of sorted, distinct `a` that are also in sorted, distinct `b`, in order: a binary search
-    of each in `b`, or a merge when `a` is not much shorter (numpy's intersect1d sorts both arrays again,
-    and positions of common words run to millions)."""
+    """The values of sorted `a` that are also in sorted `b`, in order: a binary search of each in `b`, or
+    a merge when `a` is not much shorter (numpy's intersect1d sorts both arrays again, and positions of
+    common words run to millions)."""
     if not len(a) or not len(b):
         return EMPTY
     if len(a) * 16 > len(b):  # of like sizes: a merge (a stable sort finds the two sorted runs and merges them)
-        both = np.concatenate([a, b])
+        # A term may list a position twice (a coordinated compound's full forms: indexer.analysis), and a
+        # value twice in one list must not pass for a value in both.
+        both = np.concatenate([_distinct(a), _distinct(b)])
         both.sort(kind="stable")
         return both[:-1][both[1:] == both[:-1]]
     at = np.searchsorted(b, a)
     np.minimum(at, len(b) - 1, out=at)
     return a[b[at] == a]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted `values` without repeats."""
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) > 1 else values
 
 
 def _block_positions(segment, offset: int, fieldname: str, text: str, candidates: np.ndarray) -> list[np.ndarray]:
