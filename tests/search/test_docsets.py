@@ -294,7 +294,7 @@ def test_an_exact_form_finds_the_items_holding_it_ranked_as_its_stemmed_query(se
     stems = tuple(s for w in child_words for s in _stems(searcher, w))
     child = tree.Term(field, stems[0]) if len(stems) == 1 else tree.Phrase(field, stems)
     node = tree.Exact(child, form)
-    n = _agree(searcher, node, scored=False)
+    n = _agree(searcher, node)
     sets = DocSets(searcher)
     child_docs = sets.docs(searcher, compile_query(child, searcher.schema)).tolist()
     pattern = form_pattern(form)

@@ -7,14 +7,22 @@ postings beside each segment, indexer.flat, else Whoosh's blocks) and combined w
 operations following the query's tree; the BM25F scores likewise; each facet is a per-document array
 of value codes, so counting is one `bincount`. Postings and facet columns are read once per index
 generation and shared (read-only) by every search of that generation. A query part this module does
-not know (an exact form, a range over terms) is asked of Whoosh for its documents.
+not know (a range over terms) is asked of Whoosh for its documents.
 
-Phrases too are sets: the documents having every word first, then the positions of only their postings,
-as (document, position) pairs in one int64 each, so "the next word one position on" is one intersection.
-Whoosh's phrase matcher checks positions in Python, about 70 µs per candidate document.
+An exact form (`=godkendt`) is its stemmed query's documents whose stored text holds the form: only
+those that also match the rest of the query and its filters (`within`) are read, each at most once per
+generation and form (a verdict per document is kept), and the form ranks as its stemmed query does.
+
+Phrases too are sets: the documents having every word first, then positions as (document, position)
+pairs in one int64 each, so "the next word one position on" is one intersection. The word with the
+fewest positions gives the starts (in those documents only); the other words' keys are kept per
+generation, since common words and a compound's parts recur from question to question. Whoosh's phrase
+matcher checks positions in Python, about 70 µs per candidate document. A word's scores over its
+fields are kept per generation too: a common title word's are the most costly part of a search.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import OrderedDict
 from math import log
 from threading import Lock
@@ -26,9 +34,14 @@ from whoosh.query import And, AndNot, DisjunctionMax, Every, NullQuery, NumericR
 from whoosh.reading import TermNotFound
 
 from indexer.engines.whoosh.flat import open_flat
+from indexer.engines.whoosh.schema import PackedPositions
 
 TERM_CACHE_BYTES = 256 * 2**20  # postings arrays kept per generation, least recently used dropped
 PHRASE_CACHE = 512  # phrases' document arrays kept per generation
+GROUP_CACHE_BYTES = 64 * 2**20  # one word's scores over its fields kept per generation (_word_in_fields)
+POSITION_CACHE_BYTES = 128 * 2**20  # terms' position keys kept per generation (phrases), least recently used dropped
+FORM_CACHE = 64  # exact forms whose per-document verdicts are kept per generation (a byte per document)
+UNKNOWN, HAS_FORM, LACKS_FORM = 0, 1, 2  # an exact form's verdict on a document
 EMPTY = np.empty(0, dtype=np.int64)
 SHIFT = 32  # a (document, position) pair as one int64: document << SHIFT | position
 SORT_COLUMNS = ("date", "path", "order")  # the columns `by_date` sorts by
@@ -47,8 +60,17 @@ class DocSets:
         self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._term_bytes = 0
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._forms: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._keys: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._groups: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
+        self._group_bytes = 0
+        self._key_bytes = 0
+        self._everything: np.ndarray | None = None
         self._lock = Lock()
         self._live_mask: np.ndarray | None = None
+        # The fields whose every term a segment's flat postings list (indexer.engines.whoosh.postings)
+        self._listed = frozenset(name for name, field in searcher.schema.items()
+                                 if isinstance(field.format, PackedPositions))
 
     # -- set operations ------------------------------------------------------------------------
     # On a mask of every document number: linear in the sizes, where numpy's sorted-array set
@@ -122,7 +144,10 @@ class DocSets:
         lacks the term is passed over; None means Whoosh's terms table and blocks decide."""
         for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self.flat_postings(searcher), strict=True):
             if flat is None or fieldname not in flat.fields:
-                yield segment, offset, None
+                if flat is None or fieldname not in self._listed:
+                    yield segment, offset, None
+                # else: the flat postings list every term of such a field, and none of it: the segment
+                # has none (asking Whoosh's terms table was most of a long question's compound look-ups)
             elif flat.has(fieldname, text):
                 yield segment, offset, flat
 
@@ -206,13 +231,18 @@ class DocSets:
             if not len(docs):
                 break
         candidates = self.mask(docs)
-        keys = self._position_keys(searcher, node.fieldname, words[0], candidates) if len(docs) else EMPTY
-        for word in words[1:]:
-            if not len(keys):
-                break
-            following = self._position_keys(searcher, node.fieldname, word, candidates)
-            steps = [_sorted_common(keys + gap, following) for gap in range(1, max(1, node.slop) + 1)]
-            keys = steps[0] if len(steps) == 1 else np.unique(np.concatenate(steps))
+        if not len(docs):
+            keys = EMPTY
+        elif node.slop <= 1:
+            keys = self._adjacent(searcher, node.fieldname, words, candidates)
+        else:
+            keys = self._position_keys(searcher, node.fieldname, words[0], candidates)
+            for word in words[1:]:
+                if not len(keys):
+                    break
+                following = self._position_keys(searcher, node.fieldname, word, candidates)
+                steps = [_sorted_common(keys + gap, following) for gap in range(1, node.slop + 1)]
+                keys = np.unique(np.concatenate(steps))
         documents = keys >> SHIFT  # keys are sorted: so are their documents
         found = documents[np.r_[True, documents[1:] != documents[:-1]]] if len(documents) else EMPTY
         with self._lock:
@@ -220,6 +250,69 @@ class DocSets:
             while len(self._phrases) > PHRASE_CACHE:
                 self._phrases.popitem(last=False)
         return found
+
+    def _adjacent(self, searcher, fieldname: str, words: list, candidates: np.ndarray) -> np.ndarray:
+        """The keys (document << SHIFT | position) where `words` start, one after the other, in the
+        documents marked in `candidates`: where word i stands at p + i for every i. The word with the
+        fewest positions gives the starts to check (only its candidates'); each other word is a binary
+        search of them in its keys, kept per generation (`all_keys`): common words recur in phrases, and
+        a compound's parts are one (search.expand), so that their positions are not decoded again."""
+        keyed = sorted(((self.all_keys(searcher, fieldname, word), i) for i, word in enumerate(words)),
+                       key=lambda pair: len(pair[0]))
+        keys, i = keyed[0]
+        # A start before position 0 (p - i < 0) falls into the previous document's key range, where no
+        # key of the first word is: the intersection with it drops such starts.
+        starts = keys[candidates[keys >> SHIFT]] - i
+        for other, j in keyed[1:]:
+            if not len(starts):
+                break
+            starts = _sorted_common(starts + j, other) - j
+        return starts
+
+    def all_keys(self, searcher, fieldname: str, text: str) -> np.ndarray:
+        """Sorted (document << SHIFT | position) of every position of a term (deleted documents
+        included), kept while there is room (POSITION_CACHE_BYTES)."""
+        key = (fieldname, text)
+        with self._lock:
+            found = self._keys.get(key)
+            if found is not None:
+                self._keys.move_to_end(key)
+                return found
+            everything = self._everything
+            if everything is None:
+                everything = self._everything = np.ones(self.doc_count, dtype=bool)
+        found = self._position_keys(searcher, fieldname, text, everything)
+        with self._lock:
+            if key not in self._keys:
+                self._keys[key] = found
+                self._key_bytes += found.nbytes
+            while self._key_bytes > POSITION_CACHE_BYTES and len(self._keys) > 1:
+                _, dropped = self._keys.popitem(last=False)
+                self._key_bytes -= dropped.nbytes
+        return found
+
+    def exact_form(self, searcher, node, candidates: np.ndarray) -> np.ndarray:
+        """Those of `candidates` (sorted document numbers) that are live and whose stored text holds the
+        form of `node` (queries.ExactForm) as written. A document's text is read and checked once per
+        generation and form: the verdicts are kept (FORM_CACHE forms, a byte per document each)."""
+        from .queries import has_form
+
+        if self.live.size != self.doc_count:
+            candidates = self.intersect(candidates, self.live)
+        with self._lock:
+            verdicts = self._forms.get(node.form)
+            if verdicts is None:
+                verdicts = self._forms[node.form] = np.zeros(self.doc_count, dtype=np.int8)
+                while len(self._forms) > FORM_CACHE:
+                    self._forms.popitem(last=False)
+            else:
+                self._forms.move_to_end(node.form)
+        unknown = candidates[verdicts[candidates] == UNKNOWN]
+        if len(unknown):
+            stored = _stored_fields(searcher)
+            for doc in unknown.tolist():  # two searches may check a document at once: they agree
+                verdicts[doc] = HAS_FORM if has_form(stored(doc), node.pattern) else LACKS_FORM
+        return candidates[verdicts[candidates] == HAS_FORM]
 
     # -- facet columns -------------------------------------------------------------------------
     def column(self, searcher, fieldname: str) -> tuple[np.ndarray, list]:
@@ -249,9 +342,35 @@ class DocSets:
         codes, values = self.column(searcher, fieldname)
         if not len(values) or not len(docs):
             return {}
+        return _named(values, self._tally(codes, len(values), docs))
+
+    def counts_of(self, searcher, fieldnames, docs: np.ndarray) -> dict[str, dict]:
+        """`counts` of several fields for live `docs`. When they are most of the live documents, each
+        field's counts are those of every live document (made once per generation) less those of the
+        few others: a word most items have no longer gathers every item's value once per facet."""
+        if len(docs) * 2 <= self.live.size:
+            return {f: self.counts(searcher, f, docs) for f in fieldnames}
+        others = self.minus(self.live, docs)
+        out: dict[str, dict] = {}
+        for fieldname in fieldnames:
+            codes, values = self.column(searcher, fieldname)
+            if not len(values) or not len(docs):
+                out[fieldname] = {}
+                continue
+            key = "\0all:" + fieldname
+            with self._lock:
+                found = self._columns.get(key)
+            if found is None:
+                found = (self._tally(codes, len(values), self.live), [])
+                with self._lock:
+                    self._columns[key] = found
+            out[fieldname] = _named(values, found[0] - self._tally(codes, len(values), others))
+        return out
+
+    @staticmethod
+    def _tally(codes: np.ndarray, size: int, docs: np.ndarray) -> np.ndarray:
         picked = codes[docs]
-        tally = np.bincount(picked[picked >= 0], minlength=len(values))
-        return {values[i]: int(tally[i]) for i in np.nonzero(tally)[0]}
+        return np.bincount(picked[picked >= 0], minlength=size)
 
     def rank(self, searcher, fieldname: str) -> np.ndarray:
         """Each document's position in the sorted order of the field's values (-1: no value); made once
@@ -319,20 +438,40 @@ class DocSets:
                 self._columns[key] = found
         return found[0]
 
-    def scores(self, searcher, weighting, node: Query,
-               complete: list | None = None) -> tuple[np.ndarray, np.ndarray] | None:
-        """(documents, BM25F scores) of a query made of terms under Or / DisjunctionMax / And, computed
-        as Whoosh's matchers would; None for a query with any other part (Whoosh ranks those). For a
-        graded query (MinimumMatch) at the top, `complete` receives the documents that have every word."""
+    def scores(self, searcher, weighting, node: Query, complete: list | None = None,
+               within: np.ndarray | None = None, summed: bool | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+        """(documents, BM25F scores) of a query made of terms, phrases and exact forms under Or /
+        DisjunctionMax / And, computed as Whoosh's matchers would; None for a query with any other part
+        (Whoosh ranks those). For a graded query (MinimumMatch) at the top, `complete` receives the
+        documents that have every word. Documents outside `within` (sorted document numbers; the
+        caller drops them) may be left out: an exact form reads the stored text of no others.
+        A word in several fields counts its best field whole and the others by FIELD_TIEBREAK
+        (`_word_in_fields`), except in a query with an exact form (`summed`, by default whether it has
+        one): Whoosh's matchers ranked those, summing the fields, and they rank as they did."""
+        from .queries import ExactForm
+
+        if summed is None:
+            summed = _has_exact(node)
+        if isinstance(node, ExactForm):  # ranked as its stemmed query, as Whoosh's FilterMatcher has it
+            child = self.scores(searcher, weighting, node.child, within=within, summed=summed)
+            if child is None:
+                return None
+            ids, values = child
+            having = self.exact_form(searcher, node, ids if within is None else self.intersect(ids, within))
+            keep = self.mask(having)[ids]
+            return ids[keep], values[keep]
         if isinstance(node, Phrase):  # Whoosh scores a phrase as the sum of its words' scores
             docs = self.phrase(searcher, node)
             if docs is None:
                 return None
-            words = self.scores(searcher, weighting, And([Term(node.fieldname, w) for w in node.words]))
-            if words is None:
-                return None
-            keep = self.mask(docs)[words[0]]
-            return words[0][keep], words[1][keep] * node.boost
+            marked = self.mask(docs)
+            total = np.zeros(len(docs))  # each word's score added in the words' order, as And's sum has it
+            for word in node.words:  # each word's postings hold every document of the phrase
+                part = self.scores(searcher, weighting, Term(node.fieldname, word), summed=summed)
+                if part is None:
+                    return None
+                total += part[1][marked[part[0]]]
+            return docs, total * node.boost
         if isinstance(node, Term):
             ids, tf = self.weighted(searcher, node.fieldname, node.text)
             if not len(ids):
@@ -347,15 +486,22 @@ class DocSets:
             score = idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / self.average_length(searcher,
                                                                                                    node.fieldname)))
             return ids, score * node.boost
+        if isinstance(node, Or) and not summed and _one_word_in_fields(searcher, node):
+            return self._word_in_fields(searcher, weighting, node)
+        if isinstance(node, DisjunctionMax) and not summed and within is None:  # a word and its alternatives
+            return self._kept(node, weighting, lambda: self._combined(searcher, weighting, node, None, None, False))
+        return self._combined(searcher, weighting, node, complete, within, summed)
+
+    def _combined(self, searcher, weighting, node: Query, complete: list | None, within: np.ndarray | None,
+                  summed: bool) -> tuple[np.ndarray, np.ndarray] | None:
+        """The scores of a compound query (And, Or, DisjunctionMax, MinimumMatch) from its parts'."""
         from search.expand import COORDINATION_POWER, word_weight
 
         from .queries import MinimumMatch
 
-        if isinstance(node, Or) and _one_word_in_fields(searcher, node):
-            return self._word_in_fields(searcher, weighting, node)
         graded = isinstance(node, MinimumMatch)
         if (graded or isinstance(node, (Or, DisjunctionMax, And))) and node.subqueries:
-            scored = [self.scores(searcher, weighting, q) for q in node.subqueries]
+            scored = self._part_scores(searcher, weighting, node, None if graded else within, summed)
             parts = [p for p in scored if p is not None]
             if len(parts) < len(scored):
                 return None
@@ -379,13 +525,60 @@ class DocSets:
             return docs, total
         return None
 
+    def _part_scores(self, searcher, weighting, node: Query, within: np.ndarray | None, summed: bool) -> list:
+        """The scores of a compound's parts, in order. Under And the exact forms come last, their
+        candidates narrowed to the documents of the other parts. (A graded query passes no `within`:
+        each word's weight counts the documents it matches in the whole index.)"""
+        from .queries import ExactForm
+
+        parts = list(node.subqueries)
+        scored: list = [None] * len(parts)
+        last = [i for i, q in enumerate(parts) if isinstance(node, And) and isinstance(q, ExactForm)]
+        for i, q in enumerate(parts):
+            if i not in last:
+                scored[i] = self.scores(searcher, weighting, q, within=within, summed=summed)
+                if last and scored[i] is not None:
+                    within = scored[i][0] if within is None else self.intersect(within, scored[i][0])
+        for i in last:
+            scored[i] = self.scores(searcher, weighting, parts[i], within=within, summed=summed)
+        return scored
+
     def _word_in_fields(self, searcher, weighting, node: Or) -> tuple[np.ndarray, np.ndarray]:
         """One word in several fields: its best field counts whole, the others by FIELD_TIEBREAK, so an
-        item that repeats a word in every section does not outrank the one whose title or decision it is."""
+        item that repeats a word in every section does not outrank the one whose title or decision it is.
+        Kept per generation while there is room (GROUP_CACHE_BYTES): the word groups of common words
+        recur from question to question, and theirs cost most (a title word most items have: every
+        field's postings gathered)."""
+        found = self._kept(node, weighting, lambda: self._fields_combined(searcher, weighting, node))
+        assert found is not None  # _fields_combined always scores
+        return found
+
+    def _kept(self, node: Query, weighting, make) -> tuple[np.ndarray, np.ndarray] | None:
+        """`make()`, the scores of `node`, kept per generation while there is room (GROUP_CACHE_BYTES)."""
+        key = (node, weighting)
+        with self._lock:
+            found = self._groups.get(key)
+            if found is not None:
+                self._groups.move_to_end(key)
+                return found
+        found = make()
+        if found is None:
+            return None
+        with self._lock:
+            if key not in self._groups:
+                self._groups[key] = found
+                self._group_bytes += found[0].nbytes + found[1].nbytes
+            while self._group_bytes > GROUP_CACHE_BYTES and len(self._groups) > 1:
+                _, (ids, values) = self._groups.popitem(last=False)
+                self._group_bytes -= ids.nbytes + values.nbytes
+        return found
+
+    def _fields_combined(self, searcher, weighting, node: Or) -> tuple[np.ndarray, np.ndarray]:
         from search.query import FIELD_TIEBREAK
 
         # Each a Term of a scorable field (_one_word_in_fields), so none is None.
-        parts = [p for p in (self.scores(searcher, weighting, term) for term in node.subqueries) if p is not None]
+        parts = [p for p in (self.scores(searcher, weighting, term, summed=False) for term in node.subqueries)
+                 if p is not None]
         docs, _, total, _ = self._gather(np.concatenate([p[0] for p in parts]),
                                          np.concatenate([p[1] for p in parts]), False)
         best = np.zeros(self.doc_count)
@@ -418,12 +611,18 @@ class DocSets:
         return docs, hits, combined, added
 
     # -- queries -------------------------------------------------------------------------------
-    def docs(self, searcher, query: Query) -> np.ndarray:
-        """The sorted document numbers `query` matches (deleted documents left out)."""
-        return self.intersect(self._docs(searcher, query), self.live)
+    def docs(self, searcher, query: Query, within: np.ndarray | None = None) -> np.ndarray:
+        """The sorted document numbers `query` matches (deleted documents left out); documents outside
+        `within` may be left out too (an exact form checks no others: see `scores`)."""
+        return self.intersect(self._docs(searcher, query, within), self.live)
 
-    def _docs(self, searcher, node: Query) -> np.ndarray:
+    def _docs(self, searcher, node: Query, within: np.ndarray | None = None) -> np.ndarray:
         from .queries import ExactForm, MinimumMatch
+
+        if isinstance(node, ExactForm):
+            candidates = self._docs(searcher, node.child, within)
+            return self.exact_form(searcher, node, candidates if within is None else self.intersect(candidates,
+                                                                                                    within))
 
         if isinstance(node, Term):
             return self.term(searcher, node.fieldname, node.text)
@@ -432,15 +631,22 @@ class DocSets:
         if node is NullQuery or type(node).__name__ == "_NullQuery":
             return EMPTY
         if isinstance(node, (Or, DisjunctionMax)):
-            return self.union([self._docs(searcher, q) for q in node.subqueries])
+            return self.union([self._docs(searcher, q, within) for q in node.subqueries])
         if isinstance(node, And):
-            parts = sorted((self._docs(searcher, q) for q in node.subqueries), key=len)
-            out = parts[0] if parts else EMPTY
-            for part in parts[1:]:
+            parts = sorted((self._docs(searcher, q, within) for q in node.subqueries
+                            if not isinstance(q, ExactForm)), key=len)
+            out: np.ndarray | None = None
+            for part in parts:
+                out = part if out is None else self.intersect(out, part)
                 if not len(out):
-                    break
-                out = self.intersect(out, part)
-            return out
+                    return out
+            for exact in (q for q in node.subqueries if isinstance(q, ExactForm)):  # last, on fewer documents
+                narrowed = within if out is None else out if within is None else self.intersect(out, within)
+                having = self._docs(searcher, exact, narrowed)
+                out = having if out is None else self.intersect(out, having)
+                if not len(out):
+                    return out
+            return EMPTY if out is None else out
         if isinstance(node, AndNot):
             return self.minus(self._docs(searcher, node.a), self._docs(searcher, node.b))
         if type(node).__name__ == "Not":
@@ -458,9 +664,11 @@ class DocSets:
         if isinstance(node, Prefix):
             terms = list(searcher.reader().expand_prefix(node.fieldname, node.text))
             return self.union([self.term(searcher, node.fieldname, t) for t in terms])
-        if isinstance(node, ExactForm):
-            pass  # the stored text decides: Whoosh's matcher below
         return np.fromiter(searcher.docs_for_query(node), dtype=np.int64)
+
+
+def _named(values: list, tally: np.ndarray) -> dict:
+    return {values[i]: int(tally[i]) for i in np.nonzero(tally)[0]}
 
 
 def _live_documents(reader) -> np.ndarray:
@@ -482,6 +690,21 @@ def _live_documents(reader) -> np.ndarray:
         keep[np.fromiter(deleted(), dtype=np.int64)] = False
         parts.append(np.flatnonzero(keep) + offset)
     return np.concatenate(parts) if parts else EMPTY.copy()
+
+
+def _stored_fields(searcher):
+    """docnum -> the document's stored fields as its segment keeps them: Whoosh's reader also sifts
+    them through the schema field by field, half the time of reading one for an exact form."""
+    leaves = searcher.reader().leaf_readers()
+    offsets = [offset for _, offset in leaves]
+    readers = [getattr(getattr(segment, "_perdoc", None), "stored_fields", segment.stored_fields)
+               for segment, _ in leaves]
+
+    def stored(docnum: int) -> dict:
+        at = bisect_right(offsets, docnum) - 1
+        return readers[at](docnum - offsets[at]) or {}
+
+    return stored
 
 
 def _leaf(matcher):
@@ -527,13 +750,25 @@ def _length_table() -> np.ndarray:
 
 
 def _sorted_common(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """The values of sorted, distinct `a` that are also in sorted `b`, in order: a binary search of each
-    in `b` (numpy's intersect1d sorts both arrays again, and positions of common words run to millions)."""
+    """The values of sorted `a` that are also in sorted `b`, in order: a binary search of each in `b`, or
+    a merge when `a` is not much shorter (numpy's intersect1d sorts both arrays again, and positions of
+    common words run to millions)."""
     if not len(a) or not len(b):
         return EMPTY
+    if len(a) * 16 > len(b):  # of like sizes: a merge (a stable sort finds the two sorted runs and merges them)
+        # A term may list a position twice (a coordinated compound's full forms: indexer.analysis), and a
+        # value twice in one list must not pass for a value in both.
+        both = np.concatenate([_distinct(a), _distinct(b)])
+        both.sort(kind="stable")
+        return both[:-1][both[1:] == both[:-1]]
     at = np.searchsorted(b, a)
     np.minimum(at, len(b) - 1, out=at)
     return a[b[at] == a]
+
+
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted `values` without repeats."""
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) > 1 else values
 
 
 def _block_positions(segment, offset: int, fieldname: str, text: str, candidates: np.ndarray) -> list[np.ndarray]:
@@ -592,6 +827,12 @@ def _block_postings(segment, fieldname: str, text) -> tuple[np.ndarray, np.ndarr
     if not ids:
         return EMPTY, EMPTY
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def _has_exact(node: Query) -> bool:
+    from .queries import ExactForm
+
+    return isinstance(node, ExactForm) or any(_has_exact(kid) for kid in node.children())
 
 
 def _one_word_in_fields(searcher, node: Or) -> bool:

@@ -23,12 +23,12 @@ def find(docsets, searcher, request: Find) -> Found:
     allowed = docsets.docs(searcher, And(filters)) if filters else None
     sort = request.sort
     complete: list = []  # the documents with every word of a graded query (DocSets.scores)
-    scored = docsets.scores(searcher, RANKING, query, complete) if sort == "relevance" else None
-    docs = docsets.docs(searcher, query) if scored is None else docsets.intersect(scored[0], docsets.live)
+    scored = docsets.scores(searcher, RANKING, query, complete, within=allowed) if sort == "relevance" else None
+    docs = docsets.docs(searcher, query, allowed) if scored is None else docsets.intersect(scored[0], docsets.live)
     if allowed is not None:
         docs = docsets.intersect(docs, allowed)
     found = Found(len(docs), [])
-    found.facets = {field: docsets.counts(searcher, field, docs) for field in request.facets}
+    found.facets = docsets.counts_of(searcher, request.facets, docs)
     found.within = {name: len(docsets.intersect(docsets.docs(searcher, compile_query(node, schema)), docs))
                     for name, node in request.within.items()}
     if request.every_word and isinstance(query, MinimumMatch) and len(docs):
