@@ -2,13 +2,14 @@
 
 `=godkendt` must not find `godkendes`. The stemmed fields find every item with some form of the word;
 the stored text of those candidates then decides (search.tree.Exact, which each engine executes), so
-the index carries each word once.
+the index carries each word once. The index holds no stop words, so the stemmed phrase of a form
+leaves them out (as a quoted phrase does) and the stored text checks the form with them.
 """
 from __future__ import annotations
 
-from indexer.analysis import stem
+from indexer.analysis import stem, stop_words
 
-from .tree import Exact, Node, Or, Phrase, Prefix, Term, transform
+from .tree import Exact, Node, Nothing, Or, Phrase, Prefix, Term, transform
 
 
 def rewrite_exact(query: Node, fields: list[str]) -> Node:
@@ -18,8 +19,13 @@ def rewrite_exact(query: Node, fields: list[str]) -> Node:
         if isinstance(node, Term) and node.field == "exact":
             return Exact(Or(tuple(Term(f, stem(node.text)) for f in fields)), node.text)
         if isinstance(node, Phrase) and node.field == "exact":
-            stems = tuple(stem(w) for w in node.words)
-            return Exact(Or(tuple(Phrase(f, stems, slop=node.slop) for f in fields)), " ".join(node.words))
+            stems = tuple(stem(w) for w in node.words if w.lower() not in stop_words())
+            form = " ".join(node.words)
+            if not stems:
+                return Nothing()  # only stop words: no stemmed field has them
+            if len(stems) == 1:
+                return Exact(Or(tuple(Term(f, stems[0]) for f in fields)), form)
+            return Exact(Or(tuple(Phrase(f, stems, slop=node.slop) for f in fields)), form)
         if isinstance(node, Prefix) and node.field == "exact":
             return Or(tuple(Prefix(f, node.text) for f in fields))
         return node
