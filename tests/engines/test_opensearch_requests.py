@@ -109,3 +109,20 @@ def test_a_search_makes_a_few_requests_not_one_per_term(index, requests, shape):
     assert sum(made.values()) <= bound, f"{shape}: {sum(made.values())} requests ({dict(made)})"
     repeated = requests.during(_search(index, query))
     assert sum(repeated.values()) <= WARM, f"{shape}, asked again: {dict(repeated)}"
+
+
+@pytest.mark.parametrize("query", ["udskrivelse borgere demens", "hvordan går det med genoptræning efter "
+                                   "udskrivelse fra hospitalet"])
+def test_a_rescored_page_read_bare_is_the_page_read_whole(index, requests, query, monkeypatch):
+    """A rescored ranking's candidates come without their stored fields and the page's after (one mget):
+    the same page, documents and scores as when every candidate brings its stored fields."""
+    import search.engines.opensearch as engine
+
+    bare = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
+    assert bare["_mget"] == 1, bare
+    got = index.search(query, limit=5, all_appearances=True).to_json()
+    monkeypatch.setattr(engine, "BARE_CANDIDATES", False)
+    whole = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
+    assert not whole["_mget"], whole
+    assert index.search(query, limit=5, all_appearances=True).to_json() == got
+    assert got["total"] > 0

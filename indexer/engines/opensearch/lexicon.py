@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from ...store import fsync_dir
@@ -36,6 +37,7 @@ LEXICON_FILE = "lexicon-{generation}.txt"
 HEADER = b"#lexicon\t"
 DOCS = b"#docs\t"
 END = b"~end\t"  # sorts after every row: rows start with a field name (ASCII lowercase)
+PROBES = 4096  # lines of the binary search's first levels kept (the same for every look-up)
 MAX_TOKEN = 255  # the cluster's whitespace tokenizer splits longer tokens (Lucene's default maxTokenLen)
 
 
@@ -163,6 +165,8 @@ class Lexicon:
             raise ValueError("truncated")
         self.rows_count = rows
         self._start, self._end = at, last
+        self._probes: dict[int, tuple[int, int, bytes]] = {}  # mid -> its line: the top of every search's path
+        self._found: dict[tuple[str, str], tuple[int, int, int]] = {}
 
     @property
     def items(self) -> int:
@@ -170,15 +174,26 @@ class Lexicon:
 
     def counts(self, name: str, term: str) -> tuple[int, int, int]:
         """(items with `term` at its own position in `name`, stacked there, either) of a text field."""
+        known = self._found.get((name, term))
+        if known is None:
+            known = self._found[(name, term)] = self._look_up(f"{name}\t{term}\t".encode())
+        return known
+
+    def _look_up(self, key: bytes) -> tuple[int, int, int]:
         mm = self._map
         assert mm is not None
-        key = f"{name}\t{term}\t".encode()
         lo, hi = self._start, self._end
         while lo < hi:
             mid = (lo + hi) // 2
-            start = mm.rfind(b"\n", lo, mid) + 1 or lo  # the line holding `mid` (lo is a line's start)
-            end = mm.find(b"\n", start)
-            line = mm[start:end]
+            probe = self._probes.get(mid)
+            if probe is None:
+                start = mm.rfind(b"\n", lo, mid) + 1 or lo  # the line holding `mid` (lo is a line's start)
+                end = mm.find(b"\n", start)
+                line = mm[start:end]
+                probe = start, end, line
+                if len(self._probes) < PROBES:
+                    self._probes[mid] = probe
+            start, end, line = probe
             cut = line.index(b"\t", line.index(b"\t") + 1) + 1
             found = line[:cut]
             if found == key:
@@ -304,10 +319,15 @@ def _merged(old: Iterator[tuple[bytes, list[int]]], changes: list[tuple[bytes, l
     yield from changes[at:]
 
 
+@cache
+def _texts() -> frozenset[str]:
+    return frozenset(text_fields())
+
+
 def answers(lexicon: Lexicon, key: tuple) -> int | None:
     """A term statistic of search.engines.opensearch (its `_known` keys) from the lexicon, or None when
     the lexicon does not hold it (asked of the cluster)."""
-    texts = set(text_fields())
+    texts = _texts()
     kind = key[0]
     if kind == "docs":
         return lexicon.items if key[1] is None else lexicon.docs.get(key[1])

@@ -37,6 +37,9 @@ from .rank import Rescore, coordination, scaled_or
 
 PAGE = 10_000  # hits per request when walking a ranking (OpenSearch's default result window)
 FIRST_CANDIDATES = 64  # candidates fetched first for a rescored query; four times more while not enough
+# A rescored ranking's candidates are read without their stored fields (ids, scores, matched names), and
+# the stored fields of the best fetched after, in one request (False: with the candidates, as before).
+BARE_CANDIDATES = True
 PLAIN = Context.plain()
 
 
@@ -344,7 +347,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         if find.hits and not at_once and len(parts) == 1:
             wanted = _group_candidates(find) if grouping else find.start + find.count
             size = min(PAGE, self._candidates(rescored, wanted))
-            answer, first = self._msearch([body, _walk_body(matches, sort, size, None)], scored=True)
+            bare = rescored and not grouping and BARE_CANDIDATES
+            answer, first = self._msearch([body, _walk_body(matches, sort, size, None, stored=not bare)],
+                                          scored=True)
         else:
             answer = self._search(body)
         self._words_counted(find.query, answer.get("aggregations", {}))
@@ -365,7 +370,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 found.hits = self._group_page(find, parts, sort, rescore, sizes, first)
         elif find.hits:
             page = [_ranked(hit, sort) for hit in answer["hits"]["hits"]][find.start:] if at_once else \
-                self._page(parts, sort, rescore, find.start, find.count, first)
+                self._page(parts, sort, rescore, find.start, find.count, first, bare=BARE_CANDIDATES)
             found.hits = [FoundHit(r.document, r.score, _marks(r.names)) for r in page]
         return found
 
@@ -392,9 +397,10 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return aggs
 
     def _page(self, parts: list[dict], sort: list, rescore: Rescore | None, start: int, count: int,
-              first: dict | None = None) -> list[_Ranked]:
+              first: dict | None = None, bare: bool = False) -> list[_Ranked]:
         """Ranks `start` to `start + count` of the parts' matches, the parts one after the other (`first`:
-        the answer to the first part's first page, asked already)."""
+        the answer to the first part's first page, asked already; `bare`: a rescored part's candidates
+        read without their stored fields, _top)."""
         out: list[_Ranked] = []
         for query in parts:
             if count <= 0:
@@ -404,7 +410,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 if start >= before:
                     start -= before
                     continue
-            ranked = self._top(query, sort, rescore, start + count, first)[start:]
+            ranked = self._top(query, sort, rescore, start + count, first, bare)[start:]
             first = None
             out += ranked[:count]
             count -= len(ranked[:count])
@@ -417,32 +423,43 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return max(FIRST_CANDIDATES, 4 * n) + 1 if rescored else n
 
     def _top(self, query: dict, sort: list, rescore: Rescore | None, n: int,
-             first: dict | None = None) -> list[_Ranked]:
+             first: dict | None = None, bare: bool = False) -> list[_Ranked]:
         """The best `n` matches of `query` in order, rescored exactly: the rescoring never raises a
         score above its bound, so once the n-th rescored candidate scores more than the bound of the
-        best candidate not fetched, no other item can come before it."""
+        best candidate not fetched, no other item can come before it. `bare`: the candidates are read
+        without their stored fields, and the best's fetched after (one request)."""
         if rescore is None:
             return self._walk(query, sort, n, first)
         want = self._candidates(True, n) - 1
         while True:
-            fetched = self._walk(query, sort, want + 1, first)
+            fetched = self._walk(query, sort, want + 1, first, stored=not bare)
             first = None
             complete = len(fetched) <= want
             candidates = fetched[:want]
             best = sorted((_Ranked(r.id, r.document, rescore.score(r.score or 0.0, r.names), r.names)
                            for r in candidates), key=lambda r: (-(r.score or 0.0), r.id))
             if complete or (len(best) >= n and (best[n - 1].score or 0.0) > rescore.bound(fetched[want].score or 0.0)):
-                return best[:n]
+                return self._with_documents(best[:n]) if bare else best[:n]
             want *= 4
 
-    def _walk(self, query: dict, sort: list, n: int | None, first: dict | None = None) -> list[_Ranked]:
+    def _with_documents(self, ranked: list[_Ranked]) -> list[_Ranked]:
+        """`ranked` with their stored fields, in one request."""
+        if not ranked:
+            return ranked
+        answer = self._pinned(lambda index: self.client.mget(index=index, body={"ids": [r.id for r in ranked]},
+                                                             _source=STORED))
+        stored = {doc["_id"]: stored_document(doc["_source"][STORED]) for doc in answer["docs"] if doc.get("found")}
+        return [_Ranked(r.id, stored[r.id], r.score, r.names) for r in ranked]
+
+    def _walk(self, query: dict, sort: list, n: int | None, first: dict | None = None,
+              stored: bool = True) -> list[_Ranked]:
         """The first `n` (None: every) matches in `sort` order, a page of PAGE at a time (`first`: the
-        answer to the first page, asked already)."""
+        answer to the first page, asked already; `stored`: with their stored fields)."""
         out: list[_Ranked] = []
         after = None
         while n is None or len(out) < n:
             size = PAGE if n is None else min(PAGE, n - len(out))
-            answer = first if first is not None else self._search(_walk_body(query, sort, size, after))
+            answer = first if first is not None else self._search(_walk_body(query, sort, size, after, stored))
             first = None
             hits = answer["hits"]["hits"]
             out += [_ranked(hit, sort) for hit in hits]
@@ -509,17 +526,20 @@ def _group_candidates(find: Find) -> int:
     return max(FIRST_CANDIDATES, 4 * (find.start + find.count))
 
 
-def _walk_body(query: dict, sort: list, size: int, after: list | None) -> dict:
-    """One page of a ranking: `size` matches in `sort` order after the sort values `after`."""
-    body = {"query": query, "size": size, "sort": sort, "track_total_hits": False, "_source": [STORED]}
+def _walk_body(query: dict, sort: list, size: int, after: list | None, stored: bool = True) -> dict:
+    """One page of a ranking: `size` matches in `sort` order after the sort values `after` (`stored`:
+    with their stored fields; else ids, sort values and matched names only)."""
+    body = {"query": query, "size": size, "sort": sort, "track_total_hits": False,
+            "_source": [STORED] if stored else False}
     if after is not None:
         body["search_after"] = after
     return body
 
 
 def _ranked(hit: dict, sort: list) -> _Ranked:
-    """A hit of a search sorted by `sort`: its score is the first sort value when sorted by score."""
-    source = stored_document(hit["_source"][STORED])
+    """A hit of a search sorted by `sort`: its score is the first sort value when sorted by score (a hit
+    read without its stored fields has none yet: _with_documents)."""
+    source = stored_document(hit["_source"][STORED]) if "_source" in hit else {}
     return _Ranked(source.get("id", hit["_id"]), source, hit["sort"][0] if sort is _BY_SCORE else None,
                    frozenset(hit.get("matched_queries") or ()))
 
