@@ -137,7 +137,10 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
     problem = lexicon_check() if lexicon_check else None
     if problem:
         subject, what, mend = problem
-        found(subject, what, "derived again from the index", mend)
+        if mend is None:
+            health.notes.append(f"{subject}: {what}")
+        else:
+            found(subject, what, "derived again from the index", mend)
 
     derived = spelling.derive(engine)
     counts = spelling.load_counts(index_dir, generation)

@@ -185,3 +185,34 @@ def test_open_and_look_up_cost_nothing_like_a_parse(tmp_path):
     assert found.counts("title", "zzz") == (0, 0, 0) and found.counts("aaa", "") == (0, 0, 0)
     assert lexicon.open_lexicon(tmp_path, 8) is None  # another generation's
     found.close()
+
+
+def test_items_of_an_older_referat_leave_no_lexicon_and_searches_ask_the_cluster(minutes_index, monkeypatch):
+    """Items stored without what a deleted item's terms are subtracted from (an older referat wrote them):
+    a run that deletes some writes no lexicon (none can be exact), searches answer as with one, and
+    `referat check` says how to get it back."""
+    from indexer.engines.opensearch import documents
+
+    root, config = minutes_index
+    folder = root / "minutes"
+    write_minutes(folder, range(4))
+    index_dir = root / "ix"
+    real = documents.stored_source
+    with monkeypatch.context() as patch:
+        patch.setattr(documents, "stored_source",
+                      lambda document: {k: v for k, v in real(document).items() if k != documents.INDEXED})
+        assert not indexer.build(index_dir, [folder], engine=config).failed
+    with search.open(index_dir) as opened:
+        whole = opened.search("tele-kol borgere", limit=10).to_json()
+    write_minutes(folder, range(1), version="ændret")
+    assert indexer.reindex(index_dir, [folder]).committed
+    from indexer.engines.opensearch import OpenSearchWriteEngine
+
+    writer = OpenSearchWriteEngine(index_dir, config)
+    assert writer.generation() == 2 and lexicon.open_lexicon(index_dir, 2) is None
+    writer.close()
+    with search.open(index_dir) as opened:
+        assert opened.search("tele-kol borgere", limit=10).to_json()["total"] == whole["total"]
+    checked = CliRunner().invoke(cli, ["check", "--index", str(index_dir), "--json"], catch_exceptions=False)
+    assert checked.exit_code == 0, checked.output
+    assert any("lexicon-" in note and "referat index" in note for note in json.loads(checked.output)["notes"])

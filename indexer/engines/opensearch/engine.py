@@ -214,27 +214,23 @@ class OpenSearchWriteEngine:
         for hit in self._pages(index or self._live() or self.alias, {"match_all": {}}):
             yield hit["_source"][STORED]
 
-    def lexicon_problem(self) -> tuple[str, str, Callable[[], bool]] | None:
+    @guarded
+    def lexicon_problem(self) -> tuple[str, str, Callable[[], None] | None] | None:
         """(file, what is wrong, its repair) when the committed generation's lexicon is missing or damaged
         (searches then ask the cluster for the term statistics): indexer.health reports it, --repair
-        derives it (derive_lexicon)."""
+        counts it again from every stored item; no repair when the items were written before what it is counted
+        from was stored (indexing every file again writes it)."""
         generation = self._committed()
         if not generation or lexicon.is_sound(self.index_dir, generation):
             return None
-        return (lexicon.LEXICON_FILE.format(generation=generation),
-                "missing or damaged (every search asks the cluster for its term statistics meanwhile)",
-                self.derive_lexicon)
-
-    @guarded
-    def derive_lexicon(self) -> bool:
-        """The lexicon of the committed generation, counted again from every stored item (`referat check
-        --repair`); False (none written) when some item was written before the lexicon's data was stored."""
-        generation = self._committed()
-        delta = lexicon.derive(self.stored_items())
+        name = lexicon.LEXICON_FILE.format(generation=generation)
+        delta = lexicon.derive(self.stored_items())  # a check reads every item anyway
         if delta is None:
-            return False
-        lexicon.write(self.index_dir, generation, None, delta)
-        return True
+            return (name, "not kept: the items were written by an older referat (searches ask the cluster for "
+                    "their term statistics); indexing every file again writes it: referat index --index DIR "
+                    "FOLDER", None)
+        return name, "missing or damaged (every search asks the cluster for its term statistics meanwhile)", \
+            lambda: lexicon.write(self.index_dir, generation, None, delta)
 
     def _pages(self, index: str, query: dict) -> Iterator[dict]:
         """Every hit of `query` in a committed index, page by page after the last id: no scroll context
