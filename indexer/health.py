@@ -133,6 +133,15 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
         found(name, "missing or damaged (every search rebuilds the lexicon meanwhile)", "written again",
               lambda: compounds.save_map(engine, index_dir))
 
+    lexicon_check = getattr(engine, "lexicon_problem", None)  # an engine that keeps a lexicon of term statistics
+    problem = lexicon_check() if lexicon_check else None
+    if problem:
+        subject, what, mend = problem
+        if mend is None:
+            health.notes.append(f"{subject}: {what}")
+        else:
+            found(subject, what, "derived again from the index", mend)
+
     derived = spelling.derive(engine)
     counts = spelling.load_counts(index_dir, generation)
     if counts is None:

@@ -1,7 +1,9 @@
 """A search through search.open() on the OpenSearch engine makes a few HTTP requests, whatever its words:
-the compound and typo look-ups of a query are asked together (Engine.has_terms), the term statistics in
-one _msearch, the counts with the ranking's first page, and the generation is read once per Index and
-again only on refresh(). Each request is a round trip to the cluster: their number is a search's cost."""
+the compound and typo look-ups of a query and its term statistics come from the generation's lexicon
+(indexer.engines.opensearch.lexicon), the counts with the ranking's first page in one request, and the
+generation is read once per Index and again only on refresh(). Without a lexicon the look-ups are asked
+together (Engine.has_terms) and the statistics in one _msearch. Each request is a round trip to the
+cluster: their number is a search's cost."""
 from __future__ import annotations
 
 import uuid
@@ -15,26 +17,28 @@ from tests.conftest import SAMPLE
 from .conftest import _committee_meetings, drop_index, opensearch_config
 
 # Each shape with words no earlier search of the test's Index asked (nothing learnt yet), and the most
-# requests it may make: the look-ups of its words (one round for most words), their statistics, the
-# counts with the ranking's first page, and a grouped page's members (one hit per case). Asked again, the
-# words and their statistics are known: WARM at most. One request per term (the old way) makes dozens.
+# requests it may make with the generation's lexicon: the counts with the ranking's first page, and a
+# grouped page's members (one hit per case); without it, also the look-ups of its words (one round for
+# most words) and their statistics. Asked again, the words and their statistics are known: WARM at most.
+# One request per term (the old way) makes dozens.
 SHAPES = {
-    "single word": ({"query": "genoptræning"}, 4),
-    "compound": ({"query": "hjemmeplejen"}, 4),
-    "2-3 word AND": ({"query": "sygefravær demens rehabilitering"}, 6),
-    "phrase": ({"query": '"Tele-KOL"'}, 4),
-    "filters and facets": ({"query": "kvalitetsstandard", "year": "2023"}, 4),
-    "listing": ({"query": "", "year": "2023"}, 3),
+    "single word": ({"query": "genoptræning"}, 2, 4),
+    "compound": ({"query": "hjemmeplejen"}, 2, 4),
+    "2-3 word AND": ({"query": "udskrivelse borgere demens"}, 2, 6),
+    "phrase": ({"query": '"Tele-KOL"'}, 2, 4),
+    "filters and facets": ({"query": "kvalitetsstandard", "year": "2023"}, 2, 4),
+    "listing": ({"query": "", "year": "2023"}, 2, 3),
     "long question": ({"query": "hvordan går det med udskrivelse af borgere med demens i forhold til "
-                                "samarbejdet"}, 6),
-    "typo": ({"query": "plejeboliger karlslunnde"}, 6),
+                                "samarbejdet"}, 2, 6),
+    "typo": ({"query": "plejeboliger karlslunnde"}, 2, 6),
 }
 WARM = 3
 
 
-@pytest.fixture(scope="module")
-def index(tmp_path_factory, opensearch_url):
-    """An Index over the sample minutes and committee meetings with cases, in a cluster index of its own."""
+@pytest.fixture(scope="module", params=["lexicon", "no lexicon"])
+def index(request, tmp_path_factory, opensearch_url):
+    """An Index over the sample minutes and committee meetings with cases, in a cluster index of its own;
+    with the generation's lexicon as the writer leaves it, or with it removed (searches ask the cluster)."""
     import indexer
 
     root = tmp_path_factory.mktemp("requests")
@@ -43,6 +47,10 @@ def index(tmp_path_factory, opensearch_url):
     try:
         report = indexer.build(root / "ix", [SAMPLE, root / "udvalg"], engine=opensearch_config(opensearch_url, name))
         assert not report.failed
+        written = sorted((root / "ix").glob("lexicon-*.txt"))
+        assert len(written) == 1, written
+        if request.param == "no lexicon":
+            written[0].unlink()
         opened = search.open(root / "ix")
         yield opened
         opened.close()
@@ -92,10 +100,29 @@ def test_generation_read_once_per_index_and_again_on_refresh(index, requests):
 @pytest.mark.parametrize("shape", list(SHAPES))
 def test_a_search_makes_a_few_requests_not_one_per_term(index, requests, shape):
     index.search("plan")  # what every search of the generation shares (facet values, counts) is loaded
-    query, bound = SHAPES[shape]
+    index.search("", year="2022")  # and what every listing does (the sections' values)
+    query, with_lexicon, without = SHAPES[shape]
+    bound = with_lexicon if any(index.dir.glob("lexicon-*.txt")) else without
     made = requests.during(_search(index, query))
     result = _search(index, query)()
     assert result.total > 0, f"{shape}: the shape must find something to be measured"
     assert sum(made.values()) <= bound, f"{shape}: {sum(made.values())} requests ({dict(made)})"
     repeated = requests.during(_search(index, query))
     assert sum(repeated.values()) <= WARM, f"{shape}, asked again: {dict(repeated)}"
+
+
+@pytest.mark.parametrize("query", ["udskrivelse borgere demens", "hvordan går det med genoptræning efter "
+                                   "udskrivelse fra hospitalet"])
+def test_a_rescored_page_read_bare_is_the_page_read_whole(index, requests, query, monkeypatch):
+    """A rescored ranking's candidates come without their stored fields and the page's after (one mget):
+    the same page, documents and scores as when every candidate brings its stored fields."""
+    import search.engines.opensearch as engine
+
+    bare = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
+    assert bare["_mget"] == 1, bare
+    got = index.search(query, limit=5, all_appearances=True).to_json()
+    monkeypatch.setattr(engine, "BARE_CANDIDATES", False)
+    whole = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
+    assert not whole["_mget"], whole
+    assert index.search(query, limit=5, all_appearances=True).to_json() == got
+    assert got["total"] > 0

@@ -48,6 +48,9 @@ def index_terms(field: str, value) -> list[str]:
 
 
 ORDER = "_order"  # in STORED: the key order of its dict values (the sections, in the order the minutes have them)
+# in STORED: what the stored fields do not say of an item's indexed text (its meeting's participants, whether
+# its text is OCR's), so that the lexicon can subtract a deleted item's terms (lexicon.indexed_document)
+INDEXED = "_indexed"
 
 
 def stored_source(document: dict) -> dict:
@@ -55,15 +58,16 @@ def stored_source(document: dict) -> dict:
     filtering (`_source: [STORED]`) gives objects back in no particular order."""
     stored = {k: v for k, v in document.items() if k in stored_fields() and v is not None}
     order = {k: list(v) for k, v in stored.items() if isinstance(v, dict)}
-    return {**stored, ORDER: order} if order else stored
+    indexed = {"participants": document.get("participants"), "ocr": document.get("ocr") is not None}
+    return {**stored, ORDER: order, INDEXED: indexed} if order else {**stored, INDEXED: indexed}
 
 
 def stored_document(stored: dict) -> dict:
     """The stored fields of an item as indexer.build gave them (stored_source undone)."""
     order = stored.get(ORDER)
+    out = {k: v for k, v in stored.items() if k not in (ORDER, INDEXED)}
     if order is None:
-        return stored
-    out = {k: v for k, v in stored.items() if k != ORDER}
+        return out
     for name, keys in order.items():
         value = out.get(name)
         if isinstance(value, dict):

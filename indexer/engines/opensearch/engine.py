@@ -32,6 +32,7 @@ from corpus import faults
 from ...engine import EngineConfig, EngineError
 from ...memory import writer_bytes
 from ...schema import SCHEMA_VERSION
+from . import lexicon
 from .client import ClusterError, connect, guarded
 from .documents import index_terms, source, stored_document
 from .mapping import STORED, field_roles, mapping, settings
@@ -63,6 +64,7 @@ class OpenSearchWriteEngine:
     name = "opensearch"
 
     def __init__(self, index_dir: str | os.PathLike, config: EngineConfig, client: OpenSearch | None = None):
+        self.index_dir = Path(index_dir)
         self.alias = index_name(index_dir, config)
         self.config = replace(config, index=self.alias)  # recorded so: a moved or copied folder keeps its index
         self.client = client or connect(config)
@@ -175,10 +177,15 @@ class OpenSearchWriteEngine:
                 "settings": {"index.blocks.write": False, **writing,
                              "index.number_of_replicas": index_settings["number_of_replicas"]}})
         bulk_bytes = BULK_BYTES if memory_mb is None else max(1, min(BULK_BYTES, writer_bytes(memory_mb)))
-        generation = OpenSearchGeneration(self, target, committed + 1, live, bulk_bytes)
+        lexicon.remove_before(self.index_dir, 0, also=(committed + 1,))  # a killed run's, never committed
+        base = None if self._fresh or not committed else lexicon.open_lexicon(self.index_dir, committed)
+        counted = Counted(base, derive=bool(committed) and not self._fresh and base is None)
+        generation = OpenSearchGeneration(self, target, committed + 1, live, bulk_bytes, counted)
         try:
             yield generation
         finally:
+            if base is not None:
+                base.close()
             if not generation.committed:
                 with suppress(TransportError):  # else the next writer drops it
                     self.client.indices.delete(index=target, ignore_unavailable=True)
@@ -201,6 +208,29 @@ class OpenSearchWriteEngine:
     def all_documents(self) -> Iterator[dict]:
         for hit in self._pages(self._live() or self.alias, {"match_all": {}}):
             yield stored_document(hit["_source"][STORED])
+
+    def stored_items(self, index: str | None = None) -> Iterator[dict]:
+        """What the cluster stores of every item (documents.stored_source: the lexicon reads it)."""
+        for hit in self._pages(index or self._live() or self.alias, {"match_all": {}}):
+            yield hit["_source"][STORED]
+
+    @guarded
+    def lexicon_problem(self) -> tuple[str, str, Callable[[], None] | None] | None:
+        """(file, what is wrong, its repair) when the committed generation's lexicon is missing or damaged
+        (searches then ask the cluster for the term statistics): indexer.health reports it, --repair
+        counts it again from every stored item; no repair when the items were written before what it is counted
+        from was stored (indexing every file again writes it)."""
+        generation = self._committed()
+        if not generation or lexicon.is_sound(self.index_dir, generation):
+            return None
+        name = lexicon.LEXICON_FILE.format(generation=generation)
+        delta = lexicon.derive(self.stored_items())  # a check reads every item anyway
+        if delta is None:
+            return (name, "not kept: the items were written by an older referat (searches ask the cluster for "
+                    "their term statistics); indexing every file again writes it: referat index --index DIR "
+                    "FOLDER", None)
+        return name, "missing or damaged (every search asks the cluster for its term statistics meanwhile)", \
+            lambda: lexicon.write(self.index_dir, generation, None, delta)
 
     def _pages(self, index: str, query: dict) -> Iterator[dict]:
         """Every hit of `query` in a committed index, page by page after the last id: no scroll context
@@ -250,11 +280,48 @@ class OpenSearchWriteEngine:
         self.client.close()
 
 
+class Counted:
+    """The lexicon of the generation being written, as it changes (lexicon): the committed one's
+    (`base`; None: empty) plus `delta`; `derive`: counted again from every item at the commit instead (no
+    sound lexicon to start from, or a change the delta cannot follow)."""
+
+    def __init__(self, base: lexicon.Lexicon | None, derive: bool = False):
+        self.base = base
+        self.delta = lexicon.Delta()
+        self.derive = derive
+        self.subtracted: set[str] = set()  # meetings whose committed items are subtracted already
+
+    def subtract(self, stored: dict) -> None:
+        """A committed item this generation deletes or replaces."""
+        if self.derive:
+            return
+        document = lexicon.indexed_document(stored)
+        if document is None:  # written before its lexicon data was stored
+            self.derive = True
+            return
+        self.delta.add_document(document, -1)
+
+    def save(self, engine: OpenSearchWriteEngine, index: str, number: int) -> None:
+        """Before the commit of `number` (its index refreshed): the lexicon written, or none at all."""
+        if not engine.index_dir.is_dir():
+            return
+        try:
+            if self.derive:
+                delta = lexicon.derive(engine.stored_items(index))
+                if delta is None:
+                    raise lexicon.Unsound("items without their lexicon data")
+                lexicon.write(engine.index_dir, number, None, delta)
+            else:
+                lexicon.write(engine.index_dir, number, self.base, self.delta)
+        except lexicon.Unsound:  # searches ask the cluster; `referat check` says so
+            lexicon.remove_before(engine.index_dir, 0, also=(number,))
+
+
 class OpenSearchGeneration:
     """One generation being written into its own physical index (indexer.engine.GenerationWriter)."""
 
     def __init__(self, engine: OpenSearchWriteEngine, index: str, number: int, live: str,
-                 bulk_bytes: int = BULK_BYTES):
+                 bulk_bytes: int = BULK_BYTES, counted: Counted | None = None):
         self.engine, self.client, self.index, self.number, self.live = engine, engine.client, index, number, live
         self.where = engine.where
         self.committed = False
@@ -265,12 +332,14 @@ class OpenSearchGeneration:
         self._added: dict[str, str] = {}  # item id -> meeting, of the items this generation wrote
         self._by_meeting: dict[str, list[str]] = {}  # meeting -> the ids added to it (a look-up per meeting)
         self._doomed: set[str] = set()  # meetings whose committed items are deleted at the next bulk
+        self.counted = counted or Counted(None, derive=True)
 
     @guarded
     def delete_meeting(self, meeting_id: str) -> None:
         """The items this generation added to the meeting go now; its committed items are looked up for
         many meetings at once, at the next bulk (one search instead of one per meeting)."""
         for item_id in self._by_meeting.pop(meeting_id, []):
+            self.counted.derive = True  # an item written by this generation goes again: not followed
             if self._added.get(item_id) == meeting_id:
                 del self._added[item_id]
                 self._queue({"delete": {"_index": self.index, "_id": item_id}}, None)
@@ -281,7 +350,10 @@ class OpenSearchGeneration:
         meeting = document.get("meeting", "")
         self._added[document["id"]] = meeting
         self._by_meeting.setdefault(meeting, []).append(document["id"])
-        self._queue({"index": {"_index": self.index, "_id": document["id"]}}, source(document))
+        body = source(document)
+        if not self.counted.derive:
+            self.counted.delta.add(body)
+        self._queue({"index": {"_index": self.index, "_id": document["id"]}}, body)
 
     def _queue(self, action: dict, body: dict | None) -> None:
         self._actions.append(action)
@@ -297,12 +369,21 @@ class OpenSearchGeneration:
         refreshes being off while it is written), but of none this generation wrote since: an item
         added again, to its meeting or another, is replaced by that write."""
         doomed, self._doomed = sorted(self._doomed), set()
+        counted = self.counted
         deletes = []
         for start in range(0, len(doomed), TERMS_PER_QUERY):
-            query = {"query": {"terms": {"meeting": doomed[start:start + TERMS_PER_QUERY]}}, "_source": False}
-            deletes += [{"delete": {"_index": self.index, "_id": hit["_id"]}}
-                        for hit in scan(self.client, index=self.index, query=query, size=5000)
-                        if hit["_id"] not in self._added]
+            # the committed items' stored fields too, for the lexicon to subtract (once per meeting: this
+            # index's refreshed state is the committed one until the commit)
+            fresh = {m for m in doomed[start:start + TERMS_PER_QUERY] if m not in counted.subtracted}
+            counting = not counted.derive and bool(fresh)
+            query = {"query": {"terms": {"meeting": doomed[start:start + TERMS_PER_QUERY]}},
+                     "_source": [STORED] if counting else False}
+            for hit in scan(self.client, index=self.index, query=query, size=5000 if not counting else 1000):
+                if counting and hit["_source"][STORED].get("meeting") in fresh:
+                    counted.subtract(hit["_source"][STORED])
+                if hit["_id"] not in self._added:
+                    deletes.append({"delete": {"_index": self.index, "_id": hit["_id"]}})
+            counted.subtracted.update(fresh)
         return deletes
 
     def _flush(self) -> None:
@@ -327,6 +408,7 @@ class OpenSearchGeneration:
         then delete the generations before the previous one."""
         self._flush()
         self.client.indices.refresh(index=self.index)
+        self.counted.save(self.engine, self.index, self.number)
         meta = mapping(self.number, SCHEMA_VERSION)["_meta"]
         self.client.indices.put_mapping(index=self.index, body={"_meta": meta})
         self.client.indices.put_settings(index=self.index, body={"index.blocks.write": True,

@@ -6,7 +6,10 @@ exact) and `within` counts (filter aggregations) are the cluster's; what the cor
 done here over the ranked candidates: the coordination of graded queries (rank.py), one hit per case
 (search.grouping over ranked ids and case values) and the ids on a page that match each mark.
 Term statistics (document frequencies, for the idf parity of compile.term_weight and the words'
-coordination weights) are counted once per generation, which refresh() follows.
+coordination weights) are read from the generation's lexicon (indexer.engines.opensearch.lexicon, written
+by the writer beside the index) and asked of the cluster only when it does not hold them (keyword fields;
+a missing or damaged lexicon), once per generation, which refresh() follows; a graded query's words are
+counted by the counting search itself (a global aggregation).
 """
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ import numpy as np
 from opensearchpy.exceptions import NotFoundError
 
 from indexer.engine import EngineConfig
-from indexer.engines.opensearch import OpenSearchWriteEngine
+from indexer.engines.opensearch import OpenSearchWriteEngine, lexicon
 from indexer.engines.opensearch.client import ClusterError, guarded
 from indexer.engines.opensearch.documents import stored_document
 from indexer.schema import SCHEMA_VERSION
@@ -34,6 +37,9 @@ from .rank import Rescore, coordination, scaled_or
 
 PAGE = 10_000  # hits per request when walking a ranking (OpenSearch's default result window)
 FIRST_CANDIDATES = 64  # candidates fetched first for a rescored query; four times more while not enough
+# A rescored ranking's candidates are read without their stored fields (ids, scores, matched names), and
+# the stored fields of the best fetched after, in one request (False: with the candidates, as before).
+BARE_CANDIDATES = True
 PLAIN = Context.plain()
 
 
@@ -56,6 +62,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         self._closed = False
         self._stats: dict[tuple, int] = {}  # ("df", field, term) / ("docs", field) / ("count", node) -> count
         self._values: dict[str, list[str]] = {}
+        self._lexicon: lexicon.Lexicon | None = None  # the generation's, when it is there and sound
 
     # -- the wire ----------------------------------------------------------------------------------
     def _search(self, body: dict) -> dict:
@@ -127,6 +134,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         self._generation, self._index = newest, index
         self._stats.clear()
         self._values.clear()
+        if self._lexicon is not None:
+            self._lexicon.close()
+        self._lexicon = lexicon.open_lexicon(self.index_dir, newest) if index else None
         return True
 
     def _newest(self) -> tuple[int, str | None]:
@@ -143,6 +153,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
 
     def close(self) -> None:
         self._closed = True
+        if self._lexicon is not None:
+            self._lexicon.close()
+            self._lexicon = None
         super().close()
 
     def _current(self) -> None:
@@ -156,6 +169,10 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         matches is certain (_counts)."""
         self._current()
         missing = [k for k in dict.fromkeys(keys) if k not in self._stats]
+        if self._lexicon is not None:
+            held = {k: n for k in missing if (n := self._from_lexicon(k)) is not None}
+            self._stats.update(held)
+            missing = [k for k in missing if k not in held]
         queries = []
         for key in missing:
             if key[0] == "any":  # a term in any of the fields (a text field's stack too)
@@ -171,6 +188,16 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 queries.append(compile_node(key[1], PLAIN))
         for key, count in zip(missing, self._counts(queries, presence), strict=True):
             self._stats[key] = count
+
+    def _from_lexicon(self, key: tuple) -> int | None:
+        """A statistic the lexicon holds (a graded query's word that is one term of a text field too)."""
+        assert self._lexicon is not None
+        if key[0] == "count":
+            node = key[1]
+            if isinstance(node, Term) and is_text(node.field):  # compiled: the term, own or stacked
+                return self._lexicon.counts(node.field, node.text)[2]
+            return None
+        return lexicon.answers(self._lexicon, key)
 
     @guarded
     def doc_frequency(self, field: str, term: str) -> int:
@@ -210,16 +237,31 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return Context(weight, lambda field, text: stats.get(("df", stack(field), text), 1) > 0)
 
     def _prepare(self, node: Node) -> None:
-        """Count the term statistics that scoring `node` needs, in one round trip."""
+        """Count the term statistics that scoring `node` needs (from the lexicon, or in one round trip);
+        a graded query's words that the lexicon cannot count are the counting search's (_word_counts)."""
         keys: list[tuple] = [("docs", None)]
         for n in walk(node):
             if isinstance(n, (Term, Phrase)) and is_text(n.field):
                 keys += [("docs", n.field), ("docs", stack(n.field))]
                 for w in [n.text] if isinstance(n, Term) else n.words:
                     keys += [("df", n.field, w), ("df", stack(n.field), w), ("either", n.field, w)]
-        if isinstance(node, MinimumMatch):
-            keys += [("count", child) for child in node.children]
+        if isinstance(node, MinimumMatch) and self._lexicon is not None:
+            keys += [("count", child) for child in node.children if isinstance(child, Term)]
         self._known(keys)
+
+    def _word_counts(self, node: Node) -> dict:
+        """The aggregation that counts, over every item, the words of a graded query not known yet."""
+        if not isinstance(node, MinimumMatch):
+            return {}
+        wanted = {f"c{i}": {"filter": compile_node(child, PLAIN)} for i, child in enumerate(node.children)
+                  if ("count", child) not in self._stats}
+        return {_WORDS: {"global": {}, "aggs": wanted}} if wanted else {}
+
+    def _words_counted(self, node: Node, aggregations: dict) -> None:
+        if _WORDS in aggregations and isinstance(node, MinimumMatch):
+            for i, child in enumerate(node.children):
+                if f"c{i}" in aggregations[_WORDS]:
+                    self._stats[("count", child)] = int(aggregations[_WORDS][f"c{i}"]["doc_count"])
 
     # -- what the engine holds ---------------------------------------------------------------------
     @guarded
@@ -270,8 +312,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             self._current()
         context = self._context() if relevance else PLAIN
         filters = [compile_node(n, PLAIN) for n in find.filters]
-        rescore = self._rescore(find.query) if relevance else None
-        leaf_names = _leaf_names(find.query) if rescore is not None and isinstance(find.query, Or) else None
+        rescored = relevance and _rescored(find.query)
+        leaf_names = _leaf_names(find.query) if rescored and isinstance(find.query, Or) else None
         base = compile_node(find.query, context, leaf_names)
         if relevance:
             base = weighed(base)
@@ -281,6 +323,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         graded = find.query if isinstance(find.query, MinimumMatch) else None
         every_word = graded is not None and find.every_word
         aggs = self._aggregations(find)
+        if rescored:
+            aggs.update(self._word_counts(find.query))
         if graded is not None and every_word:  # whether some match has every word: a count beside the others
             aggs[_EVERY_WORD] = {"filter": compile_node(And(graded.children), PLAIN)}
         grouping = bool(find.group) and self._has_values(find.group or "")
@@ -289,7 +333,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             aggs[_ALONE] = {"missing": {"field": find.group}}
         body = {"size": 0, "query": matches, "track_total_hits": True, "aggs": aggs}
         # the page with the counts, in one request, when no later step reorders or groups it
-        at_once = find.hits and not grouping and rescore is None and (find.ahead is None or not relevance) \
+        at_once = find.hits and not grouping and not rescored and (find.ahead is None or not relevance) \
             and find.start + find.count <= PAGE
         if at_once:
             body.update(size=find.start + find.count, sort=sort, _source=[STORED])
@@ -302,10 +346,14 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         first = None  # the ranking's first page, asked with the counts when nothing else comes between
         if find.hits and not at_once and len(parts) == 1:
             wanted = _group_candidates(find) if grouping else find.start + find.count
-            size = min(PAGE, self._candidates(rescore, wanted))
-            answer, first = self._msearch([body, _walk_body(matches, sort, size, None)], scored=True)
+            size = min(PAGE, self._candidates(rescored, wanted))
+            bare = rescored and not grouping and BARE_CANDIDATES
+            answer, first = self._msearch([body, _walk_body(matches, sort, size, None, stored=not bare)],
+                                          scored=True)
         else:
             answer = self._search(body)
+        self._words_counted(find.query, answer.get("aggregations", {}))
+        rescore = self._rescore(find.query) if rescored else None
         total = int(answer["hits"]["total"]["value"])
         found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {})),
                       within={name: int(answer["aggregations"][f"within:{name}"]["doc_count"])
@@ -322,7 +370,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 found.hits = self._group_page(find, parts, sort, rescore, sizes, first)
         elif find.hits:
             page = [_ranked(hit, sort) for hit in answer["hits"]["hits"]][find.start:] if at_once else \
-                self._page(parts, sort, rescore, find.start, find.count, first)
+                self._page(parts, sort, rescore, find.start, find.count, first, bare=BARE_CANDIDATES)
             found.hits = [FoundHit(r.document, r.score, _marks(r.names)) for r in page]
         return found
 
@@ -349,9 +397,10 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return aggs
 
     def _page(self, parts: list[dict], sort: list, rescore: Rescore | None, start: int, count: int,
-              first: dict | None = None) -> list[_Ranked]:
+              first: dict | None = None, bare: bool = False) -> list[_Ranked]:
         """Ranks `start` to `start + count` of the parts' matches, the parts one after the other (`first`:
-        the answer to the first part's first page, asked already)."""
+        the answer to the first part's first page, asked already; `bare`: a rescored part's candidates
+        read without their stored fields, _top)."""
         out: list[_Ranked] = []
         for query in parts:
             if count <= 0:
@@ -361,7 +410,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 if start >= before:
                     start -= before
                     continue
-            ranked = self._top(query, sort, rescore, start + count, first)[start:]
+            ranked = self._top(query, sort, rescore, start + count, first, bare)[start:]
             first = None
             out += ranked[:count]
             count -= len(ranked[:count])
@@ -369,37 +418,48 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return out
 
     @staticmethod
-    def _candidates(rescore: Rescore | None, n: int) -> int:
+    def _candidates(rescored: bool, n: int) -> int:
         """How many matches _top reads first for the best `n`: more than `n` when they are rescored."""
-        return n if rescore is None else max(FIRST_CANDIDATES, 4 * n) + 1
+        return max(FIRST_CANDIDATES, 4 * n) + 1 if rescored else n
 
     def _top(self, query: dict, sort: list, rescore: Rescore | None, n: int,
-             first: dict | None = None) -> list[_Ranked]:
+             first: dict | None = None, bare: bool = False) -> list[_Ranked]:
         """The best `n` matches of `query` in order, rescored exactly: the rescoring never raises a
         score above its bound, so once the n-th rescored candidate scores more than the bound of the
-        best candidate not fetched, no other item can come before it."""
+        best candidate not fetched, no other item can come before it. `bare`: the candidates are read
+        without their stored fields, and the best's fetched after (one request)."""
         if rescore is None:
             return self._walk(query, sort, n, first)
-        want = self._candidates(rescore, n) - 1
+        want = self._candidates(True, n) - 1
         while True:
-            fetched = self._walk(query, sort, want + 1, first)
+            fetched = self._walk(query, sort, want + 1, first, stored=not bare)
             first = None
             complete = len(fetched) <= want
             candidates = fetched[:want]
             best = sorted((_Ranked(r.id, r.document, rescore.score(r.score or 0.0, r.names), r.names)
                            for r in candidates), key=lambda r: (-(r.score or 0.0), r.id))
             if complete or (len(best) >= n and (best[n - 1].score or 0.0) > rescore.bound(fetched[want].score or 0.0)):
-                return best[:n]
+                return self._with_documents(best[:n]) if bare else best[:n]
             want *= 4
 
-    def _walk(self, query: dict, sort: list, n: int | None, first: dict | None = None) -> list[_Ranked]:
+    def _with_documents(self, ranked: list[_Ranked]) -> list[_Ranked]:
+        """`ranked` with their stored fields, in one request."""
+        if not ranked:
+            return ranked
+        answer = self._pinned(lambda index: self.client.mget(index=index, body={"ids": [r.id for r in ranked]},
+                                                             _source=STORED))
+        stored = {doc["_id"]: stored_document(doc["_source"][STORED]) for doc in answer["docs"] if doc.get("found")}
+        return [_Ranked(r.id, stored[r.id], r.score, r.names) for r in ranked]
+
+    def _walk(self, query: dict, sort: list, n: int | None, first: dict | None = None,
+              stored: bool = True) -> list[_Ranked]:
         """The first `n` (None: every) matches in `sort` order, a page of PAGE at a time (`first`: the
-        answer to the first page, asked already)."""
+        answer to the first page, asked already; `stored`: with their stored fields)."""
         out: list[_Ranked] = []
         after = None
         while n is None or len(out) < n:
             size = PAGE if n is None else min(PAGE, n - len(out))
-            answer = first if first is not None else self._search(_walk_body(query, sort, size, after))
+            answer = first if first is not None else self._search(_walk_body(query, sort, size, after, stored))
             first = None
             hits = answer["hits"]["hits"]
             out += [_ranked(hit, sort) for hit in hits]
@@ -452,7 +512,13 @@ _BY_SCORE = [{"_score": "desc"}, {"id": "asc"}]
 _EVERY_WORD = "every_word"
 _MARK = "mark:"
 _GROUPS, _ALONE = "groups", "alone"
+_WORDS = "words"  # a graded query's words counted over every item (a global aggregation)
 _BY_ID = [{"id": "asc"}]
+
+
+def _rescored(query: Node) -> bool:
+    """Whether a ranking by relevance of `query` is rescored here (rank.py): a graded query, a scaled Or."""
+    return isinstance(query, MinimumMatch) or (isinstance(query, Or) and query.scale is not None)
 
 
 def _group_candidates(find: Find) -> int:
@@ -460,17 +526,20 @@ def _group_candidates(find: Find) -> int:
     return max(FIRST_CANDIDATES, 4 * (find.start + find.count))
 
 
-def _walk_body(query: dict, sort: list, size: int, after: list | None) -> dict:
-    """One page of a ranking: `size` matches in `sort` order after the sort values `after`."""
-    body = {"query": query, "size": size, "sort": sort, "track_total_hits": False, "_source": [STORED]}
+def _walk_body(query: dict, sort: list, size: int, after: list | None, stored: bool = True) -> dict:
+    """One page of a ranking: `size` matches in `sort` order after the sort values `after` (`stored`:
+    with their stored fields; else ids, sort values and matched names only)."""
+    body = {"query": query, "size": size, "sort": sort, "track_total_hits": False,
+            "_source": [STORED] if stored else False}
     if after is not None:
         body["search_after"] = after
     return body
 
 
 def _ranked(hit: dict, sort: list) -> _Ranked:
-    """A hit of a search sorted by `sort`: its score is the first sort value when sorted by score."""
-    source = stored_document(hit["_source"][STORED])
+    """A hit of a search sorted by `sort`: its score is the first sort value when sorted by score (a hit
+    read without its stored fields has none yet: _with_documents)."""
+    source = stored_document(hit["_source"][STORED]) if "_source" in hit else {}
     return _Ranked(source.get("id", hit["_id"]), source, hit["sort"][0] if sort is _BY_SCORE else None,
                    frozenset(hit.get("matched_queries") or ()))
 

@@ -1,0 +1,345 @@
+"""The generation's lexicon: the term statistics a search asks of the cluster, counted by the writer.
+
+A search on the OpenSearch engine needs, before it can rank, how many items have each of its terms in
+each text field (at its own position, `<field>`, stacked, `<field>_stack`, or either), how many items
+have each field, and how many items there are (search.engines.opensearch: the idf parity and the words'
+coordination). The writer analyses every item it sends (documents.source), so it counts them there; the
+items a generation deletes are subtracted from what the cluster stores of them (their stored fields,
+with `INDEXED`: what the stored fields alone do not say of the indexed text). So the lexicon of
+generation N is N-1's plus the changes of the run that made N, stamped with N and written before N's
+commit; searches of N read it and ask the cluster only for what it does not hold.
+
+The file is sorted and read through mmap by binary search: opening it reads its header and its last
+line, a look-up ~log2(rows) lines, whatever the vocabulary (no whole-file parse per process).
+
+    #lexicon<TAB>N
+    #docs<TAB>FIELD<TAB>ITEMS            (FIELD "" : every item; text fields, their stacks, stored keyword fields)
+    FIELD<TAB>TERM<TAB>MAIN<TAB>STACK<TAB>EITHER     (sorted by the bytes of FIELD<TAB>TERM<TAB>)
+    ~end<TAB>ROWS<TAB>BODY_BYTES         (a truncated or cut file is known as such)
+"""
+from __future__ import annotations
+
+import mmap
+import os
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from ...store import fsync_dir
+from .documents import INDEXED, source, stored_document
+from .mapping import STACK, field_roles, stored_fields, text_fields
+
+LEXICON_FILE = "lexicon-{generation}.txt"
+HEADER = b"#lexicon\t"
+DOCS = b"#docs\t"
+END = b"~end\t"  # sorts after every row: rows start with a field name (ASCII lowercase)
+PROBES = 4096  # lines of the binary search's first levels kept (the same for every look-up)
+MAX_TOKEN = 255  # the cluster's whitespace tokenizer splits longer tokens (Lucene's default maxTokenLen)
+
+
+class Unsound(ValueError):
+    """Counts that cannot be true (below zero): the lexicon is not written, searches ask the cluster."""
+
+
+def path(index_dir: str | os.PathLike, generation: int) -> Path:
+    return Path(index_dir) / LEXICON_FILE.format(generation=generation)
+
+
+def _tokens(value) -> set[str]:
+    """The terms the cluster indexes of a whitespace-analysed value (one string or several)."""
+    out: set[str] = set()
+    for text in [value] if isinstance(value, str) else value or ():
+        for token in str(text).split():
+            out.update(token[i:i + MAX_TOKEN] for i in range(0, len(token), MAX_TOKEN))
+    return out
+
+
+def counted_fields() -> tuple[str, ...]:
+    """The fields whose items-with-it the lexicon counts: text fields, their stacks, and the keyword
+    fields whose values the stored fields hold (so a deleted item's are known)."""
+    texts = text_fields()
+    kept = tuple(name for name, role in field_roles().items()
+                 if role in ("keyword", "keywords", "integer") and name in stored_fields())
+    return (*texts, *(t + STACK for t in texts), *kept)
+
+
+@dataclass
+class Delta:
+    """Counts to add to a lexicon (negative for the items a generation deletes)."""
+    rows: dict[str, list[int]] = field(default_factory=dict)  # "field\tterm" -> [main, stack, either]
+    docs: Counter = field(default_factory=Counter)  # field -> items having it ("": items)
+
+    def add(self, body: dict, sign: int = 1) -> None:
+        """One item as the cluster receives it (documents.source), added or (`sign` -1) taken away."""
+        self.docs[""] += sign
+        rows = self.rows
+        for name in text_fields():
+            main, stacked = _tokens(body.get(name)), _tokens(body.get(name + STACK))
+            self.docs[name] += sign if main else 0
+            self.docs[name + STACK] += sign if stacked else 0
+            for term in main | stacked:
+                key = f"{name}\t{term}"
+                row = rows.get(key)
+                if row is None:
+                    row = rows[key] = [0, 0, 0]
+                row[0] += sign if term in main else 0
+                row[1] += sign if term in stacked else 0
+                row[2] += sign
+        for name in counted_fields()[2 * len(text_fields()):]:
+            value = body.get(name)
+            if value is not None and value != []:
+                self.docs[name] += sign
+
+    def add_document(self, document: dict, sign: int = 1) -> None:
+        """An item as indexer.build makes it."""
+        self.add(source(document), sign)
+
+
+def indexed_document(stored: dict) -> dict | None:
+    """An item as indexer.build made it, in what the index is made of, from what the cluster stores of
+    it (documents.stored_source): None for an item written before INDEXED was stored."""
+    from ...meetings import unpack_attachments
+    from ...schema import ATTACHMENT_FIELD, SECTION_FIELDS, unpack_sections
+
+    extra = stored.get(INDEXED)
+    if not isinstance(extra, dict):
+        return None
+    doc = stored_document(stored)
+    sections = unpack_sections(doc.get("content"))
+    for name in SECTION_FIELDS:
+        if sections.get(name):
+            doc[name] = sections[name]
+    text = "\n\n".join(a.text for a in unpack_attachments(doc) if a.pages)
+    if text:
+        doc[ATTACHMENT_FIELD] = text
+    if extra.get("participants") is not None:
+        doc["participants"] = extra["participants"]
+    if extra.get("ocr"):
+        doc["ocr"] = doc.get("title", "") + "\n" + "\n".join(sections.values())
+    return doc
+
+
+def derive(stored: Iterable[dict]) -> Delta | None:
+    """The counts of every item (their stored fields as the cluster keeps them): None when one was
+    written before INDEXED was stored (its participants and OCR text are not known)."""
+    delta = Delta()
+    for item in stored:
+        doc = indexed_document(item)
+        if doc is None:
+            return None
+        delta.add_document(doc)
+    return delta
+
+
+class Lexicon:
+    """One generation's lexicon, read through mmap."""
+
+    def __init__(self, file: Path, generation: int):
+        with open(file, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else None
+        mm = self._map
+        if mm is None:
+            raise ValueError("empty")
+        first = mm.find(b"\n")
+        if mm[:first] != HEADER + str(generation).encode():
+            raise ValueError("of another generation")
+        self.generation = generation
+        self.docs: dict[str, int] = {}
+        at = first + 1
+        while mm[at:at + len(DOCS)] == DOCS:
+            end = mm.find(b"\n", at)
+            name, _, number = mm[at + len(DOCS):end].decode("utf-8").partition("\t")
+            self.docs[name] = int(number)
+            at = end + 1
+        last = mm.rfind(b"\n", 0, len(mm) - 1) + 1
+        tail = mm[last:]
+        if not tail.startswith(END) or not tail.endswith(b"\n"):
+            raise ValueError("truncated")
+        rows, body = (int(n) for n in tail[len(END):-1].split(b"\t"))
+        if at + body != last or "" not in self.docs:
+            raise ValueError("truncated")
+        self.rows_count = rows
+        self._start, self._end = at, last
+        self._probes: dict[int, tuple[int, int, bytes]] = {}  # mid -> its line: the top of every search's path
+        self._found: dict[tuple[str, str], tuple[int, int, int]] = {}
+
+    @property
+    def items(self) -> int:
+        return self.docs[""]
+
+    def counts(self, name: str, term: str) -> tuple[int, int, int]:
+        """(items with `term` at its own position in `name`, stacked there, either) of a text field."""
+        known = self._found.get((name, term))
+        if known is None:
+            known = self._found[(name, term)] = self._look_up(f"{name}\t{term}\t".encode())
+        return known
+
+    def _look_up(self, key: bytes) -> tuple[int, int, int]:
+        mm = self._map
+        assert mm is not None
+        lo, hi = self._start, self._end
+        while lo < hi:
+            mid = (lo + hi) // 2
+            probe = self._probes.get(mid)
+            if probe is None:
+                start = mm.rfind(b"\n", lo, mid) + 1 or lo  # the line holding `mid` (lo is a line's start)
+                end = mm.find(b"\n", start)
+                line = mm[start:end]
+                probe = start, end, line
+                if len(self._probes) < PROBES:
+                    self._probes[mid] = probe
+            start, end, line = probe
+            cut = line.index(b"\t", line.index(b"\t") + 1) + 1
+            found = line[:cut]
+            if found == key:
+                main, stacked, either = line[cut:].split(b"\t")
+                return int(main), int(stacked), int(either)
+            if found < key:
+                lo = end + 1
+            else:
+                hi = start
+        return 0, 0, 0
+
+    def rows(self) -> Iterator[tuple[bytes, list[int]]]:
+        """(b"field\\tterm\\t", [main, stack, either]) of every row, in order."""
+        mm = self._map
+        assert mm is not None
+        at = self._start
+        while at < self._end:
+            end = mm.find(b"\n", at)
+            line = mm[at:end]
+            cut = line.index(b"\t", line.index(b"\t") + 1) + 1
+            yield line[:cut], [int(n) for n in line[cut:].split(b"\t")]
+            at = end + 1
+
+    def close(self) -> None:
+        if self._map is not None:
+            self._map.close()
+            self._map = None
+
+
+def open_lexicon(index_dir: str | os.PathLike, generation: int) -> Lexicon | None:
+    """The lexicon of `generation`, or None when it is missing or damaged (searches ask the cluster)."""
+    try:
+        return Lexicon(path(index_dir, generation), generation)
+    except (OSError, ValueError, IndexError, UnicodeDecodeError):
+        return None
+
+
+def is_sound(index_dir: str | os.PathLike, generation: int) -> bool:
+    """Whether the lexicon of `generation` is there and reads whole, every row in order (a full read:
+    `referat check`)."""
+    lexicon = open_lexicon(index_dir, generation)
+    if lexicon is None:
+        return False
+    try:
+        before, rows = b"", 0
+        for key, counts in lexicon.rows():
+            if key <= before or len(counts) != 3 or not 0 < counts[2] <= counts[0] + counts[1] \
+                    or max(counts[0], counts[1]) > counts[2]:
+                return False
+            before, rows = key, rows + 1
+        return rows == lexicon.rows_count
+    except (ValueError, IndexError):
+        return False
+    finally:
+        lexicon.close()
+
+
+def write(index_dir: str | os.PathLike, generation: int, previous: Lexicon | None, delta: Delta) -> None:
+    """The lexicon of `generation`: `previous`'s counts (None: none) with `delta` added, merged as both
+    are read in order; written to a temporary file, synced and renamed into place. Lexicons of
+    generations before `generation` - 1 are removed. Raises Unsound (nothing written) when a count
+    would fall below zero."""
+    index_dir = Path(index_dir)
+    target = path(index_dir, generation)
+    docs = Counter(previous.docs if previous is not None else {})
+    docs.update(delta.docs)
+    docs[""] += 0
+    if any(n < 0 for n in docs.values()):
+        raise Unsound("fewer than no items")
+    changes = sorted((f"{k}\t".encode(), v) for k, v in delta.rows.items() if any(v))
+    old = previous.rows() if previous is not None else iter(())
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=index_dir)
+    try:
+        with os.fdopen(fd, "wb", buffering=1 << 20) as out:
+            out.write(HEADER + str(generation).encode() + b"\n")
+            for name in sorted(docs):
+                out.write(DOCS + f"{name}\t{docs[name]}\n".encode())
+            body = rows = 0
+            for key, counts in _merged(old, changes):
+                if counts[2] == 0 and not counts[0] and not counts[1]:
+                    continue
+                if min(counts) < 0 or counts[2] <= 0:
+                    raise Unsound(f"a count below zero: {key!r}")
+                line = key + b"%d\t%d\t%d\n" % tuple(counts)
+                out.write(line)
+                body += len(line)
+                rows += 1
+            out.write(END + b"%d\t%d\n" % (rows, body))
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(index_dir)
+    remove_before(index_dir, generation - 1)
+
+
+def remove_before(index_dir: str | os.PathLike, generation: int, also: Iterable[int] = ()) -> None:
+    """Remove the lexicons of generations before `generation` (and of those in `also`)."""
+    drop = set(also)
+    for old in Path(index_dir).glob(LEXICON_FILE.format(generation="*")):
+        number = old.name.split("-")[-1].split(".")[0]
+        if number.isdigit() and (int(number) < generation or int(number) in drop):
+            old.unlink(missing_ok=True)
+
+
+def _merged(old: Iterator[tuple[bytes, list[int]]], changes: list[tuple[bytes, list[int]]]
+            ) -> Iterator[tuple[bytes, list[int]]]:
+    """Two sorted row streams as one, the counts of a key in both summed."""
+    at = 0
+    for key, counts in old:
+        while at < len(changes) and changes[at][0] < key:
+            yield changes[at]
+            at += 1
+        if at < len(changes) and changes[at][0] == key:
+            yield key, [a + b for a, b in zip(counts, changes[at][1], strict=True)]
+            at += 1
+        else:
+            yield key, counts
+    yield from changes[at:]
+
+
+@cache
+def _texts() -> frozenset[str]:
+    return frozenset(text_fields())
+
+
+def answers(lexicon: Lexicon, key: tuple) -> int | None:
+    """A term statistic of search.engines.opensearch (its `_known` keys) from the lexicon, or None when
+    the lexicon does not hold it (asked of the cluster)."""
+    texts = _texts()
+    kind = key[0]
+    if kind == "docs":
+        return lexicon.items if key[1] is None else lexicon.docs.get(key[1])
+    if kind == "either" and key[1] in texts:
+        return lexicon.counts(key[1], key[2])[2]
+    if kind == "df":
+        if key[1] in texts:
+            return lexicon.counts(key[1], key[2])[0]
+        if key[1].endswith(STACK) and key[1][:-len(STACK)] in texts:
+            return lexicon.counts(key[1][:-len(STACK)], key[2])[1]
+        return None
+    if kind == "any" and all(name in texts for name in key[1]):  # presence only
+        return next((n for name in key[1] if (n := lexicon.counts(name, key[2])[2])), 0)
+    return None
+
