@@ -24,9 +24,17 @@ from corpus import Attachment, Meeting, NotAMeeting, ReadError, faults
 from corpus.fetch import sources
 from corpus.fetch.sources import place_of
 
-from . import outbox, side_files
+from . import compounds, outbox, side_files
 from .cases import group_key
-from .engine import EngineConfig, WriteEngine, check_engine, default_config, engine_config, open_write_engine
+from .engine import (
+    CountsTerms,
+    EngineConfig,
+    WriteEngine,
+    check_engine,
+    default_config,
+    engine_config,
+    open_write_engine,
+)
 from .facets import stored_values
 from .lock import WriterLock
 from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
@@ -493,6 +501,9 @@ def _write_spilled(engine: WriteEngine, index_dir: Path, todo: list[str], remove
     known = previous or before
     written: set[str] = set()
     with engine.writer(len(todo), report.memory_mb) as writer:
+        # The side files' term counts from the writer's own analysis, where it offers them (most of their cost).
+        counter = writer if isinstance(writer, CountsTerms) and writer.count_terms(compounds.TEXT_FIELDS) else None
+        side.writer_counts = counter is not None
         for mid in planned.stale:
             writer.delete_meeting(mid)
         report.meetings = len(planned.meetings)
@@ -506,6 +517,8 @@ def _write_spilled(engine: WriteEngine, index_dir: Path, todo: list[str], remove
                     report.new_items.append(doc["id"])
             side.add(meeting, docs)
             report.items += len(meeting.items)
+        if counter is not None:
+            side.add_terms(counter.term_counts())
         before_commit()
         faults.point("before-commit")
         writer.commit()

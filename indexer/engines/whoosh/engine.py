@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -176,6 +177,17 @@ class GenerationWriter:
     def batches(self) -> int:
         """The batches of documents written to segments so far (one at least, once committed)."""
         return getattr(self.writer, "batches", 1 if self.committed else 0)
+
+    def count_terms(self, fields: tuple[str, ...]) -> bool:
+        """indexer.engine.CountsTerms: the parallel writer's workers count them from their postings."""
+        if not isinstance(self.writer, ParallelWriter) or self.writer.buffered or self.writer.written:
+            return False
+        self.writer.counted = tuple(fields)
+        return True
+
+    def term_counts(self) -> Counter:
+        self.writer.flush_batch()
+        return self.writer.term_counts
 
     def commit(self) -> int:
         self.writer.commit()

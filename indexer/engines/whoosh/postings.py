@@ -11,6 +11,7 @@ the terms that are written there at all (codec.py: a text term's postings are ke
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 
 from whoosh.analysis import IDTokenizer
 from whoosh.formats import Existence, Positions
@@ -101,6 +102,13 @@ class Postings:
         """The one posting of an untokenized field (Existence format, the value as its term): what
         Whoosh's ID field indexes, without its analysis pipeline."""
         self.add(fieldname, value.encode("utf-8"), docnum, field.format.field_boost * boost, None)
+
+    def count_documents(self, fieldnames: tuple[str, ...], counts: Counter) -> None:
+        """Add to `counts` each term of `fieldnames` once per document and field it is in (its postings:
+        one per document), as indexer.compounds.count_terms counts the same documents' text."""
+        for fieldname in fieldnames:
+            for btext, entry in self.fields.get(fieldname, {}).items():
+                counts[btext.decode("utf-8")] += len(entry.ids)
 
     def set_length(self, fieldname: str, docnum: int, length: int) -> None:
         lengths = self.lengths.get(fieldname)
