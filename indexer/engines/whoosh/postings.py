@@ -151,8 +151,11 @@ class Postings:
 
 def _write_blocks(writer, entry: _Term, lengths: bytearray | None) -> None:
     """A term's postings as Whoosh's block writer would have buffered them, block by block; the last
-    block is left for finish_term to write."""
+    block is left for finish_term to write. A term the flat postings hold (`writer.flat`) gives Whoosh
+    only its statistics, which never read the encoded values (codec.FlatPostingsWriter): they are not
+    cut into a block's list."""
     ids, weights, values, ends = entry.ids, entry.weights, entry.values, entry.ends
+    cut_values = not writer.flat
     count = len(ids)
     for start in range(0, count, BLOCK):
         stop = min(start + BLOCK, count)
@@ -161,7 +164,7 @@ def _write_blocks(writer, entry: _Term, lengths: bytearray | None) -> None:
         block_ids = ids[start:stop]
         block_weights = weights[start:stop]
         first = ends[start - 1] if start else 0
-        if ends[stop - 1] > first:
+        if cut_values and ends[stop - 1] > first:
             cuts = ends[start:stop]
             block_values = [bytes(values[a:b]) for a, b in zip((first, *cuts[:-1]), cuts, strict=True)]
         else:
