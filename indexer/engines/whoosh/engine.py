@@ -113,6 +113,7 @@ class WhooshWriteEngine:
             try:
                 yield generation
             finally:
+                generation.close()
                 if not generation.committed:
                     _stop_workers(writer)
         finally:
@@ -166,9 +167,20 @@ class GenerationWriter:
     def __init__(self, engine: WhooshWriteEngine, writer):
         self.engine, self.writer = engine, writer
         self.committed = False
+        self._deleting = None  # one searcher of the segments the run started from, for every deletion
 
     def delete_meeting(self, meeting_id: str) -> None:
-        self.writer.delete_by_term("meeting", meeting_id)
+        """Whoosh's delete_by_term opens a searcher of every segment for each call unless given one; a
+        run deletes every meeting it writes again, so the cost of a small reindex grew with the index."""
+        if self._deleting is None:
+            self._deleting = self.writer.searcher()
+        self.writer.delete_by_term("meeting", meeting_id, searcher=self._deleting)
+
+    def close(self) -> None:
+        """The deletions' searcher closed (before the commit, or when the block ends without one)."""
+        if self._deleting is not None:
+            self._deleting.close()
+            self._deleting = None
 
     def add(self, document: dict) -> None:
         self.writer.add_document(**document)
@@ -190,6 +202,7 @@ class GenerationWriter:
         return self.writer.term_counts
 
     def commit(self) -> int:
+        self.close()
         self.writer.commit()
         self.committed = True
         if self.engine._staged is not None:
