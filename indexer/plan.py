@@ -104,9 +104,12 @@ def skeleton(doc: Meeting) -> Meeting:
 
 
 def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
-         read: Callable[[str, bool], Meeting | Attachment | None], spill: Spill | None = None) -> Plan:
+         read: Callable[[str, bool], Meeting | Attachment | None], spill: Spill | None = None,
+         ahead: Callable[[list[str]], None] | None = None) -> Plan:
     """`read(path, touched)` parses one file, or reports it and gives None; with `spill`, the documents'
-    text waits there until `Plan.merged()` reads it back."""
+    text waits there until `Plan.merged()` reads it back. `ahead` is told the untouched files the plan
+    may read, in the order it reads them (it skips a copy of a content read already), before the first
+    of them: a big archive has several meetings a day, so a small change reads many more of them."""
     result = Plan(spill=spill)
     gone = set(removed)
     by_hash: dict[str, Meeting] = {}  # what grouping reads of each (`skeleton`)
@@ -150,6 +153,8 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
                       or (not st.attachment and _folder(p) in attachment_folders))]
         siblings += found
         ids |= {mid for p in found if (mid := state[p].meeting)}
+    if ahead is not None and siblings:
+        ahead(sorted(siblings))
     for path in sorted(siblings):
         add(path, False)
     result.frozen = {mid for p in failed if p in state and (mid := state[p].meeting)}
