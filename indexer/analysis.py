@@ -210,7 +210,6 @@ class Analysis:
             pos += 1
         return found
 
-
     def _positions_of_words(self, words: list[str], cache: dict) -> dict[str, list[int]]:
         """`positions` of a text without suspended compounds, from its lowercased tokens (no match
         objects: the writer's hottest loop; every cached word is one dict look-up)."""
