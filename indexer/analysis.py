@@ -188,6 +188,8 @@ class Analysis:
         cache = self._forms()
         analyse = self._analyse
         coordinated = _coordinated_forms(value) if self.stemming else {}
+        if not coordinated and _LOWERS_APART.search(value) is None:
+            return self._positions_of_words(TOKEN_RE.findall(value.lower()), cache)
         pos = 0
         for m in TOKEN_RE.finditer(value):
             stopped, text, parts = analyse(m.group().lower(), cache)
@@ -207,6 +209,36 @@ class Analysis:
                 pos += len(parts) - 1
             pos += 1
         return found
+
+    def _positions_of_words(self, words: list[str], cache: dict) -> dict[str, list[int]]:
+        """`positions` of a text without suspended compounds, from its lowercased tokens (no match
+        objects: the writer's hottest loop; every cached word is one dict look-up)."""
+        found: dict[str, list[int]] = {}
+        get, analyse, gathered = cache.get, self._analyse, found.get
+        pos = 0
+        for word in words:
+            analysed = get(word)
+            stopped, text, parts = analysed if analysed is not None else analyse(word, cache)
+            if stopped:
+                continue
+            at = gathered(text)
+            if at is None:
+                found[text] = [pos]
+            else:
+                at.append(pos)
+            if parts:
+                for offset, part in enumerate(parts):
+                    found.setdefault(part, []).append(pos + offset)
+                pos += len(parts) - 1
+            pos += 1
+        return found
+
+
+# The two letters whose lowercase depends on where they are (a final sigma) or is two characters (dotted
+# I): in a text without them, lowercasing it whole and then finding the tokens gives each token exactly
+# as lowercasing it alone would (every other character lowercases alone, to one character, word
+# character to word character).
+_LOWERS_APART = re.compile("[\u0130\u03a3]")
 
 
 def _coordinated_forms(text: str) -> dict[int, list[str]]:

@@ -14,7 +14,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -24,9 +24,17 @@ from corpus import Attachment, Meeting, NotAMeeting, ReadError, faults
 from corpus.fetch import sources
 from corpus.fetch.sources import place_of
 
-from . import outbox, side_files
+from . import compounds, outbox, side_files
 from .cases import group_key
-from .engine import EngineConfig, WriteEngine, check_engine, default_config, engine_config, open_write_engine
+from .engine import (
+    CountsTerms,
+    EngineConfig,
+    WriteEngine,
+    check_engine,
+    default_config,
+    engine_config,
+    open_write_engine,
+)
 from .facets import stored_values
 from .lock import WriterLock
 from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
@@ -281,7 +289,8 @@ class NotMeeting(str):
 @contextmanager
 def _parsing(paths: list[str], registry_file: str | None,
              places: Places) -> Iterator[Callable[[str], Meeting | Attachment | str]]:
-    """`parsed(path)` for each of `paths` in their order, read ahead on every core for big batches.
+    """`parsed(path)` for each of `paths` in their order (one the caller no longer needs may be passed
+    over), read ahead on every core for big batches.
 
     The plan reads every file before the writer starts (meetings merge across files; their text waits
     in a spill file), so parsing does not overlap the writer's analysis; done in one process it was a
@@ -298,9 +307,10 @@ def _parsing(paths: list[str], registry_file: str | None,
                                           chunksize=4), strict=True)
 
         def parsed(path: str) -> Meeting | Attachment | str:
-            expected, result = next(ahead)
-            assert expected == path, "the plan reads touched files in their order"
-            return result
+            for expected, result in ahead:  # a path the caller no longer needs is passed over
+                if expected == path:
+                    return result
+            raise AssertionError("files are read in the order they were given")
 
         yield parsed
         pool.close()
@@ -463,13 +473,22 @@ def _write_spilled(engine: WriteEngine, index_dir: Path, todo: list[str], remove
                    before_commit: Callable[[], None], spill: Spill) -> Plan:
     """`_write`, the documents read set aside in `spill` until their meeting is written (indexer.spill)."""
     places = sources.places(index_dir, corpus.load_registry(registry_file))
-    with _parsing(todo, registry_file, places) as parsed:
+    with _parsing(todo, registry_file, places) as parsed, ExitStack() as later:
+        untouched: list[Callable[[str], Meeting | Attachment | str]] = []
+
+        def ahead(paths: list[str]) -> None:
+            """The untouched files the plan reads (other documents of the touched meetings' dates), read
+            ahead on every core too."""
+            untouched.append(later.enter_context(_parsing(paths, registry_file, places)))
 
         def read(path: str, touched: bool) -> Meeting | Attachment | None:
             if touched and progress:
                 progress(Path(path))
             kept = " (its indexed items are kept)" if path in state else ""
-            result = parsed(path) if touched else _parse(path, registry_file, places)
+            if touched:
+                result = parsed(path)
+            else:
+                result = untouched[0](path) if untouched else _parse(path, registry_file, places)
             if isinstance(result, str):
                 is_skipped = isinstance(result, NotMeeting) and not kept  # an indexed file turned into none: failed
                 (report.not_meetings if is_skipped else report.failed).append((path, f"{result}{kept}"))
@@ -478,7 +497,7 @@ def _write_spilled(engine: WriteEngine, index_dir: Path, todo: list[str], remove
                 report.warnings += [(path, w) for w in result.warnings]
             return result
 
-        planned = plan(todo, removed, state, read, spill)
+        planned = plan(todo, removed, state, read, spill, ahead)
     before: dict[str, str | None] = {}  # an item stored without a digest has None
     touched = sorted(planned.stale | {m.id for m in planned.meetings})
     for start in range(0, len(touched), LOOKUP_MEETINGS):  # a look-up per batch of meetings, not per meeting,
@@ -493,6 +512,9 @@ def _write_spilled(engine: WriteEngine, index_dir: Path, todo: list[str], remove
     known = previous or before
     written: set[str] = set()
     with engine.writer(len(todo), report.memory_mb) as writer:
+        # The side files' term counts from the writer's own analysis, where it offers them (most of their cost).
+        counter = writer if isinstance(writer, CountsTerms) and writer.count_terms(compounds.TEXT_FIELDS) else None
+        side.writer_counts = counter is not None
         for mid in planned.stale:
             writer.delete_meeting(mid)
         report.meetings = len(planned.meetings)
@@ -506,6 +528,8 @@ def _write_spilled(engine: WriteEngine, index_dir: Path, todo: list[str], remove
                     report.new_items.append(doc["id"])
             side.add(meeting, docs)
             report.items += len(meeting.items)
+        if counter is not None:
+            side.add_terms(counter.term_counts())
         before_commit()
         faults.point("before-commit")
         writer.commit()

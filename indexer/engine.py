@@ -11,6 +11,7 @@ extends it. Engines are registered by name in ENGINES (module paths, imported on
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass
@@ -68,6 +69,21 @@ class GenerationWriter(Protocol):
     def batches(self) -> int:
         """How many batches of documents the writer has written or sent so far (a memory budget makes
         more of them; nothing of them is visible before the commit)."""
+
+
+@runtime_checkable
+class CountsTerms(Protocol):
+    """A GenerationWriter that counts, while it analyses the documents it writes, in how many of them each
+    term of some text fields is: the side files' term counts (indexer.compounds), which the run then does
+    not analyse a second time. Optional: a writer without it leaves the counting to the run."""
+
+    def count_terms(self, fields: tuple[str, ...]) -> bool:
+        """Before the first `add`: count the terms of `fields` (per field a document has a term in); False
+        when this writer cannot (the run counts them itself)."""
+
+    def term_counts(self) -> Counter:
+        """After the last `add`, before the commit: term -> documents-and-fields it is in, over every
+        document added (written to the engine first, where the writer still holds some)."""
 
 
 @runtime_checkable

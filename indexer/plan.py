@@ -104,9 +104,12 @@ def skeleton(doc: Meeting) -> Meeting:
 
 
 def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
-         read: Callable[[str, bool], Meeting | Attachment | None], spill: Spill | None = None) -> Plan:
+         read: Callable[[str, bool], Meeting | Attachment | None], spill: Spill | None = None,
+         ahead: Callable[[list[str]], None] | None = None) -> Plan:
     """`read(path, touched)` parses one file, or reports it and gives None; with `spill`, the documents'
-    text waits there until `Plan.merged()` reads it back."""
+    text waits there until `Plan.merged()` reads it back. `ahead` is told the untouched files the plan
+    may read, in the order it reads them (it skips a copy of a content read already), before the first
+    of them: a big archive has several meetings a day, so a small change reads many more of them."""
     result = Plan(spill=spill)
     gone = set(removed)
     by_hash: dict[str, Meeting] = {}  # what grouping reads of each (`skeleton`)
@@ -150,6 +153,8 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
                       or (not st.attachment and _folder(p) in attachment_folders))]
         siblings += found
         ids |= {mid for p in found if (mid := state[p].meeting)}
+    if ahead is not None and siblings:
+        ahead(sorted(siblings))
     for path in sorted(siblings):
         add(path, False)
     result.frozen = {mid for p in failed if p in state and (mid := state[p].meeting)}
@@ -195,7 +200,32 @@ def plan(todo: list[str], removed: list[str], state: dict[str, FileState],
                 seen_kinds.add(kinds[h])
         result.meetings.append(PlannedMeeting(mid, tuple(hashes), {h: paths[h] for h in hashes}, tuple(ordered),
                                               group[0].date))
+    if not attachments:
+        _keep_unchanged(result, state, touched)
     return result
+
+
+def _keep_unchanged(result: Plan, state: dict[str, FileState], touched: set[str]) -> None:
+    """Leave out of the plan each meeting that comes out exactly as it is indexed: none of its files
+    touched, each still of that meeting with the same content and date, and no other file (a copy gone,
+    an attachment linked) recorded for it. Such a meeting is only read because it shares a date with a
+    touched one (grouping looks at every document of a date); writing it again would write the same items,
+    and it was most of a small reindex once an archive holds several meetings a day."""
+    candidates = {planned.id: planned for planned in result.meetings if not touched & set(planned.members)}
+    if not candidates:
+        return
+    recorded: dict[str, set[str]] = {}
+    for path, known in state.items():
+        if known.meeting in candidates:
+            recorded.setdefault(known.meeting, set()).add(path)
+    unchanged = set()
+    for mid, planned in candidates.items():
+        if recorded.get(mid) == set(planned.members) and all(
+                state[path].hash == h and state[path].date == planned.date and not state[path].attachment
+                for h in planned.hashes for path in planned.paths[h]):
+            unchanged.add(mid)
+    result.meetings = [planned for planned in result.meetings if planned.id not in unchanged]
+    result.stale -= unchanged
 
 
 def _folder(path: str) -> str:

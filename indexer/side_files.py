@@ -42,6 +42,9 @@ class NextGeneration:
     added: list[list[dict]] = field(default_factory=list)
     budget: int | None = None
     added_bytes: int = 0
+    # The writer counts the terms of the documents written (indexer.engine.CountsTerms): `add_terms` takes
+    # them, and the documents added are counted for the spelling list alone.
+    writer_counts: bool = False
 
     def remove(self, meeting_id: str, stored: list[dict]) -> None:
         """A meeting the run deletes (to write it again, or for good), with its items as stored: counted
@@ -59,8 +62,12 @@ class NextGeneration:
         if self.budget is not None and self.added_bytes > self.budget:
             self._count()
 
+    def add_terms(self, counts: Counter) -> None:
+        """The term counts of every document written, as the writer counted them (`writer_counts`)."""
+        self.terms.update(counts)
+
     def _count(self) -> None:
-        words, terms = _counted(self.added, self.analyzers)
+        words, terms = _counted(self.added, {} if self.writer_counts else self.analyzers)
         self.words.update(words)
         self.terms.update(terms)
         self.added, self.added_bytes = [], 0

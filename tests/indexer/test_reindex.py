@@ -1,6 +1,7 @@
 """Incremental reindex: exactly the right items after changes, failures that keep items, crash safety,
 concurrent searches, one writer at a time, and saved searches over the new items."""
 import fcntl
+import importlib
 import os
 import shutil
 import subprocess
@@ -221,3 +222,39 @@ def test_index_of_an_older_schema_is_rebuilt_by_reindex(tmp_path, corpus_dir):
     assert any("older referat" in w for _, w in report.warnings)
     assert len(report.added) == 4 and snapshot(ix) == before
     assert search.run(ix, "telekol").total == 1
+
+
+def _meeting_of_the_day(folder: Path, body: str, topics: list[str], extra: str = "") -> Path:
+    """An invented meeting on 14 March 2024: one item per topic."""
+    items = "\n".join(f"{k}. {topic}\n\nSagsfremstilling\n{topic} drøftes i {body}. {extra}\n\nBeslutning\nTaget til "
+                      f"efterretning.\n" for k, topic in enumerate(topics, start=1))
+    path = folder / f"{body.lower().replace(' ', '-')}.txt"
+    path.write_text(f"Referat {body}\nMødedato: 14. marts 2024\n\n{items}", "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("on_every_core", [False, True])
+def test_a_changed_meeting_rewrites_itself_not_the_unchanged_meetings_of_its_date(tmp_path, monkeypatch,
+                                                                                   on_every_core):
+    """Grouping reads every document of a touched meeting's date (on every core when there are many),
+    but a meeting of that date that comes out as it is indexed is not written again: a small reindex
+    stays small on a busy day, and the index is still exactly what a full build of the files gives."""
+    if on_every_core:
+        monkeypatch.setattr(importlib.import_module("indexer.build"), "PARALLEL_MIN_FILES", 1)
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    first = _meeting_of_the_day(folder, "Sundhedsudvalget", ["Akutteamets status", "Genoptræning efter udskrivning"])
+    (folder / "kopi").mkdir()
+    shutil.copy(first, folder / "kopi" / first.name)  # a copy of a content read already: not read again
+    _meeting_of_the_day(folder, "Socialudvalget", ["Botilbud og pladser", "Handicappolitik"])
+    _meeting_of_the_day(folder, "Ældreudvalget", ["Plejehjemspladser", "Madservice", "Demensvenlig kommune"])
+    ix = tmp_path / "ix"
+    assert indexer.build(ix, [folder]).meetings == 3
+    _meeting_of_the_day(folder, "Socialudvalget", ["Botilbud og pladser", "Handicappolitik"], extra="Tilføjet.")
+    report = indexer.reindex(ix)
+    assert (len(report.updated), report.meetings, report.items, report.removed_items) == (1, 1, 2, 0)
+    assert snapshot(ix) == clean_build(folder, tmp_path)
+    (folder / "ældreudvalget.txt").unlink()  # a meeting of the date gone: the others stay as they are
+    report = indexer.reindex(ix)
+    assert (report.meetings, report.removed_items) == (0, 3)
+    assert snapshot(ix) == clean_build(folder, tmp_path)

@@ -2,6 +2,7 @@
 removed, a reindex leaves the spelling list, the term counts and compound lexicon and the meeting
 table exactly as a full build of the same files derives them, and as they are derived from every stored
 item; no run reads every stored item to make them."""
+import importlib
 import json
 from pathlib import Path
 
@@ -117,6 +118,37 @@ def test_a_reindex_leaves_the_side_files_a_full_build_derives(tmp_path, monkeypa
     assert got == derived_from_every_item(clean)
     assert got["compounds"]["aftal"] and "samarbejdsaftal" in got["compounds"]["aftal"]
     assert "forebyggelsesindsatsen" in got["spelling"] and len(got["meetings"]) == 6
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_the_term_counts_of_written_items_come_from_the_writer_not_a_second_analysis(tmp_path, monkeypatch, forked):
+    """The Whoosh writer counts the terms of what it writes from its postings (indexer.engine.CountsTerms):
+    the side files analyse no written text again, in one process or in forked workers over several
+    batches, and their counts and lexicon are those the index's own term lists give."""
+    if forked:
+        for module in ("indexer.build", "indexer.engines.whoosh.engine"):
+            monkeypatch.setattr(importlib.import_module(module), "PARALLEL_MIN_FILES", 2)
+        monkeypatch.setattr(side_files, "PARALLEL_MIN_ITEMS", 1)
+        # A batch of a few items: the last meeting of a batch may continue in the next.
+        monkeypatch.setattr(importlib.import_module("indexer.engines.whoosh.engine"), "writer_bytes",
+                            lambda memory_mb: 4000)
+    count_terms = compounds.count_terms
+
+    def not_written_text(documents, analyzers, counts=None):
+        assert not analyzers, "the side files analysed the written items a second time"
+        return count_terms(documents, analyzers, counts)
+
+    monkeypatch.setattr(compounds, "count_terms", not_written_text)
+    folder = tmp_path / "minutes"
+    for n in range(12):
+        write_minutes(folder, n, extra="Tvangs- og genindlæggelser, social-, sundheds- og ældreområdet.")
+    ix = tmp_path / "ix"
+    report = indexer.build(ix, [folder])
+    assert report.failed == [] and report.items == 36 and report.batches >= (2 if forked else 1)
+    monkeypatch.undo()
+    got = files_of(ix)
+    assert got == derived_from_every_item(ix)
+    assert got["terms"]["tvangsindlaeg"] == got["terms"]["socialomraad"] == got["terms"]["aeldreomraad"] == 36
 
 
 def test_side_files_written_before_a_commit_are_published_by_the_next_run_without_deriving(tmp_path, monkeypatch):

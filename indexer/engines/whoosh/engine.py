@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -112,6 +113,7 @@ class WhooshWriteEngine:
             try:
                 yield generation
             finally:
+                generation.close()
                 if not generation.committed:
                     _stop_workers(writer)
         finally:
@@ -165,9 +167,20 @@ class GenerationWriter:
     def __init__(self, engine: WhooshWriteEngine, writer):
         self.engine, self.writer = engine, writer
         self.committed = False
+        self._deleting = None  # one searcher of the segments the run started from, for every deletion
 
     def delete_meeting(self, meeting_id: str) -> None:
-        self.writer.delete_by_term("meeting", meeting_id)
+        """Whoosh's delete_by_term opens a searcher of every segment for each call unless given one; a
+        run deletes every meeting it writes again, so the cost of a small reindex grew with the index."""
+        if self._deleting is None:
+            self._deleting = self.writer.searcher()
+        self.writer.delete_by_term("meeting", meeting_id, searcher=self._deleting)
+
+    def close(self) -> None:
+        """The deletions' searcher closed (before the commit, or when the block ends without one)."""
+        if self._deleting is not None:
+            self._deleting.close()
+            self._deleting = None
 
     def add(self, document: dict) -> None:
         self.writer.add_document(**document)
@@ -177,7 +190,19 @@ class GenerationWriter:
         """The batches of documents written to segments so far (one at least, once committed)."""
         return getattr(self.writer, "batches", 1 if self.committed else 0)
 
+    def count_terms(self, fields: tuple[str, ...]) -> bool:
+        """indexer.engine.CountsTerms: the parallel writer's workers count them from their postings."""
+        if not isinstance(self.writer, ParallelWriter) or self.writer.buffered or self.writer.written:
+            return False
+        self.writer.counted = tuple(fields)
+        return True
+
+    def term_counts(self) -> Counter:
+        self.writer.flush_batch()
+        return self.writer.term_counts
+
     def commit(self) -> int:
+        self.close()
         self.writer.commit()
         self.committed = True
         if self.engine._staged is not None:

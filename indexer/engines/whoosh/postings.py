@@ -11,6 +11,7 @@ the terms that are written there at all (codec.py: a text term's postings are ke
 from __future__ import annotations
 
 from array import array
+from collections import Counter
 
 from whoosh.analysis import IDTokenizer
 from whoosh.formats import Existence, Positions
@@ -102,6 +103,13 @@ class Postings:
         Whoosh's ID field indexes, without its analysis pipeline."""
         self.add(fieldname, value.encode("utf-8"), docnum, field.format.field_boost * boost, None)
 
+    def count_documents(self, fieldnames: tuple[str, ...], counts: Counter) -> None:
+        """Add to `counts` each term of `fieldnames` once per document and field it is in (its postings:
+        one per document), as indexer.compounds.count_terms counts the same documents' text."""
+        for fieldname in fieldnames:
+            for btext, entry in self.fields.get(fieldname, {}).items():
+                counts[btext.decode("utf-8")] += len(entry.ids)
+
     def set_length(self, fieldname: str, docnum: int, length: int) -> None:
         lengths = self.lengths.get(fieldname)
         if lengths is None:
@@ -143,8 +151,11 @@ class Postings:
 
 def _write_blocks(writer, entry: _Term, lengths: bytearray | None) -> None:
     """A term's postings as Whoosh's block writer would have buffered them, block by block; the last
-    block is left for finish_term to write."""
+    block is left for finish_term to write. A term the flat postings hold (`writer.flat`) gives Whoosh
+    only its statistics, which never read the encoded values (codec.FlatPostingsWriter): they are not
+    cut into a block's list."""
     ids, weights, values, ends = entry.ids, entry.weights, entry.values, entry.ends
+    cut_values = not writer.flat
     count = len(ids)
     for start in range(0, count, BLOCK):
         stop = min(start + BLOCK, count)
@@ -153,7 +164,7 @@ def _write_blocks(writer, entry: _Term, lengths: bytearray | None) -> None:
         block_ids = ids[start:stop]
         block_weights = weights[start:stop]
         first = ends[start - 1] if start else 0
-        if ends[stop - 1] > first:
+        if cut_values and ends[stop - 1] > first:
             cuts = ends[start:stop]
             block_values = [bytes(values[a:b]) for a, b in zip((first, *cuts[:-1]), cuts, strict=True)]
         else:

@@ -22,6 +22,7 @@ import errno
 import multiprocessing
 import os
 import time
+from collections import Counter
 from contextlib import suppress
 from itertools import pairwise
 from typing import Any
@@ -195,6 +196,8 @@ class ParallelWriter(Writer):
         self.buffered_bytes = 0
         self.written: list = []  # the segments of the batches written so far
         self.batches = 0
+        self.counted: tuple[str, ...] = ()  # text fields whose terms the workers count (count_terms)
+        self.term_counts: Counter = Counter()
         self.tasks: list = []
 
     def add_document(self, **fields) -> None:
@@ -209,7 +212,9 @@ class ParallelWriter(Writer):
         """Write the buffered documents to new segments, uncommitted, and let them go."""
         if not self.buffered:
             return
-        self.written += self._write_shares()
+        for segments, counts in self._write_shares():
+            self.written += segments
+            self.term_counts.update(counts)
         self.buffered, self.buffered_bytes = [], 0
         self.batches += 1
         faults.point("writer-batch")
@@ -226,23 +231,23 @@ class ParallelWriter(Writer):
         self._commit_toc(segments + self.written)
         self._finish()
 
-    def _write_shares(self) -> list:
+    def _write_shares(self) -> list[tuple[list, Counter]]:
         if self.procs < 2:
-            return _write_docs(self.ix, self.subargs, self.buffered, 0, len(self.buffered))
+            return [_write_docs(self.ix, self.subargs, self.buffered, 0, len(self.buffered), self.counted)]
         context = multiprocessing.get_context("fork")
         size = -(-len(self.buffered) // self.procs)
         tasks, pipes = [], []
         for start in range(0, len(self.buffered), size):
             receive, send = context.Pipe(duplex=False)
             task = context.Process(target=_write_share, args=(self.ix, self.subargs, self.buffered, start,
-                                                              start + size, send), daemon=True)
+                                                              start + size, self.counted, send), daemon=True)
             task.start()
             send.close()
             self.tasks.append(task)
             tasks.append(task)
             pipes.append(receive)
         faults.point("parallel-writer")
-        segments = []
+        shares = []
         for task, pipe in zip(tasks, pipes, strict=True):
             try:
                 result = pipe.recv()
@@ -254,27 +259,33 @@ class ParallelWriter(Writer):
             if result is None or task.exitcode != 0:
                 raise OSError(errno.EIO, f"a worker of the parallel writer ended with exit code {task.exitcode}; "
                                          f"nothing was committed")
-            segments += result
+            shares.append(result)
         self.tasks = [task for task in self.tasks if task not in tasks]
-        return segments
+        return shares
 
 
-def _write_docs(ix, subargs: dict, docs: list[dict], start: int, stop: int) -> list:
-    """Documents start..stop into segments of at most SEGMENT_DOCS each; their descriptions."""
+def _write_docs(ix, subargs: dict, docs: list[dict], start: int, stop: int,
+                counted: tuple[str, ...] = ()) -> tuple[list, Counter]:
+    """Documents start..stop into segments of at most SEGMENT_DOCS each: their descriptions, and the
+    term counts of the fields `counted` (Postings.count_documents) taken from the postings on the way."""
     segments = []
+    counts: Counter = Counter()
     for first in range(start, stop, SEGMENT_DOCS):
         writer = Writer(ix, **subargs)
         for doc in docs[first:min(stop, first + SEGMENT_DOCS)]:
             writer.add_document(**doc)
+        writer.postings.count_documents(counted, counts)
         segments.append(finalize_segment(writer))
-    return segments
+    return segments, counts
 
 
-def _write_share(ix, subargs: dict, docs: list[dict], start: int, stop: int, pipe) -> None:
-    """In a worker: documents start..stop into segments (`_write_docs`), sent to the parent."""
+def _write_share(ix, subargs: dict, docs: list[dict], start: int, stop: int, counted: tuple[str, ...],
+                 pipe) -> None:
+    """In a worker: documents start..stop into segments (`_write_docs`), sent to the parent with their
+    term counts."""
     try:
         faults.point("parallel-worker")
-        pipe.send(_write_docs(ix, subargs, docs, start, stop))
+        pipe.send(_write_docs(ix, subargs, docs, start, stop, counted))
     except BaseException as exc:  # any failure goes to the parent, which stops the commit
         pipe.send(WorkerFailed(exc))
         pipe.close()
