@@ -119,10 +119,12 @@ class DocSets:
     def _sources(self, searcher, fieldname: str, text):
         """(segment, document offset, its flat postings or None) of each segment that may hold the term:
         where the flat postings cover the field they list every term of it, so a segment whose list
-        lacks the term is passed over; None means Whoosh's terms table and blocks decide."""
+        lacks the term is passed over; None means Whoosh's terms table and blocks decide (unless the
+        segment has no term of the field at all: a field no item of it has is in neither)."""
         for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self.flat_postings(searcher), strict=True):
             if flat is None or fieldname not in flat.fields:
-                yield segment, offset, None
+                if flat is None or fieldname in segment.indexed_field_names():
+                    yield segment, offset, None
             elif flat.has(fieldname, text):
                 yield segment, offset, flat
 
