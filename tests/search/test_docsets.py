@@ -308,3 +308,30 @@ def test_an_exact_form_finds_the_items_holding_it_ranked_as_its_stemmed_query(se
     ranked = {hit.docnum: hit.score for hit in searcher.search(compile_query(node, searcher.schema), limit=None)}
     assert sorted(ranked) == expected
     assert [ranked[d] for d in expected] == pytest.approx([child_scores[d] for d in expected], rel=1e-6)
+
+
+def test_columns_read_whole_give_whooshs_values_for_every_document(tmp_path):
+    """DocSets reads a facet column's table of values in one slice of its file (not through Whoosh's
+    reader): every document's value is still Whoosh's, a value of more than 127 bytes (its length
+    takes two bytes) and one with æøå included, and the stored fields read one at a time likewise."""
+    ix = windex.create_in(str(tmp_path), build_schema())
+    for seed in (4, 5):
+        writer = Writer(ix, compound=False)
+        for n, doc in enumerate(_documents(12, seed=seed)):
+            if n % 5 == 0:
+                doc["path"] = f"/arkiv/{'udvalg-for-sundhed-og-ældre-' * 6}{seed}-{n}/referat.pdf"
+            writer.add_document(**doc)
+        writer.commit(merge=False)
+    with ix.searcher(weighting=RANKING) as s:
+        sets = DocSets(s)
+        stored = list(s.reader().all_stored_fields())
+        assert len(stored) == s.reader().doc_count_all()
+        assert any(len(d["path"].encode()) > 127 for d in stored)
+        for fieldname in ("path", "date", "cluster", "order"):
+            codes, values = sets.column(s, fieldname)
+            whooshs = [v for segment, _ in s.reader().leaf_readers()
+                       for v in segment.column_reader(fieldname, translate=True)]
+            ours = [values[c] if c >= 0 else None for c in codes.tolist()]
+            assert ours == [v if v not in ("", b"") else None for v in whooshs], fieldname
+        codes, values = sets.column(s, "path")
+        assert [d["path"] for d in stored] == [values[c] for c in codes.tolist()]

@@ -25,7 +25,6 @@ import sys
 import zlib
 from array import array
 from bisect import bisect_left
-from itertools import accumulate
 from pickle import dumps, loads
 from typing import TYPE_CHECKING
 
@@ -260,8 +259,8 @@ class _Values:
     reads every length when the column is opened and, for a column of up to 2**15 documents (above that
     the offsets are written too), derives every offset in a Python loop: a one-shot search, which reads
     the stored fields of ten documents, paid it for every segment (10 ms per 30,000 documents). Here a
-    length and an offset are read where they are written; derived offsets are summed in C, when first
-    needed."""
+    length and an offset are read where they are written; an offset that is not written is the sum of
+    the lengths before it (summed in C)."""
 
     def __init__(self, dbfile, basepos: int, length: int, doccount: int):
         self._dbfile, self._basepos = dbfile, basepos
@@ -273,29 +272,25 @@ class _Values:
             last = (last - 2) - doccount * array(offsets_code).itemsize
             self._offsets_at = (last, offsets_code)
         self._lengths_at = (last - doccount * array(code).itemsize, code)
-        self._doccount = doccount
-        self._derived: array | None = None
 
-    def _item(self, at: tuple[int, str], docnum: int) -> int:
-        """Item `docnum` of the big-endian array at `at` (position, type code)."""
+    def _items(self, at: tuple[int, str], start: int, stop: int) -> array:
+        """Items `start` to `stop` of the big-endian array at `at` (position, type code)."""
         position, code = at
-        item = array(code)
-        item.frombytes(self._dbfile.get(position + docnum * item.itemsize, item.itemsize))
+        items = array(code)
+        items.frombytes(self._dbfile.get(position + start * items.itemsize, (stop - start) * items.itemsize))
         if sys.byteorder == "little":
-            item.byteswap()
-        return item[0]
-
-    def _offset(self, docnum: int) -> int:
-        if self._offsets_at is not None:
-            return self._item(self._offsets_at, docnum)
-        if self._derived is None:
-            position, code = self._lengths_at
-            self._derived = array("q", accumulate(self._dbfile.get_array(position, code, self._doccount), initial=0))
-        return self._derived[docnum]
+            items.byteswap()
+        return items
 
     def __getitem__(self, docnum: int) -> bytes:
-        length = self._item(self._lengths_at, docnum)
-        return self._dbfile.get(self._basepos + self._offset(docnum), length) if length else b""
+        length = self._items(self._lengths_at, docnum, docnum + 1)[0]
+        if not length:
+            return b""
+        if self._offsets_at is not None:
+            offset = self._items(self._offsets_at, docnum, docnum + 1)[0]
+        else:
+            offset = sum(self._items(self._lengths_at, 0, docnum))
+        return self._dbfile.get(self._basepos + offset, length)
 
 
 STORED_COLUMN = DictionaryColumn()
