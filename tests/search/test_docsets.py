@@ -335,3 +335,21 @@ def test_columns_read_whole_give_whooshs_values_for_every_document(tmp_path):
             assert ours == [v if v not in ("", b"") else None for v in whooshs], fieldname
         codes, values = sets.column(s, "path")
         assert [d["path"] for d in stored] == [values[c] for c in codes.tolist()]
+
+
+def test_a_facet_of_a_few_items_is_counted_without_its_whole_column_and_the_same(searcher):
+    """A one-shot search counts the facets of a few items segment by segment (no whole column read);
+    the counts are the whole column's, and a long-lived DocSets reads the column after DIRECT_COUNTS
+    such counts and counts on it from then on."""
+    from search.engines.whoosh.docsets import DIRECT_COUNTS
+
+    live = DocSets(searcher).live
+    few = live[::9]  # spread over the three segments, deleted items left out
+    for fieldname in ("cluster", "region", "year", "section_mask"):
+        sets = DocSets(searcher)
+        counted = [sets.counts(searcher, fieldname, few) for _ in range(DIRECT_COUNTS)]
+        assert fieldname not in sets._columns
+        whole = sets.counts(searcher, fieldname, few)
+        assert fieldname in sets._columns
+        assert counted == [whole] * DIRECT_COUNTS and sum(whole.values()) > 0, fieldname
+        assert sets.counts(searcher, fieldname, live) == DocSets(searcher).counts(searcher, fieldname, live)

@@ -33,6 +33,11 @@ PHRASE_CACHE = 512  # phrases' document arrays kept per generation
 EMPTY = np.empty(0, dtype=np.int64)
 SHIFT = 32  # a (document, position) pair as one int64: document << SHIFT | position
 SORT_COLUMNS = ("date", "path", "order")  # the columns `by_date` sorts by
+# A facet of a few documents (fewer than one in FEW) is counted where they are, segment by segment, the
+# first DIRECT_COUNTS times: a one-shot search reads no whole column to count a few hundred items; a
+# long-lived process reads it then, and counts on it from then on.
+FEW = 8
+DIRECT_COUNTS = 2
 
 
 class DocSets:
@@ -50,6 +55,7 @@ class DocSets:
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._lock = Lock()
         self._live_mask: np.ndarray | None = None
+        self._counted: dict[str, int] = {}  # field -> counts made without its whole column (DIRECT_COUNTS)
 
     # -- set operations ------------------------------------------------------------------------
     # On a mask of every document number: linear in the sizes, where numpy's sorted-array set
@@ -249,6 +255,13 @@ class DocSets:
         return result
 
     def counts(self, searcher, fieldname: str, docs: np.ndarray) -> dict:
+        with self._lock:
+            whole = fieldname in self._columns
+            direct = not whole and len(docs) * FEW < self.doc_count and self._counted.get(fieldname, 0) < DIRECT_COUNTS
+            if direct:
+                self._counted[fieldname] = self._counted.get(fieldname, 0) + 1
+        if direct:
+            return _counts_in_segments(searcher, fieldname, docs)
         codes, values = self.column(searcher, fieldname)
         if not len(values) or not len(docs):
             return {}
@@ -557,6 +570,24 @@ def _uniques(raw: bytes, fixedlen: int) -> list[bytes]:
         values.append(raw[at:at + size])
         at += size
     return values
+
+
+def _counts_in_segments(searcher, fieldname: str, docs: np.ndarray) -> dict:
+    """{value: how many of `docs` (sorted) have it} of a column-stored field, each segment's documents
+    counted on that segment's column alone (DocSets.counts without the whole column)."""
+    field = searcher.schema[fieldname]
+    out: dict = {}
+    for segment, offset in searcher.reader().leaf_readers():
+        count = segment.doc_count_all()
+        lo, hi = np.searchsorted(docs, (offset, offset + count))
+        if lo == hi or not segment.has_column(fieldname):
+            continue
+        local, values = _column_of(segment, fieldname, field, count)
+        tally = np.bincount(local[docs[lo:hi] - offset], minlength=len(values))
+        for i in np.flatnonzero(tally).tolist():
+            if values[i] not in (None, "", b""):
+                out[values[i]] = out.get(values[i], 0) + int(tally[i])
+    return out
 
 
 def _numbers(reader, count: int) -> np.ndarray:
