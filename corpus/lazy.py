@@ -95,6 +95,7 @@ def _stand_in(module: types.ModuleType, name: str):
         return getattr(module, name)(*args, **kwargs)
 
     call.__name__ = call.__qualname__ = name
+    call.__module__ = module.__name__
     return call
 
 

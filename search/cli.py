@@ -215,16 +215,18 @@ COMMANDS = {
 
 
 # The commands that read the index once and exit, and the modules such a process imports only for
-# libraries that never use them there: Whoosh imports cached_property (which imports asyncio); the
-# standard library's data-file reader imports zipfile (and bz2, lzma) and tempfile; the CSV and pager
-# modules are for some outputs only. STAND_INS: modules a library takes one function from by name and
-# never calls there: whoosh.compat's urlretrieve (urllib.request, with http.client, email and ssl) and
-# whoosh.query's English `variations` (the morphology tables of whoosh.lang.morph_en). Each runs at its
-# first use (corpus.lazy.defer_imports).
+# libraries that never use them there: Whoosh imports cached_property (which imports asyncio), its
+# highlighter and its Levenshtein automata; the standard library's data-file reader imports zipfile (and
+# bz2, lzma) and tempfile; the CSV and pager modules are for some outputs only. STAND_INS: modules a
+# library takes a function from by name and never calls there: whoosh.compat's urlretrieve
+# (urllib.request, with http.client, email and ssl), whoosh.query's English `variations` (the morphology
+# tables of whoosh.lang.morph_en), the English stemmer and double metaphone of whoosh.analysis. Each runs
+# at its first use (corpus.lazy.defer_imports).
 ONE_SHOT = ("case", "meeting", "meetings", "open", "search", "show", "stats")
 DEFERRED_IMPORTS = ("asyncio", "bz2", "csv", "email.parser", "lzma", "shlex", "ssl", "subprocess", "tempfile",
-                    "zipfile")
-STAND_INS = {"urllib.request": ("urlretrieve",), "whoosh.lang.morph_en": ("variations",)}
+                    "whoosh.automata.lev", "whoosh.highlight", "zipfile")
+STAND_INS = {"urllib.request": ("urlretrieve",), "whoosh.lang.morph_en": ("variations",),
+             "whoosh.lang.porter": ("stem",), "whoosh.lang.dmetaphone": ("double_metaphone",)}
 
 
 class _Main(click.Group):

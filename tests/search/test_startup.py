@@ -60,7 +60,8 @@ def test_a_one_shot_search_loads_only_its_own_command_and_runs_no_unused_module(
              "atexit.register(lambda: print('\\nRAN', ran(('search.cli_search', 'search.cli_index', 'search.cli_fetch',"
              " 'search.cli_serve', 'search.cli_watch', 'search.cli_check', 'corpus.readers', 'corpus.formats',"
              " 'indexer.build', 'logging', 'asyncio', 'email.parser', 'zipfile', 'subprocess', 'csv', 'ssl',"
-             " 'http.client', 'urllib.request', 'whoosh.lang.morph_en', 'tempfile'))));"
+             " 'http.client', 'urllib.request', 'whoosh.lang.morph_en', 'whoosh.lang.porter', 'whoosh.highlight',"
+             " 'tempfile'))));"
              "main()")
     if engine_name != "whoosh":
         pytest.skip("the modules a search needs are the Whoosh engine's")
