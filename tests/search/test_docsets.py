@@ -353,3 +353,17 @@ def test_a_facet_of_a_few_items_is_counted_without_its_whole_column_and_the_same
         assert fieldname in sets._columns
         assert counted == [whole] * DIRECT_COUNTS and sum(whole.values()) > 0, fieldname
         assert sets.counts(searcher, fieldname, live) == DocSets(searcher).counts(searcher, fieldname, live)
+
+
+def test_a_few_items_sort_by_date_as_the_whole_columns_sort_them(searcher):
+    """A one-shot listing of a few items ranks their dates, files and places among their own values (no
+    whole column): the order is the one the whole columns' ranks give, oldest and newest first."""
+    live = DocSets(searcher).live
+    few = live[::7]
+    for newest_first in (False, True):
+        direct = DocSets(searcher)
+        whole = DocSets(searcher)
+        for fieldname in ("date", "path", "order"):
+            whole.rank(searcher, fieldname)
+        assert direct.by_date(searcher, few, newest_first).tolist() == whole.by_date(searcher, few, newest_first).tolist()
+        assert "\0rank:date" not in direct._columns and "\0rank:date" in whole._columns

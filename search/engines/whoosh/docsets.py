@@ -289,10 +289,27 @@ class DocSets:
     def by_date(self, searcher, docs: np.ndarray, newest_first: bool) -> np.ndarray:
         """`docs` by meeting date (then file and item order), oldest or newest first."""
         date_field, path_field, order_field = SORT_COLUMNS
-        date = self.rank(searcher, date_field)[docs]
-        keys = (self.rank(searcher, order_field)[docs], self.rank(searcher, path_field)[docs],
+        date = self._ranks(searcher, date_field, docs)
+        keys = (self._ranks(searcher, order_field, docs), self._ranks(searcher, path_field, docs),
                 -date if newest_first else date)
         return docs[np.lexsort(keys)]
+
+    def _ranks(self, searcher, fieldname: str, docs: np.ndarray) -> np.ndarray:
+        """Each of `docs`' place in the sorted order of the field's values (-1: no value), from the whole
+        column's ranks (`rank`); for a few documents (sorted), the first DIRECT_COUNTS times, their places
+        among their own values, which order them the same, without the whole column (the file paths and
+        dates of every item, in a one-shot listing)."""
+        key = "\0rank:" + fieldname
+        with self._lock:
+            direct = (key not in self._columns and len(docs) * FEW < self.doc_count
+                      and self._counted.get(key, 0) < DIRECT_COUNTS)
+            if direct:
+                self._counted[key] = self._counted.get(key, 0) + 1
+        if not direct or (len(docs) > 1 and not (docs[1:] > docs[:-1]).all()):
+            return self.rank(searcher, fieldname)[docs]
+        values = _values_in_segments(searcher, fieldname, docs)
+        place = {v: n for n, v in enumerate(sorted({v for v in values if v is not None}))}
+        return np.array([place[v] if v is not None else -1 for v in values], dtype=np.int64)
 
     def by_order(self, searcher, docs: np.ndarray) -> np.ndarray:
         """`docs` by their place in their meeting's agenda (then file): a meeting's items in order."""
@@ -587,6 +604,24 @@ def _counts_in_segments(searcher, fieldname: str, docs: np.ndarray) -> dict:
         for i in np.flatnonzero(tally).tolist():
             if values[i] not in (None, "", b""):
                 out[values[i]] = out.get(values[i], 0) + int(tally[i])
+    return out
+
+
+def _values_in_segments(searcher, fieldname: str, docs: np.ndarray) -> list:
+    """The value of each of `docs` (sorted) in a column-stored field (None for none), read from each
+    segment's column alone."""
+    field = searcher.schema[fieldname]
+    out: list = []
+    for segment, offset in searcher.reader().leaf_readers():
+        count = segment.doc_count_all()
+        lo, hi = np.searchsorted(docs, (offset, offset + count))
+        if lo == hi:
+            continue
+        if not segment.has_column(fieldname):
+            out += [None] * int(hi - lo)
+            continue
+        local, values = _column_of(segment, fieldname, field, count)
+        out += [None if values[i] in (None, "", b"") else values[i] for i in local[docs[lo:hi] - offset].tolist()]
     return out
 
 
