@@ -367,3 +367,33 @@ def test_a_few_items_sort_by_date_as_the_whole_columns_sort_them(searcher):
             whole.rank(searcher, fieldname)
         assert direct.by_date(searcher, few, newest_first).tolist() == whole.by_date(searcher, few, newest_first).tolist()
         assert "\0rank:date" not in direct._columns and "\0rank:date" in whole._columns
+
+
+def test_a_long_lived_index_reads_a_column_whole_once_and_then_only_counts(sample_index, monkeypatch):
+    """A long-lived Index (the web app warms it; the watch loop does not) reads no column again once it has
+    it whole: after `warm()` no search reads one, and without it the searches after the first
+    DIRECT_COUNTS (which read only their items' slices) read none."""
+    import search
+    from search.engines.whoosh import docsets as module
+    from search.engines.whoosh.docsets import DIRECT_COUNTS
+
+    reads = []
+    real = module._column_of
+    monkeypatch.setattr(module, "_column_of", lambda segment, name, *rest: reads.append(name) or real(segment, name, *rest))
+    searches = [("dagsorden", "relevance"), ("dagsorden", "-date"), ("", "-date")]
+    with search.open(sample_index) as ix:
+        if ix.engine.name != "whoosh":
+            pytest.skip("the sample index is not a Whoosh one (REFERAT_ENGINE)")
+        ix.warm()
+        warmed = len(reads)
+        for query, sort in searches:
+            assert ix.search(query, sort=sort).total
+        assert len(reads) == warmed
+    with search.open(sample_index) as ix:
+        for _ in range(DIRECT_COUNTS + 1):
+            for query, sort in searches:
+                ix.search(query, sort=sort)
+        read = len(reads)
+        for query, sort in searches:
+            ix.search(query, sort=sort)
+        assert len(reads) == read
