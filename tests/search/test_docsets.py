@@ -379,7 +379,12 @@ def test_a_long_lived_index_reads_a_column_whole_once_and_then_only_counts(sampl
 
     reads = []
     real = module._column_of
-    monkeypatch.setattr(module, "_column_of", lambda segment, name, *rest: reads.append(name) or real(segment, name, *rest))
+
+    def counted(segment, name, *rest):
+        reads.append(name)
+        return real(segment, name, *rest)
+
+    monkeypatch.setattr(module, "_column_of", counted)
     searches = [("telemedicin", "relevance"), ("hjemmepleje", "-date"), ("dagsorden", "-date")]  # 1, 2, 4 of 17
     with search.open(sample_index) as ix:
         if ix.engine.name != "whoosh":
