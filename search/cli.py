@@ -215,12 +215,18 @@ COMMANDS = {
 
 
 # The commands that read the index once and exit, and the modules such a process imports only for
-# libraries that never use them there: Whoosh imports urllib.request (its http.client imports
-# email.parser) and cached_property (which imports asyncio); the standard library's data-file reader
-# imports zipfile (and bz2, lzma), the CSV and pager modules are for some outputs only. Not ssl, nor
-# tempfile: each is imported a second time, which would load it (corpus.lazy.defer_imports).
+# libraries that never use them there: Whoosh imports cached_property (which imports asyncio), its
+# highlighter and its Levenshtein automata; the standard library's data-file reader imports zipfile (and
+# bz2, lzma) and tempfile; the CSV and pager modules are for some outputs only. STAND_INS: modules a
+# library takes a function from by name and never calls there: whoosh.compat's urlretrieve
+# (urllib.request, with http.client, email and ssl), whoosh.query's English `variations` (the morphology
+# tables of whoosh.lang.morph_en), the English stemmer and double metaphone of whoosh.analysis. Each runs
+# at its first use (corpus.lazy.defer_imports).
 ONE_SHOT = ("case", "meeting", "meetings", "open", "search", "show", "stats")
-DEFERRED_IMPORTS = ("asyncio", "bz2", "csv", "email.parser", "lzma", "shlex", "subprocess", "zipfile")
+DEFERRED_IMPORTS = ("asyncio", "bz2", "csv", "email.parser", "lzma", "shlex", "ssl", "subprocess", "tempfile",
+                    "whoosh.automata.lev", "whoosh.highlight", "zipfile")
+STAND_INS = {"urllib.request": ("urlretrieve",), "whoosh.lang.morph_en": ("variations",),
+             "whoosh.lang.porter": ("stem",), "whoosh.lang.dmetaphone": ("double_metaphone",)}
 
 
 class _Main(click.Group):
@@ -235,7 +241,7 @@ class _Main(click.Group):
             if cmd_name in ONE_SHOT:  # before the command's module imports them
                 from corpus.lazy import defer_imports
 
-                defer_imports(DEFERRED_IMPORTS)
+                defer_imports(DEFERRED_IMPORTS, STAND_INS)
             module, name = COMMANDS[cmd_name].split(":")
             self.add_command(getattr(importlib.import_module(f".{module}", __package__), name), cmd_name)
         return self.commands.get(cmd_name)

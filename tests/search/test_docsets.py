@@ -308,3 +308,97 @@ def test_an_exact_form_finds_the_items_holding_it_ranked_as_its_stemmed_query(se
     ranked = {hit.docnum: hit.score for hit in searcher.search(compile_query(node, searcher.schema), limit=None)}
     assert sorted(ranked) == expected
     assert [ranked[d] for d in expected] == pytest.approx([child_scores[d] for d in expected], rel=1e-6)
+
+
+def test_columns_read_whole_give_whooshs_values_for_every_document(tmp_path):
+    """DocSets reads a facet column's table of values in one slice of its file (not through Whoosh's
+    reader): every document's value is still Whoosh's, a value of more than 127 bytes (its length
+    takes two bytes) and one with æøå included, and the stored fields read one at a time likewise."""
+    ix = windex.create_in(str(tmp_path), build_schema())
+    for seed in (4, 5):
+        writer = Writer(ix, compound=False)
+        for n, doc in enumerate(_documents(12, seed=seed)):
+            if n % 5 == 0:
+                doc["path"] = f"/arkiv/{'udvalg-for-sundhed-og-ældre-' * 6}{seed}-{n}/referat.pdf"
+            writer.add_document(**doc)
+        writer.commit(merge=False)
+    with ix.searcher(weighting=RANKING) as s:
+        sets = DocSets(s)
+        stored = list(s.reader().all_stored_fields())
+        assert len(stored) == s.reader().doc_count_all()
+        assert any(len(d["path"].encode()) > 127 for d in stored)
+        for fieldname in ("path", "date", "cluster", "order"):
+            codes, values = sets.column(s, fieldname)
+            whooshs = [v for segment, _ in s.reader().leaf_readers()
+                       for v in segment.column_reader(fieldname, translate=True)]
+            ours = [values[c] if c >= 0 else None for c in codes.tolist()]
+            assert ours == [v if v not in ("", b"") else None for v in whooshs], fieldname
+        codes, values = sets.column(s, "path")
+        assert [d["path"] for d in stored] == [values[c] for c in codes.tolist()]
+
+
+def test_a_facet_of_a_few_items_is_counted_without_its_whole_column_and_the_same(searcher):
+    """A one-shot search counts the facets of a few items segment by segment (no whole column read);
+    the counts are the whole column's, and a long-lived DocSets reads the column after DIRECT_COUNTS
+    such counts and counts on it from then on."""
+    from search.engines.whoosh.docsets import DIRECT_COUNTS
+
+    live = DocSets(searcher).live
+    few = live[::9]  # spread over the three segments, deleted items left out
+    for fieldname in ("cluster", "region", "year", "section_mask"):
+        sets = DocSets(searcher)
+        counted = [sets.counts(searcher, fieldname, few) for _ in range(DIRECT_COUNTS)]
+        assert fieldname not in sets._columns
+        whole = sets.counts(searcher, fieldname, few)
+        assert fieldname in sets._columns
+        assert counted == [whole] * DIRECT_COUNTS and sum(whole.values()) > 0, fieldname
+        assert sets.counts(searcher, fieldname, live) == DocSets(searcher).counts(searcher, fieldname, live)
+
+
+def test_a_few_items_sort_by_date_as_the_whole_columns_sort_them(searcher):
+    """A one-shot listing of a few items ranks their dates, files and places among their own values (no
+    whole column): the order is the one the whole columns' ranks give, oldest and newest first."""
+    live = DocSets(searcher).live
+    few = live[::7]
+    for newest_first in (False, True):
+        direct = DocSets(searcher)
+        whole = DocSets(searcher)
+        for fieldname in ("date", "path", "order"):
+            whole.rank(searcher, fieldname)
+        assert direct.by_date(searcher, few, newest_first).tolist() == whole.by_date(searcher, few, newest_first).tolist()
+        assert "\0rank:date" not in direct._columns and "\0rank:date" in whole._columns
+
+
+def test_a_long_lived_index_reads_a_column_whole_once_and_then_only_counts(sample_index, monkeypatch):
+    """A long-lived Index (the web app warms it; the watch loop does not) reads no column again once it has
+    it whole: after `warm()` no search reads one, and without it the searches after the first
+    DIRECT_COUNTS (which read only their items' slices) read none."""
+    import search
+    from search.engines.whoosh import docsets as module
+    from search.engines.whoosh.docsets import DIRECT_COUNTS
+
+    reads = []
+    real = module._column_of
+
+    def counted(segment, name, *rest):
+        reads.append(name)
+        return real(segment, name, *rest)
+
+    monkeypatch.setattr(module, "_column_of", counted)
+    searches = [("telemedicin", "relevance"), ("hjemmepleje", "-date"), ("dagsorden", "-date")]  # 1, 2, 4 of 17
+    with search.open(sample_index) as ix:
+        if ix.engine.name != "whoosh":
+            pytest.skip("the sample index is not a Whoosh one (REFERAT_ENGINE)")
+        ix.warm()
+        warmed = len(reads)
+        for query, sort in searches:
+            assert ix.search(query, sort=sort).total
+        assert len(reads) == warmed
+    with search.open(sample_index) as ix:
+        for _ in range(DIRECT_COUNTS + 1):
+            for query, sort in searches:
+                ix.search(query, sort=sort)
+        read = len(reads)
+        for query, sort in searches:
+            ix.search(query, sort=sort)
+        assert len(reads) == read

@@ -59,7 +59,9 @@ def test_a_one_shot_search_loads_only_its_own_command_and_runs_no_unused_module(
              "ran = lambda names: [m for m in names if type(sys.modules.get(m)) is types.ModuleType];"
              "atexit.register(lambda: print('\\nRAN', ran(('search.cli_search', 'search.cli_index', 'search.cli_fetch',"
              " 'search.cli_serve', 'search.cli_watch', 'search.cli_check', 'corpus.readers', 'corpus.formats',"
-             " 'indexer.build', 'logging', 'asyncio', 'email.parser', 'zipfile', 'subprocess', 'csv'))));"
+             " 'indexer.build', 'logging', 'asyncio', 'email.parser', 'zipfile', 'subprocess', 'csv', 'ssl',"
+             " 'http.client', 'urllib.request', 'whoosh.lang.morph_en', 'whoosh.lang.porter', 'whoosh.highlight',"
+             " 'tempfile'))));"
              "main()")
     if engine_name != "whoosh":
         pytest.skip("the modules a search needs are the Whoosh engine's")
@@ -75,3 +77,28 @@ def test_a_one_shot_search_loads_only_its_own_command_and_runs_no_unused_module(
     assert runs["json"][1] == "['search.cli_search']"
     assert runs["csv"][0].splitlines()[0].startswith("id,")
     assert runs["csv"][1] == "['search.cli_search', 'csv']"
+
+
+DEFERRING = """
+import sys, types
+sys.path.insert(0, sys.argv[1])
+from corpus.lazy import defer_imports
+defer_imports(("plain",), {"named": ("helper",)})
+import user                      # takes `helper` from `named` by name, and imports `plain`
+import plain                     # a second import of a deferred module does not run it
+ran = lambda: [m for m in ("plain", "named") if type(sys.modules[m]) is types.ModuleType]
+print(ran(), user.helper.__name__)
+print(user.helper(2), ran())     # the stand-in runs its module, then the module's own function
+print(plain.VALUE, ran(), sys.modules["named"].helper is not user.helper)
+"""
+
+
+def test_a_deferred_module_runs_at_its_first_use_and_a_stand_in_runs_it_when_called(tmp_path):
+    """corpus.lazy.defer_imports: a module imported (twice) and not used never runs; a function taken
+    from a module by name (`from named import helper`) is a stand-in that runs the module when called."""
+    (tmp_path / "plain.py").write_text("VALUE = 7\n")
+    (tmp_path / "named.py").write_text("def helper(n):\n    return n * 21\n")
+    (tmp_path / "user.py").write_text("import plain\nfrom named import helper\n")
+    out = subprocess.run([sys.executable, "-c", DEFERRING, str(tmp_path)], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert out == ["[] helper", "42 ['named']", "7 ['plain', 'named'] True"]

@@ -65,8 +65,8 @@ SEARCHING = (
 )
 SEARCHING_INSTANCE = (
     (_w3.W3LeafMatcher, ("_ids", "_weights", "_values"), "the block just read (see _read_ids ...)"),
-    (_columns.RefBytesColumn.Reader, ("_dbfile", "_basepos", "_itemsize", "_typecode", "_uniques"),
-     "a facet column read whole into numpy in one slice of its file"),
+    (_columns.RefBytesColumn, ("_fixedlen",),
+     "a facet column read whole in one slice of its file, its values' length fixed or given (docsets._RawRefs)"),
     (_columns.NumericColumn.Reader, ("_dbfile", "_basepos", "_count", "_fixedlen", "_typecode", "_default"),
      "a numeric column (year) likewise"),
     (_scoring.BM25F, ("_field_B",), "its per-field B, to score in numpy exactly as Whoosh does"),

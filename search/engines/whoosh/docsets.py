@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 from whoosh.columns import NumericColumn, RefBytesColumn
+from whoosh.fields import FieldType
 from whoosh.query import And, AndNot, DisjunctionMax, Every, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.reading import TermNotFound
 
 from indexer.engines.whoosh.flat import open_flat
-from indexer.engines.whoosh.schema import PackedPositions
 
 TERM_CACHE_BYTES = 256 * 2**20  # postings arrays kept per generation, least recently used dropped
 PHRASE_CACHE = 512  # phrases' document arrays kept per generation
@@ -45,6 +45,11 @@ UNKNOWN, HAS_FORM, LACKS_FORM = 0, 1, 2  # an exact form's verdict on a document
 EMPTY = np.empty(0, dtype=np.int64)
 SHIFT = 32  # a (document, position) pair as one int64: document << SHIFT | position
 SORT_COLUMNS = ("date", "path", "order")  # the columns `by_date` sorts by
+# A facet of a few documents (fewer than one in FEW) is counted where they are, segment by segment, the
+# first DIRECT_COUNTS times: a one-shot search reads no whole column to count a few hundred items; a
+# long-lived process reads it then, and counts on it from then on.
+FEW = 8
+DIRECT_COUNTS = 2
 
 
 class DocSets:
@@ -68,9 +73,7 @@ class DocSets:
         self._everything: np.ndarray | None = None
         self._lock = Lock()
         self._live_mask: np.ndarray | None = None
-        # The fields whose every term a segment's flat postings list (indexer.engines.whoosh.postings)
-        self._listed = frozenset(name for name, field in searcher.schema.items()
-                                 if isinstance(field.format, PackedPositions))
+        self._counted: dict[str, int] = {}  # field -> counts made without its whole column (DIRECT_COUNTS)
 
     # -- set operations ------------------------------------------------------------------------
     # On a mask of every document number: linear in the sizes, where numpy's sorted-array set
@@ -141,13 +144,12 @@ class DocSets:
     def _sources(self, searcher, fieldname: str, text):
         """(segment, document offset, its flat postings or None) of each segment that may hold the term:
         where the flat postings cover the field they list every term of it, so a segment whose list
-        lacks the term is passed over; None means Whoosh's terms table and blocks decide."""
+        lacks the term is passed over; None means Whoosh's terms table and blocks decide (unless the
+        segment has no term of the field at all: a field no item of it has is in neither)."""
         for (segment, offset), flat in zip(searcher.reader().leaf_readers(), self.flat_postings(searcher), strict=True):
             if flat is None or fieldname not in flat.fields:
-                if flat is None or fieldname not in self._listed:
+                if flat is None or fieldname in segment.indexed_field_names():
                     yield segment, offset, None
-                # else: the flat postings list every term of such a field, and none of it: the segment
-                # has none (asking Whoosh's terms table was most of a long question's compound look-ups)
             elif flat.has(fieldname, text):
                 yield segment, offset, flat
 
@@ -339,6 +341,13 @@ class DocSets:
         return result
 
     def counts(self, searcher, fieldname: str, docs: np.ndarray) -> dict:
+        with self._lock:
+            whole = fieldname in self._columns
+            direct = not whole and len(docs) * FEW < self.doc_count and self._counted.get(fieldname, 0) < DIRECT_COUNTS
+            if direct:
+                self._counted[fieldname] = self._counted.get(fieldname, 0) + 1
+        if direct:
+            return _counts_in_segments(searcher, fieldname, docs)
         codes, values = self.column(searcher, fieldname)
         if not len(values) or not len(docs):
             return {}
@@ -380,7 +389,7 @@ class DocSets:
             found = self._columns.get(key)
         if found is None:
             codes, values = self.column(searcher, fieldname)
-            order = sorted(range(len(values)), key=lambda i: values[i])
+            order = sorted(range(len(values)), key=values.__getitem__)
             rank_of_code = np.empty(len(values) + 1, dtype=np.int64)
             rank_of_code[order] = np.arange(len(values))
             rank_of_code[-1] = -1
@@ -392,10 +401,27 @@ class DocSets:
     def by_date(self, searcher, docs: np.ndarray, newest_first: bool) -> np.ndarray:
         """`docs` by meeting date (then file and item order), oldest or newest first."""
         date_field, path_field, order_field = SORT_COLUMNS
-        date = self.rank(searcher, date_field)[docs]
-        keys = (self.rank(searcher, order_field)[docs], self.rank(searcher, path_field)[docs],
+        date = self._ranks(searcher, date_field, docs)
+        keys = (self._ranks(searcher, order_field, docs), self._ranks(searcher, path_field, docs),
                 -date if newest_first else date)
         return docs[np.lexsort(keys)]
+
+    def _ranks(self, searcher, fieldname: str, docs: np.ndarray) -> np.ndarray:
+        """Each of `docs`' place in the sorted order of the field's values (-1: no value), from the whole
+        column's ranks (`rank`); for a few documents (sorted), the first DIRECT_COUNTS times, their places
+        among their own values, which order them the same, without the whole column (the file paths and
+        dates of every item, in a one-shot listing)."""
+        key = "\0rank:" + fieldname
+        with self._lock:
+            direct = (key not in self._columns and len(docs) * FEW < self.doc_count
+                      and self._counted.get(key, 0) < DIRECT_COUNTS)
+            if direct:
+                self._counted[key] = self._counted.get(key, 0) + 1
+        if not direct or (len(docs) > 1 and not (docs[1:] > docs[:-1]).all()):
+            return self.rank(searcher, fieldname)[docs]
+        values = _values_in_segments(searcher, fieldname, docs)
+        place = {v: n for n, v in enumerate(sorted({v for v in values if v is not None}))}
+        return np.array([place[v] if v is not None else -1 for v in values], dtype=np.int64)
 
     def by_order(self, searcher, docs: np.ndarray) -> np.ndarray:
         """`docs` by their place in their meeting's agenda (then file): a meeting's items in order."""
@@ -718,11 +744,13 @@ def _leaf(matcher):
 def _column_of(segment, fieldname: str, field, count: int) -> tuple[np.ndarray, list]:
     """(index into the values per document, the values) of one segment's column, read whole: Whoosh's
     column readers unpack one document at a time (seconds per facet at 100,000 items)."""
+    if isinstance(field.column_type, RefBytesColumn):  # a reference per document into a table of values
+        refs, uniques = segment.column_reader(fieldname, column=_RawRefs(field.column_type._fixedlen),
+                                              translate=False)
+        kind = type(field)  # Whoosh's own conversion is utf-8 decoding: done in one call per value
+        plain = kind.from_column_value is FieldType.from_column_value and kind.from_bytes is FieldType.from_bytes
+        return refs, [u.decode("utf-8") for u in uniques] if plain else [field.from_column_value(u) for u in uniques]
     reader = segment.column_reader(fieldname, translate=False)
-    if isinstance(reader, RefBytesColumn.Reader):  # a reference per document into a table of values
-        raw = reader._dbfile.get(reader._basepos, count * reader._itemsize)
-        refs = np.frombuffer(raw, dtype=np.dtype(">" + reader._typecode)).astype(np.int64)
-        return refs, [field.from_column_value(u) for u in reader._uniques]
     if isinstance(reader, NumericColumn.Reader):  # the column's default: a document without a value
         numbers, inverse = np.unique(_numbers(reader, count), return_inverse=True)
         values = [None if n == reader._default else field.from_column_value(n.item()) for n in numbers]
@@ -731,6 +759,85 @@ def _column_of(segment, fieldname: str, field, count: int) -> tuple[np.ndarray, 
     table: dict = {}
     local = [table.setdefault(v, len(table)) for v in values]
     return np.array(local, dtype=np.int64), list(table)
+
+
+class _RawRefs(RefBytesColumn):
+    """A RefBytesColumn read whole, as (a reference per document, the table of values): Whoosh's reader
+    reads the table a value at a time through its file object (50 ms for the 30,000 file paths of 300,000
+    items, in every process that counts, sorts or filters by them); here it is one slice of the file
+    taken apart in a loop over bytes."""
+
+    def reader(self, dbfile, basepos, length, doccount):
+        typecode = chr(dbfile.get_byte(basepos + length - 1))
+        size = doccount * np.dtype(typecode).itemsize
+        refs = np.frombuffer(dbfile.get(basepos, size), dtype=np.dtype(">" + typecode)).astype(np.int64)
+        return refs, _uniques(dbfile.get(basepos + size, length - 1 - size), self._fixedlen)
+
+
+
+def _varint(raw: bytes, at: int) -> tuple[int, int]:
+    """(the number, where the next thing starts) of the varint at `at` (Whoosh's: 7 bits a byte, low first)."""
+    number = shift = 0
+    while True:
+        byte = raw[at]
+        at += 1
+        number |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return number, at
+        shift += 7
+
+
+def _uniques(raw: bytes, fixedlen: int) -> list[bytes]:
+    """A RefBytesColumn's table of values: a count, then each value (its length first unless fixed)."""
+    count, at = _varint(raw, 0)
+    values = []
+    for _ in range(count):
+        size = fixedlen
+        if not size:
+            size = raw[at]
+            if size < 0x80:
+                at += 1
+            else:
+                size, at = _varint(raw, at)
+        values.append(raw[at:at + size])
+        at += size
+    return values
+
+
+def _counts_in_segments(searcher, fieldname: str, docs: np.ndarray) -> dict:
+    """{value: how many of `docs` (sorted) have it} of a column-stored field, each segment's documents
+    counted on that segment's column alone (DocSets.counts without the whole column)."""
+    field = searcher.schema[fieldname]
+    out: dict = {}
+    for segment, offset in searcher.reader().leaf_readers():
+        count = segment.doc_count_all()
+        lo, hi = np.searchsorted(docs, (offset, offset + count))
+        if lo == hi or not segment.has_column(fieldname):
+            continue
+        local, values = _column_of(segment, fieldname, field, count)
+        tally = np.bincount(local[docs[lo:hi] - offset], minlength=len(values))
+        for i in np.flatnonzero(tally).tolist():
+            if values[i] not in (None, "", b""):
+                out[values[i]] = out.get(values[i], 0) + int(tally[i])
+    return out
+
+
+def _values_in_segments(searcher, fieldname: str, docs: np.ndarray) -> list:
+    """The value of each of `docs` (sorted) in a column-stored field (None for none), read from each
+    segment's column alone."""
+    field = searcher.schema[fieldname]
+    out: list = []
+    for segment, offset in searcher.reader().leaf_readers():
+        count = segment.doc_count_all()
+        lo, hi = np.searchsorted(docs, (offset, offset + count))
+        if lo == hi:
+            continue
+        if not segment.has_column(fieldname):
+            out += [None] * int(hi - lo)
+            continue
+        local, values = _column_of(segment, fieldname, field, count)
+        out += [None if values[i] in (None, "", b"") else values[i] for i in local[docs[lo:hi] - offset].tolist()]
+    return out
 
 
 def _numbers(reader, count: int) -> np.ndarray:
