@@ -9,7 +9,7 @@ Term statistics (document frequencies, for the idf parity of compile.term_weight
 coordination weights) are read from the generation's lexicon (indexer.engines.opensearch.lexicon, written
 by the writer beside the index) and asked of the cluster only when it does not hold them (keyword fields;
 a missing or damaged lexicon), once per generation, which refresh() follows; a graded query's words are
-counted by the counting search itself (a global aggregation).
+counted beside the counting search, in its round trip.
 """
 from __future__ import annotations
 
@@ -114,9 +114,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     def _counts(self, queries: list[dict], presence: bool = False) -> list[int]:
         """How many items each query matches, in one round trip; with `presence`, each shard stops at
         its first match (only whether there is one counts)."""
-        bodies = [{"query": q, "size": 0, "track_total_hits": True, **({"terminate_after": 1} if presence else {})}
-                  for q in queries]
-        return [int(r["hits"]["total"]["value"]) for r in self._msearch(bodies)]
+        return [_total(r) for r in self._msearch([_count_body(q, presence) for q in queries])]
 
     # -- generations -------------------------------------------------------------------------------
     def generation(self) -> int:
@@ -238,7 +236,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
 
     def _prepare(self, node: Node) -> None:
         """Count the term statistics that scoring `node` needs (from the lexicon, or in one round trip);
-        a graded query's words that the lexicon cannot count are the counting search's (_word_counts)."""
+        a graded query's words that the lexicon cannot count are asked beside the counting search
+        (_uncounted_words)."""
         keys: list[tuple] = [("docs", None)]
         for n in walk(node):
             if isinstance(n, (Term, Phrase)) and is_text(n.field):
@@ -249,19 +248,12 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             keys += [("count", child) for child in node.children if isinstance(child, Term)]
         self._known(keys)
 
-    def _word_counts(self, node: Node) -> dict:
-        """The aggregation that counts, over every item, the words of a graded query not known yet."""
+    def _uncounted_words(self, node: Node) -> list[Node]:
+        """The words of a graded query not counted yet: each a count search beside the counting search,
+        in its round trip (as filters under a global aggregation they walked every item: slower at 1M)."""
         if not isinstance(node, MinimumMatch):
-            return {}
-        wanted = {f"c{i}": {"filter": compile_node(child, PLAIN)} for i, child in enumerate(node.children)
-                  if ("count", child) not in self._stats}
-        return {_WORDS: {"global": {}, "aggs": wanted}} if wanted else {}
-
-    def _words_counted(self, node: Node, aggregations: dict) -> None:
-        if _WORDS in aggregations and isinstance(node, MinimumMatch):
-            for i, child in enumerate(node.children):
-                if f"c{i}" in aggregations[_WORDS]:
-                    self._stats[("count", child)] = int(aggregations[_WORDS][f"c{i}"]["doc_count"])
+            return []
+        return [child for child in dict.fromkeys(node.children) if ("count", child) not in self._stats]
 
     # -- what the engine holds ---------------------------------------------------------------------
     @guarded
@@ -323,8 +315,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         graded = find.query if isinstance(find.query, MinimumMatch) else None
         every_word = graded is not None and find.every_word
         aggs = self._aggregations(find)
-        if rescored:
-            aggs.update(self._word_counts(find.query))
+        words = self._uncounted_words(find.query) if rescored else []
+        word_bodies = [_count_body(compile_node(child, PLAIN)) for child in words]
         if graded is not None and every_word:  # whether some match has every word: a count beside the others
             aggs[_EVERY_WORD] = {"filter": compile_node(And(graded.children), PLAIN)}
         grouping = bool(find.group) and self._has_values(find.group or "")
@@ -348,13 +340,16 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             wanted = _group_candidates(find) if grouping else find.start + find.count
             size = min(PAGE, self._candidates(rescored, wanted))
             bare = rescored and not grouping and BARE_CANDIDATES
-            answer, first = self._msearch([body, _walk_body(matches, sort, size, None, stored=not bare)],
-                                          scored=True)
+            answer, first, *counted = self._msearch(
+                [body, _walk_body(matches, sort, size, None, stored=not bare), *word_bodies], scored=True)
+        elif word_bodies:
+            answer, *counted = self._msearch([body, *word_bodies], scored=True)
         else:
-            answer = self._search(body)
-        self._words_counted(find.query, answer.get("aggregations", {}))
+            answer, counted = self._search(body), []
+        for child, response in zip(words, counted, strict=True):
+            self._stats[("count", child)] = _total(response)
         rescore = self._rescore(find.query) if rescored else None
-        total = int(answer["hits"]["total"]["value"])
+        total = _total(answer)
         found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {})),
                       within={name: int(answer["aggregations"][f"within:{name}"]["doc_count"])
                               for name in find.within})
@@ -512,7 +507,6 @@ _BY_SCORE = [{"_score": "desc"}, {"id": "asc"}]
 _EVERY_WORD = "every_word"
 _MARK = "mark:"
 _GROUPS, _ALONE = "groups", "alone"
-_WORDS = "words"  # a graded query's words counted over every item (a global aggregation)
 _BY_ID = [{"id": "asc"}]
 
 
@@ -524,6 +518,15 @@ def _rescored(query: Node) -> bool:
 def _group_candidates(find: Find) -> int:
     """How many ranked matches a grouped page reads first."""
     return max(FIRST_CANDIDATES, 4 * (find.start + find.count))
+
+
+def _count_body(query: dict, presence: bool = False) -> dict:
+    """A search that only counts `query`'s matches; with `presence`, each shard stops at its first."""
+    return {"query": query, "size": 0, "track_total_hits": True, **({"terminate_after": 1} if presence else {})}
+
+
+def _total(response: dict) -> int:
+    return int(response["hits"]["total"]["value"])
 
 
 def _walk_body(query: dict, sort: list, size: int, after: list | None, stored: bool = True) -> dict:
