@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
 _PR_SET_PDEATHSIG = 1
 
@@ -27,13 +28,20 @@ _held: set[int] = set()  # lock descriptors of this process that a forked child 
 
 
 def write_atomic(target: Path, text: str) -> None:
-    """Written to a temporary file of its own (concurrent writers never share one), flushed to disk and
-    renamed into place, so a crash or a full disk never leaves half a file; the temporary file is
-    removed when writing fails."""
+    """`text` written whole or not at all (atomic_file)."""
+    with atomic_file(target, "w") as f:
+        f.write(text)
+
+
+@contextmanager
+def atomic_file(target: Path, mode: str = "w", buffering: int = -1) -> Iterator[IO]:
+    """A file to write `target` through: a temporary file of its own (concurrent writers never share
+    one), flushed to disk and renamed into place when the block ends, so a crash or a full disk never
+    leaves half a file; removed when the block raises. `mode` "w" (UTF-8 text) or "wb"."""
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, mode, buffering, encoding=None if "b" in mode else "utf-8") as f:
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)

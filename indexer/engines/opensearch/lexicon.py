@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import mmap
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from ...store import fsync_dir
+from corpus.files import atomic_file
+
 from .documents import INDEXED, source, stored_document
 from .mapping import STACK, field_roles, stored_fields, text_fields
 
@@ -265,32 +264,21 @@ def write(index_dir: str | os.PathLike, generation: int, previous: Lexicon | Non
         raise Unsound("fewer than no items")
     changes = sorted((f"{k}\t".encode(), v) for k, v in delta.rows.items() if any(v))
     old = previous.rows() if previous is not None else iter(())
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=index_dir)
-    try:
-        with os.fdopen(fd, "wb", buffering=1 << 20) as out:
-            out.write(HEADER + str(generation).encode() + b"\n")
-            for name in sorted(docs):
-                out.write(DOCS + f"{name}\t{docs[name]}\n".encode())
-            body = rows = 0
-            for key, counts in _merged(old, changes):
-                if counts[2] == 0 and not counts[0] and not counts[1]:
-                    continue
-                if min(counts) < 0 or counts[2] <= 0:
-                    raise Unsound(f"a count below zero: {key!r}")
-                line = key + b"%d\t%d\t%d\n" % tuple(counts)
-                out.write(line)
-                body += len(line)
-                rows += 1
-            out.write(END + b"%d\t%d\n" % (rows, body))
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp)
-        raise
-    fsync_dir(index_dir)
+    with atomic_file(target, "wb", buffering=1 << 20) as out:
+        out.write(HEADER + str(generation).encode() + b"\n")
+        for name in sorted(docs):
+            out.write(DOCS + f"{name}\t{docs[name]}\n".encode())
+        body = rows = 0
+        for key, counts in _merged(old, changes):
+            if counts[2] == 0 and not counts[0] and not counts[1]:
+                continue
+            if min(counts) < 0 or counts[2] <= 0:
+                raise Unsound(f"a count below zero: {key!r}")
+            line = key + b"%d\t%d\t%d\n" % tuple(counts)
+            out.write(line)
+            body += len(line)
+            rows += 1
+        out.write(END + b"%d\t%d\n" % (rows, body))
     remove_before(index_dir, generation - 1)
 
 
