@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Callable
 from math import log
 from threading import Lock
 from typing import Any
@@ -62,18 +63,15 @@ class DocSets:
         # Per generation: a column's (codes, values), and under "\0kind:" keys the flat postings, ranks,
         # lengths and average lengths, each as (the thing, []).
         self._columns: dict[str, tuple[Any, list]] = {}
-        self._terms: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._term_bytes = 0
+        self._lock = Lock()
+        self._terms = _Kept(TERM_CACHE_BYTES, self._lock)  # (field, term) -> (documents, frequencies)
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._forms: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._keys: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
-        self._groups: OrderedDict[tuple, tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._group_bytes = 0
-        self._key_bytes = 0
+        self._keys = _Kept(POSITION_CACHE_BYTES, self._lock)  # (field, term) -> position keys
+        self._groups = _Kept(GROUP_CACHE_BYTES, self._lock)  # (query, weighting) -> (documents, scores)
         self._everything: np.ndarray | None = None
-        self._lock = Lock()
         self._live_mask: np.ndarray | None = None
-        self._counted: dict[str, int] = {}  # field -> counts made without its whole column (DIRECT_COUNTS)
+        self._counted: dict[str, int] = {}  # column key -> times read without the whole column (DIRECT_COUNTS)
 
     # -- set operations ------------------------------------------------------------------------
     # On a mask of every document number: linear in the sizes, where numpy's sorted-array set
@@ -125,21 +123,7 @@ class DocSets:
     def weighted(self, searcher, fieldname: str, text) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term frequencies) of a term's postings, read once and kept while there is
         room (TERM_CACHE_BYTES), since the common words are in most queries."""
-        key = (fieldname, text)
-        with self._lock:
-            found = self._terms.get(key)
-            if found is not None:
-                self._terms.move_to_end(key)
-                return found
-        found = self._postings(searcher, fieldname, text)
-        with self._lock:
-            if key not in self._terms:
-                self._terms[key] = found
-                self._term_bytes += found[0].nbytes + found[1].nbytes
-            while self._term_bytes > TERM_CACHE_BYTES and len(self._terms) > 1:
-                _, (ids, weights) = self._terms.popitem(last=False)
-                self._term_bytes -= ids.nbytes + weights.nbytes
-        return found
+        return self._terms.get((fieldname, text), lambda: self._postings(searcher, fieldname, text))
 
     def _sources(self, searcher, fieldname: str, text):
         """(segment, document offset, its flat postings or None) of each segment that may hold the term:
@@ -274,24 +258,13 @@ class DocSets:
     def all_keys(self, searcher, fieldname: str, text: str) -> np.ndarray:
         """Sorted (document << SHIFT | position) of every position of a term (deleted documents
         included), kept while there is room (POSITION_CACHE_BYTES)."""
-        key = (fieldname, text)
-        with self._lock:
-            found = self._keys.get(key)
-            if found is not None:
-                self._keys.move_to_end(key)
-                return found
-            everything = self._everything
-            if everything is None:
-                everything = self._everything = np.ones(self.doc_count, dtype=bool)
-        found = self._position_keys(searcher, fieldname, text, everything)
-        with self._lock:
-            if key not in self._keys:
-                self._keys[key] = found
-                self._key_bytes += found.nbytes
-            while self._key_bytes > POSITION_CACHE_BYTES and len(self._keys) > 1:
-                _, dropped = self._keys.popitem(last=False)
-                self._key_bytes -= dropped.nbytes
-        return found
+        def every_position() -> np.ndarray:
+            with self._lock:
+                if self._everything is None:
+                    self._everything = np.ones(self.doc_count, dtype=bool)
+            return self._position_keys(searcher, fieldname, text, self._everything)
+
+        return self._keys.get((fieldname, text), every_position)
 
     def exact_form(self, searcher, node, candidates: np.ndarray) -> np.ndarray:
         """Those of `candidates` (sorted document numbers) that are live and whose stored text holds the
@@ -341,17 +314,22 @@ class DocSets:
         return result
 
     def counts(self, searcher, fieldname: str, docs: np.ndarray) -> dict:
-        with self._lock:
-            whole = fieldname in self._columns
-            direct = not whole and len(docs) * FEW < self.doc_count and self._counted.get(fieldname, 0) < DIRECT_COUNTS
-            if direct:
-                self._counted[fieldname] = self._counted.get(fieldname, 0) + 1
-        if direct:
+        if self._direct(fieldname, docs):
             return _counts_in_segments(searcher, fieldname, docs)
         codes, values = self.column(searcher, fieldname)
         if not len(values) or not len(docs):
             return {}
         return _named(values, self._tally(codes, len(values), docs))
+
+    def _direct(self, key: str, docs: np.ndarray) -> bool:
+        """Whether to read `docs` where they are rather than the column `key` whole, this time: when they
+        are few (under one in FEW), the column is not held whole, and not yet DIRECT_COUNTS times."""
+        with self._lock:
+            direct = (key not in self._columns and len(docs) * FEW < self.doc_count
+                      and self._counted.get(key, 0) < DIRECT_COUNTS)
+            if direct:
+                self._counted[key] = self._counted.get(key, 0) + 1
+        return direct
 
     def counts_of(self, searcher, fieldnames, docs: np.ndarray) -> dict[str, dict]:
         """`counts` of several fields for live `docs`. When they are most of the live documents, each
@@ -411,13 +389,7 @@ class DocSets:
         column's ranks (`rank`); for a few documents (sorted), the first DIRECT_COUNTS times, their places
         among their own values, which order them the same, without the whole column (the file paths and
         dates of every item, in a one-shot listing)."""
-        key = "\0rank:" + fieldname
-        with self._lock:
-            direct = (key not in self._columns and len(docs) * FEW < self.doc_count
-                      and self._counted.get(key, 0) < DIRECT_COUNTS)
-            if direct:
-                self._counted[key] = self._counted.get(key, 0) + 1
-        if not direct or (len(docs) > 1 and not (docs[1:] > docs[:-1]).all()):
+        if not self._direct("\0rank:" + fieldname, docs) or (len(docs) > 1 and not (docs[1:] > docs[:-1]).all()):
             return self.rank(searcher, fieldname)[docs]
         values = _values_in_segments(searcher, fieldname, docs)
         place = {v: n for n, v in enumerate(sorted({v for v in values if v is not None}))}
@@ -515,7 +487,8 @@ class DocSets:
         if isinstance(node, Or) and not summed and _one_word_in_fields(searcher, node):
             return self._word_in_fields(searcher, weighting, node)
         if isinstance(node, DisjunctionMax) and not summed and within is None:  # a word and its alternatives
-            return self._kept(node, weighting, lambda: self._combined(searcher, weighting, node, None, None, False))
+            return self._groups.get((node, weighting),
+                                    lambda: self._combined(searcher, weighting, node, None, None, False))
         return self._combined(searcher, weighting, node, complete, within, summed)
 
     def _combined(self, searcher, weighting, node: Query, complete: list | None, within: np.ndarray | None,
@@ -575,29 +548,7 @@ class DocSets:
         Kept per generation while there is room (GROUP_CACHE_BYTES): the word groups of common words
         recur from question to question, and theirs cost most (a title word most items have: every
         field's postings gathered)."""
-        found = self._kept(node, weighting, lambda: self._fields_combined(searcher, weighting, node))
-        assert found is not None  # _fields_combined always scores
-        return found
-
-    def _kept(self, node: Query, weighting, make) -> tuple[np.ndarray, np.ndarray] | None:
-        """`make()`, the scores of `node`, kept per generation while there is room (GROUP_CACHE_BYTES)."""
-        key = (node, weighting)
-        with self._lock:
-            found = self._groups.get(key)
-            if found is not None:
-                self._groups.move_to_end(key)
-                return found
-        found = make()
-        if found is None:
-            return None
-        with self._lock:
-            if key not in self._groups:
-                self._groups[key] = found
-                self._group_bytes += found[0].nbytes + found[1].nbytes
-            while self._group_bytes > GROUP_CACHE_BYTES and len(self._groups) > 1:
-                _, (ids, values) = self._groups.popitem(last=False)
-                self._group_bytes -= ids.nbytes + values.nbytes
-        return found
+        return self._groups.get((node, weighting), lambda: self._fields_combined(searcher, weighting, node))
 
     def _fields_combined(self, searcher, weighting, node: Or) -> tuple[np.ndarray, np.ndarray]:
         from search.query import FIELD_TIEBREAK
@@ -693,6 +644,41 @@ class DocSets:
         return np.fromiter(searcher.docs_for_query(node), dtype=np.int64)
 
 
+class _Kept:
+    """Values made once per generation and kept while their arrays' bytes stay within `budget`, the least
+    recently used dropped first (always the newest kept); `lock` is the DocSets', shared by the searches
+    of a generation. A value is made outside the lock: two searches may make the same one, the first kept."""
+
+    def __init__(self, budget: int, lock: Lock):
+        self._values: OrderedDict[Any, Any] = OrderedDict()
+        self._bytes = 0
+        self._budget = budget
+        self._lock = lock
+
+    def get(self, key, make: Callable[[], Any]) -> Any:
+        """The value kept under `key`, else `make()`'s, kept unless None."""
+        with self._lock:
+            found = self._values.get(key)
+            if found is not None:
+                self._values.move_to_end(key)
+                return found
+        found = make()
+        if found is None:
+            return None
+        with self._lock:
+            if key not in self._values:
+                self._values[key] = found
+                self._bytes += _nbytes(found)
+            while self._bytes > self._budget and len(self._values) > 1:
+                _, dropped = self._values.popitem(last=False)
+                self._bytes -= _nbytes(dropped)
+        return found
+
+
+def _nbytes(value: np.ndarray | tuple[np.ndarray, ...]) -> int:
+    return value.nbytes if isinstance(value, np.ndarray) else sum(a.nbytes for a in value)
+
+
 def _named(values: list, tally: np.ndarray) -> dict:
     return {values[i]: int(tally[i]) for i in np.nonzero(tally)[0]}
 
@@ -772,7 +758,6 @@ class _RawRefs(RefBytesColumn):
         size = doccount * np.dtype(typecode).itemsize
         refs = np.frombuffer(dbfile.get(basepos, size), dtype=np.dtype(">" + typecode)).astype(np.int64)
         return refs, _uniques(dbfile.get(basepos + size, length - 1 - size), self._fixedlen)
-
 
 
 def _varint(raw: bytes, at: int) -> tuple[int, int]:
