@@ -37,7 +37,7 @@ from .engine import (
 )
 from .facets import stored_values
 from .lock import WriterLock
-from .meetings import MergedItem, MergedMeeting, merge, pack_attachments, pack_sources
+from .meetings import MergedItem, MergedMeeting, attachments_text, merge, pack_attachments, pack_sources
 from .memory import checked, side_bytes
 from .plan import Plan, plan
 from .schema import SCHEMA_VERSION, SECTION_FIELDS, pack_sections, section_mask
@@ -115,7 +115,7 @@ def _document(meeting: MergedMeeting, merged: MergedItem, slot: int) -> dict:
     )
     if item.attachments:
         doc["attachments"] = pack_attachments(item.attachments)
-        text = "\n\n".join(a.text for a in item.attachments if a.pages)
+        text = attachments_text(item.attachments)
         if text:
             doc["attachment"] = text
     if item.case_numbers:

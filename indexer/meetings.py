@@ -88,6 +88,12 @@ def unpack_attachments(stored: dict) -> list[Attachment]:
             for name, number, ref, source, content_hash, ocr, pages in stored.get("attachments") or []]
 
 
+def attachments_text(attachments) -> str:
+    """The text of an item's attachments as its attachment field holds it (searched, and checked for
+    exact forms)."""
+    return "\n\n".join(a.text for a in attachments if a.pages)
+
+
 @dataclass(frozen=True)
 class MergedItem:
     id: str

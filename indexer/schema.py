@@ -21,11 +21,20 @@ FACET_FIELDS = tuple(f.field for f in FACETS if f.kind == "name")
 # The attachments' text: searched with everything, and as part of the `bilag` section (--in bilag).
 ATTACHMENT_FIELD = "attachment"
 SECTION_SCOPES = {"bilag": ("bilag", ATTACHMENT_FIELD)}  # a section whose search covers more fields
+# The fields whose text as written an exact form (`=godkendt`) is looked for in, each on its own: a form in
+# one of them (`beslutning:=godkendt`, `--section beslutning`) is not found in another.
+FORM_SOURCES = ("title", *SECTION_FIELDS, ATTACHMENT_FIELD)
 # Raised whenever fields or analysis change, or the classes an engine records in its index move; an
 # index of another version is rebuilt by index/reindex.
 SCHEMA_VERSION = 14
 
 KINDS = ("id", "keyword", "text", "stored", "year")
+
+
+def form_field(source: str) -> str:
+    """The query language's name for the forms of one of FORM_SOURCES (`beslutning:=godkendt` is read as
+    `exact_beslutning:godkendt`), and the OpenSearch field that holds them."""
+    return f"exact_{source}"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from corpus.metadata import bare_case_numbers
 from indexer.analysis import analysis
 from indexer.cases import normal_case_number
 from indexer.facets import BY_PREFIX
-from indexer.schema import BY_FIELD, FIELDS, SECTION_SCOPES
+from indexer.schema import BY_FIELD, FIELDS, FORM_SOURCES, SECTION_SCOPES, form_field
 
 from .exact import rewrite_exact
 from .expand import FEATURES, GRADED_TERMS, drop_question_words, expand_synonyms, minimum_match
@@ -40,7 +40,7 @@ TEXT_FIELD_ALIASES = {
 }
 # Facets written in the query (`cluster:Midtklyngen`, `år:2023`): every prefix of indexer.facets.
 FILTER_FIELD_ALIASES = {prefix: facet.name for prefix, facet in BY_PREFIX.items()}
-FIELD_RE = re.compile(r'(?<![\w:])([A-Za-zæøåÆØÅ_]+):("[^"]*"|[^\s()]+)')
+FIELD_RE = re.compile(r'(?<![\w:])([A-Za-zæøåÆØÅ_]+):(=?"[^"]*"|[^\s()]+)')
 
 
 class QueryError(Exception):
@@ -124,10 +124,13 @@ def normalise(text: str) -> tuple[str, dict[str, list[str]], list[str]]:
             filters.setdefault(FILTER_FIELD_ALIASES[name], []).append(value)
             return " "
         if name in TEXT_FIELD_ALIASES:
-            fields = SECTION_SCOPES.get(TEXT_FIELD_ALIASES[name], (TEXT_FIELD_ALIASES[name],))
+            fields: tuple[str, ...] = SECTION_SCOPES.get(TEXT_FIELD_ALIASES[name], (TEXT_FIELD_ALIASES[name],))
+            value = m.group(2)
+            if value.startswith("=") and set(fields) <= set(FORM_SOURCES):  # a form in these fields only
+                fields, value = tuple(form_field(f) for f in fields), value[1:]
             if len(fields) == 1:
-                return f"{fields[0]}:{m.group(2)}"
-            return "(" + " OR ".join(f"{f}:{m.group(2)}" for f in fields) + ")"
+                return f"{fields[0]}:{value}"
+            return "(" + " OR ".join(f"{f}:{value}" for f in fields) + ")"
         known = ", ".join(sorted(set(TEXT_FIELD_ALIASES) | set(FILTER_FIELD_ALIASES)))
         raise QueryError(f"unknown field '{m.group(1)}' (known fields: {known})", "unknown_field", field=m.group(1),
                          known=known)

@@ -113,10 +113,13 @@ class AndNot:
 @dataclass(frozen=True)
 class Exact:
     """Items matching `child` (the stemmed form of the words) whose text holds `form` as written, word
-    for word and case-insensitively (`=godkendt` does not find `godkendes`); scored as `child`."""
+    for word and case-insensitively (`=godkendt` does not find `godkendes`); scored as `child`. `fields`
+    (of indexer.schema.FORM_SOURCES) are where the form must stand, each field's text on its own; () is
+    any of them."""
     child: Node
     form: str
     boost: float = 1.0
+    fields: tuple[str, ...] = ()
 
 
 Node = Term | Phrase | Prefix | Range | Every | Nothing | And | Or | DisMax | MinimumMatch | Not | AndNot | Exact

@@ -17,6 +17,7 @@ from indexer.engines.opensearch import ClusterError, WriteFailed
 from indexer.engines.opensearch.documents import slots, source
 from indexer.engines.opensearch.mapping import STACK, text_fields
 from indexer.engines.whoosh.schema import build_schema
+from indexer.schema import form_field
 from tests.conftest import ROOT
 from tests.engines.opensearch_support import (
     by_meeting,
@@ -196,8 +197,10 @@ def test_phrases_match_in_the_cluster_as_in_whoosh(os_engine, corpus_docs):
         {"span_field_masking": {"query": {"span_term": {"title" + STACK: tele}}, "field": "title"}},
         {"span_term": {"title": kol}}], "slop": 0, "in_order": True}}
     assert ids(span) == with_title("Tele-KOL") != []
-    # the exact forms are indexed too
-    assert ids({"match_phrase": {"exact": phrase("Tvangs- og genindlæggelser", exact_analyzer())}}) == with_title("Tvangs- og gen")
+    # the exact forms are indexed too, each source's in a field of its own
+    forms = phrase("Tvangs- og genindlæggelser", exact_analyzer())
+    assert ids({"match_phrase": {form_field("title"): forms}}) == with_title("Tvangs- og gen")
+    assert ids({"match_phrase": {form_field("beslutning"): forms}}) == []
 
 
 def test_a_refused_item_is_a_clear_error_and_commits_nothing(os_engine, corpus_docs):

@@ -1,6 +1,7 @@
 """Exact forms (`=godkendt`, `="borgerens status"`) through search.open() on both engines: the items
-whose text holds the form as written, not another form of its stem, in the sections asked for, without
-the items a reindex deleted; on Whoosh each candidate's stored text read at most once per form."""
+whose text holds the form as written, not another form of its stem, in the sections asked for (and not
+in another section of the same item), in the attachments too, without the items a reindex deleted; on
+Whoosh each candidate's stored text read at most once per form."""
 from textwrap import dedent
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 import indexer
 import search
 from tests.conftest import BOTH_ENGINES, write
+from tests.pdfwriter import make_pdf
 
 pytestmark = BOTH_ENGINES
 
@@ -104,6 +106,53 @@ def test_a_form_in_one_section_and_not_another(minutes):
         assert index.search("=godkendes", section="sagsfremstilling").total == 0
 
 
+def test_a_form_asked_in_one_field_is_not_found_in_another_of_the_same_item(minutes):
+    ix, _ = minutes
+    with search.open(ix) as index:
+        # the budget's proposal says "godkendes", its decision "Godkendt."
+        assert index.search("=godkendes", section="beslutning").total == 0
+        assert index.search("beslutning:=godkendes").total == 0
+        assert titles(index.search("indstilling:=godkendes")) == {"Budget for sundhedsindsatsen",
+                                                                  "Plan for demensindsatsen"}
+        assert titles(index.search("beslutning:=godkendt")) == {"Budget for sundhedsindsatsen",
+                                                                "Regnskab for genoptræning"}
+        assert titles(index.search('indstilling:="tages til efterretning"')) == {"Regnskab for genoptræning"}
+        assert index.search('beslutning:="tages til efterretning"').total == 0
+        assert titles(index.search("title:=budget")) == {"Budget for sundhedsindsatsen"}
+        assert titles(index.search("sagsfremstilling:=godkendt OR beslutning:=udsat")) == {
+            "Borgerens status efter udskrivning", "Plan for demensindsatsen"}
+        # the field's other words are searched as before: the form narrows, the words rank
+        assert index.search("beslutning:=godkendt budget").hits[0].title == "Budget for sundhedsindsatsen"
+
+
+def test_a_form_in_a_bilag_is_found_there_and_only_there(tmp_path):
+    folder = tmp_path / "minutes"
+    folder.mkdir()
+    write(folder / "referat.txt", dedent("""\
+        Referat
+        Sundhedsrådet, Horsens-klyngen
+        Dato: 12. marts 2024
+
+        1. Handleplan for genoptræning
+        Sagsfremstilling
+        Kommunerne har udarbejdet en fælles plan.
+        Bilag:
+        Bilag 1 - Handleplan 2024
+        Beslutning
+        Godkendt.
+        """))
+    (folder / "Bilag 1 - Handleplan 2024.pdf").write_bytes(make_pdf([["Handleplan 2024",
+                                                                      "Planen godkendes af kommunalbestyrelsen."]]))
+    assert not indexer.build(tmp_path / "ix", [folder]).failed
+    with search.open(tmp_path / "ix") as index:
+        assert titles(index.search("=godkendes")) == {"Handleplan for genoptræning"}
+        assert titles(index.search("bilag:=godkendes")) == {"Handleplan for genoptræning"}
+        assert titles(index.search("=godkendes", section="bilag")) == {"Handleplan for genoptræning"}
+        assert index.search("beslutning:=godkendes").total == 0
+        assert titles(index.search("beslutning:=godkendt")) == {"Handleplan for genoptræning"}
+        assert index.search("bilag:=godkendt").total == 0
+
+
 def test_a_form_of_several_words_needs_them_next_to_each_other(minutes):
     ix, _ = minutes
     with search.open(ix) as index:
@@ -156,9 +205,9 @@ def test_each_candidate_is_read_once_and_only_those_the_filters_allow(minutes, e
     read: list[str] = []
     has_form = queries.has_form
 
-    def counted(stored, pattern):
+    def counted(stored, pattern, fields=()):
         read.append(stored["title"])
-        return has_form(stored, pattern)
+        return has_form(stored, pattern, fields)
 
     monkeypatch.setattr(queries, "has_form", counted)
     with search.open(ix) as index:
@@ -169,5 +218,7 @@ def test_each_candidate_is_read_once_and_only_those_the_filters_allow(minutes, e
                                     "Plan for demensindsatsen"]  # each stem candidate once, the first not again
         before = len(read)
         index.search("=godkendt")
-        index.search("=godkendt", section="beslutning")
         assert len(read) == before
+        index.search("=godkendt", section="beslutning")  # another question: the form in the decision alone
+        index.search("=godkendt", section="beslutning")
+        assert len(read) == before + 2  # the two candidates with "godkend" in their decision, once

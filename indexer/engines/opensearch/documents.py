@@ -4,8 +4,8 @@ from __future__ import annotations
 from functools import cache
 
 from ...analysis import Analysis, analysis
-from ...schema import BY_FIELD
-from .mapping import BOOST, EXACT_FIELD, EXACT_SOURCES, FILLER, STACK, STORED, field_roles, stored_fields
+from ...schema import BY_FIELD, FORM_SOURCES, form_field
+from .mapping import BOOST, EXACT_FIELD, FILLER, STACK, STORED, field_roles, stored_fields
 
 
 @cache
@@ -93,9 +93,9 @@ def source(document: dict) -> dict:
             out[name] = index_terms(name, value)
         else:
             out[name] = str(value)
-    exact = [str(document[name]) for name in EXACT_SOURCES if document.get(name)]
-    if exact:
-        _put_text(out, EXACT_FIELD, exact, analyzers[EXACT_FIELD])
+    for name in FORM_SOURCES:
+        if document.get(name):
+            _put_text(out, form_field(name), [str(document[name])], analyzers[EXACT_FIELD])
     for name in analyzers:
         if not out.get(name):
             out[name] = FILLER

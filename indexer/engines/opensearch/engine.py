@@ -35,7 +35,7 @@ from ...schema import SCHEMA_VERSION
 from . import lexicon
 from .client import ClusterError, connect, guarded
 from .documents import index_terms, source, stored_document
-from .mapping import STORED, field_roles, mapping, settings
+from .mapping import STORED, field_roles, form_properties, mapping, settings
 
 BULK_DOCS = 500  # items per bulk request
 BULK_BYTES = 8_000_000  # or fewer, when their text is long
@@ -176,11 +176,14 @@ class OpenSearchWriteEngine:
             self.client.indices.clone(index=live, target=target, wait_for_active_shards=1, body={
                 "settings": {"index.blocks.write": False, **writing,
                              "index.number_of_replicas": index_settings["number_of_replicas"]}})
+            # fields a later referat added (a mapping only grows: nothing the index has changes)
+            self.client.indices.put_mapping(index=target, body={"properties": form_properties()})
         bulk_bytes = BULK_BYTES if memory_mb is None else max(1, min(BULK_BYTES, writer_bytes(memory_mb)))
         lexicon.remove_before(self.index_dir, 0, also=(committed + 1,))  # a killed run's, never committed
         base = None if self._fresh or not committed else lexicon.open_lexicon(self.index_dir, committed)
         counted = Counted(base, derive=bool(committed) and not self._fresh and base is None)
         generation = OpenSearchGeneration(self, target, committed + 1, live, bulk_bytes, counted)
+
         try:
             yield generation
         finally:

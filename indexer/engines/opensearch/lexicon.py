@@ -30,7 +30,7 @@ from pathlib import Path
 from corpus.files import atomic_file
 
 from .documents import INDEXED, source, stored_document
-from .mapping import STACK, field_roles, stored_fields, text_fields
+from .mapping import EXACT_FIELD, STACK, field_roles, stored_fields, text_fields
 
 LEXICON_FILE = "lexicon-{generation}.txt"
 HEADER = b"#lexicon\t"
@@ -57,10 +57,16 @@ def _tokens(value) -> set[str]:
     return out
 
 
+@cache
+def counted_texts() -> tuple[str, ...]:
+    """The text fields a search weighs terms in: not the exact forms', only ever a filter."""
+    return tuple(name for name in text_fields() if name != EXACT_FIELD)
+
+
 def counted_fields() -> tuple[str, ...]:
     """The fields whose items-with-it the lexicon counts: text fields, their stacks, and the keyword
     fields whose values the stored fields hold (so a deleted item's are known)."""
-    texts = text_fields()
+    texts = counted_texts()
     kept = tuple(name for name, role in field_roles().items()
                  if role in ("keyword", "keywords", "integer") and name in stored_fields())
     return (*texts, *(t + STACK for t in texts), *kept)
@@ -76,7 +82,7 @@ class Delta:
         """One item as the cluster receives it (documents.source), added or (`sign` -1) taken away."""
         self.docs[""] += sign
         rows = self.rows
-        for name in text_fields():
+        for name in counted_texts():
             main, stacked = _tokens(body.get(name)), _tokens(body.get(name + STACK))
             self.docs[name] += sign if main else 0
             self.docs[name + STACK] += sign if stacked else 0
@@ -88,7 +94,7 @@ class Delta:
                 row[0] += sign if term in main else 0
                 row[1] += sign if term in stacked else 0
                 row[2] += sign
-        for name in counted_fields()[2 * len(text_fields()):]:
+        for name in counted_fields()[2 * len(counted_texts()):]:
             value = body.get(name)
             if value is not None and value != []:
                 self.docs[name] += sign
@@ -101,7 +107,7 @@ class Delta:
 def indexed_document(stored: dict) -> dict | None:
     """An item as indexer.build made it, in what the index is made of, from what the cluster stores of
     it (documents.stored_source): None for an item written before INDEXED was stored."""
-    from ...meetings import unpack_attachments
+    from ...meetings import attachments_text, unpack_attachments
     from ...schema import ATTACHMENT_FIELD, SECTION_FIELDS, unpack_sections
 
     extra = stored.get(INDEXED)
@@ -112,7 +118,7 @@ def indexed_document(stored: dict) -> dict | None:
     for name in SECTION_FIELDS:
         if sections.get(name):
             doc[name] = sections[name]
-    text = "\n\n".join(a.text for a in unpack_attachments(doc) if a.pages)
+    text = attachments_text(unpack_attachments(doc))
     if text:
         doc[ATTACHMENT_FIELD] = text
     if extra.get("participants") is not None:
@@ -309,7 +315,7 @@ def _merged(old: Iterator[tuple[bytes, list[int]]], changes: list[tuple[bytes, l
 
 @cache
 def _texts() -> frozenset[str]:
-    return frozenset(text_fields())
+    return frozenset(counted_texts())
 
 
 def answers(lexicon: Lexicon, key: tuple) -> int | None:

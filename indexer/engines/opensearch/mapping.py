@@ -16,23 +16,28 @@ A whitespace field has one term per position, so each text field is two:
   terms, nearly all full forms of a suspended modifier (`Teknik- og Miljøudvalget`): a phrase that
   ends in such a form may match in Whoosh and not here.
 
-`exact` (=godkendt: lowercased, unstemmed forms) is written too, from the title, the sections and the
-attachments' text, so that exact forms match in the cluster. Keyword fields (ids, facets, the meeting,
-the case) have doc values for filters, sorting and aggregations; `year` is an integer; whatever Whoosh
-stores is kept as it is under `stored` (not indexed), which is what `documents()` returns.
+The exact forms (=godkendt: lowercased, unstemmed words) are written too, so that they match in the
+cluster: each of the title, the sections and the attachments' text (indexer.schema.FORM_SOURCES) in a
+field of its own, `exact_<field>` (a form asked in the decision is not found in the proposal). Items
+written before those fields hold them all in `exact`: a writer adds the fields to such an index, and
+searches look in `exact` too, where those items' forms are found anywhere in the item as before.
+
+Keyword fields (ids, facets, the meeting, the case) have doc values for filters, sorting and
+aggregations; `year` is an integer; whatever Whoosh stores is kept as it is under `stored` (not
+indexed), which is what `documents()` returns.
 """
 from __future__ import annotations
 
 from functools import cache
 
-from ...schema import ATTACHMENT_FIELD, FIELDS, SECTION_FIELDS
+from ...schema import FIELDS, FORM_SOURCES, form_field
 
 STACK = "_stack"  # suffix of a text field's second field (the terms that share a position)
 FILLER = "·"  # an empty position of `<field>_stack`; no analyzer of indexer.analysis makes it (not \w)
 STORED = "stored"  # the object holding Whoosh's stored fields, returned as they are
 BOOST = "boost"  # the item's weight (Whoosh's document `_boost`: a formality weighs 0.5), for function_score
 EXACT_FIELD = "exact"
-EXACT_SOURCES = ("title", *SECTION_FIELDS, ATTACHMENT_FIELD)  # what the exact forms are made from
+FORM_FIELDS = tuple(form_field(name) for name in FORM_SOURCES)  # each source's exact forms
 OVERFLOW_GAP = 100  # between `<field>_stack`'s aligned value and its overflow: no phrase spans the two
 # Whoosh's BM25F defaults (search.engine RANKING = scoring.BM25F(): B=0.75, K1=1.2, the same for each field).
 BM25_K1 = 1.2
@@ -72,11 +77,12 @@ def mapping(generation: int, schema: int) -> dict:
             properties[name] = {"type": "keyword", "doc_values": True}
         elif role == "integer":
             properties[name] = {"type": "integer"}
+    properties.update(form_properties())
     return {
         "dynamic": "strict",
         "_meta": {"referat": {"generation": generation, "schema": schema}},
         # the analysed text is only searched: it is never shown, so it is left out of _source
-        "_source": {"excludes": [f for name in text_fields() for f in (name, name + STACK)]},
+        "_source": {"excludes": [f for name in (*text_fields(), *FORM_FIELDS) for f in (name, name + STACK)]},
         "properties": properties,
     }
 
@@ -87,3 +93,11 @@ def settings(shards: int, replicas: int) -> dict:
         "number_of_replicas": replicas,
         "similarity": {SIMILARITY: {"type": "BM25", "k1": BM25_K1, "b": BM25_B}},
     }
+
+
+def form_properties() -> dict:
+    """The fields of each source's exact forms (only ever a filter: no norms, no frequencies), also added
+    to an index made before them."""
+    form = {"type": "text", "analyzer": "whitespace", "norms": False, "index_options": "positions"}
+    return {f: spec for name in FORM_FIELDS
+            for f, spec in ((name, form), (name + STACK, {**form, "position_increment_gap": OVERFLOW_GAP}))}

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from indexer.analysis import exact_analyzer
+from indexer.engines.opensearch.mapping import EXACT_FIELD
+from indexer.schema import FORM_SOURCES, form_field
 
 from ...query import FIELD_TIEBREAK
 from ...tree import (
@@ -139,7 +141,8 @@ def compile_node(node: Node, context: Context, leaf_names: dict[Term, str] | Non
     if isinstance(node, AndNot):
         return {"bool": {"must": [go(node.positive)], "must_not": [go(node.negative)], "boost": node.boost}}
     if isinstance(node, Exact):
-        return {"bool": {"must": [go(node.child)], "filter": [exact_form(node.form, context)], "boost": node.boost}}
+        return {"bool": {"must": [go(node.child)], "filter": [exact_form(node.form, node.fields, context)],
+                         "boost": node.boost}}
     raise TypeError(f"not a query tree node: {node!r}")
 
 
@@ -189,11 +192,14 @@ def phrase(node: Phrase, context: Context) -> dict:
                      "boost": node.boost}}
 
 
-def exact_form(form: str, context: Context) -> dict:
-    """The words of `form` as written (the `exact` field's analysis), next to each other."""
+def exact_form(form: str, fields: tuple[str, ...], context: Context) -> dict:
+    """The words of `form` as written (the exact analysis), next to each other in one of `fields` (of
+    indexer.schema.FORM_SOURCES; () for any), or anywhere in an item written before the forms had a field
+    per source (its `exact` field: indexer.engines.opensearch.mapping)."""
     words = tuple(t.text for t in exact_analyzer().tokens(form, "query"))
     if not words:
         return {"match_none": {}}
-    if len(words) == 1:
-        return term("exact", words[0], 1.0, context)
-    return span_near("exact", words, 1, context)
+    targets = [*(form_field(f) for f in fields or FORM_SOURCES), EXACT_FIELD]
+    found = [term(t, words[0], 1.0, context) if len(words) == 1 else span_near(t, words, 1, context)
+             for t in targets]
+    return {"bool": {"should": found, "minimum_should_match": 1}}

@@ -3,11 +3,12 @@ declares it): fields under their Whoosh names at the top level, a text field's f
 position in `<field>_stack`, the stored fields under `stored`, the generation in `_meta`."""
 from __future__ import annotations
 
-from indexer.engines.opensearch.mapping import BOOST, STACK, STORED, field_roles
+from indexer.engines.opensearch.mapping import BOOST, FORM_FIELDS, STACK, STORED, field_roles
 
 
 def is_text(field: str) -> bool:
-    return field_roles().get(field) == "text"
+    """A field of analysed words at positions, with its `_stack` (the exact forms' fields too)."""
+    return field_roles().get(field) == "text" or field in FORM_FIELDS
 
 
 def is_number(field: str) -> bool:

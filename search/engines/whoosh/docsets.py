@@ -66,7 +66,7 @@ class DocSets:
         self._lock = Lock()
         self._terms = _Kept(TERM_CACHE_BYTES, self._lock)  # (field, term) -> (documents, frequencies)
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
-        self._forms: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._forms: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
         self._keys = _Kept(POSITION_CACHE_BYTES, self._lock)  # (field, term) -> position keys
         self._groups = _Kept(GROUP_CACHE_BYTES, self._lock)  # (query, weighting) -> (documents, scores)
         self._everything: np.ndarray | None = None
@@ -274,19 +274,20 @@ class DocSets:
 
         if self.live.size != self.doc_count:
             candidates = self.intersect(candidates, self.live)
+        key = (node.form, node.fields)
         with self._lock:
-            verdicts = self._forms.get(node.form)
+            verdicts = self._forms.get(key)
             if verdicts is None:
-                verdicts = self._forms[node.form] = np.zeros(self.doc_count, dtype=np.int8)
+                verdicts = self._forms[key] = np.zeros(self.doc_count, dtype=np.int8)
                 while len(self._forms) > FORM_CACHE:
                     self._forms.popitem(last=False)
             else:
-                self._forms.move_to_end(node.form)
+                self._forms.move_to_end(key)
         unknown = candidates[verdicts[candidates] == UNKNOWN]
         if len(unknown):
             stored = _stored_fields(searcher)
             for doc in unknown.tolist():  # two searches may check a document at once: they agree
-                verdicts[doc] = HAS_FORM if has_form(stored(doc), node.pattern) else LACKS_FORM
+                verdicts[doc] = HAS_FORM if has_form(stored(doc), node.pattern, node.fields) else LACKS_FORM
         return candidates[verdicts[candidates] == HAS_FORM]
 
     # -- facet columns -------------------------------------------------------------------------

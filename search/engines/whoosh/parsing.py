@@ -7,10 +7,12 @@ for the same text.
 """
 from __future__ import annotations
 
+import copy
 from functools import cache
 
 from whoosh import qparser
 
+from indexer.schema import FORM_SOURCES, form_field
 from search import tree
 
 from .queries import to_tree
@@ -18,10 +20,14 @@ from .queries import to_tree
 
 @cache
 def _schema(settings: tuple):
-    """The Whoosh schema whose analyzers are the index's analysis (`settings`: indexer.build's `analysis`)."""
+    """The Whoosh schema whose analyzers are the index's analysis (`settings`: indexer.build's `analysis`),
+    with the exact forms of each field (`exact_beslutning:`, search.exact) read as `exact:` is."""
     from indexer.engines.whoosh.schema import build_schema
 
-    return build_schema(**dict(settings))
+    schema = build_schema(**dict(settings))
+    for source in FORM_SOURCES:
+        schema.add(form_field(source), copy.copy(schema["exact"]))
+    return schema
 
 
 def parse(text: str, fields: list[str], boosts: dict[str, float], any_word: bool, scale: float,

@@ -7,6 +7,7 @@ that Whoosh's matchers rank them exactly as docsets does (tests/search/test_docs
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from whoosh import matching
 from whoosh.fields import NUMERIC
@@ -27,7 +28,8 @@ from whoosh.query import (
 )
 from whoosh.query.wrappers import WrappingQuery
 
-from indexer.schema import unpack_sections
+from indexer.meetings import attachments_text, unpack_attachments
+from indexer.schema import ATTACHMENT_FIELD, FORM_SOURCES, unpack_sections
 from search import tree
 from search.expand import COORDINATION_POWER, word_weight
 
@@ -134,26 +136,29 @@ class ExactForm(WrappingQuery):
     """Matches where `child` (the stemmed query) matches and the stored text holds the form as written:
     the index carries each word once (stemmed), the candidates' stored text decides."""
 
-    def __init__(self, child: Query, form: str):
+    def __init__(self, child: Query, form: str, fields: tuple[str, ...] = ()):
         super().__init__(child)
         self.form = form
+        self.fields = fields
         self.pattern = form_pattern(form)
 
     def __eq__(self, other):
-        return isinstance(other, ExactForm) and self.child == other.child and self.form == other.form
+        return (isinstance(other, ExactForm) and self.child == other.child and self.form == other.form
+                and self.fields == other.fields)
 
     def __hash__(self):
-        return hash((self.child, self.form))
+        return hash((self.child, self.form, self.fields))
 
     def __repr__(self):
-        return f"ExactForm({self.child!r}, {self.form!r})"
+        return f"ExactForm({self.child!r}, {self.form!r}, {self.fields!r})"
 
     def _rewrap(self, child):
-        return ExactForm(child, self.form)
+        return ExactForm(child, self.form, self.fields)
 
     def matcher(self, searcher, context=None):
         candidates = self.child.matcher(searcher, context)
-        allowed = {docnum for docnum in candidates.all_ids() if has_form(searcher.stored_fields(docnum), self.pattern)}
+        allowed = {docnum for docnum in candidates.all_ids()
+                   if has_form(searcher.stored_fields(docnum), self.pattern, self.fields)}
         if not allowed:
             return matching.NullMatcher()
         return matching.FilterMatcher(self.child.matcher(searcher, context), frozenset(allowed))
@@ -170,9 +175,22 @@ def form_pattern(form: str) -> re.Pattern:
                       re.IGNORECASE)
 
 
-def has_form(stored: dict, pattern: re.Pattern) -> bool:
-    text = stored.get("title", "") + "\n" + "\n".join(unpack_sections(stored.get("content")).values())
-    return bool(pattern.search(text))
+def form_texts(stored: dict, fields: tuple[str, ...] = ()) -> Iterator[str]:
+    """The text as written of each of `fields` (indexer.schema.FORM_SOURCES; () for all) of an item's
+    stored fields, as the index has it; the attachments' only when asked for."""
+    sections = unpack_sections(stored.get("content"))
+    for source in fields or FORM_SOURCES:
+        if source == "title":
+            yield stored.get("title", "")
+        elif source == ATTACHMENT_FIELD:
+            yield attachments_text(unpack_attachments(stored))
+        else:
+            yield sections.get(source, "")
+
+
+def has_form(stored: dict, pattern: re.Pattern, fields: tuple[str, ...] = ()) -> bool:
+    """Whether one of `fields` of the item holds the form (a form does not run from one field into the next)."""
+    return any(pattern.search(text) for text in form_texts(stored, fields) if text)
 
 
 def compile_query(node: tree.Node, schema) -> Query:
@@ -215,7 +233,7 @@ def compile_query(node: tree.Node, schema) -> Query:
         query.boost = node.boost
         return query
     if isinstance(node, tree.Exact):
-        return ExactForm(go(node.child), node.form)
+        return ExactForm(go(node.child), node.form, node.fields)
     raise TypeError(f"not a query tree node: {node!r}")
 
 
@@ -224,7 +242,7 @@ def _boosted(query: Query, factor: float) -> Query:
     if factor == 1.0 or query is NullQuery or isinstance(query, (Every, Not, AndNot)):
         return query
     if isinstance(query, ExactForm):
-        return ExactForm(_boosted(query.child, factor), query.form)
+        return ExactForm(_boosted(query.child, factor), query.form, query.fields)
     return query.with_boost(query.boost * factor)
 
 
@@ -255,7 +273,7 @@ def to_tree(query: Query) -> tree.Node:
     if isinstance(query, MinimumMatch):
         return tree.MinimumMatch(tuple(to_tree(q) for q in query.clauses), query.minimum, query.boost)
     if isinstance(query, ExactForm):
-        return tree.Exact(to_tree(query.child), query.form)
+        return tree.Exact(to_tree(query.child), query.form, fields=query.fields)
     if isinstance(query, DisjunctionMax):
         return tree.DisMax(tuple(to_tree(q) for q in query.subqueries), query.tiebreak, query.boost)
     if type(query) is And:
