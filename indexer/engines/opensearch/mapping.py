@@ -10,7 +10,7 @@ A whitespace field has one term per position, so each text field is two:
   matches exactly where Whoosh's does;
 - `<field>_stack`: the further terms of a position (a hyphenated word's first part, a modifier's full
   forms). Its first value holds each position's second term AT THAT POSITION (FILLER elsewhere), so a
-  search can align it with `<field>` (span_near over field_masking_span); its second value holds the
+  search can align it with `<field>` (span_near over span_field_masking); its second value holds the
   third and later terms, searchable as terms only (phrases over those differ from Whoosh's). On the
   real archive of one municipality (2,873 items) 9.0 % of the (term, position) pairs are such third
   terms, nearly all full forms of a suspended modifier (`Teknik- og Miljøudvalget`): a phrase that

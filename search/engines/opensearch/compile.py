@@ -166,7 +166,7 @@ def span_word(field: str, word: str, context: Context) -> dict:
     own = {"span_term": {field: word}}
     if not context.stacked(field, word):
         return own
-    masked = {"field_masking_span": {"query": {"span_term": {stack(field): word}}, "field": field}}
+    masked = {"span_field_masking": {"query": {"span_term": {stack(field): word}}, "field": field}}
     return {"span_or": {"clauses": [own, masked]}}
 
 
