@@ -855,8 +855,9 @@ def _in_range(searcher, node: NumericRange) -> np.ndarray:
         reader = segment.column_reader(node.fieldname, translate=False)
         if isinstance(reader, NumericColumn.Reader):
             numbers = _numbers(reader, count)
-            values = {n: field.from_column_value(n) for n in _distinct_numbers(numbers).tolist() if n != reader._default}
-            wanted = [n for n, v in values.items() if v not in (None, "", b"") and _within(node, v)]
+            distinct = _distinct_numbers(numbers).tolist()
+            converted = {n: field.from_column_value(n) for n in distinct if n != reader._default}
+            wanted = [n for n, v in converted.items() if v not in (None, "", b"") and _within(node, v)]
             parts.append(np.flatnonzero(np.isin(numbers, wanted)) + offset)
         else:
             local, values = _column_of(segment, node.fieldname, field, count)
