@@ -51,6 +51,37 @@ def test_a_meetings_listing_loads_no_set_arithmetic_and_a_search_then_does(sampl
     assert out[1:] == ["True", "[] ['numpy', 'search.engines.whoosh.docsets']\n"]
 
 
+def test_a_one_shot_search_on_segments_with_deleted_items_runs_no_unused_module(tmp_path, engine_name):
+    """Deleted items (a file indexed again) are read from each segment's deleted set without running
+    asyncio, which Whoosh's reader would (its cached_property package), nor asking document by document."""
+    import shutil
+
+    import indexer
+    from tests.conftest import SAMPLE
+
+    if engine_name != "whoosh":
+        pytest.skip("segments are the Whoosh engine's")
+    folder = tmp_path / "minutes"
+    shutil.copytree(SAMPLE, folder)
+    ix = tmp_path / "ix"
+    assert indexer.build(ix, [folder]).failed == []
+    changed = next(folder.glob("*.txt"))
+    changed.write_bytes(changed.read_bytes() + b"\nTilfoejet senere.\n")
+    assert len(indexer.reindex(ix).updated) == 1
+    with indexer.open_index(ix).reader() as reader:
+        assert any(segment.has_deletions() for segment, _ in reader.leaf_readers())
+    probe = ("import sys, types, atexit; from search.cli import main; sys.argv[0] = 'referat';"
+             "atexit.register(lambda: print('\\nRAN', [m for m in ('asyncio', 'concurrent.futures')"
+             " if type(sys.modules.get(m)) is types.ModuleType]));"
+             "main()")
+    done = subprocess.run([sys.executable, "-c", probe, "search", "--index", str(ix), "dagsorden", "--format", "json"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    output, _, ran = done.stdout.rpartition("\nRAN ")
+    assert json.loads(output)["total"] > 0
+    assert ran.strip() == "[]"
+
+
 def test_a_one_shot_search_loads_only_its_own_command_and_runs_no_unused_module(sample_index, engine_name):
     """`referat search` imports its own command's module, not the others', nor the format readers; the
     modules Whoosh imports and a search never uses (search.cli.DEFERRED_IMPORTS) are made but never run,

@@ -734,12 +734,14 @@ def _live_documents(reader) -> np.ndarray:
         if not segment.has_deletions():
             parts.append(np.arange(offset, offset + count, dtype=np.int64))
             continue
-        deleted = getattr(segment, "deleted_docs_set", None)  # a file segment's reader: its deleted numbers
-        if deleted is None:  # not a file segment's reader: ask it document by document
+        # A file segment's per-document reader lists its deleted numbers (the reader's own deleted_docs_set
+        # is a cached_property of the package that runs asyncio, which a one-shot search never loads).
+        perdoc = getattr(segment, "_perdoc", None)
+        if perdoc is None:  # not a file segment's reader: ask it document by document
             parts.append(np.fromiter(segment.all_doc_ids(), dtype=np.int64) + offset)
             continue
         keep = np.ones(count, dtype=bool)
-        keep[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = False
+        keep[np.fromiter(perdoc.deleted_docs(), dtype=np.int64)] = False
         parts.append(np.flatnonzero(keep) + offset)
     return np.concatenate(parts) if parts else EMPTY.copy()
 
