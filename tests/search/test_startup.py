@@ -133,3 +133,25 @@ def test_a_deferred_module_runs_at_its_first_use_and_a_stand_in_runs_it_when_cal
     out = subprocess.run([sys.executable, "-c", DEFERRING, str(tmp_path)], capture_output=True, text=True,
                          check=True).stdout.splitlines()
     assert out == ["[] helper", "42 ['named']", "7 ['plain', 'named'] True"]
+
+
+def test_a_one_shot_search_compiles_none_of_the_parsers_regular_expressions(sample_index, engine_name):
+    """The corpus modules a search imports for a table or one small function (the facets' body kinds and
+    outcomes, a query's characters and case numbers) compile their parsing patterns at first use only."""
+    probe = ("import sys, atexit; from search.cli import main; sys.argv[0] = 'referat';"
+             "import re, corpus.labels, corpus.hygiene, corpus.bodies, corpus.outcome, corpus.metadata;"
+             "getters = [(m.__name__ + '.' + n, g) for m in (corpus.labels, corpus.hygiene, corpus.bodies,"
+             " corpus.outcome, corpus.metadata) for n, g in vars(m).items() if hasattr(g, 'cache_info') and"
+             " (getattr(getattr(g, '__wrapped__', None), 'func', None) is re.compile"
+             " or n in ('_by_rank', '_kind_patterns'))];"
+             "atexit.register(lambda: print('\\nCOMPILED', len(getters) > 20,"
+             " sorted(n for n, g in getters if g.cache_info().currsize)));"
+             "main()")
+    if engine_name != "whoosh":
+        pytest.skip("the modules a search needs are the Whoosh engine's")
+    done = subprocess.run([sys.executable, "-c", probe, "search", "--index", str(sample_index), "status Dagsorden",
+                           "21-014446", "--format", "json"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    output, _, compiled = done.stdout.rpartition("\nCOMPILED ")
+    assert json.loads(output)["query"]
+    assert compiled.strip() == "True ['corpus.metadata._BARE_CASE_NUMBER']"
