@@ -74,6 +74,7 @@ class DocSets:
         self._live_mask: np.ndarray | None = None
         self._counted: dict[str, int] = {}  # column key -> times read without the whole column (DIRECT_COUNTS)
         self._lengths_read: dict[str, int] = {}  # field -> documents whose lengths were read where they are
+        self._length_codes: dict[str, np.ndarray] = {}  # field -> every document's length byte (lengths_of)
 
     # -- set operations ------------------------------------------------------------------------
     # On a mask of every document number: linear in the sizes, where numpy's sorted-array set
@@ -449,20 +450,22 @@ class DocSets:
             direct = key not in self._columns and read * FEW < self.doc_count
             if direct:
                 self._lengths_read[fieldname] = read
+            codes = self._length_codes.get(fieldname)
         if not direct:
             return self.lengths(searcher, fieldname)[docs]
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+        if codes is None:  # every document's length byte as written, kept: only `docs`' are converted
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 
-        table = _length_table()
-        out = np.ones(len(docs))
-        for segment, offset in searcher.reader().leaf_readers():
-            lo, hi = np.searchsorted(docs, (offset, offset + segment.doc_count_all()))
-            perdoc = getattr(segment, "_perdoc", None)
-            column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
-            if lo < hi and column is not None:
-                raw = _numbers_at(column, docs[lo:hi] - offset)
-                out[lo:hi] = np.where(raw > 0, table[raw], 1.0)
-        return out
+            parts = []
+            for segment, _offset in searcher.reader().leaf_readers():
+                count = segment.doc_count_all()
+                perdoc = getattr(segment, "_perdoc", None)
+                column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
+                parts.append(np.zeros(count, dtype=np.int64) if column is None else _numbers(column, count))
+            with self._lock:
+                codes = self._length_codes.setdefault(fieldname, np.concatenate(parts) if parts else EMPTY)
+        raw = codes[docs]
+        return np.where(raw > 0, _length_table()[raw], 1.0)
 
     def average_length(self, searcher, fieldname: str) -> float:
         key = "\0avg:" + fieldname
@@ -795,7 +798,7 @@ def _codes_at(segment, fieldname: str, field, count: int, docs: np.ndarray) -> t
     if not isinstance(field.column_type, RefBytesColumn):
         reader = segment.column_reader(fieldname, translate=False)
         if isinstance(reader, NumericColumn.Reader):
-            numbers, inverse = np.unique(_numbers_at(reader, docs), return_inverse=True)
+            numbers, inverse = np.unique(_numbers_at(_written(reader), reader._default, docs), return_inverse=True)
             return inverse.astype(np.int64), [None if n == reader._default else field.from_column_value(n)
                                               for n in numbers.tolist()]
     codes, values = _column_of(segment, fieldname, field, count)
@@ -929,11 +932,16 @@ def _numbers(reader, count: int) -> np.ndarray:
     return numbers[:count]
 
 
-def _numbers_at(reader, docs: np.ndarray) -> np.ndarray:
-    """`_numbers(reader, count)[docs]`, without converting the values of the other documents."""
-    written = np.frombuffer(reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen),
-                            dtype=np.dtype(">" + reader._typecode))
-    numbers = np.full(len(docs), reader._default, dtype=np.int64)
+def _written(reader) -> np.ndarray:
+    """The values a numeric column's file holds (one per document written), as they are there."""
+    return np.frombuffer(reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen),
+                         dtype=np.dtype(">" + reader._typecode))
+
+
+def _numbers_at(written: np.ndarray, default: int, docs: np.ndarray) -> np.ndarray:
+    """`_numbers(reader, count)[docs]` from the column's `_written` values and its default, without
+    converting the values of the other documents."""
+    numbers = np.full(len(docs), default, dtype=np.int64)
     there = docs < len(written)
     numbers[there] = written[docs[there]]
     return numbers
