@@ -101,9 +101,9 @@ def ocr_keys_of(counts: Mapping[str, int]) -> frozenset[str]:
 
 def save_keys(index_dir: str | os.PathLike, generation: int, counts: Mapping[str, int], pending: bool = False) -> None:
     """The OCR keys of the counts of `generation` (`ocr_keys_of`), stamped as their spelling list is."""
-    keys = sorted(ocr_keys_of(counts))
+    rows = [f"{key}\n" for key in sorted(ocr_keys_of(counts))]
     write_atomic(Path(index_dir) / (OCR_PENDING_FILE if pending else OCR_FILE),
-                 f"{STAMP}{generation}\n{''.join(k + chr(10) for k in keys)}{OCR_END}{len(keys)}\n")
+                 f"{STAMP}{generation}\n{''.join(rows)}{OCR_END}{len(rows)}\n")
 
 
 def load_keys_file(path: Path, stamp: str) -> frozenset[str] | None:
@@ -129,7 +129,6 @@ def load_keys(index_dir: str | os.PathLike, generation: int) -> frozenset[str] |
         if keys is not None:
             return keys
     return None
-
 
 
 def _parse(lines: list[str]) -> dict[str, int] | None:

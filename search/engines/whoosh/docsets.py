@@ -438,12 +438,14 @@ class DocSets:
         lengths = np.concatenate(parts) if parts else np.empty(0)
         with self._lock:
             self._columns[key] = (lengths, [])
+            self._length_codes.pop(fieldname, None)  # lengths_of's bytes, no longer read
         return lengths
 
     def lengths_of(self, searcher, fieldname: str, docs: np.ndarray) -> np.ndarray:
-        """The lengths (`lengths`) of `docs` (sorted): read where they are while the field's column is not
-        held whole and the documents so read stay under one in FEW of the index (a one-shot search's
-        words), else from the whole column, read once per generation."""
+        """The lengths (`lengths`) of `docs` (sorted): while the field's column is not held whole and the
+        documents so read stay under one in FEW of the index (a one-shot search's words), converted from
+        every document's length byte (read once, a byte each) for these documents alone, else from the
+        whole column, read once per generation."""
         key = "\0len:" + fieldname
         with self._lock:
             read = self._lengths_read.get(fieldname, 0) + len(docs)
@@ -462,8 +464,11 @@ class DocSets:
                 perdoc = getattr(segment, "_perdoc", None)
                 column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
                 parts.append(np.zeros(count, dtype=np.int64) if column is None else _numbers(column, count))
+            joined = np.concatenate(parts) if parts else EMPTY
+            if len(joined) and joined.min() >= 0 and joined.max() < 256:  # Whoosh's length bytes
+                joined = joined.astype(np.uint8)
             with self._lock:
-                codes = self._length_codes.setdefault(fieldname, np.concatenate(parts) if parts else EMPTY)
+                codes = self._length_codes.setdefault(fieldname, joined)
         raw = codes[docs]
         return np.where(raw > 0, _length_table()[raw], 1.0)
 
