@@ -5,7 +5,6 @@ does not load the readers.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +49,8 @@ def read(path: str | os.PathLike, registry_file: str | None = None, place: str |
 
 def read_bytes(path: str, data: bytes, registry_file: str | None = None, place: str | None = None) -> Meeting:
     """Read minutes already in memory; `path` names them and gives the suffix."""
+    import hashlib
+
     from .formats import SUPPORTED_SUFFIXES, Source, choose
     from .readers import ReadError
     from .registry import load as load_registry

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .lazy import compiled
 from .registry import Body, Registry, cluster_names, find_region, fold, identify
 
 CLUSTER_FORUM = "cluster forum"
@@ -34,37 +35,41 @@ class BodyInfo:
 
 
 @lru_cache(maxsize=1)
-def _kind_table() -> tuple[tuple[str, ...], tuple[tuple[str, re.Pattern], ...]]:
-    data = json.loads(resources.files("corpus").joinpath("data/body_kinds.json").read_text("utf-8"))
-    patterns = tuple((p["kind"], re.compile(p["pattern"], re.I)) for p in data["patterns"])
-    return tuple(data["kinds"]), patterns
+def _kind_data() -> dict:
+    return json.loads(resources.files("corpus").joinpath("data/body_kinds.json").read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _kind_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    """(kind, pattern) of the table, compiled at the first use (the facet's help text needs only the kinds)."""
+    return tuple((p["kind"], re.compile(p["pattern"], re.I)) for p in _kind_data()["patterns"])
 
 
 def body_kinds() -> tuple[str, ...]:
     """Every body kind, in the order the table declares them (the facet's values)."""
-    return _kind_table()[0]
+    return tuple(_kind_data()["kinds"])
 
 
 def kind_of_name(name: str) -> str | None:
     """The kind a body's name alone says; `committee` when only the evidence can tell; None for no body."""
-    for kind, pattern in _kind_table()[1]:
+    for kind, pattern in _kind_patterns():
         if pattern.search(name):
             return kind
     return None
 
 
-_PERIOD = re.compile(r"\s+(?P<period>(?:19|20)\d\d)\s*[-–]\s*(?P<end>(?:19|20)\d\d)$")
+_PERIOD = compiled(r"\s+(?P<period>(?:19|20)\d\d)\s*[-–]\s*(?P<end>(?:19|20)\d\d)$")
 
 
 def split_period(name: str) -> tuple[str, str | None]:
     """`Byråd 2022-2025` is the body `Byråd` in the election period `2022-2025`."""
-    match = _PERIOD.search(name)
+    match = _PERIOD().search(name)
     if not match or not match.string[: match.start()].strip():
         return name, None
     return name[: match.start()].strip(), f"{match['period']}-{match['end']}"
 
 
-_VENUE = re.compile(r"^\s*(?:sted|mødested|m\S?dested|lokale|mødelokale|adresse|location)\b", re.I)
+_VENUE = compiled(r"^\s*(?:sted|mødested|m\S?dested|lokale|mødelokale|adresse|location)\b", re.I)
 
 
 def describe_body(name: str | None, text: str, registry: Registry, year: int | None = None,
@@ -76,7 +81,7 @@ def describe_body(name: str | None, text: str, registry: Registry, year: int | N
     `place` is the municipality the document's source belongs to (a municipality's portal, a folder
     registered as its): a committee the header does not place is that municipality's.
     """
-    evidence = "\n".join(line for line in text.split("\n") if not _VENUE.match(line))
+    evidence = "\n".join(line for line in text.split("\n") if not _VENUE().match(line))
     name, period = split_period(" ".join(name.split())) if name else (None, None)
     entry = _registry_body(registry, name, evidence)
     kind = _kind(entry, name, evidence, registry, place)
@@ -127,7 +132,7 @@ def _alias_pattern(registry: Registry) -> tuple[re.Pattern, dict[str, Body]]:
     return re.compile(r"(?<!\w)(" + alternation + r")(?!\w)"), owners
 
 
-_UDVALG = re.compile(r"udvalg", re.I)
+_UDVALG = compiled(r"udvalg", re.I)
 
 
 def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registry, place: str | None) -> str | None:
@@ -144,7 +149,7 @@ def _kind(entry: Body | None, name: str | None, evidence: str, registry: Registr
         return "municipal committee"
     if regional and re.search(r"(?<!\w)region\s+\w", fold(name + "\n" + evidence)):
         return "regional committee"
-    if not regional and _UDVALG.search(name):
+    if not regional and _UDVALG().search(name):
         return "municipal committee"  # a committee nothing places: most are a municipality's, as Byråd's are
     return OTHER
 
@@ -175,7 +180,7 @@ def _municipality_mentions(registry: Registry, text: str) -> list[str]:
 def header_municipality(registry: Registry, header: str) -> str | None:
     """The one municipality a document's header names (`Aarhus Kommune` above the title), venue lines
     aside; None when it names none or several (a participant list of many councils)."""
-    lines = "\n".join(line for line in header.split("\n") if not _VENUE.match(line))
+    lines = "\n".join(line for line in header.split("\n") if not _VENUE().match(line))
     named = set(_municipality_mentions(registry, lines))
     return named.pop() if len(named) == 1 else None
 
@@ -190,9 +195,9 @@ def _municipality(registry: Registry, text: str) -> str | None:
 
 # Who may sit in a cluster's meeting besides its hospital unit and municipalities: general practice and
 # the region's staff (its planning staff, its secretariat). Anyone else makes the list no cluster's.
-_GENERAL_PRACTICE = re.compile(
+_GENERAL_PRACTICE = compiled(
     r"almen\s*praksis|praktiserende\s+l(?:æ|ae)ge|\bplo\b|\bpko\b|praksiskoordinator|\bap\b", re.I)
-_NAME_ONLY = re.compile(r"^[\w.\- ]+:?$|^[^,\t\-–(]+$")  # `Direktørforum:`, `Mette Lund`: names no organisation
+_NAME_ONLY = compiled(r"^[\w.\- ]+:?$|^[^,\t\-–(]+$")  # `Direktørforum:`, `Mette Lund`: names no organisation
 
 
 def cluster_of_participants(registry: Registry, participants: list[str] | tuple[str, ...]) -> Body | None:
@@ -211,8 +216,8 @@ def cluster_of_participants(registry: Registry, participants: list[str] | tuple[
         found = cluster_names(registry, line)
         named = set(_municipality_mentions(registry, line))
         regional = find_region(registry, line)
-        if not found and not named and not regional and not _GENERAL_PRACTICE.search(line):
-            if _NAME_ONLY.match(line):
+        if not found and not named and not regional and not _GENERAL_PRACTICE().search(line):
+            if _NAME_ONLY().match(line):
                 continue
             return None
         hospitals |= {name for name, kind in found if kind == "hospital"}
@@ -228,26 +233,26 @@ def cluster_of_participants(registry: Registry, participants: list[str] | tuple[
     return cluster if len(municipalities) >= min(2, len(cluster.municipalities)) else None
 
 
-_DOC_WORDS = re.compile(
+_DOC_WORDS = compiled(
     r"^(?:(?:åbent|åben|lukket|endelig|foreløbig|ny)\s+)?(?:dagsordner|dagsordener|dagsorden|referater|referat"
     r"|beslutningsprotokol|mødeprotokol|tillægsdagsorden|indkaldelse|protokol)(?:\s+og\s+(?:referater|referat|dagsorden))?"
     r"(?:\s+(?:for|fra|til|af))?(?:\s+(?:mødet|møde|møder))?(?:\s+i)?\b[\s:.\-–]*",
     re.IGNORECASE,
 )
-_NAME_FIELD = re.compile(r"^(?:udvalg|forum|gruppe|organ|mødeforum|råd|sagen afgøres i)\s*:\s*(?P<name>.+)$",
+_NAME_FIELD = compiled(r"^(?:udvalg|forum|gruppe|organ|mødeforum|råd|sagen afgøres i)\s*:\s*(?P<name>.+)$",
                          re.IGNORECASE)
-_MOEDE_I = re.compile(r"^(?:ordinært\s+|ekstraordinært\s+)?møde(?:t)?\s+i\s+(?P<name>.+)$", re.IGNORECASE)
-_DASHED = re.compile(r"^(?P<name>.+?)\s+[-–]\s+(?:referat|dagsorden|beslutningsprotokol)\b", re.IGNORECASE)
-_TAIL = re.compile(
+_MOEDE_I = compiled(r"^(?:ordinært\s+|ekstraordinært\s+)?møde(?:t)?\s+i\s+(?P<name>.+)$", re.IGNORECASE)
+_DASHED = compiled(r"^(?P<name>.+?)\s+[-–]\s+(?:referat|dagsorden|beslutningsprotokol)\b", re.IGNORECASE)
+_TAIL = compiled(
     r"\s*(?:[,\-–]\s*)?(?:(?:den|d\.)\s+)?(?:(?:man|tirs|ons|tors|fre|lør|søn)dag[,\s]+)?(?:den\s+)?\d{1,2}[.\-/ ].*$"
     r"|\s+(?:den|d\.)\s*$|\s*\bkl\.?\s*\d.*$|\s+(?:mødedato|mødested|tid|sted)\b.*$",
     re.IGNORECASE,
 )
-_FIELD = re.compile(r"^[\wæøåÆØÅ.\- ]{2,25}:")  # `Deltagere: ...`, `Sted: ...`: a field, not a title
-_PLACE_ONLY = re.compile(r"^(?:region\s+\S+|[\wæøåÆØÅ\-]+(?:\s[\wæøåÆØÅ\-]+)?\s+(?:kommune|regionskommune))$",
+_FIELD = compiled(r"^[\wæøåÆØÅ.\- ]{2,25}:")  # `Deltagere: ...`, `Sted: ...`: a field, not a title
+_PLACE_ONLY = compiled(r"^(?:region\s+\S+|[\wæøåÆØÅ\-]+(?:\s[\wæøåÆØÅ\-]+)?\s+(?:kommune|regionskommune))$",
                          re.IGNORECASE)
-_ADDRESS = re.compile(r"^\s*(?:til|fra|cc|emne|modtager(?:e)?|afsender|kopi)\s*:", re.IGNORECASE)
-_DECIDED_BY = re.compile(
+_ADDRESS = compiled(r"^\s*(?:til|fra|cc|emne|modtager(?:e)?|afsender|kopi)\s*:", re.IGNORECASE)
+_DECIDED_BY = compiled(
     r"^(?P<name>(?-i:[A-ZÆØÅ])[\wæøåÆØÅ\-. ]{2,70}?)s\s+beslutning\s+den\b"
     r"|^beslutning\s+i\s+(?P<name2>.{3,80}?)\s+den\s+\d",
     re.IGNORECASE,
@@ -260,24 +265,24 @@ def find_body_name(header_lines: list[str], text_lines: list[str]) -> tuple[str 
 
     Returns the name and whether it was guessed.
     """
-    lines = [" ".join(line.split()) for line in header_lines if line.strip() and not _ADDRESS.match(line)][:15]
+    lines = [" ".join(line.split()) for line in header_lines if line.strip() and not _ADDRESS().match(line)][:15]
     for line in lines:
-        for pattern in (_NAME_FIELD, _MOEDE_I, _DASHED):
+        for pattern in (_NAME_FIELD(), _MOEDE_I(), _DASHED()):
             match = pattern.match(line)
             if match and (name := _tidy(match.group("name"))):
                 return name, False
     for line in lines[:8]:
-        if _FIELD.match(line):
+        if _FIELD().match(line):
             continue
-        rest = _DOC_WORDS.sub("", line, count=1) if _DOC_WORDS.match(line) else None
+        rest = _DOC_WORDS().sub("", line, count=1) if _DOC_WORDS().match(line) else None
         candidate = _tidy(rest if rest is not None else line)
-        if candidate and kind_of_name(candidate) and not _PLACE_ONLY.match(candidate):
+        if candidate and kind_of_name(candidate) and not _PLACE_ONLY().match(candidate):
             return candidate, False
     counts: dict[str, int] = {}
     for line in text_lines:
         if "eslutning" not in line:
             continue
-        match = _DECIDED_BY.match(line.strip())
+        match = _DECIDED_BY().match(line.strip())
         if match:
             name = _tidy(match.group("name") or match.group("name2"))
             if name and kind_of_name(name):
@@ -290,7 +295,7 @@ def find_body_name(header_lines: list[str], text_lines: list[str]) -> tuple[str 
 
 def _tidy(name: str) -> str | None:
     """A body's name without the date, time and place printed after it."""
-    name = _TAIL.sub("", " ".join(name.split())).strip(" .,:;-–")
+    name = _TAIL().sub("", " ".join(name.split())).strip(" .,:;-–")
     if not name or len(name) > 90 or len(name.split()) > 12 or not any(ch.isalpha() for ch in name):
         return None
     return name

@@ -16,24 +16,25 @@ import re
 from collections import Counter
 
 from .labels import match_label
+from .lazy import compiled
 
 _CHARS = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}  # full-width ASCII forms
 _CHARS.update({"\u3000": " ", "\u00a0": " ", "\u202f": " ", "\u2007": " "})
 _CHARS.update({c: "" for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff"})
 _CHARS.update({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl"})
 # No-break spaces are whitespace to every later step already: they alone do not call for a rewrite.
-_ODD = re.compile("[" + "".join(c for c in _CHARS if c not in "\u00a0\u202f\u2007") + "]")
-_ODD_OR_SPACE = re.compile("[" + "".join(_CHARS) + "]")
+_ODD = compiled("[" + "".join(c for c in _CHARS if c not in "\u00a0\u202f\u2007") + "]")
+_ODD_OR_SPACE = compiled("[" + "".join(_CHARS) + "]")
 
 
 def normalise(text: str) -> str:
     """Full-width forms, soft hyphens, zero-width marks, ligatures and odd spaces as plain text."""
-    if text.isascii() or not _ODD.search(text):
+    if text.isascii() or not _ODD().search(text):
         return text
-    return _ODD_OR_SPACE.sub(lambda m: _CHARS[m.group()], text)
+    return _ODD_OR_SPACE().sub(lambda m: _CHARS[m.group()], text)
 
 
-_RULE_ROW = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_RULE_ROW = compiled(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
 def untable(line: str) -> str:
@@ -44,7 +45,7 @@ def untable(line: str) -> str:
     stripped = line.strip()
     if line.count("|") < 2 and not stripped.startswith("|") and not stripped.endswith("|"):
         return line
-    if _RULE_ROW.match(line):
+    if _RULE_ROW().match(line):
         return ""
     return "\t".join(cell.strip() for cell in stripped.strip("|").split("|") if cell.strip())
 
@@ -54,29 +55,30 @@ def clean_line(text: str) -> str:
     return untable(normalise(text))
 
 
-PAGE_NUMBER = re.compile(r"^(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:af|of|/)\s*\d{1,4})?$", re.I)
-_PAGE_REF = re.compile(
-    r"\b(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?\b|\b\d{1,4}\s*(?:af|of|/)\s*\d{1,4}\b", re.I)
-_DIGITS = re.compile(r"\d+")
+PAGE_NUMBER = compiled(r"^(?:side|page|s\.)?\s*\d{1,4}\s*(?:(?:af|of|/)\s*\d{1,4})?$", re.I)
+_PAGE_REF_PATTERN = (
+    r"\b(?:side|page|s\.)\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?\b|\b\d{1,4}\s*(?:af|of|/)\s*\d{1,4}\b")
+_PAGE_REF = compiled(_PAGE_REF_PATTERN, re.I)
+_DIGITS = compiled(r"\d+")
 
 
 def furniture_key(text: str) -> str:
     """A line as page furniture compares: its page number (`Side 2`, `2 af 5`) left out."""
-    return _PAGE_REF.sub("#", text)
+    return _PAGE_REF().sub("#", text)
 
 
-_DATE_TOKEN = re.compile(r"\b\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}\b|\b\d{1,2}\.\s*[a-zæøå]{3,9}\.?\s+\d{4}\b"
-                         r"|\b\d{4}-\d{2}-\d{2}\b", re.I)
+_DATE_TOKEN = (r"\b\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}\b|\b\d{1,2}\.\s*[a-zæøå]{3,9}\.?\s+\d{4}\b"
+               r"|\b\d{4}-\d{2}-\d{2}\b")
 
 
-_ANY_DIGIT = re.compile(r"\d")
-_MASK = re.compile(f"{_DATE_TOKEN.pattern}|{_PAGE_REF.pattern}", re.I)
+_ANY_DIGIT = compiled(r"\d")
+_MASK = compiled(f"{_DATE_TOKEN}|{_PAGE_REF_PATTERN}", re.I)
 
 
 def _masked(text: str) -> str:
     """... and a date too (the page's date, when a header prints it), for lines that also stand at one
     place; other numbers count (`punkt 2` and `punkt 3` are two lines)."""
-    return _MASK.sub("#", text) if _ANY_DIGIT.search(text) else text
+    return _MASK().sub("#", text) if _ANY_DIGIT().search(text) else text
 
 
 def _labelled(text: str) -> bool:
@@ -104,7 +106,7 @@ def running_lines(pages: list[list[tuple[str, float]]]) -> list[set[int]]:
         drop: set[int] = set()
         for order in (range(len(page_keys)), range(len(page_keys) - 1, -1, -1)):
             for k in order:
-                if PAGE_NUMBER.match(texts[k]) or (counts[page_keys[k]] >= need and not _labelled(texts[k])):
+                if PAGE_NUMBER().match(texts[k]) or (counts[page_keys[k]] >= need and not _labelled(texts[k])):
                     drop.add(k)
                 else:
                     break
@@ -124,14 +126,14 @@ def running_texts(pages: list[list[str]]) -> set[str]:
     return {line for line, n in edges.items() if n >= max(2, len(pages) // 2) and len(line) < 200}
 
 
-_MARKER = re.compile(
+_MARKER = compiled(
     r"^(?:(?:åbent|åben|lukket)\s+)?(?:referat|dagsorden)$"
     r"|^(?:dato|mødedato)?\s*:?\s*\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}$"
     r"|^(?:dato|mødedato)?\s*:?\s*(?:den\s+)?\d{1,2}\.\s*[a-zæøå]+\s+\d{4}$"
     r"|(?:^|\s)(?:side|page)\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?$",
     re.I,
 )
-_ITEM_LINE = re.compile(r"^\s*(?:\d{1,3}[.):]?\s|(?:punkt|pkt\.?)\s*\d)", re.I)
+_ITEM_LINE = compiled(r"^\s*(?:\d{1,3}[.):]?\s|(?:punkt|pkt\.?)\s*\d)", re.I)
 _MIN_REPEATS = 3
 _MAX_FURNITURE = 100
 _MAX_BLOCK = 5  # lines in a running header or footer; a longer repeated run is the document's own
@@ -142,10 +144,10 @@ def repeated_furniture(texts: list[str]) -> set[int]:
     blocks of short lines repeated at least three times that hold a page marker (`Åbent referat`, a
     date line, a page number), such as `Sundhedsudvalget` / `Åbent referat` / `Dato: 04.12.2012`."""
     drop = {i for i, t in enumerate(texts)
-            if t and len(t) < 30 and PAGE_NUMBER.match(t.strip()) and re.search(r"[a-z]", t, re.I)}
+            if t and len(t) < 30 and PAGE_NUMBER().match(t.strip()) and re.search(r"[a-z]", t, re.I)}
     keys = [_masked(t.strip()) if len(t) <= _MAX_FURNITURE and t.strip() else None for t in texts]
     counts = Counter(k for k in keys if k)
-    if not any(n >= _MIN_REPEATS and ("#" in k or _MARKER.search(k)) for k, n in counts.items()):
+    if not any(n >= _MIN_REPEATS and ("#" in k or _MARKER().search(k)) for k, n in counts.items()):
         return drop  # no repeated line holds a date, a page number or the document's type
     repeated = [k is not None and counts[k] >= _MIN_REPEATS for k in keys]
     nonblank = [i for i, t in enumerate(texts) if t.strip()]
@@ -158,8 +160,8 @@ def repeated_furniture(texts: list[str]) -> set[int]:
         while b < len(nonblank) and repeated[nonblank[b]]:
             b += 1
         run = nonblank[a:b]
-        markers = [k for k in run if _MARKER.search(" ".join(texts[k].split()))]
-        if any(k not in markers and (_ITEM_LINE.match(texts[k]) or match_label(texts[k])) for k in run):
+        markers = [k for k in run if _MARKER().search(" ".join(texts[k].split()))]
+        if any(k not in markers and (_ITEM_LINE().match(texts[k]) or match_label(texts[k])) for k in run):
             markers = []  # an item heading or a section label among them: the document's own text
         if 2 <= len(run) <= _MAX_BLOCK and markers:
             drop.update(run)
@@ -169,12 +171,12 @@ def repeated_furniture(texts: list[str]) -> set[int]:
     return drop
 
 
-_INLINE_PAGE = re.compile(r"\b[Ss]ide\s+\d{1,4}\s*(?:af|/)\s*\d{1,4}\b")
+_INLINE_PAGE = compiled(r"\b[Ss]ide\s+\d{1,4}\s*(?:af|/)\s*\d{1,4}\b")
 _FLAT_PAGE = 160  # characters: a line this long may be a page flattened onto one line
 _FLAT_SHARE = 0.8  # ... and a document whose text is mostly in such lines is flattened
 _MAX_PREFIX = 20  # words of a running header or footer
 # What a running header or footer names: the document's type or a date (digits masked as #).
-_PAGE_HEAD = re.compile(r"\b(?:referat|dagsorden|beslutningsprotokol|protokol)\b|#[.\-/]#[.\-/]#"
+_PAGE_HEAD = compiled(r"\b(?:referat|dagsorden|beslutningsprotokol|protokol)\b|#[.\-/]#[.\-/]#"
                         r"|#\.\s[a-zæøå]{3,9}\.?\s#", re.I)
 
 
@@ -186,34 +188,34 @@ def flattened_furniture(texts: list[str]) -> dict[int, str]:
     long = [i for i, t in enumerate(texts) if len(t) > _FLAT_PAGE]
     if not long:
         return {}
-    out = {i: " ".join(_INLINE_PAGE.sub(" ", texts[i]).split()) for i in long
-           if "ide" in texts[i] and _INLINE_PAGE.search(texts[i])}
+    out = {i: " ".join(_INLINE_PAGE().sub(" ", texts[i]).split()) for i in long
+           if "ide" in texts[i] and _INLINE_PAGE().search(texts[i])}
     if len(long) < 3 or sum(len(texts[i]) for i in long) < _FLAT_SHARE * sum(map(len, texts)):
         return out
     words = {i: out.get(i, texts[i]).split() for i in long}
     need = max(3, (len(long) + 1) // 2)
     for end in (False, True):
-        pairs = Counter(tuple(_DIGITS.sub("#", x) for x in (w[-2:][::-1] if end else w[:2])) for w in words.values())
+        pairs = Counter(tuple(_DIGITS().sub("#", x) for x in (w[-2:][::-1] if end else w[:2])) for w in words.values())
         if pairs.most_common(1)[0][1] < need:
             continue  # not even two words open (or close) most pages alike
         counts: Counter[tuple[str, ...]] = Counter()
         for w in words.values():
-            masked = [_DIGITS.sub("#", x) for x in (w[::-1] if end else w)]
+            masked = [_DIGITS().sub("#", x) for x in (w[::-1] if end else w)]
             counts.update(tuple(masked[:k]) for k in range(2, min(_MAX_PREFIX, len(masked) - 1) + 1))
-        common = [key for key, n in counts.items() if n >= need and _PAGE_HEAD.search(" ".join(key))]
+        common = [key for key, n in counts.items() if n >= need and _PAGE_HEAD().search(" ".join(key))]
         if not common:
             continue
         key = max(common, key=len)
         for i, w in words.items():
             seq = w[::-1] if end else w
-            if tuple(_DIGITS.sub("#", x) for x in seq[:len(key)]) == key:
+            if tuple(_DIGITS().sub("#", x) for x in seq[:len(key)]) == key:
                 seq = seq[len(key):]
                 words[i] = seq[::-1] if end else seq
                 out[i] = " ".join(words[i])
     return out
 
 
-_WORD = re.compile(r"[^\W\d_]+")
+_WORD = compiled(r"[^\W\d_]+")
 _FRAGMENT = 3  # letters: letter-spacing damage leaves fragments this short
 _DAMAGED_SHARE = 0.6
 _FRAGMENT_SHARE = 0.3
@@ -256,7 +258,7 @@ def repair_spacing(texts: list[str]) -> dict[int, str]:
     stem = snowballstemmer.stemmer("danish").stemWord
     bad = set(damaged)
     vocabulary = {w.lower() for i, t in enumerate(texts) if i not in bad
-                  for w in _WORD.findall(t) if len(w) > _FRAGMENT}
+                  for w in _WORD().findall(t) if len(w) > _FRAGMENT}
     vocabulary.update(_HEADER_WORDS)
     ordered = sorted(vocabulary)
 
@@ -282,7 +284,7 @@ def repair_spacing(texts: list[str]) -> dict[int, str]:
             for start in range(max(0, end - _MAX_PARTS), end - 1):
                 joined = "".join(toks[start:end])
                 core = joined.strip(".,:;!?()")
-                if _WORD.fullmatch(core) and known(core) and best[start][0] + end - start - 1 > gain:
+                if _WORD().fullmatch(core) and known(core) and best[start][0] + end - start - 1 > gain:
                     gain, words = best[start][0] + end - start - 1, best[start][1] + [joined]
             best.append((gain, words))
         gain, words = best[-1]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from .lazy import compiled
+
 _DATE = r"(?:\d{1,2}[.\-/]\d{1,2}[.\-/]\d{2,4}|\d{1,2}\.?\s*[a-zæøå]+\.?\s*\d{4})"
 _BODY = r"(?-i:[A-ZÆØÅ])[\wæøåÆØÅ\-. ]{0,70}?[\wæøåÆØÅ]"  # a body's name in a label (`Sundhedsudvalget`)
 _ANY_BODY = r"[\wæøåÆØÅ][\wæøåÆØÅ\-. ]{0,70}?"  # ... where a colon or comma closes it, any case
@@ -29,7 +31,7 @@ LABELS: tuple[tuple[str, str], ...] = (
      r"|politisk\s+behandling|konklusion(?:er)?", "beslutning"),
     (r"bilag(?:\s*/\s*links?)?|bilagsliste|vedlagte\s+bilag", "bilag"),
 )
-_LABEL_RE = re.compile(
+_LABEL_RE = compiled(
     r"^\(?\s*(?P<label>" + "|".join(f"(?P<c{n}>{p})" for n, (p, _) in enumerate(LABELS))
     + r")(?![\wæøå])\s*(?P<rest>(?:[:.,]|\d{1,2}\s*[:.]).*?|)\)?\s*$",
     re.IGNORECASE,
@@ -49,7 +51,7 @@ def match_label(line: str) -> tuple[str, str] | None:
         return None
     if not text[0].isalpha() and text[0] != "(":
         return None
-    match = _LABEL_RE.match(text)
+    match = _LABEL_RE().match(text)
     if not match:
         return None
     label = match.group("label")
@@ -66,29 +68,29 @@ def match_label(line: str) -> tuple[str, str] | None:
     return None
 
 
-_INLINE_RE = re.compile(
+_INLINE_RE = compiled(
     r"(?<=[\wæøå.,;)!?])\s+(?=(?:" + "|".join(f"(?:{p})" for p, _ in LABELS) + r")\s*:)", re.IGNORECASE
 )
 
 
-_INLINE_HINT = re.compile(r"[a-zæøå]\s*:")
+_INLINE_HINT = compiled(r"[a-zæøå]\s*:")
 
 
 def inline_label_starts(text: str) -> list[int]:
     """Where labels followed by a colon begin inside running text (PDF text flattened onto one line)."""
-    if ":" not in text or not _INLINE_HINT.search(text):
+    if ":" not in text or not _INLINE_HINT().search(text):
         return []
-    return [m.end() for m in _INLINE_RE.finditer(text)]
+    return [m.end() for m in _INLINE_RE().finditer(text)]
 
 
-_CAPS_HINT = re.compile(r"[A-ZÆØÅ]{5}")
-_CAPS = re.compile(r"(?<![\wæøåÆØÅ])[A-ZÆØÅÉ]{2,}(?:[ /-][A-ZÆØÅÉ]{2,})*(?![\wæøåÆØÅ])")
+_CAPS_HINT = compiled(r"[A-ZÆØÅ]{5}")
+_CAPS = compiled(r"(?<![\wæøåÆØÅ])[A-ZÆØÅÉ]{2,}(?:[ /-][A-ZÆØÅÉ]{2,})*(?![\wæøåÆØÅ])")
 
 
 def inline_upper_labels(text: str) -> list[tuple[int, int]]:
     """Where labels printed in capitals stand inside running text (`... dagsordenen. INDSTILLING
     Forvaltningen indstiller ...`), as (start, end): a flattened PDF's label lines, without a colon."""
-    if not _CAPS_HINT.search(text):
+    if not _CAPS_HINT().search(text):
         return []
-    return [(m.start(), m.end()) for m in _CAPS.finditer(text)
+    return [(m.start(), m.end()) for m in _CAPS().finditer(text)
             if len(m.group()) >= 5 and (label := match_label(m.group())) is not None and not label[1]]

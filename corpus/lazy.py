@@ -7,13 +7,14 @@ which submodule holds each name, the first time one is asked for.
 """
 from __future__ import annotations
 
-import ast
+import functools
 import importlib
 import importlib.machinery
 import importlib.util
+import re
 import sys
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from typing import Any
 def declared_exports(source: str) -> dict[str, tuple[str, str]]:
     """Name -> (relative module, its name there) of each `from .module import name [as other]` in the
     source's `if TYPE_CHECKING:` block."""
+    import ast  # here: most processes import a package and never ask it for an export
+
     table: dict[str, tuple[str, str]] = {}
     for node in ast.parse(source).body:
         if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
@@ -56,6 +59,13 @@ class _LazyPackage(types.ModuleType):
         if isinstance(value, types.ModuleType) and self._lazy.get(name) == (f".{name}", name):
             value = getattr(value, name)
         super().__setattr__(name, value)
+
+
+def compiled(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+    """A module's regular expression as a getter, compiled at its first use rather than at the module's
+    import: a search imports corpus modules for a table or one small function and runs none of their
+    parsing (`_RULE = compiled(r"...")`, then `_RULE().match(line)`)."""
+    return functools.cache(functools.partial(re.compile, pattern, flags))
 
 
 def lazy_exports(package: str) -> None:

@@ -7,22 +7,23 @@ from functools import lru_cache
 from importlib import resources
 
 from .labels import match_label
+from .lazy import compiled
 
-_PARTICIPANTS_START = re.compile(
+_PARTICIPANTS_START = compiled(
     r"^(?:deltagere|deltagerliste|til stede|tilstede|inviterede|fremmødte|medlemmer)\s*(?:[:.]\s*(?P<rest>.*))?$", re.I
 )
-_PARTICIPANTS_STOP = re.compile(
+_PARTICIPANTS_STOP = compiled(
     r"^(?:afbud|fraværende|referent(?:er)?|mødeleder|ordstyrer|dagsorden|indholdsfortegnelse|sted|tid|gæster)\b", re.I
 )
-_TOC_LINE = re.compile(r"(?:\.{3,}|…)\s*\d+\s*$")
+_TOC_LINE = compiled(r"(?:\.{3,}|…)\s*\d+\s*$")
 # The forms a case number takes without a label before it, declared once: the forms printed in item
 # titles (journal numbers 12/27845 and 2012-21786, KLE numbers 27.00.00-A00-1-21), FirstAgenda's
 # SagsNummer (21-014446, 21-014446K) and Nexus/Workzone EMN numbers (EMN-2025-010561).
 TITLE_CASE_FORMS = (r"\d{2}/\d{3,6}", r"\d{4}-\d{5,6}", r"\d{2}\.\d{2}\.\d{2}-[A-ZØ]\d{2}-\d+-\d{2}")
 EMN_CASE_FORM = r"EMN-\d{2,4}-\d+"
 CASE_NUMBER_FORMS = (*TITLE_CASE_FORMS, r"\d{2}-\d{6}[A-Z]?", EMN_CASE_FORM)
-_BARE_CASE_NUMBER = re.compile(r"(?<![\w/.-])(?:" + "|".join(CASE_NUMBER_FORMS) + r")(?![\w/-])", re.I)
-_CASE_NUMBER = re.compile(
+_BARE_CASE_NUMBER = compiled(r"(?<![\w/.-])(?:" + "|".join(CASE_NUMBER_FORMS) + r")(?![\w/-])", re.I)
+_CASE_NUMBER = compiled(
     r"\b(?:sags?\s*nr|sagsnummer|j\.?\s*nr|journal\s*nr)\.?\s*[:.]?\s*(?P<num>[A-Za-z0-9][\w./-]*\d[\w./-]*)"
     rf"|\b(?P<emn>{EMN_CASE_FORM})", re.I
 )
@@ -59,8 +60,8 @@ def find_participants(lines: list[str]) -> list[str]:
     """Lines of the participants block (Deltagere / Inviterede ...) up to Afbud or the next heading."""
     out: list[str] = []
     for n, line in enumerate(lines):
-        match = _PARTICIPANTS_START.match(line.strip())
-        if not match or _TOC_LINE.search(line):
+        match = _PARTICIPANTS_START().match(line.strip())
+        if not match or _TOC_LINE().search(line):
             continue
         if match.group("rest"):
             out.append(match.group("rest"))
@@ -73,7 +74,7 @@ def find_participants(lines: list[str]) -> list[str]:
                     break
                 continue
             blanks = 0
-            if (_PARTICIPANTS_STOP.match(text) or match_label(text)
+            if (_PARTICIPANTS_STOP().match(text) or match_label(text)
                     or re.match(r"^(?:punkt\s*)?\d{1,2}[.:]\s", text, re.I)):
                 break
             out.append(" ".join(text.split()))
@@ -85,7 +86,7 @@ def find_participants(lines: list[str]) -> list[str]:
 def bare_case_numbers(text: str) -> list[str]:
     """The case numbers standing in `text` in one of CASE_NUMBER_FORMS, with or without a label (a
     query a user pasted a number into)."""
-    return list(dict.fromkeys(m.group(0) for m in _BARE_CASE_NUMBER.finditer(text)))
+    return list(dict.fromkeys(m.group(0) for m in _BARE_CASE_NUMBER().finditer(text)))
 
 
 def find_case_numbers(text: str) -> list[str]:
@@ -93,7 +94,7 @@ def find_case_numbers(text: str) -> list[str]:
     if "nr" not in lower and "sagsnummer" not in lower and "emn-" not in lower:
         return []  # what every case number pattern needs; most items have none
     seen: list[str] = []
-    for m in _CASE_NUMBER.finditer(text):
+    for m in _CASE_NUMBER().finditer(text):
         num = (m.group("num") or m.group("emn")).rstrip(".,")
         if num not in seen:
             seen.append(num)

@@ -44,17 +44,22 @@ def _table() -> tuple[tuple[str, int, str], ...]:
 
 # (outcome, pattern) in the table's order; the facet's list of outcomes derives from it.
 OUTCOMES: tuple[tuple[str, str], ...] = tuple((name, pattern) for name, _, pattern in _table())
-# One pattern per rank, strongest first: the first rank that matches anywhere decides.
-_BY_RANK = tuple(
-    re.compile(r"(?<![\wæøå])(?:" + "|".join(f"(?P<o{n}>{p})" for n, (_, r, p) in enumerate(_table()) if r == rank)
-               + r")(?![\wæøå])", re.IGNORECASE | re.MULTILINE)
-    for rank in sorted({r for _, r, _ in _table()})
-)
+
+
+@lru_cache(maxsize=1)
+def _by_rank() -> tuple[re.Pattern, ...]:
+    """One pattern per rank, strongest first: the first rank that matches anywhere decides (compiled at
+    the first use: a search imports the table, never the patterns)."""
+    return tuple(
+        re.compile(r"(?<![\wæøå])(?:" + "|".join(f"(?P<o{n}>{p})" for n, (_, r, p) in enumerate(_table()) if r == rank)
+                   + r")(?![\wæøå])", re.IGNORECASE | re.MULTILINE)
+        for rank in sorted({r for _, r, _ in _table()})
+    )
 
 
 def outcome_of(text: str) -> str | None:
     """The outcome a decision's text states, or None."""
-    for pattern in _BY_RANK:
+    for pattern in _by_rank():
         match = pattern.search(text)
         if match and match.lastgroup:  # every alternative is a named group
             return OUTCOMES[int(match.lastgroup[1:])][0]

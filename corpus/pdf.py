@@ -216,7 +216,7 @@ def page_lines(pages: list[list[TextLine]]) -> list[Line]:
     body_size = _body_size(pages)
     lines: list[Line] = []
     for number, (page, furniture) in enumerate(zip(pages, running, strict=True), start=1):
-        kept = [line for k, line in enumerate(page) if k not in furniture and not PAGE_NUMBER.match(line.text)]
+        kept = [line for k, line in enumerate(page) if k not in furniture and not PAGE_NUMBER().match(line.text)]
         step, height = _line_step(kept)
         margin = max((line.right for line in kept), default=0.0)
         previous: TextLine | None = None
@@ -239,7 +239,7 @@ def scanned_page_lines(pages: list[str]) -> list[Line]:
     split = [[" ".join(clean_line(line).split()) for line in page.split("\n")] for page in pages]
     running = running_texts(split)
     return [Line(text, page=number) for number, page in enumerate(split, start=1)
-            for text in page if furniture_key(text) not in running and not PAGE_NUMBER.match(text)]
+            for text in page if furniture_key(text) not in running and not PAGE_NUMBER().match(text)]
 
 
 def _wraps(previous: TextLine, line: TextLine, margin: float) -> bool:

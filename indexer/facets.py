@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from corpus import SECTION_NAMES, AgendaItem, Meeting, load_registry
 from corpus.bodies import body_kinds
+from corpus.model import SECTION_NAMES, AgendaItem, Meeting
 from corpus.outcome import OUTCOMES
+from corpus.registry import load as load_registry
 
 
 @dataclass(frozen=True)

@@ -150,6 +150,14 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
     elif +counts != derived:
         found(spelling.SPELLING_FILE, "its word counts disagree with the index", "derived again from the index",
               lambda: spelling.save(index_dir, generation, derived))
+    else:
+        keys = spelling.load_keys(index_dir, generation)
+        if keys is None:
+            found(spelling.OCR_FILE, "missing, damaged or of another generation",
+                  "derived again from the spelling list", lambda: spelling.save_keys(index_dir, generation, derived))
+        elif keys != spelling.ocr_keys_of(derived):
+            found(spelling.OCR_FILE, "its keys disagree with the spelling list", "derived again from the spelling list",
+                  lambda: spelling.save_keys(index_dir, generation, derived))
 
     table = meeting_table.table_of(engine.all_documents())
     stored_table = meeting_table.stored_table(index_dir, generation)

@@ -19,8 +19,8 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from corpus import AgendaItem, Attachment, Meeting
 from corpus.bodies import split_period
+from corpus.model import AgendaItem, Attachment, Meeting
 
 from .cases import case_keys, formality, normal_title
 from .facets import FACETS

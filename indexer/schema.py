@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corpus import SECTION_NAMES
+from corpus.model import SECTION_NAMES
 
 from .facets import FACETS
 

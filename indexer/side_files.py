@@ -1,6 +1,6 @@
 """The side files of an index generation, derived from what a run writes.
 
-The spelling list (indexer.spelling), the term counts and compound lexicon (indexer.compounds) and the
+The spelling list (indexer.spelling) with its OCR keys, the term counts and compound lexicon (indexer.compounds) and the
 meeting table (indexer.meeting_table) of the generation a run commits are the current generation's
 with the run's changes applied: the stored items of the meetings it deletes are subtracted (fetched by
 meeting id, a few per changed file) and the items it writes are added, so a run's cost follows what it
@@ -158,6 +158,8 @@ def publish(index_dir: str | os.PathLike, generation: int) -> None:
     """After the commit of `generation`: its pending copies put in place (a pending copy of another
     generation, left by a run that never committed, is removed)."""
     for pending_name, final_name, read in (
+            (spelling.OCR_PENDING_FILE, spelling.OCR_FILE,  # before the word list they belong to
+             lambda path, generation: spelling.load_keys_file(path, f"{spelling.STAMP}{generation}")),
             (spelling.PENDING_FILE, spelling.SPELLING_FILE, spelling.load_file),
             (meeting_table.PENDING_FILE, meeting_table.TABLE_FILE, meeting_table.read_file)):
         pending = Path(index_dir) / pending_name
@@ -177,6 +179,9 @@ def complete(engine, index_dir: str | os.PathLike) -> None:
     publish(index_dir, generation)
     if not compounds.is_sound(index_dir, generation):
         compounds.save_map(engine, index_dir)
-    if spelling.load_counts(index_dir, generation) is None:
+    counts = spelling.load_counts(index_dir, generation)
+    if counts is None:
         spelling.save(index_dir, generation, spelling.derive(engine))
+    elif spelling.load_keys(index_dir, generation) is None:
+        spelling.save_keys(index_dir, generation, counts)
     meeting_table.ensure_table(engine, index_dir)

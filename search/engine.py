@@ -7,11 +7,10 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from indexer import SECTION_FIELDS
 from indexer.cases import formality
 from indexer.facets import BY_NAME
 from indexer.meetings import unpack_attachments, unpack_sources, versions_of
-from indexer.schema import ATTACHMENT_FIELD, SECTION_SCOPES, unpack_sections
+from indexer.schema import ATTACHMENT_FIELD, SECTION_FIELDS, SECTION_SCOPES, unpack_sections
 
 from .engines import Engine, Find, Found
 from .expand import FEATURES, apply_corrections, corrections, expand_compounds, suggested

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from indexer.analysis import TOKEN_RE, ocr_key, stem
 from indexer.compounds import MIN_PART, splits
-from indexer.spelling import near
+from indexer.spelling import near, ocr_keys
 from indexer.spelling import words as spelling_words
 
 from .tree import And, DisMax, MinimumMatch, Node, Or, Phrase, Term, transform, walk
@@ -237,6 +237,7 @@ def corrections(index_dir, text: str, vocabulary: Vocabulary) -> tuple[dict[str,
     nearby = {w: near(w.lower(), wordlist, 2) for w in dict.fromkeys(words)
               if stem(w) not in vocabulary and w.lower() not in counts}
     vocabulary.learn(stem(c) for found in nearby.values() for c in found)
+    keys = ocr_keys(index_dir) if any(nearby.values()) else frozenset()
     for word in words:
         wrong = stem(word)
         if wrong in vocabulary or wrong in stems or word.lower() in counts:
@@ -245,7 +246,7 @@ def corrections(index_dir, text: str, vocabulary: Vocabulary) -> tuple[dict[str,
         for distance in (1, 2):
             candidates = [(counts[c], c) for c, edits in found.items() if edits == distance
                           and stem(c) in vocabulary and c not in fields and not _looks_scanned(c)
-                          and not _ocr_variant(c, counts)]
+                          and not _ocr_variant(c, keys)]
             if candidates:
                 best = max(candidates)[1]
                 stems[wrong], fixed[word] = stem(best), best
@@ -253,30 +254,18 @@ def corrections(index_dir, text: str, vocabulary: Vocabulary) -> tuple[dict[str,
     return stems, fixed
 
 
-_OCR_KEYS: dict[int, dict[str, str]] = {}
-
-
-def _ocr_keys(counts: dict[str, int]) -> dict[str, str]:
-    """OCR key -> word, of the words with æ/ø/å of one word list (made once per list)."""
-    keys = _OCR_KEYS.get(id(counts))
-    if keys is None:
-        keys = {ocr_key(w): w for w in counts if re.search("[æøå]", w)}
-        _OCR_KEYS.clear()
-        _OCR_KEYS[id(counts)] = keys
-    return keys
-
-
-def _ocr_variant(word: str, counts: dict[str, int]) -> bool:
+def _ocr_variant(word: str, keys: Container[str]) -> bool:
     """Whether `word` is the scanned misreading (`pargrende`) of an indexed word with æ/ø/å
-    (`pårørende`): the same OCR key, and the word itself without æ/ø/å."""
+    (`pårørende`): the same OCR key as one of them (`keys`, indexer.spelling.ocr_keys), and the word
+    itself without æ/ø/å."""
     if re.search("[æøå]", word):
         return False
-    return ocr_key(word) in _ocr_keys(counts)
+    return ocr_key(word) in keys
 
 
 def prepare_corrections(index_dir) -> None:
     """Load the word list typo corrections need, and its OCR keys (Index.warm)."""
-    _ocr_keys(spelling_words(index_dir)[1])
+    ocr_keys(index_dir)
 
 
 def apply_corrections(query: Node, fixes: dict[str, str]) -> Node:

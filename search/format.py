@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from corpus import Meeting
+from corpus.model import Meeting
 
 from .names import body_name
 from .result import Hit, ItemView, MeetingList, Result, Stats

@@ -304,7 +304,7 @@ def side_file(ix, name: str):
 
 
 @pytest.mark.parametrize("damage", DAMAGES)
-@pytest.mark.parametrize("name", ["files.json", "compounds", "spelling.txt", "meetings.json"])
+@pytest.mark.parametrize("name", ["files.json", "compounds", "spelling.txt", "ocr-keys.txt", "meetings.json"])
 def test_a_damaged_side_file_is_harmless_and_healed_by_the_next_run(tmp_path, name, damage):
     _, ix = indexed(tmp_path, 6)
     expected, words = snapshot(ix), spelling_words(ix)

@@ -11,6 +11,7 @@ from whoosh.reading import IndexReader
 
 import indexer
 from indexer import compounds, meeting_table, side_files, spelling
+from indexer.analysis import ocr_key
 from tests.indexer.faults import start_at_fault
 
 MONTHS = ["januar", "februar", "marts", "april", "maj", "juni"]
@@ -44,8 +45,11 @@ def files_of(index_dir: Path) -> dict:
     generation = indexer.open_index(index_dir).latest_generation()
     words, terms = spelling.load_counts(index_dir, generation), compounds.load_counts(index_dir, generation)
     assert words is not None and terms is not None
+    keys = spelling.load_keys(index_dir, generation)
+    assert keys == spelling.ocr_keys(index_dir)  # what a search reads: the file, of the same generation
     return {
         "spelling": +words,
+        "ocr_keys": keys,
         "terms": +terms,
         "compounds": json.loads((index_dir / compounds.COMPOUND_FILE.format(generation=generation)).read_text("utf-8")),
         "meetings": meeting_table.stored_table(index_dir, generation),
@@ -60,6 +64,7 @@ def derived_from_every_item(index_dir: Path) -> dict:
         vocabulary = {t.decode("utf-8") if isinstance(t, bytes) else t for f in fields for t in reader.lexicon(f)}
         return {
             "spelling": spelling.counts_of(reader.all_stored_fields()),
+            "ocr_keys": spelling.ocr_keys_of(spelling.counts_of(reader.all_stored_fields())),
             "terms": {t: sum(reader.doc_frequency(f, t) for f in fields) for t in vocabulary},
             "compounds": compounds.build_map(vocabulary, lambda t: sum(reader.doc_frequency(f, t) for f in fields)),
             "meetings": meeting_table.table_of(reader.all_stored_fields()),
@@ -118,6 +123,7 @@ def test_a_reindex_leaves_the_side_files_a_full_build_derives(tmp_path, monkeypa
     assert got == derived_from_every_item(clean)
     assert got["compounds"]["aftal"] and "samarbejdsaftal" in got["compounds"]["aftal"]
     assert "forebyggelsesindsatsen" in got["spelling"] and len(got["meetings"]) == 6
+    assert "pargrend" not in got["ocr_keys"] and {ocr_key("ældre"), ocr_key("lægeordning")} <= got["ocr_keys"]
 
 
 @pytest.mark.parametrize("forked", [False, True])
@@ -189,3 +195,26 @@ def test_side_files_of_a_run_that_never_committed_are_not_taken(tmp_path):
     clean = tmp_path / "clean"
     indexer.build(clean, [folder])
     assert files_of(ix) == files_of(clean)
+
+
+def test_an_index_without_ocr_keys_is_searched_with_keys_derived_from_its_spelling_list(tmp_path):
+    """An index written before the OCR keys were a side file (or with the file damaged): a search derives
+    them from the word list, as it did, and suggests the same; a reindex writes the file."""
+    import search
+
+    folder = tmp_path / "minutes"
+    for n in range(4):
+        write_minutes(folder, n)
+    ix = tmp_path / "ix"
+    indexer.build(ix, [folder])
+    keys = spelling.ocr_keys(ix)
+    before = search.run(ix, "genoptræningsplanr")
+    (ix / spelling.OCR_FILE).unlink()
+    assert spelling.ocr_keys(ix) == keys and keys
+    after = search.run(ix, "genoptræningsplanr")
+    assert after.suggestion == before.suggestion == "genoptræningsplaner"
+    assert [h.id for h in after.hits] == [h.id for h in before.hits]
+    assert indexer.reindex(ix).failed == []
+    generation = indexer.open_index(ix).latest_generation()
+    counts = spelling.load_counts(ix, generation)
+    assert counts is not None and spelling.load_keys(ix, generation) == spelling.ocr_keys_of(counts)

@@ -39,6 +39,14 @@ def test_the_live_documents_are_whooshs_after_deletions(searcher):
     assert 0 < len(live) < searcher.reader().doc_count_all()
 
 
+def test_the_live_documents_come_from_each_segments_deleted_set(searcher, monkeypatch):
+    """Not from asking Whoosh document by document (300,000 calls in a one-shot search at 300K items)."""
+    expected = sorted(searcher.reader().all_doc_ids())
+    for segment, _ in searcher.reader().leaf_readers():
+        monkeypatch.setattr(segment, "is_deleted", lambda docnum: pytest.fail("asked document by document"))
+    assert DocSets(searcher).live.tolist() == expected
+
+
 def _scores(sets: DocSets, searcher, query) -> tuple[np.ndarray, np.ndarray]:
     """DocSets' scores of a query it computes itself (None would leave the query to Whoosh)."""
     found = sets.scores(searcher, RANKING, query)
@@ -142,6 +150,43 @@ def test_field_lengths_read_whole_are_whooshs(searcher, fieldname):
     lengths = DocSets(searcher).lengths(searcher, fieldname)
     assert lengths.tolist() == [float(searcher.doc_field_length(d, fieldname, 1) or 1)
                                 for d in range(searcher.doc_count_all())]
+
+
+@pytest.mark.parametrize("fieldname", ["title", "sagsfremstilling", "participants"])
+def test_the_lengths_of_a_few_documents_are_read_where_they_are_and_the_same(searcher, fieldname):
+    """A one-shot search's words read their documents' lengths segment by segment (no whole column) until
+    one in FEW of the documents was read so; then the whole column, once."""
+    from search.engines.whoosh.docsets import FEW
+
+    whole = DocSets(searcher).lengths(searcher, fieldname)
+    sets = DocSets(searcher)
+    few = np.arange(0, sets.doc_count, 3 * FEW)  # every segment, deleted documents too
+    assert sets.lengths_of(searcher, fieldname, few).tolist() == whole[few].tolist()
+    assert "\0len:" + fieldname not in sets._columns
+    while "\0len:" + fieldname not in sets._columns:
+        assert sets.lengths_of(searcher, fieldname, few).tolist() == whole[few].tolist()
+    assert sets.lengths_of(searcher, fieldname, few[:0]).tolist() == []
+
+
+@pytest.mark.parametrize("start,end", [(2020, 2022), (None, 2021), (2023, None), (1990, 1995)])
+def test_a_year_range_without_the_whole_column_finds_what_the_column_finds(searcher, start, end):
+    """A one-shot search's `--year` filters each segment's numbers (the first DIRECT_COUNTS times); the
+    documents are those of the whole column's codes, an item without a year in no range."""
+    from whoosh.query import NumericRange
+
+    from search.engines.whoosh.docsets import DIRECT_COUNTS
+
+    node = NumericRange("year", start, end)
+    sets = DocSets(searcher)
+    direct = [sets._docs(searcher, node).tolist() for _ in range(DIRECT_COUNTS)]
+    assert "year" not in sets._columns
+    whole = sets._docs(searcher, node).tolist()
+    assert "year" in sets._columns
+    assert direct == [whole] * DIRECT_COUNTS
+    codes, values = sets.column(searcher, "year")
+    assert whole == [d for d, c in enumerate(codes.tolist()) if c >= 0 and (start is None or values[c] >= start)
+                     and (end is None or values[c] <= end)]
+    assert (start, end) == (1990, 1995) or whole
 
 
 def test_terms_left_out_of_the_flat_postings_are_read_from_whooshs(tmp_path):

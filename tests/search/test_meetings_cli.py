@@ -192,3 +192,8 @@ def test_an_unfiltered_page_read_from_the_table_is_the_listing_of_the_whole_tabl
     (older / TABLE_FILE).write_text(json.dumps({"generation": table["generation"], "meetings": table["meetings"]}),
                                     "utf-8")
     assert pages(older) == (dates, {True})
+    short = tmp_path / "short"  # a row gone from the middle: the count disagrees, the table is read whole
+    shutil.copytree(index, short)
+    lines = (short / TABLE_FILE).read_text("utf-8").split("\n")
+    (short / TABLE_FILE).write_text("\n".join(lines[:2] + lines[3:]), "utf-8")
+    assert pages(short)[1] == {True}

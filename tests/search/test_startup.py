@@ -51,6 +51,37 @@ def test_a_meetings_listing_loads_no_set_arithmetic_and_a_search_then_does(sampl
     assert out[1:] == ["True", "[] ['numpy', 'search.engines.whoosh.docsets']\n"]
 
 
+def test_a_one_shot_search_on_segments_with_deleted_items_runs_no_unused_module(tmp_path, engine_name):
+    """Deleted items (a file indexed again) are read from each segment's deleted set without running
+    asyncio, which Whoosh's reader would (its cached_property package), nor asking document by document."""
+    import shutil
+
+    import indexer
+    from tests.conftest import SAMPLE
+
+    if engine_name != "whoosh":
+        pytest.skip("segments are the Whoosh engine's")
+    folder = tmp_path / "minutes"
+    shutil.copytree(SAMPLE, folder)
+    ix = tmp_path / "ix"
+    assert indexer.build(ix, [folder]).failed == []
+    changed = next(folder.glob("*.txt"))
+    changed.write_bytes(changed.read_bytes() + b"\nTilfoejet senere.\n")
+    assert len(indexer.reindex(ix).updated) == 1
+    with indexer.open_index(ix).reader() as reader:
+        assert any(segment.has_deletions() for segment, _ in reader.leaf_readers())
+    probe = ("import sys, types, atexit; from search.cli import main; sys.argv[0] = 'referat';"
+             "atexit.register(lambda: print('\\nRAN', [m for m in ('asyncio', 'concurrent.futures')"
+             " if type(sys.modules.get(m)) is types.ModuleType]));"
+             "main()")
+    done = subprocess.run([sys.executable, "-c", probe, "search", "--index", str(ix), "dagsorden", "--format", "json"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    output, _, ran = done.stdout.rpartition("\nRAN ")
+    assert json.loads(output)["total"] > 0
+    assert ran.strip() == "[]"
+
+
 def test_a_one_shot_search_loads_only_its_own_command_and_runs_no_unused_module(sample_index, engine_name):
     """`referat search` imports its own command's module, not the others', nor the format readers; the
     modules Whoosh imports and a search never uses (search.cli.DEFERRED_IMPORTS) are made but never run,
@@ -102,3 +133,25 @@ def test_a_deferred_module_runs_at_its_first_use_and_a_stand_in_runs_it_when_cal
     out = subprocess.run([sys.executable, "-c", DEFERRING, str(tmp_path)], capture_output=True, text=True,
                          check=True).stdout.splitlines()
     assert out == ["[] helper", "42 ['named']", "7 ['plain', 'named'] True"]
+
+
+def test_a_one_shot_search_compiles_none_of_the_parsers_regular_expressions(sample_index, engine_name):
+    """The corpus modules a search imports for a table or one small function (the facets' body kinds and
+    outcomes, a query's characters and case numbers) compile their parsing patterns at first use only."""
+    probe = ("import sys, atexit; from search.cli import main; sys.argv[0] = 'referat';"
+             "import re, corpus.labels, corpus.hygiene, corpus.bodies, corpus.outcome, corpus.metadata;"
+             "getters = [(m.__name__ + '.' + n, g) for m in (corpus.labels, corpus.hygiene, corpus.bodies,"
+             " corpus.outcome, corpus.metadata) for n, g in vars(m).items() if hasattr(g, 'cache_info') and"
+             " (getattr(getattr(g, '__wrapped__', None), 'func', None) is re.compile"
+             " or n in ('_by_rank', '_kind_patterns'))];"
+             "atexit.register(lambda: print('\\nCOMPILED', len(getters) > 20,"
+             " sorted(n for n, g in getters if g.cache_info().currsize)));"
+             "main()")
+    if engine_name != "whoosh":
+        pytest.skip("the modules a search needs are the Whoosh engine's")
+    done = subprocess.run([sys.executable, "-c", probe, "search", "--index", str(sample_index), "status Dagsorden",
+                           "21-014446", "--format", "json"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    output, _, compiled = done.stdout.rpartition("\nCOMPILED ")
+    assert json.loads(output)["query"]
+    assert compiled.strip() == "True ['corpus.metadata._BARE_CASE_NUMBER']"

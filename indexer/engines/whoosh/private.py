@@ -71,6 +71,7 @@ SEARCHING_INSTANCE = (
      "a numeric column (year) likewise"),
     (_scoring.BM25F, ("_field_B",), "its per-field B, to score in numpy exactly as Whoosh does"),
     (_reading.SegmentReader, ("_storage", "_segment"), "a segment reader's files: its flat postings (flat.py)"),
+    (_reading.SegmentReader, ("_perdoc",), "its per-document reader: the deleted numbers and the lengths columns"),
     (_matching.ListMatcher, ("_ids", "_weights", "_values", "_i", "_term", "_terminfo", "_format", "_scorer"),
      "codec.FlatMatcher extends Whoosh's list matcher over a term's flat postings"),
 )

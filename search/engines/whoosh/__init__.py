@@ -19,9 +19,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
-from indexer import open_index
 from indexer.engine import EngineConfig, GenerationWriter, WriteEngine, open_write_engine
 from indexer.engines.whoosh.schema import analysis_settings
+from indexer.engines.whoosh.store import open_index
 from indexer.store import has_index
 from search.engines import Find, Found
 

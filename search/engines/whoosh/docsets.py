@@ -25,6 +25,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import lru_cache
 from math import log
 from threading import Lock
 from typing import Any
@@ -72,6 +73,8 @@ class DocSets:
         self._everything: np.ndarray | None = None
         self._live_mask: np.ndarray | None = None
         self._counted: dict[str, int] = {}  # column key -> times read without the whole column (DIRECT_COUNTS)
+        self._lengths_read: dict[str, int] = {}  # field -> documents whose lengths were read where they are
+        self._length_codes: dict[str, np.ndarray] = {}  # field -> every document's length byte (lengths_of)
 
     # -- set operations ------------------------------------------------------------------------
     # On a mask of every document number: linear in the sizes, where numpy's sorted-array set
@@ -332,6 +335,17 @@ class DocSets:
                 self._counted[key] = self._counted.get(key, 0) + 1
         return direct
 
+    def _direct_range(self, fieldname: str) -> bool:
+        """Whether to filter a range of a numeric column on each segment's numbers rather than on the
+        column's codes (`column`, which finds every segment's distinct values): while it is not held whole,
+        the first DIRECT_COUNTS times (a one-shot search's `--year`)."""
+        key = "\0range:" + fieldname
+        with self._lock:
+            direct = fieldname not in self._columns and self._counted.get(key, 0) < DIRECT_COUNTS
+            if direct:
+                self._counted[key] = self._counted.get(key, 0) + 1
+        return direct
+
     def counts_of(self, searcher, fieldnames, docs: np.ndarray) -> dict[str, dict]:
         """`counts` of several fields for live `docs`. When they are most of the live documents, each
         field's counts are those of every live document (made once per generation) less those of the
@@ -425,7 +439,39 @@ class DocSets:
         lengths = np.concatenate(parts) if parts else np.empty(0)
         with self._lock:
             self._columns[key] = (lengths, [])
+            self._length_codes.pop(fieldname, None)  # lengths_of's bytes, no longer read
         return lengths
+
+    def lengths_of(self, searcher, fieldname: str, docs: np.ndarray) -> np.ndarray:
+        """The lengths (`lengths`) of `docs` (sorted): while the field's column is not held whole and the
+        documents so read stay under one in FEW of the index (a one-shot search's words), converted from
+        every document's length byte (read once, a byte each) for these documents alone, else from the
+        whole column, read once per generation."""
+        key = "\0len:" + fieldname
+        with self._lock:
+            read = self._lengths_read.get(fieldname, 0) + len(docs)
+            direct = key not in self._columns and read * FEW < self.doc_count
+            if direct:
+                self._lengths_read[fieldname] = read
+            codes = self._length_codes.get(fieldname)
+        if not direct:
+            return self.lengths(searcher, fieldname)[docs]
+        if codes is None:  # every document's length byte as written, kept: only `docs`' are converted
+            from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+            parts = []
+            for segment, _offset in searcher.reader().leaf_readers():
+                count = segment.doc_count_all()
+                perdoc = getattr(segment, "_perdoc", None)
+                column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc is not None else None
+                parts.append(np.zeros(count, dtype=np.int64) if column is None else _numbers(column, count))
+            joined = np.concatenate(parts) if parts else EMPTY
+            if len(joined) and joined.min() >= 0 and joined.max() < 256:  # Whoosh's length bytes
+                joined = joined.astype(np.uint8)
+            with self._lock:
+                codes = self._length_codes.setdefault(fieldname, joined)
+        raw = codes[docs]
+        return np.where(raw > 0, _length_table()[raw], 1.0)
 
     def average_length(self, searcher, fieldname: str) -> float:
         key = "\0avg:" + fieldname
@@ -481,7 +527,7 @@ class DocSets:
             # included) among all documents, lengths against the field's average length.
             idf = log(self.doc_count / (len(ids) + 1)) + 1
             b, k1 = weighting._field_B.get(node.fieldname, weighting.B), weighting.K1
-            length = self.lengths(searcher, node.fieldname)[ids]
+            length = self.lengths_of(searcher, node.fieldname, ids)
             score = idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / self.average_length(searcher,
                                                                                                    node.fieldname)))
             return ids, score * node.boost
@@ -633,6 +679,8 @@ class DocSets:
             parts = [self._docs(searcher, q) for q in node.clauses]
             return self.at_least(parts, node.minimum) if parts else EMPTY
         if isinstance(node, NumericRange) and searcher.reader().has_column(node.fieldname):
+            if self._direct_range(node.fieldname):
+                return _in_range(searcher, node)
             codes, values = self.column(searcher, node.fieldname)
             wanted = [i for i, v in enumerate(values)
                       if (node.start is None or v >= node.start) and (node.end is None or v <= node.end)]
@@ -695,12 +743,14 @@ def _live_documents(reader) -> np.ndarray:
         if not segment.has_deletions():
             parts.append(np.arange(offset, offset + count, dtype=np.int64))
             continue
-        deleted = getattr(segment, "deleted_docs", None)
-        if deleted is None:  # not a file segment's reader: ask it document by document
+        # A file segment's per-document reader lists its deleted numbers (the reader's own deleted_docs_set
+        # is a cached_property of the package that runs asyncio, which a one-shot search never loads).
+        perdoc = getattr(segment, "_perdoc", None)
+        if perdoc is None:  # not a file segment's reader: ask it document by document
             parts.append(np.fromiter(segment.all_doc_ids(), dtype=np.int64) + offset)
             continue
         keep = np.ones(count, dtype=bool)
-        keep[np.fromiter(deleted(), dtype=np.int64)] = False
+        keep[np.fromiter(perdoc.deleted_docs(), dtype=np.int64)] = False
         parts.append(np.flatnonzero(keep) + offset)
     return np.concatenate(parts) if parts else EMPTY.copy()
 
@@ -748,6 +798,19 @@ def _column_of(segment, fieldname: str, field, count: int) -> tuple[np.ndarray, 
     return np.array(local, dtype=np.int64), list(table)
 
 
+def _codes_at(segment, fieldname: str, field, count: int, docs: np.ndarray) -> tuple[np.ndarray, list]:
+    """`_column_of` for the segment's documents `docs` alone: (index into the values per document of
+    `docs`, the values); a numeric column converts only their values."""
+    if not isinstance(field.column_type, RefBytesColumn):
+        reader = segment.column_reader(fieldname, translate=False)
+        if isinstance(reader, NumericColumn.Reader):
+            numbers, inverse = np.unique(_numbers_at(_written(reader), reader._default, docs), return_inverse=True)
+            return inverse.astype(np.int64), [None if n == reader._default else field.from_column_value(n)
+                                              for n in numbers.tolist()]
+    codes, values = _column_of(segment, fieldname, field, count)
+    return codes[docs], values
+
+
 class _RawRefs(RefBytesColumn):
     """A RefBytesColumn read whole, as (a reference per document, the table of values): Whoosh's reader
     reads the table a value at a time through its file object (50 ms for the 30,000 file paths of 300,000
@@ -790,6 +853,45 @@ def _uniques(raw: bytes, fixedlen: int) -> list[bytes]:
     return values
 
 
+def _in_range(searcher, node: NumericRange) -> np.ndarray:
+    """The documents (deleted ones too, as `column` has them) whose value of a column-stored field is in
+    the range, each segment's numbers read whole and only their distinct values converted; a segment
+    whose column is not numeric is read as `column` reads it."""
+    field = searcher.schema[node.fieldname]
+    parts = []
+    for segment, offset in searcher.reader().leaf_readers():
+        count = segment.doc_count_all()
+        if not count or not segment.has_column(node.fieldname):
+            continue
+        reader = segment.column_reader(node.fieldname, translate=False)
+        if isinstance(reader, NumericColumn.Reader):
+            numbers = _numbers(reader, count)
+            distinct = _distinct_numbers(numbers).tolist()
+            converted = {n: field.from_column_value(n) for n in distinct if n != reader._default}
+            wanted = [n for n, v in converted.items() if v not in (None, "", b"") and _within(node, v)]
+            parts.append(np.flatnonzero(np.isin(numbers, wanted)) + offset)
+        else:
+            local, values = _column_of(segment, node.fieldname, field, count)
+            wanted = [i for i, v in enumerate(values) if v not in (None, "", b"") and _within(node, v)]
+            parts.append(np.flatnonzero(np.isin(local, wanted)) + offset)
+    return np.concatenate(parts).astype(np.int64) if parts else EMPTY
+
+
+def _within(node: NumericRange, value) -> bool:
+    return (node.start is None or value >= node.start) and (node.end is None or value <= node.end)
+
+
+def _distinct_numbers(numbers: np.ndarray) -> np.ndarray:
+    """The distinct values of `numbers`, sorted: counted over their span when it is narrow (years), which
+    is linear, where np.unique sorts."""
+    if not len(numbers):
+        return numbers
+    low = int(numbers.min())
+    if int(numbers.max()) - low < 1 << 16:
+        return np.flatnonzero(np.bincount(numbers - low)) + low
+    return np.unique(numbers)
+
+
 def _counts_in_segments(searcher, fieldname: str, docs: np.ndarray) -> dict:
     """{value: how many of `docs` (sorted) have it} of a column-stored field, each segment's documents
     counted on that segment's column alone (DocSets.counts without the whole column)."""
@@ -800,8 +902,8 @@ def _counts_in_segments(searcher, fieldname: str, docs: np.ndarray) -> dict:
         lo, hi = np.searchsorted(docs, (offset, offset + count))
         if lo == hi or not segment.has_column(fieldname):
             continue
-        local, values = _column_of(segment, fieldname, field, count)
-        tally = np.bincount(local[docs[lo:hi] - offset], minlength=len(values))
+        codes, values = _codes_at(segment, fieldname, field, count, docs[lo:hi] - offset)
+        tally = np.bincount(codes, minlength=len(values))
         for i in np.flatnonzero(tally).tolist():
             if values[i] not in (None, "", b""):
                 out[values[i]] = out.get(values[i], 0) + int(tally[i])
@@ -821,8 +923,8 @@ def _values_in_segments(searcher, fieldname: str, docs: np.ndarray) -> list:
         if not segment.has_column(fieldname):
             out += [None] * int(hi - lo)
             continue
-        local, values = _column_of(segment, fieldname, field, count)
-        out += [None if values[i] in (None, "", b"") else values[i] for i in local[docs[lo:hi] - offset].tolist()]
+        codes, values = _codes_at(segment, fieldname, field, count, docs[lo:hi] - offset)
+        out += [None if values[i] in (None, "", b"") else values[i] for i in codes.tolist()]
     return out
 
 
@@ -836,6 +938,22 @@ def _numbers(reader, count: int) -> np.ndarray:
     return numbers[:count]
 
 
+def _written(reader) -> np.ndarray:
+    """The values a numeric column's file holds (one per document written), as they are there."""
+    return np.frombuffer(reader._dbfile.get(reader._basepos, reader._count * reader._fixedlen),
+                         dtype=np.dtype(">" + reader._typecode))
+
+
+def _numbers_at(written: np.ndarray, default: int, docs: np.ndarray) -> np.ndarray:
+    """`_numbers(reader, count)[docs]` from the column's `_written` values and its default, without
+    converting the values of the other documents."""
+    numbers = np.full(len(docs), default, dtype=np.int64)
+    there = docs < len(written)
+    numbers[there] = written[docs[there]]
+    return numbers
+
+
+@lru_cache(maxsize=1)
 def _length_table() -> np.ndarray:
     from whoosh.codec.whoosh3 import byte_to_length
 
