@@ -51,6 +51,10 @@ SORT_COLUMNS = ("date", "path", "order")  # the columns `by_date` sorts by
 # long-lived process reads it then, and counts on it from then on.
 FEW = 8
 DIRECT_COUNTS = 2
+# A segment's field answers which terms it has by binary search, each about as costly as copying this
+# many of its keys into a table of its terms: the table is made once the terms asked of it would cost
+# more (`_listed`).
+KEYS_PER_LOOKUP = 32
 
 
 class DocSets:
@@ -72,6 +76,8 @@ class DocSets:
         self._everything: np.ndarray | None = None
         self._live_mask: np.ndarray | None = None
         self._counted: dict[str, int] = {}  # column key -> times read without the whole column (DIRECT_COUNTS)
+        self._tables: dict[tuple[int, str], np.ndarray] = {}  # (segment, field) -> its terms (_listed)
+        self._asked: dict[tuple[int, str], int] = {}  # (segment, field) -> terms looked up one by one
 
     # -- set operations ------------------------------------------------------------------------
     # On a mask of every document number: linear in the sizes, where numpy's sorted-array set
@@ -157,6 +163,54 @@ class DocSets:
         postings cover the field)."""
         return any(flat is not None or (fieldname, text) in segment
                    for segment, _, flat in self._sources(searcher, fieldname, text))
+
+    def has_terms(self, searcher, fieldnames: list[str], terms: list[str]) -> set[str]:
+        """Which of `terms` some segment holds in one of `fieldnames` (fields of the schema), deleted
+        documents included as in `has_term`. Segment by segment and field by field, the terms not found
+        yet are asked together: where the flat postings cover the field, in one look-up of them all in
+        its table of terms (`_listed`), else one by one in Whoosh's terms table; a segment that has no
+        term of a field is passed over."""
+        left = list(dict.fromkeys(terms))
+        found: set[str] = set()
+        readers = searcher.reader().leaf_readers()
+        for number, ((segment, _), flat) in enumerate(zip(readers, self.flat_postings(searcher), strict=True)):
+            for fieldname in fieldnames:
+                if not left:
+                    return found
+                if flat is not None and fieldname in flat.fields:
+                    hits = self._listed(number, flat, fieldname, left)
+                elif flat is None or fieldname in segment.indexed_field_names():
+                    hits = {t for t in left if (fieldname, t) in segment}
+                else:
+                    continue
+                if hits:
+                    found |= hits
+                    left = [t for t in left if t not in hits]
+        return found
+
+    def _listed(self, number: int, flat, fieldname: str, terms: list[str]) -> set[str]:
+        """Which of `terms` the flat postings of segment `number` list in a field. Each by binary search
+        while the terms asked of the field in this generation are few against its size (a one-shot
+        search asks a few dozen); from then on in a table of all its terms (FlatPostings.terms, kept per
+        generation), all at once: a question's compound look-ups ask hundreds of beginnings and endings
+        of words, most of which no field has."""
+        key = (number, fieldname)
+        with self._lock:
+            table = self._tables.get(key)
+            if table is None:
+                asked = self._asked[key] = self._asked.get(key, 0) + len(terms)
+        if table is None and asked * KEYS_PER_LOOKUP < flat.count(fieldname):
+            return {t for t in terms if flat.has(fieldname, t)}
+        if table is None:
+            table = flat.terms(fieldname)
+            with self._lock:
+                table = self._tables.setdefault(key, table)
+        encoded = [t.encode("utf-8") for t in terms]
+        wanted = np.array(encoded, dtype=table.dtype)  # cut to the table's width, as its terms are
+        hit = np.searchsorted(table, wanted, "right") > np.searchsorted(table, wanted, "left")
+        width = table.dtype.itemsize  # a term as long as that may only begin like one listed
+        return {t for t, b, h in zip(terms, encoded, hit.tolist(), strict=True)
+                if h and (len(b) < width or flat.has(fieldname, t))}
 
     def flat_postings(self, searcher) -> list:
         """Each segment's flat postings (None where it has none), opened once per generation."""
