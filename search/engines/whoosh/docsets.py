@@ -72,7 +72,7 @@ class DocSets:
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._forms: OrderedDict[str, np.ndarray] = OrderedDict()
         self._keys = _Kept(POSITION_CACHE_BYTES, self._lock)  # (field, term) -> position keys
-        self._groups = _Kept(GROUP_CACHE_BYTES, self._lock)  # (query, weighting) -> (documents, scores)
+        self._groups = _Kept(GROUP_CACHE_BYTES, self._lock)  # (_Shape(query), weighting) -> (documents, scores)
         self._everything: np.ndarray | None = None
         self._live_mask: np.ndarray | None = None
         self._counted: dict[str, int] = {}  # column key -> times read without the whole column (DIRECT_COUNTS)
@@ -91,9 +91,19 @@ class DocSets:
         """How many of `docs` are not deleted."""
         if self.live.size == self.doc_count:
             return len(docs)
+        return int(np.count_nonzero(self._live_marks()[docs]))
+
+    def alive(self, docs: np.ndarray) -> np.ndarray:
+        """`intersect(docs, live)`, on a mask of the live documents made once per generation (every
+        search's documents are narrowed to them)."""
+        if len(docs) > len(self.live) or not len(docs):
+            return self.intersect(docs, self.live)
+        return docs[self._live_marks()[docs]]
+
+    def _live_marks(self) -> np.ndarray:
         if self._live_mask is None:
             self._live_mask = self.mask(self.live)
-        return int(np.count_nonzero(self._live_mask[docs]))
+        return self._live_mask
 
     def union(self, parts: list[np.ndarray]) -> np.ndarray:
         """Of sorted arrays each listing a document once."""
@@ -235,6 +245,9 @@ class DocSets:
             if found is not None:
                 ids, counts, positions = found
                 ids = ids.astype(np.int64) + offset
+                if candidates is self._everything:  # every posting (all_keys): nothing to pick
+                    keys.append(np.repeat(ids, counts) << SHIFT | positions.astype(np.int64))
+                    continue
                 wanted = candidates[ids]
                 if wanted.any():
                     owners = np.repeat(ids[wanted], counts[wanted])
@@ -327,7 +340,7 @@ class DocSets:
         from .queries import has_form
 
         if self.live.size != self.doc_count:
-            candidates = self.intersect(candidates, self.live)
+            candidates = self.alive(candidates)
         with self._lock:
             verdicts = self._forms.get(node.form)
             if verdicts is None:
@@ -541,7 +554,7 @@ class DocSets:
         if isinstance(node, Or) and not summed and _one_word_in_fields(searcher, node):
             return self._word_in_fields(searcher, weighting, node)
         if isinstance(node, DisjunctionMax) and not summed and within is None:  # a word and its alternatives
-            return self._groups.get((node, weighting),
+            return self._groups.get((_Shape(node), weighting),
                                     lambda: self._combined(searcher, weighting, node, None, None, False))
         return self._combined(searcher, weighting, node, complete, within, summed)
 
@@ -602,7 +615,7 @@ class DocSets:
         Kept per generation while there is room (GROUP_CACHE_BYTES): the word groups of common words
         recur from question to question, and theirs cost most (a title word most items have: every
         field's postings gathered)."""
-        return self._groups.get((node, weighting), lambda: self._fields_combined(searcher, weighting, node))
+        return self._groups.get((_Shape(node), weighting), lambda: self._fields_combined(searcher, weighting, node))
 
     def _fields_combined(self, searcher, weighting, node: Or) -> tuple[np.ndarray, np.ndarray]:
         from search.query import FIELD_TIEBREAK
@@ -645,7 +658,7 @@ class DocSets:
     def docs(self, searcher, query: Query, within: np.ndarray | None = None) -> np.ndarray:
         """The sorted document numbers `query` matches (deleted documents left out); documents outside
         `within` may be left out too (an exact form checks no others: see `scores`)."""
-        return self.intersect(self._docs(searcher, query, within), self.live)
+        return self.alive(self._docs(searcher, query, within))
 
     def _docs(self, searcher, node: Query, within: np.ndarray | None = None) -> np.ndarray:
         from .queries import ExactForm, MinimumMatch
@@ -727,6 +740,25 @@ class _Kept:
                 _, dropped = self._values.popitem(last=False)
                 self._bytes -= _nbytes(dropped)
         return found
+
+
+class _Shape:
+    """A query as a key of kept values. Whoosh's compound queries hash as the exclusive or of their parts'
+    hashes, so a word's group over an even number of fields hashes alike whatever the word, and a kept
+    group was found by comparing with every other one; this hashes the query's repr (equal queries have
+    equal reprs) and compares the queries themselves."""
+
+    __slots__ = ("_hash", "query")
+
+    def __init__(self, query: Query):
+        self.query = query
+        self._hash = hash(repr(query))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Shape) and self._hash == other._hash and self.query == other.query
 
 
 def _nbytes(value: np.ndarray | tuple[np.ndarray, ...]) -> int:
