@@ -529,34 +529,41 @@ class DocSets:
             docs = self.phrase(searcher, node)
             if docs is None:
                 return None
-            marked = self.mask(docs)
             total = np.zeros(len(docs))  # each word's score added in the words' order, as And's sum has it
             for word in node.words:  # each word's postings hold every document of the phrase
-                part = self.scores(searcher, weighting, Term(node.fieldname, word), summed=summed)
+                part = self._term_scores(searcher, weighting, node.fieldname, word, docs)
                 if part is None:
                     return None
-                total += part[1][marked[part[0]]]
+                total += part[1]
             return docs, total * node.boost
         if isinstance(node, Term):
-            ids, tf = self.weighted(searcher, node.fieldname, node.text)
-            if not len(ids):
-                return EMPTY, np.empty(0)
-            if not searcher.schema[node.fieldname].scorable:
-                return None
-            # Whoosh's BM25F: idf from the term's document frequency (its postings, deleted documents
-            # included) among all documents, lengths against the field's average length.
-            idf = log(self.doc_count / (len(ids) + 1)) + 1
-            b, k1 = weighting._field_B.get(node.fieldname, weighting.B), weighting.K1
-            length = self.lengths(searcher, node.fieldname)[ids]
-            score = idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / self.average_length(searcher,
-                                                                                                   node.fieldname)))
-            return ids, score * node.boost
+            found = self._term_scores(searcher, weighting, node.fieldname, node.text)
+            return None if found is None else (found[0], found[1] * node.boost)
         if isinstance(node, Or) and not summed and _one_word_in_fields(searcher, node):
             return self._word_in_fields(searcher, weighting, node)
         if isinstance(node, DisjunctionMax) and not summed and within is None:  # a word and its alternatives
             return self._groups.get((_Shape(node), weighting),
                                     lambda: self._combined(searcher, weighting, node, None, None, False))
         return self._combined(searcher, weighting, node, complete, within, summed)
+
+    def _term_scores(self, searcher, weighting, fieldname: str, text, docs: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(documents, BM25F scores) of a term's postings, or of those of `docs` only (sorted, each in the
+        postings: a phrase's documents, a few of a common word's); None for a field Whoosh scores."""
+        ids, tf = self.weighted(searcher, fieldname, text)
+        if not len(ids):
+            return EMPTY, np.empty(0)
+        if not searcher.schema[fieldname].scorable:
+            return None
+        # Whoosh's BM25F: idf from the term's document frequency (its postings, deleted documents
+        # included) among all documents, lengths against the field's average length.
+        idf = log(self.doc_count / (len(ids) + 1)) + 1
+        if docs is not None:
+            ids, tf = docs, tf[np.searchsorted(ids, docs)]
+        b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
+        length = self.lengths(searcher, fieldname)[ids]
+        return ids, idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / self.average_length(searcher,
+                                                                                                 fieldname)))
 
     def _combined(self, searcher, weighting, node: Query, complete: list | None, within: np.ndarray | None,
                   summed: bool) -> tuple[np.ndarray, np.ndarray] | None:
