@@ -19,6 +19,9 @@ fewest positions gives the starts (in those documents only); the other words' ke
 generation, since common words and a compound's parts recur from question to question. Whoosh's phrase
 matcher checks positions in Python, about 70 µs per candidate document. A word's scores over its
 fields are kept per generation too: a common title word's are the most costly part of a search.
+
+Which of many terms the text fields hold (a question's compound look-ups: hundreds of beginnings and
+endings of its words) is asked of each segment's field all at once, in a sorted table of its terms.
 """
 from __future__ import annotations
 
