@@ -31,6 +31,7 @@ _HEADER = struct.Struct("<4sIQQQI")  # magic, terms, postings, positions, bytes 
 _MAX_WEIGHT = 1024.0  # below this, weights that are whole or half numbers are exact in float16
 _MAX_POSITION = 2**16 - 1  # positions are kept as uint16 ...
 _MAX_COUNT = 2**8 - 1  # ... and how many a posting has as uint8
+TERM_WIDTH = 16  # bytes of each term in `terms` (a longer one is told by `has`)
 _REMEMBERED = 65536  # term lookups a segment's file remembers (a long-lived process asks ever new words)
 
 
@@ -156,17 +157,17 @@ class FlatPostings:
         # The key ends as Python integers for the binary search (a numpy scalar costs more than the step).
         self._key_ends = (memoryview(self._map)[offsets[1]:offsets[1] + terms * 8].cast("Q")
                           if sys.byteorder == "little" else array(1, "<u8", terms).tolist())
+        self._ends = array(1, "<u8", terms)
         self._found: dict[bytes, int | None] = {}
+        self._ranges: dict[str, tuple[int, int]] = {}
         self._starts, self._pstarts = array(2, "<u8", terms + 1), array(3, "<u8", terms + 1)
         self._kept = array(4, "u1", terms)
         self._ids, self._weights = array(6, "<u4", postings), array(7, "<f2", postings)
         self._counts, self._positions = array(8, "u1", postings), array(9, "<u2", positions)
 
-    def _term(self, key: bytes) -> int | None:
-        """The number of the term with `key`, by binary search over the sorted keys in the map (each
-        lookup remembered: a search asks for the same term in several steps)."""
-        if key in self._found:
-            return self._found[key]
+    def _bound(self, key: bytes) -> int:
+        """The number of the first term whose key is not below `key`, by binary search over the sorted
+        keys in the map."""
         ends, at, data = self._key_ends, self._keys_at, self._map
         lo, hi = 0, self._terms
         while lo < hi:
@@ -175,6 +176,15 @@ class FlatPostings:
                 lo = mid + 1
             else:
                 hi = mid
+        return lo
+
+    def _term(self, key: bytes) -> int | None:
+        """The number of the term with `key` (each lookup remembered: a search asks for the same term in
+        several steps)."""
+        if key in self._found:
+            return self._found[key]
+        ends, at, data = self._key_ends, self._keys_at, self._map
+        lo = self._bound(key)
         found = None
         if lo < self._terms and data[at + (ends[lo - 1] if lo else 0):at + ends[lo]] == key:
             found = lo
@@ -186,6 +196,39 @@ class FlatPostings:
     def has(self, fieldname: str, text) -> bool:
         """Whether the segment's field holds the term (only for a field in `fields`)."""
         return self._term(_key(fieldname, text)) is not None
+
+    def _range(self, fieldname: str) -> tuple[int, int]:
+        """The numbers of a field's first term and of the one after its last (its keys: name NUL term)."""
+        found = self._ranges.get(fieldname)
+        if found is None:
+            name = fieldname.encode("utf-8")
+            found = self._ranges[fieldname] = (self._bound(name + b"\0"), self._bound(name + b"\1"))
+        return found
+
+    def count(self, fieldname: str) -> int:
+        """How many terms a field has."""
+        lo, hi = self._range(fieldname)
+        return hi - lo
+
+    def terms(self, fieldname: str) -> np.ndarray:
+        """Every term of a field (one in `fields`), in order, as one numpy bytes array whose items are
+        the terms' UTF-8 cut to at most TERM_WIDTH bytes: many terms are looked up in it at once
+        (`numpy.searchsorted`), and only one that is at least as long as an item needs `has` to tell."""
+        lo, hi = self._range(fieldname)
+        name = fieldname.encode("utf-8")
+        window = self._ends[max(lo - 1, 0):hi].astype(np.int64)  # where each key ends, and the one before
+        ends = window if lo == 0 else window[1:]
+        starts = (np.concatenate([[0], window[:-1]]) if lo == 0 else window[:-1]) + len(name) + 1
+        cut = np.minimum(ends - starts, TERM_WIDTH)
+        width = int(cut.max(initial=1))
+        # One copy of every term's first `width` bytes into its row of a zeroed table.
+        filled = np.cumsum(cut) - cut  # where each term's bytes begin among all copied bytes
+        step = np.arange(int(cut.sum())) - np.repeat(filled, cut)
+        keys = np.frombuffer(self._map, dtype=np.uint8, count=int(ends[-1]) if len(ends) else 0,
+                             offset=self._keys_at)
+        table = np.zeros(len(cut) * width, dtype=np.uint8)
+        table[np.repeat(np.arange(len(cut)) * width, cut) + step] = keys[np.repeat(starts, cut) + step]
+        return table.view(f"S{width}")
 
     def _kept_term(self, fieldname: str, text) -> int | None:
         n = self._term(_key(fieldname, text))

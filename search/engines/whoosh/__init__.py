@@ -195,8 +195,7 @@ class WhooshEngine:
         wanted = list(dict.fromkeys(terms))
 
         def run(searcher, docsets):
-            present = [f for f in fields if f in searcher.schema]
-            return {t for t in wanted if any(docsets.has_term(searcher, f, t) for f in present)}
+            return docsets.has_terms(searcher, [f for f in fields if f in searcher.schema], wanted)
 
         return self._with_retry(run)
 

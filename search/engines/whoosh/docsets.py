@@ -19,6 +19,9 @@ fewest positions gives the starts (in those documents only); the other words' ke
 generation, since common words and a compound's parts recur from question to question. Whoosh's phrase
 matcher checks positions in Python, about 70 µs per candidate document. A word's scores over its
 fields are kept per generation too: a common title word's are the most costly part of a search.
+
+Which of many terms the text fields hold (a question's compound look-ups: hundreds of beginnings and
+endings of its words) is asked of each segment's field all at once, in a sorted table of its terms.
 """
 from __future__ import annotations
 
@@ -52,6 +55,10 @@ SORT_COLUMNS = ("date", "path", "order")  # the columns `by_date` sorts by
 # long-lived process reads it then, and counts on it from then on.
 FEW = 8
 DIRECT_COUNTS = 2
+# A segment's field answers which terms it has by binary search, each about as costly as copying this
+# many of its keys into a table of its terms: the table is made once the terms asked of it would cost
+# more (`_listed`).
+KEYS_PER_LOOKUP = 32
 
 
 class DocSets:
@@ -69,12 +76,14 @@ class DocSets:
         self._phrases: OrderedDict[tuple, np.ndarray] = OrderedDict()
         self._forms: OrderedDict[tuple[str, tuple[str, ...]], np.ndarray] = OrderedDict()
         self._keys = _Kept(POSITION_CACHE_BYTES, self._lock)  # (field, term) -> position keys
-        self._groups = _Kept(GROUP_CACHE_BYTES, self._lock)  # (query, weighting) -> (documents, scores)
+        self._groups = _Kept(GROUP_CACHE_BYTES, self._lock)  # (_Shape(query), weighting) -> (documents, scores)
         self._everything: np.ndarray | None = None
         self._live_mask: np.ndarray | None = None
         self._counted: dict[str, int] = {}  # column key -> times read without the whole column (DIRECT_COUNTS)
         self._lengths_read: dict[str, int] = {}  # field -> documents whose lengths were read where they are
         self._length_codes: dict[str, np.ndarray] = {}  # field -> every document's length byte (lengths_of)
+        self._tables: dict[tuple[int, str], np.ndarray] = {}  # (segment, field) -> its terms (_listed)
+        self._asked: dict[tuple[int, str], int] = {}  # (segment, field) -> terms looked up one by one
 
     # -- set operations ------------------------------------------------------------------------
     # On a mask of every document number: linear in the sizes, where numpy's sorted-array set
@@ -88,9 +97,19 @@ class DocSets:
         """How many of `docs` are not deleted."""
         if self.live.size == self.doc_count:
             return len(docs)
+        return int(np.count_nonzero(self._live_marks()[docs]))
+
+    def alive(self, docs: np.ndarray) -> np.ndarray:
+        """`intersect(docs, live)`, on a mask of the live documents made once per generation (every
+        search's documents are narrowed to them)."""
+        if len(docs) > len(self.live) or not len(docs):
+            return self.intersect(docs, self.live)
+        return docs[self._live_marks()[docs]]
+
+    def _live_marks(self) -> np.ndarray:
         if self._live_mask is None:
             self._live_mask = self.mask(self.live)
-        return int(np.count_nonzero(self._live_mask[docs]))
+        return self._live_mask
 
     def union(self, parts: list[np.ndarray]) -> np.ndarray:
         """Of sorted arrays each listing a document once."""
@@ -161,6 +180,54 @@ class DocSets:
         return any(flat is not None or (fieldname, text) in segment
                    for segment, _, flat in self._sources(searcher, fieldname, text))
 
+    def has_terms(self, searcher, fieldnames: list[str], terms: list[str]) -> set[str]:
+        """Which of `terms` some segment holds in one of `fieldnames` (fields of the schema), deleted
+        documents included as in `has_term`. Segment by segment and field by field, the terms not found
+        yet are asked together: where the flat postings cover the field, in one look-up of them all in
+        its table of terms (`_listed`), else one by one in Whoosh's terms table; a segment that has no
+        term of a field is passed over."""
+        left = list(dict.fromkeys(terms))
+        found: set[str] = set()
+        readers = searcher.reader().leaf_readers()
+        for number, ((segment, _), flat) in enumerate(zip(readers, self.flat_postings(searcher), strict=True)):
+            for fieldname in fieldnames:
+                if not left:
+                    return found
+                if flat is not None and fieldname in flat.fields:
+                    hits = self._listed(number, flat, fieldname, left)
+                elif flat is None or fieldname in segment.indexed_field_names():
+                    hits = {t for t in left if (fieldname, t) in segment}
+                else:
+                    continue
+                if hits:
+                    found |= hits
+                    left = [t for t in left if t not in hits]
+        return found
+
+    def _listed(self, number: int, flat, fieldname: str, terms: list[str]) -> set[str]:
+        """Which of `terms` the flat postings of segment `number` list in a field. Each by binary search
+        while the terms asked of the field in this generation are few against its size (a one-shot
+        search asks a few dozen); from then on in a table of all its terms (FlatPostings.terms, kept per
+        generation), all at once: a question's compound look-ups ask hundreds of beginnings and endings
+        of words, most of which no field has."""
+        key = (number, fieldname)
+        with self._lock:
+            table = self._tables.get(key)
+            if table is None:
+                asked = self._asked[key] = self._asked.get(key, 0) + len(terms)
+        if table is None and asked * KEYS_PER_LOOKUP < flat.count(fieldname):
+            return {t for t in terms if flat.has(fieldname, t)}
+        if table is None:
+            table = flat.terms(fieldname)
+            with self._lock:
+                table = self._tables.setdefault(key, table)
+        encoded = [t.encode("utf-8") for t in terms]
+        wanted = np.array(encoded, dtype=table.dtype)  # cut to the table's width, as its terms are
+        hit = np.searchsorted(table, wanted, "right") > np.searchsorted(table, wanted, "left")
+        width = table.dtype.itemsize  # a term as long as that may only begin like one listed
+        return {t for t, b, h in zip(terms, encoded, hit.tolist(), strict=True)
+                if h and (len(b) < width or flat.has(fieldname, t))}
+
     def flat_postings(self, searcher) -> list:
         """Each segment's flat postings (None where it has none), opened once per generation."""
         with self._lock:
@@ -184,6 +251,9 @@ class DocSets:
             if found is not None:
                 ids, counts, positions = found
                 ids = ids.astype(np.int64) + offset
+                if candidates is self._everything:  # every posting (all_keys): nothing to pick
+                    keys.append(np.repeat(ids, counts) << SHIFT | positions.astype(np.int64))
+                    continue
                 wanted = candidates[ids]
                 if wanted.any():
                     owners = np.repeat(ids[wanted], counts[wanted])
@@ -276,7 +346,7 @@ class DocSets:
         from .queries import has_form
 
         if self.live.size != self.doc_count:
-            candidates = self.intersect(candidates, self.live)
+            candidates = self.alive(candidates)
         key = (node.form, node.fields)
         with self._lock:
             verdicts = self._forms.get(key)
@@ -509,34 +579,41 @@ class DocSets:
             docs = self.phrase(searcher, node)
             if docs is None:
                 return None
-            marked = self.mask(docs)
             total = np.zeros(len(docs))  # each word's score added in the words' order, as And's sum has it
             for word in node.words:  # each word's postings hold every document of the phrase
-                part = self.scores(searcher, weighting, Term(node.fieldname, word), summed=summed)
+                part = self._term_scores(searcher, weighting, node.fieldname, word, docs)
                 if part is None:
                     return None
-                total += part[1][marked[part[0]]]
+                total += part[1]
             return docs, total * node.boost
         if isinstance(node, Term):
-            ids, tf = self.weighted(searcher, node.fieldname, node.text)
-            if not len(ids):
-                return EMPTY, np.empty(0)
-            if not searcher.schema[node.fieldname].scorable:
-                return None
-            # Whoosh's BM25F: idf from the term's document frequency (its postings, deleted documents
-            # included) among all documents, lengths against the field's average length.
-            idf = log(self.doc_count / (len(ids) + 1)) + 1
-            b, k1 = weighting._field_B.get(node.fieldname, weighting.B), weighting.K1
-            length = self.lengths_of(searcher, node.fieldname, ids)
-            score = idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / self.average_length(searcher,
-                                                                                                   node.fieldname)))
-            return ids, score * node.boost
+            found = self._term_scores(searcher, weighting, node.fieldname, node.text)
+            return None if found is None else (found[0], found[1] * node.boost)
         if isinstance(node, Or) and not summed and _one_word_in_fields(searcher, node):
             return self._word_in_fields(searcher, weighting, node)
         if isinstance(node, DisjunctionMax) and not summed and within is None:  # a word and its alternatives
-            return self._groups.get((node, weighting),
+            return self._groups.get((_Shape(node), weighting),
                                     lambda: self._combined(searcher, weighting, node, None, None, False))
         return self._combined(searcher, weighting, node, complete, within, summed)
+
+    def _term_scores(self, searcher, weighting, fieldname: str, text, docs: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(documents, BM25F scores) of a term's postings, or of those of `docs` only (sorted, each in the
+        postings: a phrase's documents, a few of a common word's); None for a field Whoosh scores."""
+        ids, tf = self.weighted(searcher, fieldname, text)
+        if not len(ids):
+            return EMPTY, np.empty(0)
+        if not searcher.schema[fieldname].scorable:
+            return None
+        # Whoosh's BM25F: idf from the term's document frequency (its postings, deleted documents
+        # included) among all documents, lengths against the field's average length.
+        idf = log(self.doc_count / (len(ids) + 1)) + 1
+        if docs is not None:
+            ids, tf = docs, tf[np.searchsorted(ids, docs)]
+        b, k1 = weighting._field_B.get(fieldname, weighting.B), weighting.K1
+        length = self.lengths_of(searcher, fieldname, ids)
+        return ids, idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * length / self.average_length(searcher,
+                                                                                                 fieldname)))
 
     def _combined(self, searcher, weighting, node: Query, complete: list | None, within: np.ndarray | None,
                   summed: bool) -> tuple[np.ndarray, np.ndarray] | None:
@@ -595,7 +672,7 @@ class DocSets:
         Kept per generation while there is room (GROUP_CACHE_BYTES): the word groups of common words
         recur from question to question, and theirs cost most (a title word most items have: every
         field's postings gathered)."""
-        return self._groups.get((node, weighting), lambda: self._fields_combined(searcher, weighting, node))
+        return self._groups.get((_Shape(node), weighting), lambda: self._fields_combined(searcher, weighting, node))
 
     def _fields_combined(self, searcher, weighting, node: Or) -> tuple[np.ndarray, np.ndarray]:
         from search.query import FIELD_TIEBREAK
@@ -638,7 +715,7 @@ class DocSets:
     def docs(self, searcher, query: Query, within: np.ndarray | None = None) -> np.ndarray:
         """The sorted document numbers `query` matches (deleted documents left out); documents outside
         `within` may be left out too (an exact form checks no others: see `scores`)."""
-        return self.intersect(self._docs(searcher, query, within), self.live)
+        return self.alive(self._docs(searcher, query, within))
 
     def _docs(self, searcher, node: Query, within: np.ndarray | None = None) -> np.ndarray:
         from .queries import ExactForm, MinimumMatch
@@ -722,6 +799,25 @@ class _Kept:
                 _, dropped = self._values.popitem(last=False)
                 self._bytes -= _nbytes(dropped)
         return found
+
+
+class _Shape:
+    """A query as a key of kept values. Whoosh's compound queries hash as the exclusive or of their parts'
+    hashes, so a word's group over an even number of fields hashes alike whatever the word, and a kept
+    group was found by comparing with every other one; this hashes the query's repr (equal queries have
+    equal reprs) and compares the queries themselves."""
+
+    __slots__ = ("_hash", "query")
+
+    def __init__(self, query: Query):
+        self.query = query
+        self._hash = hash(repr(query))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Shape) and self._hash == other._hash and self.query == other.query
 
 
 def _nbytes(value: np.ndarray | tuple[np.ndarray, ...]) -> int:

@@ -24,7 +24,7 @@ def find(docsets, searcher, request: Find) -> Found:
     sort = request.sort
     complete: list = []  # the documents with every word of a graded query (DocSets.scores)
     scored = docsets.scores(searcher, RANKING, query, complete, within=allowed) if sort == "relevance" else None
-    docs = docsets.docs(searcher, query, allowed) if scored is None else docsets.intersect(scored[0], docsets.live)
+    docs = docsets.docs(searcher, query, allowed) if scored is None else docsets.alive(scored[0])
     if allowed is not None:
         docs = docsets.intersect(docs, allowed)
     found = Found(len(docs), [])
