@@ -119,13 +119,11 @@ def test_a_rescored_page_read_bare_is_the_page_read_whole(index, requests, query
     brings its stored fields, as it does where items are small."""
     import search.engines.opensearch as engine
 
-    large = type(index.engine)._large_documents
-    monkeypatch.setattr(type(index.engine), "_large_documents", lambda self: False)
+    assert not index.engine._large_documents(), "no attachment text in the sample and committee meetings"
     whole = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
     assert not whole["_mget"], whole
     got = index.search(query, limit=5, all_appearances=True).to_json()
-    monkeypatch.setattr(type(index.engine), "_large_documents", large)
-    assert index.engine._large_documents(), "the committee meetings carry attachments"
+    monkeypatch.setattr(type(index.engine), "_large_documents", lambda self: True)
     bare = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
     assert bare["_mget"] <= 1, bare
     assert index.search(query, limit=5, all_appearances=True).to_json() == got
@@ -134,3 +132,28 @@ def test_a_rescored_page_read_bare_is_the_page_read_whole(index, requests, query
     assert bare["_mget"] == 1, bare
     assert index.search(query, limit=5, all_appearances=True).to_json() == got
     assert got["total"] > 0
+
+
+def test_candidates_are_read_bare_once_items_carry_attachment_text(tmp_path, opensearch_url):
+    """Items whose attachments have text store their pages with them: a rescored ranking then reads its
+    candidates without their stored fields; an index without any reads them whole (one request less)."""
+    from corpus.model import Attachment
+    from indexer.meetings import pack_attachments
+    from search.engines import open_engine
+
+    from .opensearch_support import drop, engine, items, write_generation, write_minutes
+
+    writer = engine(opensearch_url, tmp_path / "ix", replicas=0)
+    try:
+        writer.create()
+        docs = items(write_minutes(tmp_path / "minutes", range(3)))
+        write_generation(writer, docs)
+        searcher = open_engine(tmp_path / "ix", writer.config)
+        assert searcher._large_documents() is False
+        bilag = Attachment("Bilag 1", 1, pages=("Økonomisk oversigt for plejeboliger", "side to"))
+        write_generation(writer, [{**docs[0], "attachments": pack_attachments([bilag]), "attachment": bilag.text},
+                                  *docs[1:]])
+        assert searcher.refresh() and searcher._large_documents() is True
+        searcher.close()
+    finally:
+        drop(writer)

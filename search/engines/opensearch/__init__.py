@@ -34,7 +34,7 @@ from ...grouping import group_page, newest
 from ...tree import And, MinimumMatch, Node, Or, Phrase, Term, walk
 from .. import Find, Found, FoundHit
 from .compile import Context, compile_node, named, term_leaves, term_weight, word_name
-from .layout import BOOST, STORED, is_number, is_text, stack
+from .layout import BOOST, FILLER, STORED, is_number, is_text, stack
 from .rank import Rescore, coordination, scaled_or
 
 PAGE = 10_000  # hits per request when walking a ranking (OpenSearch's default result window)
@@ -46,6 +46,13 @@ BARE_CANDIDATES = True
 # A graded query's matches are ranked from each set of words' best (rank.Rescore.tiers) when there are at
 # most this many sets (of 2-4 words: 3-5; of 5: 16); more, and candidates are read until the bound settles.
 MAX_TIERS = 16
+# Every request reads the shard copy of the node it is sent to, when that node holds one: no hop to the
+# other node, and one copy's caches and term statistics for all of a search's requests (None: the
+# cluster picks a copy per request).
+PREFERENCE: str | None = "_local"
+# A hit's stored fields are read from its whole _source, which holds little else (the analysed text is
+# left out of it): asking for `stored` alone makes every node parse and filter each hit's source.
+SOURCE: bool | list[str] = True
 PLAIN = Context.plain()
 
 
@@ -75,7 +82,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         # dfs: every shard scores with the index's term statistics, as one Whoosh index does; an answer
         # that lacks a shard (a node just lost) is asked again for a while (the writing side's _complete)
         return self._pinned(lambda index: self._complete(lambda: self.client.search(
-            index=index, body=body, search_type="dfs_query_then_fetch")))
+            index=index, body=body, search_type="dfs_query_then_fetch", **_preference())))
 
     def _pinned(self, ask: Callable[[str], dict]) -> dict:
         """`ask` of the generation this engine is on, as a Whoosh searcher reads the generation it opened
@@ -96,7 +103,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         if not bodies:
             return []
         def ask(index: str) -> dict:
-            header = {"index": index, **({"search_type": "dfs_query_then_fetch"} if scored else {})}
+            header = {"index": index, **({"search_type": "dfs_query_then_fetch"} if scored else {}), **_preference()}
             lines: list[dict] = []
             for body in bodies:
                 lines += [header, body]
@@ -335,7 +342,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         at_once = find.hits and not grouping and not rescored and (find.ahead is None or not relevance) \
             and find.start + find.count <= PAGE
         if at_once:
-            body.update(size=find.start + find.count, sort=sort, _source=[STORED])
+            body.update(size=find.start + find.count, sort=sort, _source=SOURCE)
         # the ranking in parts: the matches of `ahead` first (with relevance), then the others
         parts = [matches]
         if find.ahead is not None and relevance:
@@ -459,7 +466,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         missing = [r.id for r in ranked if not r.document]
         if not missing:
             return ranked
-        answer = self._pinned(lambda index: self.client.mget(index=index, body={"ids": missing}, _source=STORED))
+        answer = self._pinned(lambda index: self.client.mget(index=index, body={"ids": missing}, _source=SOURCE,
+                                                             **_preference()))
         stored = {doc["_id"]: stored_document(doc["_source"][STORED]) for doc in answer["docs"] if doc.get("found")}
         return [r if r.document else _Ranked(r.id, stored[r.id], r.score, r.names) for r in ranked]
 
@@ -481,10 +489,12 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return out
 
     def _large_documents(self) -> bool:
-        """Whether items carry attachments (their pages are stored with the item), counted once per
-        generation: a rescored ranking then reads its candidates without their stored fields."""
-        self._known([("docs", ATTACHMENT_FIELD)])
-        return self._stats[("docs", ATTACHMENT_FIELD)] > 0
+        """Whether some items carry their attachments' text (the pages are stored with the item): the
+        items but those whose attachment field holds only the filler, counted once per generation. A
+        rescored ranking then reads its candidates without their stored fields."""
+        keys = [("docs", None), ("df", ATTACHMENT_FIELD, FILLER)]
+        self._known(keys)
+        return self._stats[keys[0]] > self._stats[keys[1]]
 
     def _has_values(self, field: str) -> bool:
         """Whether any item has a value in `field`: without one, as on Whoosh (no column), nothing is
@@ -572,6 +582,10 @@ def _group_candidates(find: Find) -> int:
     return max(FIRST_CANDIDATES, 4 * (find.start + find.count))
 
 
+def _preference() -> dict:
+    return {"preference": PREFERENCE} if PREFERENCE else {}
+
+
 def _count_body(query: dict, presence: bool = False) -> dict:
     """A search that only counts `query`'s matches; with `presence`, each shard stops at its first."""
     return {"query": query, "size": 0, "track_total_hits": True, **({"terminate_after": 1} if presence else {})}
@@ -585,7 +599,7 @@ def _walk_body(query: dict, sort: list, size: int, after: list | None, stored: b
     """One page of a ranking: `size` matches in `sort` order after the sort values `after` (`stored`:
     with their stored fields; else ids, sort values and matched names only)."""
     body = {"query": query, "size": size, "sort": sort, "track_total_hits": False,
-            "_source": [STORED] if stored else False}
+            "_source": SOURCE if stored else False}
     if after is not None:
         body["search_after"] = after
     return body
