@@ -139,7 +139,7 @@ def test_candidates_are_read_bare_once_items_carry_attachment_text(tmp_path, ope
     candidates without their stored fields; an index without any reads them whole (one request less)."""
     from corpus.model import Attachment
     from indexer.meetings import pack_attachments
-    from search.engines import open_engine
+    from search.engines.opensearch import open_engine
 
     from .opensearch_support import drop, engine, items, write_generation, write_minutes
 
