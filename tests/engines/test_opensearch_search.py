@@ -276,11 +276,12 @@ def test_graded_ranking_is_exact_when_candidates_are_fetched_a_few_at_a_time(twi
     monkeypatch.setattr(opensearch, "MAX_TIERS", 0)  # candidates until the bound settles
     assert ranked(engine.find(Find(graded, count=12))) == ranked(whole)
     monkeypatch.setattr(opensearch, "FIRST_CANDIDATES", 1)
-    for tiers in (0, opensearch.MAX_TIERS or 16):
+    for tiers, eager in ((0, False), (16, False), (16, True)):  # the loop; tiers once unsettled; at once
         monkeypatch.setattr(opensearch, "MAX_TIERS", tiers)
+        monkeypatch.setattr(opensearch, "EAGER_TIERS", eager)
         for start, count in ((0, 1), (0, 5), (3, 4)):
             page = engine.find(Find(graded, start=start, count=count))
-            assert ranked(page) == ranked(whole)[start:start + count], (tiers, start, count)
+            assert ranked(page) == ranked(whole)[start:start + count], (tiers, eager, start, count)
     engine.close()
 
 

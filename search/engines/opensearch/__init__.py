@@ -43,9 +43,14 @@ FIRST_CANDIDATES = 64  # candidates fetched first for a rescored query; four tim
 # the stored fields of the best fetched after, in one request, when items carry attachments, whose pages
 # are stored with them (False: always with the candidates, as before).
 BARE_CANDIDATES = True
-# A graded query's matches are ranked from each set of words' best (rank.Rescore.tiers) when there are at
-# most this many sets (of 2-4 words: 3-5; of 5: 16); more, and candidates are read until the bound settles.
+# A graded query's matches are ranked from each set of words' best (rank.Rescore.tiers) when its first
+# candidates do not settle the bound and there are at most this many sets (of 2-4 words: 3-5; of 5: 16);
+# more, and candidates are read until the bound settles.
 MAX_TIERS = 16
+# The tiers asked with the counts already (one round trip for every graded query, but four searches more
+# for a question that no item has enough words of), not only once the first candidates did not settle
+# (bench/README.md, "Issue 23: OpenSearch query time per class": at 30K the latter is the better trade).
+EAGER_TIERS = False
 # Every request reads the shard copy of the node it is sent to, when that node holds one: no hop to the
 # other node, and one copy's caches and term statistics for all of a search's requests (None: the
 # cluster picks a copy per request).
@@ -353,7 +358,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         bare = rescored and not grouping and BARE_CANDIDATES and self._large_documents()
         if find.hits and not at_once and len(parts) == 1:
             wanted = _group_candidates(find) if grouping else find.start + find.count
-            if tiers is not None and wanted <= PAGE:  # each tier's best, as _top reads them
+            if tiers is not None and wanted <= PAGE and EAGER_TIERS:  # each tier's best, as _top reads them
                 pages = _tier_bodies(matches, tiers, sort, wanted, bare)
             else:
                 size = min(PAGE, self._candidates(rescored, wanted))
@@ -439,18 +444,16 @@ class OpenSearchEngine(OpenSearchWriteEngine):
 
     def _top(self, query: dict, sort: list, rescore: Rescore | None, n: int,
              first: list[dict] | None = None, bare: bool = False) -> list[_Ranked]:
-        """The best `n` matches of `query` in order, rescored exactly: with tiers, the best `n` of each
-        (one request), which hold the best `n` of all; else the rescoring never raises a score above its
-        bound, so once the n-th rescored candidate scores more than the bound of the best candidate not
-        fetched, no other item can come before it. `bare`: the candidates are read without their stored
-        fields, and the best's fetched after (one request)."""
+        """The best `n` matches of `query` in order, rescored exactly: the rescoring never raises a score
+        above its bound, so once the n-th rescored candidate scores more than the bound of the best
+        candidate not fetched, no other item can come before it. With tiers, their best (_tiered_top:
+        exact in one request) once the first candidates, asked with the counts (`first`), do not settle
+        it, or at once when nothing was asked yet or EAGER_TIERS. `bare`: the candidates are read without
+        their stored fields, and the best's fetched after (one request)."""
         if rescore is None:
             return self._walk(query, sort, n, first)
-        if rescore.tiers is not None and n <= PAGE:
-            answers = first or self._msearch(_tier_bodies(query, rescore.tiers, sort, n, bare), scored=True)
-            found = {r.id: r for answer in answers for r in (_ranked(hit, sort) for hit in answer["hits"]["hits"])}
-            best = _rescored_order(found.values(), rescore)[:n]
-            return self._with_documents(best) if bare else best
+        if rescore.tiers is not None and n <= PAGE and (EAGER_TIERS or first is None):
+            return self._tiered_top(query, sort, rescore, n, first, bare)
         want = self._candidates(True, n) - 1
         while True:
             fetched = self._walk(query, sort, want + 1, first, stored=not bare)
@@ -459,7 +462,19 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             best = _rescored_order(fetched[:want], rescore)
             if complete or (len(best) >= n and (best[n - 1].score or 0.0) > rescore.bound(fetched[want].score or 0.0)):
                 return self._with_documents(best[:n]) if bare else best[:n]
+            if rescore.tiers is not None and n <= PAGE:
+                return self._tiered_top(query, sort, rescore, n, None, bare)
             want *= 4
+
+    def _tiered_top(self, query: dict, sort: list, rescore: Rescore, n: int, first: list[dict] | None,
+                    bare: bool) -> list[_Ranked]:
+        """The best `n` of each tier (`first`: their answers, asked already; else one request), which
+        hold the best `n` of all."""
+        assert rescore.tiers is not None
+        answers = first or self._msearch(_tier_bodies(query, rescore.tiers, sort, n, bare), scored=True)
+        found = {r.id: r for answer in answers for r in (_ranked(hit, sort) for hit in answer["hits"]["hits"])}
+        best = _rescored_order(found.values(), rescore)[:n]
+        return self._with_documents(best) if bare else best
 
     def _with_documents(self, ranked: list[_Ranked]) -> list[_Ranked]:
         """`ranked` with their stored fields, those read without them fetched in one request."""
