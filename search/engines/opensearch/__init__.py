@@ -13,6 +13,7 @@ counted beside the counting search, in its round trip.
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
@@ -359,7 +360,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         if find.hits and not at_once and len(parts) == 1:
             wanted = _group_candidates(find) if grouping else find.start + find.count
             if tiers is not None and wanted <= PAGE and EAGER_TIERS:  # each tier's best, as _top reads them
-                pages = _tier_bodies(matches, tiers, sort, wanted, bare)
+                pages = _tier_bodies(matches, tiers(), sort, wanted, bare)
             else:
                 size = min(PAGE, self._candidates(rescored, wanted))
                 pages = [_walk_body(matches, sort, size, None, stored=not bare)]
@@ -471,7 +472,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         """The best `n` of each tier (`first`: their answers, asked already; else one request), which
         hold the best `n` of all."""
         assert rescore.tiers is not None
-        answers = first or self._msearch(_tier_bodies(query, rescore.tiers, sort, n, bare), scored=True)
+        answers = first or self._msearch(_tier_bodies(query, rescore.tiers(), sort, n, bare), scored=True)
         found = {r.id: r for answer in answers for r in (_ranked(hit, sort) for hit in answer["hits"]["hits"])}
         best = _rescored_order(found.values(), rescore)[:n]
         return self._with_documents(best) if bare else best
@@ -563,19 +564,25 @@ def _rescored(query: Node) -> bool:
     return isinstance(query, MinimumMatch) or (isinstance(query, Or) and query.scale is not None)
 
 
-def _tiers(query: Node, context: Context) -> list[dict] | None:
-    """A graded query's tiers (rank.Rescore.tiers): its matches by the set of words they have, each set of
-    at least `minimum` words a filter, the words compiled as the query's own clauses; None for more than
-    MAX_TIERS sets, or another query."""
+def _tiers(query: Node, context: Context) -> Callable[[], list[dict]] | None:
+    """A graded query's tiers (rank.Rescore.tiers), compiled when first asked: its matches by the set of
+    words they have, each set of at least `minimum` words a filter, the words compiled as the query's own
+    clauses; None for more than MAX_TIERS sets, or another query."""
     if not isinstance(query, MinimumMatch):
         return None
-    words = [compile_node(child, context) for child in query.children]
-    sizes = range(len(words), max(1, query.minimum) - 1, -1)
-    if sum(math.comb(len(words), size) for size in sizes) > MAX_TIERS:
+    count = len(query.children)
+    sizes = range(count, max(1, query.minimum) - 1, -1)
+    if sum(math.comb(count, size) for size in sizes) > MAX_TIERS:
         return None
-    return [{"bool": {"filter": [words[i] for i in have],
-                      "must_not": [w for i, w in enumerate(words) if i not in have]}}
-            for size in sizes for have in itertools.combinations(range(len(words)), size)]
+
+    @functools.cache
+    def tiers() -> list[dict]:
+        words = [compile_node(child, context) for child in query.children]
+        return [{"bool": {"filter": [words[i] for i in have],
+                          "must_not": [w for i, w in enumerate(words) if i not in have]}}
+                for size in sizes for have in itertools.combinations(range(count), size)]
+
+    return tiers
 
 
 def _tier_bodies(query: dict, tiers: list[dict], sort: list, n: int, bare: bool) -> list[dict]:

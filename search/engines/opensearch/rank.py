@@ -19,11 +19,11 @@ from ...expand import COORDINATION_POWER
 @dataclass(frozen=True)
 class Rescore:
     """`score(base, names)` an item's final score from its DSL score and its matched clause names;
-    `bound(base)` the most any item of DSL score `base` can get; `tiers`, when given, filters (DSL) that
-    split the matches into sets within which `score` orders items as their DSL score does."""
+    `bound(base)` the most any item of DSL score `base` can get; `tiers`, when given, makes the filters
+    (DSL) that split the matches into sets within which `score` orders items as their DSL score does."""
     score: Callable[[float, Collection[str]], float]
     bound: Callable[[float], float]
-    tiers: list[dict] | None = field(default=None, compare=False)
+    tiers: Callable[[], list[dict]] | None = field(default=None, compare=False)
 
 
 def coordination(weights: dict[str, float]) -> Rescore:
