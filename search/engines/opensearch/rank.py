@@ -6,7 +6,8 @@ read which words an item has from the hit's matched_queries (search.engines.open
 them). Each rescoring has an upper bound given the unscaled score, so the engine knows when the
 candidates it fetched are surely the best ones. A graded query's factor is one number for all items
 that have the same words: its matches split into those sets (tiers) are ranked exactly from each tier's
-best few, which the engine asks all at once instead of reading candidates until the bound settles.
+best few, which the engine asks in one request when its first candidates do not settle the bound,
+instead of reading more and more candidates.
 """
 from __future__ import annotations
 
