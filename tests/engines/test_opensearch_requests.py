@@ -114,15 +114,46 @@ def test_a_search_makes_a_few_requests_not_one_per_term(index, requests, shape):
 @pytest.mark.parametrize("query", ["udskrivelse borgere demens", "hvordan går det med genoptræning efter "
                                    "udskrivelse fra hospitalet"])
 def test_a_rescored_page_read_bare_is_the_page_read_whole(index, requests, query, monkeypatch):
-    """A rescored ranking's candidates come without their stored fields and the page's after (one mget):
-    the same page, documents and scores as when every candidate brings its stored fields."""
+    """Where items carry attachments, a rescored ranking's candidates come without their stored fields
+    and the page's after (at most one mget): the same page, documents and scores as when every candidate
+    brings its stored fields, as it does where items are small."""
     import search.engines.opensearch as engine
 
-    bare = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
-    assert bare["_mget"] == 1, bare
-    got = index.search(query, limit=5, all_appearances=True).to_json()
-    monkeypatch.setattr(engine, "BARE_CANDIDATES", False)
+    assert not index.engine._large_documents(), "no attachment text in the sample and committee meetings"
     whole = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
     assert not whole["_mget"], whole
+    got = index.search(query, limit=5, all_appearances=True).to_json()
+    monkeypatch.setattr(type(index.engine), "_large_documents", lambda self: True)
+    bare = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
+    assert bare["_mget"] <= 1, bare
+    assert index.search(query, limit=5, all_appearances=True).to_json() == got
+    monkeypatch.setattr(engine, "MAX_TIERS", 0)  # candidates until the bound settles, all read bare
+    bare = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
+    assert bare["_mget"] == 1, bare
     assert index.search(query, limit=5, all_appearances=True).to_json() == got
     assert got["total"] > 0
+
+
+def test_candidates_are_read_bare_once_items_carry_attachment_text(tmp_path, opensearch_url):
+    """Items whose attachments have text store their pages with them: a rescored ranking then reads its
+    candidates without their stored fields; an index without any reads them whole (one request less)."""
+    from corpus.model import Attachment
+    from indexer.meetings import pack_attachments
+    from search.engines.opensearch import open_engine
+
+    from .opensearch_support import drop, engine, items, write_generation, write_minutes
+
+    writer = engine(opensearch_url, tmp_path / "ix", replicas=0)
+    try:
+        writer.create()
+        docs = items(write_minutes(tmp_path / "minutes", range(3)))
+        write_generation(writer, docs)
+        searcher = open_engine(tmp_path / "ix", writer.config)
+        assert searcher._large_documents() is False
+        bilag = Attachment("Bilag 1", 1, pages=("Økonomisk oversigt for plejeboliger", "side to"))
+        write_generation(writer, [{**docs[0], "attachments": pack_attachments([bilag]), "attachment": bilag.text},
+                                  *docs[1:]])
+        assert searcher.refresh() and searcher._large_documents() is True
+        searcher.close()
+    finally:
+        drop(writer)

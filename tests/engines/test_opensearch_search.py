@@ -261,20 +261,27 @@ def test_refresh_follows_the_generation_marker(tmp_path, opensearch_url):
         drop_index(opensearch_url, index)
 
 
-def test_graded_ranking_is_exact_when_candidates_are_fetched_a_few_at_a_time(twin_indexes, monkeypatch):
+@pytest.mark.parametrize("minimum", [1, 2])
+def test_graded_ranking_is_exact_when_candidates_are_fetched_a_few_at_a_time(twin_indexes, monkeypatch, minimum):
     """The coordination factor is applied to candidates fetched in growing batches; an item whose score
     falls below the best score not yet fetched is never shown before it: the page is the same whatever
-    the first batch's size."""
+    the first batch's size, and the same as the best of each set of words (tiers: one request)."""
     import search.engines.opensearch as opensearch
     from search.engines import open_engine
 
-    graded = MinimumMatch((word("hjemmeplej"), word("sygefravae"), word("udskriv")), 1)
+    graded = MinimumMatch((word("hjemmeplej"), word("sygefravae"), word("udskriv")), minimum)
     engine = open_engine(*twin_indexes)
     whole = engine.find(Find(graded, count=12))
+    assert len(whole.hits) >= 3 and len({h.score for h in whole.hits}) >= 2
+    monkeypatch.setattr(opensearch, "MAX_TIERS", 0)  # candidates until the bound settles
+    assert ranked(engine.find(Find(graded, count=12))) == ranked(whole)
     monkeypatch.setattr(opensearch, "FIRST_CANDIDATES", 1)
-    for start, count in ((0, 1), (0, 5), (3, 4)):
-        page = engine.find(Find(graded, start=start, count=count))
-        assert ranked(page) == ranked(whole)[start:start + count]
+    for tiers, eager in ((0, False), (16, False), (16, True)):  # the loop; tiers once unsettled; at once
+        monkeypatch.setattr(opensearch, "MAX_TIERS", tiers)
+        monkeypatch.setattr(opensearch, "EAGER_TIERS", eager)
+        for start, count in ((0, 1), (0, 5), (3, 4)):
+            page = engine.find(Find(graded, start=start, count=count))
+            assert ranked(page) == ranked(whole)[start:start + count], (tiers, eager, start, count)
     engine.close()
 
 

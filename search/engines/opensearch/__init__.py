@@ -13,9 +13,12 @@ counted beside the counting search, in its round trip.
 """
 from __future__ import annotations
 
+import functools
+import itertools
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from opensearchpy.exceptions import NotFoundError
@@ -24,7 +27,7 @@ from indexer.engine import EngineConfig
 from indexer.engines.opensearch import OpenSearchWriteEngine, lexicon
 from indexer.engines.opensearch.client import ClusterError, guarded
 from indexer.engines.opensearch.documents import stored_document
-from indexer.schema import SCHEMA_VERSION
+from indexer.schema import ATTACHMENT_FIELD, SCHEMA_VERSION
 from indexer.store import IndexMissing, read_meta
 
 from ...expand import word_weight
@@ -32,14 +35,30 @@ from ...grouping import group_page, newest
 from ...tree import And, MinimumMatch, Node, Or, Phrase, Term, walk
 from .. import Find, Found, FoundHit
 from .compile import Context, compile_node, named, term_leaves, term_weight, word_name
-from .layout import BOOST, STORED, is_number, is_text, stack
+from .layout import BOOST, FILLER, STORED, is_number, is_text, stack
 from .rank import Rescore, coordination, scaled_or
 
 PAGE = 10_000  # hits per request when walking a ranking (OpenSearch's default result window)
 FIRST_CANDIDATES = 64  # candidates fetched first for a rescored query; four times more while not enough
 # A rescored ranking's candidates are read without their stored fields (ids, scores, matched names), and
-# the stored fields of the best fetched after, in one request (False: with the candidates, as before).
+# the stored fields of the best fetched after, in one request, when items carry attachments, whose pages
+# are stored with them (False: always with the candidates, as before).
 BARE_CANDIDATES = True
+# A graded query's matches are ranked from each set of words' best (rank.Rescore.tiers) when its first
+# candidates do not settle the bound and there are at most this many sets (of 2-4 words: 3-5; of 5: 16);
+# more, and candidates are read until the bound settles.
+MAX_TIERS = 16
+# The tiers asked with the counts already (one round trip for every graded query, but four searches more
+# for a question that no item has enough words of), not only once the first candidates did not settle
+# (bench/README.md, "Issue 23: OpenSearch query time per class": at 30K the latter is the better trade).
+EAGER_TIERS = False
+# Every request reads the shard copy of the node it is sent to, when that node holds one: no hop to the
+# other node, and one copy's caches and term statistics for all of a search's requests (None: the
+# cluster picks a copy per request).
+PREFERENCE: str | None = "_local"
+# A hit's stored fields are read from its whole _source, which holds little else (the analysed text is
+# left out of it): asking for `stored` alone makes every node parse and filter each hit's source.
+SOURCE: bool | list[str] = True
 PLAIN = Context.plain()
 
 
@@ -69,7 +88,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         # dfs: every shard scores with the index's term statistics, as one Whoosh index does; an answer
         # that lacks a shard (a node just lost) is asked again for a while (the writing side's _complete)
         return self._pinned(lambda index: self._complete(lambda: self.client.search(
-            index=index, body=body, search_type="dfs_query_then_fetch")))
+            index=index, body=body, search_type="dfs_query_then_fetch", **_preference())))
 
     def _pinned(self, ask: Callable[[str], dict]) -> dict:
         """`ask` of the generation this engine is on, as a Whoosh searcher reads the generation it opened
@@ -90,7 +109,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         if not bodies:
             return []
         def ask(index: str) -> dict:
-            header = {"index": index, **({"search_type": "dfs_query_then_fetch"} if scored else {})}
+            header = {"index": index, **({"search_type": "dfs_query_then_fetch"} if scored else {}), **_preference()}
             lines: list[dict] = []
             for body in bodies:
                 lines += [header, body]
@@ -305,6 +324,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         context = self._context() if relevance else PLAIN
         filters = [compile_node(n, PLAIN) for n in find.filters]
         rescored = relevance and _rescored(find.query)
+        tiers = _tiers(find.query, context) if rescored else None
         leaf_names = _leaf_names(find.query) if rescored and isinstance(find.query, Or) else None
         base = compile_node(find.query, context, leaf_names)
         if relevance:
@@ -328,20 +348,24 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         at_once = find.hits and not grouping and not rescored and (find.ahead is None or not relevance) \
             and find.start + find.count <= PAGE
         if at_once:
-            body.update(size=find.start + find.count, sort=sort, _source=[STORED])
+            body.update(size=find.start + find.count, sort=sort, _source=SOURCE)
         # the ranking in parts: the matches of `ahead` first (with relevance), then the others
         parts = [matches]
         if find.ahead is not None and relevance:
             ahead = compile_node(find.ahead, PLAIN)
             parts = [{"bool": {"must": [base], "filter": [*filters, ahead]}},
                      {"bool": {"must": [base], "filter": filters, "must_not": [ahead]}}]
-        first = None  # the ranking's first page, asked with the counts when nothing else comes between
+        first = None  # the ranking's first page(s), asked with the counts when nothing else comes between
+        bare = rescored and not grouping and BARE_CANDIDATES and self._large_documents()
         if find.hits and not at_once and len(parts) == 1:
             wanted = _group_candidates(find) if grouping else find.start + find.count
-            size = min(PAGE, self._candidates(rescored, wanted))
-            bare = rescored and not grouping and BARE_CANDIDATES
-            answer, first, *counted = self._msearch(
-                [body, _walk_body(matches, sort, size, None, stored=not bare), *word_bodies], scored=True)
+            if tiers is not None and wanted <= PAGE and EAGER_TIERS:  # each tier's best, as _top reads them
+                pages = _tier_bodies(matches, tiers(), sort, wanted, bare)
+            else:
+                size = min(PAGE, self._candidates(rescored, wanted))
+                pages = [_walk_body(matches, sort, size, None, stored=not bare)]
+            answer, *answers = self._msearch([body, *pages, *word_bodies], scored=True)
+            first, counted = answers[:len(pages)], answers[len(pages):]
         elif word_bodies:
             answer, *counted = self._msearch([body, *word_bodies], scored=True)
         else:
@@ -349,6 +373,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         for child, response in zip(words, counted, strict=True):
             self._stats[("count", child)] = _total(response)
         rescore = self._rescore(find.query) if rescored else None
+        if rescore is not None:
+            rescore = replace(rescore, tiers=tiers)
         total = _total(answer)
         found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {})),
                       within={name: int(answer["aggregations"][f"within:{name}"]["doc_count"])
@@ -365,7 +391,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 found.hits = self._group_page(find, parts, sort, rescore, sizes, first)
         elif find.hits:
             page = [_ranked(hit, sort) for hit in answer["hits"]["hits"]][find.start:] if at_once else \
-                self._page(parts, sort, rescore, find.start, find.count, first, bare=BARE_CANDIDATES)
+                self._page(parts, sort, rescore, find.start, find.count, first, bare=bare)
             found.hits = [FoundHit(r.document, r.score, _marks(r.names)) for r in page]
         return found
 
@@ -392,10 +418,10 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return aggs
 
     def _page(self, parts: list[dict], sort: list, rescore: Rescore | None, start: int, count: int,
-              first: dict | None = None, bare: bool = False) -> list[_Ranked]:
+              first: list[dict] | None = None, bare: bool = False) -> list[_Ranked]:
         """Ranks `start` to `start + count` of the parts' matches, the parts one after the other (`first`:
-        the answer to the first part's first page, asked already; `bare`: a rescored part's candidates
-        read without their stored fields, _top)."""
+        the answers to the first part's first page, or its tiers' (_top), asked already; `bare`: a
+        rescored part's candidates read without their stored fields, _top)."""
         out: list[_Ranked] = []
         for query in parts:
             if count <= 0:
@@ -418,43 +444,58 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return max(FIRST_CANDIDATES, 4 * n) + 1 if rescored else n
 
     def _top(self, query: dict, sort: list, rescore: Rescore | None, n: int,
-             first: dict | None = None, bare: bool = False) -> list[_Ranked]:
-        """The best `n` matches of `query` in order, rescored exactly: the rescoring never raises a
-        score above its bound, so once the n-th rescored candidate scores more than the bound of the
-        best candidate not fetched, no other item can come before it. `bare`: the candidates are read
-        without their stored fields, and the best's fetched after (one request)."""
+             first: list[dict] | None = None, bare: bool = False) -> list[_Ranked]:
+        """The best `n` matches of `query` in order, rescored exactly: the rescoring never raises a score
+        above its bound, so once the n-th rescored candidate scores more than the bound of the best
+        candidate not fetched, no other item can come before it. With tiers, their best (_tiered_top:
+        exact in one request) once the first candidates, asked with the counts (`first`), do not settle
+        it, or at once when nothing was asked yet or EAGER_TIERS. `bare`: the candidates are read without
+        their stored fields, and the best's fetched after (one request)."""
         if rescore is None:
             return self._walk(query, sort, n, first)
+        if rescore.tiers is not None and n <= PAGE and (EAGER_TIERS or first is None):
+            return self._tiered_top(query, sort, rescore, n, first, bare)
         want = self._candidates(True, n) - 1
         while True:
             fetched = self._walk(query, sort, want + 1, first, stored=not bare)
             first = None
             complete = len(fetched) <= want
-            candidates = fetched[:want]
-            best = sorted((_Ranked(r.id, r.document, rescore.score(r.score or 0.0, r.names), r.names)
-                           for r in candidates), key=lambda r: (-(r.score or 0.0), r.id))
+            best = _rescored_order(fetched[:want], rescore)
             if complete or (len(best) >= n and (best[n - 1].score or 0.0) > rescore.bound(fetched[want].score or 0.0)):
                 return self._with_documents(best[:n]) if bare else best[:n]
+            if rescore.tiers is not None and n <= PAGE:
+                return self._tiered_top(query, sort, rescore, n, None, bare)
             want *= 4
 
-    def _with_documents(self, ranked: list[_Ranked]) -> list[_Ranked]:
-        """`ranked` with their stored fields, in one request."""
-        if not ranked:
-            return ranked
-        answer = self._pinned(lambda index: self.client.mget(index=index, body={"ids": [r.id for r in ranked]},
-                                                             _source=STORED))
-        stored = {doc["_id"]: stored_document(doc["_source"][STORED]) for doc in answer["docs"] if doc.get("found")}
-        return [_Ranked(r.id, stored[r.id], r.score, r.names) for r in ranked]
+    def _tiered_top(self, query: dict, sort: list, rescore: Rescore, n: int, first: list[dict] | None,
+                    bare: bool) -> list[_Ranked]:
+        """The best `n` of each tier (`first`: their answers, asked already; else one request), which
+        hold the best `n` of all."""
+        assert rescore.tiers is not None
+        answers = first or self._msearch(_tier_bodies(query, rescore.tiers(), sort, n, bare), scored=True)
+        found = {r.id: r for answer in answers for r in (_ranked(hit, sort) for hit in answer["hits"]["hits"])}
+        best = _rescored_order(found.values(), rescore)[:n]
+        return self._with_documents(best) if bare else best
 
-    def _walk(self, query: dict, sort: list, n: int | None, first: dict | None = None,
+    def _with_documents(self, ranked: list[_Ranked]) -> list[_Ranked]:
+        """`ranked` with their stored fields, those read without them fetched in one request."""
+        missing = [r.id for r in ranked if not r.document]
+        if not missing:
+            return ranked
+        answer = self._pinned(lambda index: self.client.mget(index=index, body={"ids": missing}, _source=SOURCE,
+                                                             **_preference()))
+        stored = {doc["_id"]: stored_document(doc["_source"][STORED]) for doc in answer["docs"] if doc.get("found")}
+        return [r if r.document else _Ranked(r.id, stored[r.id], r.score, r.names) for r in ranked]
+
+    def _walk(self, query: dict, sort: list, n: int | None, first: list[dict] | None = None,
               stored: bool = True) -> list[_Ranked]:
         """The first `n` (None: every) matches in `sort` order, a page of PAGE at a time (`first`: the
-        answer to the first page, asked already; `stored`: with their stored fields)."""
+        answer to the first page, asked already, alone in its list; `stored`: with their stored fields)."""
         out: list[_Ranked] = []
         after = None
         while n is None or len(out) < n:
             size = PAGE if n is None else min(PAGE, n - len(out))
-            answer = first if first is not None else self._search(_walk_body(query, sort, size, after, stored))
+            answer = first[0] if first else self._search(_walk_body(query, sort, size, after, stored))
             first = None
             hits = answer["hits"]["hits"]
             out += [_ranked(hit, sort) for hit in hits]
@@ -463,6 +504,14 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             after = hits[-1]["sort"]
         return out
 
+    def _large_documents(self) -> bool:
+        """Whether some items carry their attachments' text (the pages are stored with the item): the
+        items but those whose attachment field holds only the filler, counted once per generation. A
+        rescored ranking then reads its candidates without their stored fields."""
+        keys = [("docs", None), ("df", ATTACHMENT_FIELD, FILLER)]
+        self._known(keys)
+        return self._stats[keys[0]] > self._stats[keys[1]]
+
     def _has_values(self, field: str) -> bool:
         """Whether any item has a value in `field`: without one, as on Whoosh (no column), nothing is
         grouped and no group count is given."""
@@ -470,7 +519,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return self._stats[("docs", field)] > 0
 
     def _group_page(self, find: Find, parts: list[dict], sort: list, rescore: Rescore | None,
-                    sizes: dict[str, int], answered: dict | None) -> list[FoundHit]:
+                    sizes: dict[str, int], answered: list[dict] | None) -> list[FoundHit]:
         """One hit per group for groups `find.start` to `find.start + find.count` (search.grouping): the
         ranking is read in growing prefixes until they hold the page's groups (`answered`: the first
         page of the first, asked already); each group's members are then every matching item with its
@@ -515,9 +564,48 @@ def _rescored(query: Node) -> bool:
     return isinstance(query, MinimumMatch) or (isinstance(query, Or) and query.scale is not None)
 
 
+def _tiers(query: Node, context: Context) -> Callable[[], list[dict]] | None:
+    """A graded query's tiers (rank.Rescore.tiers), compiled when first asked: its matches by the set of
+    words they have, each set of at least `minimum` words a filter, the words compiled as the query's own
+    clauses; None for more than MAX_TIERS sets, or another query."""
+    if not isinstance(query, MinimumMatch):
+        return None
+    count = len(query.children)
+    sizes = range(count, max(1, query.minimum) - 1, -1)
+    if sum(math.comb(count, size) for size in sizes) > MAX_TIERS:
+        return None
+
+    @functools.cache
+    def tiers() -> list[dict]:
+        words = [compile_node(child, context) for child in query.children]
+        return [{"bool": {"filter": [words[i] for i in have],
+                          "must_not": [w for i, w in enumerate(words) if i not in have]}}
+                for size in sizes for have in itertools.combinations(range(count), size)]
+
+    return tiers
+
+
+def _tier_bodies(query: dict, tiers: list[dict], sort: list, n: int, bare: bool) -> list[dict]:
+    """The best `n` matches of `query` in each tier (its score unchanged: the tier is a filter). `bare`:
+    the first tier's (every word: where a page's items mostly are) with their stored fields all the
+    same, the others without (_with_documents fetches those a page shows)."""
+    return [_walk_body({"bool": {"must": [query], "filter": [tier]}}, sort, n, None, stored=not bare or i == 0)
+            for i, tier in enumerate(tiers)]
+
+
+def _rescored_order(candidates: Iterable[_Ranked], rescore: Rescore) -> list[_Ranked]:
+    """`candidates` with their rescored scores, best first (ties by id)."""
+    return sorted((_Ranked(r.id, r.document, rescore.score(r.score or 0.0, r.names), r.names) for r in candidates),
+                  key=lambda r: (-(r.score or 0.0), r.id))
+
+
 def _group_candidates(find: Find) -> int:
     """How many ranked matches a grouped page reads first."""
     return max(FIRST_CANDIDATES, 4 * (find.start + find.count))
+
+
+def _preference() -> dict:
+    return {"preference": PREFERENCE} if PREFERENCE else {}
 
 
 def _count_body(query: dict, presence: bool = False) -> dict:
@@ -533,7 +621,7 @@ def _walk_body(query: dict, sort: list, size: int, after: list | None, stored: b
     """One page of a ranking: `size` matches in `sort` order after the sort values `after` (`stored`:
     with their stored fields; else ids, sort values and matched names only)."""
     body = {"query": query, "size": size, "sort": sort, "track_total_hits": False,
-            "_source": [STORED] if stored else False}
+            "_source": SOURCE if stored else False}
     if after is not None:
         body["search_after"] = after
     return body

@@ -3,7 +3,7 @@ declares it): fields under their Whoosh names at the top level, a text field's f
 position in `<field>_stack`, the stored fields under `stored`, the generation in `_meta`."""
 from __future__ import annotations
 
-from indexer.engines.opensearch.mapping import BOOST, FORM_FIELDS, STACK, STORED, field_roles
+from indexer.engines.opensearch.mapping import BOOST, FILLER, FORM_FIELDS, STACK, STORED, field_roles
 
 
 def is_text(field: str) -> bool:
@@ -20,4 +20,4 @@ def stack(field: str) -> str:
     return field + STACK
 
 
-__all__ = ["BOOST", "STORED", "is_number", "is_text", "stack"]
+__all__ = ["BOOST", "FILLER", "STORED", "is_number", "is_text", "stack"]

@@ -4,12 +4,15 @@ A graded query (MinimumMatch) multiplies an item's score by (the idf weight of t
 all)^COORDINATION_POWER; the any-word fallback (a scaled Or) by Whoosh's short-query coordination. Both
 read which words an item has from the hit's matched_queries (search.engines.opensearch.compile names
 them). Each rescoring has an upper bound given the unscaled score, so the engine knows when the
-candidates it fetched are surely the best ones.
+candidates it fetched are surely the best ones. A graded query's factor is one number for all items
+that have the same words: its matches split into those sets (tiers) are ranked exactly from each tier's
+best few, which the engine asks in one request when its first candidates do not settle the bound,
+instead of reading more and more candidates.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...expand import COORDINATION_POWER
 
@@ -17,9 +20,11 @@ from ...expand import COORDINATION_POWER
 @dataclass(frozen=True)
 class Rescore:
     """`score(base, names)` an item's final score from its DSL score and its matched clause names;
-    `bound(base)` the most any item of DSL score `base` can get."""
+    `bound(base)` the most any item of DSL score `base` can get; `tiers`, when given, makes the filters
+    (DSL) that split the matches into sets within which `score` orders items as their DSL score does."""
     score: Callable[[float, Collection[str]], float]
     bound: Callable[[float], float]
+    tiers: Callable[[], list[dict]] | None = field(default=None, compare=False)
 
 
 def coordination(weights: dict[str, float]) -> Rescore:
