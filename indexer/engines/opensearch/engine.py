@@ -47,6 +47,9 @@ COUNTS_PER_SEARCH = 300  # terms counted per _msearch (3 counts each)
 PAGE = 1000  # hits per page of documents() and all_documents()
 RETRY_SECONDS = 30.0  # how long a search that failed on some shard is asked again
 _GENERATION = re.compile(r"-g(\d{6,})$")
+# Named: an item whose `ocr` field holds OCR text (every other item's holds FILLER alone): what an item an
+# older referat wrote does not store (lexicon.indexed_document's `ocr`).
+OCR_TEXT = {"bool": {"must_not": [{"term": {lexicon.OCR: FILLER}}], "_name": lexicon.OCR}}
 
 
 class WriteFailed(ClusterError):
@@ -244,8 +247,7 @@ class OpenSearchWriteEngine:
         commit: its lexicon is not worth a pass over the cluster's term dictionaries)."""
         folder = self.index_dir if self.index_dir.is_dir() else None
         delta = lexicon.Delta(folder=folder, budget=budget)
-        ocr = {"bool": {"must_not": [{"term": {lexicon.OCR: FILLER}}], "_name": lexicon.OCR}}
-        query = {"bool": {"must": [{"match_all": {}}], "should": [ocr]}}
+        query = {"bool": {"must": [{"match_all": {}}], "should": [OCR_TEXT]}}
         try:
             for hit in self._pages(index, query):
                 stored = hit["_source"][STORED]
@@ -256,14 +258,19 @@ class OpenSearchWriteEngine:
                         raise lexicon.Unsound("items without their lexicon data")
                     delta.without = lexicon.UNSTORED
                 delta.add_document(document)
-            also: list[lexicon.Row] = []
-            for name in delta.without:
-                also += self._cluster_rows(index, name)
-                for counted in (name, name + STACK):
-                    delta.docs[counted] = self._count(index, {"exists": {"field": counted}})
-            lexicon.write(self.index_dir, number, None, delta, also=sorted(also))
+            self.write_lexicon(index, number, None, delta)
         finally:
             delta.close()
+
+    def write_lexicon(self, index: str, number: int, base: lexicon.Lexicon | None, delta: lexicon.Delta) -> None:
+        """lexicon.write, the rows and items of the fields `delta` goes without counted by the cluster."""
+        also: list[lexicon.Row] = []
+        docs: dict[str, int] = {}
+        for name in delta.without:
+            also += self._cluster_rows(index, name)
+            for counted in (name, name + STACK):
+                docs[counted] = self._count(index, {"exists": {"field": counted}})
+        lexicon.write(self.index_dir, number, base, delta, also=sorted(also), also_docs=docs)
 
     def _count(self, index: str, query: dict) -> int:
         return int(self._complete(lambda: self.client.count(index=index, body={"query": query}))["count"])
@@ -381,14 +388,16 @@ class Counted:
         self.derive = derive
         self.subtracted: set[str] = set()  # meetings whose committed items are subtracted already
 
-    def subtract(self, stored: dict) -> None:
-        """A committed item this generation deletes or replaces."""
+    def subtract(self, stored: dict, ocr: bool) -> None:
+        """A committed item this generation deletes or replaces (`ocr`: whether the cluster has OCR text
+        of it). One an older referat wrote (without INDEXED) is subtracted but for its UNSTORED fields,
+        whose rows the cluster counts at the commit."""
         if self.derive:
             return
-        document = lexicon.indexed_document(stored)
-        if document is None:  # written before its lexicon data was stored: counted again at the commit
-            self.derive = True
-            return
+        if lexicon.INDEXED not in stored:
+            self.delta.without = lexicon.UNSTORED
+        document = lexicon.indexed_document(stored, ocr)
+        assert document is not None
         self.delta.add_document(document, -1)
 
     def save(self, engine: OpenSearchWriteEngine, index: str, number: int) -> None:
@@ -400,7 +409,7 @@ class Counted:
                 self.delta.close()
                 engine.count_lexicon(index, number, self.delta.budget, older=False)
             else:
-                lexicon.write(engine.index_dir, number, self.base, self.delta)
+                engine.write_lexicon(index, number, self.base, self.delta)
         except lexicon.Unsound:  # searches ask the cluster; `referat check` says so
             lexicon.remove_before(engine.index_dir, 0, also=(number,))
 
@@ -468,11 +477,12 @@ class OpenSearchGeneration:
             # index's refreshed state is the committed one until the commit)
             fresh = {m for m in doomed[start:start + TERMS_PER_QUERY] if m not in counted.subtracted}
             counting = not counted.derive and bool(fresh)
-            query = {"query": {"terms": {"meeting": doomed[start:start + TERMS_PER_QUERY]}},
+            meetings = {"terms": {"meeting": doomed[start:start + TERMS_PER_QUERY]}}
+            query = {"query": {"bool": {"filter": [meetings], "should": [OCR_TEXT]}} if counting else meetings,
                      "_source": [STORED] if counting else False}
             for hit in scan(self.client, index=self.index, query=query, size=5000 if not counting else 1000):
                 if counting and hit["_source"][STORED].get("meeting") in fresh:
-                    counted.subtract(hit["_source"][STORED])
+                    counted.subtract(hit["_source"][STORED], lexicon.OCR in hit.get("matched_queries", ()))
                 if hit["_id"] not in self._added:
                     deletes.append({"delete": {"_index": self.index, "_id": hit["_id"]}})
             counted.subtracted.update(fresh)

@@ -373,19 +373,26 @@ def is_sound(index_dir: str | os.PathLike, generation: int) -> bool:
 
 
 def write(index_dir: str | os.PathLike, generation: int, previous: Lexicon | None, delta: Delta,
-          also: Iterable[Row] = ()) -> None:
-    """The lexicon of `generation`: `previous`'s counts (None: none) with `delta` added (and the sorted
-    rows `also`), merged as all are read in order; written to a temporary file, synced and renamed into
-    place. Lexicons of generations before `generation` - 1 are removed. Raises Unsound (nothing
-    written) when a count would fall below zero."""
+          also: Iterable[Row] = (), also_docs: dict[str, int] | None = None) -> None:
+    """The lexicon of `generation`: `previous`'s counts (None: none) with `delta` added, merged as both
+    are read in order; the rows and items of the fields `delta` goes `without` are the sorted rows `also`
+    and `also_docs` alone (the cluster's). Written to a temporary file, synced and renamed into place.
+    Lexicons of generations before `generation` - 1 are removed. Raises Unsound (nothing written) when
+    a count would fall below zero."""
     index_dir = Path(index_dir)
     target = path(index_dir, generation)
     docs = Counter(previous.docs if previous is not None else {})
     docs.update(delta.docs)
     docs[""] += 0
+    old = previous.rows() if previous is not None else iter(())
+    if delta.without:
+        unstored = tuple(f"{name}\t".encode() for name in delta.without)
+        old = (row for row in old if not row[0].startswith(unstored))
+        for name in delta.without:
+            for counted in (name, name + STACK):
+                docs[counted] = (also_docs or {}).get(counted, 0)
     if any(n < 0 for n in docs.values()):
         raise Unsound("fewer than no items")
-    old = previous.rows() if previous is not None else iter(())
     with atomic_file(target, "wb", buffering=1 << 20) as out:
         out.write(HEADER + str(generation).encode() + b"\n")
         for name in sorted(docs):
