@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import resource
@@ -56,7 +57,8 @@ def count(rows: int, budget_mb: float | None, folder: Path, seed: int = 1) -> di
     out = {"rows": found.rows_count, "items": items, "budget_mb": budget_mb, "runs": delta.spilled,
            "peak_rows_held": max(delta.peak, held), "peak_rss_mb": round(_peak_mb(), 1),
            "rss_before_mb": round(start_mb, 1), "count_s": round(counted, 1), "write_s": round(written, 1),
-           "file_mb": round(lexicon.path(folder, 1).stat().st_size / 1e6, 1)}
+           "file_mb": round(lexicon.path(folder, 1).stat().st_size / 1e6, 1),
+           "sha1": hashlib.sha1(lexicon.path(folder, 1).read_bytes()).hexdigest()[:12]}
     found.close()
     return out
 

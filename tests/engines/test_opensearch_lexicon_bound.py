@@ -322,3 +322,14 @@ def test_an_unwritable_folder_is_one_error_and_nothing_committed(tmp_path, two_i
     with pytest.raises(indexer.IndexWriteFailed, match="nothing was committed"):
         indexer.build(index_dir, [folder], engine=two_indexes[0], memory_mb=1)
     assert not list(index_dir.glob("lexicon-*"))
+
+
+def test_the_memory_driver_counts_the_same_lexicon_within_a_budget(tmp_path):
+    """bench.lexicon_memory (the figures of bench/README.md): a budget spills runs, the file is the same."""
+    from bench.lexicon_memory import count
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    free, bounded = count(6000, None, tmp_path / "a"), count(6000, 0.2, tmp_path / "b")
+    assert free["runs"] == 0 and bounded["runs"] >= 2 and bounded["peak_rows_held"] < free["peak_rows_held"]
+    assert free["rows"] == bounded["rows"] >= 6000 and free["sha1"] == bounded["sha1"]
