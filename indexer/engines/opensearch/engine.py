@@ -238,6 +238,7 @@ class OpenSearchWriteEngine:
         return name, "missing or damaged (every search asks the cluster for its term statistics meanwhile)", \
             lambda: self.count_lexicon(live, generation, writer_bytes(default_memory_mb()))
 
+    @guarded
     def count_lexicon(self, index: str, number: int, budget: int | None, older: bool = True) -> None:
         """The lexicon of generation `number` (its physical `index`, refreshed) counted from every item the
         cluster stores, in id order page by page, its rows within `budget` bytes (lexicon.Delta's runs).
