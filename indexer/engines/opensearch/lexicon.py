@@ -5,9 +5,11 @@ each text field (at its own position, `<field>`, stacked, `<field>_stack`, or ei
 have each field, and how many items there are (search.engines.opensearch: the idf parity and the words'
 coordination). The writer analyses every item it sends (documents.source), so it counts them there; the
 items a generation deletes are subtracted from what the cluster stores of them (their stored fields,
-with `INDEXED`: what the stored fields alone do not say of the indexed text). So the lexicon of
-generation N is N-1's plus the changes of the run that made N, stamped with N and written before N's
-commit; searches of N read it and ask the cluster only for what it does not hold.
+with `INDEXED`: what the stored fields alone do not say of the indexed text; for an item an older
+referat wrote, without it, the cluster says whether its text is OCR's and counts the UNSTORED fields'
+rows itself). So the lexicon of generation N is N-1's plus the changes of the run that made N, stamped
+with N and written before N's commit; searches of N read it and ask the cluster only for what it does
+not hold. A lost one is counted again from the cluster (`referat check --repair`: engine.count_lexicon).
 
 The writer's rows are bounded by the run's memory budget (indexer.memory: the writer's share, which its
 bulks hardly use): past it, a Delta writes its rows sorted to an unnamed file in the index folder (a run:
