@@ -32,6 +32,7 @@ POINTS = (
     "rebuild",           # a schema rebuild written beside the live index, not yet swapped in
     "opensearch-bulk",   # OpenSearch: a bulk request of a generation sent, more to come, nothing committed
     "opensearch-flip",   # OpenSearch: a generation written and refreshed, its alias not yet moved to it
+    "lexicon-spill",     # OpenSearch: the lexicon's rows written out as a sorted run, nothing committed
 )
 
 

@@ -15,7 +15,8 @@ import os
 MEMORY_FRACTION = 16  # the default budget is a sixteenth of the machine's memory
 MIN_DEFAULT_MB = 256  # ... but never less than this
 # Of the budget: what the writer buffers before it flushes a batch (its workers' postings of that batch and
-# the side files' counts of it take about as much again), and what the side files hold before counting.
+# the side files' counts of it take about as much again; the OpenSearch writer's bulks take at most 8 MB of
+# it and its lexicon rows as much as it again), and what the side files hold before counting.
 WRITER_SHARE = 0.25
 SIDE_SHARE = 0.1
 FIELD_OVERHEAD = 80  # bytes a stored field costs a Python dict beyond its text (the key, the str header)

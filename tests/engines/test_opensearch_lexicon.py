@@ -187,15 +187,23 @@ def test_open_and_look_up_cost_nothing_like_a_parse(tmp_path):
     found.close()
 
 
-def test_items_of_an_older_referat_leave_no_lexicon_and_searches_ask_the_cluster(minutes_index, monkeypatch):
+def _body(file: Path) -> bytes:
+    """A lexicon file but its first line (the generation)."""
+    return file.read_bytes().split(b"\n", 1)[1]
+
+
+def test_items_of_an_older_referat_keep_a_lexicon_through_a_reindex_and_a_repair(minutes_index, opensearch_url,
+                                                                                   monkeypatch):
     """Items stored without what a deleted item's terms are subtracted from (an older referat wrote them):
-    a run that deletes some writes no lexicon (none can be exact), searches answer as with one, and
-    `referat check` says how to get it back."""
+    a reindex that replaces some subtracts them but for their participants, which the cluster counts;
+    the lexicon has the rows and counts of one a build of today's referat writes of the same files, and
+    `referat check --repair` writes it again the same when it is lost."""
     from indexer.engines.opensearch import documents
 
     root, config = minutes_index
     folder = root / "minutes"
     write_minutes(folder, range(4))
+    _committee_meetings(folder / "udvalg")
     index_dir = root / "ix"
     real = documents.stored_source
     with monkeypatch.context() as patch:
@@ -204,15 +212,22 @@ def test_items_of_an_older_referat_leave_no_lexicon_and_searches_ask_the_cluster
         assert not indexer.build(index_dir, [folder], engine=config).failed
     with search.open(index_dir) as opened:
         whole = opened.search("tele-kol borgere", limit=10).to_json()
-    write_minutes(folder, range(1), version="ændret")
+    write_minutes(folder, range(1), version="ændret af Grethe Mogensen")
     assert indexer.reindex(index_dir, [folder]).committed
-    from indexer.engines.opensearch import OpenSearchWriteEngine
-
-    writer = OpenSearchWriteEngine(index_dir, config)
-    assert writer.generation() == 2 and lexicon.open_lexicon(index_dir, 2) is None
-    writer.close()
+    today = f"oslex-test-{uuid.uuid4().hex[:10]}"
+    try:
+        assert not indexer.build(root / "today", [folder], engine=opensearch_config(opensearch_url, today)).failed
+        file = lexicon.path(index_dir, 2)
+        assert _body(file) == _body(lexicon.path(root / "today", 1))
+    finally:
+        drop_index(opensearch_url, today)
     with search.open(index_dir) as opened:
         assert opened.search("tele-kol borgere", limit=10).to_json()["total"] == whole["total"]
+    written = file.read_bytes()
+    file.unlink()
     checked = CliRunner().invoke(cli, ["check", "--index", str(index_dir), "--json"], catch_exceptions=False)
-    assert checked.exit_code == 0, checked.output
-    assert any("lexicon-" in note and "referat index" in note for note in json.loads(checked.output)["notes"])
+    assert checked.exit_code == 3, checked.output
+    assert any(f["subject"] == file.name for f in json.loads(checked.output)["findings"]), checked.output
+    repaired = CliRunner().invoke(cli, ["check", "--index", str(index_dir), "--repair"], catch_exceptions=False)
+    assert repaired.exit_code == 6, repaired.output
+    assert file.read_bytes() == written

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from opensearchpy import OpenSearch
@@ -30,19 +31,25 @@ from opensearchpy.helpers import scan
 from corpus import faults
 
 from ...engine import EngineConfig, EngineError
-from ...memory import writer_bytes
+from ...memory import default_memory_mb, writer_bytes
 from ...schema import SCHEMA_VERSION
 from . import lexicon
 from .client import ClusterError, connect, guarded
-from .documents import index_terms, source, stored_document
-from .mapping import STORED, field_roles, form_properties, mapping, settings
+from .documents import INDEXED, index_terms, source, stored_document
+from .mapping import FILLER, STACK, STORED, field_roles, form_properties, mapping, settings
 
 BULK_DOCS = 500  # items per bulk request
 BULK_BYTES = 8_000_000  # or fewer, when their text is long
 TERMS_PER_QUERY = 1000
+TERMS_PAGE = 1000  # terms a shard lists per request (a rewritten query's clauses: at most 1024)
+REGEXP_TERM = 50  # characters of the last term listed a "terms after it" expression spells (max_regex_length 1000)
+COUNTS_PER_SEARCH = 300  # terms counted per _msearch (3 counts each)
 PAGE = 1000  # hits per page of documents() and all_documents()
 RETRY_SECONDS = 30.0  # how long a search that failed on some shard is asked again
 _GENERATION = re.compile(r"-g(\d{6,})$")
+# Named: an item whose `ocr` field holds OCR text (every other item's holds FILLER alone): what an item an
+# older referat wrote does not store (lexicon.indexed_document's `ocr`).
+OCR_TEXT = {"bool": {"must_not": [{"term": {lexicon.OCR: FILLER}}], "_name": lexicon.OCR}}
 
 
 class WriteFailed(ClusterError):
@@ -181,12 +188,15 @@ class OpenSearchWriteEngine:
         bulk_bytes = BULK_BYTES if memory_mb is None else max(1, min(BULK_BYTES, writer_bytes(memory_mb)))
         lexicon.remove_before(self.index_dir, 0, also=(committed + 1,))  # a killed run's, never committed
         base = None if self._fresh or not committed else lexicon.open_lexicon(self.index_dir, committed)
-        counted = Counted(base, derive=bool(committed) and not self._fresh and base is None)
+        counted = Counted(base, derive=bool(committed) and not self._fresh and base is None,
+                          folder=self.index_dir if self.index_dir.is_dir() else None,
+                          budget=None if memory_mb is None else writer_bytes(memory_mb))
         generation = OpenSearchGeneration(self, target, committed + 1, live, bulk_bytes, counted)
 
         try:
             yield generation
         finally:
+            counted.close()
             if base is not None:
                 base.close()
             if not generation.committed:
@@ -221,19 +231,105 @@ class OpenSearchWriteEngine:
     def lexicon_problem(self) -> tuple[str, str, Callable[[], None] | None] | None:
         """(file, what is wrong, its repair) when the committed generation's lexicon is missing or damaged
         (searches then ask the cluster for the term statistics): indexer.health reports it, --repair
-        counts it again from every stored item; no repair when the items were written before what it is counted
-        from was stored (indexing every file again writes it)."""
+        counts it again from the cluster (count_lexicon), within the writer's share of the default budget."""
         generation = self._committed()
         if not generation or lexicon.is_sound(self.index_dir, generation):
             return None
         name = lexicon.LEXICON_FILE.format(generation=generation)
-        delta = lexicon.derive(self.stored_items())  # a check reads every item anyway
-        if delta is None:
-            return (name, "not kept: the items were written by an older referat (searches ask the cluster for "
-                    "their term statistics); indexing every file again writes it: referat index --index DIR "
-                    "FOLDER", None)
+        live = self._live()
+        assert live is not None
         return name, "missing or damaged (every search asks the cluster for its term statistics meanwhile)", \
-            lambda: lexicon.write(self.index_dir, generation, None, delta)
+            lambda: self.count_lexicon(live, generation, writer_bytes(default_memory_mb()))
+
+    @guarded
+    def count_lexicon(self, index: str, number: int, budget: int | None, older: bool = True) -> None:
+        """The lexicon of generation `number` (its physical `index`, refreshed) counted from every item the
+        cluster stores, in id order page by page, its rows within `budget` bytes (lexicon.Delta's runs).
+        Items written before INDEXED was stored (an older referat) are counted too: whether their text is
+        OCR's is asked with each page, and the UNSTORED fields' rows are the cluster's own (its term
+        dictionary and counts: _cluster_rows); without `older`, one raises lexicon.Unsound (a writer's
+        commit: its lexicon is not worth a pass over the cluster's term dictionaries)."""
+        folder = self.index_dir if self.index_dir.is_dir() else None
+        delta = lexicon.Delta(folder=folder, budget=budget)
+        query = {"bool": {"must": [{"match_all": {}}], "should": [OCR_TEXT]}}
+        try:
+            for hit in self._pages(index, query):
+                stored = hit["_source"][STORED]
+                document = lexicon.indexed_document(stored, lexicon.OCR in hit.get("matched_queries", ()))
+                assert document is not None
+                if INDEXED not in stored:
+                    if not older:
+                        raise lexicon.Unsound("items without their lexicon data")
+                    delta.without = lexicon.UNSTORED
+                delta.add_document(document)
+            self.write_lexicon(index, number, None, delta)
+        finally:
+            delta.close()
+
+    def write_lexicon(self, index: str, number: int, base: lexicon.Lexicon | None, delta: lexicon.Delta) -> None:
+        """lexicon.write, the rows and items of the fields `delta` goes without counted by the cluster."""
+        also: list[lexicon.Row] = []
+        docs: dict[str, int] = {}
+        for name in delta.without:
+            also += self._cluster_rows(index, name)
+            for counted in (name, name + STACK):
+                docs[counted] = self._count(index, {"exists": {"field": counted}})
+        lexicon.write(self.index_dir, number, base, delta, also=sorted(also), also_docs=docs)
+
+    def _count(self, index: str, query: dict) -> int:
+        return int(self._complete(lambda: self.client.count(index=index, body={"query": query}))["count"])
+
+    def _cluster_rows(self, index: str, name: str) -> list[lexicon.Row]:
+        """The lexicon's rows of text field `name` as the cluster counts them: every term of its two
+        fields' term dictionaries (_terms), each counted at its own position, stacked and either."""
+        terms = sorted(set(self._terms(index, name)) | set(self._terms(index, name + STACK)))
+        rows = []
+        for start in range(0, len(terms), COUNTS_PER_SEARCH):
+            lines: list[dict] = []
+            for term in terms[start:start + COUNTS_PER_SEARCH]:
+                main, stacked = {"term": {name: term}}, {"term": {name + STACK: term}}
+                for query in (main, stacked, {"bool": {"should": [main, stacked]}}):
+                    lines += [{"index": index}, {"query": query, "size": 0, "track_total_hits": True}]
+            answers = self._complete(partial(self._counted, lines))
+            totals = [r["hits"]["total"]["value"] for r in answers["responses"]]
+            for at, term in enumerate(terms[start:start + COUNTS_PER_SEARCH]):
+                counts = totals[3 * at:3 * at + 3]
+                if counts[2]:
+                    rows.append((f"{name}\t{term}\t".encode(), counts))
+        return rows
+
+    def _counted(self, lines: list[dict]) -> dict:
+        """An _msearch's answer, as one that failed on a shard when any of its searches did (asked again)."""
+        answer = self.client.msearch(body=lines)
+        failed = sum(r.get("_shards", {}).get("failed", 0) + ("error" in r) for r in answer["responses"])
+        return {**answer, "_shards": {"failed": failed, "total": len(answer["responses"])}}
+
+    def _terms(self, index: str, name: str) -> Iterator[str]:
+        """Every term of field `name` in the index's term dictionaries (a deleted item's too: its counts
+        are 0), read as the cluster rewrites a query that matches every term, TERMS_PAGE at a time (its
+        `top_terms_N` rewrite keeps a shard's first N in term order) after the last term of a full page."""
+        after = ""
+        while True:
+            if after:
+                query = {"regexp": {name: {"value": _above(after[:REGEXP_TERM]), "flags": "NONE",
+                                           "rewrite": f"top_terms_{TERMS_PAGE}"}}}
+            else:
+                query = {"prefix": {name: {"value": "", "rewrite": f"top_terms_{TERMS_PAGE}"}}}
+            answer = self.client.indices.validate_query(index=index, body={"query": query},
+                                                        params={"rewrite": "true", "all_shards": "true"})
+            if not answer.get("valid"):
+                raise ClusterError(f"{self.where}: the terms of {name} cannot be listed "
+                                   f"({answer.get('explanations', [{}])[0].get('error', 'invalid query')})")
+            pages = [_clauses(e.get("explanation", ""), name) for e in answer.get("explanations", [])]
+            full = [page for page in pages if len(page) >= TERMS_PAGE]
+            bound = min(max(page) for page in full) if full else None
+            yield from sorted({t for page in pages for t in page if t > after and (bound is None or t <= bound)})
+            if bound is None:
+                return
+            if bound <= after:
+                raise ClusterError(f"{self.where}: the terms of {name} cannot be listed (more than "
+                                   f"{TERMS_PAGE} terms share a prefix of {REGEXP_TERM} characters)")
+            after = bound
 
     def _pages(self, index: str, query: dict) -> Iterator[dict]:
         """Every hit of `query` in a committed index, page by page after the last id: no scroll context
@@ -285,23 +381,27 @@ class OpenSearchWriteEngine:
 
 class Counted:
     """The lexicon of the generation being written, as it changes (lexicon): the committed one's
-    (`base`; None: empty) plus `delta`; `derive`: counted again from every item at the commit instead (no
-    sound lexicon to start from, or a change the delta cannot follow)."""
+    (`base`; None: empty) plus `delta`, its rows within `budget` bytes (runs spilled into `folder`);
+    `derive`: counted again from every item at the commit instead (no sound lexicon to start from, or a
+    change the delta cannot follow)."""
 
-    def __init__(self, base: lexicon.Lexicon | None, derive: bool = False):
+    def __init__(self, base: lexicon.Lexicon | None, derive: bool = False, folder: Path | None = None,
+                 budget: int | None = None):
         self.base = base
-        self.delta = lexicon.Delta()
+        self.delta = lexicon.Delta(folder=folder, budget=budget)
         self.derive = derive
         self.subtracted: set[str] = set()  # meetings whose committed items are subtracted already
 
-    def subtract(self, stored: dict) -> None:
-        """A committed item this generation deletes or replaces."""
+    def subtract(self, stored: dict, ocr: bool) -> None:
+        """A committed item this generation deletes or replaces (`ocr`: whether the cluster has OCR text
+        of it). One an older referat wrote (without INDEXED) is subtracted but for its UNSTORED fields,
+        whose rows the cluster counts at the commit."""
         if self.derive:
             return
-        document = lexicon.indexed_document(stored)
-        if document is None:  # written before its lexicon data was stored
-            self.derive = True
-            return
+        if lexicon.INDEXED not in stored:
+            self.delta.without = lexicon.UNSTORED
+        document = lexicon.indexed_document(stored, ocr)
+        assert document is not None
         self.delta.add_document(document, -1)
 
     def save(self, engine: OpenSearchWriteEngine, index: str, number: int) -> None:
@@ -310,14 +410,16 @@ class Counted:
             return
         try:
             if self.derive:
-                delta = lexicon.derive(engine.stored_items(index))
-                if delta is None:
-                    raise lexicon.Unsound("items without their lexicon data")
-                lexicon.write(engine.index_dir, number, None, delta)
+                self.delta.close()
+                engine.count_lexicon(index, number, self.delta.budget, older=False)
             else:
-                lexicon.write(engine.index_dir, number, self.base, self.delta)
+                engine.write_lexicon(index, number, self.base, self.delta)
         except lexicon.Unsound:  # searches ask the cluster; `referat check` says so
             lexicon.remove_before(engine.index_dir, 0, also=(number,))
+
+    def close(self) -> None:
+        """The delta's spilled runs go (after the commit, or a failure)."""
+        self.delta.close()
 
 
 class OpenSearchGeneration:
@@ -379,11 +481,12 @@ class OpenSearchGeneration:
             # index's refreshed state is the committed one until the commit)
             fresh = {m for m in doomed[start:start + TERMS_PER_QUERY] if m not in counted.subtracted}
             counting = not counted.derive and bool(fresh)
-            query = {"query": {"terms": {"meeting": doomed[start:start + TERMS_PER_QUERY]}},
+            meetings = {"terms": {"meeting": doomed[start:start + TERMS_PER_QUERY]}}
+            query = {"query": {"bool": {"filter": [meetings], "should": [OCR_TEXT]}} if counting else meetings,
                      "_source": [STORED] if counting else False}
             for hit in scan(self.client, index=self.index, query=query, size=5000 if not counting else 1000):
                 if counting and hit["_source"][STORED].get("meeting") in fresh:
-                    counted.subtract(hit["_source"][STORED])
+                    counted.subtract(hit["_source"][STORED], lexicon.OCR in hit.get("matched_queries", ()))
                 if hit["_id"] not in self._added:
                     deletes.append({"delete": {"_index": self.index, "_id": hit["_id"]}})
             counted.subtracted.update(fresh)
@@ -426,3 +529,33 @@ class OpenSearchGeneration:
         with suppress(TransportError):  # committed all the same; the next writer drops what is left
             self.engine._drop_debris(keep=(self.index, self.live))
         return self.number
+
+
+def _clauses(explanation: str, name: str) -> list[str]:
+    """The terms of a rewritten query's clauses (`name:term name:term ...`: a term holds no space)."""
+    prefix = f"{name}:"
+    return [clause[len(prefix):] for clause in explanation.split(" ") if clause.startswith(prefix)]
+
+
+def _above(term: str) -> str:
+    """A Lucene regular expression (flags NONE) of every term after `term` in code point order (the
+    order of their UTF-8 bytes): `term` and more, or a first differing character above `term`'s."""
+    pattern = ".+"
+    for char in reversed(term):
+        higher = _next_char(char)
+        pattern = f"({_literal(char)}{pattern}" + (f"|[{_literal(higher)}-{_literal(chr(0x10FFFF))}].*)"
+                                                     if higher else ")")
+    return pattern
+
+
+def _next_char(char: str) -> str | None:
+    code = ord(char) + 1
+    if 0xD800 <= code <= 0xDFFF:  # no term holds a surrogate
+        code = 0xE000
+    return chr(code) if code <= 0x10FFFF else None
+
+
+def _literal(char: str) -> str:
+    """One character as itself in a Lucene regular expression (`\\d`, `\\w`, `\\s` are classes: letters
+    and digits stay bare)."""
+    return char if char.isalnum() else "\\" + char

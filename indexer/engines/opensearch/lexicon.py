@@ -5,9 +5,16 @@ each text field (at its own position, `<field>`, stacked, `<field>_stack`, or ei
 have each field, and how many items there are (search.engines.opensearch: the idf parity and the words'
 coordination). The writer analyses every item it sends (documents.source), so it counts them there; the
 items a generation deletes are subtracted from what the cluster stores of them (their stored fields,
-with `INDEXED`: what the stored fields alone do not say of the indexed text). So the lexicon of
-generation N is N-1's plus the changes of the run that made N, stamped with N and written before N's
-commit; searches of N read it and ask the cluster only for what it does not hold.
+with `INDEXED`: what the stored fields alone do not say of the indexed text; for an item an older
+referat wrote, without it, the cluster says whether its text is OCR's and counts the UNSTORED fields'
+rows itself). So the lexicon of generation N is N-1's plus the changes of the run that made N, stamped
+with N and written before N's commit; searches of N read it and ask the cluster only for what it does
+not hold. A lost one is counted again from the cluster (`referat check --repair`: engine.count_lexicon).
+
+The writer's rows are bounded by the run's memory budget (indexer.memory: the writer's share, which its
+bulks hardly use): past it, a Delta writes its rows sorted to an unnamed file in the index folder (a run:
+indexer.spill's kind, gone with the process whatever ends it) and starts again; the lexicon is the merge
+of the previous one, every run and the rows still held (heapq.merge), the same bytes as without a bound.
 
 The file is sorted and read through mmap by binary search: opening it reads its header and its last
 line, a look-up ~log2(rows) lines, whatever the vocabulary (no whole-file parse per process).
@@ -19,14 +26,19 @@ line, a look-up ~log2(rows) lines, whatever the vocabulary (no whole-file parse 
 """
 from __future__ import annotations
 
+import heapq
 import mmap
 import os
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
+from typing import IO
 
+from corpus import faults
 from corpus.files import atomic_file
 
 from .documents import INDEXED, source, stored_document
@@ -38,6 +50,15 @@ DOCS = b"#docs\t"
 END = b"~end\t"  # sorts after every row: rows start with a field name (ASCII lowercase)
 PROBES = 4096  # lines of the binary search's first levels kept (the same for every look-up)
 MAX_TOKEN = 255  # the cluster's whitespace tokenizer splits longer tokens (Lucene's default maxTokenLen)
+ROW_BYTES = 170  # what a row held costs beyond its key's characters (the str, the list of 3, the dict slot)
+MAX_RUNS = 64  # spilled runs merged at once; more are first merged into one (open files stay few)
+RUN_BUFFER = 1 << 16  # the read buffer of each run while they are merged
+
+
+# The text fields whose value only INDEXED keeps (the stored fields do not hold it): for items written before
+# INDEXED was stored, their rows are the cluster's own (engine: its term dictionary and counts).
+UNSTORED = ("participants",)
+OCR = "ocr"  # the text field of an item whose text is OCR's (INDEXED's flag): its title and sections, OCR-analysed
 
 
 class Unsound(ValueError):
@@ -72,17 +93,30 @@ def counted_fields() -> tuple[str, ...]:
     return (*texts, *(t + STACK for t in texts), *kept)
 
 
+Row = tuple[bytes, list[int]]  # (b"field\tterm\t", [main, stack, either]): a lexicon line, parsed
+
+
 @dataclass
 class Delta:
-    """Counts to add to a lexicon (negative for the items a generation deletes)."""
+    """Counts to add to a lexicon (negative for the items a generation deletes). With `folder` and `budget`
+    (bytes), the rows held are written out sorted as a run whenever their estimated size passes it."""
     rows: dict[str, list[int]] = field(default_factory=dict)  # "field\tterm" -> [main, stack, either]
     docs: Counter = field(default_factory=Counter)  # field -> items having it ("": items)
+    folder: Path | None = None
+    budget: int | None = None
+    held: int = 0  # the estimated bytes of `rows`
+    runs: list[IO[bytes]] = field(default_factory=list)  # spilled, each sorted, unnamed files in `folder`
+    spilled: int = 0  # runs written in all (merged ones included)
+    peak: int = 0  # the most rows held at once
+    without: tuple[str, ...] = ()  # text fields not counted (UNSTORED ones the cluster counts: engine)
 
     def add(self, body: dict, sign: int = 1) -> None:
         """One item as the cluster receives it (documents.source), added or (`sign` -1) taken away."""
         self.docs[""] += sign
         rows = self.rows
         for name in counted_texts():
+            if name in self.without:
+                continue
             main, stacked = _tokens(body.get(name)), _tokens(body.get(name + STACK))
             self.docs[name] += sign if main else 0
             self.docs[name + STACK] += sign if stacked else 0
@@ -91,6 +125,7 @@ class Delta:
                 row = rows.get(key)
                 if row is None:
                     row = rows[key] = [0, 0, 0]
+                    self.held += ROW_BYTES + len(key)
                 row[0] += sign if term in main else 0
                 row[1] += sign if term in stacked else 0
                 row[2] += sign
@@ -98,21 +133,108 @@ class Delta:
             value = body.get(name)
             if value is not None and value != []:
                 self.docs[name] += sign
+        if self.budget is not None and self.held > self.budget:
+            self.spill()
 
     def add_document(self, document: dict, sign: int = 1) -> None:
         """An item as indexer.build makes it."""
         self.add(source(document), sign)
 
+    def spill(self) -> None:
+        """Write the rows held to a new run, sorted, and let them go (without a folder: keep them)."""
+        if self.folder is None or not self.rows:
+            return
+        self.peak = max(self.peak, len(self.rows))
+        if len(self.runs) >= MAX_RUNS:
+            self._collapse()
+        run = _run(self.folder)
+        self.runs.append(run)
+        self.spilled += 1
+        _write_rows(run, self._held_rows())
+        self.rows, self.held = {}, 0
+        faults.point("lexicon-spill")
 
-def indexed_document(stored: dict) -> dict | None:
+    def _held_rows(self) -> Iterator[Row]:
+        """The rows held, in the lexicon's order (the bytes of "field\tterm\t"), none all zero."""
+        for key in sorted(self.rows, key=_line_order):
+            counts = self.rows[key]
+            if any(counts):
+                yield f"{key}\t".encode(), counts
+
+    def _collapse(self) -> None:
+        """The runs so far merged into one (a run of many, the files they were closed)."""
+        assert self.folder is not None
+        merged = _run(self.folder)
+        _write_rows(merged, (row for row in summed([_read_rows(run) for run in self.runs]) if any(row[1])))
+        self.close()
+        self.runs = [merged]
+        self.spilled += 1
+
+    def sorted_rows(self) -> Iterator[Row]:
+        """Every row of the delta in order, the runs' and the held ones' counts of a key summed (none of
+        the fields `without`: rows of them counted before it was set)."""
+        self.peak = max(self.peak, len(self.rows))
+        rows = summed([*(_read_rows(run) for run in self.runs), self._held_rows()])
+        dropped = tuple(f"{name}\t".encode() for name in self.without)
+        return (row for row in rows if not row[0].startswith(dropped)) if dropped else rows
+
+    def close(self) -> None:
+        """Close (and so remove) the spilled runs."""
+        for run in self.runs:
+            run.close()
+        self.runs = []
+
+
+def _line_order(key: str) -> str:
+    """A row's sort key as a str: code point order is the order of its UTF-8 bytes, with the tab after
+    the term as in the file (a term may hold characters below the tab)."""
+    return key + "\t"
+
+
+def _run(folder: Path) -> IO[bytes]:
+    return tempfile.TemporaryFile(dir=str(folder), buffering=RUN_BUFFER)  # closed by Delta.close()
+
+
+def _write_rows(out: IO[bytes], rows: Iterable[Row]) -> None:
+    for key, counts in rows:
+        out.write(key + b"%d\t%d\t%d\n" % tuple(counts))
+    out.flush()
+
+
+def _read_rows(run: IO[bytes]) -> Iterator[Row]:
+    run.seek(0)
+    for line in run:
+        cut = line.index(b"\t", line.index(b"\t") + 1) + 1
+        yield line[:cut], [int(n) for n in line[cut:].split(b"\t")]
+
+
+def summed(streams: list[Iterator[Row]]) -> Iterator[Row]:
+    """Sorted row streams (each a key at most once) as one, the counts of a key in several summed."""
+    key: bytes | None = None
+    total: list[int] = []
+    for found, counts in heapq.merge(*streams, key=itemgetter(0)):
+        if found == key:
+            total = [a + b for a, b in zip(total, counts, strict=True)]
+            continue
+        if key is not None:
+            yield key, total
+        key, total = found, counts
+    if key is not None:
+        yield key, total
+
+
+def indexed_document(stored: dict, ocr: bool | None = None) -> dict | None:
     """An item as indexer.build made it, in what the index is made of, from what the cluster stores of
-    it (documents.stored_source): None for an item written before INDEXED was stored."""
+    it (documents.stored_source). An item written before INDEXED was stored: None, or with `ocr` (whether
+    its text is OCR's, which the cluster tells: engine) the item without its UNSTORED fields."""
     from ...meetings import attachments_text, unpack_attachments
     from ...schema import ATTACHMENT_FIELD, SECTION_FIELDS, unpack_sections
 
     extra = stored.get(INDEXED)
     if not isinstance(extra, dict):
-        return None
+        if ocr is None:
+            return None
+        extra = {"ocr": ocr}
     doc = stored_document(stored)
     sections = unpack_sections(doc.get("content"))
     for name in SECTION_FIELDS:
@@ -124,17 +246,19 @@ def indexed_document(stored: dict) -> dict | None:
     if extra.get("participants") is not None:
         doc["participants"] = extra["participants"]
     if extra.get("ocr"):
-        doc["ocr"] = doc.get("title", "") + "\n" + "\n".join(sections.values())
+        doc[OCR] = doc.get("title", "") + "\n" + "\n".join(sections.values())
     return doc
 
 
-def derive(stored: Iterable[dict]) -> Delta | None:
-    """The counts of every item (their stored fields as the cluster keeps them): None when one was
-    written before INDEXED was stored (its participants and OCR text are not known)."""
-    delta = Delta()
+def derive(stored: Iterable[dict], folder: Path | None = None, budget: int | None = None) -> Delta | None:
+    """The counts of every item (their stored fields as the cluster keeps them), within `budget` as a
+    writer's: None when one was written before INDEXED was stored (its participants and OCR text are
+    not known)."""
+    delta = Delta(folder=folder, budget=budget)
     for item in stored:
         doc = indexed_document(item)
         if doc is None:
+            delta.close()
             return None
         delta.add_document(doc)
     return delta
@@ -256,26 +380,33 @@ def is_sound(index_dir: str | os.PathLike, generation: int) -> bool:
         lexicon.close()
 
 
-def write(index_dir: str | os.PathLike, generation: int, previous: Lexicon | None, delta: Delta) -> None:
+def write(index_dir: str | os.PathLike, generation: int, previous: Lexicon | None, delta: Delta,
+          also: Iterable[Row] = (), also_docs: dict[str, int] | None = None) -> None:
     """The lexicon of `generation`: `previous`'s counts (None: none) with `delta` added, merged as both
-    are read in order; written to a temporary file, synced and renamed into place. Lexicons of
-    generations before `generation` - 1 are removed. Raises Unsound (nothing written) when a count
-    would fall below zero."""
+    are read in order; the rows and items of the fields `delta` goes `without` are the sorted rows `also`
+    and `also_docs` alone (the cluster's). Written to a temporary file, synced and renamed into place.
+    Lexicons of generations before `generation` - 1 are removed. Raises Unsound (nothing written) when
+    a count would fall below zero."""
     index_dir = Path(index_dir)
     target = path(index_dir, generation)
     docs = Counter(previous.docs if previous is not None else {})
     docs.update(delta.docs)
     docs[""] += 0
+    old = previous.rows() if previous is not None else iter(())
+    if delta.without:
+        unstored = tuple(f"{name}\t".encode() for name in delta.without)
+        old = (row for row in old if not row[0].startswith(unstored))
+        for name in delta.without:
+            for counted in (name, name + STACK):
+                docs[counted] = (also_docs or {}).get(counted, 0)
     if any(n < 0 for n in docs.values()):
         raise Unsound("fewer than no items")
-    changes = sorted((f"{k}\t".encode(), v) for k, v in delta.rows.items() if any(v))
-    old = previous.rows() if previous is not None else iter(())
     with atomic_file(target, "wb", buffering=1 << 20) as out:
         out.write(HEADER + str(generation).encode() + b"\n")
         for name in sorted(docs):
             out.write(DOCS + f"{name}\t{docs[name]}\n".encode())
         body = rows = 0
-        for key, counts in _merged(old, changes):
+        for key, counts in summed([old, delta.sorted_rows(), iter(also)]):
             if counts[2] == 0 and not counts[0] and not counts[1]:
                 continue
             if min(counts) < 0 or counts[2] <= 0:
@@ -295,22 +426,6 @@ def remove_before(index_dir: str | os.PathLike, generation: int, also: Iterable[
         number = old.name.split("-")[-1].split(".")[0]
         if number.isdigit() and (int(number) < generation or int(number) in drop):
             old.unlink(missing_ok=True)
-
-
-def _merged(old: Iterator[tuple[bytes, list[int]]], changes: list[tuple[bytes, list[int]]]
-            ) -> Iterator[tuple[bytes, list[int]]]:
-    """Two sorted row streams as one, the counts of a key in both summed."""
-    at = 0
-    for key, counts in old:
-        while at < len(changes) and changes[at][0] < key:
-            yield changes[at]
-            at += 1
-        if at < len(changes) and changes[at][0] == key:
-            yield key, [a + b for a, b in zip(counts, changes[at][1], strict=True)]
-            at += 1
-        else:
-            yield key, counts
-    yield from changes[at:]
 
 
 @cache
