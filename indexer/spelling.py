@@ -12,11 +12,11 @@ from __future__ import annotations
 import bisect
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import TOKEN_RE
+from .analysis import words_of
 from .schema import unpack_sections
 from .store import write_atomic
 
@@ -27,20 +27,34 @@ STAMP = "#generation\t"
 END = "#words\t"  # the last line: the number of words, so a truncated file is known as such
 
 
-def document_words(docs: Iterable[dict]) -> set[str]:
+def document_words(docs: Iterable[Mapping]) -> set[str]:
     """The words of a meeting's documents (new ones or stored ones: the same fields)."""
     words: set[str] = set()
     for doc in docs:
-        text = " ".join([doc.get("title") or "", *unpack_sections(doc.get("content")).values()])
-        words.update(TOKEN_RE.findall(text.lower()))
+        words.update(words_of(" ".join(texts_of(doc))))
+    return kept_words(words)
+
+
+def texts_of(doc: Mapping) -> list[str]:
+    """The texts of a document whose words the list counts: its title and sections."""
+    return [doc.get("title") or "", *unpack_sections(doc.get("content")).values()]
+
+
+def kept_words(words: set[str]) -> set[str]:
+    """The words the list keeps (no short ones, none that begins with a digit)."""
     return {w for w in words if len(w) >= MIN_LENGTH and not w[0].isdigit()}
+
+
+def meeting_key(doc: Mapping) -> str | None:
+    """What a document's words are counted once for."""
+    return doc.get("meeting") or doc.get("path") or doc.get("id")
 
 
 def counts_of(documents: Iterable[dict]) -> Counter:
     """Meetings per word, from stored items (every item of the index, when a file must be derived again)."""
     meetings: dict[str | None, list[dict]] = {}
     for doc in documents:
-        meetings.setdefault(doc.get("meeting") or doc.get("path") or doc.get("id"), []).append(doc)
+        meetings.setdefault(meeting_key(doc), []).append(doc)
     counts: Counter = Counter()
     for docs in meetings.values():
         counts.update(document_words(docs))

@@ -17,6 +17,7 @@ from whoosh.analysis import IDTokenizer
 from whoosh.formats import Existence, Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from ...analysis import words_of
 from .flat import FlatWriter
 from .private import hand_block, postings_writer, write_block
 from .schema import PackedPositions
@@ -70,20 +71,24 @@ class Postings:
             entry.values += value
         entry.ends.append(len(entry.values))
 
-    def add_text(self, fieldname: str, field, value: str, docnum: int, boost: float) -> int:
+    def add_text(self, fieldname: str, field, value: str, docnum: int, boost: float,
+                 words: set[str] | None = None) -> int:
         """The postings of a text field with positions, analysed once; returns the field's length (how
-        many terms it has), as Whoosh counts it."""
+        many terms it has), as Whoosh counts it. `words` gains the spelling list's words of `value`
+        (indexer.analysis.words_of, which its analysis finds on the way)."""
         last = self.last.get(fieldname)
-        if last is not None and last[0] == value:
+        if last is not None and last[0] == value and words is None:
             positions = last[1]
         else:
             analyzer = field.analyzer
             if hasattr(analyzer, "positions"):  # indexer.analysis: the terms gathered without token objects
-                positions = analyzer.positions(value)
+                positions = analyzer.positions(value, words) if words is not None else analyzer.positions(value)
             else:
                 positions = {}
                 for token in analyzer(value, positions=True, boosts=True, mode="index"):
                     positions.setdefault(token.text, []).append(token.pos)
+                if words is not None:
+                    words.update(words_of(value))
             self.last[fieldname] = (value, positions)
         terms = self._text_terms(fieldname)
         encode = field.format.encode
