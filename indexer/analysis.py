@@ -176,20 +176,28 @@ class Analysis:
             pos += 1
         return found
 
-    def positions(self, value: str) -> dict[str, list[int]]:
+    def positions(self, value: str, words: set[str] | None = None) -> dict[str, list[int]]:
         """Each index-time term of `value` with its positions: what `tokens(value)` makes, gathered per
-        term without a token object per word (the writer's path)."""
+        term without a token object per word (the writer's path). `words` gains `words_of(value)` (the
+        spelling list's words, which this pass finds on the way)."""
         if self.kind == "ocr":
             gathered: dict[str, list[int]] = {}
             for token in _ocr_tokens(value, False, False):
                 gathered.setdefault(token.text, []).append(token.pos)
+            if words is not None:
+                words.update(words_of(value))
             return gathered
         found: dict[str, list[int]] = {}
         cache = self._forms()
         analyse = self._analyse
         coordinated = _coordinated_forms(value) if self.stemming else {}
         if not coordinated and _LOWERS_APART.search(value) is None:
-            return self._positions_of_words(TOKEN_RE.findall(value.lower()), cache)
+            lowered = words_of(value)  # lowercased whole: the same tokens as each lowercased alone
+            if words is not None:
+                words.update(lowered)
+            return self._positions_of_words(lowered, cache)
+        if words is not None:
+            words.update(words_of(value))
         pos = 0
         for m in TOKEN_RE.finditer(value):
             stopped, text, parts = analyse(m.group().lower(), cache)
@@ -232,6 +240,12 @@ class Analysis:
                 pos += len(parts) - 1
             pos += 1
         return found
+
+
+def words_of(text: str) -> list[str]:
+    """The words of `text` as they are written, lowercased, before stop words and stemming: what the
+    spelling list counts (indexer.spelling)."""
+    return TOKEN_RE.findall(text.lower())
 
 
 # The two letters whose lowercase depends on where they are (a final sigma) or is two characters (dotted

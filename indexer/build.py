@@ -28,6 +28,7 @@ from . import compounds, outbox, side_files
 from .cases import group_key
 from .engine import (
     CountsTerms,
+    CountsWords,
     EngineConfig,
     WriteEngine,
     check_engine,
@@ -515,6 +516,8 @@ def _write_spilled(engine: WriteEngine, index_dir: Path, todo: list[str], remove
         # The side files' term counts from the writer's own analysis, where it offers them (most of their cost).
         counter = writer if isinstance(writer, CountsTerms) and writer.count_terms(compounds.TEXT_FIELDS) else None
         side.writer_counts = counter is not None
+        speller = writer if isinstance(writer, CountsWords) and writer.count_words() else None  # the spelling list's
+        side.writer_words = speller is not None
         for mid in planned.stale:
             writer.delete_meeting(mid)
         report.meetings = len(planned.meetings)
@@ -530,6 +533,8 @@ def _write_spilled(engine: WriteEngine, index_dir: Path, todo: list[str], remove
             report.items += len(meeting.items)
         if counter is not None:
             side.add_terms(counter.term_counts())
+        if speller is not None:
+            side.add_words(speller.word_counts())
         before_commit()
         faults.point("before-commit")
         writer.commit()

@@ -87,6 +87,20 @@ class CountsTerms(Protocol):
 
 
 @runtime_checkable
+class CountsWords(Protocol):
+    """A GenerationWriter that collects, while it analyses the documents it writes, the spelling list's
+    words (indexer.spelling: meetings per word), which the run then does not read from their text a second
+    time. Optional, like CountsTerms."""
+
+    def count_words(self) -> bool:
+        """Before the first `add`: count the words; False when this writer cannot (the run counts them)."""
+
+    def word_counts(self) -> Counter:
+        """After the last `add`, before the commit: word -> meetings it is in, over every document added
+        (meeting by meeting, as a run adds them)."""
+
+
+@runtime_checkable
 class WriteEngine(Protocol):
     """Where an index's items live, for writing."""
 

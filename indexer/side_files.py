@@ -45,6 +45,8 @@ class NextGeneration:
     # The writer counts the terms of the documents written (indexer.engine.CountsTerms): `add_terms` takes
     # them, and the documents added are counted for the spelling list alone.
     writer_counts: bool = False
+    # The writer counts the spelling list's words too (indexer.engine.CountsWords): `add_words` takes them.
+    writer_words: bool = False
 
     def remove(self, meeting_id: str, stored: list[dict]) -> None:
         """A meeting the run deletes (to write it again, or for good), with its items as stored: counted
@@ -57,6 +59,8 @@ class NextGeneration:
     def add(self, meeting: MergedMeeting, documents: list[dict]) -> None:
         """A meeting the run writes, with the documents it writes for it."""
         self.table[meeting.id] = meeting_table.row(meeting)
+        if self.writer_counts and self.writer_words:
+            return  # nothing of them left to count here
         self.added.append(documents)
         self.added_bytes += sum(document_bytes(d) for d in documents)
         if self.budget is not None and self.added_bytes > self.budget:
@@ -66,8 +70,12 @@ class NextGeneration:
         """The term counts of every document written, as the writer counted them (`writer_counts`)."""
         self.terms.update(counts)
 
+    def add_words(self, counts: Counter) -> None:
+        """The spelling list's counts of every document written, as the writer counted them (`writer_words`)."""
+        self.words.update(counts)
+
     def _count(self) -> None:
-        words, terms = _counted(self.added, {} if self.writer_counts else self.analyzers)
+        words, terms = _counted(self.added, {} if self.writer_counts else self.analyzers, not self.writer_words)
         self.words.update(words)
         self.terms.update(terms)
         self.added, self.added_bytes = [], 0
@@ -81,40 +89,43 @@ class NextGeneration:
 
 
 PARALLEL_MIN_ITEMS = 2000  # below this, counting on every core costs more than it saves
-_SHARED: tuple[list[list[dict]], dict] = ([], {})  # what forked counting workers read (never pickled to them)
+_SHARED: tuple[list[list[dict]], dict, bool] = ([], {}, True)  # what forked counting workers read (never pickled)
 
 
-def _counted(meetings: list[list[dict]], analyzers: dict) -> tuple[Counter, Counter]:
-    """(meetings per word, items per term) of the documents of `meetings`: analysing them is most of a
-    run's side-file work, so a big batch is counted on every core, each worker a share of the meetings."""
+def _counted(meetings: list[list[dict]], analyzers: dict, words: bool = True) -> tuple[Counter, Counter]:
+    """(meetings per word, unless not `words`; items per term) of the documents of `meetings`: analysing
+    them is most of a run's side-file work, so a big batch is counted on every core, each worker a share
+    of the meetings."""
     global _SHARED
     from .build import usable_cores
 
     procs = usable_cores()
     if procs < 2 or sum(len(docs) for docs in meetings) < PARALLEL_MIN_ITEMS:
-        return _count_share(0, len(meetings), meetings, analyzers)
-    _SHARED = (meetings, analyzers)
+        return _count_share(0, len(meetings), meetings, analyzers, words)
+    _SHARED = (meetings, analyzers, words)
     try:
         size = -(-len(meetings) // procs)
         with multiprocessing.get_context("fork").Pool(procs, initializer=_worker) as pool:
             shares = pool.starmap(_count_shared, [(start, start + size) for start in range(0, len(meetings), size)])
     finally:
-        _SHARED = ([], {})
-    words: Counter[str] = Counter()
+        _SHARED = ([], {}, True)
+    counts: Counter[str] = Counter()
     terms: Counter[str] = Counter()
     for share_words, share_terms in shares:
-        words.update(share_words)
+        counts.update(share_words)
         terms.update(share_terms)
-    return words, terms
+    return counts, terms
 
 
-def _count_share(start: int, stop: int, meetings: list[list[dict]], analyzers: dict) -> tuple[Counter, Counter]:
-    words: Counter[str] = Counter()
+def _count_share(start: int, stop: int, meetings: list[list[dict]], analyzers: dict,
+                 words: bool = True) -> tuple[Counter, Counter]:
+    counts: Counter[str] = Counter()
     terms: Counter[str] = Counter()
     for docs in meetings[start:stop]:
-        words.update(spelling.document_words(docs))
+        if words:
+            counts.update(spelling.document_words(docs))
         compounds.count_terms(docs, analyzers, terms)
-    return words, terms
+    return counts, terms
 
 
 def _count_shared(start: int, stop: int) -> tuple[Counter, Counter]:

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import TOKEN_RE, ocr_key
+from .analysis import ocr_key, words_of
 from .schema import unpack_sections
 from .store import write_atomic
 
@@ -36,20 +36,34 @@ OCR_END = "#keys\t"
 _DANISH_LETTER = re.compile("[æøå]")
 
 
-def document_words(docs: Iterable[dict]) -> set[str]:
+def document_words(docs: Iterable[Mapping]) -> set[str]:
     """The words of a meeting's documents (new ones or stored ones: the same fields)."""
     words: set[str] = set()
     for doc in docs:
-        text = " ".join([doc.get("title") or "", *unpack_sections(doc.get("content")).values()])
-        words.update(TOKEN_RE.findall(text.lower()))
+        words.update(words_of(" ".join(texts_of(doc))))
+    return kept_words(words)
+
+
+def texts_of(doc: Mapping) -> list[str]:
+    """The texts of a document whose words the list counts: its title and sections."""
+    return [doc.get("title") or "", *unpack_sections(doc.get("content")).values()]
+
+
+def kept_words(words: set[str]) -> set[str]:
+    """The words the list keeps (no short ones, none that begins with a digit)."""
     return {w for w in words if len(w) >= MIN_LENGTH and not w[0].isdigit()}
+
+
+def meeting_key(doc: Mapping) -> str | None:
+    """What a document's words are counted once for."""
+    return doc.get("meeting") or doc.get("path") or doc.get("id")
 
 
 def counts_of(documents: Iterable[dict]) -> Counter:
     """Meetings per word, from stored items (every item of the index, when a file must be derived again)."""
     meetings: dict[str | None, list[dict]] = {}
     for doc in documents:
-        meetings.setdefault(doc.get("meeting") or doc.get("path") or doc.get("id"), []).append(doc)
+        meetings.setdefault(meeting_key(doc), []).append(doc)
     counts: Counter = Counter()
     for docs in meetings.values():
         counts.update(document_words(docs))

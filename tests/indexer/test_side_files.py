@@ -127,10 +127,12 @@ def test_a_reindex_leaves_the_side_files_a_full_build_derives(tmp_path, monkeypa
 
 
 @pytest.mark.parametrize("forked", [False, True])
-def test_the_term_counts_of_written_items_come_from_the_writer_not_a_second_analysis(tmp_path, monkeypatch, forked):
-    """The Whoosh writer counts the terms of what it writes from its postings (indexer.engine.CountsTerms):
-    the side files analyse no written text again, in one process or in forked workers over several
-    batches, and their counts and lexicon are those the index's own term lists give."""
+def test_the_term_counts_and_words_of_written_items_come_from_the_writer_not_a_second_analysis(
+        tmp_path, monkeypatch, forked):
+    """The Whoosh writer counts the terms of what it writes from its postings (indexer.engine.CountsTerms)
+    and the spelling list's words from its analysis (CountsWords): the side files read no written text
+    again, in one process or in forked workers over several batches (a meeting cut between two), and
+    their counts and lexicon are those the index's own term lists and stored items give."""
     if forked:
         for module in ("indexer.build", "indexer.engines.whoosh.engine"):
             monkeypatch.setattr(importlib.import_module(module), "PARALLEL_MIN_FILES", 2)
@@ -144,10 +146,15 @@ def test_the_term_counts_of_written_items_come_from_the_writer_not_a_second_anal
         assert not analyzers, "the side files analysed the written items a second time"
         return count_terms(documents, analyzers, counts)
 
+    def no_words(documents):
+        raise AssertionError("the side files read the written items' words a second time")
+
     monkeypatch.setattr(compounds, "count_terms", not_written_text)
+    monkeypatch.setattr(spelling, "document_words", no_words)
     folder = tmp_path / "minutes"
-    for n in range(12):
-        write_minutes(folder, n, extra="Tvangs- og genindlæggelser, social-, sundheds- og ældreområdet.")
+    for n in range(12):  # suspended compounds, and a capital dotted I (two characters in lowercase)
+        write_minutes(folder, n, extra="Tvangs- og genindlæggelser, social-, sundheds- og ældreområdet. İNDSATSEN "
+                                       f"nr. {n}-{n + 1} og Covid-19-forløb.")
     ix = tmp_path / "ix"
     report = indexer.build(ix, [folder])
     assert report.failed == [] and report.items == 36 and report.batches >= (2 if forked else 1)
@@ -155,6 +162,7 @@ def test_the_term_counts_of_written_items_come_from_the_writer_not_a_second_anal
     got = files_of(ix)
     assert got == derived_from_every_item(ix)
     assert got["terms"]["tvangsindlaeg"] == got["terms"]["socialomraad"] == got["terms"]["aeldreomraad"] == 36
+    assert got["spelling"]["genindlæggelser"] == got["spelling"]["covid-19-forløb"] == 12
 
 
 def test_side_files_written_before_a_commit_are_published_by_the_next_run_without_deriving(tmp_path, monkeypatch):

@@ -26,9 +26,10 @@ class DanishTokenizer(Tokenizer):
     def analysis(self) -> Analysis:
         return analysis(self.kind, self.fold, self.exceptions)
 
-    def positions(self, value: str) -> dict[str, list[int]]:
-        """Each index-time term of `value` with its positions (the writer's path: indexer.engines.whoosh.postings)."""
-        return self.analysis.positions(value)
+    def positions(self, value: str, words: set[str] | None = None) -> dict[str, list[int]]:
+        """Each index-time term of `value` with its positions (the writer's path: indexer.engines.whoosh.postings);
+        `words` gains the spelling list's words of `value` (indexer.analysis.Analysis.positions)."""
+        return self.analysis.positions(value, words)
 
     def word_analyser(self) -> Callable[[str], tuple[bool, str, tuple[str, ...]]]:
         return self.analysis.word_analyser()

@@ -25,6 +25,7 @@ from ...engine import EngineConfig
 from ...lock import IndexLocked, describe_holder, hold_descriptor, release_descriptor
 from ...memory import writer_bytes
 from ...store import STAGING_DIR, fsync_dir
+from ...written_words import joined
 from .private import INDEX_NAME, current_segments, latest_generation, segment_pattern, toc_filename
 from .schema import analysis_settings, build_schema
 from .store import has_toc, open_index
@@ -200,6 +201,17 @@ class GenerationWriter:
     def term_counts(self) -> Counter:
         self.writer.flush_batch()
         return self.writer.term_counts
+
+    def count_words(self) -> bool:
+        """indexer.engine.CountsWords: the parallel writer's workers collect them as they analyse."""
+        if not isinstance(self.writer, ParallelWriter) or self.writer.buffered or self.writer.written:
+            return False
+        self.writer.count_words = True
+        return True
+
+    def word_counts(self) -> Counter:
+        self.writer.flush_batch()
+        return joined(self.writer.word_shares)
 
     def commit(self) -> int:
         self.close()

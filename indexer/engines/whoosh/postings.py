@@ -17,6 +17,7 @@ from whoosh.analysis import IDTokenizer
 from whoosh.formats import Existence, Positions
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
+from ...analysis import words_of
 from .flat import FlatWriter
 from .private import hand_block, postings_writer, write_block
 from .schema import PackedPositions
@@ -42,18 +43,26 @@ class Postings:
     """The postings and field lengths of the documents of one segment being written."""
 
     def __init__(self):
-        self.fields: dict[str, dict[bytes, _Term]] = {}
+        # field -> term -> its postings. A field add_text gathers is keyed by the analysis's own term
+        # strings (their hashes are computed once, where bytes made per posting were hashed each time;
+        # encoded once per term when written); the others by the term's bytes.
+        self.fields: dict[str, dict] = {}
+        self.texts: set[str] = set()  # the fields keyed by str
         self.lengths: dict[str, bytearray] = {}  # field -> each document's length as Whoosh's length byte
         self.unordered: set[str] = set()  # fields where a term got a document number out of order
+        # field -> (its last value, that value's terms and positions): the participants of a meeting are
+        # the same text in each of its items, analysed once.
+        self.last: dict[str, tuple[str, dict[str, list[int]]]] = {}
 
     def add(self, fieldname: str, btext: bytes, docnum: int, weight: float, value: bytes | None) -> None:
         """One posting, as Whoosh's pool takes it."""
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
-        entry = terms.get(btext)
+        key = btext.decode("utf-8") if fieldname in self.texts else btext
+        entry = terms.get(key)
         if entry is None:
-            entry = terms[btext] = _Term()
+            entry = terms[key] = _Term()
         if entry.ids and docnum < entry.ids[-1]:
             self.unordered.add(fieldname)
         entry.ids.append(docnum)
@@ -62,28 +71,34 @@ class Postings:
             entry.values += value
         entry.ends.append(len(entry.values))
 
-    def add_text(self, fieldname: str, field, value: str, docnum: int, boost: float) -> int:
+    def add_text(self, fieldname: str, field, value: str, docnum: int, boost: float,
+                 words: set[str] | None = None) -> int:
         """The postings of a text field with positions, analysed once; returns the field's length (how
-        many terms it has), as Whoosh counts it."""
-        analyzer = field.analyzer
-        if hasattr(analyzer, "positions"):  # indexer.analysis: the terms gathered without token objects
-            positions = analyzer.positions(value)
+        many terms it has), as Whoosh counts it. `words` gains the spelling list's words of `value`
+        (indexer.analysis.words_of, which its analysis finds on the way)."""
+        last = self.last.get(fieldname)
+        if last is not None and last[0] == value and words is None:
+            positions = last[1]
         else:
-            positions = {}
-            for token in analyzer(value, positions=True, boosts=True, mode="index"):
-                positions.setdefault(token.text, []).append(token.pos)
-        terms = self.fields.get(fieldname)
-        if terms is None:
-            terms = self.fields[fieldname] = {}
+            analyzer = field.analyzer
+            if hasattr(analyzer, "positions"):  # indexer.analysis: the terms gathered without token objects
+                positions = analyzer.positions(value, words) if words is not None else analyzer.positions(value)
+            else:
+                positions = {}
+                for token in analyzer(value, positions=True, boosts=True, mode="index"):
+                    positions.setdefault(token.text, []).append(token.pos)
+                if words is not None:
+                    words.update(words_of(value))
+            self.last[fieldname] = (value, positions)
+        terms = self._text_terms(fieldname)
         encode = field.format.encode
         one = _ONE_POSITION.setdefault(type(field.format), {})
         factor = field.format.field_boost * boost
         length = 0
         for text, where in positions.items():
-            btext = text.encode("utf-8")
-            entry = terms.get(btext)
+            entry = terms.get(text)
             if entry is None:
-                entry = terms[btext] = _Term()
+                entry = terms[text] = _Term()
             count = len(where)
             length += count
             entry.ids.append(docnum)
@@ -107,8 +122,18 @@ class Postings:
         """Add to `counts` each term of `fieldnames` once per document and field it is in (its postings:
         one per document), as indexer.compounds.count_terms counts the same documents' text."""
         for fieldname in fieldnames:
-            for btext, entry in self.fields.get(fieldname, {}).items():
-                counts[btext.decode("utf-8")] += len(entry.ids)
+            for term, entry in self.fields.get(fieldname, {}).items():
+                counts[term if fieldname in self.texts else term.decode("utf-8")] += len(entry.ids)
+
+    def _text_terms(self, fieldname: str) -> dict[str, _Term]:
+        """The terms of a field add_text gathers, keyed by str (those Whoosh's pool added to it before,
+        in a merge, decoded)."""
+        terms = self.fields.get(fieldname)
+        if fieldname not in self.texts:
+            self.texts.add(fieldname)
+            terms = self.fields[fieldname] = {btext.decode("utf-8"): entry for btext, entry in (terms or {}).items()}
+        assert terms is not None
+        return terms
 
     def set_length(self, fieldname: str, docnum: int, length: int) -> None:
         lengths = self.lengths.get(fieldname)
@@ -127,8 +152,11 @@ class Postings:
             fieldobj = schema[fieldname]
             text = isinstance(fieldobj.format, PackedPositions)
             terms = []
-            for btext in sorted(self.fields[fieldname]):
-                entry = self.fields[fieldname][btext]
+            keyed = self.fields[fieldname]
+            # str keys sort as their UTF-8 bytes do (code point order)
+            for key in sorted(keyed):
+                entry = keyed[key]
+                btext = key.encode("utf-8") if fieldname in self.texts else key
                 if fieldname in self.unordered:
                     entry = _in_order(entry)
                 if text:

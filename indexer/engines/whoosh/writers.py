@@ -33,6 +33,7 @@ from whoosh.writing import SegmentWriter
 from corpus import faults
 
 from ...memory import document_bytes
+from ...written_words import Edges, WrittenWords
 from .codec import FlatCodec
 from .flat import EXTENSION as FLAT_EXTENSION
 from .flat import FlatWriter
@@ -95,6 +96,7 @@ class Writer(_GraceCommit, SegmentWriter):
         if odd:
             raise ValueError(f"fields with vectors or spelling are not supported: {', '.join(odd)}")
         self._kinds = {name: kind_of(field) for name, field in self.schema.items()}
+        self.words: WrittenWords | None = None  # the spelling list's words, counted on the way (count_words)
 
     def add_document(self, **fields) -> None:
         """Whoosh's add_document (stored values, lengths, columns through its per-document writer), with
@@ -104,6 +106,8 @@ class Writer(_GraceCommit, SegmentWriter):
         docboost = self._doc_boost(fields)
         names = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, names)
+        words, texts = self.words.document(fields) if self.words is not None else (None, [])
+        analysed: list[str] = []
         perdoc.start_doc(docnum)
         try:
             for name in names:
@@ -116,7 +120,10 @@ class Writer(_GraceCommit, SegmentWriter):
                     boost = self._field_boost(fields, name, docboost)
                     kind = self._kinds[name] if isinstance(value, str) else None
                     if kind == "text":
-                        length = postings.add_text(name, field, value, docnum, boost)
+                        into = words if words is not None and value in texts else None
+                        length = postings.add_text(name, field, value, docnum, boost, into)
+                        if into is not None:
+                            analysed.append(value)
                     elif kind == "id":
                         postings.add_id(name, field, value, docnum, boost)
                     else:
@@ -133,6 +140,8 @@ class Writer(_GraceCommit, SegmentWriter):
         except Exception:
             perdoc.cancel_doc()
             raise
+        if self.words is not None:
+            self.words.analysed(texts, analysed)
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
@@ -198,6 +207,8 @@ class ParallelWriter(Writer):
         self.batches = 0
         self.counted: tuple[str, ...] = ()  # text fields whose terms the workers count (count_terms)
         self.term_counts: Counter = Counter()
+        self.count_words = False  # the workers count the spelling list's words (indexer.written_words)
+        self.word_shares: list[tuple[Counter, Edges]] = []
         self.tasks: list = []
 
     def add_document(self, **fields) -> None:
@@ -212,9 +223,11 @@ class ParallelWriter(Writer):
         """Write the buffered documents to new segments, uncommitted, and let them go."""
         if not self.buffered:
             return
-        for segments, counts in self._write_shares():
+        for segments, counts, words in self._write_shares():
             self.written += segments
             self.term_counts.update(counts)
+            if words is not None:
+                self.word_shares.append(words)
         self.buffered, self.buffered_bytes = [], 0
         self.batches += 1
         faults.point("writer-batch")
@@ -231,16 +244,18 @@ class ParallelWriter(Writer):
         self._commit_toc(segments + self.written)
         self._finish()
 
-    def _write_shares(self) -> list[tuple[list, Counter]]:
+    def _write_shares(self) -> list[tuple[list, Counter, tuple[Counter, Edges] | None]]:
         if self.procs < 2:
-            return [_write_docs(self.ix, self.subargs, self.buffered, 0, len(self.buffered), self.counted)]
+            return [_write_docs(self.ix, self.subargs, self.buffered, 0, len(self.buffered), self.counted,
+                                self.count_words)]
         context = multiprocessing.get_context("fork")
         size = -(-len(self.buffered) // self.procs)
         tasks, pipes = [], []
         for start in range(0, len(self.buffered), size):
             receive, send = context.Pipe(duplex=False)
             task = context.Process(target=_write_share, args=(self.ix, self.subargs, self.buffered, start,
-                                                              start + size, self.counted, send), daemon=True)
+                                                              start + size, self.counted, self.count_words, send),
+                                   daemon=True)
             task.start()
             send.close()
             self.tasks.append(task)
@@ -264,28 +279,31 @@ class ParallelWriter(Writer):
         return shares
 
 
-def _write_docs(ix, subargs: dict, docs: list[dict], start: int, stop: int,
-                counted: tuple[str, ...] = ()) -> tuple[list, Counter]:
-    """Documents start..stop into segments of at most SEGMENT_DOCS each: their descriptions, and the
-    term counts of the fields `counted` (Postings.count_documents) taken from the postings on the way."""
+def _write_docs(ix, subargs: dict, docs: list[dict], start: int, stop: int, counted: tuple[str, ...] = (),
+                count_words: bool = False) -> tuple[list, Counter, tuple[Counter, Edges] | None]:
+    """Documents start..stop into segments of at most SEGMENT_DOCS each: their descriptions, the term
+    counts of the fields `counted` (Postings.count_documents) taken from the postings on the way, and
+    with `count_words` the spelling list's words (indexer.written_words) their analysis found."""
     segments = []
     counts: Counter = Counter()
+    words = WrittenWords() if count_words else None
     for first in range(start, stop, SEGMENT_DOCS):
         writer = Writer(ix, **subargs)
+        writer.words = words
         for doc in docs[first:min(stop, first + SEGMENT_DOCS)]:
             writer.add_document(**doc)
         writer.postings.count_documents(counted, counts)
         segments.append(finalize_segment(writer))
-    return segments, counts
+    return segments, counts, words.shares() if words is not None else None
 
 
 def _write_share(ix, subargs: dict, docs: list[dict], start: int, stop: int, counted: tuple[str, ...],
-                 pipe) -> None:
+                 count_words: bool, pipe) -> None:
     """In a worker: documents start..stop into segments (`_write_docs`), sent to the parent with their
-    term counts."""
+    term and word counts."""
     try:
         faults.point("parallel-worker")
-        pipe.send(_write_docs(ix, subargs, docs, start, stop, counted))
+        pipe.send(_write_docs(ix, subargs, docs, start, stop, counted, count_words))
     except BaseException as exc:  # any failure goes to the parent, which stops the commit
         pipe.send(WorkerFailed(exc))
         pipe.close()
