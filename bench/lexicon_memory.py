@@ -21,7 +21,6 @@ import tracemalloc
 from pathlib import Path
 
 from indexer.engines.opensearch import lexicon
-from indexer.engines.opensearch.mapping import text_fields
 
 NEW_TERMS = 60  # new terms per item (over its text fields)
 COMMON = ["og", "til", "sag", "plan", "borgere", "kommune", "godkendt", "beslutning"]
@@ -33,7 +32,7 @@ def _peak_mb() -> float:
 
 def count(rows: int, budget_mb: float | None, folder: Path, seed: int = 1) -> dict:
     rng = random.Random(seed)
-    fields = text_fields()
+    fields = lexicon.counted_texts()
     letters = "abcdefghijklmnopqrstuvwxyzæøå0123456789"
     start_mb = _peak_mb()
     delta = lexicon.Delta(folder=folder, budget=None if budget_mb is None else int(budget_mb * 1024 * 1024))

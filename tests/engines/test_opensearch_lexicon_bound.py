@@ -139,7 +139,7 @@ def _lexicons(index_dir: Path) -> dict[str, bytes]:
 
 def test_a_build_and_a_reindex_within_a_tiny_budget_write_the_unbounded_lexicon(tmp_path, two_indexes, runs):
     folder = tmp_path / "minutes"
-    _varied_minutes(folder, range(30))
+    _varied_minutes(folder, range(50))
     _committee_meetings(folder / "udvalg")
     bounded, unbounded = tmp_path / "bounded", tmp_path / "unbounded"
     for index_dir, config, memory in ((bounded, two_indexes[0], 1), (unbounded, two_indexes[1], None)):
@@ -149,7 +149,7 @@ def test_a_build_and_a_reindex_within_a_tiny_budget_write_the_unbounded_lexicon(
     assert _lexicons(bounded) == _lexicons(unbounded)
     write_minutes(folder, range(5, 12), version="revideret udgave med hjemmesygeplejerske og ældrepleje")
     (folder / "referat-0020.txt").unlink()
-    _varied_minutes(folder, range(60, 70), seed=8)
+    _varied_minutes(folder, range(60, 80), seed=8)
     assert indexer.reindex(bounded, [folder], memory_mb=1).committed
     assert len(runs) >= spilled + 2 and all(run.closed for run in runs)
     assert indexer.reindex(unbounded, [folder]).committed
@@ -164,7 +164,7 @@ def test_a_build_and_a_reindex_within_a_tiny_budget_write_the_unbounded_lexicon(
 
 def test_the_runs_go_when_a_run_fails(tmp_path, two_indexes, runs, monkeypatch):
     folder = tmp_path / "minutes"
-    _varied_minutes(folder, range(20))
+    _varied_minutes(folder, range(35))
     index_dir = tmp_path / "ix"
     monkeypatch.setenv("REFERAT_FAULT", "opensearch-flip")
     monkeypatch.setenv("REFERAT_FAULT_ACTION", "enospc")
