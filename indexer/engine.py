@@ -47,6 +47,16 @@ class EngineConfig:
         return cls(**{k: v for k, v in (data or {}).items() if k in ("name", "url", "index", "shards", "replicas")})
 
 
+def unreachable(exc: BaseException) -> bool:
+    """Whether `exc` is a cluster that did not answer or refused a request (the OpenSearch engine's
+    ClusterError, whose module is loaded only with that engine): the index may be whole."""
+    if type(exc).__name__ not in ("ClusterError", "WriteFailed"):
+        return False
+    from .engines.opensearch import ClusterError
+
+    return isinstance(exc, ClusterError)
+
+
 class EngineError(ValueError):
     """The engine asked for cannot hold this index: another one holds it already, or this referat lacks
     it; the message says which, in one line."""

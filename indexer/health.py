@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import compounds, meeting_table, outbox, spelling
-from .engine import EngineConfig, WriteEngine, engine_config, open_write_engine
+from .engine import EngineConfig, WriteEngine, engine_config, open_write_engine, unreachable
 from .lock import LOCK_FILE, IndexLocked, WriterLock, holder_state
 from .schema import FIELDS, SCHEMA_VERSION
 from .state import STATE_FILE, load_state, save_state, state_from_index
@@ -91,6 +91,10 @@ def _inspect(index_dir: Path, health: Health, repair: bool) -> None:
         if _older(index_dir):  # e.g. its table of contents names classes that have moved since
             health.findings.append(Finding("index", "written by an older referat, whose index this one cannot read",
                                            f"rebuild it with: referat reindex --index {index_dir}", repairable=False))
+        elif unreachable(exc):  # the index may be whole: nothing to rebuild
+            health.findings.append(Finding("index", str(exc), "start the cluster, or correct its address or "
+                                           "credentials (referat.json, REFERAT_OPENSEARCH_AUTH), and check again",
+                                           repairable=False))
         else:
             health.findings.append(Finding("index", _cause(exc), f"rebuild it with: referat index --index {index_dir} "
                                            "FOLDER", repairable=False))

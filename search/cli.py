@@ -171,7 +171,7 @@ def _problem(exc: Exception) -> click.ClickException | None:
     are imported here, when one was raised, so that loading a command does not load their modules."""
     import indexer
     from corpus.registry import RegistryError
-    from indexer.engine import EngineError
+    from indexer.engine import EngineError, unreachable
 
     from .query import QueryError
 
@@ -187,6 +187,9 @@ def _problem(exc: Exception) -> click.ClickException | None:
         return WriteFailed(str(exc))
     if isinstance(exc, OSError):
         return WriteFailed(indexer.os_error_text(exc, "the index"))
+    if unreachable(exc):  # the cluster's: a refused write (5), or an index it cannot serve (3)
+        problem = WriteFailed if type(exc).__name__ == "WriteFailed" else IndexProblem
+        return problem(f"{exc}; the index is kept as it is")
     return None
 
 

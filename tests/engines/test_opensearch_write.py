@@ -7,10 +7,12 @@ import os
 import signal
 import subprocess
 import sys
+import uuid
 
 import pytest
 from whoosh import index as windex
 
+import indexer
 from indexer.analysis import danish_analyzer, exact_analyzer
 from indexer.engine import WriteEngine, open_write_engine
 from indexer.engines.opensearch import ClusterError, WriteFailed
@@ -282,3 +284,34 @@ def test_kill_9_mid_generation_then_the_next_run_reaches_a_clean_build(opensearc
     finally:
         drop(killed)
         drop(clean)
+
+
+def test_commands_on_an_index_whose_cluster_is_gone_say_so_in_one_line(tmp_path, opensearch_url):
+    """`search`, `meetings` and `check --repair` on an index folder whose cluster does not answer: one line
+    naming the cluster, exit 3, no traceback, and check does not advise a rebuild (the index may be whole)."""
+    from socket import socket
+
+    from click.testing import CliRunner
+
+    from indexer.store import read_meta, write_meta
+    from search.cli import main
+    from tests.engines.conftest import drop_index, opensearch_config
+
+    name = f"osw-test-gone-{uuid.uuid4().hex[:8]}"
+    folder = tmp_path / "minutes"
+    write_minutes(folder, range(2))
+    ix = tmp_path / "ix"
+    try:
+        assert not indexer.build(ix, [folder], engine=opensearch_config(opensearch_url, name)).failed
+        with socket() as s:  # a port nothing listens on
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        meta = read_meta(ix)
+        write_meta(ix, {**meta, "engine": {**meta["engine"], "url": f"http://127.0.0.1:{port}"}})
+        for args in (["search", "telekol"], ["meetings"], ["check", "--repair"]):
+            out = CliRunner().invoke(main, [args[0], "--index", str(ix), *args[1:]])
+            assert out.exit_code == 3, (args, out.output)
+            assert "Traceback" not in out.output and f"127.0.0.1:{port}" in out.output and "no node answers" in out.output
+            assert "rebuild" not in out.output
+    finally:
+        drop_index(opensearch_url, name)
