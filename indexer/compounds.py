@@ -20,11 +20,10 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from .schema import SECTION_FIELDS, unpack_sections
-from .store import write_atomic
+from .store import STAMP, parse_counts, read_stamped, write_atomic, write_stamped
 
 COMPOUND_FILE = "compounds-{generation}.json"
 TERMS_FILE = "terms-{generation}.txt"
-STAMP = "#generation\t"
 END = "#terms\t"  # the last line: the number of terms, so a truncated file is known as such
 TEXT_FIELDS = ("title", *SECTION_FIELDS)
 MIN_PART = 4
@@ -100,7 +99,7 @@ def save(index_dir: str | os.PathLike, generation: int, counts: Counter) -> None
     """The term counts and the lexicon of `generation` (before its commit); those of generations before
     the current one (`generation` - 1) are removed."""
     rows = [f"{t}\t{n}\n" for t, n in sorted(counts.items()) if n > 0]
-    write_atomic(_terms_path(index_dir, generation), f"{STAMP}{generation}\n{''.join(rows)}{END}{len(rows)}\n")
+    write_stamped(_terms_path(index_dir, generation), generation, rows, END)
     write_atomic(_path(index_dir, generation), json.dumps(map_of_counts(counts), ensure_ascii=False, sort_keys=True))
     for pattern in (COMPOUND_FILE, TERMS_FILE):
         for old in Path(index_dir).glob(pattern.format(generation="*")):
@@ -111,19 +110,9 @@ def save(index_dir: str | os.PathLike, generation: int, counts: Counter) -> None
 
 def load_counts(index_dir: str | os.PathLike, generation: int) -> Counter | None:
     """The term counts of `generation`, or None when its file is missing or damaged."""
-    try:
-        lines = _terms_path(index_dir, generation).read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(lines) < 2 or lines[0] != f"{STAMP}{generation}" or lines[-1] != f"{END}{len(lines) - 2}":
-        return None
-    counts: Counter = Counter()
-    for line in lines[1:-1]:
-        term, _, number = line.partition("\t")
-        if not term or not number.isdigit():
-            return None
-        counts[term] = int(number)
-    return counts
+    rows = read_stamped(_terms_path(index_dir, generation), f"{STAMP}{generation}", END)
+    counts = None if rows is None else parse_counts(rows)
+    return None if counts is None else Counter(counts)
 
 
 def derive_counts(engine) -> Counter:

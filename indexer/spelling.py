@@ -23,12 +23,11 @@ from pathlib import Path
 
 from .analysis import ocr_key, words_of
 from .schema import unpack_sections
-from .store import write_atomic
+from .store import STAMP, parse_counts, read_stamped, write_stamped
 
 SPELLING_FILE = "spelling.txt"
 PENDING_FILE = "spelling-next.txt"  # the next generation's, written before its commit, published after it
 MIN_LENGTH = 4
-STAMP = "#generation\t"
 END = "#words\t"  # the last line: the number of words, so a truncated file is known as such
 OCR_FILE = "ocr-keys.txt"  # the OCR keys of the spelling list's words with æ/ø/å, stamped as it is
 OCR_PENDING_FILE = "ocr-keys-next.txt"
@@ -87,13 +86,8 @@ def load_counts(index_dir: str | os.PathLike, generation: int) -> Counter | None
 
 
 def load_file(path: Path, generation: int) -> Counter | None:
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(lines) < 2 or lines[0] != f"{STAMP}{generation}" or lines[-1] != f"{END}{len(lines) - 2}":
-        return None
-    counts = _parse(lines[1:-1])
+    rows = read_stamped(path, f"{STAMP}{generation}", END)
+    counts = None if rows is None else parse_counts(rows)
     return None if counts is None else Counter(counts)
 
 
@@ -103,8 +97,7 @@ def save(index_dir: str | os.PathLike, generation: int, counts: Counter, pending
     two, keys of another generation, which it does not use)."""
     save_keys(index_dir, generation, counts, pending)
     rows = [f"{w}\t{n}\n" for w, n in sorted(counts.items()) if n > 0]
-    write_atomic(Path(index_dir) / (PENDING_FILE if pending else SPELLING_FILE),
-                 f"{STAMP}{generation}\n{''.join(rows)}{END}{len(rows)}\n")
+    write_stamped(Path(index_dir) / (PENDING_FILE if pending else SPELLING_FILE), generation, rows, END)
 
 
 def ocr_keys_of(counts: Mapping[str, int]) -> frozenset[str]:
@@ -116,21 +109,14 @@ def ocr_keys_of(counts: Mapping[str, int]) -> frozenset[str]:
 def save_keys(index_dir: str | os.PathLike, generation: int, counts: Mapping[str, int], pending: bool = False) -> None:
     """The OCR keys of the counts of `generation` (`ocr_keys_of`), stamped as their spelling list is."""
     rows = [f"{key}\n" for key in sorted(ocr_keys_of(counts))]
-    write_atomic(Path(index_dir) / (OCR_PENDING_FILE if pending else OCR_FILE),
-                 f"{STAMP}{generation}\n{''.join(rows)}{OCR_END}{len(rows)}\n")
+    write_stamped(Path(index_dir) / (OCR_PENDING_FILE if pending else OCR_FILE), generation, rows, OCR_END)
 
 
 def load_keys_file(path: Path, stamp: str) -> frozenset[str] | None:
     """The keys of the file whose first line is `stamp` (a generation's), or None when it is not that
     generation's or not sound (missing, truncated, damaged)."""
-    try:
-        lines = path.read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(lines) < 2 or lines[0] != stamp or lines[-1] != f"{OCR_END}{len(lines) - 2}":
-        return None
-    keys = lines[1:-1]
-    if not all(keys) or any("\t" in k or k.startswith("#") for k in keys):
+    keys = read_stamped(path, stamp, OCR_END)
+    if keys is None or not all(keys) or any("\t" in k or k.startswith("#") for k in keys):
         return None
     return frozenset(keys)
 
@@ -145,16 +131,6 @@ def load_keys(index_dir: str | os.PathLike, generation: int) -> frozenset[str] |
     return None
 
 
-def _parse(lines: list[str]) -> dict[str, int] | None:
-    counts = {}
-    for line in lines:
-        word, _, number = line.partition("\t")
-        if not word or not number.isdigit():
-            return None
-        counts[word] = int(number)
-    return counts
-
-
 def _read(path: Path) -> tuple[dict[str, int], str | None]:
     """For suggestions: whatever sound words the file has (a damaged file gives none, never an error),
     and its first line (the generation's stamp)."""
@@ -162,7 +138,7 @@ def _read(path: Path) -> tuple[dict[str, int], str | None]:
         lines = path.read_text("utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return {}, None
-    return _parse([line for line in lines if not line.startswith("#")]) or {}, lines[0] if lines else None
+    return parse_counts([line for line in lines if not line.startswith("#")]) or {}, lines[0] if lines else None
 
 
 @lru_cache(maxsize=4)

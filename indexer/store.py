@@ -36,6 +36,38 @@ class Interrupted(KeyboardInterrupt):
         return "interrupted; nothing was written, the index is as it was before this run"
 
 
+STAMP = "#generation\t"  # the first line of a generation's side file (the spelling list, OCR keys, term counts)
+
+
+def write_stamped(path: Path, generation: int, rows: list[str], end: str) -> None:
+    """A side file of `generation`: its stamp, `rows` (each a line) and last `end` with their number, so
+    that a truncated file is known as such."""
+    write_atomic(path, f"{STAMP}{generation}\n{''.join(rows)}{end}{len(rows)}\n")
+
+
+def read_stamped(path: Path, stamp: str, end: str) -> list[str] | None:
+    """The rows of a side file whose first line is `stamp` (write_stamped), or None when it is another
+    generation's or not whole (missing, truncated, unreadable)."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if len(lines) < 2 or lines[0] != stamp or lines[-1] != f"{end}{len(lines) - 2}":
+        return None
+    return lines[1:-1]
+
+
+def parse_counts(lines: list[str]) -> dict[str, int] | None:
+    """Rows of a word or term, a tab and a number, as a dict; None when one is not such a row."""
+    counts = {}
+    for line in lines:
+        word, _, number = line.partition("\t")
+        if not word or not number.isdigit():
+            return None
+        counts[word] = int(number)
+    return counts
+
+
 def os_error_text(exc: OSError, where: str | os.PathLike) -> str:
     """`path: cause` for an OSError, naming `where` when the error carries no file name."""
     return f"{exc.filename or where}: {exc.strerror or exc}"
