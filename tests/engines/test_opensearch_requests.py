@@ -18,9 +18,11 @@ from .conftest import _committee_meetings, drop_index, opensearch_config
 
 # Each shape with words no earlier search of the test's Index asked (nothing learnt yet), and the most
 # requests it may make with the generation's lexicon: the counts with the ranking's first page, and a
-# grouped page's members (one hit per case); without it, also the look-ups of its words (one round for
-# most words) and their statistics. Asked again, the words and their statistics are known: WARM at most.
-# One request per term (the old way) makes dozens.
+# grouped page's members (one hit per case); a graded query's words that the lexicon cannot count are
+# counted with its counts, and its page asked after (their counts weigh the cluster's coordination), so a
+# misspelt two-word query, graded twice (as typed, then corrected), makes three; without the lexicon,
+# also the look-ups of its words (one round for most words) and their statistics. Asked again, the words
+# and their statistics are known: WARM at most. One request per term (the old way) makes dozens.
 SHAPES = {
     "single word": ({"query": "genoptræning"}, 2, 4),
     "compound": ({"query": "hjemmeplejen"}, 2, 4),
@@ -30,7 +32,7 @@ SHAPES = {
     "listing": ({"query": "", "year": "2023"}, 2, 3),
     "long question": ({"query": "hvordan går det med udskrivelse af borgere med demens i forhold til "
                                 "samarbejdet"}, 2, 6),
-    "typo": ({"query": "plejeboliger karlslunnde"}, 2, 6),
+    "typo": ({"query": "plejeboliger karlslunnde"}, 3, 6),
 }
 WARM = 3
 
@@ -127,7 +129,7 @@ def test_a_rescored_page_read_bare_is_the_page_read_whole(index, requests, query
     bare = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
     assert bare["_mget"] <= 1, bare
     assert index.search(query, limit=5, all_appearances=True).to_json() == got
-    monkeypatch.setattr(engine, "MAX_TIERS", 0)  # candidates until the bound settles, all read bare
+    monkeypatch.setattr(engine, "RESCORE_IN_CLUSTER", False)  # candidates until the bound settles, all read bare
     bare = requests.during(lambda: index.search(query, limit=5, all_appearances=True))
     assert bare["_mget"] == 1, bare
     assert index.search(query, limit=5, all_appearances=True).to_json() == got

@@ -261,27 +261,44 @@ def test_refresh_follows_the_generation_marker(tmp_path, opensearch_url):
         drop_index(opensearch_url, index)
 
 
-@pytest.mark.parametrize("minimum", [1, 2])
-def test_graded_ranking_is_exact_when_candidates_are_fetched_a_few_at_a_time(twin_indexes, monkeypatch, minimum):
-    """The coordination factor is applied to candidates fetched in growing batches; an item whose score
-    falls below the best score not yet fetched is never shown before it: the page is the same whatever
-    the first batch's size, and the same as the best of each set of words (tiers: one request)."""
+COORDINATED: dict[str, Node] = {
+    "graded, any word": MinimumMatch((word("hjemmeplej"), word("sygefravae"), word("udskriv")), 1),
+    "graded, two words": MinimumMatch((word("hjemmeplej"), word("sygefravae"), word("udskriv")), 2),
+    "any word (scaled)": Or((word("plejebo"), word("kvalitetsstandard"), word("rehabilit")), scale=0.9),
+}
+
+
+@pytest.mark.parametrize("name", COORDINATED)
+def test_coordinated_ranking_is_exact_however_the_coordination_is_applied(twin_indexes, monkeypatch, name):
+    """The coordination factor applied by the cluster (function_score: one search), or here to
+    candidates fetched in growing batches (an item whose score falls below the best score not yet
+    fetched is never shown before it): the same page, whatever the first batch's size, with the same
+    scores but for the cluster's float32."""
     import search.engines.opensearch as opensearch
     from search.engines import open_engine
 
-    graded = MinimumMatch((word("hjemmeplej"), word("sygefravae"), word("udskriv")), minimum)
+    def same(got: Found, want: Found) -> None:
+        assert ids(got) == ids(want)
+        assert [h.score for h in got.hits] == pytest.approx([h.score for h in want.hits], rel=1e-6)
+
+    query = COORDINATED[name]
     engine = open_engine(*twin_indexes)
-    whole = engine.find(Find(graded, count=12))
+    whole = engine.find(Find(query, count=12))
     assert len(whole.hits) >= 3 and len({h.score for h in whole.hits}) >= 2
-    monkeypatch.setattr(opensearch, "MAX_TIERS", 0)  # candidates until the bound settles
-    assert ranked(engine.find(Find(graded, count=12))) == ranked(whole)
+    monkeypatch.setattr(opensearch, "RESCORE_IN_CLUSTER", False)
+    here = engine.find(Find(query, count=12))
+    same(here, whole)
+    assert [h.score for h in here.hits] != [h.score for h in whole.hits], "float32 and float64 differ"
     monkeypatch.setattr(opensearch, "FIRST_CANDIDATES", 1)
-    for tiers, eager in ((0, False), (16, False), (16, True)):  # the loop; tiers once unsettled; at once
-        monkeypatch.setattr(opensearch, "MAX_TIERS", tiers)
-        monkeypatch.setattr(opensearch, "EAGER_TIERS", eager)
+    for in_cluster in (False, True):
+        monkeypatch.setattr(opensearch, "RESCORE_IN_CLUSTER", in_cluster)
         for start, count in ((0, 1), (0, 5), (3, 4)):
-            page = engine.find(Find(graded, start=start, count=count))
-            assert ranked(page) == ranked(whole)[start:start + count], (tiers, eager, start, count)
+            page = engine.find(Find(query, start=start, count=count))
+            same(page, Found(whole.total, whole.hits[start:start + count]))
+    monkeypatch.setattr(opensearch, "RESCORE_IN_CLUSTER", True)
+    if isinstance(query, MinimumMatch):  # more sets of words than the cluster is given: rescored here
+        monkeypatch.setattr(opensearch, "MAX_WORD_SETS", 0)
+        same(engine.find(Find(query, start=2, count=5)), Found(whole.total, whole.hits[2:7]))
     engine.close()
 
 

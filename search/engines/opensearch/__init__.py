@@ -2,20 +2,21 @@
 WriteEngine (indexer.engines.opensearch) writes.
 
 Matching, BM25 scoring, date sorting, totals, facet counts (terms aggregations large enough to be
-exact) and `within` counts (filter aggregations) are the cluster's; what the core DSL cannot say is
-done here over the ranked candidates: the coordination of graded queries (rank.py), one hit per case
-(search.grouping over ranked ids and case values) and the ids on a page that match each mark.
+exact) and `within` counts (filter aggregations) are the cluster's, and so is the coordination of graded
+queries and of the any-word fallback (rank.py: function_score), but for graded queries of too many words,
+rescored here over the ranked candidates; one hit per case (search.grouping over ranked ids and case
+values) and the ids on a page that match each mark are worked out here. A page ranked by relevance is
+asked beside its counts (two searches of one _msearch: they run on two threads, the counting one unscored).
 Term statistics (document frequencies, for the idf parity of compile.term_weight and the words'
 coordination weights) are read from the generation's lexicon (indexer.engines.opensearch.lexicon, written
 by the writer beside the index) and asked of the cluster only when it does not hold them (keyword fields;
-a missing or damaged lexicon), once per generation, which refresh() follows; a graded query's words are
-counted beside the counting search, in its round trip.
+a missing or damaged lexicon), once per generation, which refresh() follows; a graded query's words the
+lexicon cannot count (a word over several fields, a compound's parts) are counted beside the counting
+search, in its round trip, before its page is asked (their counts weigh the coordination).
 """
 from __future__ import annotations
 
-import functools
 import itertools
-import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -34,9 +35,9 @@ from ...expand import word_weight
 from ...grouping import group_page, newest
 from ...tree import And, MinimumMatch, Node, Or, Phrase, Term, walk
 from .. import Find, Found, FoundHit
-from .compile import Context, compile_node, named, term_leaves, term_weight, word_name
+from .compile import Context, compile_node, named, term, term_leaves, term_weight, word_name
 from .layout import BOOST, FILLER, STORED, is_number, is_text, stack
-from .rank import Rescore, coordination, scaled_or
+from .rank import Rescore, coordination, counted_leaves, in_cluster, scaled_or
 
 PAGE = 10_000  # hits per request when walking a ranking (OpenSearch's default result window)
 FIRST_CANDIDATES = 64  # candidates fetched first for a rescored query; four times more while not enough
@@ -44,14 +45,10 @@ FIRST_CANDIDATES = 64  # candidates fetched first for a rescored query; four tim
 # the stored fields of the best fetched after, in one request, when items carry attachments, whose pages
 # are stored with them (False: always with the candidates, as before).
 BARE_CANDIDATES = True
-# A graded query's matches are ranked from each set of words' best (rank.Rescore.tiers) when its first
-# candidates do not settle the bound and there are at most this many sets (of 2-4 words: 3-5; of 5: 16);
-# more, and candidates are read until the bound settles.
-MAX_TIERS = 16
-# The tiers asked with the counts already (one round trip for every graded query, but four searches more
-# for a question that no item has enough words of), not only once the first candidates did not settle
-# (bench/README.md, "Issue 23: OpenSearch query time per class": at 30K the latter is the better trade).
-EAGER_TIERS = False
+# A graded query of at most this many sets of words its matches can have (of 2-4 words: 3-5; of 5: 16) is
+# rescored by the cluster, a function per set (rank.in_cluster); more, and here, from candidates read until
+# the bound settles.
+MAX_WORD_SETS = 16
 # Every request reads the shard copy of the node it is sent to, when that node holds one: no hop to the
 # other node, and one copy's caches and term statistics for all of a search's requests (None: the
 # cluster picks a copy per request).
@@ -59,6 +56,10 @@ PREFERENCE: str | None = "_local"
 # A hit's stored fields are read from its whole _source, which holds little else (the analysed text is
 # left out of it): asking for `stored` alone makes every node parse and filter each hit's source.
 SOURCE: bool | list[str] = True
+# A rescored query (a graded query, a scaled Or) rescored by the cluster where it can (_coordinated): its
+# page is then one search, no candidates read (False: always here, from candidates: the reference the
+# tests compare the cluster's with).
+RESCORE_IN_CLUSTER = True
 PLAIN = Context.plain()
 
 
@@ -324,31 +325,43 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         context = self._context() if relevance else PLAIN
         filters = [compile_node(n, PLAIN) for n in find.filters]
         rescored = relevance and _rescored(find.query)
-        tiers = _tiers(find.query, context) if rescored else None
         leaf_names = _leaf_names(find.query) if rescored and isinstance(find.query, Or) else None
         base = compile_node(find.query, context, leaf_names)
         if relevance:
             base = weighed(base)
         filters += _marking(find.marks)
-        matches = {"bool": {"must": [base], "filter": filters}}
         sort = _BY_SCORE if relevance else _by_date(find.sort)
         graded = find.query if isinstance(find.query, MinimumMatch) else None
         every_word = graded is not None and find.every_word
         aggs = self._aggregations(find)
-        words = self._uncounted_words(find.query) if rescored else []
-        word_bodies = [_count_body(compile_node(child, PLAIN)) for child in words]
         if graded is not None and every_word:  # whether some match has every word: a count beside the others
             aggs[_EVERY_WORD] = {"filter": compile_node(And(graded.children), PLAIN)}
         grouping = bool(find.group) and self._has_values(find.group or "")
         if grouping:  # how many groups, and each group's matches: the counting search's too
             aggs[_GROUPS] = {"composite": {"size": PAGE, "sources": [{"v": {"terms": {"field": find.group}}}]}}
             aggs[_ALONE] = {"missing": {"field": find.group}}
-        body = {"size": 0, "query": matches, "track_total_hits": True, "aggs": aggs}
+        body = {"size": 0, "query": {"bool": {"must": [base], "filter": filters}}, "track_total_hits": True,
+                "aggs": aggs}
+        answer = None  # the counting search's, when asked before the ranking
+        rescaled = None  # the rescored scores from the cluster's, when it rescored them
+        if rescored and RESCORE_IN_CLUSTER and _coordinable(find.query):
+            words = self._uncounted_words(find.query)
+            if words:  # the words' counts weigh the factors: asked first, with the counting search
+                answer, *counted = self._msearch([body, *(_count_body(compile_node(c, PLAIN)) for c in words)],
+                                                 scored=True)
+                for child, response in zip(words, counted, strict=True):
+                    self._stats[("count", child)] = _total(response)
+            coordinated = self._coordinated(find.query, base, context)
+            if coordinated is not None:
+                (base, rescaled), rescored = coordinated, False
+        matches = {"bool": {"must": [base], "filter": filters}}
+        words = self._uncounted_words(find.query) if rescored else []
+        word_bodies = [_count_body(compile_node(child, PLAIN)) for child in words]
         # the page with the counts, in one request, when no later step reorders or groups it
-        at_once = find.hits and not grouping and not rescored and (find.ahead is None or not relevance) \
-            and find.start + find.count <= PAGE
+        at_once = answer is None and find.hits and not grouping and not rescored \
+            and (find.ahead is None or not relevance) and find.start + find.count <= PAGE
         if at_once:
-            body.update(size=find.start + find.count, sort=sort, _source=SOURCE)
+            body.update(query=matches, size=find.start + find.count, sort=sort, _source=SOURCE)
         # the ranking in parts: the matches of `ahead` first (with relevance), then the others
         parts = [matches]
         if find.ahead is not None and relevance:
@@ -357,24 +370,28 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                      {"bool": {"must": [base], "filter": filters, "must_not": [ahead]}}]
         first = None  # the ranking's first page(s), asked with the counts when nothing else comes between
         bare = rescored and not grouping and BARE_CANDIDATES and self._large_documents()
-        if find.hits and not at_once and len(parts) == 1:
+        counted = []
+        if answer is not None:
+            pass
+        elif at_once and relevance:  # the page and the counts as two searches: on two threads, and the
+            # counting one unscored
+            page_body = _walk_body(matches, sort, find.start + find.count, None)
+            counting = {k: v for k, v in body.items() if k not in ("sort", "_source")}
+            answer, page_answer = self._msearch([{**counting, "size": 0}, page_body], scored=True)
+            answer = {**answer, "hits": {**answer["hits"], "hits": page_answer["hits"]["hits"]}}
+        elif find.hits and not at_once and len(parts) == 1:
             wanted = _group_candidates(find) if grouping else find.start + find.count
-            if tiers is not None and wanted <= PAGE and EAGER_TIERS:  # each tier's best, as _top reads them
-                pages = _tier_bodies(matches, tiers(), sort, wanted, bare)
-            else:
-                size = min(PAGE, self._candidates(rescored, wanted))
-                pages = [_walk_body(matches, sort, size, None, stored=not bare)]
-            answer, *answers = self._msearch([body, *pages, *word_bodies], scored=True)
-            first, counted = answers[:len(pages)], answers[len(pages):]
+            size = min(PAGE, self._candidates(rescored, wanted))
+            answer, *answers = self._msearch([body, _walk_body(matches, sort, size, None, stored=not bare),
+                                              *word_bodies], scored=True)
+            first, counted = answers[:1], answers[1:]
         elif word_bodies:
             answer, *counted = self._msearch([body, *word_bodies], scored=True)
         else:
-            answer, counted = self._search(body), []
+            answer = self._search(body)
         for child, response in zip(words, counted, strict=True):
             self._stats[("count", child)] = _total(response)
         rescore = self._rescore(find.query) if rescored else None
-        if rescore is not None:
-            rescore = replace(rescore, tiers=tiers)
         total = _total(answer)
         found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {})),
                       within={name: int(answer["aggregations"][f"within:{name}"]["doc_count"])
@@ -387,13 +404,38 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             if len(groups["buckets"]) == PAGE and groups.get("after_key"):  # more than a page of values
                 sizes = self._distinct([find.group], matches)[find.group]
             found.groups = len(sizes) + int(answer["aggregations"][_ALONE]["doc_count"])
-            if find.hits:
+            if find.hits and total:
                 found.hits = self._group_page(find, parts, sort, rescore, sizes, first)
-        elif find.hits:
+        elif find.hits and total:
             page = [_ranked(hit, sort) for hit in answer["hits"]["hits"]][find.start:] if at_once else \
                 self._page(parts, sort, rescore, find.start, find.count, first, bare=bare)
             found.hits = [FoundHit(r.document, r.score, _marks(r.names)) for r in page]
+        if rescaled is not None:
+            found.hits = [replace(hit, score=rescaled(hit.score or 0.0)) for hit in found.hits]
         return found
+
+    def _coordinated(self, query: Node, base: dict, context: Context) -> tuple[dict, Callable[[float], float]] | None:
+        """`base`, the DSL of a rescored `query`, rescored by the cluster (rank.in_cluster: its page,
+        counts and facets in one search, no candidates read), and what turns its scores into the
+        rescored scores; None when the cluster cannot (too many sets of words; a scaled Or that gives
+        every item the same score). A graded query's words are counted first (the lexicon's counts, or
+        one round trip)."""
+        if isinstance(query, MinimumMatch):
+            sets = _word_sets(query)
+            if sets is None:
+                return None
+            self._known([("count", child) for child in query.children])
+            rescore = self._rescore(query)
+            assert rescore is not None
+            words = [compile_node(child, context) for child in query.children]
+            return in_cluster(base, [({"bool": {"filter": [words[i] for i in have]}},
+                                      rescore.score(1.0, {word_name(i) for i in have})) for have in sets])
+        if isinstance(query, Or) and query.scale is not None:
+            names = _leaf_names(query)
+            present = set(self._present(names))
+            leaves = [term(t.field, t.text, 1.0, context) for t, name in names.items() if name in present]
+            return counted_leaves(base, leaves, query.scale)
+        return None
 
     def _rescore(self, query: Node) -> Rescore | None:
         if isinstance(query, MinimumMatch):
@@ -401,11 +443,13 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             return coordination({word_name(i): word_weight(live, self._stats[("count", child)])
                                  for i, child in enumerate(query.children)})
         if isinstance(query, Or) and query.scale is not None:
-            names = _leaf_names(query)
-            present = [name for term, name in names.items()
-                       if not is_text(term.field) or self._stats[("either", term.field, term.text)] > 0]
-            return scaled_or(present, query.scale)
+            return scaled_or(self._present(_leaf_names(query)), query.scale)
         return None
+
+    def _present(self, names: dict[Term, str]) -> list[str]:
+        """The names of a scaled Or's term leaves that some item has (the others do not count)."""
+        return [name for leaf, name in names.items()
+                if not is_text(leaf.field) or self._stats[("either", leaf.field, leaf.text)] > 0]
 
     def _aggregations(self, find: Find) -> dict:
         aggs = {}
@@ -420,7 +464,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     def _page(self, parts: list[dict], sort: list, rescore: Rescore | None, start: int, count: int,
               first: list[dict] | None = None, bare: bool = False) -> list[_Ranked]:
         """Ranks `start` to `start + count` of the parts' matches, the parts one after the other (`first`:
-        the answers to the first part's first page, or its tiers' (_top), asked already; `bare`: a
+        the answers to the first part's first page (_top), asked already; `bare`: a
         rescored part's candidates read without their stored fields, _top)."""
         out: list[_Ranked] = []
         for query in parts:
@@ -447,14 +491,11 @@ class OpenSearchEngine(OpenSearchWriteEngine):
              first: list[dict] | None = None, bare: bool = False) -> list[_Ranked]:
         """The best `n` matches of `query` in order, rescored exactly: the rescoring never raises a score
         above its bound, so once the n-th rescored candidate scores more than the bound of the best
-        candidate not fetched, no other item can come before it. With tiers, their best (_tiered_top:
-        exact in one request) once the first candidates, asked with the counts (`first`), do not settle
-        it, or at once when nothing was asked yet or EAGER_TIERS. `bare`: the candidates are read without
-        their stored fields, and the best's fetched after (one request)."""
+        candidate not fetched, no other item can come before it (`first`: the first candidates, asked
+        with the counts). `bare`: the candidates are read without their stored fields, and the best's
+        fetched after (one request)."""
         if rescore is None:
             return self._walk(query, sort, n, first)
-        if rescore.tiers is not None and n <= PAGE and (EAGER_TIERS or first is None):
-            return self._tiered_top(query, sort, rescore, n, first, bare)
         want = self._candidates(True, n) - 1
         while True:
             fetched = self._walk(query, sort, want + 1, first, stored=not bare)
@@ -463,19 +504,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             best = _rescored_order(fetched[:want], rescore)
             if complete or (len(best) >= n and (best[n - 1].score or 0.0) > rescore.bound(fetched[want].score or 0.0)):
                 return self._with_documents(best[:n]) if bare else best[:n]
-            if rescore.tiers is not None and n <= PAGE:
-                return self._tiered_top(query, sort, rescore, n, None, bare)
             want *= 4
-
-    def _tiered_top(self, query: dict, sort: list, rescore: Rescore, n: int, first: list[dict] | None,
-                    bare: bool) -> list[_Ranked]:
-        """The best `n` of each tier (`first`: their answers, asked already; else one request), which
-        hold the best `n` of all."""
-        assert rescore.tiers is not None
-        answers = first or self._msearch(_tier_bodies(query, rescore.tiers(), sort, n, bare), scored=True)
-        found = {r.id: r for answer in answers for r in (_ranked(hit, sort) for hit in answer["hits"]["hits"])}
-        best = _rescored_order(found.values(), rescore)[:n]
-        return self._with_documents(best) if bare else best
 
     def _with_documents(self, ranked: list[_Ranked]) -> list[_Ranked]:
         """`ranked` with their stored fields, those read without them fetched in one request."""
@@ -564,33 +593,21 @@ def _rescored(query: Node) -> bool:
     return isinstance(query, MinimumMatch) or (isinstance(query, Or) and query.scale is not None)
 
 
-def _tiers(query: Node, context: Context) -> Callable[[], list[dict]] | None:
-    """A graded query's tiers (rank.Rescore.tiers), compiled when first asked: its matches by the set of
-    words they have, each set of at least `minimum` words a filter, the words compiled as the query's own
-    clauses; None for more than MAX_TIERS sets, or another query."""
+def _coordinable(query: Node) -> bool:
+    """Whether the cluster may rescore `query` (RESCORE_IN_CLUSTER): a graded query of at most
+    MAX_WORD_SETS sets of words, a scaled Or."""
+    return _word_sets(query) is not None or (isinstance(query, Or) and query.scale is not None)
+
+
+def _word_sets(query: Node) -> list[tuple[int, ...]] | None:
+    """The sets of a graded query's words its matches can have (each of at least `minimum` words, larger
+    sets first), or None for more than MAX_WORD_SETS sets or another query."""
     if not isinstance(query, MinimumMatch):
         return None
     count = len(query.children)
-    sizes = range(count, max(1, query.minimum) - 1, -1)
-    if sum(math.comb(count, size) for size in sizes) > MAX_TIERS:
-        return None
-
-    @functools.cache
-    def tiers() -> list[dict]:
-        words = [compile_node(child, context) for child in query.children]
-        return [{"bool": {"filter": [words[i] for i in have],
-                          "must_not": [w for i, w in enumerate(words) if i not in have]}}
-                for size in sizes for have in itertools.combinations(range(count), size)]
-
-    return tiers
-
-
-def _tier_bodies(query: dict, tiers: list[dict], sort: list, n: int, bare: bool) -> list[dict]:
-    """The best `n` matches of `query` in each tier (its score unchanged: the tier is a filter). `bare`:
-    the first tier's (every word: where a page's items mostly are) with their stored fields all the
-    same, the others without (_with_documents fetches those a page shows)."""
-    return [_walk_body({"bool": {"must": [query], "filter": [tier]}}, sort, n, None, stored=not bare or i == 0)
-            for i, tier in enumerate(tiers)]
+    sets = [have for size in range(count, max(1, query.minimum) - 1, -1)
+            for have in itertools.combinations(range(count), size)]
+    return sets if len(sets) <= MAX_WORD_SETS else None
 
 
 def _rescored_order(candidates: Iterable[_Ranked], rescore: Rescore) -> list[_Ranked]:
