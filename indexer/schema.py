@@ -18,6 +18,9 @@ from .facets import FACETS
 SECTION_FIELDS = SECTION_NAMES
 # Facet fields of exact values (indexer.facets), column-stored so that grouping and sorting are cheap.
 FACET_FIELDS = tuple(f.field for f in FACETS if f.kind == "name")
+# The fields whose indexed values an engine lists (Engine.values: facet counts, the names a filter
+# resolves): the facets of exact values and of years, and which sections an item has.
+VALUED_FIELDS = (*(f.field for f in FACETS if f.kind in ("name", "year")), "section_mask")
 # The attachments' text: searched with everything, and as part of the `bilag` section (--in bilag).
 ATTACHMENT_FIELD = "attachment"
 SECTION_SCOPES = {"bilag": ("bilag", ATTACHMENT_FIELD)}  # a section whose search covers more fields

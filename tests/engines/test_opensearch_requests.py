@@ -159,3 +159,34 @@ def test_candidates_are_read_bare_once_items_carry_attachment_text(tmp_path, ope
         searcher.close()
     finally:
         drop(writer)
+
+
+def test_the_facet_values_come_with_the_generation(index):
+    """A commit lists each facet's values in the index's _meta: a newly opened Index reads them with the
+    generation (no search of every item), the values the cluster counts; an index whose commit did not
+    list them (an older referat's) has them asked of the cluster, the same."""
+    from indexer.engines.opensearch.engine import distinct_values
+    from indexer.schema import VALUED_FIELDS
+
+    opened = search.open(index.dir)
+    try:
+        made = Requests(opened).during(lambda: [opened.engine.values(field) for field in VALUED_FIELDS])
+        assert set(made) == {"_mapping"}, made
+        counted = distinct_values(opened.engine._search, VALUED_FIELDS)
+        listed = {field: opened.engine.values(field) for field in VALUED_FIELDS}
+        assert listed == {field: sorted(str(v) for v in found) for field, found in counted.items()}
+        assert listed["cluster"] and listed["year"] and listed["section_mask"]
+        client, physical = opened.engine.client, opened.engine._index
+        meta = client.indices.get_mapping(index=physical)[physical]["mappings"]["_meta"]
+        client.indices.put_mapping(index=physical, body={"_meta": {"referat": {
+            k: v for k, v in meta["referat"].items() if k != "values"}}})
+    finally:
+        opened.close()
+    older = search.open(index.dir)
+    try:
+        asked = Requests(older).during(lambda: [older.engine.values(field) for field in VALUED_FIELDS])
+        assert asked["_search"] == len(VALUED_FIELDS), asked  # one per field asked
+        assert {field: older.engine.values(field) for field in VALUED_FIELDS} == listed
+    finally:
+        older.close()
+        client.indices.put_mapping(index=physical, body={"_meta": meta})

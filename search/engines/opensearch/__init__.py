@@ -28,6 +28,7 @@ from indexer.engine import EngineConfig
 from indexer.engines.opensearch import OpenSearchWriteEngine, lexicon
 from indexer.engines.opensearch.client import ClusterError, guarded
 from indexer.engines.opensearch.documents import stored_document
+from indexer.engines.opensearch.engine import distinct_values
 from indexer.schema import ATTACHMENT_FIELD, SCHEMA_VERSION
 from indexer.store import IndexMissing, read_meta
 
@@ -146,28 +147,28 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     def refresh(self) -> bool:
         if self._closed:
             raise ValueError("the index is closed")
-        newest, index = self._newest()
+        newest, index, meta = self._newest()
         if newest == self._generation:
             return False
         self._generation, self._index = newest, index
         self._stats.clear()
-        self._values.clear()
+        self._values = dict(meta.get("values", {}))  # as its commit listed them (an older one: none)
         if self._lexicon is not None:
             self._lexicon.close()
         self._lexicon = lexicon.open_lexicon(self.index_dir, newest) if index else None
         return True
 
-    def _newest(self) -> tuple[int, str | None]:
-        """The committed generation and its physical index, in one request: the mapping of the index
-        the alias points to (the writer's _live and _committed, asked together), from the node's own
-        cluster state as they are."""
+    def _newest(self) -> tuple[int, str | None, dict]:
+        """The committed generation, its physical index and what its commit recorded (`_meta`'s
+        `referat`), in one request: the mapping of the index the alias points to (the writer's _live and
+        _committed, asked together), from the node's own cluster state as they are."""
         try:
             found = self.client.indices.get_mapping(index=self.alias, local=True)
         except NotFoundError:
-            return 0, None
+            return 0, None, {}
         index = next(iter(found))
-        meta = found[index]["mappings"].get("_meta", {})
-        return int(meta.get("referat", {}).get("generation", 0)), index
+        meta = found[index]["mappings"].get("_meta", {}).get("referat", {})
+        return int(meta.get("generation", 0)), index, meta
 
     def close(self) -> None:
         self._closed = True
@@ -290,29 +291,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return {f: self._values[f] for f in fields}
 
     def _distinct(self, fields: list[str], query: dict) -> dict[str, dict]:
-        """field -> value -> matching items, of every value of keyword or number fields (a composite
-        aggregation per field in one search, paged: exact whatever the number of values)."""
-        out: dict[str, dict] = {field: {} for field in fields}
-        after: dict[str, dict | None] = {field: None for field in fields}
-        open_fields = list(fields)
-        while open_fields:
-            aggs = {}
-            for i, field in enumerate(open_fields):
-                composite: dict = {"size": PAGE, "sources": [{"v": {"terms": {"field": field}}}]}
-                if after[field]:
-                    composite["after"] = after[field]
-                aggs[f"d{i}"] = {"composite": composite}
-            answer = self._search({"size": 0, "query": query, "aggs": aggs})
-            still = []
-            for i, field in enumerate(open_fields):
-                agg = answer["aggregations"][f"d{i}"]
-                for bucket in agg["buckets"]:
-                    out[field][bucket["key"]["v"]] = bucket["doc_count"]
-                after[field] = agg.get("after_key")
-                if len(agg["buckets"]) == PAGE and after[field]:  # a full page: there may be more
-                    still.append(field)
-            open_fields = still
-        return out
+        """field -> value -> matching items (distinct_values), of this generation."""
+        return distinct_values(self._search, fields, query)
 
     # -- searching ---------------------------------------------------------------------------------
     @guarded
