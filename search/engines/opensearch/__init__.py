@@ -351,7 +351,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         first = None  # the ranking's first page(s), asked with the counts when nothing else comes between
         bare = rescored and not grouping and BARE_CANDIDATES and self._large_documents()
         counted = []
-        if answer is not None:
+        if answer is not None:  # the counts came with the words' counts: the page is read after (_page)
             pass
         elif at_once and relevance:  # the page and the counts as two searches: on two threads, and the
             # counting one unscored
