@@ -167,16 +167,19 @@ def test_the_facet_values_come_with_the_generation(index):
     list them (an older referat's) has them asked of the cluster, the same."""
     from indexer.engines.opensearch.engine import distinct_values
     from indexer.schema import VALUED_FIELDS
+    from search.engines.opensearch import OpenSearchEngine
 
     opened = search.open(index.dir)
     try:
         made = Requests(opened).during(lambda: [opened.engine.values(field) for field in VALUED_FIELDS])
         assert set(made) == {"_mapping"}, made
-        counted = distinct_values(opened.engine._search, VALUED_FIELDS)
-        listed = {field: opened.engine.values(field) for field in VALUED_FIELDS}
+        engine = opened.engine
+        assert isinstance(engine, OpenSearchEngine) and engine._index
+        counted = distinct_values(engine._search, VALUED_FIELDS)
+        listed = {field: engine.values(field) for field in VALUED_FIELDS}
         assert listed == {field: sorted(str(v) for v in found) for field, found in counted.items()}
         assert listed["cluster"] and listed["year"] and listed["section_mask"]
-        client, physical = opened.engine.client, opened.engine._index
+        client, physical = engine.client, engine._index
         meta = client.indices.get_mapping(index=physical)[physical]["mappings"]["_meta"]
         client.indices.put_mapping(index=physical, body={"_meta": {"referat": {
             k: v for k, v in meta["referat"].items() if k != "values"}}})
