@@ -155,3 +155,23 @@ def test_a_one_shot_search_compiles_none_of_the_parsers_regular_expressions(samp
     output, _, compiled = done.stdout.rpartition("\nCOMPILED ")
     assert json.loads(output)["query"]
     assert compiled.strip() == "True ['corpus.metadata._BARE_CASE_NUMBER']"
+
+
+def test_a_one_shot_search_on_opensearch_loads_no_numpy(tmp_path, engine_name):
+    """The OpenSearch engine groups a case's appearances over its short ranked prefix in plain Python
+    (search.grouping.group_ranked): a one-shot search, grouped, does not import numpy (~70 ms)."""
+    import indexer
+    from tests.firstagenda import write_meeting
+
+    if engine_name != "opensearch":
+        pytest.skip("the Whoosh engine's columns are numpy arrays")
+    for n, (committee, when) in enumerate((("Økonomiudvalget", "2023-03-01"), ("Byråd", "2023-03-13"))):
+        write_meeting(tmp_path / "docs" / f"{n}.json", committee, when,
+                      [("1", "Renovering af svømmehallen", "23-004455", "Anbefales."),
+                       ("2", f"Svømmehallens åbningstider ({committee})", f"23-00{n}999", "Drøftet.")])
+    assert indexer.build(tmp_path / "ix", [tmp_path / "docs"]).failed == []
+    probe = ("import sys, json, search; ix = search.open(sys.argv[1]); result = ix.search('svømmehallen');"
+             "print(json.dumps([result.total, result.groups, 'numpy' in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "ix")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [4, 3, False]  # a case in two meetings is one group of two

@@ -21,7 +21,6 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-import numpy as np
 from opensearchpy.exceptions import NotFoundError
 
 from indexer.engine import EngineConfig
@@ -33,7 +32,7 @@ from indexer.schema import ATTACHMENT_FIELD, SCHEMA_VERSION
 from indexer.store import IndexMissing, read_meta
 
 from ...expand import word_weight
-from ...grouping import group_page, newest
+from ...grouping import group_ranked, newest
 from ...tree import And, MinimumMatch, Node, Or, Phrase, Term, walk
 from .. import Find, Found, FoundHit
 from .compile import Context, compile_node, named, term, term_leaves, term_weight, word_name
@@ -538,14 +537,12 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         while True:
             ranked = self._page(parts, sort, rescore, 0, want, answered)
             answered = None
-            keys = [r.document.get(field) or None for r in ranked]
-            table: dict[str, int] = {}
-            codes = np.array([table.setdefault(k, len(table)) if k else -1 for k in keys], dtype=np.int64)
-            _, page = group_page(np.arange(len(ranked)), codes, first, limit)
+            keys: list[str | None] = [r.document.get(field) or None for r in ranked]
+            page = group_ranked(keys, first, limit)
             if len(page) >= limit or len(ranked) < want:
                 break
             want *= 4
-        cases = [keys[m[0]] for m in page if keys[m[0]]]
+        cases = [case for m in page if (case := keys[m[0]])]
         members_of: dict[str | None, list[_Ranked]] = {}
         if cases:
             having = {"terms": {field: cases}}
