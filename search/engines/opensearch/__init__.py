@@ -268,6 +268,14 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             keys += [("count", child) for child in node.children if isinstance(child, Term)]
         self._known(keys)
 
+    def _with_word_counts(self, bodies: list[dict], words: list[Node]) -> list[dict]:
+        """The answers to `bodies`, asked in one _msearch with a count of each of `words` (a graded query's
+        words not counted yet), whose counts are kept for the generation."""
+        answers = self._msearch([*bodies, *(_count_body(compile_node(word, PLAIN)) for word in words)], scored=True)
+        for word, response in zip(words, answers[len(bodies):], strict=True):
+            self._stats[("count", word)] = _total(response)
+        return answers[:len(bodies)]
+
     def _uncounted_words(self, node: Node) -> list[Node]:
         """The words of a graded query not counted yet: each a count search beside the counting search,
         in its round trip (as filters under a global aggregation they walked every item: slower at 1M)."""
@@ -321,26 +329,24 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             aggs[_ALONE] = {"missing": {"field": find.group}}
         body = {"size": 0, "query": {"bool": {"must": [base], "filter": filters}}, "track_total_hits": True,
                 "aggs": aggs}
+        words = self._uncounted_words(find.query) if rescored else []
         answer = None  # the counting search's, when asked before the ranking
         rescaled = None  # the rescored scores from the cluster's, when it rescored them
         if rescored and RESCORE_IN_CLUSTER and _coordinable(find.query):
-            words = self._uncounted_words(find.query)
             if words:  # the words' counts weigh the factors: asked first, with the counting search
-                answer, *counted = self._msearch([body, *(_count_body(compile_node(c, PLAIN)) for c in words)],
-                                                 scored=True)
-                for child, response in zip(words, counted, strict=True):
-                    self._stats[("count", child)] = _total(response)
+                [answer], words = self._with_word_counts([body], words), []
             coordinated = self._coordinated(find.query, base, context)
             if coordinated is not None:
                 (base, rescaled), rescored = coordinated, False
         matches = {"bool": {"must": [base], "filter": filters}}
-        words = self._uncounted_words(find.query) if rescored else []
-        word_bodies = [_count_body(compile_node(child, PLAIN)) for child in words]
-        # the page with the counts, in one request, when no later step reorders or groups it
+        # the page with the counts, in one request (a ranked page beside them), when no later step
+        # reorders or groups it
         at_once = answer is None and find.hits and not grouping and not rescored \
             and (find.ahead is None or not relevance) and find.start + find.count <= PAGE
         if at_once:
-            body.update(query=matches, size=find.start + find.count, sort=sort, _source=SOURCE)
+            body["query"] = matches
+            if not relevance:
+                body.update(size=find.start + find.count, sort=sort, _source=SOURCE)
         # the ranking in parts: the matches of `ahead` first (with relevance), then the others
         parts = [matches]
         if find.ahead is not None and relevance:
@@ -349,27 +355,21 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                      {"bool": {"must": [base], "filter": filters, "must_not": [ahead]}}]
         first = None  # the ranking's first page(s), asked with the counts when nothing else comes between
         bare = rescored and not grouping and BARE_CANDIDATES and self._large_documents()
-        counted = []
+        page_answer = None  # a ranked page's own search, beside the counts
         if answer is not None:  # the counts came with the words' counts: the page is read after (_page)
             pass
-        elif at_once and relevance:  # the page and the counts as two searches: on two threads, and the
-            # counting one unscored
-            page_body = _walk_body(matches, sort, find.start + find.count, None)
-            counting = {k: v for k, v in body.items() if k not in ("sort", "_source")}
-            answer, page_answer = self._msearch([{**counting, "size": 0}, page_body], scored=True)
-            answer = {**answer, "hits": {**answer["hits"], "hits": page_answer["hits"]["hits"]}}
+        elif at_once and relevance:  # two searches: on two threads, and the counting one unscored
+            answer, page_answer = self._msearch([body, _walk_body(matches, sort, find.start + find.count, None)],
+                                                scored=True)
         elif find.hits and not at_once and len(parts) == 1:
             wanted = _group_candidates(find) if grouping else find.start + find.count
             size = min(PAGE, self._candidates(rescored, wanted))
-            answer, *answers = self._msearch([body, _walk_body(matches, sort, size, None, stored=not bare),
-                                              *word_bodies], scored=True)
-            first, counted = answers[:1], answers[1:]
-        elif word_bodies:
-            answer, *counted = self._msearch([body, *word_bodies], scored=True)
+            answer, *first = self._with_word_counts([body, _walk_body(matches, sort, size, None, stored=not bare)],
+                                                    words)
+        elif words:
+            [answer] = self._with_word_counts([body], words)
         else:
             answer = self._search(body)
-        for child, response in zip(words, counted, strict=True):
-            self._stats[("count", child)] = _total(response)
         rescore = self._rescore(find.query) if rescored else None
         total = _total(answer)
         found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {})),
@@ -386,8 +386,10 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             if find.hits and total:
                 found.hits = self._group_page(find, parts, sort, rescore, sizes, first)
         elif find.hits and total:
-            page = [_ranked(hit, sort) for hit in answer["hits"]["hits"]][find.start:] if at_once else \
-                self._page(parts, sort, rescore, find.start, find.count, first, bare=bare)
+            if at_once:
+                page = [_ranked(hit, sort) for hit in (page_answer or answer)["hits"]["hits"]][find.start:]
+            else:
+                page = self._page(parts, sort, rescore, find.start, find.count, first, bare=bare)
             found.hits = [FoundHit(r.document, r.score, _marks(r.names)) for r in page]
         if rescaled is not None:
             found.hits = [replace(hit, score=rescaled(hit.score or 0.0)) for hit in found.hits]
