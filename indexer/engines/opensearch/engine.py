@@ -521,9 +521,8 @@ class OpenSearchGeneration:
         self.client.indices.refresh(index=self.index)
         self.counted.save(self.engine, self.index, self.number)
         meta = mapping(self.number, SCHEMA_VERSION)["_meta"]
-        values = distinct_values(lambda body: self.client.search(index=self.index, body=body), VALUED_FIELDS)
-        meta["referat"]["values"] = {field: sorted(str(v) for v in found) for field, found in values.items()
-                                     if len(found) <= LISTED_VALUES}
+        values = listed_values(lambda body: self.client.search(index=self.index, body=body), VALUED_FIELDS)
+        meta["referat"]["values"] = {field: listed for field, listed in values.items() if len(listed) <= LISTED_VALUES}
         self.client.indices.put_mapping(index=self.index, body={"_meta": meta})
         self.client.indices.put_settings(index=self.index, body={"index.blocks.write": True,
                                                                  "index.refresh_interval": None})
@@ -565,6 +564,12 @@ def distinct_values(search: Callable[[dict], dict], fields: Iterable[str],
                 still.append(field)
         open_fields = still
     return out
+
+
+def listed_values(search: Callable[[dict], dict], fields: Iterable[str]) -> dict[str, list[str]]:
+    """Every value of each of `fields` in every item, as Engine.values lists them (as text, sorted): what
+    a commit records and a search reads, or asks when its commit did not."""
+    return {field: sorted(str(v) for v in found) for field, found in distinct_values(search, fields).items()}
 
 
 def _clauses(explanation: str, name: str) -> list[str]:

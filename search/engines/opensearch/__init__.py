@@ -27,7 +27,7 @@ from indexer.engine import EngineConfig
 from indexer.engines.opensearch import OpenSearchWriteEngine, lexicon
 from indexer.engines.opensearch.client import ClusterError, guarded
 from indexer.engines.opensearch.documents import stored_document
-from indexer.engines.opensearch.engine import distinct_values
+from indexer.engines.opensearch.engine import distinct_values, listed_values
 from indexer.schema import ATTACHMENT_FIELD, SCHEMA_VERSION
 from indexer.store import IndexMissing, read_meta
 
@@ -293,8 +293,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         self._current()
         missing = [f for f in dict.fromkeys(fields) if f not in self._values]
         if missing:
-            for field, found in self._distinct(missing, {"match_all": {}}).items():
-                self._values[field] = sorted(str(v) for v in found)
+            self._values.update(listed_values(self._search, missing))
         return {f: self._values[f] for f in fields}
 
     def _distinct(self, fields: list[str], query: dict) -> dict[str, dict]:
