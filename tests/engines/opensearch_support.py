@@ -8,7 +8,7 @@ from pathlib import Path
 import corpus
 from indexer.build import item_documents
 from indexer.engine import EngineConfig
-from indexer.engines.opensearch import OpenSearchWriteEngine
+from indexer.engines.opensearch import OpenSearchWriteEngine, lexicon
 
 MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
           "november", "december"]
@@ -85,3 +85,10 @@ def normalised(stored: dict) -> dict:
 def contents(engine: OpenSearchWriteEngine) -> list[str]:
     """Every item's stored fields, comparable across indices."""
     return sorted(json.dumps(d, sort_keys=True, ensure_ascii=False) for d in engine.all_documents())
+
+
+def rows_of_fields(body: bytes) -> bytes:
+    """A lexicon's body without its rows of a term in any field (and their items line), and so without
+    the line giving their number: what a lexicon is that its writer did not give those rows."""
+    anywhere = (f"{lexicon.ANYWHERE}\t".encode(), b"#docs\t" + f"{lexicon.ANYWHERE}\t".encode())
+    return b"\n".join(line for line in body.split(b"\n")[:-2] if not line.startswith(anywhere))

@@ -193,3 +193,36 @@ def test_the_facet_values_come_with_the_generation(index):
     finally:
         older.close()
         client.indices.put_mapping(index=physical, body={"_meta": meta})
+
+
+@pytest.mark.parametrize("index", ["lexicon"], indirect=True)
+def test_a_graded_querys_words_are_counted_by_the_lexicon_as_the_cluster_counts_them(index, requests, monkeypatch):
+    """The words of a graded query, each a term over the text fields (and its OCR form): the lexicon
+    counts them (its rows of a term in any field) as the cluster does, so its counts and the ranking's
+    first page are one request (then the members of the page's cases), none a count of its words."""
+    from search.engines.opensearch import OpenSearchEngine
+    from search.engines.opensearch.compile import Context, compile_node
+    from search.tree import MinimumMatch
+
+    engine = index.engine
+    assert isinstance(engine, OpenSearchEngine)
+    asked = []
+    real = engine.find
+    monkeypatch.setattr(engine, "find", lambda find: asked.append(find.query) or real(find))
+    query = "udskrivelse demens genoptræning"
+    index.search("plan")  # what every search of the generation shares is loaded
+    asked.clear()
+    sent: list[list[dict]] = []
+    real_msearch = engine.client.msearch
+    monkeypatch.setattr(engine.client, "msearch", lambda body, **kw: sent.append(body) or real_msearch(body=body, **kw))
+    made = requests.during(lambda: index.search(query, limit=10))
+    graded = [q for q in asked if isinstance(q, MinimumMatch)]
+    assert graded and index.search(query, limit=10).total > 0
+    assert made["_msearch"] == 1 and sum(made.values()) <= 2, made
+    searches = [body for line in sent for body in line[1::2]]
+    assert not [body for body in searches if body.get("size") == 0 and not body.get("aggs")], "a word counted"
+    words = [child for q in graded for child in q.children]
+    counted = [engine._from_lexicon(("count", word)) for word in words]
+    assert None not in counted
+    assert counted == engine._counts([compile_node(word, Context.plain()) for word in words])
+    assert all(counted), "words some items have"

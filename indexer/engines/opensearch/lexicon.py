@@ -23,6 +23,11 @@ line, a look-up ~log2(rows) lines, whatever the vocabulary (no whole-file parse 
     #docs<TAB>FIELD<TAB>ITEMS            (FIELD "" : every item; text fields, their stacks, stored keyword fields)
     FIELD<TAB>TERM<TAB>MAIN<TAB>STACK<TAB>EITHER     (sorted by the bytes of FIELD<TAB>TERM<TAB>)
     ~end<TAB>ROWS<TAB>BODY_BYTES         (a truncated or cut file is known as such)
+
+FIELD `*` (ANYWHERE) is every counted text field at once: the items with the term in any of them, so a
+search's word over the fields (search.query's per-word group) is counted here, not by the cluster
+(items_with). Its rows are there when `#docs<TAB>*` is: only when every item's text fields were counted
+by the writer (not when the cluster counts an UNSTORED field for items of an older referat).
 """
 from __future__ import annotations
 
@@ -58,6 +63,8 @@ RUN_BUFFER = 1 << 16  # the read buffer of each run while they are merged
 # The text fields whose value only INDEXED keeps (the stored fields do not hold it): for items written before
 # INDEXED was stored, their rows are the cluster's own (engine: its term dictionary and counts).
 UNSTORED = ("participants",)
+ANYWHERE = "*"  # the rows of a term in any counted text field (not a field name the cluster allows)
+_ANYWHERE_KEY = f"{ANYWHERE}\t".encode()
 OCR = "ocr"  # the text field of an item whose text is OCR's (INDEXED's flag): its title and sections, OCR-analysed
 
 
@@ -113,28 +120,37 @@ class Delta:
     def add(self, body: dict, sign: int = 1) -> None:
         """One item as the cluster receives it (documents.source), added or (`sign` -1) taken away."""
         self.docs[""] += sign
-        rows = self.rows
+        anywhere: tuple[set[str], set[str]] = (set(), set())
         for name in counted_texts():
             if name in self.without:
                 continue
             main, stacked = _tokens(body.get(name)), _tokens(body.get(name + STACK))
             self.docs[name] += sign if main else 0
             self.docs[name + STACK] += sign if stacked else 0
-            for term in main | stacked:
-                key = f"{name}\t{term}"
-                row = rows.get(key)
-                if row is None:
-                    row = rows[key] = [0, 0, 0]
-                    self.held += ROW_BYTES + len(key)
-                row[0] += sign if term in main else 0
-                row[1] += sign if term in stacked else 0
-                row[2] += sign
+            self._count(name, main, stacked, sign)
+            anywhere[0].update(main)
+            anywhere[1].update(stacked)
+        self.docs[ANYWHERE] += sign if anywhere[0] or anywhere[1] else 0
+        self._count(ANYWHERE, *anywhere, sign)
         for name in counted_fields()[2 * len(counted_texts()):]:
             value = body.get(name)
             if value is not None and value != []:
                 self.docs[name] += sign
         if self.budget is not None and self.held > self.budget:
             self.spill()
+
+    def _count(self, name: str, main: set[str], stacked: set[str], sign: int) -> None:
+        """One item's terms of field `name`: at their own position (`main`), stacked, either."""
+        rows = self.rows
+        for term in main | stacked:
+            key = f"{name}\t{term}"
+            row = rows.get(key)
+            if row is None:
+                row = rows[key] = [0, 0, 0]
+                self.held += ROW_BYTES + len(key)
+            row[0] += sign if term in main else 0
+            row[1] += sign if term in stacked else 0
+            row[2] += sign
 
     def add_document(self, document: dict, sign: int = 1) -> None:
         """An item as indexer.build makes it."""
@@ -301,6 +317,40 @@ class Lexicon:
     def items(self) -> int:
         return self.docs[""]
 
+    @property
+    def anywhere(self) -> bool:
+        """Whether it holds the rows of terms in any text field (ANYWHERE)."""
+        return ANYWHERE in self.docs
+
+    def somewhere(self, term: str) -> bool:
+        """False when no item has `term` in a text field, known in one look-up (ANYWHERE); else True
+        (some item has it, or the lexicon lacks those rows)."""
+        return not self.anywhere or self.counts(ANYWHERE, term)[2] > 0
+
+    def items_with(self, leaves: Iterable[tuple[str, str]]) -> int | None:
+        """How many items have any of `leaves` ((text field, term): at its own position or stacked), when
+        the lexicon can tell: one term with items, in one of the fields asked, or asked in every field
+        that has it (its ANYWHERE row); None for another union (several terms with items, a term asked in
+        some of its fields only) or a field not counted."""
+        texts = _texts()
+        asked: dict[str, set[str]] = {}
+        for name, term in leaves:
+            if name not in texts:
+                return None
+            asked.setdefault(term, set()).add(name)
+        having = [(term, names, held) for term, names in asked.items() if self.somewhere(term)
+                  and (held := [name for name in names if self.counts(name, term)[2]])]
+        if not having:
+            return 0
+        if len(having) > 1:
+            return None
+        term, names, held = having[0]
+        if len(held) == 1:
+            return self.counts(held[0], term)[2]
+        if self.anywhere and not any(self.counts(name, term)[2] for name in texts if name not in names):
+            return self.counts(ANYWHERE, term)[2]
+        return None
+
     def counts(self, name: str, term: str) -> tuple[int, int, int]:
         """(items with `term` at its own position in `name`, stacked there, either) of a text field."""
         known = self._found.get((name, term))
@@ -399,6 +449,11 @@ def write(index_dir: str | os.PathLike, generation: int, previous: Lexicon | Non
         for name in delta.without:
             for counted in (name, name + STACK):
                 docs[counted] = (also_docs or {}).get(counted, 0)
+    # the rows of a term in any field, only when every item's text fields were counted here (a writer of
+    # an index whose lexicon lacks them, or counting an UNSTORED field in the cluster, leaves them out)
+    anywhere = not delta.without and (previous is None or previous.anywhere)
+    if not anywhere:
+        docs.pop(ANYWHERE, None)
     if any(n < 0 for n in docs.values()):
         raise Unsound("fewer than no items")
     with atomic_file(target, "wb", buffering=1 << 20) as out:
@@ -407,7 +462,7 @@ def write(index_dir: str | os.PathLike, generation: int, previous: Lexicon | Non
             out.write(DOCS + f"{name}\t{docs[name]}\n".encode())
         body = rows = 0
         for key, counts in summed([old, delta.sorted_rows(), iter(also)]):
-            if counts[2] == 0 and not counts[0] and not counts[1]:
+            if counts[2] == 0 and not counts[0] and not counts[1] or not anywhere and key.startswith(_ANYWHERE_KEY):
                 continue
             if min(counts) < 0 or counts[2] <= 0:
                 raise Unsound(f"a count below zero: {key!r}")
@@ -449,6 +504,8 @@ def answers(lexicon: Lexicon, key: tuple) -> int | None:
             return lexicon.counts(key[1][:-len(STACK)], key[2])[1]
         return None
     if kind == "any" and all(name in texts for name in key[1]):  # presence only
+        if not lexicon.somewhere(key[2]):
+            return 0
         return next((n for name in key[1] if (n := lexicon.counts(name, key[2])[2])), 0)
     return None
 

@@ -11,7 +11,8 @@ Term statistics (document frequencies, for the idf parity of compile.term_weight
 coordination weights) are read from the generation's lexicon (indexer.engines.opensearch.lexicon, written
 by the writer beside the index) and asked of the cluster only when it does not hold them (keyword fields;
 a missing or damaged lexicon), once per generation, which refresh() follows; a graded query's words the
-lexicon cannot count (a word over several fields, a compound's parts) are counted beside the counting
+lexicon cannot count (a compound's parts as a phrase, a word asked in some of the fields that have it;
+a word over the fields is the lexicon's: lexicon.Lexicon.items_with) are counted beside the counting
 search, in its round trip, before its page is asked (their counts weigh the coordination).
 """
 from __future__ import annotations
@@ -33,7 +34,7 @@ from indexer.store import IndexMissing, read_meta
 
 from ...expand import word_weight
 from ...grouping import group_ranked, newest
-from ...tree import And, MinimumMatch, Node, Or, Phrase, Term, walk
+from ...tree import And, DisMax, MinimumMatch, Node, Or, Phrase, Term, walk
 from .. import Find, Found, FoundHit
 from .compile import Context, compile_node, named, term, term_leaves, term_weight, word_name
 from .layout import BOOST, FILLER, STORED, is_number, is_text, stack
@@ -208,13 +209,11 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             self._stats[key] = count
 
     def _from_lexicon(self, key: tuple) -> int | None:
-        """A statistic the lexicon holds (a graded query's word that is one term of a text field too)."""
+        """A statistic the lexicon holds (a graded query's word: a term over text fields too)."""
         assert self._lexicon is not None
         if key[0] == "count":
-            node = key[1]
-            if isinstance(node, Term) and is_text(node.field):  # compiled: the term, own or stacked
-                return self._lexicon.counts(node.field, node.text)[2]
-            return None
+            leaves = _text_terms(key[1])  # compiled: each term, own or stacked
+            return None if leaves is None else self._lexicon.items_with(leaves)
         return lexicon.answers(self._lexicon, key)
 
     @guarded
@@ -264,8 +263,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 keys += [("docs", n.field), ("docs", stack(n.field))]
                 for w in [n.text] if isinstance(n, Term) else n.words:
                     keys += [("df", n.field, w), ("df", stack(n.field), w), ("either", n.field, w)]
-        if isinstance(node, MinimumMatch) and self._lexicon is not None:
-            keys += [("count", child) for child in node.children if isinstance(child, Term)]
+        if isinstance(node, MinimumMatch) and self._lexicon is not None:  # its words the lexicon counts
+            keys += [key for child in node.children
+                     if (key := ("count", child)) in self._stats or self._from_lexicon(key) is not None]
         self._known(keys)
 
     def _with_word_counts(self, bodies: list[dict], words: list[Node]) -> list[dict]:
@@ -564,6 +564,22 @@ _EVERY_WORD = "every_word"
 _MARK = "mark:"
 _GROUPS, _ALONE = "groups", "alone"
 _BY_ID = [{"id": "asc"}]
+
+
+def _text_terms(node: Node) -> list[tuple[str, str]] | None:
+    """(field, term) of each leaf of `node` when it is text fields' terms and their union (a word over
+    the fields, its OCR form: search.query), else None."""
+    if isinstance(node, Term):
+        return [(node.field, node.text)] if is_text(node.field) else None
+    if not isinstance(node, (Or, DisMax)):
+        return None
+    out: list[tuple[str, str]] = []
+    for child in node.children:
+        leaves = _text_terms(child)
+        if leaves is None:
+            return None
+        out += leaves
+    return out
 
 
 def _rescored(query: Node) -> bool:
