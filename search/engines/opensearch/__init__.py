@@ -315,7 +315,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         base = compile_node(find.query, context, leaf_names)
         if relevance:
             base = weighed(base)
-        filters += _marking(find.marks)
+        marking = _marking(find.marks)  # the page's: a count needs no mark (and over every match, it costs)
         sort = _BY_SCORE if relevance else _by_date(find.sort)
         graded = find.query if isinstance(find.query, MinimumMatch) else None
         every_word = graded is not None and find.every_word
@@ -337,21 +337,19 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             coordinated = self._coordinated(find.query, base, context)
             if coordinated is not None:
                 (base, rescaled), rescored = coordinated, False
-        matches = {"bool": {"must": [base], "filter": filters}}
+        matches = {"bool": {"must": [base], "filter": [*filters, *marking]}}
         # the page with the counts, in one request (a ranked page beside them), when no later step
         # reorders or groups it
         at_once = answer is None and find.hits and not grouping and not rescored \
             and (find.ahead is None or not relevance) and find.start + find.count <= PAGE
-        if at_once:
-            body["query"] = matches
-            if not relevance:
-                body.update(size=find.start + find.count, sort=sort, _source=SOURCE)
+        if at_once and not relevance:  # a listing's page is the counting search's hits
+            body.update(query=matches, size=find.start + find.count, sort=sort, _source=SOURCE)
         # the ranking in parts: the matches of `ahead` first (with relevance), then the others
         parts = [matches]
         if find.ahead is not None and relevance:
             ahead = compile_node(find.ahead, PLAIN)
-            parts = [{"bool": {"must": [base], "filter": [*filters, ahead]}},
-                     {"bool": {"must": [base], "filter": filters, "must_not": [ahead]}}]
+            parts = [{"bool": {"must": [base], "filter": [*filters, *marking, ahead]}},
+                     {"bool": {"must": [base], "filter": [*filters, *marking], "must_not": [ahead]}}]
         first = None  # the ranking's first page(s), asked with the counts when nothing else comes between
         bare = rescored and not grouping and BARE_CANDIDATES and self._large_documents()
         page_answer = None  # a ranked page's own search, beside the counts
@@ -380,7 +378,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             groups = answer["aggregations"][_GROUPS]
             sizes = {b["key"]["v"]: int(b["doc_count"]) for b in groups["buckets"]}
             if len(groups["buckets"]) == PAGE and groups.get("after_key"):  # more than a page of values
-                sizes = self._distinct([find.group], matches)[find.group]
+                sizes = self._distinct([find.group], {"bool": {"must": [base], "filter": filters}})[find.group]
             found.groups = len(sizes) + int(answer["aggregations"][_ALONE]["doc_count"])
             if find.hits and total:
                 found.hits = self._group_page(find, parts, sort, rescore, sizes, first)
