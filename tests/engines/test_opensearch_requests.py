@@ -226,3 +226,46 @@ def test_a_graded_querys_words_are_counted_by_the_lexicon_as_the_cluster_counts_
     assert None not in counted
     assert counted == engine._counts([compile_node(word, Context.plain()) for word in words])
     assert all(counted), "words some items have"
+
+
+def _cache_hits(opened) -> int:
+    """How many searches the request cache of the generation's index answered (its copies searched)."""
+    engine = opened.engine
+    stats = engine.client.indices.stats(index=engine._index, metric="request_cache")
+    return stats["_all"]["total"]["request_cache"]["hit_count"]
+
+
+@pytest.mark.parametrize("query", ["udskrivelse borgere demens", '"Tele-KOL"', "genoptræning"])
+def test_a_search_asked_again_has_its_counts_from_the_request_cache(index, requests, query):
+    """A committed generation's index never changes, so the cluster's request cache may keep a search's
+    answers: asked again, its counting search (each of two shards) is answered from it, the same."""
+    first = index.search(query, limit=10).to_json()
+    before = _cache_hits(index)
+    asked = requests.during(_search(index, {"query": query}))
+    assert asked["_msearch"] + asked["_search"] > 0
+    assert _cache_hits(index) - before >= 2, asked
+    assert index.search(query, limit=10).to_json() == first
+
+
+def test_a_one_shard_index_has_its_pages_from_the_request_cache_too(tmp_path, opensearch_url):
+    """Of an index of one shard, a search of hits runs as any other (no dfs phase: its statistics are the
+    index's), so asked again, every search of it, the ranked page too, is answered from the cache."""
+    import indexer
+    from indexer.engine import EngineConfig
+
+    _committee_meetings(tmp_path / "udvalg")
+    name = f"osr-one-{uuid.uuid4().hex[:10]}"
+    try:
+        config = EngineConfig("opensearch", url=opensearch_url, index=name, shards=1, replicas=0)
+        assert not indexer.build(tmp_path / "ix", [SAMPLE, tmp_path / "udvalg"], engine=config).failed
+        with search.open(tmp_path / "ix") as one:
+            for query in ("udskrivelse borgere demens", "genoptræning"):
+                first = one.search(query, limit=10, all_appearances=True).to_json()
+                before = _cache_hits(one)
+                opened = Requests(one)
+                asked = opened.during(lambda: one.search(query, limit=10, all_appearances=True))  # noqa: B023
+                assert asked == {"_msearch": 1}, asked  # the counts and the page, two searches
+                assert _cache_hits(one) - before == 2, query
+                assert one.search(query, limit=10, all_appearances=True).to_json() == first
+    finally:
+        drop_index(opensearch_url, name)

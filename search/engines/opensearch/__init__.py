@@ -6,7 +6,8 @@ exact) and `within` counts (filter aggregations) are the cluster's, and so is th
 queries and of the any-word fallback (rank.py: function_score), but for graded queries of too many words,
 rescored here over the ranked candidates; one hit per case (search.grouping over ranked ids and case
 values) and the ids on a page that match each mark are worked out here. A page ranked by relevance is
-asked beside its counts (two searches of one _msearch: they run on two threads, the counting one unscored).
+asked beside its counts (two searches of one _msearch: they run on two threads, the counting one unscored);
+searches are kept by the cluster's request cache where it can (_how).
 Term statistics (document frequencies, for the idf parity of compile.term_weight and the words'
 coordination weights) are read from the generation's lexicon (indexer.engines.opensearch.lexicon, written
 by the writer beside the index) and asked of the cluster only when it does not hold them (keyword fields;
@@ -87,10 +88,10 @@ class OpenSearchEngine(OpenSearchWriteEngine):
 
     # -- the wire ----------------------------------------------------------------------------------
     def _search(self, body: dict) -> dict:
-        # dfs: every shard scores with the index's term statistics, as one Whoosh index does; an answer
-        # that lacks a shard (a node just lost) is asked again for a while (the writing side's _complete)
+        # an answer that lacks a shard (a node just lost) is asked again for a while (the writing side's
+        # _complete)
         return self._pinned(lambda index: self._complete(lambda: self.client.search(
-            index=index, body=body, search_type="dfs_query_then_fetch", **_preference())))
+            index=index, body=body, **_how(body), **_preference())))
 
     def _pinned(self, ask: Callable[[str], dict]) -> dict:
         """`ask` of the generation this engine is on, as a Whoosh searcher reads the generation it opened
@@ -105,16 +106,15 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             self.refresh()
             return ask(self._index or self.alias)
 
-    def _msearch(self, bodies: list[dict], scored: bool = False) -> list[dict]:
-        """Several searches in one round trip (all asked again while one lacks a shard); `scored`: each
-        scored with the index's term statistics, as _search is."""
+    def _msearch(self, bodies: list[dict]) -> list[dict]:
+        """Several searches in one round trip (all asked again while one lacks a shard), each run as
+        _search runs it (_how)."""
         if not bodies:
             return []
         def ask(index: str) -> dict:
-            header = {"index": index, **({"search_type": "dfs_query_then_fetch"} if scored else {}), **_preference()}
             lines: list[dict] = []
             for body in bodies:
-                lines += [header, body]
+                lines += [{"index": index, **_how(body), **_preference()}, body]
             return self._complete(lambda: asked(lines))
 
         def asked(lines: list[dict]) -> dict:
@@ -271,7 +271,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     def _with_word_counts(self, bodies: list[dict], words: list[Node]) -> list[dict]:
         """The answers to `bodies`, asked in one _msearch with a count of each of `words` (a graded query's
         words not counted yet), whose counts are kept for the generation."""
-        answers = self._msearch([*bodies, *(_count_body(compile_node(word, PLAIN)) for word in words)], scored=True)
+        answers = self._msearch([*bodies, *(_count_body(compile_node(word, PLAIN)) for word in words)])
         for word, response in zip(words, answers[len(bodies):], strict=True):
             self._stats[("count", word)] = _total(response)
         return answers[:len(bodies)]
@@ -356,8 +356,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         if answer is not None:  # the counts came with the words' counts: the page is read after (_page)
             pass
         elif at_once and relevance:  # two searches: on two threads, and the counting one unscored
-            answer, page_answer = self._msearch([body, _walk_body(matches, sort, find.start + find.count, None)],
-                                                scored=True)
+            answer, page_answer = self._msearch([body, _walk_body(matches, sort, find.start + find.count, None)])
         elif find.hits and not at_once and len(parts) == 1:
             wanted = _group_candidates(find) if grouping else find.start + find.count
             size = min(PAGE, self._candidates(rescored, wanted))
@@ -611,6 +610,17 @@ def _rescored_order(candidates: Iterable[_Ranked], rescore: Rescore) -> list[_Ra
 def _group_candidates(find: Find) -> int:
     """How many ranked matches a grouped page reads first."""
     return max(FIRST_CANDIDATES, 4 * (find.start + find.count))
+
+
+def _how(body: dict) -> dict:
+    """How the cluster runs a search: one of hits with the index's term statistics (dfs), so that every
+    shard scores as one Whoosh index does; one of counts alone without (it needs none). Each in the
+    request cache, which keeps an answer until its index changes, as a committed generation's never does:
+    asked again, it is answered from there (not a dfs search of several shards: of one, the cluster runs
+    it as any other)."""
+    if body.get("size", 10):
+        return {"search_type": "dfs_query_then_fetch", "request_cache": True}
+    return {"request_cache": True}
 
 
 def _preference() -> dict:
