@@ -226,8 +226,11 @@ def test_items_of_an_older_referat_keep_a_lexicon_through_a_reindex_and_a_repair
         assert not indexer.build(root / "today", [folder], engine=opensearch_config(opensearch_url, today)).failed
         file = lexicon.path(index_dir, 2)
         # the cluster counted the older items' participants: no rows of a term in any field
-        assert not lexicon.open_lexicon(index_dir, 2).anywhere
-        assert lexicon.open_lexicon(root / "today", 1).anywhere
+        older, made_today = lexicon.open_lexicon(index_dir, 2), lexicon.open_lexicon(root / "today", 1)
+        assert older is not None and made_today is not None
+        assert not older.anywhere and made_today.anywhere
+        older.close()
+        made_today.close()
         assert rows_of_fields(_body(file)) == rows_of_fields(_body(lexicon.path(root / "today", 1)))
     finally:
         drop_index(opensearch_url, today)

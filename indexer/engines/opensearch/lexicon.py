@@ -462,7 +462,7 @@ def write(index_dir: str | os.PathLike, generation: int, previous: Lexicon | Non
             out.write(DOCS + f"{name}\t{docs[name]}\n".encode())
         body = rows = 0
         for key, counts in summed([old, delta.sorted_rows(), iter(also)]):
-            if counts[2] == 0 and not counts[0] and not counts[1] or not anywhere and key.startswith(_ANYWHERE_KEY):
+            if not any(counts) or (not anywhere and key.startswith(_ANYWHERE_KEY)):
                 continue
             if min(counts) < 0 or counts[2] <= 0:
                 raise Unsound(f"a count below zero: {key!r}")
