@@ -208,13 +208,23 @@ def test_a_graded_querys_words_are_counted_by_the_lexicon_as_the_cluster_counts_
     assert isinstance(engine, OpenSearchEngine)
     asked = []
     real = engine.find
-    monkeypatch.setattr(engine, "find", lambda find: asked.append(find.query) or real(find))
+
+    def find(request):
+        asked.append(request.query)
+        return real(request)
+
+    monkeypatch.setattr(engine, "find", find)
     query = "udskrivelse demens genoptræning"
     index.search("plan")  # what every search of the generation shares is loaded
     asked.clear()
     sent: list[list[dict]] = []
     real_msearch = engine.client.msearch
-    monkeypatch.setattr(engine.client, "msearch", lambda body, **kw: sent.append(body) or real_msearch(body=body, **kw))
+
+    def msearch(body, **options):
+        sent.append(body)
+        return real_msearch(body=body, **options)
+
+    monkeypatch.setattr(engine.client, "msearch", msearch)
     made = requests.during(lambda: index.search(query, limit=10))
     graded = [q for q in asked if isinstance(q, MinimumMatch)]
     assert graded and index.search(query, limit=10).total > 0
@@ -249,9 +259,11 @@ def test_a_search_asked_again_has_its_counts_from_the_request_cache(index, reque
 
 def test_a_one_shard_index_has_its_pages_from_the_request_cache_too(tmp_path, opensearch_url):
     """Of an index of one shard, a search of hits runs as any other (no dfs phase: its statistics are the
-    index's), so asked again, every search of it, the ranked page too, is answered from the cache."""
+    index's), so asked again, every search of it, the ranked page too, is answered from the cache; not a
+    walk of more than CACHED_HITS hits."""
     import indexer
     from indexer.engine import EngineConfig
+    from search.engines.opensearch import CACHED_HITS, OpenSearchEngine
 
     _committee_meetings(tmp_path / "udvalg")
     name = f"osr-one-{uuid.uuid4().hex[:10]}"
@@ -267,5 +279,12 @@ def test_a_one_shard_index_has_its_pages_from_the_request_cache_too(tmp_path, op
                 assert asked == {"_msearch": 1}, asked  # the counts and the page, two searches
                 assert _cache_hits(one) - before == 2, query
                 assert one.search(query, limit=10, all_appearances=True).to_json() == first
+            # a walk of more hits than a page's is not kept: it would push the pages out
+            engine = one.engine
+            assert isinstance(engine, OpenSearchEngine)
+            walk = {"query": {"match_all": {}}, "size": CACHED_HITS + 1, "sort": [{"id": "asc"}]}
+            before = _cache_hits(one)
+            assert engine._search(walk)["hits"] == engine._search(walk)["hits"]
+            assert _cache_hits(one) == before
     finally:
         drop_index(opensearch_url, name)

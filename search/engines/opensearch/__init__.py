@@ -62,6 +62,9 @@ SOURCE: bool | list[str] = True
 # page is then one search, no candidates read (False: always here, from candidates: the reference the
 # tests compare the cluster's with).
 RESCORE_IN_CLUSTER = True
+# Searches of at most this many hits (a page, a ranking's first candidates) are kept by the cluster's
+# request cache (_how); a longer walk's answer would push the pages out of it.
+CACHED_HITS = 256
 PLAIN = Context.plain()
 
 
@@ -614,13 +617,13 @@ def _group_candidates(find: Find) -> int:
 
 def _how(body: dict) -> dict:
     """How the cluster runs a search: one of hits with the index's term statistics (dfs), so that every
-    shard scores as one Whoosh index does; one of counts alone without (it needs none). Each in the
-    request cache, which keeps an answer until its index changes, as a committed generation's never does:
-    asked again, it is answered from there (not a dfs search of several shards: of one, the cluster runs
-    it as any other)."""
-    if body.get("size", 10):
-        return {"search_type": "dfs_query_then_fetch", "request_cache": True}
-    return {"request_cache": True}
+    shard scores as one Whoosh index does; one of counts alone without (it needs none). Each of at most
+    CACHED_HITS hits in the request cache, which keeps an answer until its index changes, as a committed
+    generation's never does: asked again, it is answered from there (not a dfs search of several shards:
+    of one, the cluster runs it as any other)."""
+    size = body.get("size", 10)
+    cached = {"request_cache": size <= CACHED_HITS}
+    return {"search_type": "dfs_query_then_fetch", **cached} if size else cached
 
 
 def _preference() -> dict:
