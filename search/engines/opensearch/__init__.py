@@ -340,7 +340,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             coordinated = self._coordinated(find.query, base, context)
             if coordinated is not None:
                 (base, rescaled), rescored = coordinated, False
-        matches = {"bool": {"must": [base], "filter": [*filters, *marking]}}
+        paged = [*filters, *marking]  # a page's filters: the marks name which of its hits match them
+        matches = {"bool": {"must": [base], "filter": paged}}
         # the page with the counts, in one request (a ranked page beside them), when no later step
         # reorders or groups it
         at_once = answer is None and find.hits and not grouping and not rescored \
@@ -351,8 +352,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         parts = [matches]
         if find.ahead is not None and relevance:
             ahead = compile_node(find.ahead, PLAIN)
-            parts = [{"bool": {"must": [base], "filter": [*filters, *marking, ahead]}},
-                     {"bool": {"must": [base], "filter": [*filters, *marking], "must_not": [ahead]}}]
+            parts = [{"bool": {"must": [base], "filter": [*paged, ahead]}},
+                     {"bool": {"must": [base], "filter": paged, "must_not": [ahead]}}]
         first = None  # the ranking's first page(s), asked with the counts when nothing else comes between
         bare = rescored and not grouping and BARE_CANDIDATES and self._large_documents()
         page_answer = None  # a ranked page's own search, beside the counts
