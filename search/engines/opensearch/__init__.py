@@ -19,6 +19,7 @@ search, in its round trip, before its page is asked (their counts weigh the coor
 from __future__ import annotations
 
 import itertools
+import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -266,10 +267,12 @@ class OpenSearchEngine(OpenSearchWriteEngine):
                 keys += [("docs", n.field), ("docs", stack(n.field))]
                 for w in [n.text] if isinstance(n, Term) else n.words:
                     keys += [("df", n.field, w), ("df", stack(n.field), w), ("either", n.field, w)]
-        if isinstance(node, MinimumMatch) and self._lexicon is not None:  # its words the lexicon counts
-            keys += [key for child in node.children
-                     if (key := ("count", child)) in self._stats or self._from_lexicon(key) is not None]
         self._known(keys)
+        if isinstance(node, MinimumMatch) and self._lexicon is not None:  # its words the lexicon counts
+            for child in node.children:
+                key = ("count", child)
+                if key not in self._stats and (count := self._from_lexicon(key)) is not None:
+                    self._stats[key] = count
 
     def _with_word_counts(self, bodies: list[dict], words: list[Node]) -> list[dict]:
         """The answers to `bodies`, asked in one _msearch with a count of each of `words` (a graded query's
@@ -600,9 +603,10 @@ def _word_sets(query: Node) -> list[tuple[int, ...]] | None:
     if not isinstance(query, MinimumMatch):
         return None
     count = len(query.children)
-    sets = [have for size in range(count, max(1, query.minimum) - 1, -1)
-            for have in itertools.combinations(range(count), size)]
-    return sets if len(sets) <= MAX_WORD_SETS else None
+    sizes = range(count, max(1, query.minimum) - 1, -1)
+    if sum(math.comb(count, size) for size in sizes) > MAX_WORD_SETS:  # not enumerated: a long question's are many
+        return None
+    return [have for size in sizes for have in itertools.combinations(range(count), size)]
 
 
 def _rescored_order(candidates: Iterable[_Ranked], rescore: Rescore) -> list[_Ranked]:
