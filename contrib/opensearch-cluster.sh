@@ -56,9 +56,14 @@ install() {
   rmdir "$tmp"
 }
 
+# As root: the nodes' user, made before their folders are given to it (a fresh machine has none).
+ensure_runner() {
+  id "$RUN_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$RUN_USER"
+}
+
 as_runner() {
   if [ "$(id -u)" = 0 ]; then
-    id "$RUN_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$RUN_USER"
+    ensure_runner
     runuser -u "$RUN_USER" -- "$@"
   else
     "$@"
@@ -94,7 +99,7 @@ cluster.routing.allocation.disk.threshold_enabled: false
 # A long question with compound expansion over every text field makes thousands of term clauses (referat's README).
 indices.query.bool.max_clause_count: 16384
 EOF
-  [ "$(id -u)" = 0 ] && chown -R "$RUN_USER" "$dir"
+  if [ "$(id -u)" = 0 ]; then ensure_runner && chown -R "$RUN_USER" "$dir"; fi
   return 0
 }
 
