@@ -290,3 +290,67 @@ def test_a_one_shard_index_has_its_pages_from_the_request_cache_too(tmp_path, op
             assert _cache_hits(one) == before
     finally:
         drop_index(opensearch_url, name)
+
+
+def test_the_expected_matches_are_the_chance_of_enough_words_over_the_items():
+    """expected_matches against every combination of the words counted one by one: an item has each
+    word with the chance of its count among the items, independently of the others."""
+    import itertools
+    import math
+
+    from search.engines.opensearch import expected_matches
+
+    live = 40
+    for counts in ([10, 20, 30], [0, 40, 5, 7], [1, 1, 1, 1, 1], [40, 40]):
+        for minimum in range(len(counts) + 2):
+            chance = 0.0
+            for has in itertools.product((False, True), repeat=len(counts)):
+                if sum(has) >= minimum:
+                    chance += math.prod(n / live if h else 1 - n / live for n, h in zip(counts, has, strict=True))
+            assert expected_matches(live, counts, minimum) == pytest.approx(live * chance, abs=1e-9)
+    assert expected_matches(0, [0, 0], 1) == 0.0
+
+
+@pytest.mark.parametrize("index", ["lexicon"], indirect=True)
+def test_a_question_whose_words_never_meet_has_its_fallback_asked_beside_it(index, requests, monkeypatch):
+    """A graded question whose words, as counted, would meet in no item is asked with its any-word
+    fallback at once, on two connections: the fallback's request is sent before the question's answer is
+    read (the question's answer is held until then, or for five seconds), and the result is the one the
+    question and then its fallback give. A question whose words meet is asked alone: one request."""
+    import threading
+
+    from search.engines import opensearch
+
+    query = "hvordan går det med sygefravær og tillægsbevilling i forhold til kvalitetsstandard"
+    index.search("plan")  # what every search of the generation shares is loaded
+    monkeypatch.setattr(opensearch, "EXPECTED_NONE", 0.0)  # never beside: one after the other
+    alone = index.search(query, limit=10)
+    assert alone.fallback and [n.code for n in alone.notes] == ["any_word"] and alone.total > 0
+    monkeypatch.undo()
+
+    transport = index.engine.client.transport
+    counted = transport.perform_request  # the Requests fixture's counting wrapper
+    flying, lock, both = [0], threading.Lock(), threading.Event()
+
+    def held(method, url, *args, **kwargs):
+        with lock:
+            flying[0] += 1
+            if flying[0] >= 2:
+                both.set()
+        try:
+            answer = counted(method, url, *args, **kwargs)
+            both.wait(timeout=5)  # the first answer waits for a second request (never, if one at a time)
+            return answer
+        finally:
+            with lock:
+                flying[0] -= 1
+
+    monkeypatch.setattr(transport, "perform_request", held)
+    made = requests.during(lambda: index.search(query, limit=10))
+    assert both.is_set(), f"the fallback was not asked beside the question: {dict(made)}"
+    assert index.search(query, limit=10).to_json() == alone.to_json()
+
+    monkeypatch.setattr(transport, "perform_request", counted)
+    meeting = "udskrivelse demens genoptræning"  # words of one item: its counts and page, one request
+    made = requests.during(lambda: index.search(meeting, limit=10))
+    assert made["_msearch"] == 1 and sum(made.values()) <= 2, dict(made)
