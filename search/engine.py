@@ -4,7 +4,6 @@ supplies it and the per-generation caches."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -119,40 +118,22 @@ def execute(index, request: Request) -> Result:
     def count(query: Node, given: tuple[Node, ...] = filters) -> int:
         return engine.find(Find(expanded(query), given, sort=sort, hits=False)).total
 
-    def question(query: Node) -> Find:
-        """What the engine is asked for `query` with its compounds: the page, the counts, the marks."""
+    def matching(query: Node) -> tuple[Node, Found]:
+        """The query with its compounds, and the engine's answer: the page, the counts, the marks."""
         query = expanded(query)
         terms = positive_terms(query)
         keys = _highlight_words(terms)[1]
         within = {f"section:{name}": node for name, node in _section_nodes(terms, section).items()}
         if ahead is not None:
             within["ahead"] = ahead
-        return Find(
+        return query, engine.find(Find(
             query, filters, sort=sort, start=first, count=request.limit,
             group=None if request.all_appearances else "case", ahead=ahead,
             facets=(*(f.field for f in COLUMN_COUNTED), *(() if terms else ("section_mask",))),
             within=within, marks={"ocr": Or(tuple(Term("ocr", k) for k in sorted(keys)))} if keys else {},
-            every_word=isinstance(query, MinimumMatch))
+            every_word=isinstance(query, MinimumMatch)))
 
-    def matching(query: Node) -> tuple[Node, Found]:
-        """The query with its compounds, and the engine's answer."""
-        asked = question(query)
-        return asked.query, engine.find(asked)
-
-    several = not parsed.has_operators and parsed.terms > 1  # words: the any-word fallback when none match
-
-    @functools.cache
-    def any_word() -> Find:
-        """The any-word fallback's question, made once: when the engine asks it beside the query
-        (Find.otherwise) or the query finds nothing."""
-        return question(parse(text, _fields(section, features), any_word=True, features=features,
-                              settings=index.analysis_settings).query)
-
-    asked = question(parsed.query)
-    if several and isinstance(asked.query, MinimumMatch):
-        asked = replace(asked, otherwise=any_word)
-    query, found = asked.query, engine.find(asked)
-    beside = found.otherwise  # the fallback's answer, when the engine asked it with the query
+    query, found = matching(parsed.query)
     fallback, suggestion, notes = False, None, list(parsed.notes)
     if not found.total and not listing and (filters or section):
         elsewhere = count(parse(text, _fields(None, features), features=features,
@@ -173,9 +154,10 @@ def execute(index, request: Request) -> Result:
                 suggestion = suggested(text, fixed_words)
                 notes.append(Message(f"nothing matches {text!r}; showing results for {suggestion!r}", "corrected",
                                      query=text, suggestion=suggestion))
-    if not found.total and several:
-        query = any_word().query
-        found = beside if beside is not None else engine.find(any_word())
+    if not found.total and not parsed.has_operators and parsed.terms > 1:
+        any_word = parse(text, _fields(section, features), any_word=True, features=features,
+                         settings=index.analysis_settings)
+        query, found = matching(any_word.query)
         fallback = bool(found.total)
         if fallback:
             notes.append(Message("no item has all the words; showing items with any of them", "any_word"))

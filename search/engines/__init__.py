@@ -8,7 +8,7 @@ Both must give the same answer: the same items, the same order, the same counts 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -36,10 +36,6 @@ class Find:
     marks: Mapping[str, Node] = field(default_factory=dict)  # name -> node: which hits on the page match it
     every_word: bool = False  # with a MinimumMatch at the root: whether some match has every child
     hits: bool = True  # False: only the totals and counts (a fallback's check, a note's count)
-    # What is asked when `query` matches nothing (the any-word fallback), made on demand: an engine for
-    # which a question is a round trip may ask it beside `query` when it expects no match
-    # (Found.otherwise); one that never does ignores it.
-    otherwise: Callable[[], Find] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -59,7 +55,6 @@ class Found:
     within: dict[str, int] = field(default_factory=dict)
     groups: int | None = None  # with Find.group: how many groups the matches make
     every_word: bool | None = None
-    otherwise: Found | None = None  # the answer to Find.otherwise, when the engine asked it beside
 
 
 @runtime_checkable

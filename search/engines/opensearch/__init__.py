@@ -14,9 +14,7 @@ by the writer beside the index) and asked of the cluster only when it does not h
 a missing or damaged lexicon), once per generation, which refresh() follows; a graded query's words the
 lexicon cannot count (a compound's parts as a phrase, a word asked in some of the fields that have it;
 a word over the fields is the lexicon's: lexicon.Lexicon.items_with) are counted beside the counting
-search, in its round trip, before its page is asked (their counts weigh the coordination). A graded
-query whose words' counts say they would meet in no item, were they independent, has its any-word
-fallback (Find.otherwise) asked at the same time, on a second connection (find).
+search, in its round trip, before its page is asked (their counts weigh the coordination).
 """
 from __future__ import annotations
 
@@ -24,7 +22,6 @@ import itertools
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
 from opensearchpy.exceptions import NotFoundError
@@ -69,9 +66,6 @@ RESCORE_IN_CLUSTER = True
 # Searches of at most this many hits (a page, a ranking's first candidates) are kept by the cluster's
 # request cache (_how); a longer walk's answer would push the pages out of it.
 CACHED_HITS = 256
-# A graded query whose words, were they independent, would meet in fewer items than this has its
-# fallback asked beside it (find): more, and the fallback is asked only when it matches nothing.
-EXPECTED_NONE = 1.0
 PLAIN = Context.plain()
 
 
@@ -315,34 +309,6 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     # -- searching ---------------------------------------------------------------------------------
     @guarded
     def find(self, find: Find) -> Found:
-        """The answer to `find`; with its fallback (Find.otherwise) asked beside, on a thread of its own,
-        when its words are unlikely ever to meet in enough of one item (_unlikely): a round trip saved
-        when it matches nothing, the fallback's search wasted when it does."""
-        if find.otherwise is None or not self._unlikely(find):
-            return self._find(find)
-        otherwise = replace(find.otherwise(), otherwise=None)
-        self._prepare(otherwise.query)  # the statistics and values both use, read before they go apart
-        self._known_values(otherwise.facets)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            beside = pool.submit(self._find, otherwise)
-            found = self._find(find)
-            found.otherwise = beside.result()
-        return found
-
-    def _unlikely(self, find: Find) -> bool:
-        """Whether a graded query ranked by relevance is expected to match fewer than EXPECTED_NONE items,
-        its words' counts (the lexicon's) taken as independent; unknown counts: no."""
-        query = find.query
-        if not isinstance(query, MinimumMatch) or find.sort != "relevance" or not find.hits:
-            return False
-        self._prepare(query)
-        counts = [self._stats.get(("count", child)) for child in query.children]
-        if any(n is None for n in counts):
-            return False
-        live = self._stats[("docs", None)]
-        return expected_matches(live, [n or 0 for n in counts], query.minimum) < EXPECTED_NONE
-
-    def _find(self, find: Find) -> Found:
         relevance = find.sort == "relevance"
         if relevance:
             self._prepare(find.query)
@@ -641,16 +607,6 @@ def _word_sets(query: Node) -> list[tuple[int, ...]] | None:
     if sum(math.comb(count, size) for size in sizes) > MAX_WORD_SETS:  # not enumerated: a long question's are many
         return None
     return [have for size in sizes for have in itertools.combinations(range(count), size)]
-
-
-def expected_matches(live: int, counts: Sequence[int], minimum: int) -> float:
-    """How many of `live` items would have at least `minimum` of some words, each word in `counts[i]`
-    of them independently of the others (the chance of each number of words, a word at a time)."""
-    chances = [1.0]  # chances[j]: of an item having j of the words so far
-    for count in counts:
-        p = min(1.0, count / live) if live else 0.0
-        chances = [a * (1 - p) + b * p for a, b in zip([*chances, 0.0], [0.0, *chances], strict=True)]
-    return live * sum(chances[minimum:])
 
 
 def _rescored_order(candidates: Iterable[_Ranked], rescore: Rescore) -> list[_Ranked]:
