@@ -106,6 +106,7 @@ RANKED: dict[str, Node] = {
     "a hyphenated word's part": word("tel"),
     "a phrase onto a part": phrase("samarbejd", "tel"),
     "a phrase of the parts": phrase("tel", "kol"),
+    "a phrase of three words": phrase("kronisk", "obstruktiv", "lungesygdom"),
     "best of alternatives": DisMax((word("hjemmeplej"), Or(tuple(Term(f, "hjemmeplejen", 0.35) for f in TEXT)))),
 }
 
@@ -313,3 +314,44 @@ def test_an_index_the_cluster_lacks_is_one_clear_error(tmp_path, opensearch_url)
         engine.find(Find(word("genoptraening")))
     assert "osr-test-absent" in str(raised.value) and "\n" not in str(raised.value)
     engine.close()
+
+
+PHRASES = {**{n: q for n, q in RANKED.items() if isinstance(q, Or) and isinstance(q.children[0], Phrase)},
+           "two words out of order": phrase("obstruktiv", "kronisk"),
+           "three words, the last two out of order": phrase("kronisk", "lungesygdom", "obstruktiv")}
+
+
+@pytest.mark.parametrize("name", PHRASES)
+def test_a_phrase_is_looked_up_in_the_pairs_of_an_index_that_has_them(twin_indexes, reference, name):
+    """On a generation whose items all have their pairs (indexer.engines.opensearch.mapping), a phrase
+    of two words is a term of the pairs, its positions never placed; of three, the pairs first and the
+    positions after; the answer as the Whoosh engine's."""
+    import json
+
+    from search.engines import open_engine
+    from search.engines.opensearch import OpenSearchEngine
+
+    folder, config = twin_indexes
+    engine = open_engine(folder, config)
+    assert isinstance(engine, OpenSearchEngine)
+    try:
+        sent: list[str] = []
+        real = engine.client.msearch
+
+        def msearch(body, **options):
+            sent.append(json.dumps(body))
+            return real(body=body, **options)
+
+        engine.client.msearch = msearch
+        query = PHRASES[name]
+        found = engine.find(Find(query, count=20))
+        want = reference.find(Find(query, count=20))
+        assert (found.total, sorted(ids(found))) == (want.total, sorted(ids(want)))
+        asked = "".join(sent)
+        assert "_pairs" in asked
+        first = query.children[0] if isinstance(query, Or) else None
+        assert isinstance(first, Phrase)
+        words = len(first.words)
+        assert ("span_near" in asked) == (words > 2), asked[:300]
+    finally:
+        engine.close()

@@ -17,7 +17,7 @@ from indexer.analysis import danish_analyzer, exact_analyzer
 from indexer.engine import WriteEngine, open_write_engine
 from indexer.engines.opensearch import ClusterError, WriteFailed
 from indexer.engines.opensearch.documents import slots, source
-from indexer.engines.opensearch.mapping import STACK, text_fields
+from indexer.engines.opensearch.mapping import PAIRS, STACK, text_fields
 from indexer.engines.whoosh.schema import build_schema
 from indexer.schema import form_field
 from tests.conftest import ROOT
@@ -199,6 +199,11 @@ def test_phrases_match_in_the_cluster_as_in_whoosh(os_engine, corpus_docs):
         {"span_field_masking": {"query": {"span_term": {"title" + STACK: tele}}, "field": "title"}},
         {"span_term": {"title": kol}}], "slop": 0, "in_order": True}}
     assert ids(span) == with_title("Tele-KOL") != []
+    # each two words next to each other are a term of the field's pairs, whichever layer holds them
+    assert ids({"term": {"title" + PAIRS: f"{tele} {kol}"}}) == with_title("Tele-KOL")
+    planned = phrase("omsorgsplan for ældreområdet").split()
+    assert ids({"term": {"title" + PAIRS: " ".join(planned)}}) == with_title("omsorgsplan for ældreområdet")
+    assert ids({"term": {"title" + PAIRS: " ".join(reversed(planned))}}) == []
     # the exact forms are indexed too, each source's in a field of its own
     forms = phrase("Tvangs- og genindlæggelser", exact_analyzer())
     assert ids({"match_phrase": {form_field("title"): forms}}) == with_title("Tvangs- og gen")
@@ -226,13 +231,15 @@ def test_an_unreachable_cluster_is_one_line(tmp_path):
 
 
 def test_mapping_covers_every_text_field():
-    """Every text field of the Whoosh schema has its two fields (none is forgotten as the schema grows)."""
+    """Every text field of the Whoosh schema has its two fields and its pairs (none is forgotten as the
+    schema grows)."""
     from indexer.engines.opensearch.mapping import mapping
 
     properties = mapping(0, 0)["properties"]
     assert set(text_fields()) >= {"title", "participants", "attachment", "ocr", "exact", "beslutning"}
     for field in text_fields():
         assert properties[field]["analyzer"] == properties[field + STACK]["analyzer"] == "whitespace"
+        assert properties[field + PAIRS]["type"] == "keyword"
 
 
 CHILD = """

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from functools import cache
+from itertools import pairwise
 
 from ...analysis import Analysis, analysis
 from ...schema import BY_FIELD, FORM_SOURCES, form_field
-from .mapping import BOOST, EXACT_FIELD, FILLER, STACK, STORED, field_roles, stored_fields
+from .mapping import BOOST, EXACT_FIELD, FILLER, PAIRS, STACK, STORED, field_roles, stored_fields
 
 
 @cache
@@ -37,6 +38,13 @@ def layers(positions: list[list[str]]) -> tuple[str, list[str]]:
     if overflow:
         stack = [stack[0] if stack else "", " ".join(overflow)]
     return main, stack
+
+
+def pairs(positions: list[list[str]]) -> list[str]:
+    """A text field's pairs (mapping): each of a position's first two terms, those a phrase reaches,
+    then each of the next position's, as `a b`, once each."""
+    return list(dict.fromkeys(f"{a} {b}" for here, after in pairwise(positions)
+                              for a in here[:2] for b in after[:2]))
 
 
 def index_terms(field: str, value) -> list[str]:
@@ -86,7 +94,10 @@ def source(document: dict) -> dict:
         if value is None or role in (None, "stored"):
             continue
         if role == "text":
-            _put_text(out, name, [str(value)], analyzers[name])
+            positions = slots(analyzers[name], str(value))
+            _put_layers(out, name, [positions])
+            if adjacent := pairs(positions):
+                out[name + PAIRS] = adjacent
         elif role == "integer":
             out[name] = int(value)
         elif role == "keywords":
@@ -104,9 +115,13 @@ def source(document: dict) -> dict:
 
 def _put_text(out: dict, name: str, values: list[str], analyzer) -> None:
     """One value per text; several (exact's sources) are kept apart by the field's position gap."""
+    _put_layers(out, name, [slots(analyzer, value) for value in values])
+
+
+def _put_layers(out: dict, name: str, values: list[list[list[str]]]) -> None:
     mains, stacks = [], []
-    for value in values:
-        main, stack = layers(slots(analyzer, value))
+    for positions in values:
+        main, stack = layers(positions)
         mains.append(main)
         stacks.extend(stack)
     out[name] = mains[0] if len(mains) == 1 else mains

@@ -36,7 +36,7 @@ from ...schema import SCHEMA_VERSION, VALUED_FIELDS
 from . import lexicon
 from .client import ClusterError, connect, guarded
 from .documents import INDEXED, index_terms, source, stored_document
-from .mapping import FILLER, STACK, STORED, field_roles, form_properties, mapping, settings
+from .mapping import FILLER, STACK, STORED, added_properties, field_roles, mapping, settings
 
 BULK_DOCS = 500  # items per bulk request
 BULK_BYTES = 8_000_000  # or fewer, when their text is long
@@ -115,14 +115,18 @@ class OpenSearchWriteEngine:
     def generation(self) -> int:
         return self._committed()
 
-    @guarded
     def _committed(self) -> int:
         """The committed generation: the `_meta` its commit wrote into the live index (0 without one)."""
+        return int(self._live_meta().get("generation", 0))
+
+    @guarded
+    def _live_meta(self) -> dict:
+        """What the live index's commit recorded (mapping: `_meta`'s `referat`), {} before the first."""
         live = self._live()
         if live is None:
-            return 0
+            return {}
         meta = self.client.indices.get_mapping(index=live, local=True)[live]["mappings"].get("_meta", {})
-        return int(meta.get("referat", {}).get("generation", 0))
+        return meta.get("referat", {})
 
     def _index_settings(self) -> dict:
         shards = self.config.shards or 1
@@ -175,7 +179,10 @@ class OpenSearchWriteEngine:
         live = self._live()
         if live is None:
             raise WriteFailed(f"no index '{self.alias}' on the cluster: create() it first")
-        committed = self._committed()
+        meta = self._live_meta()
+        committed = int(meta.get("generation", 0))
+        # every item has its pairs (mapping): the next generation's do when this one's all did, or it is new
+        pairs = self._fresh or bool(meta.get("pairs"))
         previous = self._generations().get(committed - 1, ("", False))[0]
         self._drop_debris(keep=(live, previous))
         target = self.physical(committed + 1)
@@ -189,14 +196,14 @@ class OpenSearchWriteEngine:
                 "settings": {"index.blocks.write": False, **writing,
                              "index.number_of_replicas": index_settings["number_of_replicas"]}})
             # fields a later referat added (a mapping only grows: nothing the index has changes)
-            self.client.indices.put_mapping(index=target, body={"properties": form_properties()})
+            self.client.indices.put_mapping(index=target, body={"properties": added_properties()})
         bulk_bytes = BULK_BYTES if memory_mb is None else max(1, min(BULK_BYTES, writer_bytes(memory_mb)))
         lexicon.remove_before(self.index_dir, 0, also=(committed + 1,))  # a killed run's, never committed
         base = None if self._fresh or not committed else lexicon.open_lexicon(self.index_dir, committed)
         counted = Counted(base, derive=bool(committed) and not self._fresh and base is None,
                           folder=self.index_dir if self.index_dir.is_dir() else None,
                           budget=None if memory_mb is None else writer_bytes(memory_mb))
-        generation = OpenSearchGeneration(self, target, committed + 1, live, bulk_bytes, counted)
+        generation = OpenSearchGeneration(self, target, committed + 1, live, bulk_bytes, counted, pairs)
 
         try:
             yield generation
@@ -431,8 +438,9 @@ class OpenSearchGeneration:
     """One generation being written into its own physical index (indexer.engine.GenerationWriter)."""
 
     def __init__(self, engine: OpenSearchWriteEngine, index: str, number: int, live: str,
-                 bulk_bytes: int = BULK_BYTES, counted: Counted | None = None):
+                 bulk_bytes: int = BULK_BYTES, counted: Counted | None = None, pairs: bool = True):
         self.engine, self.client, self.index, self.number, self.live = engine, engine.client, index, number, live
+        self.pairs = pairs  # whether every item of this generation has its pairs (mapping), as its commit records
         self.where = engine.where
         self.committed = False
         self.bulk_bytes = bulk_bytes
@@ -443,6 +451,10 @@ class OpenSearchGeneration:
         self._by_meeting: dict[str, list[str]] = {}  # meeting -> the ids added to it (a look-up per meeting)
         self._doomed: set[str] = set()  # meetings whose committed items are deleted at the next bulk
         self.counted = counted or Counted(None, derive=True)
+
+    def items(self) -> int:
+        """The items of this generation's index, as its last refresh left them."""
+        return int(self.client.count(index=self.index)["count"])
 
     @guarded
     def delete_meeting(self, meeting_id: str) -> None:
@@ -521,6 +533,9 @@ class OpenSearchGeneration:
         self.client.indices.refresh(index=self.index)
         self.counted.save(self.engine, self.index, self.number)
         meta = mapping(self.number, SCHEMA_VERSION)["_meta"]
+        # every item has its pairs: they all did, or every item there was written by this generation (a
+        # whole build over an index made before them)
+        meta["referat"]["pairs"] = bool(self.pairs) or self.items() == len(self._added)
         values = listed_values(lambda body: self.client.search(index=self.index, body=body), VALUED_FIELDS)
         meta["referat"]["values"] = {field: listed for field, listed in values.items() if len(listed) <= LISTED_VALUES}
         self.client.indices.put_mapping(index=self.index, body={"_meta": meta})

@@ -15,6 +15,11 @@ A whitespace field has one term per position, so each text field is two:
   real archive of one municipality (2,873 items) 9.0 % of the (term, position) pairs are such third
   terms, nearly all full forms of a suspended modifier (`Teknik- og Miljøudvalget`): a phrase that
   ends in such a form may match in Whoosh and not here.
+- `<field>_pairs`: each term of a position (of those two layers) followed by each of the next
+  position's, as one keyword `a b`: a phrase of two words is one term looked up, not the positions of
+  two (a compound's parts, `data opfølgning`, ask every item that has both words to place them: 156 ms
+  at 1M). An index records in `_meta` (`pairs`) whether all its items have them; one made before them
+  gains the field, not the flag, until it is built again, and its phrases are placed as before.
 
 The exact forms (=godkendt: lowercased, unstemmed words) are written too, so that they match in the
 cluster: each of the title, the sections and the attachments' text (indexer.schema.FORM_SOURCES) in a
@@ -33,6 +38,7 @@ from functools import cache
 from ...schema import FIELDS, FORM_SOURCES, form_field
 
 STACK = "_stack"  # suffix of a text field's second field (the terms that share a position)
+PAIRS = "_pairs"  # suffix of a text field's adjacent pairs of terms (documents.pairs)
 FILLER = "·"  # an empty position of `<field>_stack`; no analyzer of indexer.analysis makes it (not \w)
 STORED = "stored"  # the object holding Whoosh's stored fields, returned as they are
 BOOST = "boost"  # the item's weight (Whoosh's document `_boost`: a formality weighs 0.5), for function_score
@@ -77,12 +83,13 @@ def mapping(generation: int, schema: int) -> dict:
             properties[name] = {"type": "keyword", "doc_values": True}
         elif role == "integer":
             properties[name] = {"type": "integer"}
-    properties.update(form_properties())
+    properties.update(added_properties())
     return {
         "dynamic": "strict",
-        "_meta": {"referat": {"generation": generation, "schema": schema}},
+        "_meta": {"referat": {"generation": generation, "schema": schema, "pairs": True}},
         # the analysed text is only searched: it is never shown, so it is left out of _source
-        "_source": {"excludes": [f for name in (*text_fields(), *FORM_FIELDS) for f in (name, name + STACK)]},
+        "_source": {"excludes": [*(f for name in (*text_fields(), *FORM_FIELDS) for f in (name, name + STACK)),
+                                 *(name + PAIRS for name in text_fields())]},
         "properties": properties,
     }
 
@@ -95,9 +102,10 @@ def settings(shards: int, replicas: int) -> dict:
     }
 
 
-def form_properties() -> dict:
-    """The fields of each source's exact forms (only ever a filter: no norms, no frequencies), also added
-    to an index made before them."""
+def added_properties() -> dict:
+    """The fields a later referat added, also added to an index made before them (a mapping only grows):
+    each source's exact forms and each text field's pairs (only ever filters: no norms, no frequencies)."""
     form = {"type": "text", "analyzer": "whitespace", "norms": False, "index_options": "positions"}
-    return {f: spec for name in FORM_FIELDS
-            for f, spec in ((name, form), (name + STACK, {**form, "position_increment_gap": OVERFLOW_GAP}))}
+    forms = {f: spec for name in FORM_FIELDS
+             for f, spec in ((name, form), (name + STACK, {**form, "position_increment_gap": OVERFLOW_GAP}))}
+    return {**forms, **{name + PAIRS: {"type": "keyword", "doc_values": False} for name in text_fields()}}

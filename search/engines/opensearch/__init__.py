@@ -66,7 +66,6 @@ RESCORE_IN_CLUSTER = True
 # Searches of at most this many hits (a page, a ranking's first candidates) are kept by the cluster's
 # request cache (_how); a longer walk's answer would push the pages out of it.
 CACHED_HITS = 256
-PLAIN = Context.plain()
 
 
 @dataclass
@@ -89,6 +88,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         self._stats: dict[tuple, int] = {}  # ("df", field, term) / ("docs", field) / ("count", node) -> count
         self._values: dict[str, list[str]] = {}
         self._lexicon: lexicon.Lexicon | None = None  # the generation's, when it is there and sound
+        self._plain = Context.plain()  # how filters compile on this generation (its pairs, when it has them)
 
     # -- the wire ----------------------------------------------------------------------------------
     def _search(self, body: dict) -> dict:
@@ -157,6 +157,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         self._generation, self._index = newest, index
         self._stats.clear()
         self._values = dict(meta.get("values", {}))  # as its commit listed them (an older one: none)
+        self._plain = Context.plain(bool(meta.get("pairs")))
         if self._lexicon is not None:
             self._lexicon.close()
         self._lexicon = lexicon.open_lexicon(self.index_dir, newest) if index else None
@@ -208,7 +209,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             elif key[0] == "docs":
                 queries.append({"exists": {"field": key[1]}} if key[1] else {"match_all": {}})
             else:
-                queries.append(compile_node(key[1], PLAIN))
+                queries.append(compile_node(key[1], self._plain))
         for key, count in zip(missing, self._counts(queries, presence), strict=True):
             self._stats[key] = count
 
@@ -255,7 +256,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             except KeyError:
                 return 1.0
 
-        return Context(weight, lambda field, text: stats.get(("df", stack(field), text), 1) > 0)
+        return Context(weight, lambda field, text: stats.get(("df", stack(field), text), 1) > 0, self._plain.pairs)
 
     def _prepare(self, node: Node) -> None:
         """Count the term statistics that scoring `node` needs (from the lexicon, or in one round trip);
@@ -277,7 +278,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     def _with_word_counts(self, bodies: list[dict], words: list[Node]) -> list[dict]:
         """The answers to `bodies`, asked in one _msearch with a count of each of `words` (a graded query's
         words not counted yet), whose counts are kept for the generation."""
-        answers = self._msearch([*bodies, *(_count_body(compile_node(word, PLAIN)) for word in words)])
+        answers = self._msearch([*bodies, *(_count_body(compile_node(word, self._plain)) for word in words)])
         for word, response in zip(words, answers[len(bodies):], strict=True):
             self._stats[("count", word)] = _total(response)
         return answers[:len(bodies)]
@@ -314,20 +315,21 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             self._prepare(find.query)
         else:
             self._current()
-        context = self._context() if relevance else PLAIN
-        filters = [compile_node(n, PLAIN) for n in find.filters]
+        context = self._context() if relevance else self._plain
+        filters = [compile_node(n, self._plain) for n in find.filters]
         rescored = relevance and _rescored(find.query)
         leaf_names = _leaf_names(find.query) if rescored and isinstance(find.query, Or) else None
         base = compile_node(find.query, context, leaf_names)
         if relevance:
             base = weighed(base)
-        marking = _marking(find.marks)  # the page's: a count needs no mark (and over every match, it costs)
+        # the page's: a count needs no mark (and over every match, it costs)
+        marking = _marking(find.marks, self._plain)
         sort = _BY_SCORE if relevance else _by_date(find.sort)
         graded = find.query if isinstance(find.query, MinimumMatch) else None
         every_word = graded is not None and find.every_word
         aggs = self._aggregations(find)
         if graded is not None and every_word:  # whether some match has every word: a count beside the others
-            aggs[_EVERY_WORD] = {"filter": compile_node(And(graded.children), PLAIN)}
+            aggs[_EVERY_WORD] = {"filter": compile_node(And(graded.children), self._plain)}
         grouping = bool(find.group) and self._has_values(find.group or "")
         if grouping:  # how many groups, and each group's matches: the counting search's too
             aggs[_GROUPS] = {"composite": {"size": PAGE, "sources": [{"v": {"terms": {"field": find.group}}}]}}
@@ -354,7 +356,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         # the ranking in parts: the matches of `ahead` first (with relevance), then the others
         parts = [matches]
         if find.ahead is not None and relevance:
-            ahead = compile_node(find.ahead, PLAIN)
+            ahead = compile_node(find.ahead, self._plain)
             parts = [{"bool": {"must": [base], "filter": [*paged, ahead]}},
                      {"bool": {"must": [base], "filter": paged, "must_not": [ahead]}}]
         first = None  # the ranking's first page(s), asked with the counts when nothing else comes between
@@ -442,7 +444,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             size = max(1, len(known[field]))
             aggs[f"facet:{field}"] = {"terms": {"field": field, "size": size, "shard_size": size}}
         for name, node in find.within.items():
-            aggs[f"within:{name}"] = {"filter": compile_node(node, PLAIN)}
+            aggs[f"within:{name}"] = {"filter": compile_node(node, self._plain)}
         return aggs
 
     def _page(self, parts: list[dict], sort: list, rescore: Rescore | None, start: int, count: int,
@@ -662,12 +664,12 @@ def _ranked(hit: dict, sort: list) -> _Ranked:
                    frozenset(hit.get("matched_queries") or ()))
 
 
-def _marking(marks: Mapping[str, Node]) -> list[dict]:
+def _marking(marks: Mapping[str, Node], plain: Context) -> list[dict]:
     """A filter every item passes that names each mark's query (`mark:<name>`): a hit's matched_queries
     then say which marks it matches, with the page itself, not in a request of its own."""
     if not marks:
         return []
-    named_marks = [named(compile_node(node, PLAIN), _MARK + name) for name, node in marks.items()]
+    named_marks = [named(compile_node(node, plain), _MARK + name) for name, node in marks.items()]
     return [{"bool": {"should": [{"match_all": {}}, *named_marks]}}]
 
 

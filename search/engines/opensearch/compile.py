@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from indexer.analysis import exact_analyzer
 from indexer.engines.opensearch.mapping import EXACT_FIELD
@@ -33,7 +34,7 @@ from ...tree import (
     Term,
     children,
 )
-from .layout import is_text, stack
+from .layout import PAIRS, is_text, stack
 
 Weight = Callable[[str, str, str], float]  # (field searched, analysed field, term) -> the factor on its boost
 Stacked = Callable[[str, str], bool]  # (text field, term) -> whether the term is in the field's stack
@@ -61,15 +62,17 @@ def term_weight(doc_count: int, found: int, field_docs: int, field_found: int) -
 
 @dataclass(frozen=True)
 class Context:
-    """What compiling needs to know of the index: term weights, and which terms are stacked (a
-    hyphenated word's part shares its position with the whole word, in `<field>_stack`)."""
+    """What compiling needs to know of the index: term weights, which terms are stacked (a
+    hyphenated word's part shares its position with the whole word, in `<field>_stack`), and whether
+    every item has its text fields' pairs (a phrase's adjacent words are then a term: phrase)."""
     weight: Weight
     stacked: Stacked
+    pairs: bool = False
 
     @staticmethod
-    def plain() -> Context:
+    def plain(pairs: bool = False) -> Context:
         """For filters: no weights, and every text term looked for in both layers."""
-        return Context(lambda *_: 1.0, lambda *_: True)
+        return Context(lambda *_: 1.0, lambda *_: True, pairs)
 
 
 def named(query: dict, name: str) -> dict:
@@ -183,13 +186,19 @@ def span_near(field: str, words: tuple[str, ...], slop: int, context: Context) -
 
 
 def phrase(node: Phrase, context: Context) -> dict:
-    """Items with the words in order, scored as the sum of the words' term scores (search.docsets)."""
+    """Items with the words in order, scored as the sum of the words' term scores (search.docsets).
+    Next to each other (slop 1), with the index's pairs, each two words are a term of the field's pairs:
+    of two words, that is the whole phrase; of more, the positions are placed only in the items that have
+    every pair."""
     words = tuple(node.words)
     terms = [term(node.field, w, 1.0, context) for w in words]
     if len(words) == 1:
         return {"bool": {"must": terms, "boost": node.boost}}
-    return {"bool": {"filter": [span_near(node.field, words, node.slop, context)], "must": terms,
-                     "boost": node.boost}}
+    placed = [span_near(node.field, words, node.slop, context)]
+    if context.pairs and node.slop == 1:
+        adjacent = [{"term": {node.field + PAIRS: f"{a} {b}"}} for a, b in pairwise(words)]
+        placed = adjacent if len(words) == 2 else [*adjacent, *placed]
+    return {"bool": {"filter": placed, "must": terms, "boost": node.boost}}
 
 
 def exact_form(form: str, fields: tuple[str, ...], context: Context) -> dict:

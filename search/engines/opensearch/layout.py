@@ -1,9 +1,10 @@
 """What the searching side reads of the OpenSearch index layout (indexer.engines.opensearch.mapping
 declares it): fields under their Whoosh names at the top level, a text field's further terms of a
-position in `<field>_stack`, the stored fields under `stored`, the generation in `_meta`."""
+position in `<field>_stack` and its adjacent pairs of terms in `<field>_pairs`, the stored fields under
+`stored`, the generation in `_meta`."""
 from __future__ import annotations
 
-from indexer.engines.opensearch.mapping import BOOST, FILLER, FORM_FIELDS, STACK, STORED, field_roles
+from indexer.engines.opensearch.mapping import BOOST, FILLER, FORM_FIELDS, PAIRS, STACK, STORED, field_roles
 
 
 def is_text(field: str) -> bool:
@@ -20,4 +21,4 @@ def stack(field: str) -> str:
     return field + STACK
 
 
-__all__ = ["BOOST", "FILLER", "STORED", "is_number", "is_text", "stack"]
+__all__ = ["BOOST", "FILLER", "PAIRS", "STORED", "is_number", "is_text", "stack"]
