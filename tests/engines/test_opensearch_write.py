@@ -13,9 +13,10 @@ import pytest
 from whoosh import index as windex
 
 import indexer
+import search
 from indexer.analysis import danish_analyzer, exact_analyzer
-from indexer.engine import WriteEngine, open_write_engine
-from indexer.engines.opensearch import ClusterError, WriteFailed
+from indexer.engine import EngineConfig, WriteEngine, open_write_engine
+from indexer.engines.opensearch import ClusterError, OpenSearchWriteEngine, WriteFailed
 from indexer.engines.opensearch.documents import slots, source
 from indexer.engines.opensearch.mapping import PAIRS, STACK, text_fields
 from indexer.engines.whoosh.schema import build_schema
@@ -244,7 +245,7 @@ def test_mapping_covers_every_text_field():
 
 CHILD = """
 import json, sys
-from indexer.engine import WriteEngine, open_write_engine
+from indexer.engine import EngineConfig, WriteEngine, open_write_engine
 from indexer.engines.opensearch import engine as module
 from tests.engines.opensearch_support import engine, write_generation
 module.BULK_DOCS = 4  # several bulk requests for the kill to fall between
@@ -322,3 +323,51 @@ def test_commands_on_an_index_whose_cluster_is_gone_say_so_in_one_line(tmp_path,
             assert "rebuild" not in out.output
     finally:
         drop_index(opensearch_url, name)
+
+
+def _segments(client, alias: str) -> list[int]:
+    """The searched segments of each primary shard of the index `alias` points to (a replica merges on its
+    own, and is searched as such a while later)."""
+    live = next(iter(client.indices.get_alias(name=alias)))
+    wait_for(lambda: client.cluster.health(index=live)["status"] == "green", "every shard copy of the index")
+    shards = client.indices.segments(index=live)["indices"][live]["shards"]
+    return [sum(1 for s in copy["segments"].values() if s.get("search"))
+            for copies in shards.values() for copy in copies if copy["routing"]["primary"]]
+
+
+def test_a_generation_that_wrote_much_of_its_index_is_searched_as_one_segment(opensearch_url, tmp_path, monkeypatch):
+    """A build's commit merges each shard copy into one segment (its bulks made several: here, a refresh
+    after each of them, as a large build's full buffers do); a reindex that wrote less than
+    MERGED_SHARE of the items keeps the segments it cloned and adds its own."""
+    from indexer.engines.opensearch import engine as writer_module
+    from tests.firstagenda import write_meeting
+
+    monkeypatch.setattr(writer_module, "BULK_DOCS", 4)
+    real = writer_module.OpenSearchGeneration._flush
+
+    def flushed(self):
+        real(self)
+        self.client.indices.refresh(index=self.index)
+
+    monkeypatch.setattr(writer_module.OpenSearchGeneration, "_flush", flushed)
+    folder = tmp_path / "minutes"
+    for n in range(12):
+        write_meeting(folder / f"m{n}.json", "Social- og Sundhedsudvalget", f"2023-{n + 1:02d}-10",
+                      [(str(k), f"Sag {k} om plejeboliger, møde {n}", "", "Godkendt.") for k in range(1, 4)])
+    name = f"osw-merge-{uuid.uuid4().hex[:10]}"
+    config = EngineConfig("opensearch", url=opensearch_url, index=name, shards=2, replicas=1)
+    try:
+        assert not indexer.build(tmp_path / "ix", [folder], engine=config).failed
+        writer = open_write_engine(tmp_path / "ix", config)
+        assert isinstance(writer, OpenSearchWriteEngine)
+        client = writer.client
+        assert _segments(client, name) == [1, 1]  # of each of the two shards
+        write_meeting(folder / "m0.json", "Social- og Sundhedsudvalget", "2023-01-10",
+                      [(str(k), f"Sag {k} om plejeboliger, møde 0 igen", "", "Udsat.") for k in range(1, 4)])
+        report = indexer.reindex(tmp_path / "ix")
+        assert not report.failed and report.updated
+        assert max(_segments(client, name)) > 1, "a small reindex merges nothing"
+        with search.open(tmp_path / "ix") as index:
+            assert index.search("igen").total == 3
+    finally:
+        drop(OpenSearchWriteEngine(tmp_path / "ix", config))
