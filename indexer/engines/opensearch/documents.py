@@ -6,7 +6,7 @@ from itertools import pairwise
 
 from ...analysis import Analysis, analysis
 from ...schema import BY_FIELD, FORM_SOURCES, form_field
-from .mapping import BOOST, EXACT_FIELD, FILLER, PAIRS, STACK, STORED, field_roles, stored_fields
+from .mapping import BOOST, EXACT_FIELD, FILLER, PAIRS, STACK, STORED, field_roles, pair_term, stored_fields
 
 
 @cache
@@ -43,7 +43,7 @@ def layers(positions: list[list[str]]) -> tuple[str, list[str]]:
 def pairs(positions: list[list[str]]) -> list[str]:
     """A text field's pairs (mapping): each of a position's first two terms, those a phrase reaches,
     then each of the next position's, as `a b`, once each."""
-    return list(dict.fromkeys(f"{a} {b}" for here, after in pairwise(positions)
+    return list(dict.fromkeys(pair_term(a, b) for here, after in pairwise(positions)
                               for a in here[:2] for b in after[:2]))
 
 

@@ -546,7 +546,7 @@ class OpenSearchGeneration:
         meta = mapping(self.number, SCHEMA_VERSION)["_meta"]
         # every item has its pairs: they all did, or every item there was written by this generation (a
         # whole build over an index made before them)
-        meta["referat"]["pairs"] = bool(self.pairs) or items == len(self._added)
+        meta["referat"]["pairs"] = self.pairs or items == len(self._added)
         values = listed_values(lambda body: self.client.search(index=self.index, body=body), VALUED_FIELDS)
         meta["referat"]["values"] = {field: listed for field, listed in values.items() if len(listed) <= LISTED_VALUES}
         self.client.indices.put_mapping(index=self.index, body={"_meta": meta})

@@ -102,6 +102,12 @@ def settings(shards: int, replicas: int) -> dict:
     }
 
 
+def pair_term(first: str, second: str) -> str:
+    """The term of `<field>_pairs` for `first` at a position and `second` at the next: what the writer
+    indexes (documents.pairs) and a phrase looks up (search's compile.phrase)."""
+    return f"{first} {second}"
+
+
 def added_properties() -> dict:
     """The fields a later referat added, also added to an index made before them (a mapping only grows):
     each source's exact forms and each text field's pairs (only ever filters: no norms, no frequencies)."""

@@ -34,7 +34,7 @@ from ...tree import (
     Term,
     children,
 )
-from .layout import PAIRS, is_text, stack
+from .layout import PAIRS, is_text, pair_term, stack
 
 Weight = Callable[[str, str, str], float]  # (field searched, analysed field, term) -> the factor on its boost
 Stacked = Callable[[str, str], bool]  # (text field, term) -> whether the term is in the field's stack
@@ -196,7 +196,7 @@ def phrase(node: Phrase, context: Context) -> dict:
         return {"bool": {"must": terms, "boost": node.boost}}
     placed = [span_near(node.field, words, node.slop, context)]
     if context.pairs and node.slop == 1:
-        adjacent = [{"term": {node.field + PAIRS: f"{a} {b}"}} for a, b in pairwise(words)]
+        adjacent = [{"term": {node.field + PAIRS: pair_term(a, b)}} for a, b in pairwise(words)]
         placed = adjacent if len(words) == 2 else [*adjacent, *placed]
     return {"bool": {"filter": placed, "must": terms, "boost": node.boost}}
 

@@ -4,7 +4,7 @@ position in `<field>_stack` and its adjacent pairs of terms in `<field>_pairs`, 
 `stored`, the generation in `_meta`."""
 from __future__ import annotations
 
-from indexer.engines.opensearch.mapping import BOOST, FILLER, FORM_FIELDS, PAIRS, STACK, STORED, field_roles
+from indexer.engines.opensearch.mapping import BOOST, FILLER, FORM_FIELDS, PAIRS, STACK, STORED, field_roles, pair_term
 
 
 def is_text(field: str) -> bool:
@@ -21,4 +21,4 @@ def stack(field: str) -> str:
     return field + STACK
 
 
-__all__ = ["BOOST", "FILLER", "PAIRS", "STORED", "is_number", "is_text", "stack"]
+__all__ = ["BOOST", "FILLER", "PAIRS", "STORED", "is_number", "is_text", "pair_term", "stack"]
