@@ -355,3 +355,98 @@ def test_a_phrase_is_looked_up_in_the_pairs_of_an_index_that_has_them(twin_index
         assert ("span_near" in asked) == (words > 2), asked[:300]
     finally:
         engine.close()
+
+
+def spied(engine, monkeypatch) -> list[dict]:
+    """The bodies of the searches `engine` sends to the cluster from now on, as it sends them."""
+    asked: list[dict] = []
+    msearch, search = engine._msearch, engine._search
+
+    def many(bodies: list[dict]) -> list[dict]:
+        asked.extend(bodies)
+        return msearch(bodies)
+
+    def one(body: dict) -> dict:
+        asked.append(body)
+        return search(body)
+
+    monkeypatch.setattr(engine, "_msearch", many)
+    monkeypatch.setattr(engine, "_search", one)
+    return asked
+
+
+COMMON = ("a common word", "one word", "all words", "a phrase", "a word but not another", "best of alternatives")
+
+
+@pytest.mark.parametrize("name", COMMON)
+def test_a_question_most_items_match_is_counted_from_the_items_it_does_not_match(twin_indexes, reference,
+                                                                                 monkeypatch, name):
+    """Counted as the items under the filters less those the question does not match (COMPLEMENT_SHARE,
+    here lowered so that every question is): the same total, facets in the same order, and `within`
+    counts as counted directly and as Whoosh counts them, with and without a filter, with a page and
+    without."""
+    import search.engines.opensearch as opensearch
+    from search.engines import open_engine
+
+    engine = open_engine(*twin_indexes)
+    asked = spied(engine, monkeypatch)
+    within: dict[str, Node] = {"council": Term("body", "Byråd"), "2023": Range("year", 2023, 2023),
+                               "decided": word("godkend")}
+    for filters in ((), (Range("year", 2023, 2024),)):
+        for hits in (True, False):
+            find = Find(RANKED[name], count=5, facets=FACETS, within=within, filters=filters, hits=hits)
+            monkeypatch.setattr(opensearch, "COMPLEMENT_SHARE", 2.0)
+            asked.clear()
+            direct = engine.find(find)
+            assert not any("must_not" in body["query"].get("bool", {}) for body in asked)
+            monkeypatch.setattr(opensearch, "COMPLEMENT_SHARE", 0.0)
+            asked.clear()
+            complement = engine.find(find)
+            assert any("must_not" in body["query"].get("bool", {}) for body in asked), "counted from the others"
+            want = reference.find(find)
+            assert complement.total == direct.total == want.total > 0
+            assert {f: list(v.items()) for f, v in complement.facets.items()} == \
+                {f: list(v.items()) for f, v in direct.facets.items()}
+            assert counted(complement) == counted(want)
+            assert complement.within == direct.within == want.within
+            assert ids(complement) == ids(direct)
+    engine.close()
+
+
+def test_a_facet_of_one_value_every_item_has_is_counted_without_an_aggregation(tmp_path, opensearch_url,
+                                                                               monkeypatch):
+    """Over the sample minutes alone every item is a cluster forum's and none a municipality's: those
+    facets are the total and nothing, asked of no aggregation, as Whoosh counts them, filtered to no
+    match too."""
+    import uuid
+
+    from indexer.engine import EngineConfig
+    from search.engines import open_engine
+    from tests.conftest import SAMPLE
+
+    from .conftest import built_twice, drop_index, opensearch_config
+
+    name = f"osr-test-{uuid.uuid4().hex[:10]}"
+    try:
+        folder = built_twice(tmp_path / "ix", [SAMPLE], opensearch_url, name)
+        engine = open_engine(folder, opensearch_config(opensearch_url, name))
+        reference = open_engine(folder, EngineConfig())
+        asked = spied(engine, monkeypatch)
+        assert engine.values("body_kind") == ["cluster forum"] and engine.values("municipality") == []
+        totals = []
+        for find in (Find(word("klyng"), facets=FACETS), Find(Every(), sort="-date", facets=FACETS),
+                     Find(word("klyng"), filters=(Range("year", 1990, 1990),), facets=FACETS)):
+            asked.clear()
+            got, want = engine.find(find), reference.find(find)
+            totals.append(got.total)
+            assert counted(got) == counted(want) and got.total == want.total
+            assert got.facets["body_kind"] == ({"cluster forum": got.total} if got.total else {})
+            assert got.facets["municipality"] == {}
+            aggregated = [field for body in asked for agg in body.get("aggs", {}).values()
+                          if (field := agg.get("terms", {}).get("field"))]
+            assert "cluster" in aggregated and "body_kind" not in aggregated and "municipality" not in aggregated
+        assert totals[0] > 0 and totals[1] > 0 and totals[2] == 0
+        engine.close()
+        reference.close()
+    finally:
+        drop_index(opensearch_url, name)

@@ -36,7 +36,7 @@ from indexer.store import IndexMissing, read_meta
 
 from ...expand import word_weight
 from ...grouping import group_ranked, newest
-from ...tree import And, DisMax, MinimumMatch, Node, Or, Phrase, Term, walk
+from ...tree import And, DisMax, Exact, MinimumMatch, Node, Or, Phrase, Term, walk
 from .. import Find, Found, FoundHit
 from .compile import Context, compile_node, named, term, term_leaves, term_weight, word_name
 from .layout import BOOST, FILLER, STORED, is_number, is_text, stack
@@ -66,6 +66,11 @@ RESCORE_IN_CLUSTER = True
 # Searches of at most this many hits (a page, a ranking's first candidates) are kept by the cluster's
 # request cache (_how); a longer walk's answer would push the pages out of it.
 CACHED_HITS = 256
+# A question the lexicon counts in at least this share of the items has its matches, facets and `within`
+# counted from the others (_counting): the items under the filters (one search for every question with
+# those filters, kept by the request cache) less the few it does not match. Counting most of a million
+# items into the facets is most of such a question's time.
+COMPLEMENT_SHARE = 0.5
 
 
 @dataclass
@@ -327,7 +332,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         sort = _BY_SCORE if relevance else _by_date(find.sort)
         graded = find.query if isinstance(find.query, MinimumMatch) else None
         every_word = graded is not None and find.every_word
-        aggs = self._aggregations(find)
+        constant = self._constant_facets(find.facets)
+        aggs = self._aggregations(find, [field for field in find.facets if field not in constant])
         if graded is not None and every_word:  # whether some match has every word: a count beside the others
             aggs[_EVERY_WORD] = {"filter": compile_node(And(graded.children), self._plain)}
         grouping = bool(find.group) and self._has_values(find.group or "")
@@ -365,7 +371,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         if answer is not None:  # the counts came with the words' counts: the page is read after (_page)
             pass
         elif at_once and relevance:  # two searches: on two threads, and the counting one unscored
-            answer, page_answer = self._msearch([body, _walk_body(matches, sort, find.start + find.count, None)])
+            *counts, page_answer = self._msearch([*self._counting(find, body, base),
+                                                  _walk_body(matches, sort, find.start + find.count, None)])
+            answer = _subtracted(body, counts)
         elif find.hits and not at_once and len(parts) == 1:
             wanted = _group_candidates(find) if grouping else find.start + find.count
             size = min(PAGE, self._candidates(rescored, wanted))
@@ -374,12 +382,12 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         elif words:
             [answer] = self._with_word_counts([body], words)
         else:
-            answer = self._search(body)
+            counting = self._counting(find, body, base) if relevance and not rescored else [body]
+            answer = self._search(body) if len(counting) == 1 else _subtracted(body, self._msearch(counting))
         rescore = self._rescore(find.query) if rescored else None
         total = _total(answer)
-        found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {})),
-                      within={name: int(answer["aggregations"][f"within:{name}"]["doc_count"])
-                              for name in find.within})
+        found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {}), total, constant),
+                      within={name: int(answer["aggregations"][_WITHIN + name]["doc_count"]) for name in find.within})
         if every_word:
             found.every_word = int(answer["aggregations"][_EVERY_WORD]["doc_count"]) > 0
         if grouping and find.group:
@@ -399,6 +407,38 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         if rescaled is not None:
             found.hits = [replace(hit, score=rescaled(hit.score or 0.0)) for hit in found.hits]
         return found
+
+    def _counting(self, find: Find, body: dict, base: dict) -> list[dict]:
+        """The searches that count the matches of `find` (`body`, its counting search; `base`, its
+        question's DSL): `body` alone, or for a question that matches most items (COMPLEMENT_SHARE, and
+        nothing but facets and `within` counted), the items under the filters with their facets, those
+        of them the question does not match with their facets and `within` counts, and each `within`
+        node's items under the filters (_subtracted takes the second from the others)."""
+        facets, within = _named(body["aggs"], _FACET), _named(body["aggs"], _WITHIN)
+        if len(facets) + len(within) != len(body["aggs"]) or self._share(find.query) < COMPLEMENT_SHARE:
+            return [body]
+        filters = body["query"]["bool"]["filter"]
+        return [{**_count_body({"bool": {"filter": filters}}), "aggs": facets},
+                {**_count_body({"bool": {"filter": filters, "must_not": [base]}}), "aggs": body["aggs"]},
+                *(_count_body({"bool": {"filter": [*filters, agg["filter"]]}}) for agg in within.values())]
+
+    def _share(self, node: Node) -> float:
+        """About the share of the items `node` matches, from the counts the lexicon holds (0 where it
+        holds none, or has no estimate: a phrase's adjacent words): it chooses how the matches are
+        counted (_counting), never which."""
+        live = self._stats.get(("docs", None), 0)
+        if not live or self._lexicon is None:
+            return 0.0
+        if isinstance(node, And):
+            return math.prod(self._share(child) for child in node.children)
+        if isinstance(node, Exact):
+            return self._share(node.child)
+        count = self._from_lexicon(("count", node))
+        if count is not None:
+            return count / live
+        if isinstance(node, (Or, DisMax)):
+            return max(self._share(child) for child in node.children)
+        return 0.0
 
     def _coordinated(self, query: Node, base: dict, context: Context) -> tuple[dict, Callable[[float], float]] | None:
         """`base`, the DSL of a rescored `query`, rescored by the cluster (rank.in_cluster: its page,
@@ -437,15 +477,29 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return [name for leaf, name in names.items()
                 if not is_text(leaf.field) or self._stats[("either", leaf.field, leaf.text)] > 0]
 
-    def _aggregations(self, find: Find) -> dict:
+    def _aggregations(self, find: Find, facets: list[str]) -> dict:
+        """The counting search's aggregations: `facets`' counts (a terms aggregation as large as the field
+        has values: exact) and `within` counts."""
         aggs = {}
-        known = self._known_values(find.facets)
-        for field in find.facets:
+        known = self._known_values(facets)
+        for field in facets:
             size = max(1, len(known[field]))
-            aggs[f"facet:{field}"] = {"terms": {"field": field, "size": size, "shard_size": size}}
+            aggs[_FACET + field] = {"terms": {"field": field, "size": size, "shard_size": size}}
         for name, node in find.within.items():
-            aggs[f"within:{name}"] = {"filter": compile_node(node, self._plain)}
+            aggs[_WITHIN + name] = {"filter": compile_node(node, self._plain)}
         return aggs
+
+    def _constant_facets(self, fields: Sequence[str]) -> dict[str, str | None]:
+        """The facets of `fields` whose counts this generation's values give, without counting: a field no
+        item has a value in (None: no counts), and one whose one value every item has (that value: the
+        total). Counting every match into them was a pass over the matches each."""
+        known = self._known_values(fields)
+        single = [field for field in fields if len(known[field]) == 1]
+        self._known([("docs", None), *(("docs", field) for field in single)])
+        everyone = self._stats[("docs", None)]
+        constant: dict[str, str | None] = {field: None for field in fields if not known[field]}
+        constant.update({field: known[field][0] for field in single if self._stats[("docs", field)] == everyone})
+        return constant
 
     def _page(self, parts: list[dict], sort: list, rescore: Rescore | None, start: int, count: int,
               first: list[dict] | None = None, bare: bool = False) -> list[_Ranked]:
@@ -567,6 +621,7 @@ class OpenSearchEngine(OpenSearchWriteEngine):
 
 _BY_SCORE = [{"_score": "desc"}, {"id": "asc"}]
 _EVERY_WORD = "every_word"
+_FACET, _WITHIN = "facet:", "within:"  # the counting search's aggregations of a facet and of a `within` node
 _MARK = "mark:"
 _GROUPS, _ALONE = "groups", "alone"
 _BY_ID = [{"id": "asc"}]
@@ -701,10 +756,38 @@ def _leaf_names(node: Node) -> dict[Term, str]:
     return {term: f"t{i}" for i, term in enumerate(dict.fromkeys(term_leaves(node)))}
 
 
-def _facets(find: Find, aggregations: dict) -> dict[str, dict[str, int]]:
+def _named(aggs: dict, prefix: str) -> dict:
+    return {name: agg for name, agg in aggs.items() if name.startswith(prefix)}
+
+
+def _subtracted(body: dict, answers: list[dict]) -> dict:
+    """The answer to the counting search `body` from _counting's answers: the one, or the items under
+    the filters less those the question does not match, in the facets' order (most first, then by value),
+    and each `within` node's items under the filters less those the question does not match."""
+    if len(answers) == 1:
+        return answers[0]
+    whole, rest, *within = answers
+    aggregations: dict[str, dict] = {}
+    for name in _named(body["aggs"], _FACET):
+        less = {b["key"]: b["doc_count"] for b in rest["aggregations"][name]["buckets"]}
+        counts = [(b["key"], b["doc_count"] - less.get(b["key"], 0)) for b in whole["aggregations"][name]["buckets"]]
+        aggregations[name] = {"buckets": [{"key": key, "doc_count": n} for key, n in
+                                          sorted(counts, key=lambda c: (-c[1], c[0])) if n > 0]}
+    for name, answer in zip(_named(body["aggs"], _WITHIN), within, strict=True):
+        aggregations[name] = {"doc_count": _total(answer) - rest["aggregations"][name]["doc_count"]}
+    return {"hits": {"total": {"value": _total(whole) - _total(rest)}}, "aggregations": aggregations}
+
+
+def _facets(find: Find, aggregations: dict, total: int,
+            constant: Mapping[str, str | None]) -> dict[str, dict[str, int]]:
+    """Each facet's counts: from its aggregation, or its constant value's (_constant_facets)."""
     out = {}
     for field in find.facets:
-        buckets = aggregations[f"facet:{field}"]["buckets"]
+        if field in constant:
+            value = constant[field]
+            out[field] = {value: total} if value is not None and total else {}
+            continue
+        buckets = aggregations[_FACET + field]["buckets"]
         out[field] = {str(int(b["key"])) if is_number(field) else str(b["key"]): int(b["doc_count"]) for b in buckets}
     return out
 
