@@ -450,3 +450,27 @@ def test_a_facet_of_one_value_every_item_has_is_counted_without_an_aggregation(t
         reference.close()
     finally:
         drop_index(opensearch_url, name)
+
+
+def test_a_sections_count_of_a_words_own_terms_comes_from_the_lexicon(twin_indexes, reference, monkeypatch):
+    """A `within` node whose every match the question matches (a section's words of a word over the
+    fields), with no filter, is counted by the generation's lexicon where it can tell (one field), no
+    aggregation asked: the counts Whoosh gives. Another node, or any node under a filter, is counted with
+    the matches."""
+    from search.engines import open_engine
+
+    engine = open_engine(*twin_indexes)
+    asked = spied(engine, monkeypatch)
+    sections: dict[str, Node] = {"decision": Term("beslutning", "godkend"),
+                                 "case": Or((Term("sagsfremstilling", "godkend"), Term("indstilling", "godkend"))),
+                                 "council": Term("body", "Byråd")}
+    for filters in ((), (Range("year", 2023, 2024),)):
+        asked.clear()
+        find = Find(word("godkend"), count=5, within=sections, filters=filters)
+        got, want = engine.find(find), reference.find(find)
+        assert got.within == want.within and got.total == want.total
+        assert min(got.within.values()) > 0 and got.within["case"] < got.total
+        aggregated = {name for body in asked for name in body.get("aggs", {})}
+        assert ("within:council" in aggregated) and (("within:decision" in aggregated) == bool(filters))
+        assert "within:case" in aggregated  # a union of two fields that both have it: the lexicon cannot tell
+    engine.close()

@@ -333,7 +333,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         graded = find.query if isinstance(find.query, MinimumMatch) else None
         every_word = graded is not None and find.every_word
         constant = self._constant_facets(find.facets)
-        aggs = self._aggregations(find, [field for field in find.facets if field not in constant])
+        within = self._within_counted(find)
+        aggs = self._aggregations(find, [field for field in find.facets if field not in constant],
+                                  [name for name in find.within if name not in within])
         if graded is not None and every_word:  # whether some match has every word: a count beside the others
             aggs[_EVERY_WORD] = {"filter": compile_node(And(graded.children), self._plain)}
         grouping = bool(find.group) and self._has_values(find.group or "")
@@ -387,7 +389,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         rescore = self._rescore(find.query) if rescored else None
         total = _total(answer)
         found = Found(total=total, hits=[], facets=_facets(find, answer.get("aggregations", {}), total, constant),
-                      within={name: int(answer["aggregations"][_WITHIN + name]["doc_count"]) for name in find.within})
+                      within={name: within[name] if name in within else
+                              int(answer["aggregations"][_WITHIN + name]["doc_count"]) for name in find.within})
         if every_word:
             found.every_word = int(answer["aggregations"][_EVERY_WORD]["doc_count"]) > 0
         if grouping and find.group:
@@ -477,17 +480,32 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         return [name for leaf, name in names.items()
                 if not is_text(leaf.field) or self._stats[("either", leaf.field, leaf.text)] > 0]
 
-    def _aggregations(self, find: Find, facets: list[str]) -> dict:
+    def _aggregations(self, find: Find, facets: list[str], within: list[str]) -> dict:
         """The counting search's aggregations: `facets`' counts (a terms aggregation as large as the field
-        has values: exact) and `within` counts."""
+        has values: exact) and the counts of the `within` nodes named in `within`."""
         aggs = {}
         known = self._known_values(facets)
         for field in facets:
             size = max(1, len(known[field]))
             aggs[_FACET + field] = {"terms": {"field": field, "size": size, "shard_size": size}}
-        for name, node in find.within.items():
-            aggs[_WITHIN + name] = {"filter": compile_node(node, self._plain)}
+        for name in within:
+            aggs[_WITHIN + name] = {"filter": compile_node(find.within[name], self._plain)}
         return aggs
+
+    def _within_counted(self, find: Find) -> dict[str, int]:
+        """The `within` counts the lexicon gives, without counting matches: with no filter, of a node whose
+        every match the question matches (its terms among the question's alternatives: a section's words
+        of a word over the fields), the items that have one of its terms."""
+        alternatives = _text_terms(find.query)
+        if find.filters or self._lexicon is None or alternatives is None:
+            return {}
+        counted = {}
+        for name, node in find.within.items():
+            terms = _text_terms(node)
+            if terms is not None and set(terms) <= set(alternatives) \
+                    and (count := self._from_lexicon(("count", node))) is not None:
+                counted[name] = count
+        return counted
 
     def _constant_facets(self, fields: Sequence[str]) -> dict[str, str | None]:
         """The facets of `fields` whose counts this generation's values give, without counting: a field no
