@@ -67,6 +67,11 @@ def _diagnosis(urls: list[str], env: dict) -> str:
             said.append(f"node {i} health: {_health(url, timeout='1s')}")
         except httpx.HTTPError as exc:
             said.append(f"node {i} health: {type(exc).__name__}: {exc}")
+        try:  # why a shard is unassigned (a recovery's failure), in the cluster's words
+            explained = httpx.get(f"{url}/_cluster/allocation/explain", timeout=5).text
+            said.append(f"node {i}: allocation explained: {explained[:2000]}")
+        except httpx.HTTPError as exc:
+            said.append(f"node {i}: no allocation explained: {type(exc).__name__}: {exc}")
         log = Path(env["OS_HOME"], f"node{i}", "logs", f"{env['OS_CLUSTER']}.log")
         if log.exists():
             lines = [line[:300] for line in log.read_text(errors="replace").splitlines() if line.startswith("[")]

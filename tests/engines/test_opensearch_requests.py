@@ -6,12 +6,14 @@ together (Engine.has_terms) and the statistics in one _msearch. Each request is 
 cluster: their number is a search's cost."""
 from __future__ import annotations
 
+import os
 import uuid
 from collections import Counter
 
 import pytest
 
 import search
+from search.engines.opensearch import OpenSearchEngine
 from tests.conftest import SAMPLE
 
 from .conftest import _committee_meetings, drop_index, opensearch_config
@@ -290,3 +292,52 @@ def test_a_one_shard_index_has_its_pages_from_the_request_cache_too(tmp_path, op
             assert _cache_hits(one) == before
     finally:
         drop_index(opensearch_url, name)
+
+
+def test_a_question_asked_again_by_another_client_is_answered_by_the_copy_that_kept_it(tmp_path, opensearch_url):
+    """A search is sent to the node its question names (client.routed), whatever order a client lists
+    the nodes in: asked again by another Index (another process), its searches are answered from the
+    request cache of the copy that answered them first, the same answer. Different questions go to
+    different nodes."""
+    import indexer
+    from indexer.engine import EngineConfig
+    from indexer.store import read_meta, write_meta
+
+    urls = [u.strip() for u in opensearch_url.split(",")]
+    if len(urls) < 2:
+        message = f"one node named in {opensearch_url}: the test needs two"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {message}")
+        pytest.skip(message)
+    _committee_meetings(tmp_path / "udvalg")
+    name = f"osr-route-{uuid.uuid4().hex[:10]}"
+    try:
+        config = EngineConfig("opensearch", url=opensearch_url, index=name, shards=1, replicas=1)
+        assert not indexer.build(tmp_path / "ix", [SAMPLE, tmp_path / "udvalg"], engine=config).failed
+        searched = set()
+        for query in ("udskrivelse borgere demens", "genoptræning", '"Tele-KOL"', "hjemmeplejen", "kvalitetsstandard"):
+            answers, hits = [], []
+            for listed in (urls, urls[::-1], urls):
+                write_meta(tmp_path / "ix", {**read_meta(tmp_path / "ix"), "engine": {**config.to_json(),
+                                                                                      "url": ",".join(listed)}})
+                with search.open(tmp_path / "ix") as through:
+                    engine = through.engine
+                    assert isinstance(engine, OpenSearchEngine)
+                    engine.client.cluster.health(index=engine.alias, wait_for_status="green", request_timeout=60)
+                    engine.generation()  # the generation's index, whose cache is counted
+                    before = _cache_hits(through)
+                    answers.append(through.search(query, limit=10).to_json())
+                    hits.append(_cache_hits(through) - before)
+                    searched |= _searched_by(engine)
+            assert answers[1] == answers[0] == answers[2]
+            assert hits[1] == hits[2] >= 2, (query, hits)  # the counting search and the page at least
+        assert len(searched) == 2, "the questions are spread over both nodes"
+    finally:
+        drop_index(opensearch_url, name)
+
+
+def _searched_by(engine) -> set[str]:
+    """The nodes whose copy of the engine's generation answered a search (its search stats)."""
+    stats = engine.client.indices.stats(index=engine._index, metric="search", level="shards")
+    copies = stats["indices"][engine._index]["shards"]["0"]
+    return {copy["routing"]["node"] for copy in copies if copy["search"]["query_total"]}

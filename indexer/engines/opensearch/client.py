@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
-from opensearchpy import OpenSearch
+from opensearchpy import Connection, OpenSearch
+from opensearchpy.connection_pool import RoundRobinSelector
 from opensearchpy.exceptions import AuthenticationException, AuthorizationException, ConnectionError, TransportError
 
 from ...engine import OPENSEARCH_AUTH_ENV, EngineConfig
@@ -41,12 +45,37 @@ def auth() -> tuple[str, str] | None:
     return user, password
 
 
+_ROUTE: ContextVar[int | None] = ContextVar("route", default=None)  # the key of `routed`, hashed
+
+
+class RoutedSelector(RoundRobinSelector):
+    """Which node a request goes to: within `routed(key)`, the live node the key names (among them in
+    the order of their addresses, so that every client of the same nodes names the same one); else the
+    next in turn."""
+
+    def select(self, connections: Sequence[Connection]) -> Any:
+        route = _ROUTE.get()
+        if route is None:
+            return super().select(connections)
+        return sorted(connections, key=lambda c: c.host)[route % len(connections)]
+
+
+@contextmanager
+def routed(key: bytes) -> Iterator[None]:
+    """The requests made within go to the node `key` names (RoutedSelector), while it answers."""
+    token = _ROUTE.set(int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big"))
+    try:
+        yield
+    finally:
+        _ROUTE.reset(token)
+
+
 def connect(config: EngineConfig) -> OpenSearch:
     """A client over every node of the config's URL: a node that is down is skipped and the request
-    retried on another."""
+    retried on another; a request made within `routed` goes to the node its key names."""
     credentials = auth()
     return OpenSearch(hosts=hosts(config.url), http_auth=credentials, timeout=TIMEOUT, max_retries=RETRIES,
-                      retry_on_timeout=True, retry_on_status=(502, 503, 504))
+                      retry_on_timeout=True, retry_on_status=(502, 503, 504), selector_class=RoutedSelector)
 
 
 class ClusterError(Exception):

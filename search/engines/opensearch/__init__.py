@@ -19,6 +19,7 @@ search, in its round trip, before its page is asked (their counts weigh the coor
 from __future__ import annotations
 
 import itertools
+import json
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -28,7 +29,7 @@ from opensearchpy.exceptions import NotFoundError
 
 from indexer.engine import EngineConfig
 from indexer.engines.opensearch import OpenSearchWriteEngine, lexicon
-from indexer.engines.opensearch.client import ClusterError, guarded
+from indexer.engines.opensearch.client import ClusterError, guarded, routed
 from indexer.engines.opensearch.documents import stored_document
 from indexer.engines.opensearch.engine import distinct_values, listed_values
 from indexer.schema import ATTACHMENT_FIELD, SCHEMA_VERSION
@@ -52,9 +53,11 @@ BARE_CANDIDATES = True
 # rescored by the cluster, a function per set (rank.in_cluster); more, and here, from candidates read until
 # the bound settles.
 MAX_WORD_SETS = 16
-# Every request reads the shard copy of the node it is sent to, when that node holds one: no hop to the
-# other node, and one copy's caches and term statistics for all of a search's requests (None: the
-# cluster picks a copy per request).
+# Every search is sent to the node its question names (client.routed: the hash of its query, among the
+# config's nodes that answer), whichever process asks it, and reads the shard copy of that node when it
+# holds one: no hop to another node; asked again, it is answered by the copy whose request cache kept it
+# (round robin, each copy answered and kept each question apart); the pages of one ranking read one copy
+# (its term statistics); different questions spread over the nodes. (None: the cluster picks a copy.)
 PREFERENCE: str | None = "_local"
 # A hit's stored fields are read from its whole _source, which holds little else (the analysed text is
 # left out of it): asking for `stored` alone makes every node parse and filter each hit's source.
@@ -69,8 +72,9 @@ CACHED_HITS = 256
 # A question the lexicon counts in at least this share of the items has its matches, facets and `within`
 # counted from the others (_counting): the items under the filters (one search for every question with
 # those filters, kept by the request cache) less the few it does not match. Counting most of a million
-# items into the facets is most of such a question's time.
-COMPLEMENT_SHARE = 0.5
+# items into the facets is most of such a question's time; near half, the two cost the same, and the
+# first question with some filters also counts every item under them.
+COMPLEMENT_SHARE = 0.75
 
 
 @dataclass
@@ -99,8 +103,9 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     def _search(self, body: dict) -> dict:
         # an answer that lacks a shard (a node just lost) is asked again for a while (the writing side's
         # _complete)
-        return self._pinned(lambda index: self._complete(lambda: self.client.search(
-            index=index, body=body, **_how(body), **_preference())))
+        with routed(_question(body)):
+            return self._pinned(lambda index: self._complete(lambda: self.client.search(
+                index=index, body=body, **_how(body), **_preference())))
 
     def _pinned(self, ask: Callable[[str], dict]) -> dict:
         """`ask` of the generation this engine is on, as a Whoosh searcher reads the generation it opened
@@ -139,7 +144,8 @@ class OpenSearchEngine(OpenSearchWriteEngine):
             return {"responses": responses, "_shards": {"failed": sum(s.get("failed", 0) for s in shards),
                                                         "total": sum(s.get("total", 0) for s in shards)}}
 
-        return self._pinned(ask)["responses"]
+        with routed(_question(bodies[0])):  # the first search's question names the node
+            return self._pinned(ask)["responses"]
 
     def _counts(self, queries: list[dict], presence: bool = False) -> list[int]:
         """How many items each query matches, in one round trip; with `presence`, each shard stops at
@@ -704,6 +710,11 @@ def _how(body: dict) -> dict:
     size = body.get("size", 10)
     cached = {"request_cache": size <= CACHED_HITS}
     return {"search_type": "dfs_query_then_fetch", **cached} if size else cached
+
+
+def _question(body: dict) -> bytes:
+    """What routes a search to its node (client.routed): its query."""
+    return json.dumps(body.get("query"), sort_keys=True, ensure_ascii=False).encode()
 
 
 def _preference() -> dict:
