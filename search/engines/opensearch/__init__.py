@@ -420,15 +420,16 @@ class OpenSearchEngine(OpenSearchWriteEngine):
     def _counting(self, find: Find, body: dict, base: dict) -> list[dict]:
         """The searches that count the matches of `find` (`body`, its counting search; `base`, its
         question's DSL): `body` alone, or for a question that matches most items (COMPLEMENT_SHARE, and
-        nothing but facets and `within` counted), the items under the filters with their facets, those
-        of them the question does not match with their facets and `within` counts, and each `within`
-        node's items under the filters (_subtracted takes the second from the others)."""
+        nothing but facets and `within` counted), the items under the filters the question does not match
+        with their facets and `within` counts (first: its question routes the searches), all the items
+        under the filters with their facets, and each `within` node's items under the filters
+        (_subtracted takes the first from the others)."""
         facets, within = _named(body["aggs"], _FACET), _named(body["aggs"], _WITHIN)
         if len(facets) + len(within) != len(body["aggs"]) or self._share(find.query) < COMPLEMENT_SHARE:
             return [body]
         filters = body["query"]["bool"]["filter"]
-        return [{**_count_body({"bool": {"filter": filters}}), "aggs": facets},
-                {**_count_body({"bool": {"filter": filters, "must_not": [base]}}), "aggs": body["aggs"]},
+        return [{**_count_body({"bool": {"filter": filters, "must_not": [base]}}), "aggs": body["aggs"]},
+                {**_count_body({"bool": {"filter": filters}}), "aggs": facets},
                 *(_count_body({"bool": {"filter": [*filters, agg["filter"]]}}) for agg in within.values())]
 
     def _share(self, node: Node) -> float:
@@ -795,7 +796,7 @@ def _subtracted(body: dict, answers: list[dict]) -> dict:
     and each `within` node's items under the filters less those the question does not match."""
     if len(answers) == 1:
         return answers[0]
-    whole, rest, *within = answers
+    rest, whole, *within = answers
     aggregations: dict[str, dict] = {}
     for name in _named(body["aggs"], _FACET):
         less = {b["key"]: b["doc_count"] for b in rest["aggregations"][name]["buckets"]}
