@@ -503,13 +503,14 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         """The `within` counts the lexicon gives, without counting matches: with no filter, of a node whose
         every match the question matches (its terms among the question's alternatives: a section's words
         of a word over the fields), the items that have one of its terms."""
-        alternatives = _text_terms(find.query)
-        if find.filters or self._lexicon is None or alternatives is None:
+        terms_asked = _text_terms(find.query)
+        if find.filters or self._lexicon is None or terms_asked is None:
             return {}
+        alternatives = set(terms_asked)
         counted = {}
         for name, node in find.within.items():
             terms = _text_terms(node)
-            if terms is not None and set(terms) <= set(alternatives) \
+            if terms is not None and set(terms) <= alternatives \
                     and (count := self._from_lexicon(("count", node))) is not None:
                 counted[name] = count
         return counted
@@ -519,11 +520,12 @@ class OpenSearchEngine(OpenSearchWriteEngine):
         item has a value in (None: no counts), and one whose one value every item has (that value: the
         total). Counting every match into them was a pass over the matches each."""
         known = self._known_values(fields)
-        single = [field for field in fields if len(known[field]) == 1]
-        self._known([("docs", None), *(("docs", field) for field in single)])
-        everyone = self._stats[("docs", None)]
         constant: dict[str, str | None] = {field: None for field in fields if not known[field]}
-        constant.update({field: known[field][0] for field in single if self._stats[("docs", field)] == everyone})
+        single = [field for field in fields if len(known[field]) == 1]
+        if single:  # whether every item has it: counted once per generation (no round trip when none is)
+            self._known([("docs", None), *(("docs", field) for field in single)])
+            everyone = self._stats[("docs", None)]
+            constant.update({field: known[field][0] for field in single if self._stats[("docs", field)] == everyone})
         return constant
 
     def _page(self, parts: list[dict], sort: list, rescore: Rescore | None, start: int, count: int,
