@@ -4,6 +4,7 @@
 #   contrib/opensearch-cluster.sh install          fetch OpenSearch from Maven Central (needs mvn, JDK 17)
 #   contrib/opensearch-cluster.sh start [N]        start N nodes (default 2) and wait for the cluster
 #   contrib/opensearch-cluster.sh stop-node I      stop node I (1..N), e.g. to test failover
+#   contrib/opensearch-cluster.sh kill-node I      kill node I at once (SIGKILL: as power loss or the OOM killer)
 #   contrib/opensearch-cluster.sh start-node I     start node I again
 #   contrib/opensearch-cluster.sh status           cluster health as JSON (from the first node that answers)
 #   contrib/opensearch-cluster.sh url              the nodes' URLs, comma-separated (REFERAT_OPENSEARCH_URL)
@@ -98,6 +99,11 @@ cluster.initial_cluster_manager_nodes: [$masters]
 cluster.routing.allocation.disk.threshold_enabled: false
 # A long question with compound expansion over every text field makes thousands of term clauses (referat's README).
 indices.query.bool.max_clause_count: 16384
+# A search's shard context waits for its fetch; a coordinating node that dies first leaves it open for the
+# default keep-alive (5m), and it holds its shard copy: a node rejoining meanwhile cannot reopen that copy
+# ("lock already held for [closing shard]"). Contexts no request renews are freed within 75 s instead.
+search.default_keep_alive: 1m
+search.keep_alive_interval: 15s
 EOF
   if [ "$(id -u)" = 0 ]; then ensure_runner && chown -R "$RUN_USER" "$dir"; fi
   return 0
@@ -114,12 +120,12 @@ start_node() {
     || die "node $i did not start (see $dir/logs)"
 }
 
-stop_node() {
+stop_node() {  # I [signal]: TERM, and KILL after 20 s; KILL at once when asked
   local pidfile pid
   pidfile="$(node_dir "$1")/pid"
   [ -f "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
-  kill "$pid" 2>/dev/null || true
+  kill -"${2:-TERM}" "$pid" 2>/dev/null || true
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   kill -9 "$pid" 2>/dev/null || true
   rm -f "$pidfile"
@@ -180,6 +186,7 @@ case "${1:-}" in
     echo "OpenSearch $OS_VERSION: $n nodes on 127.0.0.1:$(http_port 1)-$(http_port "$n")"
     ;;
   stop-node) [ -n "${2:-}" ] || { echo "usage: $0 stop-node I" >&2; exit 2; }; stop_node "$2" ;;
+  kill-node) [ -n "${2:-}" ] || { echo "usage: $0 kill-node I" >&2; exit 2; }; stop_node "$2" KILL ;;
   start-node) [ -n "${2:-}" ] || { echo "usage: $0 start-node I" >&2; exit 2; }; start_node "$2" ;;
   status) status ;;
   url) urls ;;
