@@ -100,8 +100,9 @@ cluster.routing.allocation.disk.threshold_enabled: false
 # A long question with compound expansion over every text field makes thousands of term clauses (referat's README).
 indices.query.bool.max_clause_count: 16384
 # A search's shard context waits for its fetch; a coordinating node that dies first leaves it open for the
-# default keep-alive (5m), and it holds its shard copy: a node rejoining meanwhile cannot reopen that copy
-# ("lock already held for [closing shard]"). Contexts no request renews are freed within 75 s instead.
+# default keep-alive (5m), holding its shard copy: when the dead node was the cluster manager and comes back,
+# the node keeping the context cannot reopen that copy ("lock already held for [closing shard]") until it is
+# freed. Contexts no request renews are freed within 75 s instead.
 search.default_keep_alive: 1m
 search.keep_alive_interval: 15s
 EOF
